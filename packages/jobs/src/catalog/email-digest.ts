@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { defineJob } from '../define-job.ts';
+import { QUEUES } from '../queues.ts';
+
+/** A user's activity digest for one period. Dates travel as real `Date`s. */
+export const emailDigest = defineJob({
+  name: 'email.digest',
+  queue: QUEUES.email,
+  input: z
+    .object({
+      userId: z.string().min(1).max(200),
+      period: z.enum(['daily', 'weekly']),
+      startDate: z.date(),
+      endDate: z.date(),
+    })
+    .refine((d) => d.startDate.getTime() < d.endDate.getTime(), {
+      message: 'startDate must be before endDate',
+      path: ['endDate'],
+    }),
+  result: z.object({ messageId: z.string(), itemCount: z.number().int().nonnegative() }),
+});

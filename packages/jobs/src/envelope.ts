@@ -1,0 +1,44 @@
+import superjson, { type SuperJSONResult } from 'superjson';
+import { MalformedJobError } from './errors.ts';
+
+export const ENVELOPE_VERSION = 1;
+
+/**
+ * What Conveyor stores as a BullMQ job's `data`. BullMQ keeps data as plain
+ * JSON, which would turn a `Date` into a string; the payload is therefore
+ * superjson-encoded (`{ json, meta }`), the same encoding the tRPC link uses,
+ * so the processor receives exactly the value the producer validated.
+ * `v` lets a later format be read side by side with this one; `tenantId` is
+ * reserved for the tenancy work.
+ */
+export interface JobEnvelope {
+  v: typeof ENVELOPE_VERSION;
+  payload: SuperJSONResult;
+  tenantId?: string;
+}
+
+export function encodeEnvelope(payload: unknown, meta: { tenantId?: string } = {}): JobEnvelope {
+  const envelope: JobEnvelope = { v: ENVELOPE_VERSION, payload: superjson.serialize(payload) };
+  if (meta.tenantId !== undefined) envelope.tenantId = meta.tenantId;
+  return envelope;
+}
+
+export function decodeEnvelope(data: unknown): { payload: unknown; tenantId?: string } {
+  if (typeof data !== 'object' || data === null) {
+    throw new MalformedJobError('Job data is not a Conveyor envelope');
+  }
+  const envelope = data as Partial<JobEnvelope>;
+  if (envelope.v !== ENVELOPE_VERSION) {
+    throw new MalformedJobError(`Unsupported envelope version: ${JSON.stringify(envelope.v)}`);
+  }
+  const payload = envelope.payload;
+  if (typeof payload !== 'object' || payload === null || !('json' in payload)) {
+    throw new MalformedJobError('Job envelope has no payload');
+  }
+  try {
+    const decoded = { payload: superjson.deserialize(payload) };
+    return envelope.tenantId === undefined ? decoded : { ...decoded, tenantId: envelope.tenantId };
+  } catch {
+    throw new MalformedJobError('Job payload cannot be decoded');
+  }
+}

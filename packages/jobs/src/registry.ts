@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import type { AnyJobDefinition, JobInput, JobInputArg } from './define-job.ts';
+import type { QueueName } from './queues.ts';
+
+export type JobsByName<TJobs extends readonly AnyJobDefinition[]> = {
+  [J in TJobs[number] as J['name']]: J;
+};
+
+type JobMap = Record<string, AnyJobDefinition>;
+export type JobName<TMap extends JobMap> = keyof TMap & string;
+
+/** What `enqueue` accepts once validated: a union discriminated by `name`. */
+export type EnqueueRequest<TMap extends JobMap> = {
+  [K in JobName<TMap>]: { name: K; data: JobInput<TMap[K]> };
+}[JobName<TMap>];
+
+/** What a caller writes (schema defaults not yet applied). */
+export type EnqueueRequestInput<TMap extends JobMap> = {
+  [K in JobName<TMap>]: { name: K; data: JobInputArg<TMap[K]> };
+}[JobName<TMap>];
+
+export interface Registry<TMap extends JobMap = JobMap> {
+  readonly jobs: TMap;
+  readonly names: readonly JobName<TMap>[];
+  /** The queues at least one job uses, each once. */
+  readonly queues: readonly QueueName[];
+  get(name: string): TMap[JobName<TMap>] | undefined;
+  /**
+   * The enqueue input schema, derived from the jobs: `{ name, data }` where
+   * `data` is validated by that job's own schema. It is the tRPC `.input()`.
+   */
+  readonly enqueueRequest: z.ZodType<EnqueueRequest<TMap>, EnqueueRequestInput<TMap>>;
+}
+
+export type RegistryJobs<TRegistry extends Registry> = TRegistry['jobs'];
+
+export function defineRegistry<const TJobs extends readonly [AnyJobDefinition, ...AnyJobDefinition[]]>(
+  definitions: TJobs,
+): Registry<JobsByName<TJobs>> {
+  const jobs: JobMap = {};
+  for (const job of definitions) {
+    if (Object.hasOwn(jobs, job.name)) throw new Error(`Job "${job.name}" is defined twice`);
+    jobs[job.name] = job;
+  }
+  const names = Object.keys(jobs);
+  const branches = definitions.map((job) =>
+    z.object({ name: z.literal(job.name), data: job.input }).strict(),
+  );
+  const enqueueRequest = z.discriminatedUnion('name', branches as unknown as [z.ZodObject, ...z.ZodObject[]], {
+    error: (issue) =>
+      issue.code === 'invalid_union'
+        ? `Unknown job name; expected one of: ${names.join(', ')}`
+        : undefined,
+  });
+  const typedJobs = jobs as JobsByName<TJobs>;
+  return Object.freeze({
+    jobs: typedJobs,
+    names: names as JobName<JobsByName<TJobs>>[],
+    queues: [...new Set(definitions.map((job) => job.queue))],
+    get: (name: string) =>
+      (Object.hasOwn(jobs, name) ? jobs[name] : undefined) as
+        | JobsByName<TJobs>[JobName<JobsByName<TJobs>>]
+        | undefined,
+    enqueueRequest: enqueueRequest as unknown as Registry<JobsByName<TJobs>>['enqueueRequest'],
+  });
+}
