@@ -8,14 +8,14 @@ import {
   toPayloadIssues,
 } from './errors.ts';
 import type { QueueName } from './queues.ts';
-import type { EnqueueRequestInput, JobName, Registry } from './registry.ts';
+import type { AnyRegistry, EnqueueRequestInput, JobName } from './registry.ts';
 
 /** BullMQ key prefix shared by producers and workers. */
 export const DEFAULT_PREFIX = 'conveyor';
 /** An enqueue that has not reached Redis by then fails rather than hang a request. */
 export const DEFAULT_ENQUEUE_TIMEOUT_MS = 1_500;
 
-export interface ProducerOptions<TRegistry extends Registry> {
+export interface ProducerOptions<TRegistry extends AnyRegistry> {
   registry: TRegistry;
   /**
    * An ioredis instance (shared by every queue) or options. For a request
@@ -35,12 +35,12 @@ export interface EnqueueResult<TName extends string = string> {
   queue: QueueName;
 }
 
-type Jobs<TRegistry extends Registry> = TRegistry['jobs'];
-export type RegistryJobName<TRegistry extends Registry> = JobName<Jobs<TRegistry>>;
-export type RegistryResult<TRegistry extends Registry, TName extends RegistryJobName<TRegistry>> =
+type Jobs<TRegistry extends AnyRegistry> = TRegistry['jobs'];
+export type RegistryJobName<TRegistry extends AnyRegistry> = JobName<Jobs<TRegistry>>;
+export type RegistryResult<TRegistry extends AnyRegistry, TName extends RegistryJobName<TRegistry>> =
   JobResult<Jobs<TRegistry>[TName]>;
 
-export interface Producer<TRegistry extends Registry> {
+export interface Producer<TRegistry extends AnyRegistry> {
   /**
    * Validates `data` with the job's schema, applies the job's defaults and adds
    * it to its queue. Throws `UnknownJobError`, `InvalidPayloadError` (nothing
@@ -54,7 +54,7 @@ export interface Producer<TRegistry extends Registry> {
   close(): Promise<void>;
 }
 
-export function createProducer<TRegistry extends Registry>(
+export function createProducer<TRegistry extends AnyRegistry>(
   options: ProducerOptions<TRegistry>,
 ): Producer<TRegistry> {
   const { registry, connection } = options;

@@ -32,7 +32,10 @@ export interface Registry<TMap extends JobMap = JobMap> {
   readonly enqueueRequest: z.ZodType<EnqueueRequest<TMap>, EnqueueRequestInput<TMap>>;
 }
 
-export type RegistryJobs<TRegistry extends Registry> = TRegistry['jobs'];
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any registry, whatever its jobs (Registry is invariant)
+export type AnyRegistry = Registry<any>;
+
+export type RegistryJobs<TRegistry extends AnyRegistry> = TRegistry['jobs'];
 
 export function defineRegistry<const TJobs extends readonly [AnyJobDefinition, ...AnyJobDefinition[]]>(
   definitions: TJobs,

@@ -1,0 +1,9 @@
+import type { AppRouter } from '@conveyor/api';
+import { TRPCClientError } from '@trpc/client';
+
+export type ConveyorClientError = TRPCClientError<AppRouter>;
+
+/** Narrows an unknown error to a Conveyor API error, whose `data` carries `code`, `issues` and `reason`. */
+export function isConveyorError(error: unknown): error is ConveyorClientError {
+  return error instanceof TRPCClientError;
+}

@@ -1,0 +1,36 @@
+import { createConveyorClient } from '@conveyor/client';
+import { getFreePort } from '@conveyor/testkit';
+import { formatLogLine, startSystem, SystemError } from './system.ts';
+
+/**
+ * `yarn demo`: starts the system, enqueues one TEST_JOB through the typed
+ * client, waits until the worker logs it, stops everything. Exit 0 means the
+ * job travelled client → API → Redis → worker → processor.
+ */
+const say = (message: string) => console.log(`[demo] ${message}`);
+
+try {
+  const apiPort = process.env.API_PORT ? Number(process.env.API_PORT) : await getFreePort();
+  const system = await startSystem({ apiPort, say, print: (line) => console.log(formatLogLine(line)) });
+  try {
+    const client = createConveyorClient({ url: `${system.apiUrl}/trpc` });
+    const message = `Hello from the Conveyor demo at ${new Date().toISOString()}`;
+    const job = await client.enqueue.mutate({ name: 'TEST_JOB', data: { message } });
+    say(`Enqueued ${job.name} as job ${job.id} on queue "${job.queue}" through the typed client`);
+    await system.waitForLog(
+      (line) =>
+        line.source === 'worker' &&
+        line.record?.jobId === job.id &&
+        typeof line.record.msg === 'string' &&
+        line.record.msg.startsWith('TEST_JOB processed successfully'),
+      15_000,
+    );
+    say(`The worker processed job ${job.id}: the job travelled end to end.`);
+  } finally {
+    await system.stop();
+  }
+  process.exit(0);
+} catch (error) {
+  console.error(`[demo] ${error instanceof SystemError ? error.message : String(error)}`);
+  process.exit(1);
+}

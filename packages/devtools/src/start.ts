@@ -1,0 +1,27 @@
+import { formatLogLine, startSystem, SystemError } from './system.ts';
+
+/** `yarn start`: Redis (found or started), API and worker, until Ctrl-C. */
+const say = (message: string) => console.log(`[conveyor] ${message}`);
+const apiPort = Number(process.env.API_PORT ?? 3000);
+
+try {
+  const system = await startSystem({ apiPort, say, print: (line) => console.log(formatLogLine(line)) });
+  say(`Ready: API at ${system.apiUrl}/trpc (health ${system.apiUrl}/healthz), worker running. Ctrl-C stops everything.`);
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    say('Stopping…');
+    await system.stop();
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stop(0));
+  process.on('SIGTERM', () => void stop(0));
+  void system.crashed.then((why) => {
+    say(`${why}; stopping the rest.`);
+    return stop(1);
+  });
+} catch (error) {
+  console.error(`[conveyor] ${error instanceof SystemError ? error.message : String(error)}`);
+  process.exit(1);
+}

@@ -1,0 +1,9 @@
+export { deletePrefix, uniquePrefix, waitFor } from './helpers.ts';
+export {
+  findRedisServer,
+  getFreePort,
+  pingRedis,
+  startRedisServer,
+  type RedisServerHandle,
+  type RedisServerOptions,
+} from './redis-server.ts';

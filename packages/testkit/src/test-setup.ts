@@ -1,0 +1,27 @@
+import type {} from 'vitest';
+import type { TestProject } from 'vitest/node';
+import { startRedisServer, type RedisServerHandle } from './redis-server.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    redisUrl: string;
+  }
+}
+
+/**
+ * Vitest global setup: every suite talks to a real redis-server. Uses
+ * REDIS_URL when given, otherwise starts a throwaway one on a free loopback
+ * port (no persistence) and stops it after the run.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  let server: RedisServerHandle | undefined;
+  let url = process.env.REDIS_URL;
+  if (!url) {
+    server = await startRedisServer();
+    url = server.url;
+  }
+  project.provide('redisUrl', url);
+  return async () => {
+    await server?.stop();
+  };
+}

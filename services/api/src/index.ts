@@ -1,0 +1,3 @@
+// Types only: a client imports these without pulling server code.
+export type { AppRouter, RouterInputs, RouterOutputs } from './router.ts';
+export type { ConveyorErrorData } from './trpc.ts';

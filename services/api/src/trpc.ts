@@ -1,0 +1,52 @@
+import { ConveyorError, InvalidPayloadError, toPayloadIssues, type PayloadIssue } from '@conveyor/jobs';
+import { initTRPC, TRPCError } from '@trpc/server';
+import superjson from 'superjson';
+import { ZodError } from 'zod';
+import type { Context } from './context.ts';
+
+/** What every error carries for the client, beyond tRPC's code and HTTP status. */
+export interface ConveyorErrorData {
+  /** Each invalid field, with its path inside the request (e.g. `["data", "to"]`). */
+  issues: PayloadIssue[] | null;
+  /** Conveyor's own error code (`INVALID_PAYLOAD`, `QUEUE_UNAVAILABLE`, …) when there is one. */
+  reason: string | null;
+}
+
+const t = initTRPC.context<Context>().create({
+  transformer: superjson,
+  // Stacks never reach a client, whatever NODE_ENV says.
+  isDev: false,
+  errorFormatter({ shape, error }) {
+    const data: ConveyorErrorData = { issues: issuesOf(error), reason: reasonOf(error) };
+    return {
+      ...shape,
+      // A non-TRPCError keeps its original message, which may name Redis internals.
+      message: shape.data.code === 'INTERNAL_SERVER_ERROR' ? 'Internal server error' : shape.message,
+      data: { code: shape.data.code, httpStatus: shape.data.httpStatus, path: shape.data.path, ...data },
+    };
+  },
+});
+
+function issuesOf(error: TRPCError): PayloadIssue[] | null {
+  if (error.cause instanceof ZodError) return toPayloadIssues(error.cause);
+  if (error.cause instanceof InvalidPayloadError) {
+    return error.cause.issues.map((issue) => ({ ...issue, path: ['data', ...issue.path] }));
+  }
+  return null;
+}
+
+function reasonOf(error: TRPCError): string | null {
+  if (error.cause instanceof ConveyorError) return error.cause.code;
+  if (error.cause instanceof ZodError) return 'INVALID_INPUT';
+  return null;
+}
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+export const publicProcedure = t.procedure;
+
+/** Requires a principal and narrows `ctx.principal` to non-null for what follows. */
+export const authedProcedure = t.procedure.use(({ ctx, next }) => {
+  if (!ctx.principal) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Missing or invalid credentials' });
+  return next({ ctx: { principal: ctx.principal } });
+});

@@ -1,0 +1,29 @@
+import { QUEUES, type QueueName } from '@conveyor/jobs';
+import { z } from 'zod';
+
+const queueNames = Object.values(QUEUES) as [QueueName, ...QueueName[]];
+
+/** The worker's settings. The only file that reads `process.env`; `.env.example` documents each. */
+const EnvSchema = z.object({
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
+  CONVEYOR_PREFIX: z.string().min(1).default('conveyor'),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(10),
+  WORKER_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(25_000),
+  /** Comma-separated subset of queues to serve (all when empty): lets queues scale apart. */
+  WORKER_QUEUES: z
+    .string()
+    .default('')
+    .transform((list) => list.split(',').map((q) => q.trim()).filter(Boolean))
+    .pipe(z.array(z.enum(queueNames))),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type WorkerEnv = z.infer<typeof EnvSchema>;
+
+/** Throws a readable message (never a stack) naming each bad variable. */
+export function readWorkerEnv(source: NodeJS.ProcessEnv = process.env): WorkerEnv {
+  const parsed = EnvSchema.safeParse(source);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
+  throw new Error(`Invalid environment:\n${problems}`);
+}

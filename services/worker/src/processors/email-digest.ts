@@ -1,0 +1,24 @@
+import type { emailDigest } from '@conveyor/jobs';
+import type { Processor } from '../processor.ts';
+import type { ActivitySource, EmailProvider } from '../providers/providers.ts';
+
+export function createEmailDigestProcessor(
+  activity: ActivitySource,
+  email: EmailProvider,
+): Processor<typeof emailDigest> {
+  return async ({ userId, period, startDate, endDate }, { logger, signal }) => {
+    const items = await activity.list(userId, startDate, endDate);
+    signal.throwIfAborted();
+    const range = `${startDate.toISOString().slice(0, 10)} – ${endDate.toISOString().slice(0, 10)}`;
+    const text =
+      items.length === 0
+        ? `Nothing new ${period === 'daily' ? 'today' : 'this week'} (${range}).`
+        : items.map((item) => `• ${item.at.toISOString()} ${item.summary}`).join('\n');
+    const { messageId } = await email.sendToUser(
+      { userId, subject: `Your ${period} digest, ${range}`, text },
+      signal,
+    );
+    logger.info({ messageId, items: items.length }, 'digest sent');
+    return { messageId, itemCount: items.length };
+  };
+}
