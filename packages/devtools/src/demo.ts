@@ -18,8 +18,8 @@ try {
     const job = await client.enqueue.mutate({ name: 'TEST_JOB', data: { message } });
     say(`Enqueued ${job.name} as job ${job.id} on queue "${job.queue}" through the typed client`);
     await system.waitForLog(
+      'worker',
       (line) =>
-        line.source === 'worker' &&
         line.record?.jobId === job.id &&
         typeof line.record.msg === 'string' &&
         line.record.msg.startsWith('TEST_JOB processed successfully'),

@@ -7,3 +7,4 @@ export {
   type RedisServerHandle,
   type RedisServerOptions,
 } from './redis-server.ts';
+export { spawnTsProcess, type OutputLine, type TsProcess, type TsProcessOptions } from './ts-process.ts';

@@ -37,8 +37,9 @@ export function getFreePort(): Promise<number> {
 }
 
 /** `redis-server` on PATH, or null. */
-export function findRedisServer(): string | null {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+export function findRedisServer(path = process.env.PATH ?? ''): string | null {
+  for (const dir of path.split(delimiter)) {
+    if (!dir) continue;
     const candidate = join(dir, 'redis-server');
     try {
       accessSync(candidate, constants.X_OK);

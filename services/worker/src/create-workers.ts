@@ -21,7 +21,11 @@ export interface WorkerPoolOptions<TRegistry extends AnyRegistry> {
   concurrency?: number;
   /** Serve only these queues (default: every queue the registry uses). */
   queues?: readonly QueueName[];
-  /** BullMQ worker settings tests may shorten (lock and stall detection). */
+  /**
+   * How long a job lock lives between renewals (BullMQ default 30 s). Stalled
+   * jobs are checked for at the same interval unless `stalledInterval` says
+   * otherwise, so a dead worker's jobs run again within about twice this.
+   */
   lockDuration?: number;
   stalledInterval?: number;
 }
@@ -99,7 +103,9 @@ export function createWorkerPool<TRegistry extends AnyRegistry>(
       prefix: options.prefix ?? DEFAULT_PREFIX,
       concurrency: options.concurrency ?? 10,
       ...(options.lockDuration ? { lockDuration: options.lockDuration } : {}),
-      ...(options.stalledInterval ? { stalledInterval: options.stalledInterval } : {}),
+      ...(options.stalledInterval || options.lockDuration
+        ? { stalledInterval: options.stalledInterval ?? options.lockDuration }
+        : {}),
     });
     worker.on('error', (error) => logger.error({ queue, err: error.message }, 'worker error'));
     worker.on('failed', (job, error) => {

@@ -32,6 +32,7 @@ export async function runDaemon<TRegistry extends AnyRegistry>(options: DaemonOp
     prefix: env.CONVEYOR_PREFIX,
     concurrency: env.WORKER_CONCURRENCY,
     queues: env.WORKER_QUEUES,
+    lockDuration: env.WORKER_LOCK_DURATION_MS,
   });
 
   let stopping = false;

@@ -9,6 +9,12 @@ const EnvSchema = z.object({
   CONVEYOR_PREFIX: z.string().min(1).default('conveyor'),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(10),
   WORKER_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(25_000),
+  /**
+   * How long a job's lock lasts between renewals, and how often stalled jobs
+   * are looked for. Jobs of a worker that died (kill -9, or a shutdown past
+   * its grace period) run again within about twice this.
+   */
+  WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
   /** Comma-separated subset of queues to serve (all when empty): lets queues scale apart. */
   WORKER_QUEUES: z
     .string()
