@@ -15,7 +15,9 @@ export interface ConveyorClientOptions {
 export type ConveyorClient = TRPCClient<AppRouter>;
 
 /** A typed client: `client.enqueue.mutate({ name: 'TEST_JOB', data: { message: 'hi' } })`. */
-export function createConveyorClient(options: ConveyorClientOptions): ConveyorClient {
+export function createConveyorClient(
+  options: ConveyorClientOptions,
+): ConveyorClient {
   return createTRPCClient<AppRouter>({
     links: [
       httpBatchLink({

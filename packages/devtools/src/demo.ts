@@ -10,13 +10,24 @@ import { formatLogLine, startSystem, SystemError } from './system.ts';
 const say = (message: string) => console.log(`[demo] ${message}`);
 
 try {
-  const apiPort = process.env.API_PORT ? Number(process.env.API_PORT) : await getFreePort();
-  const system = await startSystem({ apiPort, say, print: (line) => console.log(formatLogLine(line)) });
+  const apiPort = process.env.API_PORT
+    ? Number(process.env.API_PORT)
+    : await getFreePort();
+  const system = await startSystem({
+    apiPort,
+    say,
+    print: (line) => console.log(formatLogLine(line)),
+  });
   try {
     const client = createConveyorClient({ url: `${system.apiUrl}/trpc` });
     const message = `Hello from the Conveyor demo at ${new Date().toISOString()}`;
-    const job = await client.enqueue.mutate({ name: 'TEST_JOB', data: { message } });
-    say(`Enqueued ${job.name} as job ${job.id} on queue "${job.queue}" through the typed client`);
+    const job = await client.enqueue.mutate({
+      name: 'TEST_JOB',
+      data: { message },
+    });
+    say(
+      `Enqueued ${job.name} as job ${job.id} on queue "${job.queue}" through the typed client`,
+    );
     await system.waitForLog(
       'worker',
       (line) =>
@@ -31,6 +42,8 @@ try {
   }
   process.exit(0);
 } catch (error) {
-  console.error(`[demo] ${error instanceof SystemError ? error.message : String(error)}`);
+  console.error(
+    `[demo] ${error instanceof SystemError ? error.message : String(error)}`,
+  );
   process.exit(1);
 }

@@ -5,8 +5,14 @@ const say = (message: string) => console.log(`[conveyor] ${message}`);
 const apiPort = Number(process.env.API_PORT ?? 3000);
 
 try {
-  const system = await startSystem({ apiPort, say, print: (line) => console.log(formatLogLine(line)) });
-  say(`Ready: API at ${system.apiUrl}/trpc (health ${system.apiUrl}/healthz), worker running. Ctrl-C stops everything.`);
+  const system = await startSystem({
+    apiPort,
+    say,
+    print: (line) => console.log(formatLogLine(line)),
+  });
+  say(
+    `Ready: API at ${system.apiUrl}/trpc (health ${system.apiUrl}/healthz), worker running. Ctrl-C stops everything.`,
+  );
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;
@@ -22,6 +28,8 @@ try {
     return stop(1);
   });
 } catch (error) {
-  console.error(`[conveyor] ${error instanceof SystemError ? error.message : String(error)}`);
+  console.error(
+    `[conveyor] ${error instanceof SystemError ? error.message : String(error)}`,
+  );
   process.exit(1);
 }

@@ -24,7 +24,11 @@ export interface RunningSystem {
   apiUrl: string;
   redisUrl: string;
   /** Resolves with the first line of a service's log (past or future) that matches. */
-  waitForLog(source: LogLine['source'], match: (line: OutputLine) => boolean, timeoutMs: number): Promise<OutputLine>;
+  waitForLog(
+    source: LogLine['source'],
+    match: (line: OutputLine) => boolean,
+    timeoutMs: number,
+  ): Promise<OutputLine>;
   /** Resolves when a service exits on its own (i.e. not by `stop`). */
   crashed: Promise<string>;
   stop(): Promise<void>;
@@ -63,7 +67,9 @@ export async function resolveRedis(
 ): Promise<RedisChoice> {
   if (env.REDIS_URL) {
     if (!(await pingRedis(env.REDIS_URL, 2_000))) {
-      throw new SystemError(`Nothing answers at REDIS_URL=${env.REDIS_URL}. Start Redis there or unset REDIS_URL.`);
+      throw new SystemError(
+        `Nothing answers at REDIS_URL=${env.REDIS_URL}. Start Redis there or unset REDIS_URL.`,
+      );
     }
     return { url: env.REDIS_URL };
   }
@@ -86,12 +92,16 @@ export async function resolveRedis(
     port: Number(new URL(defaultUrl).port || 6379),
     dataDir: `${ROOT}.data/redis`,
   });
-  say(`Started redis-server on ${server.url} (data in .data/redis, AOF on, noeviction)`);
+  say(
+    `Started redis-server on ${server.url} (data in .data/redis, AOF on, noeviction)`,
+  );
   return { url: server.url, server };
 }
 
 /** Redis (found or started), then the API and the worker from source, with their logs merged. */
-export async function startSystem(options: SystemOptions): Promise<RunningSystem> {
+export async function startSystem(
+  options: SystemOptions,
+): Promise<RunningSystem> {
   const redis = await resolveRedis(options.say);
   const apiUrl = `http://127.0.0.1:${options.apiPort}`;
   const env = {
@@ -115,7 +125,10 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     });
     return service;
   };
-  const services = { api: run('api', 'services/api/src/main.ts'), worker: run('worker', 'services/worker/src/index.ts') };
+  const services = {
+    api: run('api', 'services/api/src/main.ts'),
+    worker: run('worker', 'services/worker/src/index.ts'),
+  };
 
   async function stop(): Promise<void> {
     stopping = true;
@@ -129,13 +142,21 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     await Promise.race([
       Promise.all([
         waitForReady(`${apiUrl}/readyz`, 30_000),
-        waitForLog('worker', (l) => l.record?.msg === 'Conveyor worker ready', 30_000),
+        waitForLog(
+          'worker',
+          (l) => l.record?.msg === 'Conveyor worker ready',
+          30_000,
+        ),
       ]),
-      crashed.then((why) => Promise.reject(new SystemError(`Startup failed: ${why}`))),
+      crashed.then((why) =>
+        Promise.reject(new SystemError(`Startup failed: ${why}`)),
+      ),
     ]);
   } catch (error) {
     await stop();
-    throw error instanceof SystemError ? error : new SystemError((error as Error).message);
+    throw error instanceof SystemError
+      ? error
+      : new SystemError((error as Error).message);
   }
   return { apiUrl, redisUrl: redis.url, waitForLog, crashed, stop };
 }
@@ -151,5 +172,7 @@ async function waitForReady(url: string, timeoutMs: number): Promise<void> {
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new SystemError(`The API did not become ready at ${url} within ${timeoutMs} ms`);
+  throw new SystemError(
+    `The API did not become ready at ${url} within ${timeoutMs} ms`,
+  );
 }

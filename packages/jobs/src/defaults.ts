@@ -25,6 +25,8 @@ export const PLATFORM_JOB_DEFAULTS = {
   removeOnFail: { count: 10_000, age: 7 * DAY_S },
 } as const satisfies JobDefaults;
 
-export function mergeJobDefaults(overrides: Partial<JobDefaults> | undefined): JobDefaults {
+export function mergeJobDefaults(
+  overrides: Partial<JobDefaults> | undefined,
+): JobDefaults {
   return { ...PLATFORM_JOB_DEFAULTS, ...overrides };
 }

@@ -27,6 +27,15 @@ export interface JobDefinition<
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a registry holds jobs of any schema
 export type AnyJobDefinition = JobDefinition<string, any, any>;
 
+/** How runtime code (producer, worker) sees any job: its schemas as plain parsers of unknown values. */
+export interface RuntimeJob {
+  readonly name: string;
+  readonly queue: QueueName;
+  readonly input: z.ZodType;
+  readonly result: z.ZodType;
+  readonly defaults: JobDefaults;
+}
+
 export type JobInput<TJob extends AnyJobDefinition> = z.output<TJob['input']>;
 /** What a caller may pass (before schema defaults apply). */
 export type JobInputArg<TJob extends AnyJobDefinition> = z.input<TJob['input']>;
@@ -47,7 +56,9 @@ export function defineJob<
   defaults?: Partial<JobDefaults>;
 }): JobDefinition<TName, TInput, TResult> {
   if (!JOB_NAME.test(definition.name)) {
-    throw new Error(`Invalid job name "${definition.name}": use sms.send or TEST_JOB style names`);
+    throw new Error(
+      `Invalid job name "${definition.name}": use sms.send or TEST_JOB style names`,
+    );
   }
   return Object.freeze({
     name: definition.name,

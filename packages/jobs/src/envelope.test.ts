@@ -3,12 +3,17 @@ import { decodeEnvelope, encodeEnvelope } from './envelope.ts';
 import { MalformedJobError } from './errors.ts';
 
 /** What BullMQ does to job data: JSON out, JSON in. */
-const throughRedis = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
+const throughRedis = (value: unknown): unknown =>
+  JSON.parse(JSON.stringify(value));
 
 describe('envelope', () => {
   it('keeps Dates, undefined-free objects and nested values exact through JSON storage', () => {
-    const payload = { at: new Date('2026-11-22T10:00:00.123Z'), nested: { list: [1, 'two', new Date(0)] } };
-    const decoded = decodeEnvelope(throughRedis(encodeEnvelope(payload))).payload as typeof payload;
+    const payload = {
+      at: new Date('2026-11-22T10:00:00.123Z'),
+      nested: { list: [1, 'two', new Date(0)] },
+    };
+    const decoded = decodeEnvelope(throughRedis(encodeEnvelope(payload)))
+      .payload as typeof payload;
     expect(decoded).toEqual(payload);
     expect(decoded.at).toBeInstanceOf(Date);
     expect(decoded.nested.list[2]).toBeInstanceOf(Date);

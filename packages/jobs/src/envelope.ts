@@ -17,19 +17,30 @@ export interface JobEnvelope {
   tenantId?: string;
 }
 
-export function encodeEnvelope(payload: unknown, meta: { tenantId?: string } = {}): JobEnvelope {
-  const envelope: JobEnvelope = { v: ENVELOPE_VERSION, payload: superjson.serialize(payload) };
+export function encodeEnvelope(
+  payload: unknown,
+  meta: { tenantId?: string } = {},
+): JobEnvelope {
+  const envelope: JobEnvelope = {
+    v: ENVELOPE_VERSION,
+    payload: superjson.serialize(payload),
+  };
   if (meta.tenantId !== undefined) envelope.tenantId = meta.tenantId;
   return envelope;
 }
 
-export function decodeEnvelope(data: unknown): { payload: unknown; tenantId?: string } {
+export function decodeEnvelope(data: unknown): {
+  payload: unknown;
+  tenantId?: string;
+} {
   if (typeof data !== 'object' || data === null) {
     throw new MalformedJobError('Job data is not a Conveyor envelope');
   }
   const envelope = data as Partial<JobEnvelope>;
   if (envelope.v !== ENVELOPE_VERSION) {
-    throw new MalformedJobError(`Unsupported envelope version: ${JSON.stringify(envelope.v)}`);
+    throw new MalformedJobError(
+      `Unsupported envelope version: ${JSON.stringify(envelope.v)}`,
+    );
   }
   const payload = envelope.payload;
   if (typeof payload !== 'object' || payload === null || !('json' in payload)) {
@@ -37,7 +48,9 @@ export function decodeEnvelope(data: unknown): { payload: unknown; tenantId?: st
   }
   try {
     const decoded = { payload: superjson.deserialize(payload) };
-    return envelope.tenantId === undefined ? decoded : { ...decoded, tenantId: envelope.tenantId };
+    return envelope.tenantId === undefined
+      ? decoded
+      : { ...decoded, tenantId: envelope.tenantId };
   } catch {
     throw new MalformedJobError('Job payload cannot be decoded');
   }

@@ -29,7 +29,9 @@ export class InvalidPayloadError extends ConveyorError {
     readonly jobName: string,
     readonly issues: PayloadIssue[],
   ) {
-    super(`Invalid payload for ${jobName}: ${issues.map(formatIssue).join('; ')}`);
+    super(
+      `Invalid payload for ${jobName}: ${issues.map(formatIssue).join('; ')}`,
+    );
     this.name = 'InvalidPayloadError';
   }
 }
@@ -54,11 +56,15 @@ export class MalformedJobError extends ConveyorError {
 
 export function toPayloadIssues(error: z.ZodError): PayloadIssue[] {
   return error.issues.map((issue) => ({
-    path: issue.path.map((key) => (typeof key === 'symbol' ? String(key) : key)),
+    path: issue.path.map((key) =>
+      typeof key === 'symbol' ? String(key) : key,
+    ),
     message: issue.message,
   }));
 }
 
 function formatIssue(issue: PayloadIssue): string {
-  return issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message;
+  return issue.path.length > 0
+    ? `${issue.path.join('.')}: ${issue.message}`
+    : issue.message;
 }

@@ -36,9 +36,13 @@ export interface EnqueueResult<TName extends string = string> {
 }
 
 type Jobs<TRegistry extends AnyRegistry> = TRegistry['jobs'];
-export type RegistryJobName<TRegistry extends AnyRegistry> = JobName<Jobs<TRegistry>>;
-export type RegistryResult<TRegistry extends AnyRegistry, TName extends RegistryJobName<TRegistry>> =
-  JobResult<Jobs<TRegistry>[TName]>;
+export type RegistryJobName<TRegistry extends AnyRegistry> = JobName<
+  Jobs<TRegistry>
+>;
+export type RegistryResult<
+  TRegistry extends AnyRegistry,
+  TName extends RegistryJobName<TRegistry>,
+> = JobResult<Jobs<TRegistry>[TName]>;
 
 export interface Producer<TRegistry extends AnyRegistry> {
   /**
@@ -67,7 +71,10 @@ export function createProducer<TRegistry extends AnyRegistry>(
     const existing = queues.get(name);
     if (existing && !existing.broken) return existing.queue;
     if (existing) void existing.queue.close().catch(() => undefined);
-    const entry = { queue: new Queue(name, { connection, prefix }), broken: false };
+    const entry = {
+      queue: new Queue(name, { connection, prefix }),
+      broken: false,
+    };
     entry.queue.on('error', onError);
     // BullMQ never retries a failed initialisation (e.g. Redis dropped during
     // its version check): replace such a queue on next use.
@@ -82,7 +89,8 @@ export function createProducer<TRegistry extends AnyRegistry>(
     const job = registry.get(request.name);
     if (!job) throw new UnknownJobError(request.name);
     const parsed = job.input.safeParse(request.data);
-    if (!parsed.success) throw new InvalidPayloadError(job.name, toPayloadIssues(parsed.error));
+    if (!parsed.success)
+      throw new InvalidPayloadError(job.name, toPayloadIssues(parsed.error));
     const jobOptions: JobsOptions = { ...job.defaults };
     const added = await withDeadline(
       queue(job.queue).add(job.name, encodeEnvelope(parsed.data), jobOptions),
@@ -93,7 +101,7 @@ export function createProducer<TRegistry extends AnyRegistry>(
   }
 
   return {
-    enqueue: enqueue as Producer<TRegistry>['enqueue'],
+    enqueue,
     queue,
     async close() {
       const closing = [...queues.values()].map((entry) => entry.queue.close());
@@ -108,11 +116,19 @@ export function createProducer<TRegistry extends AnyRegistry>(
  * keep the Redis detail in `cause`. A deadline also covers a Redis that
  * accepts the connection but does not answer.
  */
-async function withDeadline<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
+async function withDeadline<T>(
+  work: Promise<T>,
+  timeoutMs: number,
+): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new QueueUnavailableError({ cause: new Error(`No answer within ${timeoutMs} ms`) })),
+      () =>
+        reject(
+          new QueueUnavailableError({
+            cause: new Error(`No answer within ${timeoutMs} ms`),
+          }),
+        ),
       timeoutMs,
     );
   });

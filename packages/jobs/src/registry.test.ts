@@ -8,7 +8,11 @@ import { defineRegistry } from './registry.ts';
 
 describe('registry', () => {
   it('lists every catalog job and the queues they use', () => {
-    expect([...registry.names].sort()).toEqual(['TEST_JOB', 'email.digest', 'sms.send']);
+    expect([...registry.names].sort()).toEqual([
+      'TEST_JOB',
+      'email.digest',
+      'sms.send',
+    ]);
     expect([...registry.queues].sort()).toEqual(['default', 'email', 'sms']);
     expect(registry.get('sms.send')?.queue).toBe(QUEUES.sms);
     expect(registry.get('nope')).toBeUndefined();
@@ -16,42 +20,80 @@ describe('registry', () => {
   });
 
   it('derives the enqueue schema: each name validates data with its own schema', () => {
-    const ok = registry.enqueueRequest.safeParse({ name: 'sms.send', data: { to: '+14155550123', message: 'hi' } });
+    const ok = registry.enqueueRequest.safeParse({
+      name: 'sms.send',
+      data: { to: '+14155550123', message: 'hi' },
+    });
     expect(ok.success).toBe(true);
-    const wrongSchema = registry.enqueueRequest.safeParse({ name: 'sms.send', data: { message: 'hi' } });
+    const wrongSchema = registry.enqueueRequest.safeParse({
+      name: 'sms.send',
+      data: { message: 'hi' },
+    });
     expect(wrongSchema.success).toBe(false);
-    expect(wrongSchema.error?.issues.map((i) => i.path)).toEqual([['data', 'to']]);
+    expect(wrongSchema.error?.issues.map((i) => i.path)).toEqual([
+      ['data', 'to'],
+    ]);
   });
 
   it('names the known jobs when the name is unknown', () => {
-    const result = registry.enqueueRequest.safeParse({ name: 'sms.sned', data: {} });
+    const result = registry.enqueueRequest.safeParse({
+      name: 'sms.sned',
+      data: {},
+    });
     expect(result.success).toBe(false);
     expect(result.error?.issues[0]?.path).toEqual(['name']);
-    expect(result.error?.issues[0]?.message).toContain('Unknown job name; expected one of: TEST_JOB, sms.send, email.digest');
+    expect(result.error?.issues[0]?.message).toContain(
+      'Unknown job name; expected one of: TEST_JOB, sms.send, email.digest',
+    );
   });
 
   it('rejects unknown top-level keys rather than silently dropping them', () => {
-    const result = registry.enqueueRequest.safeParse({ name: 'TEST_JOB', data: { message: 'x' }, delay: 5 });
+    const result = registry.enqueueRequest.safeParse({
+      name: 'TEST_JOB',
+      data: { message: 'x' },
+      delay: 5,
+    });
     expect(result.success).toBe(false);
   });
 
   it('a new job in the registry is enqueueable with no other change', () => {
-    const ping = defineJob({ name: 'ping', queue: QUEUES.default, input: z.object({ n: z.number() }) });
+    const ping = defineJob({
+      name: 'ping',
+      queue: QUEUES.default,
+      input: z.object({ n: z.number() }),
+    });
     const local = defineRegistry([ping]);
-    expect(local.enqueueRequest.safeParse({ name: 'ping', data: { n: 1 } }).success).toBe(true);
-    expect(local.enqueueRequest.safeParse({ name: 'ping', data: { n: 'one' } }).success).toBe(false);
+    expect(
+      local.enqueueRequest.safeParse({ name: 'ping', data: { n: 1 } }).success,
+    ).toBe(true);
+    expect(
+      local.enqueueRequest.safeParse({ name: 'ping', data: { n: 'one' } })
+        .success,
+    ).toBe(false);
   });
 
   it('refuses a name defined twice, and names BullMQ cannot store', () => {
-    const a = defineJob({ name: 'dup', queue: QUEUES.default, input: z.object({}) });
+    const a = defineJob({
+      name: 'dup',
+      queue: QUEUES.default,
+      input: z.object({}),
+    });
     expect(() => defineRegistry([a, a])).toThrow('Job "dup" is defined twice');
-    expect(() => defineJob({ name: 'bad:name', queue: QUEUES.default, input: z.object({}) })).toThrow(/Invalid job name/);
+    expect(() =>
+      defineJob({
+        name: 'bad:name',
+        queue: QUEUES.default,
+        input: z.object({}),
+      }),
+    ).toThrow(/Invalid job name/);
   });
 
   it('applies platform defaults under each job’s overrides', () => {
     expect(registry.jobs.TEST_JOB.defaults).toEqual(PLATFORM_JOB_DEFAULTS);
     expect(registry.jobs['sms.send'].defaults.attempts).toBe(5);
-    expect(registry.jobs['sms.send'].defaults.removeOnFail).toEqual(PLATFORM_JOB_DEFAULTS.removeOnFail);
+    expect(registry.jobs['sms.send'].defaults.removeOnFail).toEqual(
+      PLATFORM_JOB_DEFAULTS.removeOnFail,
+    );
   });
 });
 
@@ -60,16 +102,52 @@ describe('catalog schemas', () => {
 
   it('sms.send wants E.164 and at most 1600 characters', () => {
     const sms = registry.jobs['sms.send'].input;
-    expect(sms.safeParse({ to: '0415 555 0123', message: 'x' }).error?.issues[0]?.message).toMatch(/E\.164/);
-    expect(sms.safeParse({ to: '+14155550123', message: 'x'.repeat(1_601) }).success).toBe(false);
-    expect(sms.safeParse({ to: '+14155550123', message: 'x'.repeat(1_600), alertId: 'a1' }).success).toBe(true);
+    expect(
+      sms.safeParse({ to: '0415 555 0123', message: 'x' }).error?.issues[0]
+        ?.message,
+    ).toMatch(/E\.164/);
+    expect(
+      sms.safeParse({ to: '+14155550123', message: 'x'.repeat(1_601) }).success,
+    ).toBe(false);
+    expect(
+      sms.safeParse({
+        to: '+14155550123',
+        message: 'x'.repeat(1_600),
+        alertId: 'a1',
+      }).success,
+    ).toBe(true);
   });
 
   it('email.digest wants real Dates in order', () => {
     const base = { userId: 'u1', period: 'weekly' as const };
-    expect(digest.safeParse({ ...base, startDate: new Date(1), endDate: new Date(2) }).success).toBe(true);
-    expect(digest.safeParse({ ...base, startDate: '2026-01-01', endDate: new Date(2) }).success).toBe(false);
-    expect(digest.safeParse({ ...base, startDate: new Date(2), endDate: new Date(1) }).error?.issues[0]?.path).toEqual(['endDate']);
-    expect(digest.safeParse({ ...base, period: 'monthly', startDate: new Date(1), endDate: new Date(2) }).success).toBe(false);
+    expect(
+      digest.safeParse({
+        ...base,
+        startDate: new Date(1),
+        endDate: new Date(2),
+      }).success,
+    ).toBe(true);
+    expect(
+      digest.safeParse({
+        ...base,
+        startDate: '2026-01-01',
+        endDate: new Date(2),
+      }).success,
+    ).toBe(false);
+    expect(
+      digest.safeParse({
+        ...base,
+        startDate: new Date(2),
+        endDate: new Date(1),
+      }).error?.issues[0]?.path,
+    ).toEqual(['endDate']);
+    expect(
+      digest.safeParse({
+        ...base,
+        period: 'monthly',
+        startDate: new Date(1),
+        endDate: new Date(2),
+      }).success,
+    ).toBe(false);
   });
 });

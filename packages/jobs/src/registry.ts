@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import type { AnyJobDefinition, JobInput, JobInputArg } from './define-job.ts';
+import type {
+  AnyJobDefinition,
+  JobInput,
+  JobInputArg,
+  RuntimeJob,
+} from './define-job.ts';
 import type { QueueName } from './queues.ts';
 
 export type JobsByName<TJobs extends readonly AnyJobDefinition[]> = {
@@ -24,12 +29,16 @@ export interface Registry<TMap extends JobMap = JobMap> {
   readonly names: readonly JobName<TMap>[];
   /** The queues at least one job uses, each once. */
   readonly queues: readonly QueueName[];
-  get(name: string): TMap[JobName<TMap>] | undefined;
+  /** The job called `name`, for runtime code that routes by a name it read from Redis or a request. */
+  get(name: string): RuntimeJob | undefined;
   /**
    * The enqueue input schema, derived from the jobs: `{ name, data }` where
    * `data` is validated by that job's own schema. It is the tRPC `.input()`.
    */
-  readonly enqueueRequest: z.ZodType<EnqueueRequest<TMap>, EnqueueRequestInput<TMap>>;
+  readonly enqueueRequest: z.ZodType<
+    EnqueueRequest<TMap>,
+    EnqueueRequestInput<TMap>
+  >;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any registry, whatever its jobs (Registry is invariant)
@@ -37,33 +46,37 @@ export type AnyRegistry = Registry<any>;
 
 export type RegistryJobs<TRegistry extends AnyRegistry> = TRegistry['jobs'];
 
-export function defineRegistry<const TJobs extends readonly [AnyJobDefinition, ...AnyJobDefinition[]]>(
-  definitions: TJobs,
-): Registry<JobsByName<TJobs>> {
-  const jobs: JobMap = {};
-  for (const job of definitions) {
-    if (Object.hasOwn(jobs, job.name)) throw new Error(`Job "${job.name}" is defined twice`);
+export function defineRegistry<
+  const TJobs extends readonly [AnyJobDefinition, ...AnyJobDefinition[]],
+>(definitions: TJobs): Registry<JobsByName<TJobs>> {
+  const jobs: Record<string, RuntimeJob> = {};
+  for (const job of definitions as readonly RuntimeJob[]) {
+    if (Object.hasOwn(jobs, job.name))
+      throw new Error(`Job "${job.name}" is defined twice`);
     jobs[job.name] = job;
   }
   const names = Object.keys(jobs);
-  const branches = definitions.map((job) =>
+  const branches = (definitions as readonly RuntimeJob[]).map((job) =>
     z.object({ name: z.literal(job.name), data: job.input }).strict(),
   );
-  const enqueueRequest = z.discriminatedUnion('name', branches as unknown as [z.ZodObject, ...z.ZodObject[]], {
-    error: (issue) =>
-      issue.code === 'invalid_union'
-        ? `Unknown job name; expected one of: ${names.join(', ')}`
-        : undefined,
-  });
-  const typedJobs = jobs as JobsByName<TJobs>;
+  const enqueueRequest = z.discriminatedUnion(
+    'name',
+    branches as unknown as [z.ZodObject, ...z.ZodObject[]],
+    {
+      error: (issue) =>
+        issue.code === 'invalid_union'
+          ? `Unknown job name; expected one of: ${names.join(', ')}`
+          : undefined,
+    },
+  );
+  const typedJobs = jobs as unknown as JobsByName<TJobs>;
   return Object.freeze({
     jobs: typedJobs,
-    names: names as JobName<JobsByName<TJobs>>[],
-    queues: [...new Set(definitions.map((job) => job.queue))],
-    get: (name: string) =>
-      (Object.hasOwn(jobs, name) ? jobs[name] : undefined) as
-        | JobsByName<TJobs>[JobName<JobsByName<TJobs>>]
-        | undefined,
-    enqueueRequest: enqueueRequest as unknown as Registry<JobsByName<TJobs>>['enqueueRequest'],
+    names,
+    queues: [...new Set(Object.values(jobs).map((job) => job.queue))],
+    get: (name: string) => (Object.hasOwn(jobs, name) ? jobs[name] : undefined),
+    enqueueRequest: enqueueRequest as unknown as Registry<
+      JobsByName<TJobs>
+    >['enqueueRequest'],
   });
 }

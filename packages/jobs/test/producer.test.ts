@@ -19,7 +19,11 @@ describe('producer', () => {
 
   beforeEach(() => {
     prefix = uniquePrefix('producer');
-    producer = createProducer({ registry, connection: { url: redisUrl, maxRetriesPerRequest: 1 }, prefix });
+    producer = createProducer({
+      registry,
+      connection: { url: redisUrl, maxRetriesPerRequest: 1 },
+      prefix,
+    });
   });
   afterEach(async () => {
     await producer.close();
@@ -33,15 +37,28 @@ describe('producer', () => {
       name: 'email.digest',
       data: { userId: 'u1', period: 'weekly', startDate, endDate },
     });
-    expect(result).toEqual({ id: expect.any(String), name: 'email.digest', queue: 'email' });
+    expect(result).toEqual({
+      id: expect.any(String),
+      name: 'email.digest',
+      queue: 'email',
+    });
 
     const job = await producer.queue('email').getJob(result.id);
     expect(job?.name).toBe('email.digest');
     expect(job?.opts.attempts).toBe(3);
-    expect(job?.opts.backoff).toEqual({ type: 'exponential', delay: 1_000, jitter: 0.5 });
+    expect(job?.opts.backoff).toEqual({
+      type: 'exponential',
+      delay: 1_000,
+      jitter: 0.5,
+    });
     expect(job?.opts.removeOnComplete).toEqual({ count: 1_000, age: 86_400 });
     const { payload } = decodeEnvelope(job?.data);
-    expect(payload).toEqual({ userId: 'u1', period: 'weekly', startDate, endDate });
+    expect(payload).toEqual({
+      userId: 'u1',
+      period: 'weekly',
+      startDate,
+      endDate,
+    });
     expect((payload as { startDate: unknown }).startDate).toBeInstanceOf(Date);
   });
 
@@ -50,13 +67,20 @@ describe('producer', () => {
       .enqueue({ name: 'sms.send', data: { to: 'not-a-phone', message: '' } })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidPayloadError);
-    expect((error as InvalidPayloadError).issues.map((i) => i.path)).toEqual([['to'], ['message']]);
+    expect((error as InvalidPayloadError).issues.map((i) => i.path)).toEqual([
+      ['to'],
+      ['message'],
+    ]);
     expect(await producer.queue('sms').count()).toBe(0);
   });
 
   it('rejects an unknown job name', async () => {
-    const request = { name: 'nope', data: {} } as unknown as Parameters<typeof producer.enqueue>[0];
-    await expect(producer.enqueue(request)).rejects.toBeInstanceOf(UnknownJobError);
+    const request = { name: 'nope', data: {} } as unknown as Parameters<
+      typeof producer.enqueue
+    >[0];
+    await expect(producer.enqueue(request)).rejects.toBeInstanceOf(
+      UnknownJobError,
+    );
   });
 
   it('fails fast with QueueUnavailableError when Redis is not there', async () => {
@@ -67,11 +91,16 @@ describe('producer', () => {
       retryStrategy: () => 200,
     });
     redis.on('error', () => undefined);
-    const offline = createProducer({ registry, connection: redis, prefix, timeoutMs: 500 });
+    const offline = createProducer({
+      registry,
+      connection: redis,
+      prefix,
+      timeoutMs: 500,
+    });
     const started = Date.now();
-    await expect(offline.enqueue({ name: 'TEST_JOB', data: { message: 'x' } })).rejects.toBeInstanceOf(
-      QueueUnavailableError,
-    );
+    await expect(
+      offline.enqueue({ name: 'TEST_JOB', data: { message: 'x' } }),
+    ).rejects.toBeInstanceOf(QueueUnavailableError);
     expect(Date.now() - started).toBeLessThan(1_500);
     await offline.close();
     redis.disconnect();

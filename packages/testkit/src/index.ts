@@ -7,4 +7,9 @@ export {
   type RedisServerHandle,
   type RedisServerOptions,
 } from './redis-server.ts';
-export { spawnTsProcess, type OutputLine, type TsProcess, type TsProcessOptions } from './ts-process.ts';
+export {
+  spawnTsProcess,
+  type OutputLine,
+  type TsProcess,
+  type TsProcessOptions,
+} from './ts-process.ts';

@@ -55,7 +55,10 @@ export function findRedisServer(path = process.env.PATH ?? ''): string | null {
 export function pingRedis(url: string, timeoutMs = 500): Promise<boolean> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve) => {
-    const socket = createConnection({ host: hostname || '127.0.0.1', port: Number(port || 6379) });
+    const socket = createConnection({
+      host: hostname || '127.0.0.1',
+      port: Number(port || 6379),
+    });
     const done = (ok: boolean) => {
       socket.destroy();
       resolve(ok);
@@ -64,11 +67,15 @@ export function pingRedis(url: string, timeoutMs = 500): Promise<boolean> {
     socket.on('error', () => done(false));
     socket.on('connect', () => socket.write('PING\r\n'));
     // +PONG, or -NOAUTH from a password-protected Redis: either way, Redis is there.
-    socket.on('data', (chunk) => done(/^(\+PONG|-NOAUTH)/.test(chunk.toString())));
+    socket.on('data', (chunk) =>
+      done(/^(\+PONG|-NOAUTH)/.test(chunk.toString())),
+    );
   });
 }
 
-export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServerHandle> {
+export async function startRedisServer(
+  options: RedisServerOptions = {},
+): Promise<RedisServerHandle> {
   const binary = options.binary ?? findRedisServer();
   if (!binary) throw new Error('redis-server is not on PATH');
   const port = options.port ?? (await getFreePort());
@@ -78,7 +85,15 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const child = spawn(
     binary,
-    ['--port', String(port), '--bind', '127.0.0.1', '--maxmemory-policy', 'noeviction', ...persistence],
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--maxmemory-policy',
+      'noeviction',
+      ...persistence,
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
@@ -87,7 +102,9 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   };
   child.stdout.on('data', collect);
   child.stderr.on('data', collect);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => resolve()),
+  );
   const url = `redis://127.0.0.1:${port}`;
 
   const deadline = Date.now() + 10_000;
@@ -102,5 +119,11 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     if (child.exitCode === null && child.signalCode === null) child.kill(sig);
     await exited;
   };
-  return { url, port, process: child, stop: () => signal('SIGTERM'), kill: () => signal('SIGKILL') };
+  return {
+    url,
+    port,
+    process: child,
+    stop: () => signal('SIGTERM'),
+    kill: () => signal('SIGKILL'),
+  };
 }

@@ -13,7 +13,9 @@ declare module 'vitest' {
  * REDIS_URL when given, otherwise starts a throwaway one on a free loopback
  * port (no persistence) and stops it after the run.
  */
-export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+export default async function setup(
+  project: TestProject,
+): Promise<() => Promise<void>> {
   let server: RedisServerHandle | undefined;
   let url = process.env.REDIS_URL;
   if (!url) {

@@ -11,7 +11,10 @@ export interface TsProcess {
   child: ChildProcess;
   lines: OutputLine[];
   /** Resolves with the first line (already printed or still to come) that matches. */
-  waitForLine(match: (line: OutputLine) => boolean, timeoutMs?: number): Promise<OutputLine>;
+  waitForLine(
+    match: (line: OutputLine) => boolean,
+    timeoutMs?: number,
+  ): Promise<OutputLine>;
   /** Exit code, or the signal name when killed by one. */
   exited: Promise<number | string>;
   /** SIGTERM and wait for the exit. */
@@ -29,11 +32,23 @@ export interface TsProcessOptions {
  * with workspaces resolved to their `src`), collecting stdout and stderr
  * lines. Used by `yarn start`, and by tests that need a real second process.
  */
-export function spawnTsProcess(entry: string, options: TsProcessOptions = {}): TsProcess {
+export function spawnTsProcess(
+  entry: string,
+  options: TsProcessOptions = {},
+): TsProcess {
   const child = spawn(
     process.execPath,
-    ['--import', import.meta.resolve('tsx'), '--conditions=@conveyor/source', entry],
-    { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] },
+    [
+      '--import',
+      import.meta.resolve('tsx'),
+      '--conditions=@conveyor/source',
+      entry,
+    ],
+    {
+      cwd: options.cwd,
+      env: options.env ?? process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
   );
   const lines: OutputLine[] = [];
   const waiters = new Set<(line: OutputLine) => void>();
@@ -50,7 +65,10 @@ export function spawnTsProcess(entry: string, options: TsProcessOptions = {}): T
     child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')),
   );
 
-  function waitForLine(match: (line: OutputLine) => boolean, timeoutMs = 15_000): Promise<OutputLine> {
+  function waitForLine(
+    match: (line: OutputLine) => boolean,
+    timeoutMs = 15_000,
+  ): Promise<OutputLine> {
     const seen = lines.find(match);
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
@@ -62,8 +80,15 @@ export function spawnTsProcess(entry: string, options: TsProcessOptions = {}): T
       };
       const timer = setTimeout(() => {
         waiters.delete(waiter);
-        const tail = lines.slice(-10).map((l) => l.text).join('\n');
-        reject(new Error(`Timed out after ${timeoutMs} ms waiting for output from ${entry}. Last lines:\n${tail}`));
+        const tail = lines
+          .slice(-10)
+          .map((l) => l.text)
+          .join('\n');
+        reject(
+          new Error(
+            `Timed out after ${timeoutMs} ms waiting for output from ${entry}. Last lines:\n${tail}`,
+          ),
+        );
       }, timeoutMs);
       waiters.add(waiter);
     });
@@ -75,7 +100,8 @@ export function spawnTsProcess(entry: string, options: TsProcessOptions = {}): T
     waitForLine,
     exited,
     stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      if (child.exitCode === null && child.signalCode === null)
+        child.kill('SIGTERM');
       return exited;
     },
   };
@@ -85,7 +111,9 @@ function parseRecord(text: string): Record<string, unknown> | null {
   if (!text.startsWith('{')) return null;
   try {
     const parsed: unknown = JSON.parse(text);
-    return parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : null;
+    return parsed && typeof parsed === 'object'
+      ? (parsed as Record<string, unknown>)
+      : null;
   } catch {
     return null;
   }

@@ -1,6 +1,12 @@
 // Runtime entry for running the API inside another process (tests, benchmarks,
 // a host service); `index.ts` stays types-only for clients.
-export { createContextInner, LOCAL_PRINCIPAL, type ApiDeps, type Authenticate, type Principal } from './context.ts';
+export {
+  createContextInner,
+  LOCAL_PRINCIPAL,
+  type ApiDeps,
+  type Authenticate,
+  type Principal,
+} from './context.ts';
 export { createLogger, type Logger } from './logger.ts';
 export { QueueService, type Readiness } from './queue-service.ts';
 export { createApiRedis } from './redis-connection.ts';

@@ -6,7 +6,9 @@ const EnvSchema = z.object({
   API_PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
   CONVEYOR_PREFIX: z.string().min(1).default('conveyor'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info'),
 });
 
 export type ApiEnv = z.infer<typeof EnvSchema>;
@@ -15,6 +17,8 @@ export type ApiEnv = z.infer<typeof EnvSchema>;
 export function readApiEnv(source: NodeJS.ProcessEnv = process.env): ApiEnv {
   const parsed = EnvSchema.safeParse(source);
   if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
+  const problems = parsed.error.issues
+    .map((i) => `  ${i.path.join('.')}: ${i.message}`)
+    .join('\n');
   throw new Error(`Invalid environment:\n${problems}`);
 }

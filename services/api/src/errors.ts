@@ -11,7 +11,11 @@ const CODES: Record<string, TRPCError['code']> = {
 export function toTRPCError(error: unknown): TRPCError {
   if (error instanceof TRPCError) return error;
   if (error instanceof ConveyorError) {
-    return new TRPCError({ code: CODES[error.code] ?? 'INTERNAL_SERVER_ERROR', message: error.message, cause: error });
+    return new TRPCError({
+      code: CODES[error.code] ?? 'INTERNAL_SERVER_ERROR',
+      message: error.message,
+      cause: error,
+    });
   }
   return new TRPCError({ code: 'INTERNAL_SERVER_ERROR', cause: error });
 }

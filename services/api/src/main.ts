@@ -19,8 +19,12 @@ const redis = createApiRedis(env.REDIS_URL, logger);
 const queues = new QueueService(registry, redis, logger, env.CONVEYOR_PREFIX);
 const server = createApiServer({ queues, logger });
 
-process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
-process.on('uncaughtException', (error) => logger.error({ err: error }, 'uncaught exception'));
+process.on('unhandledRejection', (reason) =>
+  logger.error({ err: reason }, 'unhandled rejection'),
+);
+process.on('uncaughtException', (error) =>
+  logger.error({ err: error }, 'uncaught exception'),
+);
 
 server.on('error', (error: NodeJS.ErrnoException) => {
   logger.fatal(
@@ -33,7 +37,10 @@ server.on('error', (error: NodeJS.ErrnoException) => {
 
 server.listen(env.API_PORT, env.API_HOST, () => {
   const { port } = server.address() as AddressInfo;
-  logger.info({ url: `http://${env.API_HOST}:${port}/trpc` }, `Conveyor API listening on http://${env.API_HOST}:${port}/trpc`);
+  logger.info(
+    { url: `http://${env.API_HOST}:${port}/trpc` },
+    `Conveyor API listening on http://${env.API_HOST}:${port}/trpc`,
+  );
 });
 
 let stopping = false;

@@ -4,6 +4,7 @@ import {
   type EnqueueResult,
   type Producer,
   type AnyRegistry,
+  type QueueName,
 } from '@conveyor/jobs';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -45,6 +46,17 @@ export class QueueService<TRegistry extends AnyRegistry = AnyRegistry> {
     return this.producer.enqueue(request);
   }
 
+  /** BullMQ's job counts per state, for every queue the registry uses. */
+  async jobCounts(): Promise<Record<string, Record<string, number>>> {
+    const entries = await Promise.all(
+      this.registry.queues.map(
+        async (queue: QueueName) =>
+          [queue, await this.producer.queue(queue).getJobCounts()] as const,
+      ),
+    );
+    return Object.fromEntries(entries);
+  }
+
   /**
    * Redis answers, and is configured not to evict keys: with any other
    * maxmemory-policy, Redis under memory pressure silently deletes jobs.
@@ -52,13 +64,23 @@ export class QueueService<TRegistry extends AnyRegistry = AnyRegistry> {
    */
   async readiness(): Promise<Readiness> {
     try {
-      const info = await withTimeout(this.redis.info('memory'), READINESS_TIMEOUT_MS);
+      const info = await withTimeout(
+        this.redis.info('memory'),
+        READINESS_TIMEOUT_MS,
+      );
       const policy = /^maxmemory_policy:(\S+)/m.exec(info)?.[1];
       const warnings =
         policy && policy !== 'noeviction'
-          ? [`Redis maxmemory-policy is "${policy}"; set it to "noeviction" or jobs may be evicted`]
+          ? [
+              `Redis maxmemory-policy is "${policy}"; set it to "noeviction" or jobs may be evicted`,
+            ]
           : [];
-      return { ready: true, redis: 'up', ...(policy ? { maxmemoryPolicy: policy } : {}), warnings };
+      return {
+        ready: true,
+        redis: 'up',
+        ...(policy ? { maxmemoryPolicy: policy } : {}),
+        warnings,
+      };
     } catch (error) {
       this.logger.debug({ err: error }, 'readiness check failed');
       return { ready: false, redis: 'down', warnings: [] };
@@ -77,7 +99,10 @@ async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
     return await Promise.race([
       work,
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+        timer = setTimeout(
+          () => reject(new Error(`timed out after ${ms} ms`)),
+          ms,
+        );
       }),
     ]);
   } finally {

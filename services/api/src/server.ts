@@ -1,6 +1,11 @@
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { createServer, type Server, type ServerResponse } from 'node:http';
-import { authenticateLocal, createContextInner, type ApiDeps, type Authenticate } from './context.ts';
+import {
+  authenticateLocal,
+  createContextInner,
+  type ApiDeps,
+  type Authenticate,
+} from './context.ts';
 import { appRouter } from './router.ts';
 
 export interface ApiServerOptions extends ApiDeps {
@@ -19,8 +24,16 @@ export function createApiServer(options: ApiServerOptions): Server {
     basePath: '/trpc/',
     createContext: ({ req }) => createContextInner(deps, authenticate(req)),
     onError: ({ error, path }) => {
-      if (error.code === 'INTERNAL_SERVER_ERROR') deps.logger.error({ err: error.cause ?? error, path }, 'procedure failed');
-      else deps.logger.debug({ code: error.code, path, message: error.message }, 'procedure rejected');
+      if (error.code === 'INTERNAL_SERVER_ERROR')
+        deps.logger.error(
+          { err: error.cause ?? error, path },
+          'procedure failed',
+        );
+      else
+        deps.logger.debug(
+          { code: error.code, path, message: error.message },
+          'procedure rejected',
+        );
     },
   });
 

@@ -1,4 +1,9 @@
-import { ConveyorError, InvalidPayloadError, toPayloadIssues, type PayloadIssue } from '@conveyor/jobs';
+import {
+  ConveyorError,
+  InvalidPayloadError,
+  toPayloadIssues,
+  type PayloadIssue,
+} from '@conveyor/jobs';
 import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
 import { ZodError } from 'zod';
@@ -17,12 +22,23 @@ const t = initTRPC.context<Context>().create({
   // Stacks never reach a client, whatever NODE_ENV says.
   isDev: false,
   errorFormatter({ shape, error }) {
-    const data: ConveyorErrorData = { issues: issuesOf(error), reason: reasonOf(error) };
+    const data: ConveyorErrorData = {
+      issues: issuesOf(error),
+      reason: reasonOf(error),
+    };
     return {
       ...shape,
       // A non-TRPCError keeps its original message, which may name Redis internals.
-      message: shape.data.code === 'INTERNAL_SERVER_ERROR' ? 'Internal server error' : shape.message,
-      data: { code: shape.data.code, httpStatus: shape.data.httpStatus, path: shape.data.path, ...data },
+      message:
+        shape.data.code === 'INTERNAL_SERVER_ERROR'
+          ? 'Internal server error'
+          : shape.message,
+      data: {
+        code: shape.data.code,
+        httpStatus: shape.data.httpStatus,
+        path: shape.data.path,
+        ...data,
+      },
     };
   },
 });
@@ -30,7 +46,10 @@ const t = initTRPC.context<Context>().create({
 function issuesOf(error: TRPCError): PayloadIssue[] | null {
   if (error.cause instanceof ZodError) return toPayloadIssues(error.cause);
   if (error.cause instanceof InvalidPayloadError) {
-    return error.cause.issues.map((issue) => ({ ...issue, path: ['data', ...issue.path] }));
+    return error.cause.issues.map((issue) => ({
+      ...issue,
+      path: ['data', ...issue.path],
+    }));
   }
   return null;
 }
@@ -47,6 +66,10 @@ export const publicProcedure = t.procedure;
 
 /** Requires a principal and narrows `ctx.principal` to non-null for what follows. */
 export const authedProcedure = t.procedure.use(({ ctx, next }) => {
-  if (!ctx.principal) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Missing or invalid credentials' });
+  if (!ctx.principal)
+    throw new TRPCError({
+      code: 'UNAUTHORIZED',
+      message: 'Missing or invalid credentials',
+    });
   return next({ ctx: { principal: ctx.principal } });
 });

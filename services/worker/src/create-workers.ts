@@ -6,9 +6,14 @@ import {
   type AnyRegistry,
   type QueueName,
 } from '@conveyor/jobs';
-import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import {
+  UnrecoverableError,
+  Worker,
+  type ConnectionOptions,
+  type Job,
+} from 'bullmq';
 import type { Logger } from 'pino';
-import type { Processor, ProcessorMap } from './processor.ts';
+import type { ProcessorContext, ProcessorMap } from './processor.ts';
 
 export interface WorkerPoolOptions<TRegistry extends AnyRegistry> {
   registry: TRegistry;
@@ -47,14 +52,29 @@ export function createWorkerPool<TRegistry extends AnyRegistry>(
   options: WorkerPoolOptions<TRegistry>,
 ): WorkerPool {
   const { registry, logger } = options;
-  const processors = options.processors as Record<string, Processor<TRegistry['jobs'][string]>>;
+  // Routed by a name read from Redis: past the type-checked map, a processor
+  // takes whatever its schema parsed.
+  const processors = options.processors as unknown as Record<
+    string,
+    | ((payload: unknown, context: ProcessorContext) => Promise<unknown>)
+    | undefined
+  >;
   const queues = options.queues?.length ? options.queues : registry.queues;
   const active = new Map<string, string>(); // job id → name, for the shutdown report
 
-  async function run(job: Job, signal: AbortSignal | undefined): Promise<unknown> {
-    const log = logger.child({ jobId: job.id, job: job.name, attempt: job.attemptsMade + 1 });
+  async function run(
+    job: Job,
+    signal: AbortSignal | undefined,
+  ): Promise<unknown> {
+    const log = logger.child({
+      jobId: job.id,
+      job: job.name,
+      attempt: job.attemptsMade + 1,
+    });
     const definition = registry.get(job.name);
-    const processor = processors[job.name];
+    const processor = Object.hasOwn(processors, job.name)
+      ? processors[job.name]
+      : undefined;
     if (!definition || !processor) {
       log.error('no processor for this job name; failing without retry');
       throw new UnrecoverableError(`No processor for job "${job.name}"`);
@@ -63,7 +83,10 @@ export function createWorkerPool<TRegistry extends AnyRegistry>(
     try {
       payload = decodeEnvelope(job.data).payload;
     } catch (error) {
-      log.error({ reason: (error as Error).message }, 'malformed job data; failing without retry');
+      log.error(
+        { reason: (error as Error).message },
+        'malformed job data; failing without retry',
+      );
       throw new UnrecoverableError((error as Error).message);
     }
     // Re-validate: the data may predate a schema change or not come from a Conveyor producer.
@@ -87,8 +110,13 @@ export function createWorkerPool<TRegistry extends AnyRegistry>(
       });
       const checked = definition.result.safeParse(result);
       if (!checked.success) {
-        log.error({ issues: toPayloadIssues(checked.error) }, 'processor returned a result its contract does not allow');
-        throw new UnrecoverableError('Processor result does not match the job contract');
+        log.error(
+          { issues: toPayloadIssues(checked.error) },
+          'processor returned a result its contract does not allow',
+        );
+        throw new UnrecoverableError(
+          'Processor result does not match the job contract',
+        );
       }
       // Stored like payloads, so a Date in a result stays a Date for readers.
       return encodeEnvelope(checked.data);
@@ -98,26 +126,41 @@ export function createWorkerPool<TRegistry extends AnyRegistry>(
   }
 
   const workers = queues.map((queue) => {
-    const worker = new Worker(queue, (job, _token, signal) => run(job, signal), {
-      connection: options.connection,
-      prefix: options.prefix ?? DEFAULT_PREFIX,
-      concurrency: options.concurrency ?? 10,
-      ...(options.lockDuration ? { lockDuration: options.lockDuration } : {}),
-      ...(options.stalledInterval || options.lockDuration
-        ? { stalledInterval: options.stalledInterval ?? options.lockDuration }
-        : {}),
-    });
-    worker.on('error', (error) => logger.error({ queue, err: error.message }, 'worker error'));
+    const worker = new Worker(
+      queue,
+      (job, _token, signal) => run(job, signal),
+      {
+        connection: options.connection,
+        prefix: options.prefix ?? DEFAULT_PREFIX,
+        concurrency: options.concurrency ?? 10,
+        ...(options.lockDuration ? { lockDuration: options.lockDuration } : {}),
+        ...(options.stalledInterval || options.lockDuration
+          ? { stalledInterval: options.stalledInterval ?? options.lockDuration }
+          : {}),
+      },
+    );
+    worker.on('error', (error) =>
+      logger.error({ queue, err: error.message }, 'worker error'),
+    );
     worker.on('failed', (job, error) => {
       if (!job) return;
-      const final = error instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
+      const final =
+        error instanceof UnrecoverableError ||
+        job.attemptsMade >= (job.opts.attempts ?? 1);
       logger[final ? 'error' : 'warn'](
-        { jobId: job.id, job: job.name, attempt: job.attemptsMade, err: error.message },
+        {
+          jobId: job.id,
+          job: job.name,
+          attempt: job.attemptsMade,
+          err: error.message,
+        },
         final ? 'job failed for good' : 'job attempt failed; will retry',
       );
     });
     // A lost lock means another worker may already run this job: stop ours.
-    worker.on('lockRenewalFailed', (jobIds) => jobIds.forEach((id) => worker.cancelJob(id, 'lock lost')));
+    worker.on('lockRenewalFailed', (jobIds) =>
+      jobIds.forEach((id) => worker.cancelJob(id, 'lock lost')),
+    );
     return worker;
   });
 
@@ -127,7 +170,9 @@ export function createWorkerPool<TRegistry extends AnyRegistry>(
       await Promise.all(workers.map((w) => w.waitUntilReady()));
     },
     async close(graceMs = Infinity) {
-      const graceful = Promise.all(workers.map((w) => w.close())).then(() => 'closed' as const);
+      const graceful = Promise.all(workers.map((w) => w.close())).then(
+        () => 'closed' as const,
+      );
       if (!Number.isFinite(graceMs)) {
         await graceful;
         return [];

@@ -18,11 +18,15 @@ export interface DaemonOptions<TRegistry extends AnyRegistry> {
  * close connections, exit 0. A second signal exits at once (jobs left to
  * stalled-job recovery).
  */
-export async function runDaemon<TRegistry extends AnyRegistry>(options: DaemonOptions<TRegistry>): Promise<void> {
+export async function runDaemon<TRegistry extends AnyRegistry>(
+  options: DaemonOptions<TRegistry>,
+): Promise<void> {
   const { env, logger } = options;
   // Workers block on Redis: they must wait for it forever, never give up on a command.
   const connection = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
-  connection.on('error', (error: Error) => logger.debug({ err: error.message }, 'redis connection error'));
+  connection.on('error', (error: Error) =>
+    logger.debug({ err: error.message }, 'redis connection error'),
+  );
 
   const pool = createWorkerPool({
     registry: options.registry,
@@ -38,14 +42,23 @@ export async function runDaemon<TRegistry extends AnyRegistry>(options: DaemonOp
   let stopping = false;
   const shutdown = async (signal: NodeJS.Signals): Promise<void> => {
     if (stopping) {
-      logger.warn({ signal }, 'second signal: exiting now; active jobs are left to stalled-job recovery');
+      logger.warn(
+        { signal },
+        'second signal: exiting now; active jobs are left to stalled-job recovery',
+      );
       process.exit(1);
     }
     stopping = true;
-    logger.info({ signal, graceMs: env.WORKER_SHUTDOWN_GRACE_MS }, 'shutting down: no new jobs, finishing active ones');
+    logger.info(
+      { signal, graceMs: env.WORKER_SHUTDOWN_GRACE_MS },
+      'shutting down: no new jobs, finishing active ones',
+    );
     const leftOver = await pool.close(env.WORKER_SHUTDOWN_GRACE_MS);
     if (leftOver.length > 0) {
-      logger.warn({ jobIds: leftOver }, 'grace period over: these jobs are left to stalled-job recovery and will run again');
+      logger.warn(
+        { jobIds: leftOver },
+        'grace period over: these jobs are left to stalled-job recovery and will run again',
+      );
     }
     connection.disconnect();
     logger.info('worker stopped');
@@ -54,12 +67,19 @@ export async function runDaemon<TRegistry extends AnyRegistry>(options: DaemonOp
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
-  process.on('uncaughtException', (error) => logger.error({ err: error }, 'uncaught exception'));
+  process.on('unhandledRejection', (reason) =>
+    logger.error({ err: reason }, 'unhandled rejection'),
+  );
+  process.on('uncaughtException', (error) =>
+    logger.error({ err: error }, 'uncaught exception'),
+  );
 
   await pool.ready();
   logger.info(
-    { queues: pool.workers.map((w) => w.name), concurrency: env.WORKER_CONCURRENCY },
+    {
+      queues: pool.workers.map((w) => w.name),
+      concurrency: env.WORKER_CONCURRENCY,
+    },
     'Conveyor worker ready',
   );
 }

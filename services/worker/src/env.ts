@@ -8,28 +8,49 @@ const EnvSchema = z.object({
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
   CONVEYOR_PREFIX: z.string().min(1).default('conveyor'),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(10),
-  WORKER_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(25_000),
+  WORKER_SHUTDOWN_GRACE_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(3_600_000)
+    .default(25_000),
   /**
    * How long a job's lock lasts between renewals, and how often stalled jobs
    * are looked for. Jobs of a worker that died (kill -9, or a shutdown past
    * its grace period) run again within about twice this.
    */
-  WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
+  WORKER_LOCK_DURATION_MS: z.coerce
+    .number()
+    .int()
+    .min(1_000)
+    .max(600_000)
+    .default(30_000),
   /** Comma-separated subset of queues to serve (all when empty): lets queues scale apart. */
   WORKER_QUEUES: z
     .string()
     .default('')
-    .transform((list) => list.split(',').map((q) => q.trim()).filter(Boolean))
+    .transform((list) =>
+      list
+        .split(',')
+        .map((q) => q.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.enum(queueNames))),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info'),
 });
 
 export type WorkerEnv = z.infer<typeof EnvSchema>;
 
 /** Throws a readable message (never a stack) naming each bad variable. */
-export function readWorkerEnv(source: NodeJS.ProcessEnv = process.env): WorkerEnv {
+export function readWorkerEnv(
+  source: NodeJS.ProcessEnv = process.env,
+): WorkerEnv {
   const parsed = EnvSchema.safeParse(source);
   if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
+  const problems = parsed.error.issues
+    .map((i) => `  ${i.path.join('.')}: ${i.message}`)
+    .join('\n');
   throw new Error(`Invalid environment:\n${problems}`);
 }

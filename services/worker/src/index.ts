@@ -13,4 +13,9 @@ try {
   process.exit(1);
 }
 const logger = createLogger(env.LOG_LEVEL);
-await runDaemon({ env, registry, processors: createProcessors(createLogProviders(logger)), logger });
+await runDaemon({
+  env,
+  registry,
+  processors: createProcessors(createLogProviders(logger)),
+  logger,
+});

@@ -1,4 +1,9 @@
-import type { AnyJobDefinition, AnyRegistry, JobInput, JobResult } from '@conveyor/jobs';
+import type {
+  AnyJobDefinition,
+  AnyRegistry,
+  JobInput,
+  JobResult,
+} from '@conveyor/jobs';
 import type { Logger } from 'pino';
 
 export interface ProcessorContext {

@@ -1,5 +1,11 @@
 import { createProducer, registry } from '@conveyor/jobs';
-import { deletePrefix, spawnTsProcess, uniquePrefix, waitFor, type TsProcess } from '@conveyor/testkit';
+import {
+  deletePrefix,
+  spawnTsProcess,
+  uniquePrefix,
+  waitFor,
+  type TsProcess,
+} from '@conveyor/testkit';
 import { Queue } from 'bullmq';
 import { pino } from 'pino';
 import { fileURLToPath } from 'node:url';
@@ -17,14 +23,28 @@ describe('worker daemon (separate process)', () => {
     for (const step of cleanup.splice(0).reverse()) await step();
   });
 
-  function start(entry: string, prefix: string, extraEnv: Record<string, string> = {}): TsProcess {
+  function start(
+    entry: string,
+    prefix: string,
+    extraEnv: Record<string, string> = {},
+  ): TsProcess {
     const daemon = spawnTsProcess(here(entry), {
-      env: { ...process.env, REDIS_URL: redisUrl, CONVEYOR_PREFIX: prefix, LOG_LEVEL: 'info', ...extraEnv },
+      env: {
+        ...process.env,
+        REDIS_URL: redisUrl,
+        CONVEYOR_PREFIX: prefix,
+        LOG_LEVEL: 'info',
+        ...extraEnv,
+      },
     });
     cleanup.push(() => daemon.stop());
     return daemon;
   }
-  const ready = (daemon: TsProcess) => daemon.waitForLine((l) => l.record?.msg === 'Conveyor worker ready', 20_000);
+  const ready = (daemon: TsProcess) =>
+    daemon.waitForLine(
+      (l) => l.record?.msg === 'Conveyor worker ready',
+      20_000,
+    );
 
   it('runs the catalog: TEST_JOB is logged with its data, and SIGTERM exits 0', async () => {
     const prefix = uniquePrefix('daemon');
@@ -34,9 +54,17 @@ describe('worker daemon (separate process)', () => {
     const producer = createProducer({ registry, connection, prefix });
     cleanup.push(() => producer.close());
 
-    const { id } = await producer.enqueue({ name: 'TEST_JOB', data: { message: 'hello daemon' } });
-    const line = await daemon.waitForLine((l) => l.record?.jobId === id && String(l.record.msg).startsWith('TEST_JOB'));
-    expect(line.record?.msg).toBe('TEST_JOB processed successfully with data: {"message":"hello daemon"}');
+    const { id } = await producer.enqueue({
+      name: 'TEST_JOB',
+      data: { message: 'hello daemon' },
+    });
+    const line = await daemon.waitForLine(
+      (l) =>
+        l.record?.jobId === id && String(l.record.msg).startsWith('TEST_JOB'),
+    );
+    expect(line.record?.msg).toBe(
+      'TEST_JOB processed successfully with data: {"message":"hello daemon"}',
+    );
 
     expect(await daemon.stop()).toBe(0);
   });
@@ -44,13 +72,24 @@ describe('worker daemon (separate process)', () => {
   it('SIGTERM during an active job lets it complete, then exits 0', async () => {
     const prefix = uniquePrefix('shutdown');
     cleanup.push(() => deletePrefix(redisUrl, prefix));
-    const daemon = start('fixtures/slow-daemon.ts', prefix, { WORKER_SHUTDOWN_GRACE_MS: '15000' });
+    const daemon = start('fixtures/slow-daemon.ts', prefix, {
+      WORKER_SHUTDOWN_GRACE_MS: '15000',
+    });
     await ready(daemon);
-    const producer = createProducer({ registry: slowRegistry, connection, prefix });
+    const producer = createProducer({
+      registry: slowRegistry,
+      connection,
+      prefix,
+    });
     cleanup.push(() => producer.close());
 
-    const { id } = await producer.enqueue({ name: 'slow', data: { ms: 1_500 } });
-    await daemon.waitForLine((l) => l.record?.jobId === id && l.record.msg === 'slow job started');
+    const { id } = await producer.enqueue({
+      name: 'slow',
+      data: { ms: 1_500 },
+    });
+    await daemon.waitForLine(
+      (l) => l.record?.jobId === id && l.record.msg === 'slow job started',
+    );
     daemon.child.kill('SIGTERM');
     expect(await daemon.exited).toBe(0);
 
@@ -58,8 +97,13 @@ describe('worker daemon (separate process)', () => {
     cleanup.push(() => queue.close());
     const job = await queue.getJob(id);
     expect(await job?.getState()).toBe('completed');
-    expect(job?.returnvalue).toEqual({ v: 1, payload: { json: { sleptMs: 1_500 } } });
-    expect(daemon.lines.some((l) => l.record?.msg === 'worker stopped')).toBe(true);
+    expect(job?.returnvalue).toEqual({
+      v: 1,
+      payload: { json: { sleptMs: 1_500 } },
+    });
+    expect(daemon.lines.some((l) => l.record?.msg === 'worker stopped')).toBe(
+      true,
+    );
   });
 
   it('a job still running at the grace deadline is left for stalled recovery, then runs again elsewhere', async () => {
@@ -70,14 +114,25 @@ describe('worker daemon (separate process)', () => {
       WORKER_LOCK_DURATION_MS: '1000',
     });
     await ready(daemon);
-    const producer = createProducer({ registry: slowRegistry, connection, prefix });
+    const producer = createProducer({
+      registry: slowRegistry,
+      connection,
+      prefix,
+    });
     cleanup.push(() => producer.close());
 
-    const { id } = await producer.enqueue({ name: 'slow', data: { ms: 60_000 } });
-    await daemon.waitForLine((l) => l.record?.jobId === id && l.record.msg === 'slow job started');
+    const { id } = await producer.enqueue({
+      name: 'slow',
+      data: { ms: 60_000 },
+    });
+    await daemon.waitForLine(
+      (l) => l.record?.jobId === id && l.record.msg === 'slow job started',
+    );
     daemon.child.kill('SIGTERM');
     expect(await daemon.exited).toBe(0);
-    const report = daemon.lines.find((l) => String(l.record?.msg).startsWith('grace period over'));
+    const report = daemon.lines.find((l) =>
+      String(l.record?.msg).startsWith('grace period over'),
+    );
     expect(report?.record?.jobIds).toEqual([id]);
 
     const queue = new Queue('default', { connection, prefix });
@@ -100,7 +155,13 @@ describe('worker daemon (separate process)', () => {
       },
     });
     cleanup.push(() => pool.close());
-    await waitFor(async () => ((await (await queue.getJob(id))?.getState()) === 'completed' ? true : undefined), 10_000);
+    await waitFor(
+      async () =>
+        (await (await queue.getJob(id))?.getState()) === 'completed'
+          ? true
+          : undefined,
+      10_000,
+    );
     expect(rerun).toEqual([id]);
   });
 });

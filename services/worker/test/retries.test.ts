@@ -1,4 +1,10 @@
-import { createProducer, defineJob, defineRegistry, QUEUES, type Producer } from '@conveyor/jobs';
+import {
+  createProducer,
+  defineJob,
+  defineRegistry,
+  QUEUES,
+  type Producer,
+} from '@conveyor/jobs';
 import { deletePrefix, uniquePrefix, waitFor } from '@conveyor/testkit';
 import { Queue, type Job } from 'bullmq';
 import { pino } from 'pino';
@@ -46,12 +52,14 @@ describe('retry policy', () => {
       prefix,
       logger: pino({ level: 'silent' }),
       processors: {
-        flaky: async ({ failTimes }, { jobId, attempt }) => {
+        flaky: ({ failTimes }, { jobId, attempt }) => {
           const seen = attemptsSeen.get(jobId) ?? [];
           seen.push({ attempt, at: Date.now() });
           attemptsSeen.set(jobId, seen);
-          if (attempt <= failTimes) throw new Error(`planned failure ${attempt}`);
-          return { succeededOnAttempt: attempt };
+          if (attempt <= failTimes) {
+            return Promise.reject(new Error(`planned failure ${attempt}`));
+          }
+          return Promise.resolve({ succeededOnAttempt: attempt });
         },
       },
     });
@@ -59,21 +67,34 @@ describe('retry policy', () => {
   }
 
   const finished = (id: string) =>
-    waitFor(async () => {
-      const job = await queue.getJob(id);
-      const state = await job?.getState();
-      return state === 'completed' || state === 'failed' ? { job: job as Job, state } : undefined;
-    }, 10_000, `job ${id} to finish`);
+    waitFor(
+      async () => {
+        const job = await queue.getJob(id);
+        const state = await job?.getState();
+        return state === 'completed' || state === 'failed'
+          ? { job: job as Job, state }
+          : undefined;
+      },
+      10_000,
+      `job ${id} to finish`,
+    );
 
   it('a job failing twice then succeeding completes on attempt 3, with growing delays', async () => {
     await startPool();
-    const { id } = await producer.enqueue({ name: 'flaky', data: { failTimes: 2 } });
+    const { id } = await producer.enqueue({
+      name: 'flaky',
+      data: { failTimes: 2 },
+    });
     const { job, state } = await finished(id);
     expect(state).toBe('completed');
     expect(job.attemptsMade).toBe(3);
     const seen = attemptsSeen.get(id) ?? [];
     expect(seen.map((s) => s.attempt)).toEqual([1, 2, 3]);
-    const [first, second, third] = seen.map((s) => s.at) as [number, number, number];
+    const [first, second, third] = seen.map((s) => s.at) as [
+      number,
+      number,
+      number,
+    ];
     const gap1 = second - first;
     const gap2 = third - second;
     // Equal jitter: retry 1 waits 100–200 ms, retry 2 waits 200–400 ms.
@@ -84,7 +105,10 @@ describe('retry policy', () => {
 
   it('a job that always fails ends failed after 3 attempts', async () => {
     await startPool();
-    const { id } = await producer.enqueue({ name: 'flaky', data: { failTimes: 99 } });
+    const { id } = await producer.enqueue({
+      name: 'flaky',
+      data: { failTimes: 99 },
+    });
     const { job, state } = await finished(id);
     expect(state).toBe('failed');
     expect(job.attemptsMade).toBe(3);
@@ -93,21 +117,39 @@ describe('retry policy', () => {
   });
 
   it.each([
-    ['data that is not an envelope', { failTimes: 0 }, /not a Conveyor envelope|Unsupported envelope/],
-    ['an envelope whose payload breaks the schema', { v: 1, payload: { json: { failTimes: 'x' } } }, /Invalid payload: failTimes/],
-  ])('%s planted in Redis fails once, without retries', async (_label, data, reason) => {
-    await startPool();
-    const planted = await queue.add('flaky', data, { attempts: 3, backoff: { type: 'fixed', delay: 10 } });
-    const { job, state } = await finished(planted.id ?? '');
-    expect(state).toBe('failed');
-    expect(job.attemptsMade).toBe(1);
-    expect(job.failedReason).toMatch(reason);
-    expect(attemptsSeen.size).toBe(0); // the processor never ran
-  });
+    [
+      'data that is not an envelope',
+      { failTimes: 0 },
+      /not a Conveyor envelope|Unsupported envelope/,
+    ],
+    [
+      'an envelope whose payload breaks the schema',
+      { v: 1, payload: { json: { failTimes: 'x' } } },
+      /Invalid payload: failTimes/,
+    ],
+  ])(
+    '%s planted in Redis fails once, without retries',
+    async (_label, data, reason) => {
+      await startPool();
+      const planted = await queue.add('flaky', data, {
+        attempts: 3,
+        backoff: { type: 'fixed', delay: 10 },
+      });
+      const { job, state } = await finished(planted.id ?? '');
+      expect(state).toBe('failed');
+      expect(job.attemptsMade).toBe(1);
+      expect(job.failedReason).toMatch(reason);
+      expect(attemptsSeen.size).toBe(0); // the processor never ran
+    },
+  );
 
   it('a job name with no processor fails once, without retries', async () => {
     await startPool();
-    const planted = await queue.add('ghost', { v: 1, payload: { json: {} } }, { attempts: 3 });
+    const planted = await queue.add(
+      'ghost',
+      { v: 1, payload: { json: {} } },
+      { attempts: 3 },
+    );
     const { job, state } = await finished(planted.id ?? '');
     expect(state).toBe('failed');
     expect(job.attemptsMade).toBe(1);

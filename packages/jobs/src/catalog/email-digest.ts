@@ -17,5 +17,8 @@ export const emailDigest = defineJob({
       message: 'startDate must be before endDate',
       path: ['endDate'],
     }),
-  result: z.object({ messageId: z.string(), itemCount: z.number().int().nonnegative() }),
+  result: z.object({
+    messageId: z.string(),
+    itemCount: z.number().int().nonnegative(),
+  }),
 });

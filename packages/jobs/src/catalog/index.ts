@@ -9,4 +9,3 @@ export { emailDigest, smsSend, testJob };
 export const registry = defineRegistry([testJob, smsSend, emailDigest]);
 
 export type AppRegistry = typeof registry;
-

@@ -7,11 +7,16 @@ export const smsSend = defineJob({
   name: 'sms.send',
   queue: QUEUES.sms,
   input: z.object({
-    to: z.e164({ error: 'Phone number must be in E.164 format, e.g. +14155550123' }),
+    to: z.e164({
+      error: 'Phone number must be in E.164 format, e.g. +14155550123',
+    }),
     message: z.string().min(1).max(1_600),
     alertId: z.string().min(1).max(200).optional(),
   }),
   result: z.object({ providerMessageId: z.string() }),
   // Phones are urgent and providers flap: retry more, and sooner.
-  defaults: { attempts: 5, backoff: { type: 'exponential', delay: 500, jitter: 0.5 } },
+  defaults: {
+    attempts: 5,
+    backoff: { type: 'exponential', delay: 500, jitter: 0.5 },
+  },
 });

@@ -13,7 +13,9 @@ export function createEmailDigestProcessor(
     const text =
       items.length === 0
         ? `Nothing new ${period === 'daily' ? 'today' : 'this week'} (${range}).`
-        : items.map((item) => `• ${item.at.toISOString()} ${item.summary}`).join('\n');
+        : items
+            .map((item) => `• ${item.at.toISOString()} ${item.summary}`)
+            .join('\n');
     const { messageId } = await email.sendToUser(
       { userId, subject: `Your ${period} digest, ${range}`, text },
       signal,

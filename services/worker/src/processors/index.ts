@@ -6,10 +6,15 @@ import { createSmsSendProcessor } from './sms-send.ts';
 import { processTestJob } from './test-job.ts';
 
 /** Every job of the catalog, mapped to its processor (the type rejects a missing one). */
-export function createProcessors(providers: Providers): ProcessorMap<AppRegistry> {
+export function createProcessors(
+  providers: Providers,
+): ProcessorMap<AppRegistry> {
   return {
     TEST_JOB: processTestJob,
     'sms.send': createSmsSendProcessor(providers.sms),
-    'email.digest': createEmailDigestProcessor(providers.activity, providers.email),
+    'email.digest': createEmailDigestProcessor(
+      providers.activity,
+      providers.email,
+    ),
   };
 }

@@ -7,7 +7,10 @@ import type { Logger } from 'pino';
  * what would be sent: they make no network call and pretend none.
  */
 export interface SmsProvider {
-  send(message: { to: string; text: string }, signal: AbortSignal): Promise<{ messageId: string }>;
+  send(
+    message: { to: string; text: string },
+    signal: AbortSignal,
+  ): Promise<{ messageId: string }>;
 }
 
 export interface EmailProvider {
@@ -38,14 +41,20 @@ export function createLogProviders(logger: Logger): Providers {
     sms: {
       send({ to, text }) {
         const messageId = `log-${randomUUID()}`;
-        logger.info({ provider: 'log', to, chars: text.length, messageId }, 'SMS (log provider, not sent)');
+        logger.info(
+          { provider: 'log', to, chars: text.length, messageId },
+          'SMS (log provider, not sent)',
+        );
         return Promise.resolve({ messageId });
       },
     },
     email: {
       sendToUser({ userId, subject, text }) {
         const messageId = `log-${randomUUID()}`;
-        logger.info({ provider: 'log', userId, subject, chars: text.length, messageId }, 'e-mail (log provider, not sent)');
+        logger.info(
+          { provider: 'log', userId, subject, chars: text.length, messageId },
+          'e-mail (log provider, not sent)',
+        );
         return Promise.resolve({ messageId });
       },
     },

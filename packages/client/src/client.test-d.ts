@@ -1,0 +1,70 @@
+import type { QueueName } from '@conveyor/jobs';
+import { expectTypeOf, test } from 'vitest';
+import { createConveyorClient } from './create-client.ts';
+
+const client = createConveyorClient({ url: 'http://127.0.0.1:3000/trpc' });
+
+test('a valid enqueue compiles and returns the job reference', () => {
+  const result = client.enqueue.mutate({
+    name: 'TEST_JOB',
+    data: { message: 'hi' },
+  });
+  expectTypeOf(result).resolves.toEqualTypeOf<{
+    id: string;
+    name: 'TEST_JOB' | 'sms.send' | 'email.digest';
+    queue: QueueName;
+  }>();
+  void client.enqueue.mutate({
+    name: 'sms.send',
+    data: { to: '+14155550123', message: 'hi' },
+  });
+  void client.enqueue.mutate({
+    name: 'email.digest',
+    data: {
+      userId: 'u',
+      period: 'daily',
+      startDate: new Date(),
+      endDate: new Date(),
+    },
+  });
+});
+
+test('a wrong field type does not compile', () => {
+  // @ts-expect-error -- message must be a string
+  void client.enqueue.mutate({ name: 'TEST_JOB', data: { message: 42 } });
+  void client.enqueue.mutate({
+    name: 'email.digest',
+    data: {
+      userId: 'u',
+      period: 'daily',
+      // @ts-expect-error -- startDate must be a Date, not a string
+      startDate: '2026-11-01',
+      endDate: new Date(),
+    },
+  });
+  void client.enqueue.mutate({
+    name: 'email.digest',
+    data: {
+      userId: 'u',
+      // @ts-expect-error -- period is 'daily' | 'weekly'
+      period: 'monthly',
+      startDate: new Date(),
+      endDate: new Date(),
+    },
+  });
+});
+
+test('a missing field, or data of another job, does not compile', () => {
+  // @ts-expect-error -- sms.send needs `to`
+  void client.enqueue.mutate({ name: 'sms.send', data: { message: 'hi' } });
+  void client.enqueue.mutate({
+    name: 'TEST_JOB',
+    // @ts-expect-error -- TEST_JOB's data is { message }, not an SMS
+    data: { to: '+14155550123', message: 'hi' },
+  });
+});
+
+test('an unknown job name does not compile', () => {
+  // @ts-expect-error -- no job is called 'sms.sned'
+  void client.enqueue.mutate({ name: 'sms.sned', data: { message: 'hi' } });
+});

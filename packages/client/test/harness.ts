@@ -1,0 +1,75 @@
+import { registry, type AppRegistry } from '@conveyor/jobs';
+import {
+  createApiRedis,
+  createApiServer,
+  QueueService,
+} from '@conveyor/api/embed';
+import { deletePrefix, uniquePrefix } from '@conveyor/testkit';
+import {
+  createWorkerPool,
+  type ProcessorMap,
+  type WorkerPool,
+} from '@conveyor/worker/pool';
+import type { AddressInfo } from 'node:net';
+import { pino } from 'pino';
+import { createConveyorClient, type ConveyorClient } from '../src/index.ts';
+
+export interface Harness {
+  prefix: string;
+  apiUrl: string;
+  client: ConveyorClient;
+  queues: QueueService<AppRegistry>;
+  pool?: WorkerPool;
+  close(): Promise<void>;
+}
+
+const silent = pino({ level: 'silent' });
+
+/** A real API on a free port (real HTTP, real Redis), optionally with an in-process worker pool. */
+export async function startHarness(
+  redisUrl: string,
+  options: {
+    processors?: ProcessorMap<AppRegistry>;
+    fetch?: typeof fetch;
+  } = {},
+): Promise<Harness> {
+  const prefix = uniquePrefix('api');
+  const queues = new QueueService(
+    registry,
+    createApiRedis(redisUrl, silent),
+    silent,
+    prefix,
+  );
+  const server = createApiServer({ queues, logger: silent });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  let pool: WorkerPool | undefined;
+  if (options.processors) {
+    pool = createWorkerPool({
+      registry,
+      processors: options.processors,
+      connection: { url: redisUrl, maxRetriesPerRequest: null },
+      prefix,
+      logger: silent,
+    });
+    await pool.ready();
+  }
+  const client = createConveyorClient({
+    url: `${apiUrl}/trpc`,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
+  return {
+    prefix,
+    apiUrl,
+    client,
+    queues,
+    ...(pool ? { pool } : {}),
+    async close() {
+      await pool?.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await queues.close();
+      await deletePrefix(redisUrl, prefix);
+    },
+  };
+}
