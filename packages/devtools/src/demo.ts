@@ -1,5 +1,6 @@
 import { createConveyorClient } from '@conveyor/client';
 import { getFreePort } from '@conveyor/testkit';
+import { loadDotEnv } from './dot-env.ts';
 import { formatLogLine, startSystem, SystemError } from './system.ts';
 
 /**
@@ -7,6 +8,7 @@ import { formatLogLine, startSystem, SystemError } from './system.ts';
  * client, waits until the worker logs it, stops everything. Exit 0 means the
  * job travelled client → API → Redis → worker → processor.
  */
+loadDotEnv();
 const say = (message: string) => console.log(`[demo] ${message}`);
 
 try {

@@ -1,6 +1,8 @@
+import { loadDotEnv } from './dot-env.ts';
 import { formatLogLine, startSystem, SystemError } from './system.ts';
 
 /** `yarn start`: Redis (found or started), API and worker, until Ctrl-C. */
+loadDotEnv();
 const say = (message: string) => console.log(`[conveyor] ${message}`);
 const apiPort = Number(process.env.API_PORT ?? 3000);
 

@@ -1,6 +1,6 @@
 import type {} from 'vitest';
 import type { TestProject } from 'vitest/node';
-import { startRedisServer, type RedisServerHandle } from './redis-server.ts';
+import { findRedisServer, startRedisServer, type RedisServerHandle } from './redis-server.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -19,6 +19,12 @@ export default async function setup(
   let server: RedisServerHandle | undefined;
   let url = process.env.REDIS_URL;
   if (!url) {
+    if (!findRedisServer()) {
+      throw new Error(
+        'The tests need Redis: install redis-server (Debian/Ubuntu: apt-get install redis-server; ' +
+          'macOS: brew install redis) or set REDIS_URL to a Redis they may write to.',
+      );
+    }
     server = await startRedisServer();
     url = server.url;
   }
