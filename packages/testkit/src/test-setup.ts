@@ -1,6 +1,10 @@
 import type {} from 'vitest';
 import type { TestProject } from 'vitest/node';
-import { findRedisServer, startRedisServer, type RedisServerHandle } from './redis-server.ts';
+import {
+  findRedisServer,
+  startRedisServer,
+  type RedisServerHandle,
+} from './redis-server.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
