@@ -15,7 +15,7 @@ export interface DaemonOptions<TRegistry extends AnyRegistry> {
 /**
  * Runs the worker pool until SIGTERM/SIGINT, then shuts down in BullMQ's
  * order: stop taking jobs, let active ones finish within the grace period,
- * close connections, exit 0. A second signal exits at once (jobs left to
+ * close connections, exit 0. A second SIGINT exits at once (jobs left to
  * stalled-job recovery).
  */
 export async function runDaemon<TRegistry extends AnyRegistry>(
@@ -42,9 +42,12 @@ export async function runDaemon<TRegistry extends AnyRegistry>(
   let stopping = false;
   const shutdown = async (signal: NodeJS.Signals): Promise<void> => {
     if (stopping) {
+      // Ctrl-C in a terminal signals the whole process group, so a supervisor
+      // (yarn start) may relay a SIGTERM on top: only a second SIGINT, a
+      // person pressing Ctrl-C again, cuts the grace period short.
+      if (signal !== 'SIGINT') return;
       logger.warn(
-        { signal },
-        'second signal: exiting now; active jobs are left to stalled-job recovery',
+        'second Ctrl-C: exiting now; active jobs are left to stalled-job recovery',
       );
       process.exit(1);
     }

@@ -106,6 +106,33 @@ describe('worker daemon (separate process)', () => {
     );
   });
 
+  it('Ctrl-C with a relayed SIGTERM on top (yarn start) still finishes the job', async () => {
+    const prefix = uniquePrefix('ctrlc');
+    cleanup.push(() => deletePrefix(redisUrl, prefix));
+    const daemon = start('fixtures/slow-daemon.ts', prefix);
+    await ready(daemon);
+    const producer = createProducer({
+      registry: slowRegistry,
+      connection,
+      prefix,
+    });
+    cleanup.push(() => producer.close());
+
+    const { id } = await producer.enqueue({
+      name: 'slow',
+      data: { ms: 1_000 },
+    });
+    await daemon.waitForLine(
+      (l) => l.record?.jobId === id && l.record.msg === 'slow job started',
+    );
+    daemon.child.kill('SIGINT');
+    daemon.child.kill('SIGTERM');
+    expect(await daemon.exited).toBe(0);
+    const queue = new Queue('default', { connection, prefix });
+    cleanup.push(() => queue.close());
+    expect(await (await queue.getJob(id))?.getState()).toBe('completed');
+  });
+
   it('a job still running at the grace deadline is left for stalled recovery, then runs again elsewhere', async () => {
     const prefix = uniquePrefix('grace');
     cleanup.push(() => deletePrefix(redisUrl, prefix));
