@@ -36,6 +36,17 @@ export class InvalidPayloadError extends ConveyorError {
   }
 }
 
+/** The idempotency key was used for another payload of the same job. Nothing was enqueued. */
+export class IdempotencyConflictError extends ConveyorError {
+  readonly code = 'IDEMPOTENCY_CONFLICT';
+  constructor(readonly jobName: string) {
+    super(
+      `This idempotency key was already used for ${jobName} with a different payload`,
+    );
+    this.name = 'IdempotencyConflictError';
+  }
+}
+
 /** Redis could not be reached, or did not answer in time. Nothing was enqueued on a closed connection. */
 export class QueueUnavailableError extends ConveyorError {
   readonly code = 'QUEUE_UNAVAILABLE';

@@ -6,3 +6,5 @@ export * from './errors.ts';
 export * from './producer.ts';
 export * from './queues.ts';
 export * from './registry.ts';
+export * from './enqueue-options.ts';
+export * from './keys.ts';

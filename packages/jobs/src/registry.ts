@@ -5,7 +5,14 @@ import type {
   JobInputArg,
   RuntimeJob,
 } from './define-job.ts';
+import {
+  EnqueueOptionsSchema,
+  type EnqueueOptions,
+} from './enqueue-options.ts';
 import type { QueueName } from './queues.ts';
+
+/** The most jobs one `enqueueMany` call may carry. */
+export const MAX_BATCH_SIZE = 1_000;
 
 export type JobsByName<TJobs extends readonly AnyJobDefinition[]> = {
   [J in TJobs[number] as J['name']]: J;
@@ -16,13 +23,28 @@ export type JobName<TMap extends JobMap> = keyof TMap & string;
 
 /** What `enqueue` accepts once validated: a union discriminated by `name`. */
 export type EnqueueRequest<TMap extends JobMap> = {
-  [K in JobName<TMap>]: { name: K; data: JobInput<TMap[K]> };
+  [K in JobName<TMap>]: {
+    name: K;
+    data: JobInput<TMap[K]>;
+    options?: EnqueueOptions;
+  };
 }[JobName<TMap>];
 
 /** What a caller writes (schema defaults not yet applied). */
 export type EnqueueRequestInput<TMap extends JobMap> = {
-  [K in JobName<TMap>]: { name: K; data: JobInputArg<TMap[K]> };
+  [K in JobName<TMap>]: {
+    name: K;
+    data: JobInputArg<TMap[K]>;
+    options?: z.input<typeof EnqueueOptionsSchema>;
+  };
 }[JobName<TMap>];
+
+export interface EnqueueManyRequest<TMap extends JobMap> {
+  jobs: EnqueueRequest<TMap>[];
+}
+export interface EnqueueManyRequestInput<TMap extends JobMap> {
+  jobs: EnqueueRequestInput<TMap>[];
+}
 
 export interface Registry<TMap extends JobMap = JobMap> {
   readonly jobs: TMap;
@@ -32,12 +54,17 @@ export interface Registry<TMap extends JobMap = JobMap> {
   /** The job called `name`, for runtime code that routes by a name it read from Redis or a request. */
   get(name: string): RuntimeJob | undefined;
   /**
-   * The enqueue input schema, derived from the jobs: `{ name, data }` where
-   * `data` is validated by that job's own schema. It is the tRPC `.input()`.
+   * The enqueue input schema, derived from the jobs: `{ name, data, options? }`
+   * where `data` is validated by that job's own schema. It is the tRPC `.input()`.
    */
   readonly enqueueRequest: z.ZodType<
     EnqueueRequest<TMap>,
     EnqueueRequestInput<TMap>
+  >;
+  /** `{ jobs: [...] }`, 1 to MAX_BATCH_SIZE requests; issues name each failing index. */
+  readonly enqueueManyRequest: z.ZodType<
+    EnqueueManyRequest<TMap>,
+    EnqueueManyRequestInput<TMap>
   >;
 }
 
@@ -46,9 +73,29 @@ export type AnyRegistry = Registry<any>;
 
 export type RegistryJobs<TRegistry extends AnyRegistry> = TRegistry['jobs'];
 
+function requestSchema(job: RuntimeJob) {
+  return z
+    .object({
+      name: z.literal(job.name),
+      data: job.input,
+      options: EnqueueOptionsSchema.optional(),
+    })
+    .strict()
+    .refine(
+      (r) =>
+        r.options?.attempts === undefined ||
+        r.options.attempts <= job.limits.maxAttempts,
+      {
+        message: `${job.name} allows at most ${job.limits.maxAttempts} attempts`,
+        path: ['options', 'attempts'],
+      },
+    );
+}
+
 export function defineRegistry<
   const TJobs extends readonly [AnyJobDefinition, ...AnyJobDefinition[]],
 >(definitions: TJobs): Registry<JobsByName<TJobs>> {
+  type Map = JobsByName<TJobs>;
   const jobs: Record<string, RuntimeJob> = {};
   for (const job of definitions as readonly RuntimeJob[]) {
     if (Object.hasOwn(jobs, job.name))
@@ -56,9 +103,7 @@ export function defineRegistry<
     jobs[job.name] = job;
   }
   const names = Object.keys(jobs);
-  const branches = (definitions as readonly RuntimeJob[]).map((job) =>
-    z.object({ name: z.literal(job.name), data: job.input }).strict(),
-  );
+  const branches = Object.values(jobs).map(requestSchema);
   const enqueueRequest = z.discriminatedUnion(
     'name',
     branches as unknown as [z.ZodObject, ...z.ZodObject[]],
@@ -69,14 +114,32 @@ export function defineRegistry<
           : undefined,
     },
   );
-  const typedJobs = jobs as unknown as JobsByName<TJobs>;
+  const enqueueManyRequest = z
+    .object({
+      jobs: z
+        .array(
+          enqueueRequest.refine(
+            (r) =>
+              (r as { options?: EnqueueOptions }).options?.idempotencyKey ===
+              undefined,
+            {
+              message:
+                'idempotencyKey is not supported in enqueueMany; use enqueue',
+              path: ['options', 'idempotencyKey'],
+            },
+          ),
+        )
+        .min(1)
+        .max(MAX_BATCH_SIZE),
+    })
+    .strict();
   return Object.freeze({
-    jobs: typedJobs,
+    jobs: jobs as unknown as Map,
     names,
     queues: [...new Set(Object.values(jobs).map((job) => job.queue))],
     get: (name: string) => (Object.hasOwn(jobs, name) ? jobs[name] : undefined),
-    enqueueRequest: enqueueRequest as unknown as Registry<
-      JobsByName<TJobs>
-    >['enqueueRequest'],
+    enqueueRequest: enqueueRequest as unknown as Registry<Map>['enqueueRequest'],
+    enqueueManyRequest:
+      enqueueManyRequest as unknown as Registry<Map>['enqueueManyRequest'],
   });
 }

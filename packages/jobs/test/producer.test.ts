@@ -16,17 +16,16 @@ const redisUrl = inject('redisUrl');
 describe('producer', () => {
   let prefix: string;
   let producer: Producer<typeof registry>;
+  let redis: Redis;
 
   beforeEach(() => {
     prefix = uniquePrefix('producer');
-    producer = createProducer({
-      registry,
-      connection: { url: redisUrl, maxRetriesPerRequest: 1 },
-      prefix,
-    });
+    redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+    producer = createProducer({ registry, redis, prefix });
   });
   afterEach(async () => {
     await producer.close();
+    redis.disconnect();
     await deletePrefix(redisUrl, prefix);
   });
 
@@ -68,8 +67,8 @@ describe('producer', () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidPayloadError);
     expect((error as InvalidPayloadError).issues.map((i) => i.path)).toEqual([
-      ['to'],
-      ['message'],
+      ['data', 'to'],
+      ['data', 'message'],
     ]);
     expect(await producer.queue('sms').count()).toBe(0);
   });
@@ -85,15 +84,15 @@ describe('producer', () => {
 
   it('fails fast with QueueUnavailableError when Redis is not there', async () => {
     const port = await getFreePort(); // nothing listens here
-    const redis = new Redis(`redis://127.0.0.1:${port}`, {
+    const offlineRedis = new Redis(`redis://127.0.0.1:${port}`, {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
       retryStrategy: () => 200,
     });
-    redis.on('error', () => undefined);
+    offlineRedis.on('error', () => undefined);
     const offline = createProducer({
       registry,
-      connection: redis,
+      redis: offlineRedis,
       prefix,
       timeoutMs: 500,
     });
@@ -103,6 +102,6 @@ describe('producer', () => {
     ).rejects.toBeInstanceOf(QueueUnavailableError);
     expect(Date.now() - started).toBeLessThan(1_500);
     await offline.close();
-    redis.disconnect();
+    offlineRedis.disconnect();
   });
 });

@@ -34,7 +34,7 @@ export class QueueService<TRegistry extends AnyRegistry = AnyRegistry> {
   ) {
     this.producer = createProducer({
       registry,
-      connection: redis,
+      redis,
       prefix,
       onError: () => undefined, // the connection itself logs outages (redis-connection.ts)
     });

@@ -45,12 +45,7 @@ const t = initTRPC.context<Context>().create({
 
 function issuesOf(error: TRPCError): PayloadIssue[] | null {
   if (error.cause instanceof ZodError) return toPayloadIssues(error.cause);
-  if (error.cause instanceof InvalidPayloadError) {
-    return error.cause.issues.map((issue) => ({
-      ...issue,
-      path: ['data', ...issue.path],
-    }));
-  }
+  if (error.cause instanceof InvalidPayloadError) return error.cause.issues;
   return null;
 }
 

@@ -6,15 +6,18 @@ import {
   waitFor,
   type TsProcess,
 } from '@conveyor/testkit';
+import { Redis } from 'ioredis';
 import { Queue } from 'bullmq';
 import { pino } from 'pino';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
 import { createWorkerPool } from '../src/create-workers.ts';
 import { slowRegistry } from './fixtures/slow-daemon.ts';
 
 const redisUrl = inject('redisUrl');
 const connection = { url: redisUrl, maxRetriesPerRequest: null };
+const producerRedis = new Redis(redisUrl);
+afterAll(() => producerRedis.disconnect());
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
 describe('worker daemon (separate process)', () => {
@@ -51,7 +54,7 @@ describe('worker daemon (separate process)', () => {
     cleanup.push(() => deletePrefix(redisUrl, prefix));
     const daemon = start('../src/index.ts', prefix);
     await ready(daemon);
-    const producer = createProducer({ registry, connection, prefix });
+    const producer = createProducer({ registry, redis: producerRedis, prefix });
     cleanup.push(() => producer.close());
 
     const { id } = await producer.enqueue({
@@ -78,7 +81,7 @@ describe('worker daemon (separate process)', () => {
     await ready(daemon);
     const producer = createProducer({
       registry: slowRegistry,
-      connection,
+      redis: producerRedis,
       prefix,
     });
     cleanup.push(() => producer.close());
@@ -113,7 +116,7 @@ describe('worker daemon (separate process)', () => {
     await ready(daemon);
     const producer = createProducer({
       registry: slowRegistry,
-      connection,
+      redis: producerRedis,
       prefix,
     });
     cleanup.push(() => producer.close());
@@ -143,7 +146,7 @@ describe('worker daemon (separate process)', () => {
     await ready(daemon);
     const producer = createProducer({
       registry: slowRegistry,
-      connection,
+      redis: producerRedis,
       prefix,
     });
     cleanup.push(() => producer.close());

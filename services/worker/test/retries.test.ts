@@ -6,14 +6,17 @@ import {
   type Producer,
 } from '@conveyor/jobs';
 import { deletePrefix, uniquePrefix, waitFor } from '@conveyor/testkit';
+import { Redis } from 'ioredis';
 import { Queue, type Job } from 'bullmq';
 import { pino } from 'pino';
-import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { z } from 'zod';
 import { createWorkerPool, type WorkerPool } from '../src/create-workers.ts';
 
 const redisUrl = inject('redisUrl');
 const connection = { url: redisUrl, maxRetriesPerRequest: null };
+const producerRedis = new Redis(redisUrl);
+afterAll(() => producerRedis.disconnect());
 
 const flaky = defineJob({
   name: 'flaky',
@@ -34,7 +37,7 @@ describe('retry policy', () => {
 
   beforeEach(() => {
     prefix = uniquePrefix('retries');
-    producer = createProducer({ registry: testRegistry, connection, prefix });
+    producer = createProducer({ registry: testRegistry, redis: producerRedis, prefix });
     queue = new Queue(QUEUES.default, { connection, prefix });
     attemptsSeen.clear();
   });
