@@ -10,6 +10,7 @@ import {
   type ProcessorMap,
   type WorkerPool,
 } from '@conveyor/worker/pool';
+import { Redis } from 'ioredis';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { createConveyorClient, type ConveyorClient } from '../src/index.ts';
@@ -44,11 +45,12 @@ export async function startHarness(
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   let pool: WorkerPool | undefined;
+  const workerRedis = new Redis(redisUrl, { maxRetriesPerRequest: null });
   if (options.processors) {
     pool = createWorkerPool({
       registry,
       processors: options.processors,
-      connection: { url: redisUrl, maxRetriesPerRequest: null },
+      redis: workerRedis,
       prefix,
       logger: silent,
     });
@@ -66,6 +68,7 @@ export async function startHarness(
     ...(pool ? { pool } : {}),
     async close() {
       await pool?.close();
+      workerRedis.disconnect();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await queues.close();

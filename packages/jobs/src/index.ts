@@ -8,3 +8,4 @@ export * from './queues.ts';
 export * from './registry.ts';
 export * from './enqueue-options.ts';
 export * from './keys.ts';
+export * from './cancellation.ts';

@@ -31,7 +31,7 @@ export async function runDaemon<TRegistry extends AnyRegistry>(
   const pool = createWorkerPool({
     registry: options.registry,
     processors: options.processors,
-    connection,
+    redis: connection,
     logger,
     prefix: env.CONVEYOR_PREFIX,
     concurrency: env.WORKER_CONCURRENCY,

@@ -2,11 +2,12 @@ import type {
   AnyJobDefinition,
   AnyRegistry,
   JobInput,
+  JobProgress,
   JobResult,
 } from '@conveyor/jobs';
 import type { Logger } from 'pino';
 
-export interface ProcessorContext {
+export interface ProcessorContext<TProgress = unknown> {
   jobId: string;
   /** 1 on the first try. */
   attempt: number;
@@ -15,16 +16,19 @@ export interface ProcessorContext {
   /** Carries the job id and name on every line. */
   logger: Logger;
   /**
-   * Fires when the job is cancelled or the worker is forced to stop. Pass it
-   * to fetch/timers/child work so they stop too.
+   * Fires when the job is cancelled (from any process) or its lock is lost.
+   * Pass it to fetch/timers/child work so they stop too; a cancelled job ends
+   * `cancelled` whatever the processor returns afterwards.
    */
   signal: AbortSignal;
+  /** Reports progress, checked against the job's progress schema; watchers see it live. */
+  progress(value: TProgress): Promise<void>;
 }
 
 /** Gets the validated payload of one job; returns what the job's `result` schema describes. */
 export type Processor<TJob extends AnyJobDefinition> = (
   payload: JobInput<TJob>,
-  context: ProcessorContext,
+  context: ProcessorContext<JobProgress<TJob>>,
 ) => Promise<JobResult<TJob>>;
 
 /**

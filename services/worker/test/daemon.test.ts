@@ -16,7 +16,7 @@ import { slowRegistry } from './fixtures/slow-daemon.ts';
 
 const redisUrl = inject('redisUrl');
 const connection = { url: redisUrl, maxRetriesPerRequest: null };
-const producerRedis = new Redis(redisUrl);
+const producerRedis = new Redis(redisUrl, { maxRetriesPerRequest: null });
 afterAll(() => producerRedis.disconnect());
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
@@ -173,7 +173,7 @@ describe('worker daemon (separate process)', () => {
     const rerun: string[] = [];
     const pool = createWorkerPool({
       registry: slowRegistry,
-      connection,
+      redis: producerRedis,
       prefix,
       logger: pino({ level: 'silent' }),
       stalledInterval: 300,

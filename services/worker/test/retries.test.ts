@@ -15,7 +15,7 @@ import { createWorkerPool, type WorkerPool } from '../src/create-workers.ts';
 
 const redisUrl = inject('redisUrl');
 const connection = { url: redisUrl, maxRetriesPerRequest: null };
-const producerRedis = new Redis(redisUrl);
+const producerRedis = new Redis(redisUrl, { maxRetriesPerRequest: null });
 afterAll(() => producerRedis.disconnect());
 
 const flaky = defineJob({
@@ -51,7 +51,7 @@ describe('retry policy', () => {
   async function startPool() {
     pool = createWorkerPool({
       registry: testRegistry,
-      connection,
+      redis: producerRedis,
       prefix,
       logger: pino({ level: 'silent' }),
       processors: {

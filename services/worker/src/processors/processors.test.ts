@@ -37,6 +37,7 @@ const context = (): ProcessorContext => ({
   attempts: 3,
   logger: pino({ level: 'silent' }),
   signal: new AbortController().signal,
+  progress: () => Promise.resolve(),
 });
 
 describe('catalog processors', () => {
