@@ -1,5 +1,12 @@
 import type { AppRouter } from '@conveyor/api';
-import { createTRPCClient, httpBatchLink, type TRPCClient } from '@trpc/client';
+import {
+  createTRPCClient,
+  httpBatchLink,
+  httpSubscriptionLink,
+  splitLink,
+  type TRPCClient,
+} from '@trpc/client';
+import { EventSource } from 'eventsource';
 import superjson from 'superjson';
 
 export interface ConveyorClientOptions {
@@ -14,18 +21,31 @@ export interface ConveyorClientOptions {
 
 export type ConveyorClient = TRPCClient<AppRouter>;
 
-/** A typed client: `client.enqueue.mutate({ name: 'TEST_JOB', data: { message: 'hi' } })`. */
+/**
+ * A typed client: `client.enqueue.mutate({ name: 'TEST_JOB', data: { message: 'hi' } })`.
+ * Queries and mutations are batched over HTTP; subscriptions (`jobs.watch`)
+ * are server-sent events that resume from the last event after a reconnect.
+ */
 export function createConveyorClient(
   options: ConveyorClientOptions,
 ): ConveyorClient {
   return createTRPCClient<AppRouter>({
     links: [
-      httpBatchLink({
-        url: options.url,
-        transformer: superjson,
-        maxItems: options.maxBatchSize ?? 50,
-        ...(options.headers ? { headers: options.headers } : {}),
-        ...(options.fetch ? { fetch: options.fetch } : {}),
+      splitLink({
+        condition: (op) => op.type === 'subscription',
+        true: httpSubscriptionLink({
+          url: options.url,
+          transformer: superjson,
+          // Node has no global EventSource before v22 (and it is experimental there).
+          EventSource,
+        }),
+        false: httpBatchLink({
+          url: options.url,
+          transformer: superjson,
+          maxItems: options.maxBatchSize ?? 50,
+          ...(options.headers ? { headers: options.headers } : {}),
+          ...(options.fetch ? { fetch: options.fetch } : {}),
+        }),
       }),
     ],
   });

@@ -9,3 +9,4 @@ export * from './registry.ts';
 export * from './enqueue-options.ts';
 export * from './keys.ts';
 export * from './cancellation.ts';
+export * from './attempt-history.ts';

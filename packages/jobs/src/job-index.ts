@@ -14,6 +14,7 @@ const TRIM_EVERY = 1_000;
 
 export class JobIndex {
   private addsSinceTrim = new Map<string, number>();
+  private sequence = 0;
 
   constructor(
     private readonly redis: Redis,
@@ -27,11 +28,16 @@ export class JobIndex {
     pipeline: ChainableCommander = this.redis.pipeline(),
   ): ChainableCommander {
     const key = conveyorKeys.index(this.prefix, queue);
-    const members = entries.flatMap((e) => [e.createdAt, e.id]);
+    // Score = ms × 1000 + a sequence: a bulk add shares one timestamp, and
+    // equal scores would make cursor pagination over ties fragile.
+    const members = entries.flatMap((e) => {
+      this.sequence = (this.sequence + 1) % 1_000;
+      return [e.createdAt * 1_000 + this.sequence, e.id];
+    });
     pipeline.zadd(key, ...members);
     const adds = (this.addsSinceTrim.get(queue) ?? 0) + entries.length;
     if (adds >= TRIM_EVERY) {
-      pipeline.zremrangebyscore(key, '-inf', `(${Date.now() - KEEP_MS}`);
+      pipeline.zremrangebyscore(key, '-inf', `(${(Date.now() - KEEP_MS) * 1_000}`);
       pipeline.zremrangebyrank(key, 0, -(KEEP_COUNT + 1));
       this.addsSinceTrim.set(queue, 0);
     } else {

@@ -13,3 +13,4 @@ export { createApiRedis } from './redis-connection.ts';
 export { appRouter } from './router.ts';
 export { createApiServer, type ApiServerOptions } from './server.ts';
 export { createCallerFactory } from './trpc.ts';
+export { createInProcessClient } from './in-process-client.ts';

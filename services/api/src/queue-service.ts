@@ -1,13 +1,20 @@
 import {
   createProducer,
+  type AnyRegistry,
+  type EnqueueManyRequestInput,
   type EnqueueRequestInput,
   type EnqueueResult,
   type Producer,
-  type AnyRegistry,
   type QueueName,
 } from '@conveyor/jobs';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { JobControl } from './job-control.ts';
+import { JobEventHub } from './job-events.ts';
+import { JobStore } from './job-store.ts';
+import type { JobState } from './job-view.ts';
+
+export type QueueStats = Record<QueueName, Record<Exclude<JobState, 'cancelled'>, number>>;
 
 export interface Readiness {
   ready: boolean;
@@ -19,12 +26,15 @@ export interface Readiness {
 const READINESS_TIMEOUT_MS = 1_000;
 
 /**
- * The API's door to the queues: owns the Redis connection and the producer
- * (and with it the BullMQ Queue instances). Procedures talk to this, never to
- * BullMQ, so job lifecycle operations land here as they are added.
+ * The API's door to the queues: owns the Redis connection, the producer (and
+ * with it the BullMQ Queue instances), the job store, controls and event
+ * hub. Procedures talk to this, never to BullMQ.
  */
 export class QueueService<TRegistry extends AnyRegistry = AnyRegistry> {
   private readonly producer: Producer<TRegistry>;
+  readonly store: JobStore<TRegistry>;
+  readonly control: JobControl<TRegistry>;
+  readonly events: JobEventHub;
 
   constructor(
     readonly registry: TRegistry,
@@ -38,6 +48,31 @@ export class QueueService<TRegistry extends AnyRegistry = AnyRegistry> {
       prefix,
       onError: () => undefined, // the connection itself logs outages (redis-connection.ts)
     });
+    this.store = new JobStore(registry, redis, prefix, (name) => this.producer.queue(name));
+    this.control = new JobControl(this.store);
+    this.events = new JobEventHub(redis, prefix, registry.queues, logger);
+  }
+
+  enqueueMany(
+    request: EnqueueManyRequestInput<TRegistry['jobs']>,
+  ): ReturnType<Producer<TRegistry>['enqueueMany']> {
+    return this.producer.enqueueMany(request);
+  }
+
+  /** Jobs per Conveyor state, per queue. Cancelled active jobs count as failed here. */
+  async stats(): Promise<QueueStats> {
+    const counts = await this.jobCounts();
+    const stats = {} as QueueStats;
+    for (const [queue, c] of Object.entries(counts)) {
+      stats[queue as QueueName] = {
+        waiting: (c.waiting ?? 0) + (c.prioritized ?? 0) + (c['waiting-children'] ?? 0),
+        delayed: c.delayed ?? 0,
+        active: c.active ?? 0,
+        completed: c.completed ?? 0,
+        failed: c.failed ?? 0,
+      };
+    }
+    return stats;
   }
 
   enqueue<TRequest extends EnqueueRequestInput<TRegistry['jobs']>>(
@@ -88,6 +123,7 @@ export class QueueService<TRegistry extends AnyRegistry = AnyRegistry> {
   }
 
   async close(): Promise<void> {
+    await this.events.close();
     await this.producer.close();
     this.redis.disconnect();
   }

@@ -1,9 +1,15 @@
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
-import { enqueue } from './routers/enqueue.ts';
+import { deadLettersRouter } from './routers/dead-letters.ts';
+import { enqueueProcedures } from './routers/enqueue.ts';
+import { jobsRouter } from './routers/jobs.ts';
+import { queuesRouter } from './routers/queues.ts';
 import { router } from './trpc.ts';
 
 export const appRouter = router({
-  enqueue,
+  ...enqueueProcedures,
+  jobs: jobsRouter,
+  queues: queuesRouter,
+  deadLetters: deadLettersRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -21,6 +21,12 @@ const t = initTRPC.context<Context>().create({
   transformer: superjson,
   // Stacks never reach a client, whatever NODE_ENV says.
   isDev: false,
+  // Pings keep proxies from closing idle watch streams; a client that hears
+  // nothing for 5 s reconnects (resuming from its last event id).
+  sse: {
+    ping: { enabled: true, intervalMs: 2_000 },
+    client: { reconnectAfterInactivityMs: 5_000 },
+  },
   errorFormatter({ shape, error }) {
     const data: ConveyorErrorData = {
       issues: issuesOf(error),

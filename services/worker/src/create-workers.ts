@@ -4,6 +4,7 @@ import {
   conveyorKeys,
   decodeEnvelope,
   encodeEnvelope,
+  formatAttempt,
   toPayloadIssues,
   type AnyRegistry,
   type QueueName,
@@ -48,13 +49,6 @@ export interface WorkerPool {
   close(graceMs?: number): Promise<string[]>;
 }
 
-/** One attempt's outcome, kept in the job's BullMQ log for dead-letter history. */
-export interface AttemptRecord {
-  attempt: number;
-  at: string;
-  error: string;
-}
-
 type RuntimeProcessor = (
   payload: unknown,
   context: ProcessorContext,
@@ -78,13 +72,13 @@ export function createWorkerPool<TRegistry extends AnyRegistry>(
   const cancelled = new Map<string, string>();
 
   async function recordAttempt(job: Job, error: string) {
-    const record: AttemptRecord = {
+    const record = formatAttempt({
       attempt: job.attemptsMade + 1,
       at: new Date().toISOString(),
       error,
-    };
+    });
     // History is best effort: a failure to write it must not change the job's outcome.
-    await job.log(JSON.stringify(record)).catch(() => undefined);
+    await job.log(record).catch(() => undefined);
   }
 
   async function fail(job: Job, message: string, retry: boolean): Promise<never> {

@@ -1,0 +1,30 @@
+/**
+ * One failed attempt, as the worker records it in the job's BullMQ log (a
+ * list beside the job, trimmed by `keepLogs`). Dead letters show these.
+ */
+export interface AttemptRecord {
+  attempt: number;
+  /** ISO time of the failure. */
+  at: string;
+  error: string;
+}
+
+export function formatAttempt(record: AttemptRecord): string {
+  return JSON.stringify(record);
+}
+
+/** Log rows that are not attempt records (a processor may log too) are skipped. */
+export function parseAttempts(rows: readonly string[]): AttemptRecord[] {
+  return rows.flatMap((row) => {
+    try {
+      const value = JSON.parse(row) as Partial<AttemptRecord>;
+      return typeof value.attempt === 'number' &&
+        typeof value.at === 'string' &&
+        typeof value.error === 'string'
+        ? [{ attempt: value.attempt, at: value.at, error: value.error }]
+        : [];
+    } catch {
+      return [];
+    }
+  });
+}

@@ -1,0 +1,116 @@
+import { parseAttempts, type AnyRegistry, type AttemptRecord, type QueueName } from '@conveyor/jobs';
+import { decodeCursor, encodeCursor, mergedNewestFirst, type Position } from './cursor.ts';
+import { JobNotFoundError, JobStateError } from './errors.ts';
+import type { ListPage } from './job-list.ts';
+import type { JobStore } from './job-store.ts';
+import type { JobView } from './job-view.ts';
+
+/** The most jobs one bulk redrive touches; run it again for more. */
+export const MAX_REDRIVE = 10_000;
+const HISTORY_ROWS = 50;
+
+/** A job that used up its attempts (or failed unrecoverably), with why, attempt by attempt. */
+export type DeadLetter<TRegistry extends AnyRegistry> = JobView<TRegistry> & {
+  history: AttemptRecord[];
+};
+
+export interface DeadLetterFilter {
+  name?: string | undefined;
+  /** Failed at or after. */
+  from?: Date | undefined;
+  /** Failed at or before. */
+  to?: Date | undefined;
+}
+
+/**
+ * Dead letters are BullMQ's failed jobs, minus cancelled ones: BullMQ only
+ * moves a job to `failed` once its attempts are used up or it failed
+ * unrecoverably. Newest failure first.
+ */
+async function* deadLetters<TRegistry extends AnyRegistry>(
+  store: JobStore<TRegistry>,
+  filter: DeadLetterFilter,
+  after: Position | null,
+) {
+  const job = filter.name === undefined ? undefined : store.registry.get(filter.name);
+  if (filter.name !== undefined && !job) return;
+  const queues: readonly QueueName[] = job ? [job.queue] : store.registry.queues;
+  const to = filter.to?.getTime() ?? Number.POSITIVE_INFINITY;
+  const min = filter.from?.getTime() ?? '-inf';
+  const read = async (queue: QueueName, maxScore: number, count: number): Promise<Position[]> => {
+    const max = Math.min(maxScore, to);
+    const flat = await store.redis.zrevrangebyscore(
+      store.queue(queue).toKey('failed'),
+      Number.isFinite(max) ? max : '+inf',
+      min,
+      'WITHSCORES',
+      'LIMIT',
+      0,
+      count,
+    );
+    const entries: Position[] = [];
+    for (let i = 0; i + 1 < flat.length; i += 2) {
+      entries.push({ id: flat[i] as string, score: Number(flat[i + 1]) });
+    }
+    return entries;
+  };
+  for await (const entry of mergedNewestFirst(queues, read, after)) {
+    const found = await store.find(entry.id, [entry.queue]);
+    if (found?.kind !== 'job') continue;
+    const view = store.view(found);
+    if (view.state !== 'failed' || (filter.name && view.name !== filter.name)) continue;
+    yield { entry, found, view };
+  }
+}
+
+export async function listDeadLetters<TRegistry extends AnyRegistry>(
+  store: JobStore<TRegistry>,
+  query: DeadLetterFilter & { limit: number; cursor?: string | undefined },
+): Promise<ListPage<DeadLetter<TRegistry>>> {
+  const after = query.cursor === undefined ? null : decodeCursor(query.cursor);
+  if (query.cursor !== undefined && after === null) throw new JobStateError('Invalid cursor');
+  const items: DeadLetter<TRegistry>[] = [];
+  for await (const { entry, found, view } of deadLetters(store, query, after)) {
+    const { logs } = await store.queue(found.queue).getJobLogs(entry.id, 0, HISTORY_ROWS - 1);
+    items.push({ ...view, history: parseAttempts(logs) });
+    if (items.length >= query.limit) return { items, nextCursor: encodeCursor(entry) };
+  }
+  return { items, nextCursor: null };
+}
+
+/** Puts one dead letter back in its queue with fresh attempts. */
+export async function redrive<TRegistry extends AnyRegistry>(
+  store: JobStore<TRegistry>,
+  id: string,
+): Promise<{ id: string }> {
+  const found = await store.find(id);
+  if (!found) throw new JobNotFoundError(id);
+  if (found.kind !== 'job' || store.view(found).state !== 'failed') {
+    throw new JobStateError(`Job ${id} is not a dead letter`);
+  }
+  await found.job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+  return { id };
+}
+
+/** Redrives every dead letter matching the filter (at most `max`); returns how many. */
+export async function redriveMany<TRegistry extends AnyRegistry>(
+  store: JobStore<TRegistry>,
+  filter: DeadLetterFilter & { max: number },
+): Promise<{ redriven: number }> {
+  // Collect first: retrying moves jobs out of the set being read.
+  const targets = [];
+  for await (const { found } of deadLetters(store, filter, null)) {
+    targets.push(found.job);
+    if (targets.length >= filter.max) break;
+  }
+  let redriven = 0;
+  for (const job of targets) {
+    try {
+      await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+      redriven += 1;
+    } catch {
+      // Retried or removed by someone else meanwhile: not ours to count.
+    }
+  }
+  return { redriven };
+}
