@@ -68,3 +68,61 @@ test('an unknown job name does not compile', () => {
   // @ts-expect-error -- no job is called 'sms.sned'
   void client.enqueue.mutate({ name: 'sms.sned', data: { message: 'hi' } });
 });
+
+test('jobs.get is typed per job name once narrowed', async () => {
+  const job = await client.jobs.get.query({ id: 'x' });
+  if (job.name === 'email.digest') {
+    expectTypeOf(job.data.startDate).toEqualTypeOf<Date>();
+    expectTypeOf(job.result).toEqualTypeOf<{
+      messageId: string;
+      itemCount: number;
+    } | null>();
+    expectTypeOf(job.progress).toEqualTypeOf<{
+      percent: number;
+      stage: 'gathering' | 'sending' | 'done';
+    } | null>();
+  }
+  if (job.name === 'TEST_JOB') {
+    expectTypeOf(job.data).toEqualTypeOf<{ message: string }>();
+    expectTypeOf(job.result).toEqualTypeOf<{ echoed: string } | null>();
+    // @ts-expect-error -- TEST_JOB's data has no `to`
+    void job.data.to;
+  }
+  expectTypeOf(job.state).toEqualTypeOf<
+    'waiting' | 'delayed' | 'active' | 'completed' | 'failed' | 'cancelled'
+  >();
+});
+
+test('jobs.watch events are typed per job name', () => {
+  client.jobs.watch.subscribe(
+    { id: 'x' },
+    {
+      onData: ({ data: event }) => {
+        if (event.name === 'email.digest' && event.type === 'progress') {
+          expectTypeOf(event.progress.percent).toEqualTypeOf<number>();
+        }
+        if (event.name === 'sms.send' && event.type === 'completed') {
+          expectTypeOf(event.result).toEqualTypeOf<{
+            providerMessageId: string;
+          }>();
+        }
+        if (event.type === 'failed')
+          expectTypeOf(event.reason).toEqualTypeOf<string>();
+      },
+    },
+  );
+});
+
+test('enqueue options are checked at compile time too', () => {
+  void client.enqueue.mutate({
+    name: 'TEST_JOB',
+    data: { message: 'x' },
+    // @ts-expect-error -- delay is a number of ms
+    options: { delay: '5s' },
+  });
+  void client.enqueue.mutate({
+    name: 'TEST_JOB',
+    data: { message: 'x' },
+    options: { runAt: new Date(), priority: 1, idempotencyKey: 'k' },
+  });
+});

@@ -21,6 +21,8 @@ export interface Harness {
   client: ConveyorClient;
   queues: QueueService<AppRegistry>;
   pool?: WorkerPool;
+  /** Cuts every open HTTP connection (an SSE watch among them), as a flaky network would. */
+  dropConnections(): void;
   close(): Promise<void>;
 }
 
@@ -45,8 +47,9 @@ export async function startHarness(
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   let pool: WorkerPool | undefined;
-  const workerRedis = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  let workerRedis: Redis | undefined;
   if (options.processors) {
+    workerRedis = new Redis(redisUrl, { maxRetriesPerRequest: null });
     pool = createWorkerPool({
       registry,
       processors: options.processors,
@@ -66,9 +69,10 @@ export async function startHarness(
     client,
     queues,
     ...(pool ? { pool } : {}),
+    dropConnections: () => server.closeAllConnections(),
     async close() {
       await pool?.close();
-      workerRedis.disconnect();
+      workerRedis?.disconnect();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await queues.close();

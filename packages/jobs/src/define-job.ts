@@ -60,7 +60,9 @@ export type JobInput<TJob extends AnyJobDefinition> = z.output<TJob['input']>;
 /** What a caller may pass (before schema defaults apply). */
 export type JobInputArg<TJob extends AnyJobDefinition> = z.input<TJob['input']>;
 export type JobResult<TJob extends AnyJobDefinition> = z.output<TJob['result']>;
-export type JobProgress<TJob extends AnyJobDefinition> = z.output<TJob['progress']>;
+export type JobProgress<TJob extends AnyJobDefinition> = z.output<
+  TJob['progress']
+>;
 
 /** Job names: dotted lowercase (`sms.send`) or SCREAMING_SNAKE (`TEST_JOB`). No `:`, which BullMQ reserves. */
 const JOB_NAME = /^(?:[a-z][a-z0-9-]*(?:\.[a-z][a-z0-9-]*)*|[A-Z][A-Z0-9_]*)$/;

@@ -41,7 +41,8 @@ export const EnqueueOptionsSchema = z
     path: ['runAt'],
   })
   .refine(
-    (o) => o.runAt === undefined || o.runAt.getTime() - Date.now() <= MAX_DELAY_MS,
+    (o) =>
+      o.runAt === undefined || o.runAt.getTime() - Date.now() <= MAX_DELAY_MS,
     { message: 'runAt is more than a year away', path: ['runAt'] },
   );
 

@@ -11,7 +11,8 @@ export interface IdempotencyClaim {
   samePayload: boolean;
 }
 
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+const sha256 = (text: string) =>
+  createHash('sha256').update(text).digest('hex');
 
 export function payloadHash(serializedPayload: unknown): string {
   return sha256(JSON.stringify(serializedPayload));

@@ -37,7 +37,11 @@ export class JobIndex {
     pipeline.zadd(key, ...members);
     const adds = (this.addsSinceTrim.get(queue) ?? 0) + entries.length;
     if (adds >= TRIM_EVERY) {
-      pipeline.zremrangebyscore(key, '-inf', `(${(Date.now() - KEEP_MS) * 1_000}`);
+      pipeline.zremrangebyscore(
+        key,
+        '-inf',
+        `(${(Date.now() - KEEP_MS) * 1_000}`,
+      );
       pipeline.zremrangebyrank(key, 0, -(KEEP_COUNT + 1));
       this.addsSinceTrim.set(queue, 0);
     } else {

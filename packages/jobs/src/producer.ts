@@ -143,12 +143,19 @@ export function createProducer<TRegistry extends AnyRegistry>(
 
   async function add(prepared: PreparedJob, createdAt: number) {
     const { job, envelope, opts } = prepared;
-    await queue(job.queue).add(job.name, envelope, { ...opts, timestamp: createdAt });
+    await queue(job.queue).add(job.name, envelope, {
+      ...opts,
+      timestamp: createdAt,
+    });
     await index.record(job.queue, [{ id: opts.jobId, createdAt }]).exec();
     return { id: opts.jobId, name: job.name, queue: job.queue };
   }
 
-  async function enqueue(request: { name: string; data: unknown; options?: unknown }) {
+  async function enqueue(request: {
+    name: string;
+    data: unknown;
+    options?: unknown;
+  }) {
     const now = Date.now();
     const prepared = prepare(request, [], now);
     const key = prepared.options?.idempotencyKey;
@@ -164,11 +171,14 @@ export function createProducer<TRegistry extends AnyRegistry>(
           ttlMs: job.limits.idempotencyTtlMs,
         });
         if (!claim.samePayload) throw new IdempotencyConflictError(job.name);
-        if (!claim.fresh) return { id: claim.jobId, name: job.name, queue: job.queue };
+        if (!claim.fresh)
+          return { id: claim.jobId, name: job.name, queue: job.queue };
         try {
           return await add(prepared, now);
         } catch (error) {
-          await releaseIdempotencyKey(redis, target, opts.jobId).catch(() => undefined);
+          await releaseIdempotencyKey(redis, target, opts.jobId).catch(
+            () => undefined,
+          );
           throw error;
         }
       })(),
@@ -176,13 +186,20 @@ export function createProducer<TRegistry extends AnyRegistry>(
     );
   }
 
-  async function enqueueMany(request: { jobs: { name: string; data: unknown; options?: unknown }[] }) {
+  async function enqueueMany(request: {
+    jobs: { name: string; data: unknown; options?: unknown }[];
+  }) {
     const parsed = registry.enqueueManyRequest.safeParse(request);
     if (!parsed.success) {
-      throw new InvalidPayloadError('enqueueMany', toPayloadIssues(parsed.error));
+      throw new InvalidPayloadError(
+        'enqueueMany',
+        toPayloadIssues(parsed.error),
+      );
     }
     const now = Date.now();
-    const prepared = request.jobs.map((item, i) => prepare(item, ['jobs', i], now));
+    const prepared = request.jobs.map((item, i) =>
+      prepare(item, ['jobs', i], now),
+    );
     const byQueue = new Map<QueueName, PreparedJob[]>();
     for (const p of prepared) {
       byQueue.set(p.job.queue, [...(byQueue.get(p.job.queue) ?? []), p]);
@@ -192,7 +209,11 @@ export function createProducer<TRegistry extends AnyRegistry>(
         // One queue: BullMQ's addBulk is a single MULTI.
         const [[name, items]] = [...byQueue] as [[QueueName, PreparedJob[]]];
         await queue(name).addBulk(
-          items.map((p) => ({ name: p.job.name, data: p.envelope, opts: { ...p.opts, timestamp: now } })),
+          items.map((p) => ({
+            name: p.job.name,
+            data: p.envelope,
+            opts: { ...p.opts, timestamp: now },
+          })),
         );
       } else {
         // Several queues: FlowProducer adds childless flows in one MULTI across queues.
@@ -208,11 +229,19 @@ export function createProducer<TRegistry extends AnyRegistry>(
       }
       const pipeline = redis.pipeline();
       for (const [name, items] of byQueue) {
-        index.record(name, items.map((p) => ({ id: p.opts.jobId, createdAt: now })), pipeline);
+        index.record(
+          name,
+          items.map((p) => ({ id: p.opts.jobId, createdAt: now })),
+          pipeline,
+        );
       }
       await pipeline.exec();
       return {
-        jobs: prepared.map((p) => ({ id: p.opts.jobId, name: p.job.name, queue: p.job.queue })),
+        jobs: prepared.map((p) => ({
+          id: p.opts.jobId,
+          name: p.job.name,
+          queue: p.job.queue,
+        })),
       };
     };
     return withDeadline(work(), timeoutMs);
@@ -236,7 +265,10 @@ export function createProducer<TRegistry extends AnyRegistry>(
  * error): report it as unavailable, keep the Redis detail in `cause`. A
  * deadline also covers a Redis that accepts the connection but does not answer.
  */
-async function withDeadline<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
+async function withDeadline<T>(
+  work: Promise<T>,
+  timeoutMs: number,
+): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(
@@ -252,7 +284,11 @@ async function withDeadline<T>(work: Promise<T>, timeoutMs: number): Promise<T> 
   try {
     return await Promise.race([work, deadline]);
   } catch (error) {
-    if (error instanceof IdempotencyConflictError || error instanceof QueueUnavailableError) throw error;
+    if (
+      error instanceof IdempotencyConflictError ||
+      error instanceof QueueUnavailableError
+    )
+      throw error;
     throw new QueueUnavailableError({ cause: error });
   } finally {
     clearTimeout(timer);

@@ -138,7 +138,8 @@ export function defineRegistry<
     names,
     queues: [...new Set(Object.values(jobs).map((job) => job.queue))],
     get: (name: string) => (Object.hasOwn(jobs, name) ? jobs[name] : undefined),
-    enqueueRequest: enqueueRequest as unknown as Registry<Map>['enqueueRequest'],
+    enqueueRequest:
+      enqueueRequest as unknown as Registry<Map>['enqueueRequest'],
     enqueueManyRequest:
       enqueueManyRequest as unknown as Registry<Map>['enqueueManyRequest'],
   });

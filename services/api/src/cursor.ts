@@ -8,14 +8,22 @@ export interface Position {
 }
 
 export function encodeCursor(position: Position): string {
-  return Buffer.from(JSON.stringify([position.score, position.id])).toString('base64url');
+  return Buffer.from(JSON.stringify([position.score, position.id])).toString(
+    'base64url',
+  );
 }
 
 /** Null for a cursor this server did not make. */
 export function decodeCursor(cursor: string): Position | null {
   try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString());
-    if (Array.isArray(value) && typeof value[0] === 'number' && typeof value[1] === 'string') {
+    const value: unknown = JSON.parse(
+      Buffer.from(cursor, 'base64url').toString(),
+    );
+    if (
+      Array.isArray(value) &&
+      typeof value[0] === 'number' &&
+      typeof value[1] === 'string'
+    ) {
       return { score: value[0], id: value[1] };
     }
   } catch {
@@ -57,7 +65,10 @@ export async function* mergedNewestFirst<TQueue extends string>(
     const floor = pages
       .filter((p) => p.full && p.entries.length > 0)
       .map((p) => p.entries[p.entries.length - 1] as Position)
-      .reduce<Position | null>((acc, e) => (acc === null || isAfter(acc, e) ? e : acc), null);
+      .reduce<Position | null>(
+        (acc, e) => (acc === null || isAfter(acc, e) ? e : acc),
+        null,
+      );
     const safe = floor ? merged.filter((e) => !isAfter(e, floor)) : merged;
     if (safe.length === 0) return;
     for (const entry of safe) yield entry;

@@ -1,5 +1,15 @@
-import { parseAttempts, type AnyRegistry, type AttemptRecord, type QueueName } from '@conveyor/jobs';
-import { decodeCursor, encodeCursor, mergedNewestFirst, type Position } from './cursor.ts';
+import {
+  parseAttempts,
+  type AnyRegistry,
+  type AttemptRecord,
+  type QueueName,
+} from '@conveyor/jobs';
+import {
+  decodeCursor,
+  encodeCursor,
+  mergedNewestFirst,
+  type Position,
+} from './cursor.ts';
 import { JobNotFoundError, JobStateError } from './errors.ts';
 import type { ListPage } from './job-list.ts';
 import type { JobStore } from './job-store.ts';
@@ -32,12 +42,19 @@ async function* deadLetters<TRegistry extends AnyRegistry>(
   filter: DeadLetterFilter,
   after: Position | null,
 ) {
-  const job = filter.name === undefined ? undefined : store.registry.get(filter.name);
+  const job =
+    filter.name === undefined ? undefined : store.registry.get(filter.name);
   if (filter.name !== undefined && !job) return;
-  const queues: readonly QueueName[] = job ? [job.queue] : store.registry.queues;
+  const queues: readonly QueueName[] = job
+    ? [job.queue]
+    : store.registry.queues;
   const to = filter.to?.getTime() ?? Number.POSITIVE_INFINITY;
   const min = filter.from?.getTime() ?? '-inf';
-  const read = async (queue: QueueName, maxScore: number, count: number): Promise<Position[]> => {
+  const read = async (
+    queue: QueueName,
+    maxScore: number,
+    count: number,
+  ): Promise<Position[]> => {
     const max = Math.min(maxScore, to);
     const flat = await store.redis.zrevrangebyscore(
       store.queue(queue).toKey('failed'),
@@ -58,7 +75,8 @@ async function* deadLetters<TRegistry extends AnyRegistry>(
     const found = await store.find(entry.id, [entry.queue]);
     if (found?.kind !== 'job') continue;
     const view = store.view(found);
-    if (view.state !== 'failed' || (filter.name && view.name !== filter.name)) continue;
+    if (view.state !== 'failed' || (filter.name && view.name !== filter.name))
+      continue;
     yield { entry, found, view };
   }
 }
@@ -68,12 +86,16 @@ export async function listDeadLetters<TRegistry extends AnyRegistry>(
   query: DeadLetterFilter & { limit: number; cursor?: string | undefined },
 ): Promise<ListPage<DeadLetter<TRegistry>>> {
   const after = query.cursor === undefined ? null : decodeCursor(query.cursor);
-  if (query.cursor !== undefined && after === null) throw new JobStateError('Invalid cursor');
+  if (query.cursor !== undefined && after === null)
+    throw new JobStateError('Invalid cursor');
   const items: DeadLetter<TRegistry>[] = [];
   for await (const { entry, found, view } of deadLetters(store, query, after)) {
-    const { logs } = await store.queue(found.queue).getJobLogs(entry.id, 0, HISTORY_ROWS - 1);
+    const { logs } = await store
+      .queue(found.queue)
+      .getJobLogs(entry.id, 0, HISTORY_ROWS - 1);
     items.push({ ...view, history: parseAttempts(logs) });
-    if (items.length >= query.limit) return { items, nextCursor: encodeCursor(entry) };
+    if (items.length >= query.limit)
+      return { items, nextCursor: encodeCursor(entry) };
   }
   return { items, nextCursor: null };
 }
@@ -88,7 +110,10 @@ export async function redrive<TRegistry extends AnyRegistry>(
   if (found.kind !== 'job' || store.view(found).state !== 'failed') {
     throw new JobStateError(`Job ${id} is not a dead letter`);
   }
-  await found.job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+  await found.job.retry('failed', {
+    resetAttemptsMade: true,
+    resetAttemptsStarted: true,
+  });
   return { id };
 }
 
@@ -106,7 +131,10 @@ export async function redriveMany<TRegistry extends AnyRegistry>(
   let redriven = 0;
   for (const job of targets) {
     try {
-      await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+      await job.retry('failed', {
+        resetAttemptsMade: true,
+        resetAttemptsStarted: true,
+      });
       redriven += 1;
     } catch {
       // Retried or removed by someone else meanwhile: not ours to count.

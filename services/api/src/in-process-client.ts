@@ -1,6 +1,11 @@
 import { createTRPCClient, localLink, type TRPCClient } from '@trpc/client';
 import superjson from 'superjson';
-import { createContextInner, LOCAL_PRINCIPAL, type ApiDeps, type Principal } from './context.ts';
+import {
+  createContextInner,
+  LOCAL_PRINCIPAL,
+  type ApiDeps,
+  type Principal,
+} from './context.ts';
 import { appRouter, type AppRouter } from './router.ts';
 
 /**
@@ -18,7 +23,8 @@ export function createInProcessClient(
       localLink({
         router: appRouter,
         transformer: superjson,
-        createContext: () => Promise.resolve(createContextInner(deps, principal)),
+        createContext: () =>
+          Promise.resolve(createContextInner(deps, principal)),
       }),
     ],
   });

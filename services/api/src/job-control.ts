@@ -18,14 +18,20 @@ export class JobControl<TRegistry extends AnyRegistry> {
    * as `cancelled`); an active job's processor is signalled wherever it runs
    * and the job ends `cancelled` without retries.
    */
-  async cancel(id: string, reason = 'cancelled by request'): Promise<{ id: string; state: 'cancelled' | 'cancelling' }> {
+  async cancel(
+    id: string,
+    reason = 'cancelled by request',
+  ): Promise<{ id: string; state: 'cancelled' | 'cancelling' }> {
     const found = await this.store.find(id);
     if (!found) throw new JobNotFoundError(id);
     const state = this.store.view(found).state;
     if (TERMINAL_STATES.has(state)) {
-      throw new JobStateError(`Job ${id} is already ${state}; only waiting, delayed or active jobs can be cancelled`);
+      throw new JobStateError(
+        `Job ${id} is already ${state}; only waiting, delayed or active jobs can be cancelled`,
+      );
     }
-    if (found.kind !== 'job') throw new JobStateError(`Job ${id} is already cancelled`);
+    if (found.kind !== 'job')
+      throw new JobStateError(`Job ${id} is already cancelled`);
     const { job, queue } = found;
     const { redis, prefix } = this.store;
     if (state !== 'active') {
@@ -81,14 +87,21 @@ export class JobControl<TRegistry extends AnyRegistry> {
       await this.store
         .queue(queue)
         .add(snapshot.name, JSON.parse(snapshot.data), { ...opts, jobId: id });
-      await this.store.redis.del(conveyorKeys.cancelledJob(this.store.prefix, queue, id));
+      await this.store.redis.del(
+        conveyorKeys.cancelledJob(this.store.prefix, queue, id),
+      );
       return { id, state: 'waiting' };
     }
     const state = this.store.view(found).state;
     if (state !== 'failed' && state !== 'cancelled') {
-      throw new JobStateError(`Job ${id} is ${state}; only failed or cancelled jobs can be retried`);
+      throw new JobStateError(
+        `Job ${id} is ${state}; only failed or cancelled jobs can be retried`,
+      );
     }
-    await found.job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+    await found.job.retry('failed', {
+      resetAttemptsMade: true,
+      resetAttemptsStarted: true,
+    });
     return { id, state: 'waiting' };
   }
 
@@ -98,7 +111,9 @@ export class JobControl<TRegistry extends AnyRegistry> {
     if (!found) throw new JobNotFoundError(id);
     const state = this.store.view(found).state;
     if (found.kind !== 'job' || state !== 'delayed') {
-      throw new JobStateError(`Job ${id} is ${state}; only delayed jobs can be promoted`);
+      throw new JobStateError(
+        `Job ${id} is ${state}; only delayed jobs can be promoted`,
+      );
     }
     await found.job.promote();
     return { id, state: 'waiting' };

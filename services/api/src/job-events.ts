@@ -26,8 +26,15 @@ export function parseStreamEntries(
 ): StreamEvent[] {
   return entries.map(([id, flat]) => {
     const fields: Record<string, string> = {};
-    for (let i = 0; i + 1 < flat.length; i += 2) fields[flat[i] as string] = flat[i + 1] as string;
-    return { id, queue, event: fields.event ?? '', jobId: fields.jobId ?? '', fields };
+    for (let i = 0; i + 1 < flat.length; i += 2)
+      fields[flat[i] as string] = flat[i + 1] as string;
+    return {
+      id,
+      queue,
+      event: fields.event ?? '',
+      jobId: fields.jobId ?? '',
+      fields,
+    };
   });
 }
 
@@ -57,7 +64,11 @@ export class JobEventHub {
    * Registers a listener for one job. Once this resolves, every event
    * appended to the stream from now on reaches the listener.
    */
-  async subscribe(queue: QueueName, jobId: string, listener: Listener): Promise<() => void> {
+  async subscribe(
+    queue: QueueName,
+    jobId: string,
+    listener: Listener,
+  ): Promise<() => void> {
     const key = `${queue}\n${jobId}`;
     const set = this.listeners.get(key) ?? new Set();
     set.add(listener);
@@ -80,10 +91,19 @@ export class JobEventHub {
   private async begin(): Promise<void> {
     // Positions first, so nothing appended after subscribe() is missed.
     for (const queue of this.queues) {
-      const [last] = await this.redis.xrevrange(conveyorKeys.events(this.prefix, queue), '+', '-', 'COUNT', 1);
+      const [last] = await this.redis.xrevrange(
+        conveyorKeys.events(this.prefix, queue),
+        '+',
+        '-',
+        'COUNT',
+        1,
+      );
       this.lastIds.set(queue, last?.[0] ?? '0-0');
     }
-    this.reader ??= this.redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null });
+    this.reader ??= this.redis.duplicate({
+      enableOfflineQueue: true,
+      maxRetriesPerRequest: null,
+    });
     this.reader.on('error', () => undefined);
     this.running = this.loop().finally(() => {
       this.running = undefined;
@@ -98,9 +118,15 @@ export class JobEventHub {
       const ids = this.queues.map((q) => this.lastIds.get(q) ?? '$');
       let result: [string, [string, string[]][]][] | null;
       try {
-        result = (await reader.xread('COUNT', 1_000, 'BLOCK', 1_000, 'STREAMS', ...keys, ...ids)) as
-          | [string, [string, string[]][]][]
-          | null;
+        result = await reader.xread(
+          'COUNT',
+          1_000,
+          'BLOCK',
+          1_000,
+          'STREAMS',
+          ...keys,
+          ...ids,
+        );
       } catch (error) {
         if (this.closed) return;
         this.logger.debug({ err: error }, 'event stream read failed; retrying');
@@ -114,7 +140,10 @@ export class JobEventHub {
         const last = events[events.length - 1];
         if (last) this.lastIds.set(queue, last.id);
         for (const event of events) {
-          for (const listener of this.listeners.get(`${queue}\n${event.jobId}`) ?? []) listener(event);
+          for (const listener of this.listeners.get(
+            `${queue}\n${event.jobId}`,
+          ) ?? [])
+            listener(event);
         }
       }
     }

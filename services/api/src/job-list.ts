@@ -1,5 +1,10 @@
 import { conveyorKeys, type AnyRegistry, type QueueName } from '@conveyor/jobs';
-import { decodeCursor, encodeCursor, mergedNewestFirst, type Position } from './cursor.ts';
+import {
+  decodeCursor,
+  encodeCursor,
+  mergedNewestFirst,
+  type Position,
+} from './cursor.ts';
 import { JobStateError } from './errors.ts';
 import type { JobStore } from './job-store.ts';
 import type { JobState, JobView } from './job-view.ts';
@@ -31,12 +36,20 @@ export async function listJobs<TRegistry extends AnyRegistry>(
   query: ListQuery,
 ): Promise<ListPage<JobView<TRegistry>>> {
   const from = query.cursor === undefined ? null : decodeCursor(query.cursor);
-  if (query.cursor !== undefined && from === null) throw new JobStateError('Invalid cursor');
-  const job = query.name === undefined ? undefined : store.registry.get(query.name);
+  if (query.cursor !== undefined && from === null)
+    throw new JobStateError('Invalid cursor');
+  const job =
+    query.name === undefined ? undefined : store.registry.get(query.name);
   if (query.name !== undefined && !job) return { items: [], nextCursor: null };
-  const queues: readonly QueueName[] = job ? [job.queue] : store.registry.queues;
+  const queues: readonly QueueName[] = job
+    ? [job.queue]
+    : store.registry.queues;
 
-  const read = async (queue: QueueName, maxScore: number, count: number): Promise<Position[]> => {
+  const read = async (
+    queue: QueueName,
+    maxScore: number,
+    count: number,
+  ): Promise<Position[]> => {
     const flat = await store.redis.zrevrangebyscore(
       conveyorKeys.index(store.prefix, queue),
       Number.isFinite(maxScore) ? maxScore : '+inf',
@@ -59,10 +72,16 @@ export async function listJobs<TRegistry extends AnyRegistry>(
     scanned += 1;
     const found = await store.find(entry.id, [entry.queue]);
     if (!found) {
-      await store.redis.zrem(conveyorKeys.index(store.prefix, entry.queue), entry.id);
+      await store.redis.zrem(
+        conveyorKeys.index(store.prefix, entry.queue),
+        entry.id,
+      );
     } else {
       const view = store.view(found);
-      if ((!query.name || view.name === query.name) && (!query.state || view.state === query.state)) {
+      if (
+        (!query.name || view.name === query.name) &&
+        (!query.state || view.state === query.state)
+      ) {
         items.push(view);
       }
     }

@@ -29,7 +29,12 @@ export const CANCELLED_SNAPSHOT_TTL_S = 7 * 24 * 60 * 60;
 
 export type Found =
   | { kind: 'job'; queue: QueueName; job: Job; bullState: string }
-  | { kind: 'cancelled'; queue: QueueName; id: string; snapshot: CancelledSnapshot };
+  | {
+      kind: 'cancelled';
+      queue: QueueName;
+      id: string;
+      snapshot: CancelledSnapshot;
+    };
 
 /**
  * Reads jobs wherever they are: any queue of the registry, in BullMQ or as a
@@ -44,22 +49,72 @@ export class JobStore<TRegistry extends AnyRegistry> {
   ) {}
 
   /** Looks in every queue at once (ids are UUIDs, unique across queues). */
-  async find(id: string, queues: readonly QueueName[] = this.registry.queues): Promise<Found | null> {
-    const jobs = await Promise.all(queues.map((q) => this.queue(q).getJob(id)));
-    const index = jobs.findIndex((job) => job !== undefined);
-    const job = jobs[index];
+  async find(
+    id: string,
+    queues: readonly QueueName[] = this.registry.queues,
+  ): Promise<Found | null> {
+    const reads = await Promise.all(queues.map((q) => this.read(q, id)));
+    const index = reads.findIndex((read) => read !== null);
+    const read = reads[index];
     const queue = queues[index];
-    if (job && queue) return { kind: 'job', queue, job, bullState: await job.getState() };
+    if (read && queue) return { kind: 'job', queue, ...read };
     const snapshots = await Promise.all(
-      queues.map((q) => this.redis.hgetall(conveyorKeys.cancelledJob(this.prefix, q, id))),
+      queues.map((q) =>
+        this.redis.hgetall(conveyorKeys.cancelledJob(this.prefix, q, id)),
+      ),
     );
     const at = snapshots.findIndex((s) => Object.keys(s).length > 0);
     const snapshot = snapshots[at];
     const snapshotQueue = queues[at];
     if (snapshot && snapshotQueue) {
-      return { kind: 'cancelled', queue: snapshotQueue, id, snapshot: snapshot as unknown as CancelledSnapshot };
+      return {
+        kind: 'cancelled',
+        queue: snapshotQueue,
+        id,
+        snapshot: snapshot as unknown as CancelledSnapshot,
+      };
     }
     return null;
+  }
+
+  /**
+   * The job and its state, consistent with each other: read separately, a
+   * job finishing in between would show `completed` with no result. The
+   * state is read first, so the job is at least as new; if they disagree on
+   * whether it finished, read both again.
+   */
+  private async read(
+    queue: QueueName,
+    id: string,
+  ): Promise<{ job: Job; bullState: string } | null> {
+    const bull = this.queue(queue);
+    for (let attempt = 0; ; attempt += 1) {
+      const replies = await this.redis
+        .multi()
+        .zscore(bull.toKey('completed'), id)
+        .zscore(bull.toKey('failed'), id)
+        .zscore(bull.toKey('delayed'), id)
+        .lpos(bull.toKey('active'), id)
+        .exec();
+      const [completed, failed, delayed, active] = (replies ?? []).map(
+        ([, value]) => value,
+      );
+      const bullState =
+        completed !== null
+          ? 'completed'
+          : failed !== null
+            ? 'failed'
+            : delayed !== null
+              ? 'delayed'
+              : active !== null
+                ? 'active'
+                : 'waiting';
+      const job = await bull.getJob(id);
+      if (!job) return null;
+      const finished = bullState === 'completed' || bullState === 'failed';
+      if (finished === (job.finishedOn !== undefined) || attempt >= 2)
+        return { job, bullState };
+    }
   }
 
   view(found: Found): JobView<TRegistry> {
@@ -83,7 +138,7 @@ export class JobStore<TRegistry extends AnyRegistry> {
       } as JobView<TRegistry>;
     }
     const { job, queue, bullState } = found;
-    let data: unknown = null;
+    let data: unknown;
     try {
       data = decodeEnvelope(job.data).payload;
     } catch {

@@ -45,7 +45,12 @@ export type JobView<TRegistry extends AnyRegistry> = {
 }[keyof TRegistry['jobs'] & string];
 
 type EventOf<TJob extends AnyJobDefinition, TName extends string> =
-  | { jobId: string; name: TName; type: 'progress'; progress: JobProgress<TJob> }
+  | {
+      jobId: string;
+      name: TName;
+      type: 'progress';
+      progress: JobProgress<TJob>;
+    }
   | { jobId: string; name: TName; type: 'completed'; result: JobResult<TJob> }
   | { jobId: string; name: TName; type: 'failed'; reason: string }
   | { jobId: string; name: TName; type: 'cancelled'; reason: string };
@@ -89,7 +94,8 @@ export function cleanReason(reason: string | undefined): string | null {
 
 /** Progress and results are stored as envelopes; anything else (BullMQ's default 0) is "none". */
 export function decodeOptional(value: unknown): unknown {
-  if (typeof value !== 'object' || value === null || !('v' in value)) return null;
+  if (typeof value !== 'object' || value === null || !('v' in value))
+    return null;
   try {
     return decodeEnvelope(value).payload ?? null;
   } catch {

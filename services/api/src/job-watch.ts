@@ -32,7 +32,9 @@ async function snapshot<TRegistry extends AnyRegistry>(
     .zscore(bull.toKey('failed'), id)
     .hget(conveyorKeys.cancelledJob(store.prefix, queue, id), 'reason')
     .exec();
-  const [top, fields, completed, failed, cancelledReason] = (replies ?? []).map(([, value]) => value) as [
+  const [top, fields, completed, failed, cancelledReason] = (replies ?? []).map(
+    ([, value]) => value,
+  ) as [
     [string, string[]][],
     (string | null)[],
     string | null,
@@ -42,8 +44,10 @@ async function snapshot<TRegistry extends AnyRegistry>(
   const [progress, returnvalue, failedReason] = fields;
   const streamId = top[0]?.[0] ?? '0-0';
   let terminal: Event | null = null;
-  if (cancelledReason !== null) terminal = { type: 'cancelled', reason: cancelledReason };
-  else if (completed !== null) terminal = { type: 'completed', result: parseStored(returnvalue) };
+  if (cancelledReason !== null)
+    terminal = { type: 'cancelled', reason: cancelledReason };
+  else if (completed !== null)
+    terminal = { type: 'completed', result: parseStored(returnvalue) };
   else if (failed !== null) terminal = failedEvent(failedReason ?? '');
   const current = progress ? parseStored(progress) : null;
   return { streamId, terminal, progress: current };
@@ -101,14 +105,19 @@ export async function* watchJob<TRegistry extends AnyRegistry>(
       case 'progress':
         return { type: 'progress', progress: parseStored(event.fields.data) };
       case 'completed':
-        return { type: 'completed', result: parseStored(event.fields.returnvalue) };
+        return {
+          type: 'completed',
+          result: parseStored(event.fields.returnvalue),
+        };
       case 'failed':
         return failedEvent(event.fields.failedReason ?? '');
       case 'cancelled':
         return { type: 'cancelled', reason: event.fields.reason ?? '' };
       case 'removed': {
         // Conveyor's own cancel removes, then appends 'cancelled': wait for that one.
-        const ours = await store.redis.exists(conveyorKeys.cancelledJob(store.prefix, queue, input.id));
+        const ours = await store.redis.exists(
+          conveyorKeys.cancelledJob(store.prefix, queue, input.id),
+        );
         return ours ? null : { type: 'cancelled', reason: 'removed' };
       }
       default:
@@ -127,7 +136,8 @@ export async function* watchJob<TRegistry extends AnyRegistry>(
         yield wrap(cursor, now.terminal);
         return;
       }
-      if (now.progress !== null) yield wrap(cursor, { type: 'progress', progress: now.progress });
+      if (now.progress !== null)
+        yield wrap(cursor, { type: 'progress', progress: now.progress });
     }
 
     // Backlog: what the stream holds after the cursor (a resume, or the gap before the listener's first event).
@@ -153,7 +163,10 @@ export async function* watchJob<TRegistry extends AnyRegistry>(
       // The stream is trimmed (≈10k events per queue): if the job's end fell out, report it from the job.
       const now = await snapshot(store, queue, input.id);
       if (now.terminal) {
-        yield wrap(compareStreamIds(now.streamId, cursor) > 0 ? now.streamId : cursor, now.terminal);
+        yield wrap(
+          compareStreamIds(now.streamId, cursor) > 0 ? now.streamId : cursor,
+          now.terminal,
+        );
         return;
       }
     }

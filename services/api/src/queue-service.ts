@@ -14,7 +14,10 @@ import { JobEventHub } from './job-events.ts';
 import { JobStore } from './job-store.ts';
 import type { JobState } from './job-view.ts';
 
-export type QueueStats = Record<QueueName, Record<Exclude<JobState, 'cancelled'>, number>>;
+export type QueueStats = Record<
+  QueueName,
+  Record<Exclude<JobState, 'cancelled'>, number>
+>;
 
 export interface Readiness {
   ready: boolean;
@@ -48,7 +51,9 @@ export class QueueService<TRegistry extends AnyRegistry = AnyRegistry> {
       prefix,
       onError: () => undefined, // the connection itself logs outages (redis-connection.ts)
     });
-    this.store = new JobStore(registry, redis, prefix, (name) => this.producer.queue(name));
+    this.store = new JobStore(registry, redis, prefix, (name) =>
+      this.producer.queue(name),
+    );
     this.control = new JobControl(this.store);
     this.events = new JobEventHub(redis, prefix, registry.queues, logger);
   }
@@ -65,7 +70,10 @@ export class QueueService<TRegistry extends AnyRegistry = AnyRegistry> {
     const stats = {} as QueueStats;
     for (const [queue, c] of Object.entries(counts)) {
       stats[queue as QueueName] = {
-        waiting: (c.waiting ?? 0) + (c.prioritized ?? 0) + (c['waiting-children'] ?? 0),
+        waiting:
+          (c.waiting ?? 0) +
+          (c.prioritized ?? 0) +
+          (c['waiting-children'] ?? 0),
         delayed: c.delayed ?? 0,
         active: c.active ?? 0,
         completed: c.completed ?? 0,

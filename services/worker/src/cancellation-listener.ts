@@ -39,7 +39,10 @@ export function listenForCancellations(options: CancellationListenerOptions): {
   void subscriber
     .subscribe(conveyorKeys.cancelChannel(prefix))
     .catch((error: unknown) =>
-      logger.warn({ err: error }, 'could not subscribe to cancel requests; polling only'),
+      logger.warn(
+        { err: error },
+        'could not subscribe to cancel requests; polling only',
+      ),
     );
 
   const poll = async () => {

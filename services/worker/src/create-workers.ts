@@ -81,7 +81,11 @@ export function createWorkerPool<TRegistry extends AnyRegistry>(
     await job.log(record).catch(() => undefined);
   }
 
-  async function fail(job: Job, message: string, retry: boolean): Promise<never> {
+  async function fail(
+    job: Job,
+    message: string,
+    retry: boolean,
+  ): Promise<never> {
     await recordAttempt(job, message);
     throw retry ? new Error(message) : new UnrecoverableError(message);
   }
@@ -156,7 +160,11 @@ export function createWorkerPool<TRegistry extends AnyRegistry>(
           { issues: toPayloadIssues(checked.error) },
           'processor returned a result its contract does not allow',
         );
-        return await fail(job, 'Processor result does not match the job contract', false);
+        return await fail(
+          job,
+          'Processor result does not match the job contract',
+          false,
+        );
       }
       // Stored like payloads, so a Date in a result stays a Date for readers.
       return encodeEnvelope(checked.data);
@@ -164,7 +172,9 @@ export function createWorkerPool<TRegistry extends AnyRegistry>(
       const reason = cancelled.get(jobId);
       if (reason === undefined) throw error;
       log.info({ reason }, 'job cancelled');
-      await redis.del(conveyorKeys.cancelRequest(prefix, queue, jobId)).catch(() => undefined);
+      await redis
+        .del(conveyorKeys.cancelRequest(prefix, queue, jobId))
+        .catch(() => undefined);
       return await fail(job, `${CANCELLED_REASON_PREFIX}${reason}`, false);
     } finally {
       active.delete(jobId);
@@ -197,7 +207,12 @@ export function createWorkerPool<TRegistry extends AnyRegistry>(
         job.attemptsMade >= (job.opts.attempts ?? 1);
       if (error.message.startsWith(CANCELLED_REASON_PREFIX)) return;
       logger[final ? 'error' : 'warn'](
-        { jobId: job.id, job: job.name, attempt: job.attemptsMade, err: error.message },
+        {
+          jobId: job.id,
+          job: job.name,
+          attempt: job.attemptsMade,
+          err: error.message,
+        },
         final ? 'job failed for good' : 'job attempt failed; will retry',
       );
     });

@@ -22,7 +22,7 @@ export interface ProcessorContext<TProgress = unknown> {
    */
   signal: AbortSignal;
   /** Reports progress, checked against the job's progress schema; watchers see it live. */
-  progress(value: TProgress): Promise<void>;
+  progress: (value: TProgress) => Promise<void>;
 }
 
 /** Gets the validated payload of one job; returns what the job's `result` schema describes. */

@@ -9,7 +9,15 @@ import { deletePrefix, uniquePrefix, waitFor } from '@conveyor/testkit';
 import { Redis } from 'ioredis';
 import { Queue, type Job } from 'bullmq';
 import { pino } from 'pino';
-import { afterAll, afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
+import {
+  afterAll,
+  afterEach,
+  beforeEach,
+  describe,
+  expect,
+  inject,
+  it,
+} from 'vitest';
 import { z } from 'zod';
 import { createWorkerPool, type WorkerPool } from '../src/create-workers.ts';
 
@@ -37,7 +45,11 @@ describe('retry policy', () => {
 
   beforeEach(() => {
     prefix = uniquePrefix('retries');
-    producer = createProducer({ registry: testRegistry, redis: producerRedis, prefix });
+    producer = createProducer({
+      registry: testRegistry,
+      redis: producerRedis,
+      prefix,
+    });
     queue = new Queue(QUEUES.default, { connection, prefix });
     attemptsSeen.clear();
   });

@@ -17,6 +17,11 @@ export const emailDigest = defineJob({
       message: 'startDate must be before endDate',
       path: ['endDate'],
     }),
+  // How far the digest is: gathering activity, then sending.
+  progress: z.object({
+    percent: z.number().min(0).max(100),
+    stage: z.enum(['gathering', 'sending', 'done']),
+  }),
   result: z.object({
     messageId: z.string(),
     itemCount: z.number().int().nonnegative(),

@@ -33,14 +33,24 @@ export const deadLettersRouter = {
         cursor: z.string().min(1).max(500).optional(),
       }),
     )
-    .query(({ ctx, input }) => guarded(() => listDeadLetters(ctx.queues.store, input))),
+    .query(({ ctx, input }) =>
+      guarded(() => listDeadLetters(ctx.queues.store, input)),
+    ),
 
   redrive: authedProcedure
     .input(z.object({ id: z.string().min(1).max(200) }))
-    .mutation(({ ctx, input }) => guarded(() => redrive(ctx.queues.store, input.id))),
+    .mutation(({ ctx, input }) =>
+      guarded(() => redrive(ctx.queues.store, input.id)),
+    ),
 
   /** Every dead letter matching the filter, up to `max`; returns how many were redriven. */
   redriveMany: authedProcedure
-    .input(Filter.extend({ max: z.number().int().min(1).max(MAX_REDRIVE).default(1_000) }))
-    .mutation(({ ctx, input }) => guarded(() => redriveMany(ctx.queues.store, input))),
+    .input(
+      Filter.extend({
+        max: z.number().int().min(1).max(MAX_REDRIVE).default(1_000),
+      }),
+    )
+    .mutation(({ ctx, input }) =>
+      guarded(() => redriveMany(ctx.queues.store, input)),
+    ),
 } satisfies TRPCRouterRecord;

@@ -39,7 +39,9 @@ export const jobsRouter = {
         cursor: z.string().min(1).max(500).optional(),
       }),
     )
-    .query(({ ctx, input }) => guarded(() => listJobs(ctx.queues.store, input))),
+    .query(({ ctx, input }) =>
+      guarded(() => listJobs(ctx.queues.store, input)),
+    ),
 
   /**
    * Server-sent events: progress, then the terminal event (completed,
@@ -62,15 +64,21 @@ export const jobsRouter = {
   /** Waiting/delayed: removed now (`cancelled`). Active: its processor is signalled (`cancelling`). */
   cancel: authedProcedure
     .input(JobId)
-    .mutation(({ ctx, input }) => guarded(() => ctx.queues.control.cancel(input.id))),
+    .mutation(({ ctx, input }) =>
+      guarded(() => ctx.queues.control.cancel(input.id)),
+    ),
 
   /** A failed or cancelled job runs again with fresh attempts. */
   retry: authedProcedure
     .input(JobId)
-    .mutation(({ ctx, input }) => guarded(() => ctx.queues.control.retry(input.id))),
+    .mutation(({ ctx, input }) =>
+      guarded(() => ctx.queues.control.retry(input.id)),
+    ),
 
   /** A delayed job runs now. */
   promote: authedProcedure
     .input(JobId)
-    .mutation(({ ctx, input }) => guarded(() => ctx.queues.control.promote(input.id))),
+    .mutation(({ ctx, input }) =>
+      guarded(() => ctx.queues.control.promote(input.id)),
+    ),
 } satisfies TRPCRouterRecord;
