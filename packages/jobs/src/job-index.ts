@@ -1,4 +1,4 @@
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { PLATFORM_JOB_DEFAULTS } from './defaults.ts';
 import { conveyorKeys } from './keys.ts';
 
@@ -15,38 +15,80 @@ const TRIM_EVERY = 1_000;
 export class JobIndex {
   private addsSinceTrim = new Map<string, number>();
   private sequence = 0;
+  /** Entries waiting for the next write, per queue, with the callers to tell. */
+  private pending = new Map<
+    string,
+    {
+      members: (string | number)[];
+      waiters: { resolve: () => void; reject: (e: unknown) => void }[];
+    }
+  >();
+  private scheduled = false;
 
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
   ) {}
 
-  /** Queues the index update on `pipeline` (or runs it) for jobs just added. */
+  /**
+   * Adds jobs to a queue's index. Enqueues issued in the same turn of the
+   * event loop share one ZADD (one write instead of one per job), and each
+   * caller still waits for its entry to be stored before it returns, so a
+   * job is listed as soon as its enqueue has answered.
+   */
   record(
     queue: string,
     entries: { id: string; createdAt: number }[],
-    pipeline: ChainableCommander = this.redis.pipeline(),
-  ): ChainableCommander {
-    const key = conveyorKeys.index(this.prefix, queue);
-    // Score = ms × 1000 + a sequence: a bulk add shares one timestamp, and
-    // equal scores would make cursor pagination over ties fragile.
-    const members = entries.flatMap((e) => {
+  ): Promise<void> {
+    const batch = this.pending.get(queue) ?? { members: [], waiters: [] };
+    for (const entry of entries) {
+      // Score = ms × 1000 + a sequence: a bulk add shares one timestamp, and
+      // equal scores would make cursor pagination over ties fragile.
       this.sequence = (this.sequence + 1) % 1_000;
-      return [e.createdAt * 1_000 + this.sequence, e.id];
-    });
-    pipeline.zadd(key, ...members);
-    const adds = (this.addsSinceTrim.get(queue) ?? 0) + entries.length;
-    if (adds >= TRIM_EVERY) {
-      pipeline.zremrangebyscore(
+      batch.members.push(entry.createdAt * 1_000 + this.sequence, entry.id);
+    }
+    this.pending.set(queue, batch);
+    const stored = new Promise<void>((resolve, reject) =>
+      batch.waiters.push({ resolve, reject }),
+    );
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
+    return stored;
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    const batches = this.pending;
+    this.pending = new Map();
+    for (const [queue, { members, waiters }] of batches) {
+      this.write(queue, members).then(
+        () => waiters.forEach((w) => w.resolve()),
+        (error: unknown) => waiters.forEach((w) => w.reject(error)),
+      );
+    }
+  }
+
+  private async write(
+    queue: string,
+    members: (string | number)[],
+  ): Promise<void> {
+    const key = conveyorKeys.index(this.prefix, queue);
+    const adds = (this.addsSinceTrim.get(queue) ?? 0) + members.length / 2;
+    this.addsSinceTrim.set(queue, adds >= TRIM_EVERY ? 0 : adds);
+    if (adds < TRIM_EVERY) {
+      await this.redis.zadd(key, ...members);
+      return;
+    }
+    await Promise.all([
+      this.redis.zadd(key, ...members),
+      this.redis.zremrangebyscore(
         key,
         '-inf',
         `(${(Date.now() - KEEP_MS) * 1_000}`,
-      );
-      pipeline.zremrangebyrank(key, 0, -(KEEP_COUNT + 1));
-      this.addsSinceTrim.set(queue, 0);
-    } else {
-      this.addsSinceTrim.set(queue, adds);
-    }
-    return pipeline;
+      ),
+      this.redis.zremrangebyrank(key, 0, -(KEEP_COUNT + 1)),
+    ]);
   }
 }

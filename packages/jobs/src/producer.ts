@@ -143,11 +143,19 @@ export function createProducer<TRegistry extends AnyRegistry>(
 
   async function add(prepared: PreparedJob, createdAt: number) {
     const { job, envelope, opts } = prepared;
-    await queue(job.queue).add(job.name, envelope, {
-      ...opts,
-      timestamp: createdAt,
-    });
-    await index.record(job.queue, [{ id: opts.jobId, createdAt }]).exec();
+    const bull = queue(job.queue);
+    // A fail-fast connection rejects commands until it is ready; BullMQ's
+    // add waits for that, the index write must too.
+    await bull.waitUntilReady();
+    // Both commands go out together: one round trip. If the add fails, the
+    // index entry points at nothing and listing drops it when it meets it.
+    await Promise.all([
+      bull.add(job.name, envelope, {
+        ...opts,
+        timestamp: createdAt,
+      }),
+      index.record(job.queue, [{ id: opts.jobId, createdAt }]),
+    ]);
     return { id: opts.jobId, name: job.name, queue: job.queue };
   }
 
@@ -227,15 +235,14 @@ export function createProducer<TRegistry extends AnyRegistry>(
           })),
         );
       }
-      const pipeline = redis.pipeline();
-      for (const [name, items] of byQueue) {
-        index.record(
-          name,
-          items.map((p) => ({ id: p.opts.jobId, createdAt: now })),
-          pipeline,
-        );
-      }
-      await pipeline.exec();
+      await Promise.all(
+        [...byQueue].map(([name, items]) =>
+          index.record(
+            name,
+            items.map((p) => ({ id: p.opts.jobId, createdAt: now })),
+          ),
+        ),
+      );
       return {
         jobs: prepared.map((p) => ({
           id: p.opts.jobId,

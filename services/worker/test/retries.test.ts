@@ -84,11 +84,10 @@ describe('retry policy', () => {
   const finished = (id: string) =>
     waitFor(
       async () => {
-        const job = await queue.getJob(id);
-        const state = await job?.getState();
-        return state === 'completed' || state === 'failed'
-          ? { job: job as Job, state }
-          : undefined;
+        const state = await (await queue.getJob(id))?.getState();
+        if (state !== 'completed' && state !== 'failed') return undefined;
+        // Read again: a job read before its state may predate the finish.
+        return { job: (await queue.getJob(id)) as Job, state };
       },
       10_000,
       `job ${id} to finish`,
