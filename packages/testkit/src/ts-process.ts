@@ -22,6 +22,8 @@ export interface TsProcess {
 }
 
 export interface TsProcessOptions {
+  /** Command-line arguments after the entry point. */
+  args?: string[];
   cwd?: string;
   env?: NodeJS.ProcessEnv;
   onLine?: (line: OutputLine) => void;
@@ -43,6 +45,7 @@ export function spawnTsProcess(
       import.meta.resolve('tsx'),
       '--conditions=@conveyor/source',
       entry,
+      ...(options.args ?? []),
     ],
     {
       cwd: options.cwd,

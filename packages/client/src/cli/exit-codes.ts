@@ -1,0 +1,18 @@
+/** What a shell script can rely on. `conveyor --help` lists these too. */
+export const EXIT = {
+  ok: 0,
+  unexpected: 1,
+  /** Bad usage, bad JSON, or a payload the job's schema rejects. */
+  invalidInput: 2,
+  notFound: 3,
+  /** Wrong state for the operation, or an idempotency conflict. */
+  conflict: 4,
+  /** The API (or its Redis) cannot be reached. */
+  unavailable: 5,
+  /** `watch`: the job ended failed. */
+  jobFailed: 6,
+  /** `watch`: the job ended cancelled. */
+  jobCancelled: 7,
+} as const;
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
