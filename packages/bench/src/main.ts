@@ -1,0 +1,130 @@
+import { startRedisServer, type RedisServerHandle } from '@conveyor/testkit';
+import { Redis } from 'ioredis';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { parseArgs } from 'node:util';
+import { quietLogger, type BenchContext, type Sample } from './context.ts';
+import {
+  consoleTable,
+  markdownTable,
+  summarize,
+  verdicts,
+  type Row,
+  type Verdict,
+} from './report.ts';
+import type { Scenario } from './scenario.ts';
+import { apiScenario } from './scenarios/api.ts';
+import { bulkScenario } from './scenarios/bulk.ts';
+import { memoryScenario } from './scenarios/memory.ts';
+import { pickupScenario } from './scenarios/pickup.ts';
+import { producerScenario } from './scenarios/producer.ts';
+import { redisCpuScenario } from './scenarios/redis-cpu.ts';
+import { workerScenario } from './scenarios/worker.ts';
+
+const SCENARIOS: Scenario[] = [
+  producerScenario,
+  apiScenario,
+  bulkScenario,
+  workerScenario,
+  pickupScenario,
+  redisCpuScenario,
+  memoryScenario,
+];
+const ROOT = new URL('../../../', import.meta.url);
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+  },
+});
+const quick = values.quick;
+const only = values.only ? new Set(values.only.split(',').map(Number)) : null;
+const repetitions = quick ? 1 : 3;
+const log = (message: string) => console.log(message);
+
+let server: RedisServerHandle | undefined;
+const redisUrl =
+  process.env.REDIS_URL ?? (server = await startRedisServer()).url;
+const ctx: BenchContext = { redisUrl, quick, logger: quietLogger(), log };
+log(
+  `yarn bench${quick ? ' --quick (smoke run: sizes too small for conclusions)' : ''} against ${redisUrl}`,
+);
+
+const rows: Row[] = [];
+const results: Verdict[] = [];
+const started = Date.now();
+try {
+  for (const scenario of SCENARIOS) {
+    if (only && !only.has(scenario.id)) continue;
+    const samples: Sample[] = [];
+    const reps = scenario.id === memoryScenario.id ? 1 : repetitions;
+    for (let rep = 0; rep < reps; rep += 1) {
+      // A/B interleaved: the side that goes first alternates between repetitions.
+      const order =
+        rep % 2 === 0
+          ? (['raw', 'conveyor'] as const)
+          : (['conveyor', 'raw'] as const);
+      log(`[${scenario.id}] ${scenario.title} — repetition ${rep + 1}/${reps}`);
+      samples.push(...(await scenario.run(ctx, order)));
+    }
+    const scenarioRows = summarize(scenario, samples);
+    rows.push(...scenarioRows);
+    results.push(...verdicts(scenario, scenarioRows));
+  }
+} finally {
+  await server?.stop();
+}
+
+log(`\n${consoleTable(rows)}\n`);
+for (const v of results)
+  log(`${v.met ? 'MET    ' : 'NOT MET'}  ${v.label}: ${v.value}`);
+log(`\nTotal time ${((Date.now() - started) / 1_000).toFixed(0)} s`);
+
+if (!quick && !only) {
+  const probe = new Redis(redisUrl);
+  const redisVersion =
+    /redis_version:(\S+)/.exec(await probe.info('server'))?.[1] ?? '?';
+  probe.disconnect();
+  const version = (pkg: string) =>
+    (
+      JSON.parse(
+        readFileSync(new URL(`node_modules/${pkg}/package.json`, ROOT), 'utf8'),
+      ) as { version: string }
+    ).version;
+  const machine = {
+    date: new Date().toISOString(),
+    cpu: `${cpus().length} × ${cpus()[0]?.model ?? '?'}`,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    redis: redisVersion,
+    bullmq: version('bullmq'),
+    ioredis: version('ioredis'),
+    trpc: version('@trpc/server'),
+    repetitions,
+  };
+  writeFileSync(
+    new URL('docs/benchmarks.json', ROOT),
+    `${JSON.stringify({ machine, rows, goals: results }, null, 2)}\n`,
+  );
+  const doc = readFileSync(new URL('docs/benchmarks.md', ROOT), 'utf8');
+  const generated = [
+    '<!-- bench:start -->',
+    `Run ${machine.date} on ${machine.cpu}, ${machine.memoryGiB} GiB; Node ${machine.node}, Redis ${machine.redis}, BullMQ ${machine.bullmq}, ioredis ${machine.ioredis}, tRPC ${machine.trpc}; ${repetitions} interleaved repetitions, medians with (min–max).`,
+    '',
+    markdownTable(rows),
+    '',
+    '| goal | measured | met |',
+    '|---|---|---|',
+    ...results.map(
+      (v) => `| ${v.label} | ${v.value} | ${v.met ? 'yes' : '**no**'} |`,
+    ),
+    '<!-- bench:end -->',
+  ].join('\n');
+  writeFileSync(
+    new URL('docs/benchmarks.md', ROOT),
+    doc.replace(/<!-- bench:start -->[\s\S]*<!-- bench:end -->/, generated),
+  );
+  log('Wrote docs/benchmarks.md and docs/benchmarks.json');
+}
+process.exit(0);

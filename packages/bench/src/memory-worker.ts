@@ -1,0 +1,40 @@
+// Child process for the memory scenario: a Conveyor worker pool that reports
+// its RSS every `REPORT_EVERY` processed jobs, so nothing else shares its heap.
+import { registry } from '@conveyor/jobs';
+import { createProcessors, createWorkerPool } from '@conveyor/worker/pool';
+import { Redis } from 'ioredis';
+import { quietLogger } from './context.ts';
+
+const REPORT_EVERY = 10_000;
+const redis = new Redis(process.env.REDIS_URL ?? '', {
+  maxRetriesPerRequest: null,
+});
+const processors = createProcessors({
+  sms: { send: () => Promise.resolve({ messageId: 'x' }) },
+  email: { sendToUser: () => Promise.resolve({ messageId: 'x' }) },
+  activity: { list: () => Promise.resolve([]) },
+});
+let done = 0;
+const pool = createWorkerPool({
+  registry,
+  redis,
+  prefix: process.env.CONVEYOR_PREFIX ?? '',
+  logger: quietLogger(),
+  concurrency: 100,
+  queues: ['default'],
+  processors: {
+    ...processors,
+    TEST_JOB: async (payload, context) => {
+      const result = await processors.TEST_JOB(payload, context);
+      done += 1;
+      if (done % REPORT_EVERY === 0)
+        console.log(JSON.stringify({ done, rss: process.memoryUsage().rss }));
+      return result;
+    },
+  },
+});
+await pool.ready();
+console.log(JSON.stringify({ ready: true, rss: process.memoryUsage().rss }));
+process.on('SIGTERM', () => {
+  void pool.close().then(() => process.exit(0));
+});

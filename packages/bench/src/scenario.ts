@@ -1,0 +1,22 @@
+import type { BenchContext, Sample } from './context.ts';
+
+export interface Goal {
+  metric: string;
+  /** Conveyor ÷ raw must be at least (or, for costs, at most) this. */
+  ratio: number;
+  direction: 'at-least' | 'at-most';
+  label: string;
+}
+
+export interface Scenario {
+  id: number;
+  title: string;
+  /** One repetition: both sides, in the given order (alternated between repetitions). */
+  run(
+    ctx: BenchContext,
+    order: readonly ('raw' | 'conveyor')[],
+  ): Promise<Sample[]>;
+  goals: Goal[];
+  /** Absolute limits checked on Conveyor's medians (latency, memory). */
+  limits?: { metric: string; max: number; label: string }[];
+}

@@ -1,0 +1,119 @@
+import { createProducer, registry } from '@conveyor/jobs';
+import { createProcessors, createWorkerPool } from '@conveyor/worker/pool';
+import { Queue, Worker } from 'bullmq';
+import {
+  newRedis,
+  quietLogger,
+  withPrefix,
+  type BenchContext,
+  type Sample,
+} from '../context.ts';
+import type { Scenario } from '../scenario.ts';
+
+const CONCURRENCIES = [1, 10, 100] as const;
+
+/** Fills the queue the way each side's producer would, then times the drain. */
+async function drain(
+  ctx: BenchContext,
+  side: 'raw' | 'conveyor',
+  concurrency: number,
+  count: number,
+): Promise<number> {
+  return withPrefix(ctx, 'worker', async (prefix) => {
+    const redis = newRedis(ctx);
+    const workerRedis = newRedis(ctx, { blocking: true });
+    const jobs = Array.from({ length: count }, (_, i) => ({
+      name: 'TEST_JOB' as const,
+      data: { message: `m${i}` },
+    }));
+    if (side === 'raw') {
+      const queue = new Queue('default', { connection: redis, prefix });
+      for (let i = 0; i < count; i += 1_000)
+        await queue.addBulk(jobs.slice(i, i + 1_000));
+      await queue.close();
+    } else {
+      const producer = createProducer({ registry, redis, prefix });
+      for (let i = 0; i < count; i += 1_000)
+        await producer.enqueueMany({ jobs: jobs.slice(i, i + 1_000) });
+      await producer.close();
+    }
+    let done = 0;
+    let finish: () => void = () => undefined;
+    const finished = new Promise<void>((resolve) => (finish = resolve));
+    const count1 = () => {
+      done += 1;
+      if (done === count) finish();
+    };
+    const started = performance.now();
+    let close: () => Promise<unknown>;
+    if (side === 'raw') {
+      const worker = new Worker('default', () => Promise.resolve(count1()), {
+        connection: workerRedis,
+        prefix,
+        concurrency,
+      });
+      close = () => worker.close();
+    } else {
+      // The production processor map, with TEST_JOB's log line kept (at info) but written nowhere.
+      const logger = quietLogger();
+      const processors = createProcessors({
+        sms: { send: () => Promise.resolve({ messageId: 'x' }) },
+        email: { sendToUser: () => Promise.resolve({ messageId: 'x' }) },
+        activity: { list: () => Promise.resolve([]) },
+      });
+      const testJob = processors.TEST_JOB;
+      const pool = createWorkerPool({
+        registry,
+        redis: workerRedis,
+        prefix,
+        logger,
+        concurrency,
+        queues: ['default'],
+        processors: {
+          ...processors,
+          TEST_JOB: async (payload, context) => (
+            await testJob(payload, context),
+            count1(),
+            { echoed: payload.message }
+          ),
+        },
+      });
+      close = () => pool.close();
+    }
+    await finished;
+    const seconds = (performance.now() - started) / 1_000;
+    await close();
+    workerRedis.disconnect();
+    redis.disconnect();
+    return count / seconds;
+  });
+}
+
+/** 4. A no-op BullMQ Worker vs the Conveyor worker pool with the catalog's processors. */
+export const workerScenario: Scenario = {
+  id: 4,
+  title:
+    'worker: raw BullMQ Worker no-op vs Conveyor worker (validation, logging, results)',
+  goals: [
+    {
+      metric: 'jobs/s c=100',
+      ratio: 0.9,
+      direction: 'at-least',
+      label: 'worker ≥ 0.9× raw Worker at concurrency 100',
+    },
+  ],
+  async run(ctx, order) {
+    const samples: Sample[] = [];
+    for (const concurrency of CONCURRENCIES) {
+      const count = ctx.quick ? 500 : concurrency === 1 ? 3_000 : 15_000;
+      for (const side of order) {
+        samples.push({
+          metric: `jobs/s c=${concurrency}`,
+          side,
+          value: await drain(ctx, side, concurrency, count),
+        });
+      }
+    }
+    return samples;
+  },
+};
