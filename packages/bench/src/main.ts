@@ -46,6 +46,9 @@ const log = (message: string) => console.log(message);
 let server: RedisServerHandle | undefined;
 const redisUrl =
   process.env.REDIS_URL ?? (server = await startRedisServer()).url;
+// Stopped only as this process exits: clients still closing would otherwise
+// log reconnection errors to a server that is gone.
+process.on('exit', () => server?.process.kill('SIGTERM'));
 const ctx: BenchContext = { redisUrl, quick, logger: quietLogger(), log };
 log(
   `yarn bench${quick ? ' --quick (smoke run: sizes too small for conclusions)' : ''} against ${redisUrl}`,
@@ -72,8 +75,11 @@ try {
     rows.push(...scenarioRows);
     results.push(...verdicts(scenario, scenarioRows));
   }
-} finally {
-  await server?.stop();
+} catch (error) {
+  console.error(
+    `Benchmark failed: ${error instanceof Error ? error.message : String(error)}`,
+  );
+  process.exit(1);
 }
 
 log(`\n${consoleTable(rows)}\n`);

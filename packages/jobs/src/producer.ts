@@ -74,6 +74,12 @@ export interface Producer<TRegistry extends AnyRegistry> {
   close(): Promise<void>;
 }
 
+interface ParsedRequest {
+  name: string;
+  data: unknown;
+  options?: EnqueueOptions | undefined;
+}
+
 interface PreparedJob {
   job: RuntimeJob;
   envelope: JobEnvelope;
@@ -110,34 +116,32 @@ export function createProducer<TRegistry extends AnyRegistry>(
     return entry.queue;
   }
 
-  /** Validates one request; issues are reported relative to `path`. */
+  /** Validates one request (with the same schema the API uses). */
   function prepare(
     request: { name: string; data: unknown; options?: unknown },
-    path: (string | number)[],
     now: number,
   ): PreparedJob {
     const job = registry.get(request.name);
     if (!job) throw new UnknownJobError(request.name);
     const parsed = registry.enqueueRequest.safeParse(request);
     if (!parsed.success) {
-      throw new InvalidPayloadError(
-        job.name,
-        toPayloadIssues(parsed.error).map((issue) => ({
-          ...issue,
-          path: [...path, ...issue.path],
-        })),
-      );
+      throw new InvalidPayloadError(job.name, toPayloadIssues(parsed.error));
     }
-    const { data, options: enqueueOptions } = parsed.data as {
-      data: unknown;
-      options?: EnqueueOptions;
-    };
+    return build(job, parsed.data, now);
+  }
+
+  /** A validated request, ready to add: its id, envelope and BullMQ options. */
+  function build(
+    job: RuntimeJob,
+    request: ParsedRequest,
+    now: number,
+  ): PreparedJob {
     const jobId = randomUUID();
     return {
       job,
-      envelope: encodeEnvelope(data),
-      options: enqueueOptions,
-      opts: { ...toJobsOptions(job, enqueueOptions, jobId, now), jobId },
+      envelope: encodeEnvelope(request.data),
+      options: request.options,
+      opts: { ...toJobsOptions(job, request.options, jobId, now), jobId },
     };
   }
 
@@ -165,7 +169,7 @@ export function createProducer<TRegistry extends AnyRegistry>(
     options?: unknown;
   }) {
     const now = Date.now();
-    const prepared = prepare(request, [], now);
+    const prepared = prepare(request, now);
     const key = prepared.options?.idempotencyKey;
     if (key === undefined) return withDeadline(add(prepared, now), timeoutMs);
 
@@ -205,9 +209,12 @@ export function createProducer<TRegistry extends AnyRegistry>(
       );
     }
     const now = Date.now();
-    const prepared = request.jobs.map((item, i) =>
-      prepare(item, ['jobs', i], now),
-    );
+    // Validated once, as a whole (issues carry each item's index).
+    const prepared = (parsed.data.jobs as ParsedRequest[]).map((item) => {
+      const job = registry.get(item.name);
+      if (!job) throw new UnknownJobError(item.name);
+      return build(job, item, now);
+    });
     const byQueue = new Map<QueueName, PreparedJob[]>();
     for (const p of prepared) {
       byQueue.set(p.job.queue, [...(byQueue.get(p.job.queue) ?? []), p]);

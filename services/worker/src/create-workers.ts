@@ -95,17 +95,20 @@ export function createWorkerPool<TRegistry extends AnyRegistry>(
     queue: QueueName,
     signal: AbortSignal | undefined,
   ): Promise<unknown> {
-    const log = logger.child({
-      jobId: job.id,
-      job: job.name,
-      attempt: job.attemptsMade + 1,
-    });
+    // A child logger per job costs more than a no-op job: make it on first use.
+    let jobLogger: Logger | undefined;
+    const log = () =>
+      (jobLogger ??= logger.child({
+        jobId: job.id,
+        job: job.name,
+        attempt: job.attemptsMade + 1,
+      }));
     const definition = registry.get(job.name);
     const processor = Object.hasOwn(processors, job.name)
       ? processors[job.name]
       : undefined;
     if (!definition || !processor) {
-      log.error('no processor for this job name; failing without retry');
+      log().error('no processor for this job name; failing without retry');
       return fail(job, `No processor for job "${job.name}"`, false);
     }
     let payload: unknown;
@@ -113,14 +116,14 @@ export function createWorkerPool<TRegistry extends AnyRegistry>(
       payload = decodeEnvelope(job.data).payload;
     } catch (error) {
       const reason = (error as Error).message;
-      log.error({ reason }, 'malformed job data; failing without retry');
+      log().error({ reason }, 'malformed job data; failing without retry');
       return fail(job, reason, false);
     }
     // Re-validate: the data may predate a schema change or not come from a Conveyor producer.
     const parsed = definition.input.safeParse(payload);
     if (!parsed.success) {
       const issues = toPayloadIssues(parsed.error);
-      log.error({ issues }, 'invalid payload; failing without retry');
+      log().error({ issues }, 'invalid payload; failing without retry');
       return fail(
         job,
         `Invalid payload: ${issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
@@ -134,7 +137,9 @@ export function createWorkerPool<TRegistry extends AnyRegistry>(
       jobId,
       attempt: job.attemptsMade + 1,
       attempts: job.opts.attempts ?? 1,
-      logger: log,
+      get logger() {
+        return log();
+      },
       signal: signal ?? new AbortController().signal,
       async progress(value) {
         const checked = definition.progress.safeParse(value);
@@ -156,7 +161,7 @@ export function createWorkerPool<TRegistry extends AnyRegistry>(
       if (cancelled.has(jobId)) throw new Error('cancelled');
       const checked = definition.result.safeParse(result);
       if (!checked.success) {
-        log.error(
+        log().error(
           { issues: toPayloadIssues(checked.error) },
           'processor returned a result its contract does not allow',
         );
@@ -171,7 +176,7 @@ export function createWorkerPool<TRegistry extends AnyRegistry>(
     } catch (error) {
       const reason = cancelled.get(jobId);
       if (reason === undefined) throw error;
-      log.info({ reason }, 'job cancelled');
+      log().info({ reason }, 'job cancelled');
       await redis
         .del(conveyorKeys.cancelRequest(prefix, queue, jobId))
         .catch(() => undefined);

@@ -6,7 +6,7 @@ import {
 import { createConveyorClient } from '@conveyor/client';
 import { registry } from '@conveyor/jobs';
 import { Queue } from 'bullmq';
-import { createServer, type Server } from 'node:http';
+import { Agent, createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   newRedis,
@@ -23,6 +23,32 @@ const CALLERS = 50;
 async function listen(server: Server): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+function post(agent: Agent, url: string, body: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        agent,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+        },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () =>
+          res.statusCode === 200
+            ? resolve()
+            : reject(new Error(`HTTP ${res.statusCode}`)),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 /** Each caller awaits its call, then makes the next: latency per call, jobs/s overall. */
@@ -75,14 +101,19 @@ async function raw(ctx: BenchContext, prefix: string, count: number) {
   });
   const url = await listen(server);
   try {
-    return await callers(count, async (i) => {
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ name: 'TEST_JOB', data: { message: `m${i}` } }),
-      });
-      await response.json();
-    });
+    // A lean client too (keep-alive node:http), so the baseline is not held back by its load generator.
+    const agent = new Agent({ keepAlive: true, maxSockets: CALLERS });
+    try {
+      return await callers(count, (i) =>
+        post(
+          agent,
+          url,
+          JSON.stringify({ name: 'TEST_JOB', data: { message: `m${i}` } }),
+        ),
+      );
+    } finally {
+      agent.destroy();
+    }
   } finally {
     server.closeAllConnections();
     server.close();
