@@ -1,3 +1,5 @@
+import type { Redis } from 'ioredis';
+
 /**
  * Opaque pagination cursors: a position (score, id) in a newest-first order.
  * Base64url JSON, so callers cannot come to depend on its shape.
@@ -75,4 +77,28 @@ export async function* mergedNewestFirst<TQueue extends string>(
     position = safe[safe.length - 1] ?? position;
     if (!pages.some((p) => p.full)) return;
   }
+}
+
+/** A page of a sorted set, highest score first, at or below `max` (and at or above `min`). */
+export async function readSortedSet(
+  redis: Redis,
+  key: string,
+  max: number,
+  count: number,
+  min: number | '-inf' = '-inf',
+): Promise<Position[]> {
+  const flat = await redis.zrevrangebyscore(
+    key,
+    Number.isFinite(max) ? max : '+inf',
+    min,
+    'WITHSCORES',
+    'LIMIT',
+    0,
+    count,
+  );
+  const entries: Position[] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    entries.push({ id: flat[i] as string, score: Number(flat[i + 1]) });
+  }
+  return entries;
 }

@@ -8,6 +8,7 @@ import {
   decodeCursor,
   encodeCursor,
   mergedNewestFirst,
+  readSortedSet,
   type Position,
 } from './cursor.ts';
 import { JobNotFoundError, JobStateError } from './errors.ts';
@@ -50,27 +51,14 @@ async function* deadLetters<TRegistry extends AnyRegistry>(
     : store.registry.queues;
   const to = filter.to?.getTime() ?? Number.POSITIVE_INFINITY;
   const min = filter.from?.getTime() ?? '-inf';
-  const read = async (
-    queue: QueueName,
-    maxScore: number,
-    count: number,
-  ): Promise<Position[]> => {
-    const max = Math.min(maxScore, to);
-    const flat = await store.redis.zrevrangebyscore(
+  const read = (queue: QueueName, maxScore: number, count: number) =>
+    readSortedSet(
+      store.redis,
       store.queue(queue).toKey('failed'),
-      Number.isFinite(max) ? max : '+inf',
-      min,
-      'WITHSCORES',
-      'LIMIT',
-      0,
+      Math.min(maxScore, to),
       count,
+      min,
     );
-    const entries: Position[] = [];
-    for (let i = 0; i + 1 < flat.length; i += 2) {
-      entries.push({ id: flat[i] as string, score: Number(flat[i + 1]) });
-    }
-    return entries;
-  };
   for await (const entry of mergedNewestFirst(queues, read, after)) {
     const found = await store.find(entry.id, [entry.queue]);
     if (found?.kind !== 'job') continue;

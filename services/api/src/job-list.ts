@@ -3,7 +3,7 @@ import {
   decodeCursor,
   encodeCursor,
   mergedNewestFirst,
-  type Position,
+  readSortedSet,
 } from './cursor.ts';
 import { JobStateError } from './errors.ts';
 import type { JobStore } from './job-store.ts';
@@ -45,26 +45,13 @@ export async function listJobs<TRegistry extends AnyRegistry>(
     ? [job.queue]
     : store.registry.queues;
 
-  const read = async (
-    queue: QueueName,
-    maxScore: number,
-    count: number,
-  ): Promise<Position[]> => {
-    const flat = await store.redis.zrevrangebyscore(
+  const read = (queue: QueueName, maxScore: number, count: number) =>
+    readSortedSet(
+      store.redis,
       conveyorKeys.index(store.prefix, queue),
-      Number.isFinite(maxScore) ? maxScore : '+inf',
-      '-inf',
-      'WITHSCORES',
-      'LIMIT',
-      0,
+      maxScore,
       count,
     );
-    const entries: Position[] = [];
-    for (let i = 0; i + 1 < flat.length; i += 2) {
-      entries.push({ id: flat[i] as string, score: Number(flat[i + 1]) });
-    }
-    return entries;
-  };
 
   const items: JobView<TRegistry>[] = [];
   let scanned = 0;

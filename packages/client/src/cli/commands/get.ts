@@ -1,0 +1,23 @@
+import { defineCommand } from '../command.ts';
+import { EXIT } from '../exit-codes.ts';
+import { formatValue, table, toJson } from '../table.ts';
+
+export const get = defineCommand({
+  args: ['id'],
+  flags: [],
+  async run({ client, args, io, json }) {
+    const job = await client.jobs.get.query({ id: args.id });
+    io.out(
+      json
+        ? toJson(job)
+        : table(
+            ['FIELD', 'VALUE'],
+            Object.entries(job).map(([key, value]) => [
+              key,
+              formatValue(value),
+            ]),
+          ),
+    );
+    return EXIT.ok;
+  },
+});

@@ -1,0 +1,25 @@
+import { defineCommand } from '../command.ts';
+import { EXIT } from '../exit-codes.ts';
+import { table, toJson } from '../table.ts';
+
+const STATES = ['waiting', 'delayed', 'active', 'completed', 'failed'] as const;
+
+export const stats = defineCommand({
+  args: [],
+  flags: [],
+  async run({ client, io, json }) {
+    const counts = await client.queues.stats.query();
+    io.out(
+      json
+        ? toJson(counts)
+        : table(
+            ['QUEUE', ...STATES.map((s) => s.toUpperCase())],
+            Object.entries(counts).map(([queue, byState]) => [
+              queue,
+              ...STATES.map((s) => String(byState[s])),
+            ]),
+          ),
+    );
+    return EXIT.ok;
+  },
+});

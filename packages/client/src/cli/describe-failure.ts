@@ -1,0 +1,61 @@
+import { isConveyorError } from '../errors.ts';
+import { CliError } from './cli-error.ts';
+import { EXIT, type ExitCode } from './exit-codes.ts';
+
+const BY_CODE: Record<string, ExitCode> = {
+  BAD_REQUEST: EXIT.invalidInput,
+  PARSE_ERROR: EXIT.invalidInput,
+  NOT_FOUND: EXIT.notFound,
+  CONFLICT: EXIT.conflict,
+  SERVICE_UNAVAILABLE: EXIT.unavailable,
+};
+
+export interface Failure {
+  message: string;
+  exitCode: ExitCode;
+}
+
+/** Turns any error into the message a person reads and the code a script tests. */
+export function describeFailure(error: unknown, url: string): Failure {
+  if (error instanceof CliError)
+    return { message: error.message, exitCode: error.exitCode };
+  if (isConveyorError(error)) {
+    const code = error.data?.code;
+    // No tRPC code means no answer from a Conveyor API: refused, timed out, or a proxy's page.
+    if (!code) {
+      return {
+        message: `Cannot reach the Conveyor API at ${url} (${networkCause(error)}). Is it running? Set --url or CONVEYOR_URL.`,
+        exitCode: EXIT.unavailable,
+      };
+    }
+    const issues = error.data?.issues ?? [];
+    return {
+      // A validation error's message is the raw issue list: print it path by path instead.
+      message:
+        issues.length > 0
+          ? [
+              'Invalid input:',
+              ...issues.map(
+                (i) => `  ${i.path.join('.') || '(input)'}: ${i.message}`,
+              ),
+            ].join('\n')
+          : error.message,
+      exitCode: BY_CODE[code] ?? EXIT.unexpected,
+    };
+  }
+  return {
+    message: `Unexpected error: ${error instanceof Error ? error.message : String(error)}`,
+    exitCode: EXIT.unexpected,
+  };
+}
+
+/** `fetch failed` says little; the system error underneath (ECONNREFUSED…) says why. */
+function networkCause(error: Error): string {
+  let cause: unknown = error;
+  while (cause instanceof Error) {
+    if ('code' in cause && typeof cause.code === 'string') return cause.code;
+    if (!cause.cause) return cause.message;
+    cause = cause.cause;
+  }
+  return error.message;
+}

@@ -1,0 +1,39 @@
+export const DEFAULT_URL = 'http://127.0.0.1:3000/trpc';
+
+export const HELP = `Usage: conveyor <command> [arguments] [--json] [--url URL]
+
+Commands:
+  enqueue <name> <json>  Enqueue a job, e.g. enqueue TEST_JOB '{"message":"hi"}'.
+                         --delay MS, --priority N (1 runs first), --idempotency-key KEY
+  get <id>               Show one job.
+  list                   Jobs, newest first. --state STATE, --name NAME, --limit N,
+                         --cursor CURSOR (printed when there are more)
+  watch <id>             Follow a job until it ends: a progress bar on a terminal,
+                         one line per event otherwise. The exit code is the outcome.
+  cancel <id>            Cancel a waiting, delayed or active job.
+  retry <id>             Run a failed or cancelled job again, with fresh attempts.
+  promote <id>           Run a delayed job now.
+  stats                  Jobs per state, per queue.
+
+Options:
+  --json                 For scripts: one JSON document on stdout (watch: one per
+                         event, one per line). Errors always go to stderr as text.
+  --url URL              The API's tRPC endpoint. Default: $CONVEYOR_URL, else
+                         ${DEFAULT_URL}
+  -h, --help             This text.
+
+Dates: JSON has none, so where a job wants a Date give an ISO-8601 string:
+  "2026-11-22" (midnight UTC), "2026-11-22T09:00:00Z" or "…T09:00:00+01:00".
+  The payload is sent as written; if the API answers that a Date was expected
+  at a path holding such a string, exactly those paths become Dates and the
+  request is sent once more.
+
+Exit codes:
+  0  ok (watch: the job completed)
+  1  unexpected error
+  2  usage error or invalid input (bad JSON, a payload the job rejects)
+  3  not found
+  4  conflict (the job's state does not allow it, idempotency key reused)
+  5  API or queue unavailable (watch: after 30 s without a connection)
+  6  watch: the job failed
+  7  watch: the job was cancelled`;

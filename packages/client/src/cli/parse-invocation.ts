@@ -1,0 +1,86 @@
+import { parseArgs } from 'node:util';
+import { CliError } from './cli-error.ts';
+import { COMMAND_FLAGS, type Command, type CommandFlag } from './command.ts';
+import { COMMANDS, usageOf } from './commands.ts';
+import { EXIT } from './exit-codes.ts';
+import { DEFAULT_URL } from './help.ts';
+
+export type Invocation =
+  | { kind: 'help' }
+  | {
+      kind: 'run';
+      command: Command;
+      args: Record<string, string>;
+      flags: Partial<Record<CommandFlag, string>>;
+      json: boolean;
+      url: string;
+    };
+
+const usageError = (message: string) =>
+  new CliError(`${message}\nSee conveyor --help.`, EXIT.invalidInput);
+
+/** Reads argv against the command table; a CliError (exit 2) for bad usage. */
+export function parseInvocation(
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+): Invocation {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        json: { type: 'boolean' },
+        url: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+        state: { type: 'string' },
+        name: { type: 'string' },
+        limit: { type: 'string' },
+        cursor: { type: 'string' },
+        delay: { type: 'string' },
+        priority: { type: 'string' },
+        'idempotency-key': { type: 'string' },
+      },
+    });
+  } catch (error) {
+    throw usageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  const [name, ...rest] = positionals;
+  if (values.help || name === 'help') return { kind: 'help' };
+  if (name === undefined) throw usageError('No command given.');
+  const command = COMMANDS.get(name);
+  if (!command) throw usageError(`Unknown command "${name}".`);
+
+  if (rest.length !== command.args.length)
+    throw usageError(
+      `${rest.length < command.args.length ? 'Missing' : 'Too many'} arguments. Usage: ${usageOf(name, command)}`,
+    );
+  const flags: Partial<Record<CommandFlag, string>> = {};
+  for (const flag of COMMAND_FLAGS) {
+    const value = values[flag];
+    if (value === undefined) continue;
+    if (!command.flags.includes(flag))
+      throw usageError(
+        `${name} does not take --${flag}. Usage: ${usageOf(name, command)}`,
+      );
+    flags[flag] = value;
+  }
+
+  const url = values.url ?? env.CONVEYOR_URL ?? DEFAULT_URL;
+  if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol))
+    throw usageError(
+      `"${url}" is not an http(s) URL (from ${values.url !== undefined ? '--url' : 'CONVEYOR_URL'}).`,
+    );
+  return {
+    kind: 'run',
+    command,
+    // The count was checked above; `?? ''` only satisfies the index type.
+    args: Object.fromEntries(
+      command.args.map((arg, i) => [arg, rest[i] ?? '']),
+    ),
+    flags,
+    json: values.json ?? false,
+    url,
+  };
+}
