@@ -1,16 +1,9 @@
-import {
-  createApiRedis,
-  createApiServer,
-  QueueService,
-} from '@conveyor/api/embed';
-import { createConveyorClient } from '@conveyor/client';
-import { registry } from '@conveyor/jobs';
 import { Queue } from 'bullmq';
+import { startConveyorApi } from '../conveyor-api.ts';
 import { Agent, createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   newRedis,
-  quietLogger,
   withPrefix,
   type BenchContext,
   type Sample,
@@ -123,25 +116,16 @@ async function raw(ctx: BenchContext, prefix: string, count: number) {
 }
 
 async function conveyor(ctx: BenchContext, prefix: string, count: number) {
-  const logger = quietLogger();
-  const queues = new QueueService(
-    registry,
-    createApiRedis(ctx.redisUrl, logger),
-    logger,
-    prefix,
-  );
-  const server = createApiServer({ queues, logger });
-  const url = await listen(server);
-  const client = createConveyorClient({ url: `${url}/trpc` });
+  const api = await startConveyorApi(ctx, prefix);
   try {
-    await queues.readiness();
     return await callers(count, (i) =>
-      client.enqueue.mutate({ name: 'TEST_JOB', data: { message: `m${i}` } }),
+      api.client.enqueue.mutate({
+        name: 'TEST_JOB',
+        data: { message: `m${i}` },
+      }),
     );
   } finally {
-    server.closeAllConnections();
-    server.close();
-    await queues.close();
+    await api.close();
   }
 }
 

@@ -1,13 +1,6 @@
-import {
-  createApiRedis,
-  createApiServer,
-  QueueService,
-} from '@conveyor/api/embed';
-import { createConveyorClient } from '@conveyor/client';
-import { registry } from '@conveyor/jobs';
 import { Queue } from 'bullmq';
-import type { AddressInfo } from 'node:net';
-import { newRedis, quietLogger, withPrefix, type Sample } from '../context.ts';
+import { startConveyorApi } from '../conveyor-api.ts';
+import { newRedis, withPrefix, type Sample } from '../context.ts';
 import type { Scenario } from '../scenario.ts';
 
 const BATCH = 1_000;
@@ -44,31 +37,12 @@ export const bulkScenario: Scenario = {
           redis.disconnect();
           return s;
         }
-        const logger = quietLogger();
-        const queues = new QueueService(
-          registry,
-          createApiRedis(ctx.redisUrl, logger),
-          logger,
-          prefix,
-        );
-        const server = createApiServer({ queues, logger });
-        await new Promise<void>((resolve) =>
-          server.listen(0, '127.0.0.1', resolve),
-        );
-        const client = createConveyorClient({
-          url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/trpc`,
-        });
-        await client.enqueue.mutate({
-          name: 'TEST_JOB',
-          data: { message: 'warm-up' },
-        });
+        const api = await startConveyorApi(ctx, prefix);
         const started = performance.now();
         for (let b = 0; b < batches; b += 1)
-          await client.enqueueMany.mutate({ jobs });
+          await api.client.enqueueMany.mutate({ jobs });
         const s = (performance.now() - started) / 1_000;
-        server.closeAllConnections();
-        server.close();
-        await queues.close();
+        await api.close();
         return s;
       });
       samples.push({
