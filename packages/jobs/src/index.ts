@@ -10,3 +10,4 @@ export * from './enqueue-options.ts';
 export * from './keys.ts';
 export * from './cancellation.ts';
 export * from './attempt-history.ts';
+export * from './read-env.ts';

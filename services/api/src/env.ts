@@ -1,3 +1,4 @@
+import { readEnv } from '@conveyor/jobs';
 import { z } from 'zod';
 
 /** The API's settings. The only file that reads `process.env`; `.env.example` documents each. */
@@ -15,10 +16,5 @@ export type ApiEnv = z.infer<typeof EnvSchema>;
 
 /** Throws a readable message (never a stack) naming each bad variable. */
 export function readApiEnv(source: NodeJS.ProcessEnv = process.env): ApiEnv {
-  const parsed = EnvSchema.safeParse(source);
-  if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues
-    .map((i) => `  ${i.path.join('.')}: ${i.message}`)
-    .join('\n');
-  throw new Error(`Invalid environment:\n${problems}`);
+  return readEnv(EnvSchema, source);
 }

@@ -1,4 +1,4 @@
-import { QUEUES, type QueueName } from '@conveyor/jobs';
+import { QUEUES, readEnv, type QueueName } from '@conveyor/jobs';
 import { z } from 'zod';
 
 const queueNames = Object.values(QUEUES) as [QueueName, ...QueueName[]];
@@ -47,10 +47,5 @@ export type WorkerEnv = z.infer<typeof EnvSchema>;
 export function readWorkerEnv(
   source: NodeJS.ProcessEnv = process.env,
 ): WorkerEnv {
-  const parsed = EnvSchema.safeParse(source);
-  if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues
-    .map((i) => `  ${i.path.join('.')}: ${i.message}`)
-    .join('\n');
-  throw new Error(`Invalid environment:\n${problems}`);
+  return readEnv(EnvSchema, source);
 }
