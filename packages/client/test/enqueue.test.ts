@@ -108,8 +108,13 @@ describe('enqueue through the typed HTTP client', () => {
       {
         path: ['data', 'to'],
         message: 'Phone number must be in E.164 format, e.g. +14155550123',
+        code: 'invalid_format',
       },
-      { path: ['data', 'message'], message: expect.stringContaining('1600') },
+      {
+        path: ['data', 'message'],
+        message: expect.stringContaining('1600'),
+        code: 'too_big',
+      },
     ]);
     expect(await totalJobs()).toBe(before);
   });

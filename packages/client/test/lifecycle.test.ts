@@ -167,6 +167,7 @@ describe('job lifecycle over the typed client', () => {
         {
           path: ['options', 'attempts'],
           message: 'TEST_JOB allows at most 10 attempts',
+          code: 'custom',
         },
       ]);
       const both = await errorOf(

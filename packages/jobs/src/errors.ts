@@ -4,6 +4,10 @@ import type { z } from 'zod';
 export interface PayloadIssue {
   path: (string | number)[];
   message: string;
+  /** Zod's issue code (`invalid_type`, `too_small`, `custom`, …): stable where messages are not. */
+  code: string;
+  /** For `invalid_type`: the type that was expected (`date`, `string`, …). */
+  expected?: string;
 }
 
 /**
@@ -71,6 +75,8 @@ export function toPayloadIssues(error: z.ZodError): PayloadIssue[] {
       typeof key === 'symbol' ? String(key) : key,
     ),
     message: issue.message,
+    code: issue.code,
+    ...(issue.code === 'invalid_type' ? { expected: issue.expected } : {}),
   }));
 }
 

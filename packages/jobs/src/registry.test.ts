@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { registry } from './catalog/index.ts';
 import { defineJob } from './define-job.ts';
 import { PLATFORM_JOB_DEFAULTS } from './defaults.ts';
+import { toPayloadIssues } from './errors.ts';
 import { QUEUES } from './queues.ts';
 import { defineRegistry } from './registry.ts';
 
@@ -94,6 +95,29 @@ describe('registry', () => {
     expect(registry.jobs['sms.send'].defaults.removeOnFail).toEqual(
       PLATFORM_JOB_DEFAULTS.removeOnFail,
     );
+  });
+});
+
+describe('payload issues', () => {
+  it('carry Zod’s code (and expected type) so clients need not parse messages', () => {
+    const result = registry.enqueueRequest.safeParse({
+      name: 'email.digest',
+      data: {
+        userId: 'u',
+        period: 'daily',
+        startDate: '2026-11-21',
+        endDate: new Date(),
+      },
+    });
+    expect(result.success).toBe(false);
+    expect(toPayloadIssues(result.error!)).toEqual([
+      {
+        path: ['data', 'startDate'],
+        message: 'Invalid input: expected date, received string',
+        code: 'invalid_type',
+        expected: 'date',
+      },
+    ]);
   });
 });
 

@@ -2,17 +2,15 @@
 const ISO_DATE =
   /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 
-/**
- * Zod 4's issue for a string where a Date belongs is `{ code: 'invalid_type',
- * expected: 'date' }`, but the API passes on only path and message, so the
- * message is what is left to recognise it by.
- */
-const EXPECTED_DATE = /expected date, received string/;
-
 interface Issue {
   path: (string | number)[];
-  message: string;
+  code: string;
+  expected?: string | undefined;
 }
+
+/** Zod 4's issue for a string where a Date belongs. */
+const expectsDate = (issue: Issue) =>
+  issue.code === 'invalid_type' && issue.expected === 'date';
 
 /**
  * JSON has no Date and the CLI has no schemas. Where the API says a Date was
@@ -22,9 +20,10 @@ interface Issue {
 export function reviveDates<T>(request: T, issues: readonly Issue[]): T | null {
   const copy = structuredClone(request);
   let changed = false;
-  for (const { path, message } of issues) {
+  for (const issue of issues) {
+    const { path } = issue;
     const last = path.at(-1);
-    if (!EXPECTED_DATE.test(message) || last === undefined) continue;
+    if (!expectsDate(issue) || last === undefined) continue;
     let holder: unknown = copy;
     for (const key of path.slice(0, -1)) {
       holder = isRecord(holder) ? holder[key] : undefined;
