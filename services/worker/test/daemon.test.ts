@@ -129,6 +129,10 @@ describe('worker daemon (separate process)', () => {
       (l) => l.record?.jobId === id && l.record.msg === 'slow job started',
     );
     daemon.child.kill('SIGINT');
+    // The supervisor relays its SIGTERM after handling its own SIGINT, i.e. later.
+    await daemon.waitForLine((l) =>
+      String(l.record?.msg).startsWith('shutting down'),
+    );
     daemon.child.kill('SIGTERM');
     expect(await daemon.exited).toBe(0);
     const queue = new Queue('default', { connection, prefix });
