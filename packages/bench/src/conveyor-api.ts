@@ -1,10 +1,7 @@
-import {
-  createApiRedis,
-  createApiServer,
-  QueueService,
-} from '@conveyor/api/embed';
+import { createApiServer, QueueService } from '@conveyor/api/embed';
 import { createConveyorClient, type ConveyorClient } from '@conveyor/client';
 import { registry } from '@conveyor/jobs';
+import { createRedisClient } from '@conveyor/queue';
 import type { AddressInfo } from 'node:net';
 import { quietLogger, type BenchContext } from './context.ts';
 
@@ -14,12 +11,12 @@ export async function startConveyorApi(
   prefix: string,
 ): Promise<{ client: ConveyorClient; close(): Promise<void> }> {
   const logger = quietLogger();
-  const queues = new QueueService(
+  const queues = new QueueService({
     registry,
-    createApiRedis(ctx.redisUrl, logger),
+    redis: createRedisClient(ctx.redisUrl, { preset: 'api' }),
     logger,
     prefix,
-  );
+  });
   const server = createApiServer({ queues, logger });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

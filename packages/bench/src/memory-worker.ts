@@ -1,13 +1,17 @@
 // Child process for the memory scenario: a Conveyor worker pool that reports
 // its RSS every `REPORT_EVERY` processed jobs, so nothing else shares its heap.
 import { registry } from '@conveyor/jobs';
-import { createProcessors, createWorkerPool } from '@conveyor/worker/pool';
-import { Redis } from 'ioredis';
+import {
+  createKeyspace,
+  createRedisClient,
+  createWorkerPool,
+} from '@conveyor/queue';
+import { createProcessors } from '@conveyor/worker/processors';
 import { quietLogger } from './context.ts';
 
 const REPORT_EVERY = 10_000;
-const redis = new Redis(process.env.REDIS_URL ?? '', {
-  maxRetriesPerRequest: null,
+const redis = createRedisClient(process.env.REDIS_URL ?? '', {
+  preset: 'worker',
 });
 const processors = createProcessors({
   sms: { send: () => Promise.resolve({ messageId: 'x' }) },
@@ -18,7 +22,7 @@ let done = 0;
 const pool = createWorkerPool({
   registry,
   redis,
-  prefix: process.env.CONVEYOR_PREFIX ?? '',
+  keys: createKeyspace(process.env.CONVEYOR_PREFIX),
   logger: quietLogger(),
   concurrency: 100,
   queues: ['default'],

@@ -9,8 +9,11 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createOutput } from '../src/cli/output.ts';
 import { runCli } from '../src/cli/run.ts';
-import { startHarness, type Harness } from './harness.ts';
-import { scriptedProcessors } from './processors.ts';
+import {
+  scriptedProcessors,
+  startHarness,
+  type Harness,
+} from '@conveyor/api/test-support';
 
 const redisUrl = inject('redisUrl');
 const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));

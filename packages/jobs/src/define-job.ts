@@ -1,13 +1,21 @@
 import { z } from 'zod';
-import { mergeJobDefaults, type JobDefaults } from './defaults.ts';
+import {
+  JobDefaultsSchema,
+  mergeJobDefaults,
+  type JobDefaults,
+} from './job-defaults.ts';
 import type { QueueName } from './queues.ts';
+import { assertSchemaRules } from './schema-rules.ts';
 
-/**
- * A payload schema whose parsed value is again a valid input. The worker
- * re-validates what the producer stored, so a schema that transforms one type
- * into another (string → number) would fail there; defaults are fine.
- */
 export type PayloadSchema = z.ZodType<unknown, unknown>;
+/**
+ * A schema whose parsed value is again a valid input. The worker checks the
+ * stored (already parsed) value against the same schema, so a schema that
+ * turns one type into another (string → number) would fail there; defaults
+ * are fine. Applies to input, result and progress alike. What types cannot
+ * see (value-changing transforms, stripped keys) `schema-rules.ts` refuses at
+ * load.
+ */
 type ReparseableSchema<TSchema extends PayloadSchema> =
   z.output<TSchema> extends z.input<TSchema> ? TSchema : never;
 
@@ -23,6 +31,15 @@ export const DEFAULT_JOB_LIMITS: JobLimits = Object.freeze({
   maxAttempts: 10,
   // As long as completed jobs are kept (PLATFORM_JOB_DEFAULTS.removeOnComplete.age).
   idempotencyTtlMs: 24 * 60 * 60 * 1_000,
+});
+
+const JobLimitsSchema = z.strictObject({
+  maxAttempts: z.number().int().min(1).max(1_000),
+  idempotencyTtlMs: z
+    .number()
+    .int()
+    .min(1_000)
+    .max(30 * 24 * 60 * 60 * 1_000),
 });
 
 export interface JobDefinition<
@@ -67,41 +84,76 @@ export type JobProgress<TJob extends AnyJobDefinition> = z.output<
 /** Job names: dotted lowercase (`sms.send`) or SCREAMING_SNAKE (`TEST_JOB`). No `:`, which BullMQ reserves. */
 const JOB_NAME = /^(?:[a-z][a-z0-9-]*(?:\.[a-z][a-z0-9-]*)*|[A-Z][A-Z0-9_]*)$/;
 
+export interface JobSpec<
+  TName extends string,
+  TInput extends PayloadSchema,
+  TResult extends PayloadSchema,
+  TProgress extends PayloadSchema,
+> {
+  name: TName;
+  queue: QueueName;
+  input: ReparseableSchema<TInput>;
+  result?: ReparseableSchema<TResult>;
+  progress?: ReparseableSchema<TProgress>;
+  defaults?: Partial<JobDefaults>;
+  limits?: Partial<JobLimits>;
+}
+
 export function defineJob<
   const TName extends string,
   TInput extends PayloadSchema,
   TResult extends PayloadSchema = z.ZodVoid,
   TProgress extends PayloadSchema = z.ZodNever,
->(definition: {
-  name: TName;
-  queue: QueueName;
-  input: ReparseableSchema<TInput>;
-  result?: TResult;
-  progress?: TProgress;
-  defaults?: Partial<JobDefaults>;
-  limits?: Partial<JobLimits>;
-}): JobDefinition<TName, TInput, TResult, TProgress> {
-  if (!JOB_NAME.test(definition.name)) {
+>(
+  spec: JobSpec<TName, TInput, TResult, TProgress>,
+): JobDefinition<TName, TInput, TResult, TProgress> {
+  const { name } = spec;
+  if (!JOB_NAME.test(name)) {
     throw new Error(
-      `Invalid job name "${definition.name}": use sms.send or TEST_JOB style names`,
+      `Invalid job name "${name}": use sms.send or TEST_JOB style names`,
     );
   }
-  const defaults = mergeJobDefaults(definition.defaults);
-  const limits = { ...DEFAULT_JOB_LIMITS, ...definition.limits };
+  const defaults = checked(name, 'defaults', JobDefaultsSchema, {
+    ...mergeJobDefaults(spec.defaults),
+  });
+  const limits = checked(name, 'limits', JobLimitsSchema, {
+    ...DEFAULT_JOB_LIMITS,
+    ...spec.limits,
+  });
   if (defaults.attempts > limits.maxAttempts) {
     throw new Error(
-      `Job "${definition.name}": default attempts (${defaults.attempts}) exceed limits.maxAttempts (${limits.maxAttempts})`,
+      `Job "${name}": default attempts (${defaults.attempts}) exceed limits.maxAttempts (${limits.maxAttempts})`,
     );
   }
+  // Without a result schema the processor returns nothing; without a
+  // progress schema it reports none.
+  const result = (spec.result ?? z.void()) as TResult;
+  const progress = (spec.progress ?? z.never()) as TProgress;
+  assertSchemaRules(name, 'input', spec.input);
+  assertSchemaRules(name, 'result', result);
+  assertSchemaRules(name, 'progress', progress);
   return Object.freeze({
-    name: definition.name,
-    queue: definition.queue,
-    input: definition.input,
-    // Without a result schema the processor returns nothing; without a
-    // progress schema it reports none.
-    result: (definition.result ?? z.void()) as TResult,
-    progress: (definition.progress ?? z.never()) as TProgress,
+    name,
+    queue: spec.queue,
+    input: spec.input,
+    result,
+    progress,
     defaults,
     limits,
   });
+}
+
+/** Validates a job's numbers (TypeScript has no ranges); the message names the job and field. */
+function checked<T>(
+  jobName: string,
+  what: string,
+  schema: z.ZodType<T>,
+  value: unknown,
+): T {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues
+    .map((i) => `${[what, ...i.path.map(String)].join('.')}: ${i.message}`)
+    .join('; ');
+  throw new Error(`Job "${jobName}": ${problems}`);
 }

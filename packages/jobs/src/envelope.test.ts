@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeEnvelope, encodeEnvelope } from './envelope.ts';
-import { MalformedJobError } from './errors.ts';
+import { MalformedJobError } from './errors/index.ts';
 
 /** What BullMQ does to job data: JSON out, JSON in. */
 const throughRedis = (value: unknown): unknown =>

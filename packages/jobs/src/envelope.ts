@@ -1,5 +1,5 @@
 import superjson, { type SuperJSONResult } from 'superjson';
-import { MalformedJobError } from './errors.ts';
+import { MalformedJobError } from './errors/index.ts';
 
 export const ENVELOPE_VERSION = 1;
 

@@ -1,13 +1,11 @@
+// The contract: what every caller (a browser app included) may import. Zod
+// and superjson only; the Redis runtime lives in @conveyor/queue.
 export * from './catalog/index.ts';
 export * from './define-job.ts';
-export * from './defaults.ts';
+export * from './enqueue-options.ts';
 export * from './envelope.ts';
-export * from './errors.ts';
-export * from './producer.ts';
+export * from './errors/index.ts';
+export * from './job-defaults.ts';
+export * from './job-view.ts';
 export * from './queues.ts';
 export * from './registry.ts';
-export * from './enqueue-options.ts';
-export * from './keys.ts';
-export * from './cancellation.ts';
-export * from './attempt-history.ts';
-export * from './read-env.ts';

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { registry } from './catalog/index.ts';
 import { defineJob } from './define-job.ts';
-import { PLATFORM_JOB_DEFAULTS } from './defaults.ts';
-import { toPayloadIssues } from './errors.ts';
+import { PLATFORM_JOB_DEFAULTS } from './job-defaults.ts';
+import { toPayloadIssues } from './errors/index.ts';
 import { QUEUES } from './queues.ts';
 import { defineRegistry } from './registry.ts';
 
@@ -61,7 +61,7 @@ describe('registry', () => {
     const ping = defineJob({
       name: 'ping',
       queue: QUEUES.default,
-      input: z.object({ n: z.number() }),
+      input: z.strictObject({ n: z.number() }),
     });
     const local = defineRegistry([ping]);
     expect(
@@ -77,14 +77,14 @@ describe('registry', () => {
     const a = defineJob({
       name: 'dup',
       queue: QUEUES.default,
-      input: z.object({}),
+      input: z.strictObject({}),
     });
     expect(() => defineRegistry([a, a])).toThrow('Job "dup" is defined twice');
     expect(() =>
       defineJob({
         name: 'bad:name',
         queue: QUEUES.default,
-        input: z.object({}),
+        input: z.strictObject({}),
       }),
     ).toThrow(/Invalid job name/);
   });

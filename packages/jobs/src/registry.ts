@@ -21,22 +21,34 @@ export type JobsByName<TJobs extends readonly AnyJobDefinition[]> = {
 type JobMap = Record<string, AnyJobDefinition>;
 export type JobName<TMap extends JobMap> = keyof TMap & string;
 
+/** One job's request once validated (schema defaults applied). */
+export interface EnqueueRequestFor<
+  TMap extends JobMap,
+  TName extends JobName<TMap>,
+> {
+  name: TName;
+  data: JobInput<TMap[TName]>;
+  options?: EnqueueOptions;
+}
+
+/** One job's request as a caller writes it (schema defaults not yet applied). */
+export interface EnqueueRequestInputFor<
+  TMap extends JobMap,
+  TName extends JobName<TMap>,
+> {
+  name: TName;
+  data: JobInputArg<TMap[TName]>;
+  options?: EnqueueOptions;
+}
+
 /** What `enqueue` accepts once validated: a union discriminated by `name`. */
 export type EnqueueRequest<TMap extends JobMap> = {
-  [K in JobName<TMap>]: {
-    name: K;
-    data: JobInput<TMap[K]>;
-    options?: EnqueueOptions;
-  };
+  [K in JobName<TMap>]: EnqueueRequestFor<TMap, K>;
 }[JobName<TMap>];
 
 /** What a caller writes (schema defaults not yet applied). */
 export type EnqueueRequestInput<TMap extends JobMap> = {
-  [K in JobName<TMap>]: {
-    name: K;
-    data: JobInputArg<TMap[K]>;
-    options?: z.input<typeof EnqueueOptionsSchema>;
-  };
+  [K in JobName<TMap>]: EnqueueRequestInputFor<TMap, K>;
 }[JobName<TMap>];
 
 export interface EnqueueManyRequest<TMap extends JobMap> {
@@ -61,6 +73,8 @@ export interface Registry<TMap extends JobMap = JobMap> {
     EnqueueRequest<TMap>,
     EnqueueRequestInput<TMap>
   >;
+  /** A job name of this registry, for read filters: an unknown name is a 400 listing the known ones. */
+  readonly jobName: z.ZodType<JobName<TMap>>;
   /** `{ jobs: [...] }`, 1 to MAX_BATCH_SIZE requests; issues name each failing index. */
   readonly enqueueManyRequest: z.ZodType<
     EnqueueManyRequest<TMap>,
@@ -75,12 +89,11 @@ export type RegistryJobs<TRegistry extends AnyRegistry> = TRegistry['jobs'];
 
 function requestSchema(job: RuntimeJob) {
   return z
-    .object({
+    .strictObject({
       name: z.literal(job.name),
       data: job.input,
       options: EnqueueOptionsSchema.optional(),
     })
-    .strict()
     .refine(
       (r) =>
         r.options?.attempts === undefined ||
@@ -114,30 +127,32 @@ export function defineRegistry<
           : undefined,
     },
   );
-  const enqueueManyRequest = z
-    .object({
-      jobs: z
-        .array(
-          enqueueRequest.refine(
-            (r) =>
-              (r as { options?: EnqueueOptions }).options?.idempotencyKey ===
-              undefined,
-            {
-              message:
-                'idempotencyKey is not supported in enqueueMany; use enqueue',
-              path: ['options', 'idempotencyKey'],
-            },
-          ),
-        )
-        .min(1)
-        .max(MAX_BATCH_SIZE),
-    })
-    .strict();
+  const jobName = z.enum(names as [string, ...string[]], {
+    error: () => `Unknown job name; expected one of: ${names.join(', ')}`,
+  });
+  const enqueueManyRequest = z.strictObject({
+    jobs: z
+      .array(
+        enqueueRequest.refine(
+          (r) =>
+            (r as { options?: EnqueueOptions }).options?.idempotencyKey ===
+            undefined,
+          {
+            message:
+              'idempotencyKey is not supported in enqueueMany; use enqueue',
+            path: ['options', 'idempotencyKey'],
+          },
+        ),
+      )
+      .min(1)
+      .max(MAX_BATCH_SIZE),
+  });
   return Object.freeze({
     jobs: jobs as unknown as Map,
     names,
     queues: [...new Set(Object.values(jobs).map((job) => job.queue))],
     get: (name: string) => (Object.hasOwn(jobs, name) ? jobs[name] : undefined),
+    jobName: jobName as unknown as Registry<Map>['jobName'],
     enqueueRequest:
       enqueueRequest as unknown as Registry<Map>['enqueueRequest'],
     enqueueManyRequest:

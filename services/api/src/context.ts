@@ -1,6 +1,6 @@
 import type { AppRegistry } from '@conveyor/jobs';
 import type { IncomingMessage } from 'node:http';
-import type { Logger } from 'pino';
+import type { Logger } from '@conveyor/queue';
 import type { QueueService } from './queue-service.ts';
 
 /**

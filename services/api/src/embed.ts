@@ -1,5 +1,5 @@
-// Runtime entry for running the API inside another process (tests, benchmarks,
-// a host service); `index.ts` stays types-only for clients.
+// Runtime entry for running the API inside another process (tests,
+// benchmarks, a host service); `index.ts` stays types-only for clients.
 export {
   createContextInner,
   LOCAL_PRINCIPAL,
@@ -7,10 +7,12 @@ export {
   type Authenticate,
   type Principal,
 } from './context.ts';
-export { createLogger, type Logger } from './logger.ts';
-export { QueueService, type Readiness } from './queue-service.ts';
-export { createApiRedis } from './redis-connection.ts';
+export { createInProcessClient } from './in-process-client.ts';
+export {
+  QueueService,
+  type QueueServiceOptions,
+  type Readiness,
+} from './queue-service.ts';
 export { appRouter } from './router.ts';
 export { createApiServer, type ApiServerOptions } from './server.ts';
 export { createCallerFactory } from './trpc.ts';
-export { createInProcessClient } from './in-process-client.ts';

@@ -15,6 +15,6 @@ describe('API environment', () => {
   it('names every bad variable in one readable message', () => {
     expect(() =>
       readApiEnv({ API_PORT: 'eighty', REDIS_URL: 'http://x' }),
-    ).toThrow(/Invalid environment:\n {2}API_PORT: .*\n {2}REDIS_URL: /);
+    ).toThrow(/Invalid environment:\n {2}REDIS_URL: .*\n {2}API_PORT: /);
   });
 });

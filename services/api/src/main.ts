@@ -1,30 +1,22 @@
 import { registry } from '@conveyor/jobs';
+import {
+  createRedisClient,
+  onShutdownSignal,
+  startService,
+} from '@conveyor/queue';
 import type { AddressInfo } from 'node:net';
-import { readApiEnv } from './env.ts';
-import { createLogger } from './logger.ts';
+import { ApiEnvSchema } from './env.ts';
 import { QueueService } from './queue-service.ts';
-import { createApiRedis } from './redis-connection.ts';
 import { createApiServer } from './server.ts';
 
-let env;
-try {
-  env = readApiEnv();
-} catch (error) {
-  console.error((error as Error).message);
-  process.exit(1);
-}
-
-const logger = createLogger(env.LOG_LEVEL);
-const redis = createApiRedis(env.REDIS_URL, logger);
-const queues = new QueueService(registry, redis, logger, env.CONVEYOR_PREFIX);
+const { env, logger } = startService('conveyor-api', ApiEnvSchema);
+const queues = new QueueService({
+  registry,
+  redis: createRedisClient(env.REDIS_URL, { preset: 'api', logger }),
+  logger,
+  prefix: env.CONVEYOR_PREFIX,
+});
 const server = createApiServer({ queues, logger });
-
-process.on('unhandledRejection', (reason) =>
-  logger.error({ err: reason }, 'unhandled rejection'),
-);
-process.on('uncaughtException', (error) =>
-  logger.error({ err: error }, 'uncaught exception'),
-);
 
 server.on('error', (error: NodeJS.ErrnoException) => {
   logger.fatal(
@@ -37,21 +29,14 @@ server.on('error', (error: NodeJS.ErrnoException) => {
 
 server.listen(env.API_PORT, env.API_HOST, () => {
   const { port } = server.address() as AddressInfo;
-  logger.info(
-    { url: `http://${env.API_HOST}:${port}/trpc` },
-    `Conveyor API listening on http://${env.API_HOST}:${port}/trpc`,
-  );
+  const url = `http://${env.API_HOST}:${port}/trpc`;
+  logger.info({ url }, `Conveyor API listening on ${url}`);
 });
 
-let stopping = false;
-async function shutdown(signal: string): Promise<void> {
-  if (stopping) return;
-  stopping = true;
+onShutdownSignal(async (signal) => {
   logger.info({ signal }, 'shutting down');
   server.close();
   server.closeIdleConnections();
   await queues.close();
   process.exit(0);
-}
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
-process.on('SIGINT', () => void shutdown('SIGINT'));
+});

@@ -1,23 +1,31 @@
-import {
-  createProducer,
-  type AnyRegistry,
-  type EnqueueManyRequestInput,
-  type EnqueueRequestInput,
-  type EnqueueResult,
-  type Producer,
-  type QueueName,
+import type {
+  AnyRegistry,
+  EnqueueManyRequest,
+  EnqueueRequest,
+  JobView,
+  QueueName,
+  QueueStats,
 } from '@conveyor/jobs';
+import {
+  Cancellation,
+  createKeyspace,
+  createProducer,
+  JobControl,
+  JobEventHub,
+  JobReader,
+  listDeadLetters,
+  listJobs,
+  redrive,
+  redriveMany,
+  watchJob,
+  withDeadline,
+  type DeadLetterFilter,
+  type ListQuery,
+  type Producer,
+} from '@conveyor/queue';
+import { JobNotFoundError } from '@conveyor/jobs';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { JobControl } from './job-control.ts';
-import { JobEventHub } from './job-events.ts';
-import { JobStore } from './job-store.ts';
-import type { JobState } from './job-view.ts';
-
-export type QueueStats = Record<
-  QueueName,
-  Record<Exclude<JobState, 'cancelled'>, number>
->;
 
 export interface Readiness {
   ready: boolean;
@@ -26,50 +34,118 @@ export interface Readiness {
   warnings: string[];
 }
 
+export interface QueueServiceOptions<TRegistry extends AnyRegistry> {
+  registry: TRegistry;
+  /** Fail-fast: `createRedisClient(url, { preset: 'api' })`. */
+  redis: Redis;
+  logger: Logger;
+  /** BullMQ key prefix; `conveyor` when omitted. */
+  prefix?: string;
+}
+
 const READINESS_TIMEOUT_MS = 1_000;
 
 /**
- * The API's door to the queues: owns the Redis connection, the producer (and
- * with it the BullMQ Queue instances), the job store, controls and event
- * hub. Procedures talk to this, never to BullMQ.
+ * The API's door to the queues: every procedure is one call here. It owns
+ * the Redis connection, the producer (and with it the BullMQ queues), the
+ * job reader, controls and the event hub; procedures never see BullMQ.
  */
 export class QueueService<TRegistry extends AnyRegistry = AnyRegistry> {
+  readonly registry: TRegistry;
+  private readonly redis: Redis;
+  private readonly logger: Logger;
   private readonly producer: Producer<TRegistry>;
-  readonly store: JobStore<TRegistry>;
-  readonly control: JobControl<TRegistry>;
-  readonly events: JobEventHub;
+  private readonly reader: JobReader<TRegistry>;
+  private readonly control: JobControl<TRegistry>;
+  private readonly events: JobEventHub;
 
-  constructor(
-    readonly registry: TRegistry,
-    private readonly redis: Redis,
-    private readonly logger: Logger,
-    prefix: string,
-  ) {
+  constructor(options: QueueServiceOptions<TRegistry>) {
+    const { registry, redis, logger } = options;
+    const keys = createKeyspace(options.prefix);
+    this.registry = registry;
+    this.redis = redis;
+    this.logger = logger;
+    // The connection itself logs outages (createRedisClient).
     this.producer = createProducer({
       registry,
       redis,
-      prefix,
-      onError: () => undefined, // the connection itself logs outages (redis-connection.ts)
+      keys,
+      onError: () => undefined,
     });
-    this.store = new JobStore(registry, redis, prefix, (name) =>
-      this.producer.queue(name),
-    );
-    this.control = new JobControl(this.store);
-    this.events = new JobEventHub(redis, prefix, registry.queues, logger);
+    this.reader = new JobReader({
+      registry,
+      redis,
+      keys,
+      queue: (name) => this.producer.queue(name),
+      cancellation: new Cancellation(redis, keys),
+    });
+    this.control = new JobControl(this.reader);
+    this.events = new JobEventHub(redis, keys, registry.queues, logger);
   }
 
-  enqueueMany(
-    request: EnqueueManyRequestInput<TRegistry['jobs']>,
-  ): ReturnType<Producer<TRegistry>['enqueueMany']> {
-    return this.producer.enqueueMany(request);
+  /** Already parsed by the procedure's input: the producer does not parse again. */
+  enqueue(request: EnqueueRequest<TRegistry['jobs']>) {
+    return this.producer.enqueueParsed(request);
   }
 
-  /** Jobs per Conveyor state, per queue. Cancelled active jobs count as failed here. */
+  enqueueMany(request: EnqueueManyRequest<TRegistry['jobs']>) {
+    return this.producer.enqueueManyParsed(request);
+  }
+
+  async get(id: string): Promise<JobView<TRegistry>> {
+    const found = await this.reader.find(id);
+    if (!found) throw new JobNotFoundError(id);
+    return this.reader.view(found);
+  }
+
+  list(query: ListQuery) {
+    return listJobs(this.reader, query);
+  }
+
+  watch(
+    input: { id: string; lastEventId?: string | null | undefined },
+    signal: AbortSignal | undefined,
+  ) {
+    return watchJob(this.reader, this.events, input, signal);
+  }
+
+  cancel(id: string) {
+    return this.control.cancel(id);
+  }
+
+  retry(id: string) {
+    return this.control.retry(id);
+  }
+
+  promote(id: string) {
+    return this.control.promote(id);
+  }
+
+  deadLetters(
+    query: DeadLetterFilter & { limit: number; cursor?: string | undefined },
+  ) {
+    return listDeadLetters(this.reader, query);
+  }
+
+  redrive(id: string) {
+    return redrive(this.reader, id);
+  }
+
+  redriveMany(filter: DeadLetterFilter & { max: number }) {
+    return redriveMany(this.reader, filter);
+  }
+
+  /** Jobs per state, per queue. Cancelled active jobs count as failed here. */
   async stats(): Promise<QueueStats> {
-    const counts = await this.jobCounts();
+    const counts = await Promise.all(
+      this.registry.queues.map(
+        async (queue: QueueName) =>
+          [queue, await this.producer.queue(queue).getJobCounts()] as const,
+      ),
+    );
     const stats = {} as QueueStats;
-    for (const [queue, c] of Object.entries(counts)) {
-      stats[queue as QueueName] = {
+    for (const [queue, c] of counts) {
+      stats[queue] = {
         waiting:
           (c.waiting ?? 0) +
           (c.prioritized ?? 0) +
@@ -83,23 +159,6 @@ export class QueueService<TRegistry extends AnyRegistry = AnyRegistry> {
     return stats;
   }
 
-  enqueue<TRequest extends EnqueueRequestInput<TRegistry['jobs']>>(
-    request: TRequest,
-  ): Promise<EnqueueResult<TRequest['name']>> {
-    return this.producer.enqueue(request);
-  }
-
-  /** BullMQ's job counts per state, for every queue the registry uses. */
-  async jobCounts(): Promise<Record<string, Record<string, number>>> {
-    const entries = await Promise.all(
-      this.registry.queues.map(
-        async (queue: QueueName) =>
-          [queue, await this.producer.queue(queue).getJobCounts()] as const,
-      ),
-    );
-    return Object.fromEntries(entries);
-  }
-
   /**
    * Redis answers, and is configured not to evict keys: with any other
    * maxmemory-policy, Redis under memory pressure silently deletes jobs.
@@ -107,7 +166,7 @@ export class QueueService<TRegistry extends AnyRegistry = AnyRegistry> {
    */
   async readiness(): Promise<Readiness> {
     try {
-      const info = await withTimeout(
+      const info = await withDeadline(
         this.redis.info('memory'),
         READINESS_TIMEOUT_MS,
       );
@@ -134,22 +193,5 @@ export class QueueService<TRegistry extends AnyRegistry = AnyRegistry> {
     await this.events.close();
     await this.producer.close();
     this.redis.disconnect();
-  }
-}
-
-async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      work,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new Error(`timed out after ${ms} ms`)),
-          ms,
-        );
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
   }
 }

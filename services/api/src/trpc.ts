@@ -8,6 +8,7 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
 import { ZodError } from 'zod';
 import type { Context } from './context.ts';
+import { toTRPCError } from './to-trpc-error.ts';
 
 /** What every error carries for the client, beyond tRPC's code and HTTP status. */
 export interface ConveyorErrorData {
@@ -61,12 +62,38 @@ function reasonOf(error: TRPCError): string | null {
   return null;
 }
 
+/**
+ * Maps Conveyor's errors onto tRPC codes, once, for every procedure: what a
+ * query or mutation throws, and what a subscription's stream throws later.
+ */
+const mapErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok) throw toTRPCError(result.error);
+  if (isAsyncIterable(result.data))
+    return { ...result, data: mapStreamErrors(result.data) };
+  return result;
+});
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return (
+    typeof value === 'object' && value !== null && Symbol.asyncIterator in value
+  );
+}
+
+async function* mapStreamErrors<T>(stream: AsyncIterable<T>) {
+  try {
+    return yield* stream;
+  } catch (error) {
+    throw toTRPCError(error);
+  }
+}
+
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure;
+export const publicProcedure = t.procedure.use(mapErrors);
 
 /** Requires a principal and narrows `ctx.principal` to non-null for what follows. */
-export const authedProcedure = t.procedure.use(({ ctx, next }) => {
+export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.principal)
     throw new TRPCError({
       code: 'UNAUTHORIZED',

@@ -1,4 +1,5 @@
 import { registry } from '@conveyor/jobs';
+import { createRedisClient } from '@conveyor/queue';
 import { deletePrefix, uniquePrefix, waitFor } from '@conveyor/testkit';
 import { TRPCError } from '@trpc/server';
 import { Redis } from 'ioredis';
@@ -6,7 +7,6 @@ import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { createContextInner, LOCAL_PRINCIPAL } from '../src/context.ts';
 import { QueueService } from '../src/queue-service.ts';
-import { createApiRedis } from '../src/redis-connection.ts';
 import { appRouter } from '../src/router.ts';
 import { createCallerFactory } from '../src/trpc.ts';
 
@@ -20,12 +20,12 @@ describe('enqueue procedure (server-side caller)', () => {
 
   beforeEach(() => {
     prefix = uniquePrefix('caller');
-    queues = new QueueService(
+    queues = new QueueService({
       registry,
-      createApiRedis(redisUrl, logger),
+      redis: createRedisClient(redisUrl, { preset: 'api' }),
       logger,
       prefix,
-    );
+    });
   });
   afterEach(async () => {
     await queues.close();
@@ -45,7 +45,7 @@ describe('enqueue procedure (server-side caller)', () => {
       name: 'sms.send',
       queue: 'sms',
     });
-    expect((await queues.jobCounts()).sms?.waiting).toBe(1);
+    expect((await queues.stats()).sms.waiting).toBe(1);
   });
 
   it('rejects a caller without a principal before touching the queue', async () => {
@@ -55,7 +55,7 @@ describe('enqueue procedure (server-side caller)', () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TRPCError);
     expect((error as TRPCError).code).toBe('UNAUTHORIZED');
-    expect((await queues.jobCounts()).default?.waiting).toBe(0);
+    expect((await queues.stats()).default.waiting).toBe(0);
   });
 
   it('rejects invalid input with BAD_REQUEST', async () => {
@@ -76,12 +76,12 @@ describe('readiness', () => {
       string,
       string,
     ];
-    const queues = new QueueService(
+    const queues = new QueueService({
       registry,
-      createApiRedis(redisUrl, logger),
+      redis: createRedisClient(redisUrl, { preset: 'api' }),
       logger,
-      uniquePrefix('ready'),
-    );
+      prefix: uniquePrefix('ready'),
+    });
     try {
       await admin.config('SET', 'maxmemory-policy', 'allkeys-lru');
       // Not ready until the fail-fast connection is up; then ready, with a warning.

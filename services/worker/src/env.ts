@@ -1,12 +1,11 @@
-import { QUEUES, readEnv, type QueueName } from '@conveyor/jobs';
+import { QUEUES, type QueueName } from '@conveyor/jobs';
+import { readEnv, SharedEnvSchema } from '@conveyor/queue';
 import { z } from 'zod';
 
 const queueNames = Object.values(QUEUES) as [QueueName, ...QueueName[]];
 
 /** The worker's settings. The only file that reads `process.env`; `.env.example` documents each. */
-const EnvSchema = z.object({
-  REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
-  CONVEYOR_PREFIX: z.string().min(1).default('conveyor'),
+export const WorkerEnvSchema = SharedEnvSchema.extend({
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(10),
   WORKER_SHUTDOWN_GRACE_MS: z.coerce
     .number()
@@ -36,16 +35,13 @@ const EnvSchema = z.object({
         .filter(Boolean),
     )
     .pipe(z.array(z.enum(queueNames))),
-  LOG_LEVEL: z
-    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
-    .default('info'),
 });
 
-export type WorkerEnv = z.infer<typeof EnvSchema>;
+export type WorkerEnv = z.infer<typeof WorkerEnvSchema>;
 
 /** Throws a readable message (never a stack) naming each bad variable. */
 export function readWorkerEnv(
   source: NodeJS.ProcessEnv = process.env,
 ): WorkerEnv {
-  return readEnv(EnvSchema, source);
+  return readEnv(WorkerEnvSchema, source);
 }

@@ -1,18 +1,11 @@
 import { registry } from '@conveyor/jobs';
+import { startService } from '@conveyor/queue';
 import { runDaemon } from './daemon.ts';
-import { readWorkerEnv } from './env.ts';
-import { createLogger } from './logger.ts';
+import { WorkerEnvSchema } from './env.ts';
 import { createProcessors } from './processors/index.ts';
 import { createLogProviders } from './providers/providers.ts';
 
-let env;
-try {
-  env = readWorkerEnv();
-} catch (error) {
-  console.error((error as Error).message);
-  process.exit(1);
-}
-const logger = createLogger(env.LOG_LEVEL);
+const { env, logger } = startService('conveyor-worker', WorkerEnvSchema);
 await runDaemon({
   env,
   registry,

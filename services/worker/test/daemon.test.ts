@@ -1,4 +1,9 @@
-import { createProducer, registry } from '@conveyor/jobs';
+import { registry } from '@conveyor/jobs';
+import {
+  createKeyspace,
+  createProducer,
+  createWorkerPool,
+} from '@conveyor/queue';
 import {
   deletePrefix,
   spawnTsProcess,
@@ -11,7 +16,6 @@ import { Queue } from 'bullmq';
 import { pino } from 'pino';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
-import { createWorkerPool } from '../src/create-workers.ts';
 import { slowRegistry } from './fixtures/slow-daemon.ts';
 
 const redisUrl = inject('redisUrl');
@@ -54,7 +58,11 @@ describe('worker daemon (separate process)', () => {
     cleanup.push(() => deletePrefix(redisUrl, prefix));
     const daemon = start('../src/index.ts', prefix);
     await ready(daemon);
-    const producer = createProducer({ registry, redis: producerRedis, prefix });
+    const producer = createProducer({
+      registry,
+      redis: producerRedis,
+      keys: createKeyspace(prefix),
+    });
     cleanup.push(() => producer.close());
 
     const { id } = await producer.enqueue({
@@ -82,7 +90,7 @@ describe('worker daemon (separate process)', () => {
     const producer = createProducer({
       registry: slowRegistry,
       redis: producerRedis,
-      prefix,
+      keys: createKeyspace(prefix),
     });
     cleanup.push(() => producer.close());
 
@@ -117,7 +125,7 @@ describe('worker daemon (separate process)', () => {
     const producer = createProducer({
       registry: slowRegistry,
       redis: producerRedis,
-      prefix,
+      keys: createKeyspace(prefix),
     });
     cleanup.push(() => producer.close());
 
@@ -151,7 +159,7 @@ describe('worker daemon (separate process)', () => {
     const producer = createProducer({
       registry: slowRegistry,
       redis: producerRedis,
-      prefix,
+      keys: createKeyspace(prefix),
     });
     cleanup.push(() => producer.close());
 
@@ -178,7 +186,7 @@ describe('worker daemon (separate process)', () => {
     const pool = createWorkerPool({
       registry: slowRegistry,
       redis: producerRedis,
-      prefix,
+      keys: createKeyspace(prefix),
       logger: pino({ level: 'silent' }),
       stalledInterval: 300,
       processors: {

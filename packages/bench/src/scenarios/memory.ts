@@ -1,4 +1,5 @@
-import { createProducer, registry } from '@conveyor/jobs';
+import { registry } from '@conveyor/jobs';
+import { createKeyspace, createProducer } from '@conveyor/queue';
 import { spawnTsProcess } from '@conveyor/testkit';
 import { fileURLToPath } from 'node:url';
 import { newRedis, withPrefix, type Sample } from '../context.ts';
@@ -32,7 +33,11 @@ export const memoryScenario: Scenario = {
         );
       await child.waitForLine((l) => l.record?.ready === true, 60_000);
       const redis = newRedis(ctx);
-      const producer = createProducer({ registry, redis, prefix });
+      const producer = createProducer({
+        registry,
+        redis,
+        keys: createKeyspace(prefix),
+      });
       const batch = Array.from({ length: 1_000 }, (_, i) => ({
         name: 'TEST_JOB' as const,
         data: { message: `m${i}` },

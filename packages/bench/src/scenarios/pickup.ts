@@ -1,5 +1,9 @@
-import { createProducer, registry } from '@conveyor/jobs';
-import { createWorkerPool } from '@conveyor/worker/pool';
+import { registry } from '@conveyor/jobs';
+import {
+  createKeyspace,
+  createProducer,
+  createWorkerPool,
+} from '@conveyor/queue';
 import { Queue, Worker } from 'bullmq';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
@@ -42,12 +46,16 @@ async function measure(
       add = (message) => queue.add('TEST_JOB', { message });
       close = () => Promise.all([worker.close(), queue.close()]);
     } else {
-      const producer = createProducer({ registry, redis, prefix });
+      const producer = createProducer({
+        registry,
+        redis,
+        keys: createKeyspace(prefix),
+      });
       const noop = () => Promise.resolve({ providerMessageId: 'x' });
       const pool = createWorkerPool({
         registry,
         redis: workerRedis,
-        prefix,
+        keys: createKeyspace(prefix),
         logger: quietLogger(),
         concurrency: 10,
         queues: ['default'],

@@ -1,4 +1,5 @@
-import { createProducer, registry } from '@conveyor/jobs';
+import { registry } from '@conveyor/jobs';
+import { createKeyspace, createProducer } from '@conveyor/queue';
 import { Queue } from 'bullmq';
 import { newRedis, saturate, withPrefix, type Sample } from '../context.ts';
 import type { Scenario } from '../scenario.ts';
@@ -30,7 +31,11 @@ export const producerScenario: Scenario = {
             await queue.close();
             return s;
           }
-          const producer = createProducer({ registry, redis, prefix });
+          const producer = createProducer({
+            registry,
+            redis,
+            keys: createKeyspace(prefix),
+          });
           const s = await saturate(count, 100, (i) =>
             producer.enqueue({ name: 'TEST_JOB', data: { message: `m${i}` } }),
           );

@@ -1,5 +1,9 @@
-import { createProducer, registry } from '@conveyor/jobs';
-import { createWorkerPool } from '@conveyor/worker/pool';
+import { registry } from '@conveyor/jobs';
+import {
+  createKeyspace,
+  createProducer,
+  createWorkerPool,
+} from '@conveyor/queue';
 import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import {
@@ -57,11 +61,15 @@ export const redisCpuScenario: Scenario = {
           add = (i) => queue.add('TEST_JOB', { message: `m${i}` });
           close = () => Promise.all([worker.close(), queue.close()]);
         } else {
-          const producer = createProducer({ registry, redis, prefix });
+          const producer = createProducer({
+            registry,
+            redis,
+            keys: createKeyspace(prefix),
+          });
           const pool = createWorkerPool({
             registry,
             redis: workerRedis,
-            prefix,
+            keys: createKeyspace(prefix),
             logger: quietLogger(),
             concurrency: 50,
             queues: ['default'],

@@ -1,5 +1,9 @@
-import { createProducer, registry } from '@conveyor/jobs';
-import { createWorkerPool } from '@conveyor/worker/pool';
+import { registry } from '@conveyor/jobs';
+import {
+  createKeyspace,
+  createProducer,
+  createWorkerPool,
+} from '@conveyor/queue';
 import { Queue, Worker } from 'bullmq';
 import {
   newRedis,
@@ -32,7 +36,11 @@ async function drain(
         await queue.addBulk(jobs.slice(i, i + 1_000));
       await queue.close();
     } else {
-      const producer = createProducer({ registry, redis, prefix });
+      const producer = createProducer({
+        registry,
+        redis,
+        keys: createKeyspace(prefix),
+      });
       for (let i = 0; i < count; i += 1_000)
         await producer.enqueueMany({ jobs: jobs.slice(i, i + 1_000) });
       await producer.close();
@@ -60,7 +68,7 @@ async function drain(
       const pool = createWorkerPool({
         registry,
         redis: workerRedis,
-        prefix,
+        keys: createKeyspace(prefix),
         logger,
         concurrency,
         queues: ['default'],

@@ -7,7 +7,7 @@ export const emailDigest = defineJob({
   name: 'email.digest',
   queue: QUEUES.email,
   input: z
-    .object({
+    .strictObject({
       userId: z.string().min(1).max(200),
       period: z.enum(['daily', 'weekly']),
       startDate: z.date(),
@@ -18,11 +18,11 @@ export const emailDigest = defineJob({
       path: ['endDate'],
     }),
   // How far the digest is: gathering activity, then sending.
-  progress: z.object({
+  progress: z.strictObject({
     percent: z.number().min(0).max(100),
     stage: z.enum(['gathering', 'sending', 'done']),
   }),
-  result: z.object({
+  result: z.strictObject({
     messageId: z.string(),
     itemCount: z.number().int().nonnegative(),
   }),

@@ -6,14 +6,14 @@ import { QUEUES } from '../queues.ts';
 export const smsSend = defineJob({
   name: 'sms.send',
   queue: QUEUES.sms,
-  input: z.object({
+  input: z.strictObject({
     to: z.e164({
       error: 'Phone number must be in E.164 format, e.g. +14155550123',
     }),
     message: z.string().min(1).max(1_600),
     alertId: z.string().min(1).max(200).optional(),
   }),
-  result: z.object({ providerMessageId: z.string() }),
+  result: z.strictObject({ providerMessageId: z.string() }),
   // Phones are urgent and providers flap: retry more, and sooner.
   defaults: {
     attempts: 5,

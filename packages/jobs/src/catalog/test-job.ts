@@ -6,8 +6,8 @@ import { QUEUES } from '../queues.ts';
 export const testJob = defineJob({
   name: 'TEST_JOB',
   queue: QUEUES.default,
-  input: z.object({
+  input: z.strictObject({
     message: z.string().min(1).max(10_000),
   }),
-  result: z.object({ echoed: z.string() }),
+  result: z.strictObject({ echoed: z.string() }),
 });

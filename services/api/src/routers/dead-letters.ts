@@ -1,28 +1,16 @@
+import { registry } from '@conveyor/jobs';
+import { MAX_LIST_LIMIT, MAX_REDRIVE } from '@conveyor/queue';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
-import {
-  listDeadLetters,
-  MAX_REDRIVE,
-  redrive,
-  redriveMany,
-} from '../dead-letters.ts';
-import { toTRPCError } from '../errors.ts';
-import { MAX_LIST_LIMIT } from '../job-list.ts';
 import { authedProcedure } from '../trpc.ts';
 
-const Filter = z.object({
-  name: z.string().min(1).max(200).optional(),
+const Filter = z.strictObject({
+  name: registry.jobName.optional(),
+  /** Failed at or after. */
   from: z.date().optional(),
+  /** Failed at or before. */
   to: z.date().optional(),
 });
-
-async function guarded<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    throw toTRPCError(error);
-  }
-}
 
 /** Jobs that used up their attempts: inspect, and send back to their queue. */
 export const deadLettersRouter = {
@@ -33,15 +21,11 @@ export const deadLettersRouter = {
         cursor: z.string().min(1).max(500).optional(),
       }),
     )
-    .query(({ ctx, input }) =>
-      guarded(() => listDeadLetters(ctx.queues.store, input)),
-    ),
+    .query(({ ctx, input }) => ctx.queues.deadLetters(input)),
 
   redrive: authedProcedure
-    .input(z.object({ id: z.string().min(1).max(200) }))
-    .mutation(({ ctx, input }) =>
-      guarded(() => redrive(ctx.queues.store, input.id)),
-    ),
+    .input(z.strictObject({ id: z.string().min(1).max(200) }))
+    .mutation(({ ctx, input }) => ctx.queues.redrive(input.id)),
 
   /** Every dead letter matching the filter, up to `max`; returns how many were redriven. */
   redriveMany: authedProcedure
@@ -50,7 +34,5 @@ export const deadLettersRouter = {
         max: z.number().int().min(1).max(MAX_REDRIVE).default(1_000),
       }),
     )
-    .mutation(({ ctx, input }) =>
-      guarded(() => redriveMany(ctx.queues.store, input)),
-    ),
+    .mutation(({ ctx, input }) => ctx.queues.redriveMany(input)),
 } satisfies TRPCRouterRecord;

@@ -1,5 +1,5 @@
 import type { AppRegistry } from '@conveyor/jobs';
-import type { ProcessorMap } from '../processor.ts';
+import type { ProcessorMap } from '@conveyor/queue';
 import type { Providers } from '../providers/providers.ts';
 import { createEmailDigestProcessor } from './email-digest.ts';
 import { createSmsSendProcessor } from './sms-send.ts';

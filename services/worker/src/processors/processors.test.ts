@@ -1,6 +1,6 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import type { ProcessorContext } from '../processor.ts';
+import type { ProcessorContext } from '@conveyor/queue';
 import type { Providers } from '../providers/providers.ts';
 import { createProcessors } from './index.ts';
 

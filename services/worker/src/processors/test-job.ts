@@ -1,5 +1,5 @@
 import type { testJob } from '@conveyor/jobs';
-import type { Processor } from '../processor.ts';
+import type { Processor } from '@conveyor/queue';
 
 export const processTestJob: Processor<typeof testJob> = (
   payload,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Logger } from 'pino';
+import type { Logger } from '@conveyor/queue';
 
 /**
  * The outside world a processor talks to, behind interfaces so a real SMS or

@@ -1,0 +1,104 @@
+import type {
+  AnyJobDefinition,
+  JobInput,
+  JobProgress,
+  JobResult,
+} from './define-job.ts';
+import type { QueueName } from './queues.ts';
+import type { AnyRegistry } from './registry.ts';
+
+/**
+ * Conveyor's job states. BullMQ's own names (prioritized, waiting-children,
+ * …) do not leak: a job in backoff between attempts is `delayed`.
+ */
+export const JOB_STATES = [
+  'waiting',
+  'delayed',
+  'active',
+  'completed',
+  'failed',
+  'cancelled',
+] as const;
+export type JobState = (typeof JOB_STATES)[number];
+
+export const TERMINAL_STATES: ReadonlySet<JobState> = new Set([
+  'completed',
+  'failed',
+  'cancelled',
+]);
+
+interface ViewBase<TJob extends AnyJobDefinition, TName extends string> {
+  id: string;
+  name: TName;
+  queue: QueueName;
+  state: JobState;
+  progress: JobProgress<TJob> | null;
+  result: JobResult<TJob> | null;
+  failedReason: string | null;
+  attemptsMade: number;
+  attempts: number;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+}
+
+/**
+ * A job's data is what its processor received. A job whose stored data is
+ * not a Conveyor envelope (written by another tool, or corrupted) is still
+ * shown, honestly: `data` is null and `dataError` says why.
+ */
+type ViewOf<TJob extends AnyJobDefinition, TName extends string> = ViewBase<
+  TJob,
+  TName
+> &
+  (
+    | { data: JobInput<TJob>; dataError: null }
+    | { data: null; dataError: string }
+  );
+
+/** A job as callers see it; narrowing on `name` (then `dataError`) types `data`, `progress` and `result`. */
+export type JobView<TRegistry extends AnyRegistry> = {
+  [K in keyof TRegistry['jobs'] & string]: ViewOf<TRegistry['jobs'][K], K>;
+}[keyof TRegistry['jobs'] & string];
+
+type EventOf<TJob extends AnyJobDefinition, TName extends string> =
+  | {
+      jobId: string;
+      name: TName;
+      type: 'progress';
+      progress: JobProgress<TJob>;
+    }
+  | { jobId: string; name: TName; type: 'completed'; result: JobResult<TJob> }
+  | { jobId: string; name: TName; type: 'failed'; reason: string }
+  | { jobId: string; name: TName; type: 'cancelled'; reason: string };
+
+/** What `jobs.watch` yields; the last one is always completed, failed or cancelled. */
+export type JobEvent<TRegistry extends AnyRegistry> = {
+  [K in keyof TRegistry['jobs'] & string]: EventOf<TRegistry['jobs'][K], K>;
+}[keyof TRegistry['jobs'] & string];
+
+/** Counts per state, per queue (`cancelled` is not counted separately). */
+export type QueueStats = Record<
+  QueueName,
+  Record<Exclude<JobState, 'cancelled'>, number>
+>;
+
+/** A page of a newest-first listing. */
+export interface ListPage<T> {
+  items: T[];
+  /** Pass back to get the next page; null at the end. */
+  nextCursor: string | null;
+}
+
+/** One failed attempt, as dead letters show it. */
+export interface AttemptRecord {
+  attempt: number;
+  /** ISO time of the failure. */
+  at: string;
+  error: string;
+}
+
+/** A job that used up its attempts (or failed unrecoverably), with why, attempt by attempt. */
+export type DeadLetter<TRegistry extends AnyRegistry> = JobView<TRegistry> & {
+  history: AttemptRecord[];
+};

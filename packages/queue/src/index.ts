@@ -1,0 +1,60 @@
+// The Redis runtime behind the contract. Services import from here only;
+// the folders are internals.
+export { formatAttempt, parseAttempts } from './attempt-history.ts';
+export {
+  Cancellation,
+  cancelledFailureReason,
+  parseFailedReason,
+  type CancelRequest,
+  type CancelledSnapshot,
+} from './cancellation.ts';
+export { DeadlineExceededError, withDeadline } from './deadline.ts';
+export { createKeyspace, DEFAULT_PREFIX, type Keyspace } from './keyspace.ts';
+export {
+  createRedisClient,
+  REDIS_PRESETS,
+  type RedisClientOptions,
+  type RedisPreset,
+} from './redis-client.ts';
+export { createProducer } from './producer/create-producer.ts';
+export {
+  DEFAULT_ENQUEUE_TIMEOUT_MS,
+  type EnqueueResult,
+  type Producer,
+  type ProducerOptions,
+} from './producer/producer-options.ts';
+export {
+  listDeadLetters,
+  MAX_REDRIVE,
+  redrive,
+  redriveMany,
+  type DeadLetterFilter,
+} from './store/dead-letters.ts';
+export { JobControl } from './store/job-control.ts';
+export { JobEventHub, STREAM_ID } from './store/job-event-hub.ts';
+export { listJobs, MAX_LIST_LIMIT, type ListQuery } from './store/job-list.ts';
+export {
+  JobReader,
+  type Found,
+  type JobReaderDeps,
+} from './store/job-reader.ts';
+export { watchJob, type WatchedEvent } from './store/watch-job.ts';
+export type {
+  AttemptHooks,
+  AttemptInfo,
+  AttemptOutcome,
+} from './worker/attempt-hooks.ts';
+export type {
+  Processor,
+  ProcessorContext,
+  ProcessorMap,
+} from './worker/processor.ts';
+export { createWorkerPool } from './worker/worker-pool.ts';
+export type {
+  WorkerPool,
+  WorkerPoolOptions,
+} from './worker/worker-pool-options.ts';
+export { createLogger, type Logger } from './service/create-logger.ts';
+export { LOG_LEVELS, SharedEnvSchema } from './service/env-schema.ts';
+export { readEnv } from './service/read-env.ts';
+export { onShutdownSignal, startService } from './service/start-service.ts';

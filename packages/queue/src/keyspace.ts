@@ -1,0 +1,54 @@
+/**
+ * Every Redis key Conveyor reads or writes, bound to the installation's
+ * prefix once (`createKeyspace(prefix)`). Nothing else in the code base
+ * spells a key.
+ *
+ * | Key                                      | Type   | Owner   | What                                                           |
+ * | ---------------------------------------- | ------ | ------- | -------------------------------------------------------------- |
+ * | `{p}:{queue}:{jobId}`                    | HASH   | BullMQ  | the job: `data` (a Conveyor envelope), opts, progress, result  |
+ * | `{p}:{queue}:{jobId}:logs`               | LIST   | BullMQ  | the job's log; Conveyor's attempt history rows live here        |
+ * | `{p}:{queue}:wait` `active` `prioritized`| LIST/Z | BullMQ  | state structures (also `delayed`, `completed`, `failed`, …)     |
+ * | `{p}:{queue}:events`                     | STREAM | BullMQ  | job events (≈10k kept); Conveyor appends `cancelled`           |
+ * | `{p}:{queue}:meta`, `id`, `stalled-check`| …      | BullMQ  | queue bookkeeping: never addressable through a job id          |
+ * | `{p}:{queue}:cv:index`                   | ZSET   | Conveyor| job ids scored by creation (ms·1000 + seq): stable listing     |
+ * | `{p}:{queue}:cv:idem:{sha256}`           | STRING | Conveyor| `"{jobId} {payloadHash}"` for an idempotency key (TTL)         |
+ * | `{p}:{queue}:cv:cancel:{jobId}`          | STRING | Conveyor| pending cancel of an active job: its reason (TTL 1 h)          |
+ * | `{p}:{queue}:cv:cancelled:{jobId}`       | HASH   | Conveyor| snapshot of a waiting/delayed job removed by cancel (TTL 7 d)  |
+ * | `{p}:cv:cancel` (pub/sub channel)        | —      | Conveyor| cancel requests, to every worker process                       |
+ *
+ * Every per-queue key lives under `{p}:{queue}:`, so a `{hash-tagged}`
+ * prefix keeps a queue on one Redis Cluster slot. Tenancy gets its own
+ * segment here (docs/architecture.md, "Where the next features go").
+ */
+export interface Keyspace {
+  readonly prefix: string;
+  /** A BullMQ key of a queue: a state (`completed`, `failed`, …) or a job id. */
+  bull(queue: string, suffix: string): string;
+  events(queue: string): string;
+  index(queue: string): string;
+  idempotency(queue: string, keyHash: string): string;
+  cancelRequest(queue: string, jobId: string): string;
+  cancelledJob(queue: string, jobId: string): string;
+  cancelChannel(): string;
+}
+
+/** BullMQ key prefix shared by producers, readers and workers. */
+export const DEFAULT_PREFIX = 'conveyor';
+
+export function createKeyspace(prefix: string = DEFAULT_PREFIX): Keyspace {
+  const queueKey = (queue: string, rest: string) =>
+    `${prefix}:${queue}:${rest}`;
+  return Object.freeze({
+    prefix,
+    bull: queueKey,
+    events: (queue: string) => queueKey(queue, 'events'),
+    index: (queue: string) => queueKey(queue, 'cv:index'),
+    idempotency: (queue: string, keyHash: string) =>
+      queueKey(queue, `cv:idem:${keyHash}`),
+    cancelRequest: (queue: string, jobId: string) =>
+      queueKey(queue, `cv:cancel:${jobId}`),
+    cancelledJob: (queue: string, jobId: string) =>
+      queueKey(queue, `cv:cancelled:${jobId}`),
+    cancelChannel: () => `${prefix}:cv:cancel`,
+  });
+}

@@ -1,0 +1,72 @@
+import {
+  encodeEnvelope,
+  type EnqueueOptions,
+  type JobEnvelope,
+  type RetentionPolicy,
+  type RuntimeJob,
+} from '@conveyor/jobs';
+import type { JobsOptions, KeepJobs } from 'bullmq';
+import { randomUUID } from 'node:crypto';
+
+/** A validated request, ready to add: its id, envelope and BullMQ options. */
+export interface PreparedJob {
+  id: string;
+  job: RuntimeJob;
+  envelope: JobEnvelope;
+  options: EnqueueOptions | undefined;
+  bullOptions: JobsOptions;
+}
+
+/**
+ * Ids are UUIDs chosen here, not BullMQ's counter: unique across queues (a
+ * read needs no queue), unguessable, and a cancelled job can be re-added
+ * under its own id.
+ */
+export function prepareJob(
+  job: RuntimeJob,
+  request: { data: unknown; options?: EnqueueOptions | undefined },
+  now: number,
+): PreparedJob {
+  const id = randomUUID();
+  return {
+    id,
+    job,
+    envelope: encodeEnvelope(request.data),
+    options: request.options,
+    bullOptions: toJobsOptions(job, request.options, id, now),
+  };
+}
+
+/** The BullMQ options for one job: platform/job defaults, then what the caller asked. */
+export function toJobsOptions(
+  job: RuntimeJob,
+  options: EnqueueOptions | undefined,
+  jobId: string,
+  now: number,
+): JobsOptions {
+  const { defaults } = job;
+  const bull: JobsOptions = {
+    attempts: defaults.attempts,
+    backoff: defaults.backoff,
+    removeOnComplete: toKeepJobs(defaults.removeOnComplete),
+    removeOnFail: toKeepJobs(defaults.removeOnFail),
+    jobId,
+    timestamp: now,
+  };
+  if (!options) return bull;
+  const delay =
+    options.runAt !== undefined
+      ? Math.max(0, options.runAt.getTime() - now)
+      : options.delay;
+  if (delay) bull.delay = delay;
+  if (options.priority !== undefined) bull.priority = options.priority;
+  if (options.attempts !== undefined) bull.attempts = options.attempts;
+  if (options.backoff !== undefined) bull.backoff = options.backoff;
+  return bull;
+}
+
+/** BullMQ's retention shape; a policy with neither bound keeps jobs forever. */
+function toKeepJobs({ age, count }: RetentionPolicy): KeepJobs | false {
+  if (age !== undefined) return count === undefined ? { age } : { age, count };
+  return count === undefined ? false : { count };
+}

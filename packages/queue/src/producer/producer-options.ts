@@ -1,0 +1,72 @@
+import type {
+  AnyRegistry,
+  EnqueueManyRequest,
+  EnqueueManyRequestInput,
+  EnqueueRequest,
+  EnqueueRequestInputFor,
+  JobName,
+  QueueName,
+} from '@conveyor/jobs';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Keyspace } from '../keyspace.ts';
+
+/** An enqueue that has not reached Redis by then fails rather than hang a request. */
+export const DEFAULT_ENQUEUE_TIMEOUT_MS = 1_500;
+
+export interface ProducerOptions<TRegistry extends AnyRegistry> {
+  registry: TRegistry;
+  /**
+   * Shared by every queue. Make it fail fast (`createRedisClient(url, {
+   * preset: 'producer' })`): commands then fail at once while Redis is down
+   * instead of piling up in memory.
+   */
+  redis: Redis;
+  /** The key layout (and so the BullMQ prefix); `conveyor` when omitted. */
+  keys?: Keyspace;
+  timeoutMs?: number;
+  /** Connection-level errors from BullMQ; without a listener they would crash the process. */
+  onError?: (error: Error) => void;
+}
+
+export interface EnqueueResult<TName extends string = string> {
+  id: string;
+  name: TName;
+  queue: QueueName;
+}
+
+type Jobs<TRegistry extends AnyRegistry> = TRegistry['jobs'];
+type Name<TRegistry extends AnyRegistry> = JobName<Jobs<TRegistry>>;
+
+export interface Producer<TRegistry extends AnyRegistry> {
+  /**
+   * Validates the request with the job's schema, applies the job's defaults
+   * and the caller's options, and adds it to its queue. Throws
+   * `UnknownJobError`, `InvalidPayloadError`, `IdempotencyConflictError`
+   * (nothing enqueued) or `QueueUnavailableError`.
+   */
+  enqueue<TName extends Name<TRegistry>>(
+    request: EnqueueRequestInputFor<Jobs<TRegistry>, TName>,
+  ): Promise<EnqueueResult<TName>>;
+  /**
+   * Validates every request first: if any is invalid nothing is enqueued and
+   * the error's issues name each failing index (`['jobs', 3, 'data', 'to']`).
+   * Otherwise all are added in one atomic Redis transaction.
+   */
+  enqueueMany(
+    request: EnqueueManyRequestInput<Jobs<TRegistry>>,
+  ): Promise<{ jobs: EnqueueResult<Name<TRegistry>>[] }>;
+  /**
+   * For a caller that already parsed the request with the registry's schema
+   * (the API's tRPC input): no second parse, so transforms run once.
+   */
+  enqueueParsed(
+    request: EnqueueRequest<Jobs<TRegistry>>,
+  ): Promise<EnqueueResult<Name<TRegistry>>>;
+  enqueueManyParsed(
+    request: EnqueueManyRequest<Jobs<TRegistry>>,
+  ): Promise<{ jobs: EnqueueResult<Name<TRegistry>>[] }>;
+  /** The BullMQ queue behind a queue name, for reads and administration. */
+  queue(name: QueueName): Queue;
+  close(): Promise<void>;
+}

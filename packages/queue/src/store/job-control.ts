@@ -1,0 +1,83 @@
+import {
+  JobNotFoundError,
+  JobStateError,
+  TERMINAL_STATES,
+  type AnyRegistry,
+  type JobState,
+} from '@conveyor/jobs';
+import type { Found, JobReader } from './job-reader.ts';
+
+/** Cancel, retry and promote: the operations that move a job between states. */
+export class JobControl<TRegistry extends AnyRegistry> {
+  constructor(private readonly store: JobReader<TRegistry>) {}
+
+  /**
+   * A waiting or delayed job is removed at once (a snapshot keeps it visible
+   * as `cancelled`); an active job's processor is signalled wherever it runs
+   * and the job ends `cancelled` without retries.
+   */
+  async cancel(
+    id: string,
+    reason = 'cancelled by request',
+  ): Promise<{ id: string; state: 'cancelled' | 'cancelling' }> {
+    const found = await this.found(id);
+    const state = this.store.view(found).state;
+    if (TERMINAL_STATES.has(state) || found.kind !== 'job') {
+      throw new JobStateError(
+        `Job ${id} is already ${state}; only waiting, delayed or active jobs can be cancelled`,
+      );
+    }
+    const { cancellation } = this.store;
+    if (
+      state !== 'active' &&
+      (await cancellation.removeQueued(found.job, found.queue, reason))
+    ) {
+      return { id, state: 'cancelled' };
+    }
+    await cancellation.requestActive({ queue: found.queue, jobId: id, reason });
+    return { id, state: 'cancelling' };
+  }
+
+  /** Runs a failed or cancelled job again, with its attempts counted from zero. */
+  async retry(id: string): Promise<{ id: string; state: JobState }> {
+    const found = await this.found(id);
+    if (found.kind === 'cancelled') {
+      await this.store.cancellation.restore(
+        this.store.queue(found.queue),
+        id,
+        found.snapshot,
+      );
+      return { id, state: 'waiting' };
+    }
+    const state = this.store.view(found).state;
+    if (state !== 'failed' && state !== 'cancelled') {
+      throw new JobStateError(
+        `Job ${id} is ${state}; only failed or cancelled jobs can be retried`,
+      );
+    }
+    await found.job.retry('failed', {
+      resetAttemptsMade: true,
+      resetAttemptsStarted: true,
+    });
+    return { id, state: 'waiting' };
+  }
+
+  /** Runs a delayed job now. */
+  async promote(id: string): Promise<{ id: string; state: JobState }> {
+    const found = await this.found(id);
+    const state = this.store.view(found).state;
+    if (found.kind !== 'job' || state !== 'delayed') {
+      throw new JobStateError(
+        `Job ${id} is ${state}; only delayed jobs can be promoted`,
+      );
+    }
+    await found.job.promote();
+    return { id, state: 'waiting' };
+  }
+
+  private async found(id: string): Promise<Found> {
+    const found = await this.store.find(id);
+    if (!found) throw new JobNotFoundError(id);
+    return found;
+  }
+}

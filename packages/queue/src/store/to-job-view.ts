@@ -1,0 +1,107 @@
+import { decodeEnvelope, type JobState, type QueueName } from '@conveyor/jobs';
+import { parseFailedReason } from '../cancellation.ts';
+import type { Found } from './job-reader.ts';
+
+/** A job as callers see it, before the registry's types are put on it. */
+export interface UntypedJobView {
+  id: string;
+  name: string;
+  queue: QueueName;
+  state: JobState;
+  data: unknown;
+  dataError: string | null;
+  progress: unknown;
+  result: unknown;
+  failedReason: string | null;
+  attemptsMade: number;
+  attempts: number;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+}
+
+export function toJobView(found: Found): UntypedJobView {
+  if (found.kind === 'cancelled') {
+    const { snapshot } = found;
+    return {
+      id: found.id,
+      name: snapshot.name,
+      queue: found.queue,
+      state: 'cancelled',
+      ...decodeData(parseJson(snapshot.data)),
+      progress: null,
+      result: null,
+      failedReason: snapshot.reason,
+      attemptsMade: snapshot.attemptsMade,
+      attempts: snapshot.opts.attempts ?? 1,
+      createdAt: new Date(snapshot.createdAt),
+      startedAt: null,
+      finishedAt: new Date(snapshot.cancelledAt),
+    };
+  }
+  const { job, queue, bullState } = found;
+  const failure = job.failedReason ? parseFailedReason(job.failedReason) : null;
+  return {
+    id: job.id ?? '',
+    name: job.name,
+    queue,
+    state: toJobState(bullState, failure?.cancelled ?? false),
+    ...decodeData(job.data),
+    progress: decodeOptional(job.progress),
+    result: decodeOptional(job.returnvalue),
+    failedReason: failure?.reason ?? null,
+    attemptsMade: job.attemptsMade,
+    attempts: job.opts.attempts ?? 1,
+    createdAt: new Date(job.timestamp),
+    startedAt: job.processedOn ? new Date(job.processedOn) : null,
+    finishedAt: job.finishedOn ? new Date(job.finishedOn) : null,
+  };
+}
+
+function toJobState(bullState: string, cancelled: boolean): JobState {
+  switch (bullState) {
+    case 'delayed':
+    case 'active':
+    case 'completed':
+      return bullState;
+    case 'failed':
+      return cancelled ? 'cancelled' : 'failed';
+    default: // waiting, prioritized, waiting-children
+      return 'waiting';
+  }
+}
+
+/** Planted or corrupted data shows as such, not as a 500 and not as a typed null. */
+function decodeData(
+  data: unknown,
+): { data: unknown; dataError: null } | { data: null; dataError: string } {
+  try {
+    return { data: decodeEnvelope(data).payload, dataError: null };
+  } catch (error) {
+    return { data: null, dataError: (error as Error).message };
+  }
+}
+
+/** Progress and results are stored as envelopes; anything else (BullMQ's default 0) is "none". */
+export function decodeOptional(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || !('v' in value))
+    return null;
+  try {
+    return decodeEnvelope(value).payload ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** The same, for a value still in its stored JSON form (stream events, raw hash fields). */
+export function decodeStoredJson(json: string | null | undefined): unknown {
+  return json ? decodeOptional(parseJson(json)) : null;
+}
+
+function parseJson(json: string): unknown {
+  try {
+    return JSON.parse(json);
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,33 @@
+/** What a hook learns about an attempt when it starts. */
+export interface AttemptInfo {
+  jobId: string;
+  name: string;
+  queue: string;
+  /** 1 on the first try. */
+  attempt: number;
+  /** Total tries allowed. */
+  attempts: number;
+  /** When the attempt started (ms since the epoch). */
+  startedAt: number;
+}
+
+/** How an attempt ended. `retrying` = failed, with attempts left. */
+export type AttemptOutcome =
+  | { kind: 'completed'; result: unknown }
+  | { kind: 'retrying'; error: string }
+  | { kind: 'failed'; error: string }
+  | { kind: 'cancelled'; reason: string };
+
+/**
+ * The worker's hook point: called around every attempt of every job, in the
+ * process that runs it. Metrics, tracing and job history plug in here. A hook
+ * that throws is logged and ignored: it never changes a job's outcome.
+ */
+export interface AttemptHooks {
+  beforeAttempt?(info: AttemptInfo): void | Promise<void>;
+  afterAttempt?(
+    info: AttemptInfo,
+    outcome: AttemptOutcome,
+    durationMs: number,
+  ): void | Promise<void>;
+}

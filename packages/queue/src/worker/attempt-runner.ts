@@ -1,0 +1,249 @@
+import {
+  decodeEnvelope,
+  encodeEnvelope,
+  formatIssue,
+  toPayloadIssues,
+  type AnyRegistry,
+  type RuntimeJob,
+} from '@conveyor/jobs';
+import { UnrecoverableError, type Job } from 'bullmq';
+import type { Logger } from 'pino';
+import { formatAttempt } from '../attempt-history.ts';
+import { cancelledFailureReason, type Cancellation } from '../cancellation.ts';
+import type {
+  AttemptHooks,
+  AttemptInfo,
+  AttemptOutcome,
+} from './attempt-hooks.ts';
+import type { ProcessorContext, ProcessorMap } from './processor.ts';
+
+type RuntimeProcessor = (
+  payload: unknown,
+  context: ProcessorContext,
+) => Promise<unknown>;
+
+/** A job ready to run: its contract, its processor and the payload it stored. */
+interface Decoded {
+  definition: RuntimeJob;
+  processor: RuntimeProcessor;
+  payload: unknown;
+}
+
+export interface AttemptRunnerDeps<TRegistry extends AnyRegistry> {
+  registry: TRegistry;
+  processors: ProcessorMap<TRegistry>;
+  logger: Logger;
+  cancellation: Cancellation;
+  hooks: readonly AttemptHooks[];
+}
+
+/**
+ * One attempt of one job, in three steps: decode and check the stored
+ * payload → execute the processor with its context → record the outcome
+ * (attempt history, hooks, the value or error BullMQ stores).
+ */
+export class AttemptRunner<TRegistry extends AnyRegistry> {
+  /** Jobs running in this process, by id. */
+  readonly active = new Map<string, { queue: string; abort: () => void }>();
+  /** Jobs whose abort came from a cancel request (not a lost lock): reason by id. */
+  private readonly cancelled = new Map<string, string>();
+
+  constructor(private readonly deps: AttemptRunnerDeps<TRegistry>) {}
+
+  /** Marks a running job cancelled and aborts it; false when it does not run here. */
+  cancel(queue: string, jobId: string, reason: string): boolean {
+    const here = this.active.get(jobId);
+    if (!here || here.queue !== queue || this.cancelled.has(jobId))
+      return false;
+    this.cancelled.set(jobId, reason);
+    here.abort();
+    return true;
+  }
+
+  async run(job: Job, queue: string, signal: AbortSignal): Promise<unknown> {
+    const info: AttemptInfo = {
+      jobId: job.id ?? '',
+      name: job.name,
+      queue,
+      attempt: job.attemptsMade + 1,
+      attempts: job.opts.attempts ?? 1,
+      startedAt: Date.now(),
+    };
+    const log = lazyLogger(this.deps.logger, info);
+    await this.hook(info, (h) => h.beforeAttempt?.(info));
+    let outcome: AttemptOutcome;
+    try {
+      const decoded = this.decode(job, log);
+      outcome =
+        'error' in decoded
+          ? { kind: 'failed', error: decoded.error }
+          : await this.execute(job, info, decoded, signal, log);
+    } finally {
+      this.active.delete(info.jobId);
+      this.cancelled.delete(info.jobId);
+    }
+    return this.record(job, info, outcome, log);
+  }
+
+  /** Step 1: the contract, the processor, the stored payload, and a check that it still fits. */
+  private decode(job: Job, log: () => Logger): Decoded | { error: string } {
+    const definition = this.deps.registry.get(job.name);
+    const processors = this.deps.processors as unknown as Record<
+      string,
+      RuntimeProcessor | undefined
+    >;
+    const processor = Object.hasOwn(processors, job.name)
+      ? processors[job.name]
+      : undefined;
+    if (!definition || !processor) {
+      log().error('no processor for this job name; failing without retry');
+      return { error: `No processor for job "${job.name}"` };
+    }
+    let payload: unknown;
+    try {
+      payload = decodeEnvelope(job.data).payload;
+    } catch (error) {
+      log().error({ reason: (error as Error).message }, 'malformed job data');
+      return { error: (error as Error).message };
+    }
+    // The stored payload was parsed on the way in; it may predate a schema
+    // change or not come from a Conveyor producer, so it is checked again.
+    // The processor gets the stored value, not the check's output: transforms
+    // ran once (schema-rules.ts keeps this check from changing anything).
+    const check = definition.input.safeParse(payload);
+    if (!check.success) {
+      const issues = toPayloadIssues(check.error);
+      log().error({ issues }, 'invalid payload; failing without retry');
+      return {
+        error: `Invalid payload: ${issues.map(formatIssue).join('; ')}`,
+      };
+    }
+    return { definition, processor, payload };
+  }
+
+  /** Step 2: the processor, with its context; its result checked against the contract. */
+  private async execute(
+    job: Job,
+    info: AttemptInfo,
+    { definition, processor, payload }: Decoded,
+    signal: AbortSignal,
+    log: () => Logger,
+  ): Promise<AttemptOutcome> {
+    const controller = new AbortController();
+    const abort = () => controller.abort(signal.reason);
+    if (signal.aborted) abort();
+    signal.addEventListener('abort', abort, { once: true });
+    this.active.set(info.jobId, {
+      queue: info.queue,
+      abort: () => controller.abort(new Error('cancelled')),
+    });
+    const context: ProcessorContext = {
+      jobId: info.jobId,
+      attempt: info.attempt,
+      attempts: info.attempts,
+      get logger() {
+        return log();
+      },
+      signal: controller.signal,
+      async progress(value) {
+        const checked = definition.progress.safeParse(value);
+        if (!checked.success)
+          throw new Error(`${job.name}: progress does not match its contract`);
+        await job.updateProgress(encodeEnvelope(checked.data));
+      },
+    };
+    try {
+      const result = await processor(payload, context);
+      const cancelled = this.cancelled.get(info.jobId);
+      if (cancelled !== undefined)
+        return { kind: 'cancelled', reason: cancelled };
+      const checked = definition.result.safeParse(result);
+      if (checked.success) return { kind: 'completed', result: checked.data };
+      log().error(
+        { issues: toPayloadIssues(checked.error) },
+        'processor returned a result its contract does not allow',
+      );
+      return {
+        kind: 'failed',
+        error: 'Processor result does not match the job contract',
+      };
+    } catch (error) {
+      const cancelled = this.cancelled.get(info.jobId);
+      if (cancelled !== undefined)
+        return { kind: 'cancelled', reason: cancelled };
+      const message = error instanceof Error ? error.message : String(error);
+      const final =
+        error instanceof UnrecoverableError || info.attempt >= info.attempts;
+      return { kind: final ? 'failed' : 'retrying', error: message };
+    } finally {
+      signal.removeEventListener('abort', abort);
+    }
+  }
+
+  /** Step 3: history, hooks, then what BullMQ stores (a result envelope, or an error). */
+  private async record(
+    job: Job,
+    info: AttemptInfo,
+    outcome: AttemptOutcome,
+    log: () => Logger,
+  ): Promise<unknown> {
+    await this.hook(info, (h) =>
+      h.afterAttempt?.(info, outcome, Date.now() - info.startedAt),
+    );
+    switch (outcome.kind) {
+      case 'completed':
+        // Stored like payloads, so a Date in a result stays a Date for readers.
+        return encodeEnvelope(outcome.result);
+      case 'cancelled':
+        log().info({ reason: outcome.reason }, 'job cancelled');
+        await this.deps.cancellation
+          .acknowledge(info.queue, info.jobId)
+          .catch(() => undefined);
+        await recordAttempt(job, info, outcome.reason);
+        throw new UnrecoverableError(cancelledFailureReason(outcome.reason));
+      case 'retrying':
+        await recordAttempt(job, info, outcome.error);
+        throw new Error(outcome.error);
+      case 'failed':
+        await recordAttempt(job, info, outcome.error);
+        throw new UnrecoverableError(outcome.error);
+    }
+  }
+
+  private async hook(
+    info: AttemptInfo,
+    call: (hooks: AttemptHooks) => void | Promise<void>,
+  ): Promise<void> {
+    for (const hooks of this.deps.hooks) {
+      try {
+        await call(hooks);
+      } catch (error) {
+        this.deps.logger.warn(
+          { err: error, jobId: info.jobId },
+          'attempt hook failed',
+        );
+      }
+    }
+  }
+}
+
+/** History is best effort: a failure to write it must not change the job's outcome. */
+async function recordAttempt(job: Job, info: AttemptInfo, error: string) {
+  const row = formatAttempt({
+    attempt: info.attempt,
+    at: new Date().toISOString(),
+    error,
+  });
+  await job.log(row).catch(() => undefined);
+}
+
+/** A child logger per job costs more than a no-op job: make it on first use. */
+function lazyLogger(logger: Logger, info: AttemptInfo): () => Logger {
+  let child: Logger | undefined;
+  return () =>
+    (child ??= logger.child({
+      jobId: info.jobId,
+      job: info.name,
+      attempt: info.attempt,
+    }));
+}

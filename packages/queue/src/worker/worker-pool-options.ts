@@ -1,0 +1,44 @@
+import type { AnyRegistry, QueueName } from '@conveyor/jobs';
+import type { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Keyspace } from '../keyspace.ts';
+import type { AttemptHooks } from './attempt-hooks.ts';
+import type { ProcessorMap } from './processor.ts';
+
+export interface WorkerPoolOptions<TRegistry extends AnyRegistry> {
+  registry: TRegistry;
+  processors: ProcessorMap<TRegistry>;
+  /** Shared by the workers: `createRedisClient(url, { preset: 'worker' })`. */
+  redis: Redis;
+  logger: Logger;
+  /** The key layout (and so the BullMQ prefix); `conveyor` when omitted. */
+  keys?: Keyspace;
+  /** Jobs run at once per queue. */
+  concurrency?: number;
+  /** Serve only these queues (default: every queue the registry uses). */
+  queues?: readonly QueueName[];
+  /**
+   * How long a job lock lives between renewals (BullMQ default 30 s). Stalled
+   * jobs are checked for at the same interval unless `stalledInterval` says
+   * otherwise, so a dead worker's jobs run again within about twice this.
+   */
+  lockDuration?: number;
+  stalledInterval?: number;
+  /** How often active jobs' cancel requests are polled (pub/sub is immediate). */
+  cancelPollMs?: number;
+  /** Called around every attempt (metrics, tracing, history). */
+  hooks?: readonly AttemptHooks[];
+}
+
+export interface WorkerPool {
+  readonly workers: readonly Worker[];
+  /** Resolves once every worker is connected and taking jobs. */
+  ready(): Promise<void>;
+  /**
+   * Stops taking jobs and waits up to `graceMs` for active ones. Jobs still
+   * running then are not failed: their lock lapses and BullMQ's stalled-job
+   * check hands them to another worker. Returns the ids left that way.
+   */
+  close(graceMs?: number): Promise<string[]>;
+}

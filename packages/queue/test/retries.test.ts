@@ -1,0 +1,172 @@
+import { defineJob, defineRegistry, QUEUES } from '@conveyor/jobs';
+import { deletePrefix, uniquePrefix, waitFor } from '@conveyor/testkit';
+import { Redis } from 'ioredis';
+import { Queue, type Job } from 'bullmq';
+import { pino } from 'pino';
+import {
+  afterAll,
+  afterEach,
+  beforeEach,
+  describe,
+  expect,
+  inject,
+  it,
+} from 'vitest';
+import { z } from 'zod';
+import {
+  createKeyspace,
+  createProducer,
+  createWorkerPool,
+  type Producer,
+  type WorkerPool,
+} from '../src/index.ts';
+
+const redisUrl = inject('redisUrl');
+const connection = { url: redisUrl, maxRetriesPerRequest: null };
+const producerRedis = new Redis(redisUrl, { maxRetriesPerRequest: null });
+afterAll(() => producerRedis.disconnect());
+
+const flaky = defineJob({
+  name: 'flaky',
+  queue: QUEUES.default,
+  input: z.strictObject({ failTimes: z.number().int().min(0) }),
+  result: z.strictObject({ succeededOnAttempt: z.number() }),
+  // Platform default shape (3 attempts, exponential, equal jitter), faster base delay.
+  defaults: { backoff: { type: 'exponential', delay: 200, jitter: 0.5 } },
+});
+const testRegistry = defineRegistry([flaky]);
+
+describe('retry policy', () => {
+  let prefix: string;
+  let producer: Producer<typeof testRegistry>;
+  let pool: WorkerPool | undefined;
+  let queue: Queue;
+  const attemptsSeen = new Map<string, { attempt: number; at: number }[]>();
+
+  beforeEach(() => {
+    prefix = uniquePrefix('retries');
+    producer = createProducer({
+      registry: testRegistry,
+      redis: producerRedis,
+      keys: createKeyspace(prefix),
+    });
+    queue = new Queue(QUEUES.default, { connection, prefix });
+    attemptsSeen.clear();
+  });
+  afterEach(async () => {
+    await pool?.close();
+    await producer.close();
+    await queue.close();
+    await deletePrefix(redisUrl, prefix);
+  });
+
+  async function startPool() {
+    pool = createWorkerPool({
+      registry: testRegistry,
+      redis: producerRedis,
+      keys: createKeyspace(prefix),
+      logger: pino({ level: 'silent' }),
+      processors: {
+        flaky: ({ failTimes }, { jobId, attempt }) => {
+          const seen = attemptsSeen.get(jobId) ?? [];
+          seen.push({ attempt, at: Date.now() });
+          attemptsSeen.set(jobId, seen);
+          if (attempt <= failTimes) {
+            return Promise.reject(new Error(`planned failure ${attempt}`));
+          }
+          return Promise.resolve({ succeededOnAttempt: attempt });
+        },
+      },
+    });
+    await pool.ready();
+  }
+
+  const finished = (id: string) =>
+    waitFor(
+      async () => {
+        const state = await (await queue.getJob(id))?.getState();
+        if (state !== 'completed' && state !== 'failed') return undefined;
+        // Read again: a job read before its state may predate the finish.
+        return { job: (await queue.getJob(id)) as Job, state };
+      },
+      10_000,
+      `job ${id} to finish`,
+    );
+
+  it('a job failing twice then succeeding completes on attempt 3, with growing delays', async () => {
+    await startPool();
+    const { id } = await producer.enqueue({
+      name: 'flaky',
+      data: { failTimes: 2 },
+    });
+    const { job, state } = await finished(id);
+    expect(state).toBe('completed');
+    expect(job.attemptsMade).toBe(3);
+    const seen = attemptsSeen.get(id) ?? [];
+    expect(seen.map((s) => s.attempt)).toEqual([1, 2, 3]);
+    const [first, second, third] = seen.map((s) => s.at) as [
+      number,
+      number,
+      number,
+    ];
+    const gap1 = second - first;
+    const gap2 = third - second;
+    // Equal jitter: retry 1 waits 100–200 ms, retry 2 waits 200–400 ms.
+    expect(gap1).toBeGreaterThanOrEqual(100);
+    expect(gap2).toBeGreaterThanOrEqual(200);
+    expect(gap2).toBeGreaterThan(gap1);
+  });
+
+  it('a job that always fails ends failed after 3 attempts', async () => {
+    await startPool();
+    const { id } = await producer.enqueue({
+      name: 'flaky',
+      data: { failTimes: 99 },
+    });
+    const { job, state } = await finished(id);
+    expect(state).toBe('failed');
+    expect(job.attemptsMade).toBe(3);
+    expect(job.failedReason).toBe('planned failure 3');
+    expect(attemptsSeen.get(id)?.length).toBe(3);
+  });
+
+  it.each([
+    [
+      'data that is not an envelope',
+      { failTimes: 0 },
+      /not a Conveyor envelope|Unsupported envelope/,
+    ],
+    [
+      'an envelope whose payload breaks the schema',
+      { v: 1, payload: { json: { failTimes: 'x' } } },
+      /Invalid payload: failTimes/,
+    ],
+  ])(
+    '%s planted in Redis fails once, without retries',
+    async (_label, data, reason) => {
+      await startPool();
+      const planted = await queue.add('flaky', data, {
+        attempts: 3,
+        backoff: { type: 'fixed', delay: 10 },
+      });
+      const { job, state } = await finished(planted.id ?? '');
+      expect(state).toBe('failed');
+      expect(job.attemptsMade).toBe(1);
+      expect(job.failedReason).toMatch(reason);
+      expect(attemptsSeen.size).toBe(0); // the processor never ran
+    },
+  );
+
+  it('a job name with no processor fails once, without retries', async () => {
+    await startPool();
+    const planted = await queue.add(
+      'ghost',
+      { v: 1, payload: { json: {} } },
+      { attempts: 3 },
+    );
+    const { job, state } = await finished(planted.id ?? '');
+    expect(state).toBe('failed');
+    expect(job.attemptsMade).toBe(1);
+    expect(job.failedReason).toBe('No processor for job "ghost"');
+  });
+});

@@ -1,7 +1,0 @@
-import { pino, type Logger } from 'pino';
-
-export type { Logger };
-
-export function createLogger(level: string): Logger {
-  return pino({ name: 'conveyor-api', level });
-}

@@ -1,0 +1,32 @@
+import { ConveyorError } from '@conveyor/jobs';
+import { TRPCError } from '@trpc/server';
+
+/** Conveyor's error codes → tRPC codes. Anything unlisted stays a (redacted) 500. */
+const CODES: Record<string, TRPCError['code']> = {
+  UNKNOWN_JOB: 'BAD_REQUEST',
+  INVALID_PAYLOAD: 'BAD_REQUEST',
+  INVALID_CURSOR: 'BAD_REQUEST',
+  IDEMPOTENCY_CONFLICT: 'CONFLICT',
+  INVALID_STATE: 'CONFLICT',
+  JOB_NOT_FOUND: 'NOT_FOUND',
+  QUEUE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+};
+
+export function toTRPCError(error: unknown): TRPCError {
+  // tRPC wraps what a resolver throws in a 500 whose cause is the original.
+  const original =
+    error instanceof TRPCError &&
+    error.code === 'INTERNAL_SERVER_ERROR' &&
+    error.cause instanceof ConveyorError
+      ? error.cause
+      : error;
+  if (original instanceof TRPCError) return original;
+  if (original instanceof ConveyorError) {
+    return new TRPCError({
+      code: CODES[original.code] ?? 'INTERNAL_SERVER_ERROR',
+      message: original.message,
+      cause: original,
+    });
+  }
+  return new TRPCError({ code: 'INTERNAL_SERVER_ERROR', cause: original });
+}

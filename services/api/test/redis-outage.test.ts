@@ -1,0 +1,84 @@
+import {
+  startRedisServer,
+  waitFor,
+  type RedisServerHandle,
+} from '@conveyor/testkit';
+import { afterEach, describe, expect, it } from 'vitest';
+import { isConveyorError } from '@conveyor/client';
+import { startHarness, type Harness } from './support/harness.ts';
+
+/** These tests stop and restart Redis, so each runs its own redis-server. */
+describe('enqueue while Redis is down', () => {
+  let redis: RedisServerHandle | undefined;
+  let harness: Harness | undefined;
+  afterEach(async () => {
+    await harness?.close().catch(() => undefined);
+    await redis?.stop();
+    harness = undefined;
+    redis = undefined;
+  });
+
+  const enqueueOnce = (h: Harness) =>
+    h.client.enqueue.mutate({
+      name: 'TEST_JOB',
+      data: { message: 'during outage' },
+    });
+
+  async function expectUnavailableWithin2s(h: Harness) {
+    const started = Date.now();
+    const error = await enqueueOnce(h).catch((e: unknown) => e);
+    const elapsed = Date.now() - started;
+    expect(elapsed).toBeLessThan(2_000);
+    expect(isConveyorError(error)).toBe(true);
+    if (!isConveyorError(error)) return;
+    expect(error.data?.code).toBe('SERVICE_UNAVAILABLE');
+    expect(error.data?.httpStatus).toBe(503);
+    expect(error.data?.reason).toBe('QUEUE_UNAVAILABLE');
+    expect(error.message).toBe(
+      'The job queue is unavailable; try again shortly',
+    );
+  }
+
+  it('errors within 2 s, stays up, and works again once Redis is back', async () => {
+    redis = await startRedisServer();
+    const { port } = redis;
+    harness = await startHarness(redis.url);
+    const h = harness;
+    await enqueueOnce(h);
+
+    await redis.stop();
+    await expectUnavailableWithin2s(h);
+    await expectUnavailableWithin2s(h); // and again: nothing hangs or piles up
+    expect((await fetch(`${h.apiUrl}/healthz`)).status).toBe(200);
+    expect((await fetch(`${h.apiUrl}/readyz`)).status).toBe(503);
+
+    redis = await startRedisServer({ port });
+    const recovered = await waitFor(
+      () => enqueueOnce(h).catch(() => undefined),
+      10_000,
+      'enqueue to work again',
+    );
+    expect(recovered.name).toBe('TEST_JOB');
+    // The new (empty) Redis holds exactly the job that succeeded: the failed attempts left nothing behind.
+    const counts = await h.queues.stats();
+    expect(counts.default.waiting).toBe(1);
+    expect((await fetch(`${h.apiUrl}/readyz`)).status).toBe(200);
+  });
+
+  it('an API started before Redis errors within 2 s, then works once Redis comes up', async () => {
+    const port = await startRedisServer().then(
+      async (r) => (await r.stop(), r.port),
+    );
+    harness = await startHarness(`redis://127.0.0.1:${port}`);
+    const h = harness;
+    await expectUnavailableWithin2s(h);
+
+    redis = await startRedisServer({ port });
+    const recovered = await waitFor(
+      () => enqueueOnce(h).catch(() => undefined),
+      10_000,
+      'enqueue to work',
+    );
+    expect(recovered.queue).toBe('default');
+  });
+});

@@ -1,0 +1,81 @@
+import { registry, type AppRegistry } from '@conveyor/jobs';
+import { createConveyorClient, type ConveyorClient } from '@conveyor/client';
+import {
+  createKeyspace,
+  createRedisClient,
+  createWorkerPool,
+  type ProcessorMap,
+  type WorkerPool,
+} from '@conveyor/queue';
+import { deletePrefix, uniquePrefix } from '@conveyor/testkit';
+import type { Redis } from 'ioredis';
+import type { AddressInfo } from 'node:net';
+import { pino } from 'pino';
+import { QueueService } from '../../src/queue-service.ts';
+import { createApiServer } from '../../src/server.ts';
+
+export interface Harness {
+  prefix: string;
+  apiUrl: string;
+  client: ConveyorClient;
+  queues: QueueService<AppRegistry>;
+  pool?: WorkerPool;
+  /** Cuts every open HTTP connection (an SSE watch among them), as a flaky network would. */
+  dropConnections(): void;
+  close(): Promise<void>;
+}
+
+const silent = pino({ level: 'silent' });
+
+/** A real API on a free port (real HTTP, real Redis), optionally with an in-process worker pool. */
+export async function startHarness(
+  redisUrl: string,
+  options: {
+    processors?: ProcessorMap<AppRegistry>;
+    fetch?: typeof fetch;
+  } = {},
+): Promise<Harness> {
+  const prefix = uniquePrefix('api');
+  const queues = new QueueService({
+    registry,
+    redis: createRedisClient(redisUrl, { preset: 'api' }),
+    logger: silent,
+    prefix,
+  });
+  const server = createApiServer({ queues, logger: silent });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  let pool: WorkerPool | undefined;
+  let workerRedis: Redis | undefined;
+  if (options.processors) {
+    workerRedis = createRedisClient(redisUrl, { preset: 'worker' });
+    pool = createWorkerPool({
+      registry,
+      processors: options.processors,
+      redis: workerRedis,
+      keys: createKeyspace(prefix),
+      logger: silent,
+    });
+    await pool.ready();
+  }
+  const client = createConveyorClient({
+    url: `${apiUrl}/trpc`,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
+  return {
+    prefix,
+    apiUrl,
+    client,
+    queues,
+    ...(pool ? { pool } : {}),
+    dropConnections: () => server.closeAllConnections(),
+    async close() {
+      await pool?.close();
+      workerRedis?.disconnect();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await queues.close();
+      await deletePrefix(redisUrl, prefix);
+    },
+  };
+}
