@@ -48,35 +48,67 @@ function workspaceImports(workspace: string) {
   );
 }
 
-function dependencies(workspace: string): string[] {
+function dependencies(
+  workspace: string,
+  kinds: readonly string[] = [
+    'dependencies',
+    'devDependencies',
+    'peerDependencies',
+  ],
+): string[] {
   const pkg = JSON.parse(
     readFileSync(join(ROOT, workspace, 'package.json'), 'utf8'),
   ) as Record<string, Record<string, string> | undefined>;
+  return kinds.flatMap((kind) => Object.keys(pkg[kind] ?? {}));
+}
+
+/** The workspaces a workspace's own sources (src/, not tests) import. */
+function sourceTargets(workspace: string): string[] {
   return [
-    ...Object.keys(pkg.dependencies ?? {}),
-    ...Object.keys(pkg.devDependencies ?? {}),
-    ...Object.keys(pkg.peerDependencies ?? {}),
-  ];
+    ...new Set(
+      workspaceImports(workspace)
+        .filter(
+          (i) => i.file.includes('/src/') && !/\.test(-d)?\.ts$/.test(i.file),
+        )
+        .flatMap((i) =>
+          i.target && `${workspace}`.split('/')[1] !== i.target
+            ? [i.target]
+            : [],
+        ),
+    ),
+  ].sort();
 }
 
 describe('the dependency rule', () => {
   it('sees imports (guards the checker itself)', () => {
     const targets = workspaceImports('services/api').map((i) => i.target);
     expect(targets).toContain('jobs');
+    expect(targets).toContain('queue');
   });
 
-  it('packages/jobs imports no other workspace and depends on none', () => {
-    const outside = workspaceImports('packages/jobs').filter(
-      (i) => i.target && i.target !== 'jobs',
-    );
+  it('is one-way: services → @conveyor/queue → @conveyor/jobs', () => {
+    expect(sourceTargets('packages/jobs')).toEqual([]);
+    expect(sourceTargets('packages/queue')).toEqual(['jobs']);
+    expect(sourceTargets('services/api')).toEqual(['jobs', 'queue']);
+    expect(sourceTargets('services/worker')).toEqual(['jobs', 'queue']);
+  });
+
+  it('the contract depends on zod and superjson only', () => {
     expect(
-      outside.filter(
-        (i) => i.target !== 'testkit' || !i.file.includes('/test/'),
-      ),
+      dependencies('packages/jobs', [
+        'dependencies',
+        'peerDependencies',
+      ]).sort(),
+    ).toEqual(['superjson', 'zod']);
+    expect(
+      dependencies('packages/jobs').filter((d) => d.startsWith('@conveyor/')),
     ).toEqual([]);
+  });
+
+  it('the runtime depends on no service', () => {
     expect(
-      dependencies('packages/jobs').filter((d) =>
-        /^@conveyor\/(?!testkit$)/.test(d),
+      dependencies('packages/queue').filter((d) =>
+        /^@conveyor\/(api|worker|client)$/.test(d),
       ),
     ).toEqual([]);
   });
@@ -92,11 +124,19 @@ describe('the dependency rule', () => {
     expect(dependencies('services/worker')).not.toContain('@conveyor/api');
   });
 
-  it('the client takes only types from the API (no server code in a client bundle)', () => {
+  it('the client takes only types from the API, and installing it installs no server', () => {
     const fromApi = workspaceImports('packages/client').filter(
       (i) => i.target === 'api' && i.file.includes('/src/'),
     );
     expect(fromApi.length).toBeGreaterThan(0);
     expect(fromApi.filter((i) => !i.typeOnly)).toEqual([]);
+    expect(sourceTargets('packages/client')).toEqual(['api']);
+    // What a consumer installs: no Conveyor workspace, no queue engine.
+    expect(
+      dependencies('packages/client', [
+        'dependencies',
+        'peerDependencies',
+      ]).filter((d) => /^(@conveyor\/|bullmq$|ioredis$)/.test(d)),
+    ).toEqual([]);
   });
 });

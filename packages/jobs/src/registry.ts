@@ -152,7 +152,7 @@ export function defineRegistry<
     names,
     queues: [...new Set(Object.values(jobs).map((job) => job.queue))],
     get: (name: string) => (Object.hasOwn(jobs, name) ? jobs[name] : undefined),
-    jobName: jobName as unknown as Registry<Map>['jobName'],
+    jobName,
     enqueueRequest:
       enqueueRequest as unknown as Registry<Map>['enqueueRequest'],
     enqueueManyRequest:

@@ -80,9 +80,11 @@ function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
   );
 }
 
-async function* mapStreamErrors<T>(stream: AsyncIterable<T>) {
+async function* mapStreamErrors<T>(
+  stream: AsyncIterable<T>,
+): AsyncGenerator<T, void> {
   try {
-    return yield* stream;
+    yield* stream;
   } catch (error) {
     throw toTRPCError(error);
   }
