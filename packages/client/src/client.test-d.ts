@@ -131,3 +131,34 @@ test('enqueue options are checked at compile time too', () => {
     options: { runAt: new Date(), priority: 1, idempotencyKey: 'k' },
   });
 });
+
+test('a foreign property in a payload does not compile', () => {
+  void client.enqueue.mutate({
+    name: 'TEST_JOB',
+    // @ts-expect-error -- TEST_JOB has no `extra` (refused at run time too)
+    data: { message: 'x', extra: 1 },
+  });
+  void client.enqueueMany.mutate({
+    // @ts-expect-error -- nor inside a batch
+    jobs: [{ name: 'TEST_JOB', data: { message: 'x', extra: 1 } }],
+  });
+});
+
+test('delay and runAt exclude each other', () => {
+  void client.enqueue.mutate({
+    name: 'TEST_JOB',
+    data: { message: 'x' },
+    // @ts-expect-error -- one or the other
+    options: { delay: 5, runAt: new Date() },
+  });
+});
+
+test('read filters take the catalog’s job names', () => {
+  void client.jobs.list.query({ name: 'sms.send' });
+  // @ts-expect-error -- no job is called 'sms.sned'
+  void client.jobs.list.query({ name: 'sms.sned' });
+  // @ts-expect-error -- the same for dead letters
+  void client.deadLetters.list.query({ name: 'sms.sned' });
+  // @ts-expect-error -- and bulk redrive
+  void client.deadLetters.redriveMany.mutate({ name: 'sms.sned' });
+});

@@ -41,3 +41,43 @@ test('an unknown queue does not compile', () => {
   // @ts-expect-error -- queues come from QUEUES
   defineJob({ name: 'x', queue: 'emial', input: z.strictObject({}) });
 });
+
+test('result and progress schemas follow the same round-trip rule as inputs', () => {
+  defineJob({
+    name: 'bad.result',
+    queue: QUEUES.default,
+    input: z.strictObject({}),
+    // @ts-expect-error -- string in, number out: the stored result could not be checked again
+    result: z.string().transform(Number),
+  });
+  defineJob({
+    name: 'bad.progress',
+    queue: QUEUES.default,
+    input: z.strictObject({}),
+    // @ts-expect-error -- the same for progress
+    progress: z.string().transform((s) => s.length),
+  });
+});
+
+test('job defaults are typed: a backoff kind that does not exist does not compile', () => {
+  defineJob({
+    name: 'typo',
+    queue: QUEUES.default,
+    input: z.strictObject({}),
+    // @ts-expect-error -- 'exponental' is not a backoff kind
+    defaults: { backoff: { type: 'exponental', delay: 1_000 } },
+  });
+  defineJob({
+    name: 'typo2',
+    queue: QUEUES.default,
+    input: z.strictObject({}),
+    // @ts-expect-error -- attempts is a number
+    defaults: { attempts: '3' },
+  });
+  defineJob({
+    name: 'fine',
+    queue: QUEUES.default,
+    input: z.strictObject({}),
+    defaults: { backoff: { type: 'fixed', delay: 500 } },
+  });
+});

@@ -175,3 +175,93 @@ describe('catalog schemas', () => {
     ).toBe(false);
   });
 });
+
+describe('rules checked when a job is defined (what types cannot say)', () => {
+  const base = { queue: QUEUES.default, input: z.strictObject({}) };
+
+  it('refuses transforms anywhere in a schema, naming the job and the place', () => {
+    expect(() =>
+      defineJob({
+        ...base,
+        name: 'cents',
+        input: z.strictObject({
+          amount: z.number().transform((n) => Math.round(n * 100)),
+        }),
+      }),
+    ).toThrow('Job "cents": input.amount uses a transform');
+    expect(() =>
+      defineJob({
+        ...base,
+        name: 'pre',
+        result: z.strictObject({
+          list: z.array(z.preprocess((v) => v, z.string())),
+        }),
+      }),
+    ).toThrow('Job "pre": result.list.[] uses a transform');
+  });
+
+  it('refuses z.object(), which strips unknown keys silently; strict and loose are fine', () => {
+    expect(() =>
+      defineJob({
+        ...base,
+        name: 'strip',
+        input: z.strictObject({ nested: z.object({ a: z.string() }) }),
+      }),
+    ).toThrow('Job "strip": input.nested is z.object()');
+    expect(() =>
+      defineJob({
+        ...base,
+        name: 'strip.progress',
+        progress: z.object({ percent: z.number() }),
+      }),
+    ).toThrow('Job "strip.progress": progress is z.object()');
+    const loose = defineJob({
+      ...base,
+      name: 'loose',
+      input: z.looseObject({ a: z.string().trim().default('x') }),
+    });
+    expect(loose.input.parse({ a: ' y ', extra: 1 })).toEqual({
+      a: 'y',
+      extra: 1,
+    });
+  });
+
+  it('refuses numbers out of range, naming the job and field', () => {
+    expect(() =>
+      defineJob({ ...base, name: 'zero', defaults: { attempts: 0 } }),
+    ).toThrow('Job "zero": defaults.attempts: Too small');
+    expect(() =>
+      defineJob({
+        ...base,
+        name: 'jitter',
+        defaults: { backoff: { type: 'fixed', delay: 100, jitter: 2 } },
+      }),
+    ).toThrow('Job "jitter": defaults.backoff.jitter: Too big');
+    expect(() =>
+      defineJob({ ...base, name: 'ttl', limits: { idempotencyTtlMs: 5 } }),
+    ).toThrow('Job "ttl": limits.idempotencyTtlMs: Too small');
+    expect(() =>
+      defineJob({
+        ...base,
+        name: 'typo',
+        defaults: {
+          backoff: { type: 'exponental', delay: 1 } as unknown as {
+            type: 'fixed';
+            delay: number;
+          },
+        },
+      }),
+    ).toThrow('Job "typo": defaults.backoff');
+  });
+});
+
+describe('read filters', () => {
+  it('take only the catalog’s names, and say which exist', () => {
+    expect(registry.jobName.safeParse('sms.send').success).toBe(true);
+    expect(
+      registry.jobName.safeParse('sms.sned').error?.issues[0]?.message,
+    ).toBe(
+      'Unknown job name; expected one of: TEST_JOB, sms.send, email.digest',
+    );
+  });
+});

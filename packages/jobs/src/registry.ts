@@ -74,7 +74,7 @@ export interface Registry<TMap extends JobMap = JobMap> {
     EnqueueRequestInput<TMap>
   >;
   /** A job name of this registry, for read filters: an unknown name is a 400 listing the known ones. */
-  readonly jobName: z.ZodType<JobName<TMap>>;
+  readonly jobName: z.ZodType<JobName<TMap>, JobName<TMap>>;
   /** `{ jobs: [...] }`, 1 to MAX_BATCH_SIZE requests; issues name each failing index. */
   readonly enqueueManyRequest: z.ZodType<
     EnqueueManyRequest<TMap>,

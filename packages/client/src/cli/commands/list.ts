@@ -16,7 +16,12 @@ export const list = defineCommand({
             state: flags.state as RouterInputs['jobs']['list']['state'],
           }
         : {}),
-      ...(flags.name !== undefined ? { name: flags.name } : {}),
+      ...(flags.name !== undefined
+        ? {
+            // Likewise the name: an unknown one is answered with the known ones.
+            name: flags.name as RouterInputs['jobs']['list']['name'],
+          }
+        : {}),
       ...(limit !== undefined ? { limit } : {}),
       ...(flags.cursor !== undefined ? { cursor: flags.cursor } : {}),
     });

@@ -1,0 +1,108 @@
+import { isConveyorError, type ConveyorClient } from '@conveyor/client';
+import { encodeEnvelope, registry } from '@conveyor/jobs';
+import {
+  createKeyspace,
+  createProducer,
+  createRedisClient,
+} from '@conveyor/queue';
+import { Queue } from 'bullmq';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createInProcessClient } from '../src/in-process-client.ts';
+import { startHarness, type Harness } from './support/harness.ts';
+
+const redisUrl = inject('redisUrl');
+
+/** The same refusal, whichever door a request comes through. */
+describe('the contract at every entry point', () => {
+  let harness: Harness;
+  let inProcess: ConveyorClient;
+  const redis = createRedisClient(redisUrl, { preset: 'producer' });
+
+  beforeAll(async () => {
+    harness = await startHarness(redisUrl);
+    inProcess = createInProcessClient({
+      queues: harness.queues,
+      logger: pino({ level: 'silent' }),
+    });
+  });
+  afterAll(async () => {
+    redis.disconnect();
+    await harness.close();
+  });
+
+  const refusal = async (call: Promise<unknown>) => {
+    const error = await call.catch((e: unknown) => e);
+    if (!isConveyorError(error)) throw new Error('expected an API error');
+    return { code: error.data?.code, issues: error.data?.issues };
+  };
+  const foreign = { message: 'x', extra: 1 } as { message: string };
+
+  it('a foreign property in a payload is refused alike over HTTP, in-process and by the producer, and nothing is stored', async () => {
+    const expected = {
+      code: 'BAD_REQUEST',
+      issues: [
+        {
+          path: ['data'],
+          code: 'unrecognized_keys',
+          message: 'Unrecognized key: "extra"',
+        },
+      ],
+    };
+    for (const client of [harness.client, inProcess]) {
+      expect(
+        await refusal(
+          client.enqueue.mutate({ name: 'TEST_JOB', data: foreign }),
+        ),
+      ).toEqual(expected);
+    }
+    const producer = createProducer({
+      registry,
+      redis,
+      keys: createKeyspace(harness.prefix),
+    });
+    const error = await producer
+      .enqueue({ name: 'TEST_JOB', data: foreign })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      code: 'INVALID_PAYLOAD',
+      issues: expected.issues,
+    });
+    await producer.close();
+    expect((await harness.queues.stats()).default.waiting).toBe(0);
+  });
+
+  it('a read filter naming no job is a 400 that lists the known names', async () => {
+    const { code, issues } = await refusal(
+      harness.client.jobs.list.query({
+        name: 'sms.sned' as 'sms.send',
+      }),
+    );
+    expect(code).toBe('BAD_REQUEST');
+    expect(issues?.[0]?.message).toBe(
+      'Unknown job name; expected one of: TEST_JOB, sms.send, email.digest',
+    );
+  });
+
+  it('a job whose stored data is not a Conveyor envelope reads as such: data null, dataError set', async () => {
+    const queue = new Queue('default', {
+      connection: { url: redisUrl },
+      prefix: harness.prefix,
+    });
+    const planted = await queue.add('TEST_JOB', { message: 'not an envelope' });
+    const readable = await queue.add(
+      'TEST_JOB',
+      encodeEnvelope({ message: 'fine' }),
+    );
+    await queue.close();
+    const job = await harness.client.jobs.get.query({ id: planted.id ?? '' });
+    expect(job).toMatchObject({
+      name: 'TEST_JOB',
+      state: 'waiting',
+      data: null,
+    });
+    expect(job.dataError).toMatch(/envelope/);
+    const ok = await harness.client.jobs.get.query({ id: readable.id ?? '' });
+    expect(ok).toMatchObject({ data: { message: 'fine' }, dataError: null });
+  });
+});
