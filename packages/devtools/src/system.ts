@@ -127,7 +127,7 @@ export async function startSystem(
   };
   const services = {
     api: run('api', 'services/api/src/main.ts'),
-    worker: run('worker', 'services/worker/src/index.ts'),
+    worker: run('worker', 'services/worker/src/main.ts'),
   };
 
   async function stop(): Promise<void> {

@@ -1,11 +1,11 @@
 // Runtime entry for hosts that run the catalog's processors in their own
-// process (benchmarks, tests); `index.ts` is the daemon itself.
+// process (benchmarks, tests); `main.ts` is the daemon itself.
 export { createProcessors } from './processors/index.ts';
-export {
-  createLogProviders,
-  type ActivityItem,
-  type ActivitySource,
-  type EmailProvider,
-  type Providers,
-  type SmsProvider,
+export { createLogProviders } from './providers/log-providers.ts';
+export type {
+  ActivityItem,
+  ActivitySource,
+  EmailProvider,
+  Providers,
+  SmsProvider,
 } from './providers/providers.ts';

@@ -56,7 +56,7 @@ describe('worker daemon (separate process)', () => {
   it('runs the catalog: TEST_JOB is logged with its data, and SIGTERM exits 0', async () => {
     const prefix = uniquePrefix('daemon');
     cleanup.push(() => deletePrefix(redisUrl, prefix));
-    const daemon = start('../src/index.ts', prefix);
+    const daemon = start('../src/main.ts', prefix);
     await ready(daemon);
     const producer = createProducer({
       registry,

@@ -1,9 +1,9 @@
 import { registry } from '@conveyor/jobs';
 import { startService } from '@conveyor/queue';
-import { runDaemon } from './daemon.ts';
+import { runDaemon } from './run-daemon.ts';
 import { WorkerEnvSchema } from './env.ts';
 import { createProcessors } from './processors/index.ts';
-import { createLogProviders } from './providers/providers.ts';
+import { createLogProviders } from './providers/log-providers.ts';
 
 const { env, logger } = startService('conveyor-worker', WorkerEnvSchema);
 await runDaemon({
