@@ -27,13 +27,18 @@ export const TERMINAL_STATES: ReadonlySet<JobState> = new Set([
   'cancelled',
 ]);
 
-interface ViewBase<TJob extends AnyJobDefinition, TName extends string> {
+/** What every job view has, whatever its job; `JobView` puts the job's types on it. */
+export interface JobViewBase<
+  TName extends string = string,
+  TProgress = unknown,
+  TResult = unknown,
+> {
   id: string;
   name: TName;
   queue: QueueName;
   state: JobState;
-  progress: JobProgress<TJob> | null;
-  result: JobResult<TJob> | null;
+  progress: TProgress | null;
+  result: TResult | null;
   failedReason: string | null;
   attemptsMade: number;
   attempts: number;
@@ -47,9 +52,10 @@ interface ViewBase<TJob extends AnyJobDefinition, TName extends string> {
  * not a Conveyor envelope (written by another tool, or corrupted) is still
  * shown, honestly: `data` is null and `dataError` says why.
  */
-type ViewOf<TJob extends AnyJobDefinition, TName extends string> = ViewBase<
-  TJob,
-  TName
+type ViewOf<TJob extends AnyJobDefinition, TName extends string> = JobViewBase<
+  TName,
+  JobProgress<TJob>,
+  JobResult<TJob>
 > &
   (
     | { data: JobInput<TJob>; dataError: null }

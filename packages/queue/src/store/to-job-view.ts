@@ -1,24 +1,16 @@
-import { decodeEnvelope, type JobState, type QueueName } from '@conveyor/jobs';
+import {
+  decodeEnvelope,
+  type JobState,
+  type JobViewBase,
+} from '@conveyor/jobs';
 import { parseFailedReason } from '../cancellation.ts';
 import type { Found } from './job-reader.ts';
 
 /** A job as callers see it, before the registry's types are put on it. */
-export interface UntypedJobView {
-  id: string;
-  name: string;
-  queue: QueueName;
-  state: JobState;
+export type UntypedJobView = JobViewBase & {
   data: unknown;
   dataError: string | null;
-  progress: unknown;
-  result: unknown;
-  failedReason: string | null;
-  attemptsMade: number;
-  attempts: number;
-  createdAt: Date;
-  startedAt: Date | null;
-  finishedAt: Date | null;
-}
+};
 
 export function toJobView(found: Found): UntypedJobView {
   if (found.kind === 'cancelled') {
