@@ -5,13 +5,13 @@ import type { z } from 'zod';
  * when the job is defined (at module load), with a message naming the job
  * and the place in the schema:
  *
- * - **No transforms** (`.transform`, `z.preprocess`, codecs). Transforms run
- *   once, when a request is validated on the way in; the stored value is what
- *   the processor receives and what `jobs.get` shows. The worker checks stored
- *   data against the same schema (it may predate a schema change), so parsing
- *   an already-parsed value must accept it unchanged: an arbitrary function
- *   (cents, +1) would be applied a second time. Idempotent normalisations
- *   (`trim`, `toLowerCase`, defaults, `z.coerce`) are fine.
+ * - **No transforms** (`.transform`, `z.preprocess`, codecs). A request is
+ *   parsed once on the way in and stored as parsed; the worker checks stored
+ *   data against the same schema (it may predate a schema change) and hands
+ *   the processor the result, so parsing an already-parsed value must leave
+ *   it unchanged: an arbitrary function (cents, +1) would be applied a second
+ *   time. Idempotent normalisations (`trim`, `toLowerCase`, defaults,
+ *   `z.coerce`) are fine; so must be any `.overwrite(fn)`.
  * - **No silently stripped fields.** A plain `z.object()` drops unknown keys,
  *   so a caller's typo would vanish in one place and fail in another. Use
  *   `z.strictObject()` (unknown keys rejected) or `z.looseObject()` (kept).

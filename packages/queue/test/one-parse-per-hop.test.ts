@@ -1,4 +1,11 @@
-import { defineJob, defineRegistry, QUEUES, registry } from '@conveyor/jobs';
+import {
+  defineJob,
+  defineRegistry,
+  encodeEnvelope,
+  QUEUES,
+  registry,
+} from '@conveyor/jobs';
+import { Queue } from 'bullmq';
 import { deletePrefix, uniquePrefix, waitFor } from '@conveyor/testkit';
 import { pino } from 'pino';
 import {
@@ -24,35 +31,33 @@ import {
 
 const redisUrl = inject('redisUrl');
 
-/**
- * `overwrite` is the one value-changing step the schema rules cannot see
- * (trim is one): it shows how many times a payload went through its schema.
- */
+/** Counts how many times a payload goes through its schema. */
 let parses = 0;
-const bump = defineJob({
-  name: 'bump',
+const note = defineJob({
+  name: 'note',
   queue: QUEUES.default,
   input: z.strictObject({
-    n: z
-      .number()
-      .refine(() => (parses += 1) > 0)
-      .overwrite((n) => n + 1),
+    text: z
+      .string()
+      .trim()
+      .refine(() => (parses += 1) > 0),
+    tries: z.number().int().default(1),
   }),
-  result: z.strictObject({ received: z.number() }),
+  result: z.strictObject({ received: z.string() }),
 });
-const bumpRegistry = defineRegistry([bump]);
+const noteRegistry = defineRegistry([note]);
 
 describe('validation happens once per hop; transforms run once', () => {
   const redis = createRedisClient(redisUrl, { preset: 'worker' });
   let keys: ReturnType<typeof createKeyspace>;
-  let producer: Producer<typeof bumpRegistry>;
+  let producer: Producer<typeof noteRegistry>;
   let pool: WorkerPool | undefined;
-  const received: number[] = [];
+  const received: unknown[] = [];
   afterAll(() => redis.disconnect());
 
   beforeEach(() => {
     keys = createKeyspace(uniquePrefix('once'));
-    producer = createProducer({ registry: bumpRegistry, redis, keys });
+    producer = createProducer({ registry: noteRegistry, redis, keys });
     parses = 0;
     received.length = 0;
   });
@@ -64,7 +69,7 @@ describe('validation happens once per hop; transforms run once', () => {
 
   const reader = () =>
     new JobReader({
-      registry: bumpRegistry,
+      registry: noteRegistry,
       redis,
       keys,
       queue: (name) => producer.queue(name),
@@ -73,14 +78,14 @@ describe('validation happens once per hop; transforms run once', () => {
 
   async function runToCompletion(id: string) {
     pool = createWorkerPool({
-      registry: bumpRegistry,
+      registry: noteRegistry,
       redis,
       keys,
       logger: pino({ level: 'silent' }),
       processors: {
-        bump: ({ n }) => {
-          received.push(n);
-          return Promise.resolve({ received: n });
+        note: (payload) => {
+          received.push(payload);
+          return Promise.resolve({ received: payload.text });
         },
       },
     });
@@ -91,32 +96,45 @@ describe('validation happens once per hop; transforms run once', () => {
     });
   }
 
-  it('the public producer parses once; the processor gets the stored value, which jobs.get shows', async () => {
-    const { id } = await producer.enqueue({ name: 'bump', data: { n: 1 } });
+  it('the public producer parses once, the worker checks once; the processor gets what jobs.get shows', async () => {
+    const { id } = await producer.enqueue({
+      name: 'note',
+      data: { text: '  hi  ' },
+    });
     expect(parses).toBe(1);
     const job = await runToCompletion(id);
-    // Stored once transformed (2); the worker's check of stored data parses
-    // again (3 would be its output) but hands the processor the stored 2.
-    expect(received).toEqual([2]);
-    expect(job.data).toEqual({ n: 2 });
-    expect(job.result).toEqual({ received: 2 });
+    expect(received).toEqual([{ text: 'hi', tries: 1 }]);
+    expect(job.data).toEqual({ text: 'hi', tries: 1 });
+    expect(job.result).toEqual({ received: 'hi' });
     expect(parses).toBe(2); // enqueue + the worker's check, nothing else
   });
 
-  it('a request the API already parsed is not parsed again', async () => {
-    const parsed = bumpRegistry.enqueueRequest.parse({
-      name: 'bump',
-      data: { n: 10 },
+  it('a request the API already parsed is not parsed again by the producer', async () => {
+    const parsed = noteRegistry.enqueueRequest.parse({
+      name: 'note',
+      data: { text: ' parsed ', tries: 2 },
     });
     expect(parses).toBe(1);
     const { id } = await producer.enqueueParsed(parsed);
     expect(parses).toBe(1);
     const job = await runToCompletion(id);
-    expect(received).toEqual([11]);
-    expect(job.data).toEqual({ n: 11 });
+    expect(received).toEqual([{ text: 'parsed', tries: 2 }]);
+    expect(job.data).toEqual({ text: 'parsed', tries: 2 });
+  });
+
+  it('a job stored before a field was added gets the field’s default, as its type says', async () => {
+    const queue = new Queue('default', {
+      connection: redis,
+      prefix: keys.prefix,
+    });
+    const old = await queue.add('note', encodeEnvelope({ text: 'old' }));
+    await queue.close();
+    const job = await runToCompletion(old.id ?? '');
+    expect(received).toEqual([{ text: 'old', tries: 1 }]);
+    // The stored value is shown as stored.
+    expect(job.data).toEqual({ text: 'old' });
   });
 });
-
 describe('a foreign property', () => {
   it('is refused by the public producer, with the issue the API gives', async () => {
     const redis = createRedisClient(redisUrl, { preset: 'producer' });

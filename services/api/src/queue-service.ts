@@ -83,12 +83,17 @@ export class QueueService<TRegistry extends AnyRegistry = AnyRegistry> {
     this.events = new JobEventHub(redis, keys, registry.queues, logger);
   }
 
-  /** Already parsed by the procedure's input: the producer does not parse again. */
-  enqueue(request: EnqueueRequest<TRegistry['jobs']>) {
+  /**
+   * For a request the procedure's input already parsed with
+   * `registry.enqueueRequest`: the producer does not parse it again. Hosts
+   * with unparsed requests use `createInProcessClient` or the producer.
+   */
+  enqueueParsed(request: EnqueueRequest<TRegistry['jobs']>) {
     return this.producer.enqueueParsed(request);
   }
 
-  enqueueMany(request: EnqueueManyRequest<TRegistry['jobs']>) {
+  /** The same, for `registry.enqueueManyRequest`. */
+  enqueueManyParsed(request: EnqueueManyRequest<TRegistry['jobs']>) {
     return this.producer.enqueueManyParsed(request);
   }
 

@@ -17,7 +17,8 @@ const redisUrl = inject('redisUrl');
 describe('the contract at every entry point', () => {
   let harness: Harness;
   let inProcess: ConveyorClient;
-  const redis = createRedisClient(redisUrl, { preset: 'producer' });
+  // Blocking preset: commands wait for the connection instead of failing before it is up.
+  const redis = createRedisClient(redisUrl, { preset: 'worker' });
 
   beforeAll(async () => {
     harness = await startHarness(redisUrl);
@@ -104,5 +105,32 @@ describe('the contract at every entry point', () => {
     expect(job.dataError).toMatch(/envelope/);
     const ok = await harness.client.jobs.get.query({ id: readable.id ?? '' });
     expect(ok).toMatchObject({ data: { message: 'fine' }, dataError: null });
+  });
+
+  it('a job under a name this contract does not know is not shown, and its listing entry is kept for readers that know it', async () => {
+    const keys = createKeyspace(harness.prefix);
+    const queue = new Queue('default', {
+      connection: { url: redisUrl },
+      prefix: harness.prefix,
+    });
+    const future = await queue.add(
+      'FUTURE_JOB',
+      encodeEnvelope({ from: 'a newer producer' }),
+    );
+    await queue.close();
+    await redis.zadd(
+      keys.index('default'),
+      Date.now() * 1_000,
+      future.id ?? '',
+    );
+    const page = await harness.client.jobs.list.query({ limit: 100 });
+    expect(page.items.map((j) => j.id)).not.toContain(future.id);
+    expect(
+      await redis.zscore(keys.index('default'), future.id ?? ''),
+    ).not.toBeNull();
+    const error = await harness.client.jobs.get
+      .query({ id: future.id ?? '' })
+      .catch((e: unknown) => e);
+    expect(isConveyorError(error) && error.data?.code).toBe('NOT_FOUND');
   });
 });

@@ -50,7 +50,7 @@ export async function listJobs<TRegistry extends AnyRegistry>(
     scanned += 1;
     const found = await store.find(entry.id, [entry.queue]);
     if (!found) {
-      await store.redis.zrem(store.keys.index(entry.queue), entry.id);
+      await store.forgetIfGone(entry.queue, entry.id);
     } else {
       const view = store.view(found);
       if (

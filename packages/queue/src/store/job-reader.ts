@@ -65,6 +65,20 @@ export class JobReader<TRegistry extends AnyRegistry> {
     });
   }
 
+  /**
+   * Drops a listing-index entry whose job retention has removed. An entry
+   * whose job exists under a name this contract does not know (a newer
+   * producer during a rolling deploy) is kept for readers that know it.
+   */
+  async forgetIfGone(queue: QueueName, id: string): Promise<void> {
+    const [exists, snapshot] = await Promise.all([
+      this.redis.exists(this.keys.bull(queue, id)),
+      this.cancellation.hasSnapshot(queue, id),
+    ]);
+    if (exists === 0 && !snapshot)
+      await this.redis.zrem(this.keys.index(queue), id);
+  }
+
   view(found: Found): JobView<TRegistry> {
     return toJobView(found) as JobView<TRegistry>;
   }

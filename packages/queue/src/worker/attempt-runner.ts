@@ -22,7 +22,7 @@ type RuntimeProcessor = (
   context: ProcessorContext,
 ) => Promise<unknown>;
 
-/** A job ready to run: its contract, its processor and the payload it stored. */
+/** A job ready to run: its contract, its processor and its checked payload. */
 interface Decoded {
   definition: RuntimeJob;
   processor: RuntimeProcessor;
@@ -44,7 +44,10 @@ export interface AttemptRunnerDeps<TRegistry extends AnyRegistry> {
  */
 export class AttemptRunner<TRegistry extends AnyRegistry> {
   /** Jobs running in this process, by id. */
-  readonly active = new Map<string, { queue: string; abort: () => void }>();
+  readonly active = new Map<
+    string,
+    { queue: string; abort: (reason: string) => void }
+  >();
   /** Jobs whose abort came from a cancel request (not a lost lock): reason by id. */
   private readonly cancelled = new Map<string, string>();
 
@@ -56,7 +59,7 @@ export class AttemptRunner<TRegistry extends AnyRegistry> {
     if (!here || here.queue !== queue || this.cancelled.has(jobId))
       return false;
     this.cancelled.set(jobId, reason);
-    here.abort();
+    here.abort(reason);
     return true;
   }
 
@@ -108,8 +111,9 @@ export class AttemptRunner<TRegistry extends AnyRegistry> {
     }
     // The stored payload was parsed on the way in; it may predate a schema
     // change or not come from a Conveyor producer, so it is checked again.
-    // The processor gets the stored value, not the check's output: transforms
-    // ran once (schema-rules.ts keeps this check from changing anything).
+    // Schema rules (schema-rules.ts) make this check idempotent, so its output
+    // is the stored value, except where a default fills a field added to the
+    // schema after the job was stored: the processor then gets what its type says.
     const check = definition.input.safeParse(payload);
     if (!check.success) {
       const issues = toPayloadIssues(check.error);
@@ -118,7 +122,7 @@ export class AttemptRunner<TRegistry extends AnyRegistry> {
         error: `Invalid payload: ${issues.map(formatIssue).join('; ')}`,
       };
     }
-    return { definition, processor, payload };
+    return { definition, processor, payload: check.data };
   }
 
   /** Step 2: the processor, with its context; its result checked against the contract. */
@@ -135,7 +139,7 @@ export class AttemptRunner<TRegistry extends AnyRegistry> {
     signal.addEventListener('abort', abort, { once: true });
     this.active.set(info.jobId, {
       queue: info.queue,
-      abort: () => controller.abort(new Error('cancelled')),
+      abort: (reason) => controller.abort(reason),
     });
     const context: ProcessorContext = {
       jobId: info.jobId,
@@ -180,27 +184,41 @@ export class AttemptRunner<TRegistry extends AnyRegistry> {
     }
   }
 
-  /** Step 3: history, hooks, then what BullMQ stores (a result envelope, or an error). */
+  /** Step 3: what BullMQ stores (a result envelope, or an error), history, hooks. */
   private async record(
     job: Job,
     info: AttemptInfo,
-    outcome: AttemptOutcome,
+    executed: AttemptOutcome,
     log: () => Logger,
   ): Promise<unknown> {
+    let outcome = executed;
+    let stored: unknown;
+    if (outcome.kind === 'completed') {
+      try {
+        // Stored like payloads, so a Date in a result stays a Date for readers.
+        stored = encodeEnvelope(outcome.result);
+      } catch (error) {
+        outcome = {
+          kind: 'failed',
+          error: `Result cannot be stored: ${(error as Error).message}`,
+        };
+      }
+    }
     await this.hook(info, (h) =>
       h.afterAttempt?.(info, outcome, Date.now() - info.startedAt),
     );
     switch (outcome.kind) {
       case 'completed':
-        // Stored like payloads, so a Date in a result stays a Date for readers.
-        return encodeEnvelope(outcome.result);
-      case 'cancelled':
+        return stored;
+      case 'cancelled': {
         log().info({ reason: outcome.reason }, 'job cancelled');
         await this.deps.cancellation
           .acknowledge(info.queue, info.jobId)
           .catch(() => undefined);
-        await recordAttempt(job, info, outcome.reason);
-        throw new UnrecoverableError(cancelledFailureReason(outcome.reason));
+        const reason = cancelledFailureReason(outcome.reason);
+        await recordAttempt(job, info, reason);
+        throw new UnrecoverableError(reason);
+      }
       case 'retrying':
         await recordAttempt(job, info, outcome.error);
         throw new Error(outcome.error);

@@ -11,10 +11,10 @@ export const enqueueProcedures = {
   /** `{ name, data, options? }` → `{ id, name, queue }`. */
   enqueue: authedProcedure
     .input(registry.enqueueRequest)
-    .mutation(({ ctx, input }) => ctx.queues.enqueue(input)),
+    .mutation(({ ctx, input }) => ctx.queues.enqueueParsed(input)),
 
   /** `{ jobs: [...] }` → `{ jobs: [{ id, name, queue }] }`, all or nothing. */
   enqueueMany: authedProcedure
     .input(registry.enqueueManyRequest)
-    .mutation(({ ctx, input }) => ctx.queues.enqueueMany(input)),
+    .mutation(({ ctx, input }) => ctx.queues.enqueueManyParsed(input)),
 } satisfies TRPCRouterRecord;
