@@ -5,6 +5,7 @@ export * from './define-job.ts';
 export * from './enqueue-options.ts';
 export * from './envelope.ts';
 export * from './errors/index.ts';
+export * from './ids.ts';
 export * from './job-defaults.ts';
 export * from './job-view.ts';
 export * from './queues.ts';

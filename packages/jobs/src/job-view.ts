@@ -83,7 +83,11 @@ export type JobEvent<TRegistry extends AnyRegistry> = {
   [K in keyof TRegistry['jobs'] & string]: EventOf<TRegistry['jobs'][K], K>;
 }[keyof TRegistry['jobs'] & string];
 
-/** Counts per state, per queue (`cancelled` is not counted separately). */
+/**
+ * A tenant's jobs per queue: `waiting`, `delayed` and `active` count its
+ * unfinished jobs now; `completed` and `failed` are totals since its first
+ * job (retention removes finished jobs, the totals stay).
+ */
 export type QueueStats = Record<
   QueueName,
   Record<Exclude<JobState, 'cancelled'>, number>

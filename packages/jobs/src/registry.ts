@@ -130,22 +130,18 @@ export function defineRegistry<
   const jobName = z.enum(names as [string, ...string[]], {
     error: () => `Unknown job name; expected one of: ${names.join(', ')}`,
   });
+  const item = enqueueRequest.refine(
+    (r) =>
+      (r as { options?: EnqueueOptions }).options?.idempotencyKey === undefined,
+    {
+      message: 'idempotencyKey is not supported in enqueueMany; use enqueue',
+      path: ['options', 'idempotencyKey'],
+    },
+  );
   const enqueueManyRequest = z.strictObject({
-    jobs: z
-      .array(
-        enqueueRequest.refine(
-          (r) =>
-            (r as { options?: EnqueueOptions }).options?.idempotencyKey ===
-            undefined,
-          {
-            message:
-              'idempotencyKey is not supported in enqueueMany; use enqueue',
-            path: ['options', 'idempotencyKey'],
-          },
-        ),
-      )
-      .min(1)
-      .max(MAX_BATCH_SIZE),
+    // The count is checked before any item: ten million empty items must be
+    // refused at once, not validated one by one first.
+    jobs: z.array(z.unknown()).min(1).max(MAX_BATCH_SIZE).pipe(z.array(item)),
   });
   return Object.freeze({
     jobs: jobs as unknown as Map,

@@ -9,6 +9,7 @@ export {
   type CancelledSnapshot,
 } from './cancellation.ts';
 export { DeadlineExceededError, withDeadline } from './deadline.ts';
+export { whenReady } from './when-ready.ts';
 export { createKeyspace, DEFAULT_PREFIX, type Keyspace } from './keyspace.ts';
 export {
   createRedisClient,
@@ -38,7 +39,16 @@ export {
   type Found,
   type JobReaderDeps,
 } from './store/job-reader.ts';
+export { tenantStats } from './store/tenant-stats.ts';
 export { watchJob, type WatchedEvent } from './store/watch-job.ts';
+export { envelopeTenant } from './tenancy/envelope-tenant.ts';
+export { TenantLedger } from './tenancy/tenant-ledger.ts';
+export {
+  DEFAULT_TENANT_LIMITS,
+  UNLIMITED,
+  type TenantLimitPolicy,
+  type TenantLimits,
+} from './tenancy/tenant-limits.ts';
 export type {
   AttemptHooks,
   AttemptInfo,

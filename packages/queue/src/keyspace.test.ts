@@ -7,8 +7,16 @@ describe('keyspace', () => {
     expect(keys.bull('sms', 'failed')).toBe('{acme}:sms:failed');
     expect(keys.bull('sms', 'abc')).toBe('{acme}:sms:abc');
     expect(keys.events('sms')).toBe('{acme}:sms:events');
-    expect(keys.index('sms')).toBe('{acme}:sms:cv:index');
-    expect(keys.idempotency('sms', 'h')).toBe('{acme}:sms:cv:idem:h');
+    expect(keys.index('sms', 't1')).toBe('{acme}:sms:cv:t:t1:index');
+    expect(keys.idempotency('sms', 't1', 'h')).toBe(
+      '{acme}:sms:cv:t:t1:idem:h',
+    );
+    expect(keys.open('sms', 't1')).toBe('{acme}:sms:cv:t:t1:open');
+    expect(keys.counts('sms', 't1')).toBe('{acme}:sms:cv:t:t1:counts');
+    expect(keys.limits('t1')).toBe('{acme}:cv:t:t1:limits');
+    expect(keys.rate('t1')).toBe('{acme}:cv:t:t1:rate');
+    expect(keys.token('h')).toBe('{acme}:cv:token:h');
+    expect(keys.tokens()).toBe('{acme}:cv:tokens');
     expect(keys.cancelRequest('sms', 'j')).toBe('{acme}:sms:cv:cancel:j');
     expect(keys.cancelledJob('sms', 'j')).toBe('{acme}:sms:cv:cancelled:j');
     expect(keys.cancelChannel()).toBe('{acme}:cv:cancel');

@@ -10,23 +10,36 @@
  * | `{p}:{queue}:wait` `active` `prioritized`| LIST/Z | BullMQ  | state structures (also `delayed`, `completed`, `failed`, …)     |
  * | `{p}:{queue}:events`                     | STREAM | BullMQ  | job events (≈10k kept); Conveyor appends `cancelled`           |
  * | `{p}:{queue}:meta`, `id`, `stalled-check`| …      | BullMQ  | queue bookkeeping: never addressable through a job id          |
- * | `{p}:{queue}:cv:index`                   | ZSET   | Conveyor| job ids scored by creation (ms·1000 + seq): stable listing     |
- * | `{p}:{queue}:cv:idem:{sha256}`           | STRING | Conveyor| `"{jobId} {payloadHash}"` for an idempotency key (TTL)         |
+ * | `{p}:{queue}:cv:t:{tenant}:index`        | ZSET   | Conveyor| a tenant's job ids by creation (ms·1000 + seq): stable listing |
+ * | `{p}:{queue}:cv:t:{tenant}:idem:{sha256}`| STRING | Conveyor| `"{jobId} {payloadHash}"` for an idempotency key (TTL)         |
+ * | `{p}:{queue}:cv:t:{tenant}:open`         | ZSET   | Conveyor| a tenant's unfinished job ids, by admission time: the quota    |
+ * | `{p}:{queue}:cv:t:{tenant}:counts`       | HASH   | Conveyor| a tenant's finished totals (`completed`, `failed`)             |
+ * | `{p}:cv:t:{tenant}:limits`               | HASH   | Conveyor| a tenant's configured limits (quota, rate, burst)              |
+ * | `{p}:cv:t:{tenant}:rate`                 | HASH   | Conveyor| a tenant's enqueue token bucket (`tokens`, `at`)               |
+ * | `{p}:cv:token:{sha256}`                  | HASH   | Conveyor| an API token, by the hash of its secret (never the secret)     |
+ * | `{p}:cv:tokens`                          | HASH   | Conveyor| token id → hash, to list and revoke                            |
  * | `{p}:{queue}:cv:cancel:{jobId}`          | STRING | Conveyor| pending cancel of an active job: its reason (TTL 1 h)          |
  * | `{p}:{queue}:cv:cancelled:{jobId}`       | HASH   | Conveyor| snapshot of a waiting/delayed job removed by cancel (TTL 7 d)  |
  * | `{p}:cv:cancel` (pub/sub channel)        | —      | Conveyor| cancel requests, to every worker process                       |
  *
  * Every per-queue key lives under `{p}:{queue}:`, so a `{hash-tagged}`
- * prefix keeps a queue on one Redis Cluster slot. Tenancy gets its own
- * segment here (docs/architecture.md, "Where the next features go").
+ * prefix keeps a queue on one Redis Cluster slot. Every key that holds a
+ * tenant's data names the tenant (`cv:t:{tenant}`), so no read or count can
+ * mix tenants by accident.
  */
 export interface Keyspace {
   readonly prefix: string;
   /** A BullMQ key of a queue: a state (`completed`, `failed`, …) or a job id. */
   bull(queue: string, suffix: string): string;
   events(queue: string): string;
-  index(queue: string): string;
-  idempotency(queue: string, keyHash: string): string;
+  index(queue: string, tenant: string): string;
+  idempotency(queue: string, tenant: string, keyHash: string): string;
+  open(queue: string, tenant: string): string;
+  counts(queue: string, tenant: string): string;
+  limits(tenant: string): string;
+  rate(tenant: string): string;
+  token(hash: string): string;
+  tokens(): string;
   cancelRequest(queue: string, jobId: string): string;
   cancelledJob(queue: string, jobId: string): string;
   cancelChannel(): string;
@@ -42,9 +55,18 @@ export function createKeyspace(prefix: string = DEFAULT_PREFIX): Keyspace {
     prefix,
     bull: queueKey,
     events: (queue: string) => queueKey(queue, 'events'),
-    index: (queue: string) => queueKey(queue, 'cv:index'),
-    idempotency: (queue: string, keyHash: string) =>
-      queueKey(queue, `cv:idem:${keyHash}`),
+    index: (queue: string, tenant: string) =>
+      queueKey(queue, `cv:t:${tenant}:index`),
+    idempotency: (queue: string, tenant: string, keyHash: string) =>
+      queueKey(queue, `cv:t:${tenant}:idem:${keyHash}`),
+    open: (queue: string, tenant: string) =>
+      queueKey(queue, `cv:t:${tenant}:open`),
+    counts: (queue: string, tenant: string) =>
+      queueKey(queue, `cv:t:${tenant}:counts`),
+    limits: (tenant: string) => `${prefix}:cv:t:${tenant}:limits`,
+    rate: (tenant: string) => `${prefix}:cv:t:${tenant}:rate`,
+    token: (hash: string) => `${prefix}:cv:token:${hash}`,
+    tokens: () => `${prefix}:cv:tokens`,
     cancelRequest: (queue: string, jobId: string) =>
       queueKey(queue, `cv:cancel:${jobId}`),
     cancelledJob: (queue: string, jobId: string) =>

@@ -1,4 +1,9 @@
-import { defineJob, defineRegistry, QUEUES } from '@conveyor/jobs';
+import {
+  defineJob,
+  defineRegistry,
+  QUEUES,
+  DEFAULT_TENANT,
+} from '@conveyor/jobs';
 import { deletePrefix, uniquePrefix, waitFor } from '@conveyor/testkit';
 import { UnrecoverableError } from 'bullmq';
 import { pino } from 'pino';
@@ -31,7 +36,12 @@ const stepRegistry = defineRegistry([step]);
 describe('attempt hooks (the worker’s hook point)', () => {
   const redis = createRedisClient(redisUrl, { preset: 'worker' });
   const keys = createKeyspace(uniquePrefix('hooks'));
-  const producer = createProducer({ registry: stepRegistry, redis, keys });
+  const producer = createProducer({
+    registry: stepRegistry,
+    redis,
+    keys,
+    tenantId: DEFAULT_TENANT,
+  });
   let pool: WorkerPool | undefined;
   afterEach(() => pool?.close());
   afterAll(async () => {

@@ -4,8 +4,10 @@ import {
   encodeEnvelope,
   QUEUES,
   registry,
+  DEFAULT_TENANT,
 } from '@conveyor/jobs';
 import { Queue } from 'bullmq';
+import { randomUUID } from 'node:crypto';
 import { deletePrefix, uniquePrefix, waitFor } from '@conveyor/testkit';
 import { pino } from 'pino';
 import {
@@ -57,7 +59,12 @@ describe('validation happens once per hop; transforms run once', () => {
 
   beforeEach(() => {
     keys = createKeyspace(uniquePrefix('once'));
-    producer = createProducer({ registry: noteRegistry, redis, keys });
+    producer = createProducer({
+      registry: noteRegistry,
+      redis,
+      keys,
+      tenantId: DEFAULT_TENANT,
+    });
     parses = 0;
     received.length = 0;
   });
@@ -74,6 +81,7 @@ describe('validation happens once per hop; transforms run once', () => {
       keys,
       queue: (name) => producer.queue(name),
       cancellation: new Cancellation(redis, keys),
+      ledger: producer.ledger,
     });
 
   async function runToCompletion(id: string) {
@@ -90,7 +98,7 @@ describe('validation happens once per hop; transforms run once', () => {
       },
     });
     return waitFor(async () => {
-      const found = await reader().find(id);
+      const found = await reader().find(id, DEFAULT_TENANT);
       const view = found && reader().view(found);
       return view?.state === 'completed' ? view : undefined;
     });
@@ -115,7 +123,7 @@ describe('validation happens once per hop; transforms run once', () => {
       data: { text: ' parsed ', tries: 2 },
     });
     expect(parses).toBe(1);
-    const { id } = await producer.enqueueParsed(parsed);
+    const { id } = await producer.enqueueParsed(parsed, DEFAULT_TENANT);
     expect(parses).toBe(1);
     const job = await runToCompletion(id);
     expect(received).toEqual([{ text: 'parsed', tries: 2 }]);
@@ -127,7 +135,9 @@ describe('validation happens once per hop; transforms run once', () => {
       connection: redis,
       prefix: keys.prefix,
     });
-    const old = await queue.add('note', encodeEnvelope({ text: 'old' }));
+    const old = await queue.add('note', encodeEnvelope({ text: 'old' }), {
+      jobId: randomUUID(),
+    });
     await queue.close();
     const job = await runToCompletion(old.id ?? '');
     expect(received).toEqual([{ text: 'old', tries: 1 }]);
@@ -138,7 +148,11 @@ describe('validation happens once per hop; transforms run once', () => {
 describe('a foreign property', () => {
   it('is refused by the public producer, with the issue the API gives', async () => {
     const redis = createRedisClient(redisUrl, { preset: 'producer' });
-    const producer = createProducer({ registry, redis });
+    const producer = createProducer({
+      registry,
+      redis,
+      tenantId: DEFAULT_TENANT,
+    });
     const error = await producer
       .enqueue({
         name: 'TEST_JOB',

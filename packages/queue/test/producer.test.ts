@@ -7,6 +7,7 @@ import {
   QueueUnavailableError,
   registry,
   UnknownJobError,
+  DEFAULT_TENANT,
 } from '@conveyor/jobs';
 import { createKeyspace, createProducer, type Producer } from '../src/index.ts';
 
@@ -22,6 +23,7 @@ describe('producer', () => {
     redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
     producer = createProducer({
       registry,
+      tenantId: DEFAULT_TENANT,
       redis,
       keys: createKeyspace(prefix),
     });
@@ -95,6 +97,7 @@ describe('producer', () => {
     offlineRedis.on('error', () => undefined);
     const offline = createProducer({
       registry,
+      tenantId: DEFAULT_TENANT,
       redis: offlineRedis,
       keys: createKeyspace(prefix),
       timeoutMs: 500,

@@ -1,4 +1,9 @@
-import { defineJob, defineRegistry, QUEUES } from '@conveyor/jobs';
+import {
+  defineJob,
+  defineRegistry,
+  QUEUES,
+  DEFAULT_TENANT,
+} from '@conveyor/jobs';
 import { deletePrefix, uniquePrefix, waitFor } from '@conveyor/testkit';
 import { Redis } from 'ioredis';
 import { Queue, type Job } from 'bullmq';
@@ -47,6 +52,7 @@ describe('retry policy', () => {
     prefix = uniquePrefix('retries');
     producer = createProducer({
       registry: testRegistry,
+      tenantId: DEFAULT_TENANT,
       redis: producerRedis,
       keys: createKeyspace(prefix),
     });

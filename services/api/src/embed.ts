@@ -1,12 +1,18 @@
 // Runtime entry for running the API inside another process (tests,
 // benchmarks, a host service); `index.ts` stays types-only for clients.
 export {
-  createContextInner,
-  LOCAL_PRINCIPAL,
-  type ApiDeps,
+  createAuthenticate,
+  type AuthOptions,
   type Authenticate,
+} from './auth/authenticate.ts';
+export {
+  LOCAL_PRINCIPAL,
+  ROLES,
   type Principal,
-} from './context.ts';
+  type Role,
+} from './auth/principal.ts';
+export { TokenStore, type TokenRecord } from './auth/token-store.ts';
+export { createContextInner, type ApiDeps } from './context.ts';
 export { createInProcessClient } from './in-process-client.ts';
 export {
   QueueService,

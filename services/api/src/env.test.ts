@@ -3,13 +3,24 @@ import { readApiEnv } from './env.ts';
 
 describe('API environment', () => {
   it('has working defaults', () => {
-    expect(readApiEnv({})).toEqual({
+    expect(readApiEnv({})).toMatchObject({
       API_HOST: '127.0.0.1',
       API_PORT: 3000,
       REDIS_URL: 'redis://127.0.0.1:6379',
       CONVEYOR_PREFIX: 'conveyor',
       LOG_LEVEL: 'info',
+      CONVEYOR_ADMIN_TENANT: 'default',
+      TENANT_MAX_UNFINISHED: 50,
+      TENANT_RATE_PER_SECOND: 100,
+      TENANT_BURST: 1_000,
     });
+    expect(readApiEnv({}).CONVEYOR_ADMIN_TOKEN).toBeUndefined();
+  });
+
+  it('refuses a short admin token', () => {
+    expect(() => readApiEnv({ CONVEYOR_ADMIN_TOKEN: 'short' })).toThrow(
+      /CONVEYOR_ADMIN_TOKEN: use at least 32 random characters/,
+    );
   });
 
   it('names every bad variable in one readable message', () => {

@@ -1,10 +1,54 @@
+import { DEFAULT_TENANT, TenantIdSchema } from '@conveyor/jobs';
 import { readEnv, SharedEnvSchema } from '@conveyor/queue';
 import { z } from 'zod';
+import { DEFAULT_HTTP_OPTIONS, type HttpOptions } from './http/http-options.ts';
 
 /** The API's settings. The only file that reads `process.env`; `.env.example` documents each. */
 export const ApiEnvSchema = SharedEnvSchema.extend({
   API_HOST: z.string().min(1).default('127.0.0.1'),
   API_PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  API_MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1_024)
+    .max(64 * 1_024 * 1_024)
+    .default(DEFAULT_HTTP_OPTIONS.maxBodyBytes),
+  API_MAX_BATCH_CALLS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1_000)
+    .default(DEFAULT_HTTP_OPTIONS.maxBatchCalls),
+  API_CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((list) =>
+      list
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(
+        z.string().refine((o) => URL.canParse(o) && new URL(o).origin === o, {
+          message: 'each origin must be scheme://host[:port], no path',
+        }),
+      ),
+    ),
+  // --- tokens and tenants (see docs/security.md) ---
+  /** The bootstrap admin's token. Without it the API is open (local admin) and only listens on loopback. */
+  CONVEYOR_ADMIN_TOKEN: z
+    .string()
+    .min(32, 'use at least 32 random characters')
+    .max(200)
+    .regex(/^[A-Za-z0-9._~+/=-]+$/, 'use URL-safe characters')
+    .optional(),
+  /** The bootstrap admin's own tenant: unlimited unless limits are set for it. */
+  CONVEYOR_ADMIN_TENANT: TenantIdSchema.default(DEFAULT_TENANT),
+  /** Default limits of every other tenant (per-tenant overrides: `tenants.setLimits`). */
+  TENANT_MAX_UNFINISHED: z.coerce.number().int().min(0).default(50),
+  TENANT_RATE_PER_SECOND: z.coerce.number().positive().default(100),
+  TENANT_BURST: z.coerce.number().int().min(1).default(1_000),
 });
 
 export type ApiEnv = z.infer<typeof ApiEnvSchema>;
@@ -12,4 +56,13 @@ export type ApiEnv = z.infer<typeof ApiEnvSchema>;
 /** Throws a readable message (never a stack) naming each bad variable. */
 export function readApiEnv(source: NodeJS.ProcessEnv = process.env): ApiEnv {
   return readEnv(ApiEnvSchema, source);
+}
+
+/** The HTTP server's bounds as configured (`createApiServer({ http })`). */
+export function httpOptionsFromEnv(env: ApiEnv): Partial<HttpOptions> {
+  return {
+    maxBodyBytes: env.API_MAX_BODY_BYTES,
+    maxBatchCalls: env.API_MAX_BATCH_CALLS,
+    corsOrigins: env.API_CORS_ORIGINS,
+  };
 }

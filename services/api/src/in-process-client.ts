@@ -1,11 +1,7 @@
 import { createTRPCClient, localLink, type TRPCClient } from '@trpc/client';
 import superjson from 'superjson';
-import {
-  createContextInner,
-  LOCAL_PRINCIPAL,
-  type ApiDeps,
-  type Principal,
-} from './context.ts';
+import type { Principal } from './auth/principal.ts';
+import { createContextInner, type ApiDeps } from './context.ts';
 import { appRouter, type AppRouter } from './router.ts';
 
 /**
@@ -16,7 +12,8 @@ import { appRouter, type AppRouter } from './router.ts';
  */
 export function createInProcessClient(
   deps: ApiDeps,
-  principal: Principal = LOCAL_PRINCIPAL,
+  /** Who the host acts as: its tenant and role, given explicitly. */
+  principal: Principal,
 ): TRPCClient<AppRouter> {
   return createTRPCClient<AppRouter>({
     links: [

@@ -5,18 +5,48 @@ import {
   startService,
 } from '@conveyor/queue';
 import type { AddressInfo } from 'node:net';
+import { createAuthenticate } from './auth/authenticate.ts';
 import { ApiEnvSchema } from './env.ts';
+import { isLoopback } from './is-loopback.ts';
 import { QueueService } from './queue-service.ts';
 import { createApiServer } from './server.ts';
 
 const { env, logger } = startService('conveyor-api', ApiEnvSchema);
+
+if (!env.CONVEYOR_ADMIN_TOKEN && !isLoopback(env.API_HOST)) {
+  logger.fatal(
+    `Refusing to listen on ${env.API_HOST} without API tokens: set CONVEYOR_ADMIN_TOKEN (docs/security.md), or API_HOST=127.0.0.1`,
+  );
+  process.exit(1);
+}
+if (!env.CONVEYOR_ADMIN_TOKEN)
+  logger.warn(
+    'CONVEYOR_ADMIN_TOKEN is not set: every caller is the local admin (loopback only)',
+  );
+
 const queues = new QueueService({
   registry,
   redis: createRedisClient(env.REDIS_URL, { preset: 'api', logger }),
   logger,
   prefix: env.CONVEYOR_PREFIX,
+  limits: {
+    defaults: {
+      maxUnfinished: env.TENANT_MAX_UNFINISHED,
+      ratePerSecond: env.TENANT_RATE_PER_SECOND,
+      burst: env.TENANT_BURST,
+    },
+    unlimitedTenants: [env.CONVEYOR_ADMIN_TENANT],
+  },
 });
-const server = createApiServer({ queues, logger });
+const server = createApiServer({
+  queues,
+  logger,
+  authenticate: createAuthenticate({
+    tokens: queues.tokens,
+    adminToken: env.CONVEYOR_ADMIN_TOKEN,
+    adminTenant: env.CONVEYOR_ADMIN_TENANT,
+  }),
+});
 
 server.on('error', (error: NodeJS.ErrnoException) => {
   logger.fatal(

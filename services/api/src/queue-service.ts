@@ -1,15 +1,19 @@
-import type {
-  AnyRegistry,
-  EnqueueManyRequest,
-  EnqueueRequest,
-  JobView,
-  QueueName,
-  QueueStats,
+import {
+  ConveyorError,
+  ForbiddenError,
+  JobNotFoundError,
+  QueueUnavailableError,
+  type AnyRegistry,
+  type EnqueueManyRequest,
+  type EnqueueRequest,
+  type JobView,
+  type QueueStats,
 } from '@conveyor/jobs';
 import {
   Cancellation,
   createKeyspace,
   createProducer,
+  DEFAULT_ENQUEUE_TIMEOUT_MS,
   JobControl,
   JobEventHub,
   JobReader,
@@ -17,13 +21,18 @@ import {
   listJobs,
   redrive,
   redriveMany,
+  tenantStats,
   watchJob,
+  whenReady,
   withDeadline,
   type DeadLetterFilter,
   type ListQuery,
   type Producer,
+  type TenantLedger,
+  type TenantLimitPolicy,
 } from '@conveyor/queue';
-import { JobNotFoundError } from '@conveyor/jobs';
+import type { Principal } from './auth/principal.ts';
+import { TokenStore } from './auth/token-store.ts';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 
@@ -41,9 +50,26 @@ export interface QueueServiceOptions<TRegistry extends AnyRegistry> {
   logger: Logger;
   /** BullMQ key prefix; `conveyor` when omitted. */
   prefix?: string;
+  /** Quotas and rate limits per tenant; none when omitted. */
+  limits?: TenantLimitPolicy;
 }
 
 const READINESS_TIMEOUT_MS = 1_000;
+
+/** Who acts, and for which tenant (the principal's own, or one an admin named). */
+export interface Caller {
+  principal: Principal;
+  tenant: string;
+}
+
+function allowedToEnqueue(principal: Principal, names: readonly string[]) {
+  const scope = principal.jobs;
+  const denied = scope ? names.filter((name) => !scope.includes(name)) : [];
+  if (denied.length > 0)
+    throw new ForbiddenError(
+      `This token may not enqueue ${[...new Set(denied)].join(', ')}`,
+    );
+}
 
 /**
  * The API's door to the queues: every procedure is one call here. It owns
@@ -58,6 +84,8 @@ export class QueueService<TRegistry extends AnyRegistry = AnyRegistry> {
   private readonly reader: JobReader<TRegistry>;
   private readonly control: JobControl<TRegistry>;
   private readonly events: JobEventHub;
+  /** API tokens, stored beside the queues. */
+  readonly tokens: TokenStore;
 
   constructor(options: QueueServiceOptions<TRegistry>) {
     const { registry, redis, logger } = options;
@@ -65,11 +93,14 @@ export class QueueService<TRegistry extends AnyRegistry = AnyRegistry> {
     this.registry = registry;
     this.redis = redis;
     this.logger = logger;
-    // The connection itself logs outages (createRedisClient).
     this.producer = createProducer({
       registry,
       redis,
       keys,
+      // Unused: the API stamps each caller's own tenant (enqueueParsed).
+      tenantId: '',
+      ...(options.limits ? { limits: options.limits } : {}),
+      // The connection itself logs outages (createRedisClient).
       onError: () => undefined,
     });
     this.reader = new JobReader({
@@ -78,90 +109,91 @@ export class QueueService<TRegistry extends AnyRegistry = AnyRegistry> {
       keys,
       queue: (name) => this.producer.queue(name),
       cancellation: new Cancellation(redis, keys),
+      ledger: this.producer.ledger,
     });
     this.control = new JobControl(this.reader);
     this.events = new JobEventHub(redis, keys, registry.queues, logger);
+    this.tokens = new TokenStore(redis, keys);
+  }
+
+  /** Unfinished jobs, totals and limits per tenant. */
+  get ledger(): TenantLedger {
+    return this.producer.ledger;
   }
 
   /**
    * For a request the procedure's input already parsed with
-   * `registry.enqueueRequest`: the producer does not parse it again. Hosts
-   * with unparsed requests use `createInProcessClient` or the producer.
+   * `registry.enqueueRequest`: the producer does not parse it again. The job
+   * is the caller's tenant's; a token scoped to some jobs may enqueue only
+   * those. Hosts with unparsed requests use `createInProcessClient`.
    */
-  enqueueParsed(request: EnqueueRequest<TRegistry['jobs']>) {
-    return this.producer.enqueueParsed(request);
+  enqueueParsed(request: EnqueueRequest<TRegistry['jobs']>, caller: Caller) {
+    allowedToEnqueue(caller.principal, [request.name]);
+    return this.producer.enqueueParsed(request, caller.tenant);
   }
 
-  /** The same, for `registry.enqueueManyRequest`. */
-  enqueueManyParsed(request: EnqueueManyRequest<TRegistry['jobs']>) {
-    return this.producer.enqueueManyParsed(request);
+  /** The same, for `registry.enqueueManyRequest`: all or nothing. */
+  enqueueManyParsed(
+    request: EnqueueManyRequest<TRegistry['jobs']>,
+    caller: Caller,
+  ) {
+    allowedToEnqueue(
+      caller.principal,
+      request.jobs.map((job) => job.name),
+    );
+    return this.producer.enqueueManyParsed(request, caller.tenant);
   }
 
-  async get(id: string): Promise<JobView<TRegistry>> {
-    const found = await this.reader.find(id);
-    if (!found) throw new JobNotFoundError(id);
-    return this.reader.view(found);
+  get(id: string, tenant: string): Promise<JobView<TRegistry>> {
+    return this.up(async () => {
+      const found = await this.reader.find(id, tenant);
+      if (!found) throw new JobNotFoundError(id);
+      return this.reader.view(found);
+    });
   }
 
-  list(query: ListQuery) {
-    return listJobs(this.reader, query);
+  list(query: ListQuery, tenant: string) {
+    return this.up(() => listJobs(this.reader, query, tenant));
   }
 
   watch(
     input: { id: string; lastEventId?: string | null | undefined },
+    tenant: string,
     signal: AbortSignal | undefined,
   ) {
-    return watchJob(this.reader, this.events, input, signal);
+    return watchJob(this.reader, this.events, input, tenant, signal);
   }
 
-  cancel(id: string) {
-    return this.control.cancel(id);
+  cancel(id: string, tenant: string) {
+    return this.up(() => this.control.cancel(id, tenant));
   }
 
-  retry(id: string) {
-    return this.control.retry(id);
+  retry(id: string, tenant: string) {
+    return this.up(() => this.control.retry(id, tenant));
   }
 
-  promote(id: string) {
-    return this.control.promote(id);
+  promote(id: string, tenant: string) {
+    return this.up(() => this.control.promote(id, tenant));
   }
 
   deadLetters(
     query: DeadLetterFilter & { limit: number; cursor?: string | undefined },
+    tenant: string,
   ) {
-    return listDeadLetters(this.reader, query);
+    return this.up(() => listDeadLetters(this.reader, query, tenant));
   }
 
-  redrive(id: string) {
-    return redrive(this.reader, id);
+  redrive(id: string, tenant: string) {
+    return this.up(() => redrive(this.reader, id, tenant));
   }
 
-  redriveMany(filter: DeadLetterFilter & { max: number }) {
-    return redriveMany(this.reader, filter);
+  redriveMany(filter: DeadLetterFilter & { max: number }, tenant: string) {
+    return this.up(() => redriveMany(this.reader, filter, tenant));
   }
 
-  /** Jobs per state, per queue. Cancelled active jobs count as failed here. */
-  async stats(): Promise<QueueStats> {
-    const counts = await Promise.all(
-      this.registry.queues.map(
-        async (queue: QueueName) =>
-          [queue, await this.producer.queue(queue).getJobCounts()] as const,
-      ),
-    );
-    const stats = {} as QueueStats;
-    for (const [queue, c] of counts) {
-      stats[queue] = {
-        waiting:
-          (c.waiting ?? 0) +
-          (c.prioritized ?? 0) +
-          (c['waiting-children'] ?? 0),
-        delayed: c.delayed ?? 0,
-        active: c.active ?? 0,
-        completed: c.completed ?? 0,
-        failed: c.failed ?? 0,
-      };
-    }
-    return stats;
+  /** The tenant's jobs per state, per queue. */
+  stats(tenant: string): Promise<QueueStats> {
+    return this.up(() => tenantStats(this.reader, tenant));
   }
 
   /**
@@ -191,6 +223,22 @@ export class QueueService<TRegistry extends AnyRegistry = AnyRegistry> {
     } catch (error) {
       this.logger.debug({ err: error }, 'readiness check failed');
       return { ready: false, redis: 'down', warnings: [] };
+    }
+  }
+
+  /**
+   * Runs a read or an action once the fail-fast connection is up (waiting
+   * for it as long as an enqueue would); a Redis that is down, or drops
+   * meanwhile, is a 503 QUEUE_UNAVAILABLE, not a 500.
+   */
+  private async up<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      await whenReady(this.redis, DEFAULT_ENQUEUE_TIMEOUT_MS);
+      return await work();
+    } catch (error) {
+      if (error instanceof ConveyorError || this.redis.status === 'ready')
+        throw error;
+      throw new QueueUnavailableError({ cause: error });
     }
   }
 

@@ -3,6 +3,8 @@ import { deadLettersRouter } from './routers/dead-letters.ts';
 import { enqueueProcedures } from './routers/enqueue.ts';
 import { jobsRouter } from './routers/jobs.ts';
 import { queuesRouter } from './routers/queues.ts';
+import { tenantsRouter } from './routers/tenants.ts';
+import { tokensRouter } from './routers/tokens.ts';
 import { router } from './trpc.ts';
 
 export const appRouter = router({
@@ -10,6 +12,8 @@ export const appRouter = router({
   jobs: jobsRouter,
   queues: queuesRouter,
   deadLetters: deadLettersRouter,
+  tokens: tokensRouter,
+  tenants: tenantsRouter,
 });
 
 export type AppRouter = typeof appRouter;

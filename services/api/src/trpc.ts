@@ -5,10 +5,13 @@ import {
   type PayloadIssue,
 } from '@conveyor/jobs';
 import { initTRPC, TRPCError } from '@trpc/server';
-import superjson from 'superjson';
 import { ZodError } from 'zod';
+import { TenantIdSchema } from '@conveyor/jobs';
+import type { Role } from './auth/principal.ts';
 import type { Context } from './context.ts';
+import { publicMessage } from './public-message.ts';
 import { toTRPCError } from './to-trpc-error.ts';
+import { createGuardedTransformer } from './wire/guarded-superjson.ts';
 
 /** What every error carries for the client, beyond tRPC's code and HTTP status. */
 export interface ConveyorErrorData {
@@ -19,7 +22,9 @@ export interface ConveyorErrorData {
 }
 
 const t = initTRPC.context<Context>().create({
-  transformer: superjson,
+  // Inputs are decoded only after checks superjson does not make (allowed
+  // types, depth, shared references); outputs are plain superjson.
+  transformer: createGuardedTransformer(),
   // Stacks never reach a client, whatever NODE_ENV says.
   isDev: false,
   // Pings keep proxies from closing idle watch streams; a client that hears
@@ -35,11 +40,9 @@ const t = initTRPC.context<Context>().create({
     };
     return {
       ...shape,
-      // A non-TRPCError keeps its original message, which may name Redis internals.
-      message:
-        shape.data.code === 'INTERNAL_SERVER_ERROR'
-          ? 'Internal server error'
-          : shape.message,
+      // Only Conveyor's own text reaches a client: never an exception's
+      // message, which may name Redis internals, a library or a stack limit.
+      message: publicMessage(error, shape.data.httpStatus),
       data: {
         code: shape.data.code,
         httpStatus: shape.data.httpStatus,
@@ -94,12 +97,43 @@ export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 export const publicProcedure = t.procedure.use(mapErrors);
 
-/** Requires a principal and narrows `ctx.principal` to non-null for what follows. */
+/**
+ * Requires a principal (401 otherwise) and settles the tenant every
+ * procedure acts in: the principal's own, or, for an admin only, the one it
+ * names. Procedures never take a tenant from their input.
+ */
 export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
-  if (!ctx.principal)
+  const { principal, requestedTenant } = ctx;
+  if (!principal)
     throw new TRPCError({
       code: 'UNAUTHORIZED',
       message: 'Missing or invalid credentials',
     });
-  return next({ ctx: { principal: ctx.principal } });
+  const tenant = requestedTenant ?? principal.tenantId;
+  if (tenant !== principal.tenantId && principal.role !== 'admin')
+    throw new TRPCError({
+      code: 'FORBIDDEN',
+      message: 'Only an admin may act for another tenant',
+    });
+  if (!TenantIdSchema.safeParse(tenant).success)
+    throw new TRPCError({ code: 'BAD_REQUEST', message: 'Invalid tenant id' });
+  return next({ ctx: { principal, tenant } });
 });
+
+function allow(roles: readonly Role[]) {
+  return authedProcedure.use(({ ctx, next }) => {
+    if (!roles.includes(ctx.principal.role))
+      throw new TRPCError({
+        code: 'FORBIDDEN',
+        message: `This needs the ${roles.join(' or ')} role`,
+      });
+    return next();
+  });
+}
+
+/** Reads: any role. */
+export const viewerProcedure = allow(['viewer', 'producer', 'admin']);
+/** Enqueue and steer jobs. */
+export const producerProcedure = allow(['producer', 'admin']);
+/** Tokens, tenant limits. */
+export const adminProcedure = allow(['admin']);

@@ -1,13 +1,15 @@
 import { isConveyorError, type ConveyorClient } from '@conveyor/client';
-import { encodeEnvelope, registry } from '@conveyor/jobs';
+import { encodeEnvelope, registry, DEFAULT_TENANT } from '@conveyor/jobs';
 import {
   createKeyspace,
   createProducer,
   createRedisClient,
 } from '@conveyor/queue';
 import { Queue } from 'bullmq';
+import { randomUUID } from 'node:crypto';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { LOCAL_PRINCIPAL } from '../src/auth/principal.ts';
 import { createInProcessClient } from '../src/in-process-client.ts';
 import { startHarness, type Harness } from './support/harness.ts';
 
@@ -22,10 +24,10 @@ describe('the contract at every entry point', () => {
 
   beforeAll(async () => {
     harness = await startHarness(redisUrl);
-    inProcess = createInProcessClient({
-      queues: harness.queues,
-      logger: pino({ level: 'silent' }),
-    });
+    inProcess = createInProcessClient(
+      { queues: harness.queues, logger: pino({ level: 'silent' }) },
+      LOCAL_PRINCIPAL,
+    );
   });
   afterAll(async () => {
     redis.disconnect();
@@ -59,6 +61,7 @@ describe('the contract at every entry point', () => {
     }
     const producer = createProducer({
       registry,
+      tenantId: DEFAULT_TENANT,
       redis,
       keys: createKeyspace(harness.prefix),
     });
@@ -70,7 +73,9 @@ describe('the contract at every entry point', () => {
       issues: expected.issues,
     });
     await producer.close();
-    expect((await harness.queues.stats()).default.waiting).toBe(0);
+    expect((await harness.queues.stats(DEFAULT_TENANT)).default.waiting).toBe(
+      0,
+    );
   });
 
   it('a read filter naming no job is a 400 that lists the known names', async () => {
@@ -90,10 +95,15 @@ describe('the contract at every entry point', () => {
       connection: { url: redisUrl },
       prefix: harness.prefix,
     });
-    const planted = await queue.add('TEST_JOB', { message: 'not an envelope' });
+    const planted = await queue.add(
+      'TEST_JOB',
+      { message: 'not an envelope' },
+      { jobId: randomUUID() },
+    );
     const readable = await queue.add(
       'TEST_JOB',
       encodeEnvelope({ message: 'fine' }),
+      { jobId: randomUUID() },
     );
     await queue.close();
     const job = await harness.client.jobs.get.query({ id: planted.id ?? '' });
@@ -116,17 +126,21 @@ describe('the contract at every entry point', () => {
     const future = await queue.add(
       'FUTURE_JOB',
       encodeEnvelope({ from: 'a newer producer' }),
+      { jobId: randomUUID() },
     );
     await queue.close();
     await redis.zadd(
-      keys.index('default'),
+      keys.index('default', DEFAULT_TENANT),
       Date.now() * 1_000,
       future.id ?? '',
     );
     const page = await harness.client.jobs.list.query({ limit: 100 });
     expect(page.items.map((j) => j.id)).not.toContain(future.id);
     expect(
-      await redis.zscore(keys.index('default'), future.id ?? ''),
+      await redis.zscore(
+        keys.index('default', DEFAULT_TENANT),
+        future.id ?? '',
+      ),
     ).not.toBeNull();
     const error = await harness.client.jobs.get
       .query({ id: future.id ?? '' })

@@ -1,11 +1,12 @@
-import { registry } from '@conveyor/jobs';
+import { registry, DEFAULT_TENANT } from '@conveyor/jobs';
 import { createRedisClient } from '@conveyor/queue';
 import { deletePrefix, uniquePrefix, waitFor } from '@conveyor/testkit';
 import { TRPCError } from '@trpc/server';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
-import { createContextInner, LOCAL_PRINCIPAL } from '../src/context.ts';
+import { LOCAL_PRINCIPAL } from '../src/auth/principal.ts';
+import { createContextInner } from '../src/context.ts';
 import { QueueService } from '../src/queue-service.ts';
 import { appRouter } from '../src/router.ts';
 import { createCallerFactory } from '../src/trpc.ts';
@@ -45,7 +46,7 @@ describe('enqueue procedure (server-side caller)', () => {
       name: 'sms.send',
       queue: 'sms',
     });
-    expect((await queues.stats()).sms.waiting).toBe(1);
+    expect((await queues.stats(DEFAULT_TENANT)).sms.waiting).toBe(1);
   });
 
   it('rejects a caller without a principal before touching the queue', async () => {
@@ -55,7 +56,7 @@ describe('enqueue procedure (server-side caller)', () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TRPCError);
     expect((error as TRPCError).code).toBe('UNAUTHORIZED');
-    expect((await queues.stats()).default.waiting).toBe(0);
+    expect((await queues.stats(DEFAULT_TENANT)).default.waiting).toBe(0);
   });
 
   it('rejects invalid input with BAD_REQUEST', async () => {

@@ -1,3 +1,4 @@
+import { DEFAULT_TENANT } from '@conveyor/jobs';
 import type { AppRegistry, JobInput } from '@conveyor/jobs';
 import { waitFor } from '@conveyor/testkit';
 import type { ProcessorMap } from '@conveyor/queue';
@@ -57,7 +58,7 @@ describe('enqueue through the typed HTTP client', () => {
       `${name} to be processed`,
     );
   const totalJobs = async () => {
-    const counts = await harness.queues.stats();
+    const counts = await harness.queues.stats(DEFAULT_TENANT);
     return Object.values(counts)
       .flatMap((byState) => Object.values(byState))
       .reduce((a, b) => a + b, 0);

@@ -1,4 +1,5 @@
 import { registry, type AppRegistry } from '@conveyor/jobs';
+import { LOCAL_PRINCIPAL } from '../src/auth/principal.ts';
 import { createInProcessClient } from '../src/in-process-client.ts';
 import { QueueService } from '../src/queue-service.ts';
 import { deletePrefix, uniquePrefix, waitFor } from '@conveyor/testkit';
@@ -79,7 +80,10 @@ describe('service-to-service: in-process and remote clients are interchangeable'
   });
 
   it('gives the same results, validation and errors either way', async () => {
-    const inProcess = createInProcessClient({ queues, logger: silent });
+    const inProcess = createInProcessClient(
+      { queues, logger: silent },
+      LOCAL_PRINCIPAL,
+    );
     const local = await scenario(inProcess);
     const overHttp = await scenario(remote.client);
     expect(local).toEqual({

@@ -1,3 +1,4 @@
+import { DEFAULT_TENANT } from '@conveyor/jobs';
 import {
   startRedisServer,
   waitFor,
@@ -60,7 +61,7 @@ describe('enqueue while Redis is down', () => {
     );
     expect(recovered.name).toBe('TEST_JOB');
     // The new (empty) Redis holds exactly the job that succeeded: the failed attempts left nothing behind.
-    const counts = await h.queues.stats();
+    const counts = await h.queues.stats(DEFAULT_TENANT);
     expect(counts.default.waiting).toBe(1);
     expect((await fetch(`${h.apiUrl}/readyz`)).status).toBe(200);
   });

@@ -1,4 +1,4 @@
-import { registry } from '@conveyor/jobs';
+import { registry, DEFAULT_TENANT } from '@conveyor/jobs';
 import {
   createKeyspace,
   createProducer,
@@ -60,6 +60,7 @@ describe('worker daemon (separate process)', () => {
     await ready(daemon);
     const producer = createProducer({
       registry,
+      tenantId: DEFAULT_TENANT,
       redis: producerRedis,
       keys: createKeyspace(prefix),
     });
@@ -89,6 +90,7 @@ describe('worker daemon (separate process)', () => {
     await ready(daemon);
     const producer = createProducer({
       registry: slowRegistry,
+      tenantId: DEFAULT_TENANT,
       redis: producerRedis,
       keys: createKeyspace(prefix),
     });
@@ -124,6 +126,7 @@ describe('worker daemon (separate process)', () => {
     await ready(daemon);
     const producer = createProducer({
       registry: slowRegistry,
+      tenantId: DEFAULT_TENANT,
       redis: producerRedis,
       keys: createKeyspace(prefix),
     });
@@ -158,6 +161,7 @@ describe('worker daemon (separate process)', () => {
     await ready(daemon);
     const producer = createProducer({
       registry: slowRegistry,
+      tenantId: DEFAULT_TENANT,
       redis: producerRedis,
       keys: createKeyspace(prefix),
     });

@@ -1,4 +1,4 @@
-import { registry } from '@conveyor/jobs';
+import { registry, DEFAULT_TENANT } from '@conveyor/jobs';
 import { createKeyspace, createProducer } from '@conveyor/queue';
 import { spawnTsProcess } from '@conveyor/testkit';
 import { fileURLToPath } from 'node:url';
@@ -35,6 +35,7 @@ export const memoryScenario: Scenario = {
       const redis = newRedis(ctx);
       const producer = createProducer({
         registry,
+        tenantId: DEFAULT_TENANT,
         redis,
         keys: createKeyspace(prefix),
       });

@@ -1,4 +1,4 @@
-import { registry } from '@conveyor/jobs';
+import { registry, DEFAULT_TENANT } from '@conveyor/jobs';
 import {
   createKeyspace,
   createProducer,
@@ -48,6 +48,7 @@ async function measure(
     } else {
       const producer = createProducer({
         registry,
+        tenantId: DEFAULT_TENANT,
         redis,
         keys: createKeyspace(prefix),
       });

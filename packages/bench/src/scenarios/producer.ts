@@ -1,4 +1,4 @@
-import { registry } from '@conveyor/jobs';
+import { registry, DEFAULT_TENANT } from '@conveyor/jobs';
 import { createKeyspace, createProducer } from '@conveyor/queue';
 import { Queue } from 'bullmq';
 import { newRedis, saturate, withPrefix, type Sample } from '../context.ts';
@@ -33,6 +33,7 @@ export const producerScenario: Scenario = {
           }
           const producer = createProducer({
             registry,
+            tenantId: DEFAULT_TENANT,
             redis,
             keys: createKeyspace(prefix),
           });

@@ -1,4 +1,4 @@
-import { registry } from '@conveyor/jobs';
+import { registry, DEFAULT_TENANT } from '@conveyor/jobs';
 import {
   createKeyspace,
   createProducer,
@@ -63,6 +63,7 @@ export const redisCpuScenario: Scenario = {
         } else {
           const producer = createProducer({
             registry,
+            tenantId: DEFAULT_TENANT,
             redis,
             keys: createKeyspace(prefix),
           });

@@ -1,4 +1,5 @@
 export { ConveyorError } from './conveyor-error.ts';
+export { ForbiddenError } from './forbidden-error.ts';
 export { IdempotencyConflictError } from './idempotency-conflict-error.ts';
 export { InvalidCursorError } from './invalid-cursor-error.ts';
 export { InvalidPayloadError } from './invalid-payload-error.ts';
@@ -10,5 +11,7 @@ export {
   toPayloadIssues,
   type PayloadIssue,
 } from './payload-issue.ts';
+export { PayloadTooLargeError } from './payload-too-large-error.ts';
 export { QueueUnavailableError } from './queue-unavailable-error.ts';
+export { QuotaExceededError } from './quota-exceeded-error.ts';
 export { UnknownJobError } from './unknown-job-error.ts';

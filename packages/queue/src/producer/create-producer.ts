@@ -26,6 +26,7 @@ import {
   type ProducerOptions,
 } from './producer-options.ts';
 import { QueueCache } from './queue-cache.ts';
+import { TenantLedger } from '../tenancy/tenant-ledger.ts';
 
 interface ParsedRequest {
   name: string;
@@ -41,10 +42,13 @@ interface ParsedRequest {
 export function createProducer<TRegistry extends AnyRegistry>(
   options: ProducerOptions<TRegistry>,
 ): Producer<TRegistry> {
-  const { registry } = options;
+  const { registry, redis } = options;
+  const keys = options.keys ?? createKeyspace();
+  const ledger = new TenantLedger(redis, keys, registry.queues, options.limits);
   const writer = new JobWriter(
-    options.redis,
-    options.keys ?? createKeyspace(),
+    redis,
+    keys,
+    ledger,
     options.timeoutMs ?? DEFAULT_ENQUEUE_TIMEOUT_MS,
     options.onError ?? (() => undefined),
   );
@@ -53,21 +57,26 @@ export function createProducer<TRegistry extends AnyRegistry>(
     if (!job) throw new UnknownJobError(name);
     return job;
   };
-  const one = (request: ParsedRequest) => {
+  const one = (request: ParsedRequest, tenant: string) => {
     const now = Date.now();
-    return writer.add(prepareJob(lookUp(request.name), request, now));
+    return writer.add(
+      forTenant(prepareJob(lookUp(request.name), request, now), tenant),
+    );
   };
-  const many = (requests: ParsedRequest[]) => {
+  const many = (requests: ParsedRequest[], tenant: string) => {
     const now = Date.now();
     return writer.addAll(
-      requests.map((r) => prepareJob(lookUp(r.name), r, now)),
+      requests.map((r) =>
+        forTenant(prepareJob(lookUp(r.name), r, now), tenant),
+      ),
     );
   };
   return {
     enqueue: async (request: unknown) => {
       const name = (request as { name?: unknown }).name;
       const parsed = registry.enqueueRequest.safeParse(request);
-      if (parsed.success) return one(parsed.data as ParsedRequest);
+      if (parsed.success)
+        return one(parsed.data as ParsedRequest, options.tenantId);
       lookUp(String(name));
       throw new InvalidPayloadError(
         String(name),
@@ -76,21 +85,41 @@ export function createProducer<TRegistry extends AnyRegistry>(
     },
     enqueueMany: async (request: unknown) => {
       const parsed = registry.enqueueManyRequest.safeParse(request);
-      if (parsed.success) return many(parsed.data.jobs as ParsedRequest[]);
+      if (parsed.success)
+        return many(parsed.data.jobs as ParsedRequest[], options.tenantId);
       throw new InvalidPayloadError(
         'enqueueMany',
         toPayloadIssues(parsed.error),
       );
     },
-    enqueueParsed: async (request: ParsedRequest) => one(request),
-    enqueueManyParsed: async (request: { jobs: ParsedRequest[] }) =>
-      many(request.jobs),
+    enqueueParsed: async (request: ParsedRequest, tenant: string) =>
+      one(request, tenant),
+    enqueueManyParsed: async (
+      request: { jobs: ParsedRequest[] },
+      tenant: string,
+    ) => many(request.jobs, tenant),
+    ledger,
     queue: (name: QueueName) => writer.queues.get(name),
     close: () => writer.queues.close(),
   } as unknown as Producer<TRegistry>;
 }
 
-/** Writes prepared jobs: the add, its index entry, its idempotency key, under a deadline. */
+/** A prepared job, stamped with its tenant (in the envelope, where readers and the worker find it). */
+type TenantJob = PreparedJob & { tenant: string };
+
+function forTenant(prepared: PreparedJob, tenant: string): TenantJob {
+  return {
+    ...prepared,
+    envelope: { ...prepared.envelope, tenantId: tenant },
+    tenant,
+  };
+}
+
+/**
+ * Writes prepared jobs: the idempotency claim, the tenant's admission
+ * (quota and rate), the add with its index entry; under a deadline, and
+ * undone step by step when a later step fails.
+ */
 class JobWriter {
   readonly queues: QueueCache;
   private readonly index: JobIndex;
@@ -98,6 +127,7 @@ class JobWriter {
   constructor(
     private readonly redis: Redis,
     private readonly keys: Keyspace,
+    private readonly ledger: TenantLedger,
     private readonly timeoutMs: number,
     onError: (error: Error) => void,
   ) {
@@ -105,39 +135,86 @@ class JobWriter {
     this.index = new JobIndex(redis, keys);
   }
 
-  add(prepared: PreparedJob): Promise<EnqueueResult> {
+  add(prepared: TenantJob): Promise<EnqueueResult> {
     const key = prepared.options?.idempotencyKey;
-    const work =
-      key === undefined ? this.store(prepared) : this.storeOnce(prepared, key);
-    return this.guarded(work);
+    const work = this.connected(prepared).then(() =>
+      key === undefined
+        ? this.admitted([prepared])
+        : this.storeOnce(prepared, key),
+    );
+    return this.guarded(work.then(() => result(prepared)));
   }
 
-  addAll(prepared: PreparedJob[]): Promise<{ jobs: EnqueueResult[] }> {
-    return this.guarded(this.storeAll(prepared));
+  addAll(prepared: TenantJob[]): Promise<{ jobs: EnqueueResult[] }> {
+    const work = this.connected(...prepared).then(() =>
+      this.admitted(prepared),
+    );
+    return this.guarded(work.then(() => ({ jobs: prepared.map(result) })));
   }
 
-  private async store(prepared: PreparedJob): Promise<EnqueueResult> {
-    const { id, job, envelope, bullOptions } = prepared;
-    const bull = this.queues.get(job.queue);
-    // A fail-fast connection rejects commands until it is ready; BullMQ's
-    // add waits for that, the index write must too.
-    await bull.waitUntilReady();
-    // Both commands go out together: one round trip. If the add fails, the
-    // index entry points at nothing and listing drops it when it meets it.
+  /**
+   * A fail-fast connection rejects commands until it is ready; BullMQ's
+   * `waitUntilReady` waits for that (within the deadline), so every step
+   * after it runs on a ready connection.
+   */
+  private async connected(...prepared: TenantJob[]): Promise<void> {
+    const [first] = prepared;
+    if (first) await this.queues.get(first.job.queue).waitUntilReady();
+  }
+
+  /** Admits the jobs for their tenant, stores them, gives the admission back if storing fails. */
+  private async admitted(
+    prepared: TenantJob[],
+    tenant = prepared[0]?.tenant ?? '',
+  ): Promise<void> {
+    const jobs = prepared.map((p) => ({ queue: p.job.queue, id: p.id }));
+    await this.ledger.admit(tenant, jobs);
+    try {
+      await this.store(prepared, tenant);
+    } catch (error) {
+      await this.ledger.release(tenant, jobs).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /**
+   * One queue: BullMQ's addBulk (one MULTI); several: childless flows (one
+   * MULTI across queues). The index entries go out alongside: one round trip.
+   * If the add fails, an index entry points at nothing and listing drops it.
+   */
+  private async store(prepared: TenantJob[], tenant: string): Promise<void> {
+    const queues = [...new Set(prepared.map((p) => p.job.queue))];
+    const items = prepared.map((p) => ({
+      name: p.job.name,
+      queueName: p.job.queue,
+      data: p.envelope,
+      opts: p.bullOptions,
+    }));
+    const [only] = queues;
+    const bull = only && queues.length === 1 ? this.queues.get(only) : null;
     await Promise.all([
-      bull.add(job.name, envelope, bullOptions),
-      this.index.record(job.queue, [{ id, createdAt: now(bullOptions) }]),
+      prepared.length === 1 && bull
+        ? bull.add(items[0]?.name ?? '', items[0]?.data, items[0]?.opts)
+        : bull
+          ? bull.addBulk(items)
+          : this.queues.flowProducer().addBulk(items),
+      ...queues.map((queue) =>
+        this.index.record(
+          queue,
+          tenant,
+          prepared
+            .filter((p) => p.job.queue === queue)
+            .map((p) => ({ id: p.id, createdAt: now(p.bullOptions) })),
+        ),
+      ),
     ]);
-    return { id, name: job.name, queue: job.queue };
   }
 
-  private async storeOnce(
-    prepared: PreparedJob,
-    key: string,
-  ): Promise<EnqueueResult> {
-    const { id, job, envelope } = prepared;
+  private async storeOnce(prepared: TenantJob, key: string): Promise<void> {
+    const { id, job, envelope, tenant } = prepared;
     const target = {
       keys: this.keys,
+      tenant,
       queue: job.queue,
       jobName: job.name,
       key,
@@ -148,49 +225,18 @@ class JobWriter {
       ttlMs: job.limits.idempotencyTtlMs,
     });
     if (!claim.samePayload) throw new IdempotencyConflictError(job.name);
-    if (!claim.fresh)
-      return { id: claim.jobId, name: job.name, queue: job.queue };
+    if (!claim.fresh) {
+      prepared.id = claim.jobId; // the answer names the job the key stands for
+      return;
+    }
     try {
-      return await this.store(prepared);
+      await this.admitted([prepared]);
     } catch (error) {
       await releaseIdempotencyKey(this.redis, target, id).catch(
         () => undefined,
       );
       throw error;
     }
-  }
-
-  /** One queue: BullMQ's addBulk (one MULTI); several: childless flows (one MULTI across queues). */
-  private async storeAll(
-    prepared: PreparedJob[],
-  ): Promise<{ jobs: EnqueueResult[] }> {
-    const queues = [...new Set(prepared.map((p) => p.job.queue))];
-    const items = prepared.map((p) => ({
-      name: p.job.name,
-      queueName: p.job.queue,
-      data: p.envelope,
-      opts: p.bullOptions,
-    }));
-    const [only] = queues;
-    if (queues.length === 1 && only) await this.queues.get(only).addBulk(items);
-    else await this.queues.flowProducer().addBulk(items);
-    await Promise.all(
-      queues.map((queue) =>
-        this.index.record(
-          queue,
-          prepared
-            .filter((p) => p.job.queue === queue)
-            .map((p) => ({ id: p.id, createdAt: now(p.bullOptions) })),
-        ),
-      ),
-    );
-    return {
-      jobs: prepared.map((p) => ({
-        id: p.id,
-        name: p.job.name,
-        queue: p.job.queue,
-      })),
-    };
   }
 
   /**
@@ -210,3 +256,9 @@ class JobWriter {
 
 const now = (options: { timestamp?: number }) =>
   options.timestamp ?? Date.now();
+
+const result = (p: TenantJob): EnqueueResult => ({
+  id: p.id,
+  name: p.job.name,
+  queue: p.job.queue,
+});

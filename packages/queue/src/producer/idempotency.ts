@@ -18,9 +18,10 @@ export function payloadHash(serializedPayload: unknown): string {
   return sha256(JSON.stringify(serializedPayload));
 }
 
-/** Whose idempotency key: scoped by queue and job name (and, with tenancy, tenant). */
+/** Whose idempotency key: scoped by tenant, queue and job name. */
 export interface IdempotencyTarget {
   keys: Keyspace;
+  tenant: string;
   queue: string;
   jobName: string;
   key: string;
@@ -64,6 +65,7 @@ export async function releaseIdempotencyKey(
 function idempotencyRedisKey(target: IdempotencyTarget): string {
   return target.keys.idempotency(
     target.queue,
+    target.tenant,
     sha256(`${target.jobName}\n${target.key}`),
   );
 }

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Keyspace } from '../keyspace.ts';
 
 /**
- * Every job is also listed in a per-queue sorted set scored by creation time,
+ * Every job is also listed in a per-queue, per-tenant sorted set scored by creation time,
  * which gives `jobs.list` a newest-first order that does not change while
  * jobs move between BullMQ's state lists. Entries outlive their jobs for at
  * most the longest retention; a trim runs now and then, not on every add.
@@ -15,7 +15,7 @@ const TRIM_EVERY = 1_000;
 export class JobIndex {
   private addsSinceTrim = new Map<string, number>();
   private sequence = 0;
-  /** Entries waiting for the next write, per queue, with the callers to tell. */
+  /** Entries waiting for the next write, per index key, with the callers to tell. */
   private pending = new Map<
     string,
     {
@@ -38,16 +38,18 @@ export class JobIndex {
    */
   record(
     queue: string,
+    tenant: string,
     entries: { id: string; createdAt: number }[],
   ): Promise<void> {
-    const batch = this.pending.get(queue) ?? { members: [], waiters: [] };
+    const key = this.keys.index(queue, tenant);
+    const batch = this.pending.get(key) ?? { members: [], waiters: [] };
     for (const entry of entries) {
       // Score = ms × 1000 + a sequence: a bulk add shares one timestamp, and
       // equal scores would make cursor pagination over ties fragile.
       this.sequence = (this.sequence + 1) % 1_000;
       batch.members.push(entry.createdAt * 1_000 + this.sequence, entry.id);
     }
-    this.pending.set(queue, batch);
+    this.pending.set(key, batch);
     const stored = new Promise<void>((resolve, reject) =>
       batch.waiters.push({ resolve, reject }),
     );
@@ -62,8 +64,8 @@ export class JobIndex {
     this.scheduled = false;
     const batches = this.pending;
     this.pending = new Map();
-    for (const [queue, { members, waiters }] of batches) {
-      this.write(queue, members).then(
+    for (const [key, { members, waiters }] of batches) {
+      this.write(key, members).then(
         () => waiters.forEach((w) => w.resolve()),
         (error: unknown) => waiters.forEach((w) => w.reject(error)),
       );
@@ -71,12 +73,11 @@ export class JobIndex {
   }
 
   private async write(
-    queue: string,
+    key: string,
     members: (string | number)[],
   ): Promise<void> {
-    const key = this.keys.index(queue);
-    const adds = (this.addsSinceTrim.get(queue) ?? 0) + members.length / 2;
-    this.addsSinceTrim.set(queue, adds >= TRIM_EVERY ? 0 : adds);
+    const adds = (this.addsSinceTrim.get(key) ?? 0) + members.length / 2;
+    this.addsSinceTrim.set(key, adds >= TRIM_EVERY ? 0 : adds);
     if (adds < TRIM_EVERY) {
       await this.redis.zadd(key, ...members);
       return;

@@ -4,6 +4,7 @@ import {
   type JobEnvelope,
   type RetentionPolicy,
   type RuntimeJob,
+  PayloadTooLargeError,
 } from '@conveyor/jobs';
 import type { JobsOptions, KeepJobs } from 'bullmq';
 import { randomUUID } from 'node:crypto';
@@ -28,13 +29,22 @@ export function prepareJob(
   now: number,
 ): PreparedJob {
   const id = randomUUID();
+  const envelope = encodeEnvelope(request.data);
+  assertPayloadFits(job, envelope);
   return {
     id,
     job,
-    envelope: encodeEnvelope(request.data),
+    envelope,
     options: request.options,
     bullOptions: toJobsOptions(job, request.options, id, now),
   };
+}
+
+/** Measured as BullMQ will store it: the envelope's JSON, in UTF-8 bytes. */
+function assertPayloadFits(job: RuntimeJob, envelope: JobEnvelope): void {
+  const bytes = Buffer.byteLength(JSON.stringify(envelope), 'utf8');
+  if (bytes > job.limits.maxPayloadBytes)
+    throw new PayloadTooLargeError(job.name, bytes, job.limits.maxPayloadBytes);
 }
 
 /** The BullMQ options for one job: platform/job defaults, then what the caller asked. */

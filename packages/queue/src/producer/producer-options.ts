@@ -10,6 +10,8 @@ import type {
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Keyspace } from '../keyspace.ts';
+import type { TenantLedger } from '../tenancy/tenant-ledger.ts';
+import type { TenantLimitPolicy } from '../tenancy/tenant-limits.ts';
 
 /** An enqueue that has not reached Redis by then fails rather than hang a request. */
 export const DEFAULT_ENQUEUE_TIMEOUT_MS = 1_500;
@@ -24,6 +26,14 @@ export interface ProducerOptions<TRegistry extends AnyRegistry> {
   redis: Redis;
   /** The key layout (and so the BullMQ prefix); `conveyor` when omitted. */
   keys?: Keyspace;
+  /**
+   * The tenant `enqueue`/`enqueueMany` stamp on every job: given explicitly,
+   * never read from a payload. (The API passes each caller's tenant to the
+   * `…Parsed` entries instead.)
+   */
+  tenantId: string;
+  /** Quotas and rate limits per tenant; none when omitted (a trusted in-process producer). */
+  limits?: TenantLimitPolicy;
   timeoutMs?: number;
   /** Connection-level errors from BullMQ; without a listener they would crash the process. */
   onError?: (error: Error) => void;
@@ -58,14 +68,19 @@ export interface Producer<TRegistry extends AnyRegistry> {
   ): Promise<{ jobs: EnqueueResult<Name<TRegistry>>[] }>;
   /**
    * For a caller that already parsed the request with the registry's schema
-   * (the API's tRPC input): no second parse, so transforms run once.
+   * (the API's tRPC input): no second parse, so transforms run once. The
+   * tenant is the caller's, from its token.
    */
   enqueueParsed(
     request: EnqueueRequest<Jobs<TRegistry>>,
+    tenantId: string,
   ): Promise<EnqueueResult<Name<TRegistry>>>;
   enqueueManyParsed(
     request: EnqueueManyRequest<Jobs<TRegistry>>,
+    tenantId: string,
   ): Promise<{ jobs: EnqueueResult<Name<TRegistry>>[] }>;
+  /** Unfinished jobs, totals and limits per tenant. */
+  readonly ledger: TenantLedger;
   /** The BullMQ queue behind a queue name, for reads and administration. */
   queue(name: QueueName): Queue;
   close(): Promise<void>;

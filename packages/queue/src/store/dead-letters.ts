@@ -19,6 +19,8 @@ import type { JobReader } from './job-reader.ts';
 /** The most jobs one bulk redrive touches; run it again for more. */
 export const MAX_REDRIVE = 10_000;
 const HISTORY_ROWS = 50;
+/** A page stops after looking at this many failed jobs (of all tenants) and returns a cursor to go on. */
+const MAX_SCANNED = 2_000;
 
 export interface DeadLetterFilter {
   name?: string | undefined;
@@ -36,6 +38,7 @@ export interface DeadLetterFilter {
 async function* deadLetters<TRegistry extends AnyRegistry>(
   store: JobReader<TRegistry>,
   filter: DeadLetterFilter,
+  tenant: string,
   after: Position | null,
 ) {
   const job =
@@ -54,23 +57,42 @@ async function* deadLetters<TRegistry extends AnyRegistry>(
       count,
       min,
     );
+  // The failed sets are shared by tenants: every entry is yielded (so a page
+  // can stop after scanning enough), with `match` set for this tenant's.
   for await (const entry of mergedNewestFirst(queues, read, after)) {
-    const found = await store.find(entry.id, [entry.queue]);
-    if (found?.kind !== 'job') continue;
-    const view = store.view(found);
-    if (view.state !== 'failed' || (filter.name && view.name !== filter.name))
-      continue;
-    yield { entry, found, view };
+    const found = await store.find(entry.id, tenant, [entry.queue]);
+    const view = found?.kind === 'job' ? store.view(found) : null;
+    const match =
+      found?.kind === 'job' &&
+      view?.state === 'failed' &&
+      (!filter.name || view.name === filter.name)
+        ? { found, view }
+        : null;
+    yield { entry, match };
   }
 }
 
 export async function listDeadLetters<TRegistry extends AnyRegistry>(
   store: JobReader<TRegistry>,
   query: DeadLetterFilter & { limit: number; cursor?: string | undefined },
+  tenant: string,
 ): Promise<ListPage<DeadLetter<TRegistry>>> {
   const after = readCursor(query.cursor);
   const items: DeadLetter<TRegistry>[] = [];
-  for await (const { entry, found, view } of deadLetters(store, query, after)) {
+  let scanned = 0;
+  for await (const { entry, match } of deadLetters(
+    store,
+    query,
+    tenant,
+    after,
+  )) {
+    scanned += 1;
+    if (!match) {
+      if (scanned >= MAX_SCANNED)
+        return { items, nextCursor: encodeCursor(entry) };
+      continue;
+    }
+    const { found, view } = match;
     const { logs } = await store
       .queue(found.queue)
       .getJobLogs(entry.id, 0, HISTORY_ROWS - 1);
@@ -78,7 +100,7 @@ export async function listDeadLetters<TRegistry extends AnyRegistry>(
       ...view,
       history: parseAttempts(logs),
     } as DeadLetter<TRegistry>);
-    if (items.length >= query.limit)
+    if (items.length >= query.limit || scanned >= MAX_SCANNED)
       return { items, nextCursor: encodeCursor(entry) };
   }
   return { items, nextCursor: null };
@@ -88,8 +110,9 @@ export async function listDeadLetters<TRegistry extends AnyRegistry>(
 export async function redrive<TRegistry extends AnyRegistry>(
   store: JobReader<TRegistry>,
   id: string,
+  tenant: string,
 ): Promise<{ id: string }> {
-  const found = await store.find(id);
+  const found = await store.find(id, tenant);
   if (!found) throw new JobNotFoundError(id);
   if (found.kind !== 'job' || store.view(found).state !== 'failed') {
     throw new JobStateError(`Job ${id} is not a dead letter`);
@@ -98,6 +121,7 @@ export async function redrive<TRegistry extends AnyRegistry>(
     resetAttemptsMade: true,
     resetAttemptsStarted: true,
   });
+  await store.ledger.reopen(found.queue, tenant, id);
   return { id };
 }
 
@@ -105,20 +129,22 @@ export async function redrive<TRegistry extends AnyRegistry>(
 export async function redriveMany<TRegistry extends AnyRegistry>(
   store: JobReader<TRegistry>,
   filter: DeadLetterFilter & { max: number },
+  tenant: string,
 ): Promise<{ redriven: number }> {
   // Collect first: retrying moves jobs out of the set being read.
   const targets = [];
-  for await (const { found } of deadLetters(store, filter, null)) {
-    targets.push(found.job);
+  for await (const { match } of deadLetters(store, filter, tenant, null)) {
+    if (match) targets.push(match.found);
     if (targets.length >= filter.max) break;
   }
   let redriven = 0;
-  for (const job of targets) {
+  for (const { job, queue } of targets) {
     try {
       await job.retry('failed', {
         resetAttemptsMade: true,
         resetAttemptsStarted: true,
       });
+      await store.ledger.reopen(queue, tenant, job.id ?? '');
       redriven += 1;
     } catch {
       // Retried or removed by someone else meanwhile: not ours to count.

@@ -18,9 +18,10 @@ export class JobControl<TRegistry extends AnyRegistry> {
    */
   async cancel(
     id: string,
+    tenant: string,
     reason = 'cancelled by request',
   ): Promise<{ id: string; state: 'cancelled' | 'cancelling' }> {
-    const found = await this.found(id);
+    const found = await this.found(id, tenant);
     const state = this.store.view(found).state;
     if (TERMINAL_STATES.has(state) || found.kind !== 'job') {
       throw new JobStateError(
@@ -32,6 +33,7 @@ export class JobControl<TRegistry extends AnyRegistry> {
       state !== 'active' &&
       (await cancellation.removeQueued(found.job, found.queue, reason))
     ) {
+      await this.store.ledger.finish(found.queue, tenant, id, 'cancelled');
       return { id, state: 'cancelled' };
     }
     await cancellation.requestActive({ queue: found.queue, jobId: id, reason });
@@ -39,14 +41,18 @@ export class JobControl<TRegistry extends AnyRegistry> {
   }
 
   /** Runs a failed or cancelled job again, with its attempts counted from zero. */
-  async retry(id: string): Promise<{ id: string; state: JobState }> {
-    const found = await this.found(id);
+  async retry(
+    id: string,
+    tenant: string,
+  ): Promise<{ id: string; state: JobState }> {
+    const found = await this.found(id, tenant);
     if (found.kind === 'cancelled') {
       await this.store.cancellation.restore(
         this.store.queue(found.queue),
         id,
         found.snapshot,
       );
+      await this.store.ledger.reopen(found.queue, tenant, id);
       return { id, state: 'waiting' };
     }
     const state = this.store.view(found).state;
@@ -59,12 +65,16 @@ export class JobControl<TRegistry extends AnyRegistry> {
       resetAttemptsMade: true,
       resetAttemptsStarted: true,
     });
+    await this.store.ledger.reopen(found.queue, tenant, id);
     return { id, state: 'waiting' };
   }
 
   /** Runs a delayed job now. */
-  async promote(id: string): Promise<{ id: string; state: JobState }> {
-    const found = await this.found(id);
+  async promote(
+    id: string,
+    tenant: string,
+  ): Promise<{ id: string; state: JobState }> {
+    const found = await this.found(id, tenant);
     const state = this.store.view(found).state;
     if (found.kind !== 'job' || state !== 'delayed') {
       throw new JobStateError(
@@ -75,8 +85,8 @@ export class JobControl<TRegistry extends AnyRegistry> {
     return { id, state: 'waiting' };
   }
 
-  private async found(id: string): Promise<Found> {
-    const found = await this.store.find(id);
+  private async found(id: string, tenant: string): Promise<Found> {
+    const found = await this.store.find(id, tenant);
     if (!found) throw new JobNotFoundError(id);
     return found;
   }

@@ -32,6 +32,7 @@ export interface ListQuery {
 export async function listJobs<TRegistry extends AnyRegistry>(
   store: JobReader<TRegistry>,
   query: ListQuery,
+  tenant: string,
 ): Promise<ListPage<JobView<TRegistry>>> {
   const from = readCursor(query.cursor);
   const job =
@@ -42,15 +43,20 @@ export async function listJobs<TRegistry extends AnyRegistry>(
     : store.registry.queues;
 
   const read = (queue: QueueName, maxScore: number, count: number) =>
-    readSortedSet(store.redis, store.keys.index(queue), maxScore, count);
+    readSortedSet(
+      store.redis,
+      store.keys.index(queue, tenant),
+      maxScore,
+      count,
+    );
 
   const items: JobView<TRegistry>[] = [];
   let scanned = 0;
   for await (const entry of mergedNewestFirst(queues, read, from)) {
     scanned += 1;
-    const found = await store.find(entry.id, [entry.queue]);
+    const found = await store.find(entry.id, tenant, [entry.queue]);
     if (!found) {
-      await store.forgetIfGone(entry.queue, entry.id);
+      await store.forgetIfGone(entry.queue, tenant, entry.id);
     } else {
       const view = store.view(found);
       if (

@@ -1,8 +1,15 @@
-import type { AnyRegistry, JobView, QueueName } from '@conveyor/jobs';
+import {
+  isJobId,
+  type AnyRegistry,
+  type JobView,
+  type QueueName,
+} from '@conveyor/jobs';
 import type { Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { CancelledSnapshot, Cancellation } from '../cancellation.ts';
 import type { Keyspace } from '../keyspace.ts';
+import { envelopeTenant } from '../tenancy/envelope-tenant.ts';
+import type { TenantLedger } from '../tenancy/tenant-ledger.ts';
 import { toJobView } from './to-job-view.ts';
 
 export type Found =
@@ -20,12 +27,16 @@ export interface JobReaderDeps<TRegistry extends AnyRegistry> {
   keys: Keyspace;
   queue: (name: QueueName) => Queue;
   cancellation: Cancellation;
+  ledger: TenantLedger;
 }
 
 /**
- * Finds jobs wherever they are: any queue of the registry, in BullMQ or as a
- * cancelled snapshot. Jobs under a name the contract does not know are not
- * Conveyor's and are not found.
+ * Finds a tenant's jobs wherever they are: any queue of the registry, in
+ * BullMQ or as a cancelled snapshot. Everything a caller reads or steers goes
+ * through `find`, so this is where tenants are kept apart: another tenant's
+ * job is not found, exactly like a job that does not exist. So are ids that
+ * are not UUIDs (`meta`, `events`: BullMQ's own keys) and jobs under a name
+ * the contract does not know.
  */
 export class JobReader<TRegistry extends AnyRegistry> {
   readonly registry: TRegistry;
@@ -33,6 +44,7 @@ export class JobReader<TRegistry extends AnyRegistry> {
   readonly keys: Keyspace;
   readonly queue: (name: QueueName) => Queue;
   readonly cancellation: Cancellation;
+  readonly ledger: TenantLedger;
 
   constructor(deps: JobReaderDeps<TRegistry>) {
     ({
@@ -41,23 +53,26 @@ export class JobReader<TRegistry extends AnyRegistry> {
       keys: this.keys,
       queue: this.queue,
       cancellation: this.cancellation,
+      ledger: this.ledger,
     } = deps);
   }
 
   /** Looks in every queue at once (ids are UUIDs, unique across queues). */
   async find(
     id: string,
+    tenant: string,
     queues: readonly QueueName[] = this.registry.queues,
   ): Promise<Found | null> {
+    if (!isJobId(id)) return null;
     const reads = await Promise.all(queues.map((q) => this.read(q, id)));
     const at = reads.findIndex((read) => read !== null);
     const read = reads[at];
     const queue = queues[at];
     if (read && queue)
-      return this.known(read.job.name, { kind: 'job', queue, ...read });
+      return this.ours(tenant, { kind: 'job', queue, ...read });
     const cancelled = await this.cancellation.findSnapshot(queues, id);
     if (!cancelled) return null;
-    return this.known(cancelled.snapshot.name, {
+    return this.ours(tenant, {
       kind: 'cancelled',
       queue: cancelled.queue as QueueName,
       id,
@@ -70,21 +85,28 @@ export class JobReader<TRegistry extends AnyRegistry> {
    * whose job exists under a name this contract does not know (a newer
    * producer during a rolling deploy) is kept for readers that know it.
    */
-  async forgetIfGone(queue: QueueName, id: string): Promise<void> {
+  async forgetIfGone(
+    queue: QueueName,
+    tenant: string,
+    id: string,
+  ): Promise<void> {
     const [exists, snapshot] = await Promise.all([
       this.redis.exists(this.keys.bull(queue, id)),
       this.cancellation.hasSnapshot(queue, id),
     ]);
     if (exists === 0 && !snapshot)
-      await this.redis.zrem(this.keys.index(queue), id);
+      await this.redis.zrem(this.keys.index(queue, tenant), id);
   }
 
   view(found: Found): JobView<TRegistry> {
     return toJobView(found) as JobView<TRegistry>;
   }
 
-  private known(name: string, found: Found): Found | null {
-    return this.registry.get(name) ? found : null;
+  /** The job if it is this tenant's and of a job this contract knows. */
+  private ours(tenant: string, found: Found): Found | null {
+    const name = found.kind === 'job' ? found.job.name : found.snapshot.name;
+    if (!this.registry.get(name)) return null;
+    return tenantOf(found) === tenant ? found : null;
   }
 
   /**
@@ -125,5 +147,20 @@ export class JobReader<TRegistry extends AnyRegistry> {
       if (finished === (job.finishedOn !== undefined) || attempt >= 2)
         return { job, bullState };
     }
+  }
+}
+
+/** The tenant of a found job, from its envelope. */
+export function tenantOf(found: Found): string {
+  return envelopeTenant(
+    found.kind === 'job' ? found.job.data : parseJson(found.snapshot.data),
+  );
+}
+
+function parseJson(json: string): unknown {
+  try {
+    return JSON.parse(json);
+  } catch {
+    return null;
   }
 }

@@ -77,9 +77,10 @@ export async function* watchJob<TRegistry extends AnyRegistry>(
   store: JobReader<TRegistry>,
   hub: JobEventHub,
   input: { id: string; lastEventId?: string | null | undefined },
+  tenant: string,
   signal: AbortSignal | undefined,
 ): AsyncGenerator<WatchedEvent<TRegistry>> {
-  const found = await store.find(input.id);
+  const found = await store.find(input.id, tenant);
   if (!found) throw new JobNotFoundError(input.id);
   const { queue } = found;
   const name = store.view(found).name;

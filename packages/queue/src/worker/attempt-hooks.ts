@@ -1,6 +1,8 @@
 /** What a hook learns about an attempt when it starts. */
 export interface AttemptInfo {
   jobId: string;
+  /** The tenant that enqueued the job. */
+  tenantId: string;
   name: string;
   queue: string;
   /** 1 on the first try. */

@@ -10,6 +10,7 @@ import { UnrecoverableError, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { formatAttempt } from '../attempt-history.ts';
 import { cancelledFailureReason, type Cancellation } from '../cancellation.ts';
+import { envelopeTenant } from '../tenancy/envelope-tenant.ts';
 import type {
   AttemptHooks,
   AttemptInfo,
@@ -66,6 +67,7 @@ export class AttemptRunner<TRegistry extends AnyRegistry> {
   async run(job: Job, queue: string, signal: AbortSignal): Promise<unknown> {
     const info: AttemptInfo = {
       jobId: job.id ?? '',
+      tenantId: envelopeTenant(job.data),
       name: job.name,
       queue,
       attempt: job.attemptsMade + 1,
@@ -122,7 +124,11 @@ export class AttemptRunner<TRegistry extends AnyRegistry> {
         error: `Invalid payload: ${issues.map(formatIssue).join('; ')}`,
       };
     }
-    return { definition, processor, payload: check.data };
+    return {
+      definition,
+      processor,
+      payload: check.data,
+    };
   }
 
   /** Step 2: the processor, with its context; its result checked against the contract. */
@@ -143,6 +149,7 @@ export class AttemptRunner<TRegistry extends AnyRegistry> {
     });
     const context: ProcessorContext = {
       jobId: info.jobId,
+      tenantId: info.tenantId,
       attempt: info.attempt,
       attempts: info.attempts,
       get logger() {

@@ -9,6 +9,8 @@ import type { Logger } from 'pino';
 
 export interface ProcessorContext<TProgress = unknown> {
   jobId: string;
+  /** The tenant that enqueued the job (from its token, never from the payload). */
+  tenantId: string;
   /** 1 on the first try. */
   attempt: number;
   /** Total tries allowed. */

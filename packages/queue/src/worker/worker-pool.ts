@@ -3,6 +3,10 @@ import { UnrecoverableError, Worker } from 'bullmq';
 import { Cancellation, parseFailedReason } from '../cancellation.ts';
 import { withDeadline } from '../deadline.ts';
 import { createKeyspace } from '../keyspace.ts';
+import { envelopeTenant } from '../tenancy/envelope-tenant.ts';
+import { TenantLedger } from '../tenancy/tenant-ledger.ts';
+
+type FinishedAs = 'completed' | 'failed' | 'cancelled';
 import { AttemptRunner } from './attempt-runner.ts';
 import type { WorkerPool, WorkerPoolOptions } from './worker-pool-options.ts';
 
@@ -13,6 +17,7 @@ export function createWorkerPool<TRegistry extends AnyRegistry>(
   const { registry, logger, redis } = options;
   const keys = options.keys ?? createKeyspace();
   const cancellation = new Cancellation(redis, keys);
+  const ledger = new TenantLedger(redis, keys, registry.queues);
   const runner = new AttemptRunner({
     registry,
     processors: options.processors,
@@ -39,11 +44,29 @@ export function createWorkerPool<TRegistry extends AnyRegistry>(
     worker.on('error', (error) =>
       logger.error({ queue, err: error.message }, 'worker error'),
     );
+    // After BullMQ has moved a job to completed or failed for good, it
+    // leaves its tenant's unfinished set. A crash before this runs leaves an
+    // entry behind, which the ledger heals when the tenant nears its quota.
+    const finish = (id: string, data: unknown, outcome: FinishedAs) =>
+      ledger
+        .finish(queue, envelopeTenant(data), id, outcome)
+        .catch((error: unknown) =>
+          logger.debug({ err: error, jobId: id }, 'ledger update failed'),
+        );
+    worker.on(
+      'completed',
+      (job) => void finish(job.id ?? '', job.data, 'completed'),
+    );
     worker.on('failed', (job, error) => {
-      if (!job || parseFailedReason(error.message).cancelled) return;
+      if (!job) return;
+      const cancelled = parseFailedReason(error.message).cancelled;
       const final =
+        cancelled ||
         error instanceof UnrecoverableError ||
         job.attemptsMade >= (job.opts.attempts ?? 1);
+      if (final)
+        void finish(job.id ?? '', job.data, cancelled ? 'cancelled' : 'failed');
+      if (cancelled) return;
       logger[final ? 'error' : 'warn'](
         {
           jobId: job.id,

@@ -1,6 +1,6 @@
 import { registry } from '@conveyor/jobs';
 import type { TRPCRouterRecord } from '@trpc/server';
-import { authedProcedure } from '../trpc.ts';
+import { producerProcedure } from '../trpc.ts';
 
 /**
  * Submitting jobs. The input schemas are derived from the job registry, so a
@@ -9,12 +9,12 @@ import { authedProcedure } from '../trpc.ts';
  */
 export const enqueueProcedures = {
   /** `{ name, data, options? }` → `{ id, name, queue }`. */
-  enqueue: authedProcedure
+  enqueue: producerProcedure
     .input(registry.enqueueRequest)
-    .mutation(({ ctx, input }) => ctx.queues.enqueueParsed(input)),
+    .mutation(({ ctx, input }) => ctx.queues.enqueueParsed(input, ctx)),
 
   /** `{ jobs: [...] }` → `{ jobs: [{ id, name, queue }] }`, all or nothing. */
-  enqueueMany: authedProcedure
+  enqueueMany: producerProcedure
     .input(registry.enqueueManyRequest)
-    .mutation(({ ctx, input }) => ctx.queues.enqueueManyParsed(input)),
+    .mutation(({ ctx, input }) => ctx.queues.enqueueManyParsed(input, ctx)),
 } satisfies TRPCRouterRecord;

@@ -2,7 +2,7 @@ import { JOB_STATES, registry } from '@conveyor/jobs';
 import { MAX_LIST_LIMIT, STREAM_ID } from '@conveyor/queue';
 import { tracked, type TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
-import { authedProcedure } from '../trpc.ts';
+import { producerProcedure, viewerProcedure } from '../trpc.ts';
 
 // Not strict: the `{ id, name, queue }` an enqueue returns may be passed as is.
 const JobId = z.object({ id: z.string().min(1).max(200) });
@@ -10,12 +10,12 @@ const JobId = z.object({ id: z.string().min(1).max(200) });
 /** Reading and steering jobs after they are enqueued. */
 export const jobsRouter = {
   /** One job, typed by its name; NOT_FOUND when there is none. */
-  get: authedProcedure
+  get: viewerProcedure
     .input(JobId)
-    .query(({ ctx, input }) => ctx.queues.get(input.id)),
+    .query(({ ctx, input }) => ctx.queues.get(input.id, ctx.tenant)),
 
   /** Newest first; pass `nextCursor` back for the next page. */
-  list: authedProcedure
+  list: viewerProcedure
     .input(
       z.strictObject({
         state: z.enum(JOB_STATES).optional(),
@@ -24,32 +24,38 @@ export const jobsRouter = {
         cursor: z.string().min(1).max(500).optional(),
       }),
     )
-    .query(({ ctx, input }) => ctx.queues.list(input)),
+    .query(({ ctx, input }) => ctx.queues.list(input, ctx.tenant)),
 
   /**
    * Server-sent events: progress, then the terminal event (completed,
    * failed or cancelled), then the stream ends. Each event is tracked by its
    * stream id, so a reconnecting client resumes after the last one it got.
    */
-  watch: authedProcedure
-    .input(JobId.extend({ lastEventId: z.string().regex(STREAM_ID).nullish() }))
+  watch: viewerProcedure
+    .input(
+      JobId.extend({
+        // Real stream ids ("<ms>-<seq>") are about 15 characters; an
+        // unbounded one reached Redis and came back as a 500.
+        lastEventId: z.string().max(40).regex(STREAM_ID).nullish(),
+      }),
+    )
     .subscription(async function* ({ ctx, input, signal }) {
-      for await (const { id, event } of ctx.queues.watch(input, signal))
-        yield tracked(id, event);
+      const events = ctx.queues.watch(input, ctx.tenant, signal);
+      for await (const { id, event } of events) yield tracked(id, event);
     }),
 
   /** Waiting/delayed: removed now (`cancelled`). Active: its processor is signalled (`cancelling`). */
-  cancel: authedProcedure
+  cancel: producerProcedure
     .input(JobId)
-    .mutation(({ ctx, input }) => ctx.queues.cancel(input.id)),
+    .mutation(({ ctx, input }) => ctx.queues.cancel(input.id, ctx.tenant)),
 
   /** A failed or cancelled job runs again with fresh attempts. */
-  retry: authedProcedure
+  retry: producerProcedure
     .input(JobId)
-    .mutation(({ ctx, input }) => ctx.queues.retry(input.id)),
+    .mutation(({ ctx, input }) => ctx.queues.retry(input.id, ctx.tenant)),
 
   /** A delayed job runs now. */
-  promote: authedProcedure
+  promote: producerProcedure
     .input(JobId)
-    .mutation(({ ctx, input }) => ctx.queues.promote(input.id)),
+    .mutation(({ ctx, input }) => ctx.queues.promote(input.id, ctx.tenant)),
 } satisfies TRPCRouterRecord;

@@ -1,7 +1,7 @@
 import type { TRPCRouterRecord } from '@trpc/server';
-import { authedProcedure } from '../trpc.ts';
+import { viewerProcedure } from '../trpc.ts';
 
 export const queuesRouter = {
-  /** Jobs per state, per queue. */
-  stats: authedProcedure.query(({ ctx }) => ctx.queues.stats()),
+  /** The caller's tenant's jobs per state, per queue. */
+  stats: viewerProcedure.query(({ ctx }) => ctx.queues.stats(ctx.tenant)),
 } satisfies TRPCRouterRecord;

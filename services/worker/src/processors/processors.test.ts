@@ -33,6 +33,7 @@ function recordingProviders() {
 
 const context = (): ProcessorContext => ({
   jobId: '1',
+  tenantId: 'default',
   attempt: 1,
   attempts: 3,
   logger: pino({ level: 'silent' }),

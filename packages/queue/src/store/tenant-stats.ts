@@ -1,0 +1,33 @@
+import type { AnyRegistry, QueueStats } from '@conveyor/jobs';
+import type { JobReader } from './job-reader.ts';
+
+/**
+ * A tenant's counts per queue: its unfinished jobs (from its ledger, by
+ * their state now) and its finished totals. BullMQ's own counts are per
+ * queue, shared by every tenant, so they are never shown to one.
+ */
+export async function tenantStats<TRegistry extends AnyRegistry>(
+  store: JobReader<TRegistry>,
+  tenant: string,
+): Promise<QueueStats> {
+  const ledger = await store.ledger.counts(tenant);
+  const states = store.redis.multi();
+  for (const { queue, open } of ledger)
+    for (const id of open) {
+      states.zscore(store.keys.bull(queue, 'delayed'), id);
+      states.lpos(store.keys.bull(queue, 'active'), id);
+    }
+  const replies = ((await states.exec()) ?? []).map(([, value]) => value);
+  const stats = {} as QueueStats;
+  let at = 0;
+  for (const { queue, open, completed, failed } of ledger) {
+    const counts = { waiting: 0, delayed: 0, active: 0, completed, failed };
+    for (let i = 0; i < open.length; i += 1, at += 2) {
+      if (replies[at] !== null) counts.delayed += 1;
+      else if (replies[at + 1] !== null) counts.active += 1;
+      else counts.waiting += 1;
+    }
+    stats[queue] = counts;
+  }
+  return stats;
+}

@@ -1,0 +1,61 @@
+import { ConveyorError } from '@conveyor/jobs';
+import type { TRPCError } from '@trpc/server';
+import { ZodError } from 'zod';
+
+/** What the API says for a refusal whose own text is not Conveyor's to show. */
+const WORDS: Partial<Record<TRPCError['code'], string>> = {
+  PARSE_ERROR: 'Malformed request: the body is not valid JSON',
+  BAD_REQUEST: 'Malformed request',
+  NOT_FOUND: 'Not found: no such procedure',
+  METHOD_NOT_SUPPORTED:
+    'Method not supported: queries and subscriptions use GET, mutations POST',
+  UNSUPPORTED_MEDIA_TYPE: 'Unsupported content type: send application/json',
+  PAYLOAD_TOO_LARGE: 'Request body too large',
+  TIMEOUT: 'Request timed out',
+  CLIENT_CLOSED_REQUEST: 'Client closed the request',
+};
+
+/** Codes only tRPC's transport raises: their text is the framework's (a path, a header), never ours. */
+const TRANSPORT_CODES = new Set<TRPCError['code']>([
+  'PARSE_ERROR',
+  'NOT_FOUND',
+  'METHOD_NOT_SUPPORTED',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'PAYLOAD_TOO_LARGE',
+]);
+
+/** tRPC's own 400s, told apart from the API's by their text. */
+const TRANSPORT_BAD_REQUESTS: [RegExp, string][] = [
+  [
+    /^Batch call exceeds maximum size$/,
+    'Too many calls in one batched request: send fewer per request (the client batches at most 50)',
+  ],
+  [/^"input" needs to be an object/, 'Malformed request: batch input'],
+  [/^Cannot mix procedure types/, 'Malformed request: mixed procedure types'],
+];
+
+/**
+ * The message a client sees. Conveyor's errors (and Zod's issues) speak for
+ * themselves; a message the API wrote with no cause is kept. Anything else
+ * (an exception's text wrapped by tRPC, "Maximum call stack size exceeded",
+ * a library's URL, tRPC's own wording) is replaced by the API's words for the
+ * code, and any 5xx says only that the server failed.
+ */
+export function publicMessage(error: TRPCError, httpStatus: number): string {
+  const { cause, code } = error;
+  if (cause instanceof ConveyorError || cause instanceof ZodError)
+    return error.message;
+  if (httpStatus >= 500)
+    return code === 'INTERNAL_SERVER_ERROR'
+      ? 'Internal server error'
+      : 'Service unavailable';
+  if (cause instanceof SyntaxError) return WORDS.PARSE_ERROR!;
+  if (cause === undefined && code === 'BAD_REQUEST') {
+    const known = TRANSPORT_BAD_REQUESTS.find(([text]) =>
+      text.test(error.message),
+    );
+    return known ? known[1] : error.message;
+  }
+  if (cause === undefined && !TRANSPORT_CODES.has(code)) return error.message;
+  return WORDS[code] ?? 'Request refused';
+}
