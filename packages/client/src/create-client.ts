@@ -12,7 +12,11 @@ import superjson from 'superjson';
 export interface ConveyorClientOptions {
   /** The API's tRPC endpoint, e.g. `http://127.0.0.1:3000/trpc`. */
   url: string;
-  /** Sent on every request; the place API tokens will go. */
+  /** An API token (`Authorization: Bearer …`), on every request and watch stream. */
+  token?: string | undefined;
+  /** An admin acting for another tenant names it here (`x-conveyor-tenant`). */
+  tenant?: string | undefined;
+  /** More headers, sent on every request and watch stream. */
   headers?: () => Record<string, string> | Promise<Record<string, string>>;
   /** Calls made in the same tick share one HTTP request, up to this many. */
   maxBatchSize?: number;
@@ -29,6 +33,11 @@ export type ConveyorClient = TRPCClient<AppRouter>;
 export function createConveyorClient(
   options: ConveyorClientOptions,
 ): ConveyorClient {
+  const headers = async (): Promise<Record<string, string>> => ({
+    ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+    ...(options.tenant ? { 'x-conveyor-tenant': options.tenant } : {}),
+    ...(await options.headers?.()),
+  });
   return createTRPCClient<AppRouter>({
     links: [
       splitLink({
@@ -38,12 +47,23 @@ export function createConveyorClient(
           transformer: superjson,
           // Node has no global EventSource before v22 (and it is experimental there).
           EventSource,
+          // EventSource has no headers of its own: they go through its fetch.
+          eventSourceOptions: async () => {
+            const extra = await headers();
+            return {
+              fetch: (url, init) =>
+                (options.fetch ?? fetch)(url, {
+                  ...init,
+                  headers: { ...init.headers, ...extra },
+                }),
+            };
+          },
         }),
         false: httpBatchLink({
           url: options.url,
           transformer: superjson,
           maxItems: options.maxBatchSize ?? 50,
-          ...(options.headers ? { headers: options.headers } : {}),
+          headers,
           ...(options.fetch ? { fetch: options.fetch } : {}),
         }),
       }),

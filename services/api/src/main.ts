@@ -6,7 +6,7 @@ import {
 } from '@conveyor/queue';
 import type { AddressInfo } from 'node:net';
 import { createAuthenticate } from './auth/authenticate.ts';
-import { ApiEnvSchema } from './env.ts';
+import { ApiEnvSchema, httpOptionsFromEnv } from './env.ts';
 import { isLoopback } from './is-loopback.ts';
 import { QueueService } from './queue-service.ts';
 import { createApiServer } from './server.ts';
@@ -41,6 +41,7 @@ const queues = new QueueService({
 const server = createApiServer({
   queues,
   logger,
+  http: httpOptionsFromEnv(env),
   authenticate: createAuthenticate({
     tokens: queues.tokens,
     adminToken: env.CONVEYOR_ADMIN_TOKEN,

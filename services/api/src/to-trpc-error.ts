@@ -11,6 +11,8 @@ const CODES: Record<string, TRPCError['code']> = {
   INVALID_STATE: 'CONFLICT',
   JOB_NOT_FOUND: 'NOT_FOUND',
   QUEUE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+  FORBIDDEN: 'FORBIDDEN',
+  QUOTA_EXCEEDED: 'TOO_MANY_REQUESTS',
 };
 
 export function toTRPCError(error: unknown): TRPCError {

@@ -6,7 +6,7 @@ import {
 } from '@conveyor/jobs';
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
-import { TenantIdSchema } from '@conveyor/jobs';
+import { QuotaExceededError, TenantIdSchema } from '@conveyor/jobs';
 import type { Role } from './auth/principal.ts';
 import type { Context } from './context.ts';
 import { publicMessage } from './public-message.ts';
@@ -19,6 +19,8 @@ export interface ConveyorErrorData {
   issues: PayloadIssue[] | null;
   /** Conveyor's own error code (`INVALID_PAYLOAD`, `QUEUE_UNAVAILABLE`, …) when there is one. */
   reason: string | null;
+  /** TOO_MANY_REQUESTS (a tenant's quota or rate): when to try again, in ms. */
+  retryAfterMs?: number;
 }
 
 const t = initTRPC.context<Context>().create({
@@ -37,6 +39,9 @@ const t = initTRPC.context<Context>().create({
     const data: ConveyorErrorData = {
       issues: issuesOf(error),
       reason: reasonOf(error),
+      ...(error.cause instanceof QuotaExceededError
+        ? { retryAfterMs: error.cause.retryAfterMs }
+        : {}),
     };
     return {
       ...shape,

@@ -151,7 +151,7 @@ describe('transport hygiene', () => {
       ]);
       if (chunk === null) continue;
       if (chunk.done) break;
-      text += new TextDecoder().decode(chunk.value);
+      text += new TextDecoder().decode(chunk.value as Uint8Array);
       pending = reader.read();
     }
     controller.abort();

@@ -30,9 +30,12 @@ export function measureValue(
 
 function childrenOf(node: unknown): Iterable<unknown> {
   if (Array.isArray(node)) return node as unknown[];
-  if (node instanceof Map) return [...node.keys(), ...node.values()];
-  if (node instanceof Set) return node;
+  if (node instanceof Map) {
+    const map = node as Map<unknown, unknown>;
+    return [...map.keys(), ...map.values()];
+  }
+  if (node instanceof Set) return node as Set<unknown>;
   if (typeof node === 'object' && node !== null && !(node instanceof Date))
-    return Object.values(node);
+    return Object.values(node as Record<string, unknown>);
   return [];
 }

@@ -43,7 +43,7 @@ export function checkValueAnnotations(
       throw new WireFormatError(
         `superjson annotations nested too deeply (at most ${limits.maxDepth} levels)`,
       );
-    const children = Array.isArray(node) ? node[1] : node;
+    const children: unknown = Array.isArray(node) ? node[1] : node;
     if (Array.isArray(node)) {
       if (node.length < 1 || node.length > 2)
         throw new WireFormatError('Malformed superjson annotation');
@@ -63,7 +63,7 @@ export function checkValueAnnotations(
 
 function annotationType(type: unknown): AllowedAnnotation {
   if (ALLOWED.has(type)) return type as AllowedAnnotation;
-  const shown = Array.isArray(type) ? type[0] : type;
+  const shown: unknown = Array.isArray(type) ? type[0] : type;
   throw new WireFormatError(
     `Unsupported superjson type${typeof shown === 'string' ? ` "${shown.slice(0, 40)}"` : ''}; ` +
       `the API accepts ${ALLOWED_ANNOTATIONS.join(', ')}`,

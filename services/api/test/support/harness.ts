@@ -1,16 +1,18 @@
-import { registry, type AppRegistry } from '@conveyor/jobs';
+import { DEFAULT_TENANT, registry, type AppRegistry } from '@conveyor/jobs';
 import { createConveyorClient, type ConveyorClient } from '@conveyor/client';
 import {
   createKeyspace,
   createRedisClient,
   createWorkerPool,
   type ProcessorMap,
+  type TenantLimitPolicy,
   type WorkerPool,
 } from '@conveyor/queue';
 import { deletePrefix, uniquePrefix } from '@conveyor/testkit';
 import type { Redis } from 'ioredis';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
+import { createAuthenticate } from '../../src/auth/authenticate.ts';
 import { QueueService } from '../../src/queue-service.ts';
 import { createApiServer } from '../../src/server.ts';
 
@@ -20,6 +22,8 @@ export interface Harness {
   client: ConveyorClient;
   queues: QueueService<AppRegistry>;
   pool?: WorkerPool;
+  /** A typed client that presents this token (and names a tenant, as an admin may). */
+  clientWith(token: string, tenant?: string): ConveyorClient;
   /** Cuts every open HTTP connection (an SSE watch among them), as a flaky network would. */
   dropConnections(): void;
   close(): Promise<void>;
@@ -33,6 +37,9 @@ export async function startHarness(
   options: {
     processors?: ProcessorMap<AppRegistry>;
     fetch?: typeof fetch;
+    /** With one, the API requires tokens (as with CONVEYOR_ADMIN_TOKEN). */
+    adminToken?: string;
+    limits?: TenantLimitPolicy;
   } = {},
 ): Promise<Harness> {
   const prefix = uniquePrefix('api');
@@ -41,8 +48,17 @@ export async function startHarness(
     redis: createRedisClient(redisUrl, { preset: 'api' }),
     logger: silent,
     prefix,
+    ...(options.limits ? { limits: options.limits } : {}),
   });
-  const server = createApiServer({ queues, logger: silent });
+  const server = createApiServer({
+    queues,
+    logger: silent,
+    authenticate: createAuthenticate({
+      tokens: queues.tokens,
+      adminToken: options.adminToken,
+      adminTenant: DEFAULT_TENANT,
+    }),
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   let pool: WorkerPool | undefined;
@@ -62,10 +78,13 @@ export async function startHarness(
     url: `${apiUrl}/trpc`,
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
+  const clientWith = (token: string, tenant?: string) =>
+    createConveyorClient({ url: `${apiUrl}/trpc`, token, tenant });
   return {
     prefix,
     apiUrl,
-    client,
+    client: options.adminToken ? clientWith(options.adminToken) : client,
+    clientWith,
     queues,
     ...(pool ? { pool } : {}),
     dropConnections: () => server.closeAllConnections(),
