@@ -21,7 +21,10 @@ try {
     print: (line) => console.log(formatLogLine(line)),
   });
   try {
-    const client = createConveyorClient({ url: `${system.apiUrl}/trpc` });
+    const client = createConveyorClient({
+      url: `${system.apiUrl}/trpc`,
+      token: system.adminToken,
+    });
     const message = `Hello from the Conveyor demo at ${new Date().toISOString()}`;
     const job = await client.enqueue.mutate({
       name: 'TEST_JOB',

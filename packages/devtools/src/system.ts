@@ -8,6 +8,7 @@ import {
   type TsProcess,
 } from '@conveyor/testkit';
 import { fileURLToPath } from 'node:url';
+import { LOCAL_TOKEN_FILE, localAdminToken } from './local-admin-token.ts';
 import { prettyFactory } from 'pino-pretty';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -21,6 +22,8 @@ export interface LogLine extends OutputLine {
 }
 
 export interface RunningSystem {
+  /** The admin token the API requires (also in `.data/admin-token`). */
+  adminToken: string;
   apiUrl: string;
   redisUrl: string;
   /** Resolves with the first line of a service's log (past or future) that matches. */
@@ -104,11 +107,19 @@ export async function startSystem(
 ): Promise<RunningSystem> {
   const redis = await resolveRedis(options.say);
   const apiUrl = `http://127.0.0.1:${options.apiPort}`;
+  const admin = localAdminToken(ROOT);
+  options.say(
+    admin.source === 'env'
+      ? 'API tokens are on: the admin token is CONVEYOR_ADMIN_TOKEN.'
+      : `API tokens are on: the local admin token is in ${LOCAL_TOKEN_FILE}${admin.source === 'new' ? ' (new)' : ''}. ` +
+          '`yarn conveyor` finds it by itself; other clients send it as `Authorization: Bearer $(cat .data/admin-token)`.',
+  );
   const env = {
     ...process.env,
     REDIS_URL: redis.url,
     API_PORT: String(options.apiPort),
     API_HOST: '127.0.0.1',
+    CONVEYOR_ADMIN_TOKEN: admin.token,
   };
   let stopping = false;
   let reportCrash: (why: string) => void = () => undefined;
@@ -158,7 +169,14 @@ export async function startSystem(
       ? error
       : new SystemError((error as Error).message);
   }
-  return { apiUrl, redisUrl: redis.url, waitForLog, crashed, stop };
+  return {
+    apiUrl,
+    redisUrl: redis.url,
+    adminToken: admin.token,
+    waitForLog,
+    crashed,
+    stop,
+  };
 }
 
 async function waitForReady(url: string, timeoutMs: number): Promise<void> {

@@ -61,5 +61,8 @@ describe('local start', () => {
       /\[demo\] The worker processed job \S+: the job travelled end to end\./,
     );
     expect(code).toBe(0);
+    // Tokens are on, as in production: the demo used the local admin token.
+    expect(output).toContain('API tokens are on');
+    expect(output).not.toContain('every caller is the local admin');
   }, 60_000);
 });

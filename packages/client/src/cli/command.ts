@@ -11,6 +11,10 @@ export const COMMAND_FLAGS = [
   'delay',
   'priority',
   'idempotency-key',
+  'tenant',
+  'jobs',
+  'label',
+  'expires',
 ] as const;
 export type CommandFlag = (typeof COMMAND_FLAGS)[number];
 

@@ -4,6 +4,7 @@ import { get } from './commands/get.ts';
 import { list } from './commands/list.ts';
 import { stats } from './commands/stats.ts';
 import { steer } from './commands/steer.ts';
+import { tokensCreate, tokensList, tokensRevoke } from './commands/tokens.ts';
 import { watch } from './commands/watch.ts';
 
 /** Every command by name; `--help` describes them (help.ts). */
@@ -16,6 +17,9 @@ export const COMMANDS: ReadonlyMap<string, Command> = new Map<string, Command>([
   ['retry', steer('retry')],
   ['promote', steer('promote')],
   ['stats', stats],
+  ['tokens create', tokensCreate],
+  ['tokens list', tokensList],
+  ['tokens revoke', tokensRevoke],
 ]);
 
 /** `conveyor enqueue <name> <json> [--delay …]`, for usage errors. */

@@ -8,6 +8,10 @@ const BY_CODE: Record<string, ExitCode> = {
   NOT_FOUND: EXIT.notFound,
   CONFLICT: EXIT.conflict,
   SERVICE_UNAVAILABLE: EXIT.unavailable,
+  PAYLOAD_TOO_LARGE: EXIT.invalidInput,
+  UNAUTHORIZED: EXIT.notAllowed,
+  FORBIDDEN: EXIT.notAllowed,
+  TOO_MANY_REQUESTS: EXIT.limited,
 };
 
 export interface Failure {
@@ -39,7 +43,9 @@ export function describeFailure(error: unknown, url: string): Failure {
                 (i) => `  ${i.path.join('.') || '(input)'}: ${i.message}`,
               ),
             ].join('\n')
-          : error.message,
+          : code === 'UNAUTHORIZED'
+            ? `${error.message}: set CONVEYOR_TOKEN (from yarn start: .data/admin-token is found by itself)`
+            : error.message,
       exitCode: BY_CODE[code] ?? EXIT.unexpected,
     };
   }

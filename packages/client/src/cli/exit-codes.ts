@@ -13,6 +13,10 @@ export const EXIT = {
   jobFailed: 6,
   /** `watch`: the job ended cancelled. */
   jobCancelled: 7,
+  /** No valid token (401), or its role or job scope does not allow this (403). */
+  notAllowed: 8,
+  /** The tenant's quota or rate limit (429): try again later. */
+  limited: 9,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

@@ -13,14 +13,23 @@ Commands:
   cancel <id>            Cancel a waiting, delayed or active job.
   retry <id>             Run a failed or cancelled job again, with fresh attempts.
   promote <id>           Run a delayed job now.
-  stats                  Jobs per state, per queue.
+  stats                  Your tenant's jobs per state, per queue.
+  tokens create <role>   (admin) A token: role admin, producer or viewer. Printed
+                         once. --tenant T, --jobs a,b (only these jobs), --label L,
+                         --expires ISO-DATE
+  tokens list            (admin) Tokens, never their secrets. --tenant T
+  tokens revoke <id>     (admin) The token stops working at once.
 
 Options:
   --json                 For scripts: one JSON document on stdout (watch: one per
                          event, one per line). Errors always go to stderr as text.
   --url URL              The API's tRPC endpoint. Default: $CONVEYOR_URL, else
                          ${DEFAULT_URL}
+  --as-tenant T          (admin) Act for tenant T.
   -h, --help             This text.
+
+Token: $CONVEYOR_TOKEN. For an API on this machine, the admin token that
+  \`yarn start\` wrote to .data/admin-token is found by itself.
 
 Dates: JSON has none, so where a job wants a Date give an ISO-8601 string:
   "2026-11-22" (midnight UTC), "2026-11-22T09:00:00Z" or "…T09:00:00+01:00".
@@ -36,4 +45,6 @@ Exit codes:
   4  conflict (the job's state does not allow it, idempotency key reused)
   5  API or queue unavailable (watch: after 30 s without a connection)
   6  watch: the job failed
-  7  watch: the job was cancelled`;
+  7  watch: the job was cancelled
+  8  not allowed (no valid token, or its role or job scope forbids it)
+  9  the tenant's quota or rate limit: try again later`;

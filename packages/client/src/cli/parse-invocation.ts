@@ -14,6 +14,8 @@ export type Invocation =
       flags: Partial<Record<CommandFlag, string>>;
       json: boolean;
       url: string;
+      /** The tenant an admin acts for (`--as-tenant`). */
+      asTenant: string | undefined;
     };
 
 const usageError = (message: string) =>
@@ -40,15 +42,25 @@ export function parseInvocation(
         delay: { type: 'string' },
         priority: { type: 'string' },
         'idempotency-key': { type: 'string' },
+        tenant: { type: 'string' },
+        jobs: { type: 'string' },
+        label: { type: 'string' },
+        expires: { type: 'string' },
+        'as-tenant': { type: 'string' },
       },
     });
   } catch (error) {
     throw usageError((error as Error).message);
   }
   const { values, positionals } = parsed;
-  const [name, ...rest] = positionals;
-  if (values.help || name === 'help') return { kind: 'help' };
-  if (name === undefined) throw usageError('No command given.');
+  const [first, ...afterFirst] = positionals;
+  if (values.help || first === 'help') return { kind: 'help' };
+  if (first === undefined) throw usageError('No command given.');
+  // Two-word commands (`tokens create`) are looked up as such.
+  const pair = `${first} ${afterFirst[0] ?? ''}`;
+  const [name, rest] = COMMANDS.has(pair)
+    ? [pair, afterFirst.slice(1)]
+    : [first, afterFirst];
   const command = COMMANDS.get(name);
   if (!command) throw usageError(`Unknown command "${name}".`);
 
@@ -82,5 +94,6 @@ export function parseInvocation(
     flags,
     json: values.json ?? false,
     url,
+    asTenant: values['as-tenant'],
   };
 }

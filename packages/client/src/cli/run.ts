@@ -1,5 +1,6 @@
 import { createConveyorClient } from '../create-client.ts';
 import { describeFailure } from './describe-failure.ts';
+import { findToken } from './find-token.ts';
 import { EXIT, type ExitCode } from './exit-codes.ts';
 import { HELP } from './help.ts';
 import type { Output } from './output.ts';
@@ -20,7 +21,11 @@ export async function runCli(
     }
     url = invocation.url;
     return await invocation.command.run({
-      client: createConveyorClient({ url }),
+      client: createConveyorClient({
+        url,
+        token: findToken(url, env),
+        tenant: invocation.asTenant,
+      }),
       args: invocation.args,
       flags: invocation.flags,
       json: invocation.json,
