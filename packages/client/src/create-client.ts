@@ -8,6 +8,7 @@ import {
 } from '@trpc/client';
 import { EventSource } from 'eventsource';
 import superjson from 'superjson';
+import { safeEnqueueLinks } from './safe-enqueue-links.ts';
 
 export interface ConveyorClientOptions {
   /** The API's tRPC endpoint, e.g. `http://127.0.0.1:3000/trpc`. */
@@ -20,6 +21,11 @@ export interface ConveyorClientOptions {
   headers?: () => Record<string, string> | Promise<Record<string, string>>;
   /** Calls made in the same tick share one HTTP request, up to this many. */
   maxBatchSize?: number;
+  /**
+   * How often an enqueue whose outcome is unknown (or that found the queue
+   * unavailable) is sent again, with the same idempotency key (default 4; 0 = never).
+   */
+  enqueueRetries?: number;
   fetch?: typeof globalThis.fetch;
 }
 
@@ -40,6 +46,7 @@ export function createConveyorClient(
   });
   return createTRPCClient<AppRouter>({
     links: [
+      ...safeEnqueueLinks({ retries: options.enqueueRetries ?? 4 }),
       splitLink({
         condition: (op) => op.type === 'subscription',
         true: httpSubscriptionLink({

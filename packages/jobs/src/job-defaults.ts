@@ -31,11 +31,19 @@ export interface JobDefaults {
   backoff: BackoffPolicy;
   removeOnComplete: RetentionPolicy;
   removeOnFail: RetentionPolicy;
+  /**
+   * The longest one attempt may run. At the deadline the processor's signal
+   * aborts and the attempt fails with a timeout (retried like any failure);
+   * an isolated processor's thread is terminated.
+   */
+  timeoutMs: number;
 }
 
 const DAY_S = 24 * 60 * 60;
 /** The longest a backoff step may be: longer waits are schedules, not retries. */
 export const MAX_BACKOFF_DELAY_MS = 60 * 60 * 1_000;
+/** The longest attempt a contract may declare: longer work belongs in smaller jobs. */
+export const MAX_ATTEMPT_TIMEOUT_MS = 24 * 60 * 60 * 1_000;
 
 /**
  * Platform defaults. Exponential backoff with "equal jitter" (0.5): attempt n
@@ -48,6 +56,7 @@ export const PLATFORM_JOB_DEFAULTS = {
   backoff: { type: 'exponential', delay: 1_000, jitter: 0.5 },
   removeOnComplete: { count: 1_000, age: DAY_S },
   removeOnFail: { count: 10_000, age: 7 * DAY_S },
+  timeoutMs: 5 * 60 * 1_000,
 } as const satisfies JobDefaults;
 
 /** The ranges TypeScript cannot express; checked when a job is defined. */
@@ -74,6 +83,8 @@ export const JobDefaultsSchema = z.strictObject({
   backoff: BackoffPolicySchema,
   removeOnComplete: RetentionSchema,
   removeOnFail: RetentionSchema,
+  // Below 100 ms a timer cannot be told apart from scheduling noise.
+  timeoutMs: z.number().int().min(100).max(MAX_ATTEMPT_TIMEOUT_MS),
 });
 
 export function mergeJobDefaults(

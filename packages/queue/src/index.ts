@@ -17,6 +17,30 @@ export {
   type RedisClientOptions,
   type RedisPreset,
 } from './redis-client.ts';
+export {
+  isRedisOutOfMemory,
+  redisRefusal,
+  type RedisRefusal,
+} from './redis-errors.ts';
+export {
+  capacityFromInfo,
+  fullHeadroom,
+  parseRedisInfo,
+  readRedisCapacity,
+  type RedisCapacity,
+  type RedisMemory,
+} from './redis-capacity.ts';
+export {
+  watchRedisCapacity,
+  type RedisCapacityWatch,
+  type RedisCapacityWatchOptions,
+} from './redis-capacity-watch.ts';
+export { holdWhileFull } from './hold-while-full.ts';
+export {
+  MIN_RECOMMENDED_REDIS,
+  redisSelfCheck,
+  type RedisSelfCheck,
+} from './redis-self-check.ts';
 export { createProducer } from './producer/create-producer.ts';
 export {
   DEFAULT_ENQUEUE_TIMEOUT_MS,
@@ -60,6 +84,20 @@ export type {
   ProcessorMap,
 } from './worker/processor.ts';
 export { createWorkerPool } from './worker/worker-pool.ts';
+export { AttemptTimeoutError } from './worker/attempt-timeout-error.ts';
+export {
+  isolated,
+  type IsolatedExport,
+  type IsolatedTarget,
+} from './worker/isolated.ts';
+export { NonRetryableError } from './worker/non-retryable-error.ts';
+export { RetryLaterError } from './worker/retry-later-error.ts';
+export {
+  DEFAULT_LOCK_DURATION_MS,
+  DEFAULT_MAX_STALLS,
+  defaultStalledInterval,
+  stallRecoveryBoundMs,
+} from './worker/stall-policy.ts';
 export type {
   WorkerPool,
   WorkerPoolOptions,

@@ -18,6 +18,8 @@ export interface RedisServerOptions {
   /** With a directory, data persists there (AOF); without, nothing is written to disk. */
   dataDir?: string;
   binary?: string;
+  /** More `redis-server` arguments, after the defaults so they win (`['--maxmemory', '4mb']`). */
+  args?: readonly string[];
 }
 
 /** A TCP port nothing listens on right now (loopback). */
@@ -93,6 +95,7 @@ export async function startRedisServer(
       '--maxmemory-policy',
       'noeviction',
       ...persistence,
+      ...(options.args ?? []),
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );

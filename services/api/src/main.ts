@@ -2,7 +2,9 @@ import { registry } from '@conveyor/jobs';
 import {
   createRedisClient,
   onShutdownSignal,
+  redisSelfCheck,
   startService,
+  watchRedisCapacity,
 } from '@conveyor/queue';
 import type { AddressInfo } from 'node:net';
 import { createAuthenticate } from './auth/authenticate.ts';
@@ -24,9 +26,10 @@ if (!env.CONVEYOR_ADMIN_TOKEN)
     'CONVEYOR_ADMIN_TOKEN is not set: every caller is the local admin (loopback only)',
   );
 
+const redis = createRedisClient(env.REDIS_URL, { preset: 'api', logger });
 const queues = new QueueService({
   registry,
-  redis: createRedisClient(env.REDIS_URL, { preset: 'api', logger }),
+  redis,
   logger,
   prefix: env.CONVEYOR_PREFIX,
   limits: {
@@ -38,6 +41,9 @@ const queues = new QueueService({
     unlimitedTenants: [env.CONVEYOR_ADMIN_TENANT],
   },
 });
+void redisSelfCheck(redis, logger);
+// Enqueue refusals for lack of memory: one warn per episode, not per request.
+watchRedisCapacity(redis, logger);
 const server = createApiServer({
   queues,
   logger,

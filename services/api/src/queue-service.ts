@@ -20,6 +20,7 @@ import {
   listDeadLetters,
   listJobs,
   redrive,
+  readRedisCapacity,
   redriveMany,
   tenantStats,
   watchJob,
@@ -39,7 +40,12 @@ import type { Logger } from 'pino';
 export interface Readiness {
   ready: boolean;
   redis: 'up' | 'down';
+  /** Why not ready, in the API's error reasons: Redis down, or out of memory. */
+  reason?: 'QUEUE_UNAVAILABLE' | 'QUEUE_FULL';
+  /** Bytes; `max` and `ratio` are null without a maxmemory. */
+  memory?: { used: number; max: number | null; ratio: number | null };
   maxmemoryPolicy?: string;
+  persistence?: { aof: boolean; rdbLastSave: 'ok' | 'err' };
   warnings: string[];
 }
 
@@ -197,32 +203,50 @@ export class QueueService<TRegistry extends AnyRegistry = AnyRegistry> {
   }
 
   /**
-   * Redis answers, and is configured not to evict keys: with any other
-   * maxmemory-policy, Redis under memory pressure silently deletes jobs.
-   * A wrong policy is reported but keeps the API ready (it can still work).
+   * Redis answers and has room: at maxmemory under noeviction it refuses
+   * every enqueue, so the API is not ready (503) although Redis is up. A
+   * maxmemory-policy other than noeviction is reported but keeps the API
+   * ready (it can still work, but Redis under memory pressure deletes jobs).
    */
   async readiness(): Promise<Readiness> {
     try {
-      const info = await withDeadline(
-        this.redis.info('memory'),
+      const [queue] = this.registry.queues;
+      const probeKey = queue && this.producer.queue(queue).toKey('cv:probe');
+      const capacity = await withDeadline(
+        readRedisCapacity(this.redis, probeKey ? { probeKey } : {}),
         READINESS_TIMEOUT_MS,
       );
-      const policy = /^maxmemory_policy:(\S+)/m.exec(info)?.[1];
-      const warnings =
-        policy && policy !== 'noeviction'
+      const policy = capacity.maxmemoryPolicy;
+      const warnings = [
+        ...(capacity.full
+          ? ['Redis is out of memory (maxmemory reached): enqueues are refused']
+          : []),
+        ...(policy && policy !== 'noeviction'
           ? [
               `Redis maxmemory-policy is "${policy}"; set it to "noeviction" or jobs may be evicted`,
             ]
-          : [];
+          : []),
+        ...(capacity.persistence.rdbLastSave === 'err'
+          ? ["Redis's last RDB snapshot failed; Redis may refuse writes"]
+          : []),
+      ];
       return {
-        ready: true,
+        ready: !capacity.full,
         redis: 'up',
+        ...(capacity.full ? { reason: 'QUEUE_FULL' as const } : {}),
+        memory: capacity.memory,
         ...(policy ? { maxmemoryPolicy: policy } : {}),
+        persistence: capacity.persistence,
         warnings,
       };
     } catch (error) {
       this.logger.debug({ err: error }, 'readiness check failed');
-      return { ready: false, redis: 'down', warnings: [] };
+      return {
+        ready: false,
+        redis: 'down',
+        reason: 'QUEUE_UNAVAILABLE',
+        warnings: [],
+      };
     }
   }
 

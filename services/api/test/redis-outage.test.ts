@@ -5,7 +5,7 @@ import {
   type RedisServerHandle,
 } from '@conveyor/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isConveyorError } from '@conveyor/client';
+import { createConveyorClient, isConveyorError } from '@conveyor/client';
 import { startHarness, type Harness } from './support/harness.ts';
 
 /** These tests stop and restart Redis, so each runs its own redis-server. */
@@ -19,11 +19,25 @@ describe('enqueue while Redis is down', () => {
     redis = undefined;
   });
 
+  // One attempt: these tests time the API's own answer (the typed client
+  // would retry an unavailable enqueue, with its idempotency key).
   const enqueueOnce = (h: Harness) =>
-    h.client.enqueue.mutate({
+    createConveyorClient({
+      url: `${h.apiUrl}/trpc`,
+      enqueueRetries: 0,
+    }).enqueue.mutate({
       name: 'TEST_JOB',
       data: { message: 'during outage' },
     });
+  /** Refused means never run: give a pending add time to land, then count. */
+  const onlyTheRecoveredJob = async (h: Harness) => {
+    await new Promise((r) => setTimeout(r, 2_500));
+    const counts = await h.queues.stats(DEFAULT_TENANT);
+    expect(counts.default.waiting).toBe(1);
+    expect((await h.client.jobs.list.query({ limit: 10 })).items).toHaveLength(
+      1,
+    );
+  };
 
   async function expectUnavailableWithin2s(h: Harness) {
     const started = Date.now();
@@ -60,9 +74,9 @@ describe('enqueue while Redis is down', () => {
       'enqueue to work again',
     );
     expect(recovered.name).toBe('TEST_JOB');
-    // The new (empty) Redis holds exactly the job that succeeded: the failed attempts left nothing behind.
-    const counts = await h.queues.stats(DEFAULT_TENANT);
-    expect(counts.default.waiting).toBe(1);
+    // The new (empty) Redis holds exactly the job that succeeded: the refused
+    // attempts left nothing behind and never run later.
+    await onlyTheRecoveredJob(h);
     expect((await fetch(`${h.apiUrl}/readyz`)).status).toBe(200);
   });
 
@@ -81,5 +95,6 @@ describe('enqueue while Redis is down', () => {
       'enqueue to work',
     );
     expect(recovered.queue).toBe('default');
+    await onlyTheRecoveredJob(h);
   });
 });

@@ -1,5 +1,10 @@
 import { QUEUES, type QueueName } from '@conveyor/jobs';
-import { readEnv, SharedEnvSchema } from '@conveyor/queue';
+import {
+  DEFAULT_LOCK_DURATION_MS,
+  DEFAULT_MAX_STALLS,
+  readEnv,
+  SharedEnvSchema,
+} from '@conveyor/queue';
 import { z } from 'zod';
 
 const queueNames = Object.values(QUEUES) as [QueueName, ...QueueName[]];
@@ -14,16 +19,40 @@ export const WorkerEnvSchema = SharedEnvSchema.extend({
     .max(3_600_000)
     .default(25_000),
   /**
-   * How long a job's lock lasts between renewals, and how often stalled jobs
-   * are looked for. Jobs of a worker that died (kill -9, or a shutdown past
-   * its grace period) run again within about twice this.
+   * How long a job's lock lasts between renewals (renewed every half of it).
+   * With WORKER_STALLED_INTERVAL_MS (default half of this), a worker that died
+   * (kill -9, or a shutdown past its grace period) has its jobs run again
+   * within max(lock, interval) + interval: 15 s at the defaults.
    */
   WORKER_LOCK_DURATION_MS: z.coerce
     .number()
     .int()
     .min(1_000)
     .max(600_000)
-    .default(30_000),
+    .default(DEFAULT_LOCK_DURATION_MS),
+  WORKER_STALLED_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(600_000)
+    .optional(),
+  /** Recoveries from dead workers one job survives before it fails; stalls never use attempts. */
+  WORKER_MAX_STALLS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1_000)
+    .default(DEFAULT_MAX_STALLS),
+  /** Port of /healthz and /readyz; unset = no health server (0 = any free port). */
+  WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
+  WORKER_HEALTH_HOST: z.string().min(1).default('127.0.0.1'),
+  /** /readyz is 503 while the event loop lags more than this. */
+  WORKER_HEALTH_MAX_LAG_MS: z.coerce
+    .number()
+    .int()
+    .min(10)
+    .max(60_000)
+    .default(1_000),
   /** Comma-separated subset of queues to serve (all when empty): lets queues scale apart. */
   WORKER_QUEUES: z
     .string()

@@ -9,6 +9,7 @@ import {
   type ProcessorMap,
 } from '@conveyor/queue';
 import type { WorkerEnv } from './env.ts';
+import { startHealthServer } from './health-server.ts';
 
 export interface DaemonOptions<TRegistry extends AnyRegistry> {
   env: WorkerEnv;
@@ -41,8 +42,22 @@ export async function runDaemon<TRegistry extends AnyRegistry>(
     concurrency: env.WORKER_CONCURRENCY,
     queues: env.WORKER_QUEUES,
     lockDuration: env.WORKER_LOCK_DURATION_MS,
+    ...(env.WORKER_STALLED_INTERVAL_MS
+      ? { stalledInterval: env.WORKER_STALLED_INTERVAL_MS }
+      : {}),
+    maxStalls: env.WORKER_MAX_STALLS,
     ...(options.hooks ? { hooks: options.hooks } : {}),
   });
+  const health =
+    env.WORKER_HEALTH_PORT === undefined
+      ? undefined
+      : await startHealthServer({
+          host: env.WORKER_HEALTH_HOST,
+          port: env.WORKER_HEALTH_PORT,
+          redis: connection,
+          maxLagMs: env.WORKER_HEALTH_MAX_LAG_MS,
+          logger,
+        });
 
   onShutdownSignal(
     async (signal) => {
@@ -57,6 +72,7 @@ export async function runDaemon<TRegistry extends AnyRegistry>(
           'grace period over: these jobs are left to stalled-job recovery and will run again',
         );
       }
+      await health?.close();
       connection.disconnect();
       logger.info('worker stopped');
       // pino writes synchronously to stdout by default, so nothing is lost here.
@@ -79,6 +95,8 @@ export async function runDaemon<TRegistry extends AnyRegistry>(
     {
       queues: pool.workers.map((w) => w.name),
       concurrency: env.WORKER_CONCURRENCY,
+      lockDurationMs: env.WORKER_LOCK_DURATION_MS,
+      maxStalls: env.WORKER_MAX_STALLS,
     },
     'Conveyor worker ready',
   );

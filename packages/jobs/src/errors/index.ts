@@ -6,12 +6,14 @@ export { InvalidPayloadError } from './invalid-payload-error.ts';
 export { JobNotFoundError } from './job-not-found-error.ts';
 export { JobStateError } from './job-state-error.ts';
 export { MalformedJobError } from './malformed-job-error.ts';
+export { OutcomeUnknownError } from './outcome-unknown-error.ts';
 export {
   formatIssue,
   toPayloadIssues,
   type PayloadIssue,
 } from './payload-issue.ts';
 export { PayloadTooLargeError } from './payload-too-large-error.ts';
+export { QueueFullError } from './queue-full-error.ts';
 export { QueueUnavailableError } from './queue-unavailable-error.ts';
 export { QuotaExceededError } from './quota-exceeded-error.ts';
 export { UnknownJobError } from './unknown-job-error.ts';

@@ -2,6 +2,7 @@ import {
   ConveyorError,
   IdempotencyConflictError,
   InvalidPayloadError,
+  OutcomeUnknownError,
   QueueUnavailableError,
   UnknownJobError,
   toPayloadIssues,
@@ -10,13 +11,15 @@ import {
   type QueueName,
 } from '@conveyor/jobs';
 import type { Redis } from 'ioredis';
-import { withDeadline } from '../deadline.ts';
+import { DeadlineExceededError, withDeadline } from '../deadline.ts';
 import { createKeyspace, type Keyspace } from '../keyspace.ts';
 import {
   claimIdempotencyKey,
+  markStored,
   payloadHash,
   releaseIdempotencyKey,
 } from './idempotency.ts';
+import { WriteAttempt } from './write-attempt.ts';
 import { JobIndex } from './job-index.ts';
 import { prepareJob, type PreparedJob } from './prepare-job.ts';
 import {
@@ -117,8 +120,11 @@ function forTenant(prepared: PreparedJob, tenant: string): TenantJob {
 
 /**
  * Writes prepared jobs: the idempotency claim, the tenant's admission
- * (quota and rate), the add with its index entry; under a deadline, and
- * undone step by step when a later step fails.
+ * (quota, rate, listing index), then the add, the only write that stores
+ * the job. Answers mean what they say (docs/guarantees.md): a job is
+ * acknowledged only once its add is confirmed; a failure before the add was
+ * sent is a refusal and leaves nothing that runs; after it, with no reply,
+ * the outcome is reported as unknown.
  */
 class JobWriter {
   readonly queues: QueueCache;
@@ -136,54 +142,71 @@ class JobWriter {
   }
 
   add(prepared: TenantJob): Promise<EnqueueResult> {
+    const attempt = new WriteAttempt();
     const key = prepared.options?.idempotencyKey;
-    const work = this.connected(prepared).then(() =>
-      key === undefined
-        ? this.admitted([prepared])
-        : this.storeOnce(prepared, key),
-    );
-    return this.guarded(work.then(() => result(prepared)));
+    const work = (async () => {
+      await this.connected(prepared);
+      attempt.proceed();
+      return key === undefined
+        ? (await this.admitted([prepared], attempt))[0]
+        : await this.storeOnce(prepared, key, attempt);
+    })();
+    return this.settle(work, attempt).then((p) => result(p ?? prepared));
   }
 
   addAll(prepared: TenantJob[]): Promise<{ jobs: EnqueueResult[] }> {
-    const work = this.connected(...prepared).then(() =>
-      this.admitted(prepared),
-    );
-    return this.guarded(work.then(() => ({ jobs: prepared.map(result) })));
+    const attempt = new WriteAttempt();
+    const work = (async () => {
+      await this.connected(...prepared);
+      attempt.proceed();
+      return this.admitted(prepared, attempt);
+    })();
+    return this.settle(work, attempt).then((jobs) => ({
+      jobs: jobs.map(result),
+    }));
   }
 
   /**
    * A fail-fast connection rejects commands until it is ready; BullMQ's
-   * `waitUntilReady` waits for that (within the deadline), so every step
-   * after it runs on a ready connection.
+   * `waitUntilReady` waits for that (within the deadline).
    */
   private async connected(...prepared: TenantJob[]): Promise<void> {
     const [first] = prepared;
     if (first) await this.queues.get(first.job.queue).waitUntilReady();
   }
 
-  /** Admits the jobs for their tenant, stores them, gives the admission back if storing fails. */
+  /** Admits the jobs for their tenant, then adds them; an admission whose add surely failed is given back. */
   private async admitted(
     prepared: TenantJob[],
-    tenant = prepared[0]?.tenant ?? '',
-  ): Promise<void> {
-    const jobs = prepared.map((p) => ({ queue: p.job.queue, id: p.id }));
+    attempt: WriteAttempt,
+  ): Promise<TenantJob[]> {
+    const tenant = prepared[0]?.tenant ?? '';
+    const jobs = prepared.map((p) => ({
+      queue: p.job.queue,
+      id: p.id,
+      score: this.index.score(now(p.bullOptions)),
+    }));
     await this.ledger.admit(tenant, jobs);
     try {
-      await this.store(prepared, tenant);
+      attempt.sending();
+      await this.store(prepared);
     } catch (error) {
-      await this.ledger.release(tenant, jobs).catch(() => undefined);
+      if (!attempt.mayHaveStored(error))
+        await this.ledger.release(tenant, jobs).catch(() => undefined);
       throw error;
     }
+    for (const queue of new Set(jobs.map((j) => j.queue)))
+      this.index.added(
+        queue,
+        tenant,
+        jobs.filter((j) => j.queue === queue).length,
+      );
+    return prepared;
   }
 
-  /**
-   * One queue: BullMQ's addBulk (one MULTI); several: childless flows (one
-   * MULTI across queues). The index entries go out alongside: one round trip.
-   * If the add fails, an index entry points at nothing and listing drops it.
-   */
-  private async store(prepared: TenantJob[], tenant: string): Promise<void> {
-    const queues = [...new Set(prepared.map((p) => p.job.queue))];
+  /** One queue: BullMQ's addBulk (one MULTI); several: childless flows (one MULTI across queues). */
+  private async store(prepared: TenantJob[]): Promise<void> {
+    const queues = new Set(prepared.map((p) => p.job.queue));
     const items = prepared.map((p) => ({
       name: p.job.name,
       queueName: p.job.queue,
@@ -191,27 +214,26 @@ class JobWriter {
       opts: p.bullOptions,
     }));
     const [only] = queues;
-    const bull = only && queues.length === 1 ? this.queues.get(only) : null;
-    await Promise.all([
-      prepared.length === 1 && bull
-        ? bull.add(items[0]?.name ?? '', items[0]?.data, items[0]?.opts)
-        : bull
-          ? bull.addBulk(items)
-          : this.queues.flowProducer().addBulk(items),
-      ...queues.map((queue) =>
-        this.index.record(
-          queue,
-          tenant,
-          prepared
-            .filter((p) => p.job.queue === queue)
-            .map((p) => ({ id: p.id, createdAt: now(p.bullOptions) })),
-        ),
-      ),
-    ]);
+    const [item] = items;
+    if (queues.size > 1) await this.queues.flowProducer().addBulk(items);
+    else if (only && items.length === 1 && item)
+      await this.queues.get(only).add(item.name, item.data, item.opts);
+    else if (only) await this.queues.get(only).addBulk(items);
   }
 
-  private async storeOnce(prepared: TenantJob, key: string): Promise<void> {
-    const { id, job, envelope, tenant } = prepared;
+  /**
+   * With an idempotency key: the first call claims it and adds the job; a
+   * later call with the same payload answers the same job. A claim whose add
+   * was never confirmed (the API died between them) is completed under the
+   * claimed id: BullMQ ignores an add whose id exists, so a late original add
+   * and this one make one job.
+   */
+  private async storeOnce(
+    prepared: TenantJob,
+    key: string,
+    attempt: WriteAttempt,
+  ): Promise<TenantJob> {
+    const { job, envelope, tenant } = prepared;
     const target = {
       keys: this.keys,
       tenant,
@@ -220,38 +242,67 @@ class JobWriter {
       key,
     };
     const claim = await claimIdempotencyKey(this.redis, target, {
-      jobId: id,
+      jobId: prepared.id,
       payloadHash: payloadHash(envelope.payload),
       ttlMs: job.limits.idempotencyTtlMs,
     });
     if (!claim.samePayload) throw new IdempotencyConflictError(job.name);
-    if (!claim.fresh) {
-      prepared.id = claim.jobId; // the answer names the job the key stands for
-      return;
+    const claimed = withId(prepared, claim.jobId);
+    if (claim.stored) return claimed;
+    if (!claim.fresh && (await this.exists(claimed))) {
+      await markStored(this.redis, target, claimed.id);
+      return claimed;
     }
     try {
-      await this.admitted([prepared]);
+      attempt.proceed();
+      await this.admitted([claimed], attempt);
     } catch (error) {
-      await releaseIdempotencyKey(this.redis, target, id).catch(
-        () => undefined,
-      );
+      if (claim.fresh && !attempt.mayHaveStored(error))
+        await releaseIdempotencyKey(this.redis, target, claimed.id).catch(
+          () => undefined,
+        );
       throw error;
     }
+    // Best effort: without the mark, the next call with this key finds the job and marks it.
+    await markStored(this.redis, target, claimed.id).catch(() => undefined);
+    return claimed;
+  }
+
+  private async exists(prepared: TenantJob): Promise<boolean> {
+    const { queue } = prepared.job;
+    const [job, snapshot] = await Promise.all([
+      this.redis.exists(this.keys.bull(queue, prepared.id)),
+      this.redis.exists(this.keys.cancelledJob(queue, prepared.id)),
+    ]);
+    return job + snapshot > 0;
   }
 
   /**
-   * Any failure after validation is infrastructure unless it is a Conveyor
-   * error: report it as unavailable, keep the Redis detail in `cause`. The
-   * deadline also covers a Redis that accepts a connection but never answers.
+   * The answer: Conveyor's own errors as they are; a deadline or a failure
+   * with no reply after the add was sent is an unknown outcome; any other
+   * failure is a refusal (nothing stored), unavailable. Once the deadline has
+   * answered the caller, the enqueue sends nothing more.
    */
-  private async guarded<T>(work: Promise<T>): Promise<T> {
+  private async settle<T>(work: Promise<T>, attempt: WriteAttempt): Promise<T> {
+    // After the deadline has answered, the work still ends (abandoned, or
+    // late): its outcome is no longer anybody's error.
+    work.catch(() => undefined);
     try {
       return await withDeadline(work, this.timeoutMs);
     } catch (error) {
+      if (error instanceof DeadlineExceededError) attempt.abandon();
       if (error instanceof ConveyorError) throw error;
+      if (attempt.mayHaveStored(error))
+        throw new OutcomeUnknownError({ cause: error });
       throw new QueueUnavailableError({ cause: error });
     }
   }
+}
+
+function withId(prepared: TenantJob, id: string): TenantJob {
+  return id === prepared.id
+    ? prepared
+    : { ...prepared, id, bullOptions: { ...prepared.bullOptions, jobId: id } };
 }
 
 const now = (options: { timestamp?: number }) =>

@@ -9,13 +9,8 @@ export interface IdempotencyClaim {
   jobId: string;
   /** Whether the stored payload is the one given now. */
   samePayload: boolean;
-}
-
-const sha256 = (text: string) =>
-  createHash('sha256').update(text).digest('hex');
-
-export function payloadHash(serializedPayload: unknown): string {
-  return sha256(JSON.stringify(serializedPayload));
+  /** Whether the job's add was confirmed (see `markStored`). */
+  stored: boolean;
 }
 
 /** Whose idempotency key: scoped by tenant, queue and job name. */
@@ -27,9 +22,19 @@ export interface IdempotencyTarget {
   key: string;
 }
 
+const sha256 = (text: string) =>
+  createHash('sha256').update(text).digest('hex');
+
+export function payloadHash(serializedPayload: unknown): string {
+  return sha256(JSON.stringify(serializedPayload));
+}
+
 /**
  * Claims an idempotency key for a job id, or reports who holds it. The key
  * is stored hashed, so a caller may use anything (an e-mail address, a URL).
+ * Its value is `"{jobId} {payloadHash}"`, with ` stored` appended once the
+ * job's add was confirmed: a claim without it may belong to an enqueue that
+ * died before its add, and the next call with the key completes it.
  */
 export async function claimIdempotencyKey(
   redis: Redis,
@@ -41,17 +46,43 @@ export async function claimIdempotencyKey(
   // Two tries: the key may expire between a failed SET NX and the GET.
   for (let attempt = 0; attempt < 2; attempt += 1) {
     if (await redis.set(redisKey, value, 'PX', candidate.ttlMs, 'NX')) {
-      return { fresh: true, jobId: candidate.jobId, samePayload: true };
+      return {
+        fresh: true,
+        jobId: candidate.jobId,
+        samePayload: true,
+        stored: false,
+      };
     }
     const held = await redis.get(redisKey);
     if (held === null) continue;
-    const [jobId = '', hash] = held.split(' ');
-    return { fresh: false, jobId, samePayload: hash === candidate.payloadHash };
+    const [jobId = '', hash, mark] = held.split(' ');
+    return {
+      fresh: false,
+      jobId,
+      samePayload: hash === candidate.payloadHash,
+      stored: mark === 'stored',
+    };
   }
   throw new Error('idempotency key kept changing');
 }
 
-/** Gives a key back when adding its job failed, so a retry can add it. */
+const MARK_STORED = `
+local held = redis.call('GET', KEYS[1])
+if held and string.sub(held, 1, string.len(ARGV[1]) + 1) == ARGV[1] .. ' ' and not string.find(held, ' stored$') then
+  redis.call('SET', KEYS[1], held .. ' stored', 'KEEPTTL')
+end
+return 1`;
+
+/** The job of this claim is in Redis: the key now always answers with it. */
+export async function markStored(
+  redis: Redis,
+  target: IdempotencyTarget,
+  jobId: string,
+): Promise<void> {
+  await redis.eval(MARK_STORED, 1, idempotencyRedisKey(target), jobId);
+}
+
+/** Gives a key back when adding its job was refused, so a retry can add it. */
 export async function releaseIdempotencyKey(
   redis: Redis,
   target: IdempotencyTarget,
@@ -59,7 +90,8 @@ export async function releaseIdempotencyKey(
 ): Promise<void> {
   const redisKey = idempotencyRedisKey(target);
   const held = await redis.get(redisKey);
-  if (held?.startsWith(`${jobId} `)) await redis.del(redisKey);
+  if (held?.startsWith(`${jobId} `) && !held.endsWith(' stored'))
+    await redis.del(redisKey);
 }
 
 function idempotencyRedisKey(target: IdempotencyTarget): string {

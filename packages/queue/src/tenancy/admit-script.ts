@@ -2,12 +2,14 @@
  * Admits `n` jobs for one tenant atomically, or refuses them all: the sum of
  * the tenant's open sets (one per queue) plus `n` must stay within its quota,
  * and its token bucket must hold `n` tokens. Configured limits (the tenant's
- * `limits` hash) override the defaults passed in. On success the jobs join
- * their queue's open set, scored by admission time (for healing).
+ * `limits` hash) override the defaults passed in. On success each job joins
+ * its queue's open set, scored by admission time (for healing), and its
+ * queue's listing index: both before the job is added, so neither can fail
+ * after it (a refusal here means nothing was stored).
  *
- * KEYS: open set of each queue (Q of them), then `limits`, then `rate`.
+ * KEYS: open set of each queue (Q), `limits`, `rate`, listing index of each queue (Q).
  * ARGV: Q, default max (-1 = none), default rate (-1 = none), default burst,
- *       now (ms), n, then n pairs of (1-based queue index, job id).
+ *       now (ms), n, then n triples of (1-based queue index, job id, index score).
  * Returns { 'ok', 0 } | { 'quota', unfinished } | { 'rate', retryAfterMs } | { 'burst', burst }.
  */
 export const ADMIT_SCRIPT = `
@@ -36,7 +38,9 @@ if rate >= 0 then
   redis.call('PEXPIRE', KEYS[q + 2], math.ceil(burst * 1000 / math.max(rate, 0.001)) + 60000)
 end
 for i = 0, n - 1 do
-  redis.call('ZADD', KEYS[tonumber(ARGV[7 + 2 * i])], now, ARGV[8 + 2 * i])
+  local queue = tonumber(ARGV[7 + 3 * i])
+  redis.call('ZADD', KEYS[queue], now, ARGV[8 + 3 * i])
+  redis.call('ZADD', KEYS[q + 2 + queue], ARGV[9 + 3 * i], ARGV[8 + 3 * i])
 end
 return { 'ok', 0 }
 `;

@@ -8,6 +8,13 @@ import {
   type TenantLimits,
 } from './tenant-limits.ts';
 
+/** A job to admit: its queue, id, and its listing-index score. */
+export interface AdmittedJob {
+  queue: QueueName;
+  id: string;
+  score: number;
+}
+
 /** An admitted job whose add has not happened yet may be this old before healing drops it. */
 const ADD_GRACE_MS = 60_000;
 const QUOTA_RETRY_AFTER_MS = 1_000;
@@ -31,11 +38,11 @@ export class TenantLedger {
     },
   ) {}
 
-  /** Admits jobs or throws `QuotaExceededError` (nothing admitted). */
-  async admit(
-    tenant: string,
-    jobs: readonly { queue: QueueName; id: string }[],
-  ): Promise<void> {
+  /**
+   * Admits jobs (and lists them in their tenant's index, `score` each) or
+   * throws `QuotaExceededError` (nothing admitted, nothing listed).
+   */
+  async admit(tenant: string, jobs: readonly AdmittedJob[]): Promise<void> {
     let verdict = await this.tryAdmit(tenant, jobs);
     if (verdict[0] === 'quota' && (await this.heal(tenant)) > 0)
       verdict = await this.tryAdmit(tenant, jobs);
@@ -170,23 +177,24 @@ export class TenantLedger {
 
   private async tryAdmit(
     tenant: string,
-    jobs: readonly { queue: QueueName; id: string }[],
+    jobs: readonly AdmittedJob[],
   ): Promise<[string, number]> {
     const base = this.defaultsFor(tenant);
     const index = (queue: QueueName) => this.queues.indexOf(queue) + 1;
     const reply = (await this.redis.eval(
       ADMIT_SCRIPT,
-      this.queues.length + 2,
+      2 * this.queues.length + 2,
       ...this.queues.map((q) => this.keys.open(q, tenant)),
       this.keys.limits(tenant),
       this.keys.rate(tenant),
+      ...this.queues.map((q) => this.keys.index(q, tenant)),
       this.queues.length,
       base.maxUnfinished ?? -1,
       base.ratePerSecond ?? -1,
       base.burst,
       Date.now(),
       jobs.length,
-      ...jobs.flatMap((job) => [index(job.queue), job.id]),
+      ...jobs.flatMap((job) => [index(job.queue), job.id, job.score]),
     )) as [string, number];
     return reply;
   }

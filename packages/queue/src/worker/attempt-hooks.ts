@@ -13,11 +13,16 @@ export interface AttemptInfo {
   startedAt: number;
 }
 
-/** How an attempt ended. `retrying` = failed, with attempts left. */
+/**
+ * How an attempt ended. `retrying` = failed, with attempts left (`delayMs`
+ * when the processor asked for its own wait, a RetryLaterError); `timed-out`
+ * = outlived the job's `timeoutMs`, `final` when no attempt is left.
+ */
 export type AttemptOutcome =
   | { kind: 'completed'; result: unknown }
-  | { kind: 'retrying'; error: string }
+  | { kind: 'retrying'; error: string; delayMs?: number }
   | { kind: 'failed'; error: string }
+  | { kind: 'timed-out'; error: string; final: boolean }
   | { kind: 'cancelled'; reason: string };
 
 /**

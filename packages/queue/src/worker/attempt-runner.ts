@@ -16,7 +16,12 @@ import type {
   AttemptInfo,
   AttemptOutcome,
 } from './attempt-hooks.ts';
+import { AttemptTimeoutError } from './attempt-timeout-error.ts';
+import { isolatedTarget } from './isolated.ts';
 import type { ProcessorContext, ProcessorMap } from './processor.ts';
+import { RetryLaterError } from './retry-later-error.ts';
+import { useRetryLaterBackoff } from './retry-later-backoff.ts';
+import { runIsolated } from './run-isolated.ts';
 
 type RuntimeProcessor = (
   payload: unknown,
@@ -131,7 +136,12 @@ export class AttemptRunner<TRegistry extends AnyRegistry> {
     };
   }
 
-  /** Step 2: the processor, with its context; its result checked against the contract. */
+  /**
+   * Step 2: the processor, with its context, under the job's timeout; its
+   * result checked against the contract. At the deadline the signal aborts
+   * and the attempt ends at once: whatever the processor returns later is
+   * discarded (an isolated processor's thread is terminated).
+   */
   private async execute(
     job: Job,
     info: AttemptInfo,
@@ -147,46 +157,26 @@ export class AttemptRunner<TRegistry extends AnyRegistry> {
       queue: info.queue,
       abort: (reason) => controller.abort(reason),
     });
-    const context: ProcessorContext = {
-      jobId: info.jobId,
-      tenantId: info.tenantId,
-      attempt: info.attempt,
-      attempts: info.attempts,
-      get logger() {
-        return log();
-      },
-      signal: controller.signal,
-      async progress(value) {
-        const checked = definition.progress.safeParse(value);
-        if (!checked.success)
-          throw new Error(`${job.name}: progress does not match its contract`);
-        await job.updateProgress(encodeEnvelope(checked.data));
-      },
-    };
+    const context = processorContext(job, info, definition, controller, log);
+    const deadline = startDeadline(definition.defaults.timeoutMs, controller);
+    const target = isolatedTarget(processor);
+    // Async, so a processor that throws before its first await still settles here.
+    const running = settle(
+      (async () =>
+        target
+          ? runIsolated(target, payload, context, log())
+          : processor(payload, context))(),
+    );
     try {
-      const result = await processor(payload, context);
+      const settled = await Promise.race([running, deadline.expired]);
       const cancelled = this.cancelled.get(info.jobId);
       if (cancelled !== undefined)
         return { kind: 'cancelled', reason: cancelled };
-      const checked = definition.result.safeParse(result);
-      if (checked.success) return { kind: 'completed', result: checked.data };
-      log().error(
-        { issues: toPayloadIssues(checked.error) },
-        'processor returned a result its contract does not allow',
-      );
-      return {
-        kind: 'failed',
-        error: 'Processor result does not match the job contract',
-      };
-    } catch (error) {
-      const cancelled = this.cancelled.get(info.jobId);
-      if (cancelled !== undefined)
-        return { kind: 'cancelled', reason: cancelled };
-      const message = error instanceof Error ? error.message : String(error);
-      const final =
-        error instanceof UnrecoverableError || info.attempt >= info.attempts;
-      return { kind: final ? 'failed' : 'retrying', error: message };
+      if (deadline.error || !('ok' in settled))
+        return timedOut(info, deadline.error, running, log);
+      return judge(info, definition, settled, log);
     } finally {
+      deadline.clear();
       signal.removeEventListener('abort', abort);
     }
   }
@@ -228,6 +218,12 @@ export class AttemptRunner<TRegistry extends AnyRegistry> {
       }
       case 'retrying':
         await recordAttempt(job, info, outcome.error);
+        if (outcome.delayMs === undefined) throw new Error(outcome.error);
+        useRetryLaterBackoff(job);
+        throw new RetryLaterError(outcome.error, outcome.delayMs);
+      case 'timed-out':
+        await recordAttempt(job, info, outcome.error);
+        if (outcome.final) throw new UnrecoverableError(outcome.error);
         throw new Error(outcome.error);
       case 'failed':
         await recordAttempt(job, info, outcome.error);
@@ -250,6 +246,115 @@ export class AttemptRunner<TRegistry extends AnyRegistry> {
       }
     }
   }
+}
+
+type Settled = { ok: true; value: unknown } | { ok: false; error: unknown };
+type TimedOut = { timedOut: true };
+
+/** What a settled processor call means for the attempt. */
+function judge(
+  info: AttemptInfo,
+  definition: RuntimeJob,
+  settled: Settled,
+  log: () => Logger,
+): AttemptOutcome {
+  if (settled.ok) {
+    const checked = definition.result.safeParse(settled.value);
+    if (checked.success) return { kind: 'completed', result: checked.data };
+    log().error(
+      { issues: toPayloadIssues(checked.error) },
+      'processor returned a result its contract does not allow',
+    );
+    return {
+      kind: 'failed',
+      error: 'Processor result does not match the job contract',
+    };
+  }
+  const { error } = settled;
+  const message = error instanceof Error ? error.message : String(error);
+  const final =
+    error instanceof UnrecoverableError || info.attempt >= info.attempts;
+  if (final) return { kind: 'failed', error: message };
+  return error instanceof RetryLaterError
+    ? { kind: 'retrying', error: message, delayMs: error.delayMs }
+    : { kind: 'retrying', error: message };
+}
+
+/** The attempt ends now; what the processor settles with later is only logged. */
+function timedOut(
+  info: AttemptInfo,
+  error: AttemptTimeoutError | undefined,
+  running: Promise<Settled>,
+  log: () => Logger,
+): AttemptOutcome {
+  void running.then((late) => {
+    // A terminated isolated thread settles with the timeout itself: no result.
+    if (!late.ok && late.error === error) return;
+    log().warn(
+      { succeeded: late.ok },
+      'result of a timed-out attempt arrived late: discarded',
+    );
+  });
+  log().warn({ timeoutMs: error?.timeoutMs }, 'attempt timed out');
+  return {
+    kind: 'timed-out',
+    error: error?.message ?? 'Attempt timed out',
+    final: info.attempt >= info.attempts,
+  };
+}
+
+function settle(promise: Promise<unknown>): Promise<Settled> {
+  return promise.then(
+    (value) => ({ ok: true, value }),
+    (error: unknown) => ({ ok: false, error }),
+  );
+}
+
+/**
+ * The attempt's deadline: aborts the processor's signal with an
+ * AttemptTimeoutError. `error` is set before the abort, so a processor that
+ * rejects on abort cannot pass for an ordinary failure.
+ */
+function startDeadline(timeoutMs: number, controller: AbortController) {
+  const deadline: {
+    error?: AttemptTimeoutError;
+    expired: Promise<TimedOut>;
+    clear: () => void;
+  } = { expired: Promise.resolve({ timedOut: true }), clear: () => undefined };
+  deadline.expired = new Promise<TimedOut>((resolve) => {
+    const timer = setTimeout(() => {
+      deadline.error = new AttemptTimeoutError(timeoutMs);
+      controller.abort(deadline.error);
+      resolve({ timedOut: true });
+    }, timeoutMs);
+    deadline.clear = () => clearTimeout(timer);
+  });
+  return deadline;
+}
+
+function processorContext(
+  job: Job,
+  info: AttemptInfo,
+  definition: RuntimeJob,
+  controller: AbortController,
+  log: () => Logger,
+): ProcessorContext {
+  return {
+    jobId: info.jobId,
+    tenantId: info.tenantId,
+    attempt: info.attempt,
+    attempts: info.attempts,
+    get logger() {
+      return log();
+    },
+    signal: controller.signal,
+    async progress(value) {
+      const checked = definition.progress.safeParse(value);
+      if (!checked.success)
+        throw new Error(`${job.name}: progress does not match its contract`);
+      await job.updateProgress(encodeEnvelope(checked.data));
+    },
+  };
 }
 
 /** History is best effort: a failure to write it must not change the job's outcome. */

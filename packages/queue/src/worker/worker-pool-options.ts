@@ -19,12 +19,19 @@ export interface WorkerPoolOptions<TRegistry extends AnyRegistry> {
   /** Serve only these queues (default: every queue the registry uses). */
   queues?: readonly QueueName[];
   /**
-   * How long a job lock lives between renewals (BullMQ default 30 s). Stalled
-   * jobs are checked for at the same interval unless `stalledInterval` says
-   * otherwise, so a dead worker's jobs run again within about twice this.
+   * How long a job lock lives between renewals (renewed every half of it):
+   * default 10 s. A processor that blocks the event loop longer loses its
+   * lock; declare it `isolated`. See stall-policy.ts for the recovery bound.
    */
   lockDuration?: number;
+  /** How often stalled jobs are looked for (default: half the lock). */
   stalledInterval?: number;
+  /**
+   * How many times a job may be recovered from a dead worker before it fails
+   * (default 10; BullMQ's own default of 1 fails a job on its second crash).
+   * Stalls do not use attempts.
+   */
+  maxStalls?: number;
   /** How often active jobs' cancel requests are polled (pub/sub is immediate). */
   cancelPollMs?: number;
   /** Called around every attempt (metrics, tracing, history). */

@@ -8,6 +8,12 @@ import { TenantLedger } from '../tenancy/tenant-ledger.ts';
 
 type FinishedAs = 'completed' | 'failed' | 'cancelled';
 import { AttemptRunner } from './attempt-runner.ts';
+import { retryLaterBackoff } from './retry-later-backoff.ts';
+import {
+  DEFAULT_LOCK_DURATION_MS,
+  DEFAULT_MAX_STALLS,
+  defaultStalledInterval,
+} from './stall-policy.ts';
 import type { WorkerPool, WorkerPoolOptions } from './worker-pool-options.ts';
 
 /** One BullMQ Worker per queue; each job is routed by name to its processor. */
@@ -26,6 +32,7 @@ export function createWorkerPool<TRegistry extends AnyRegistry>(
     hooks: options.hooks ?? [],
   });
   const queues = options.queues?.length ? options.queues : registry.queues;
+  const lockDuration = options.lockDuration ?? DEFAULT_LOCK_DURATION_MS;
   const workers = queues.map((queue) => {
     const worker = new Worker(
       queue,
@@ -35,10 +42,12 @@ export function createWorkerPool<TRegistry extends AnyRegistry>(
         connection: redis,
         prefix: keys.prefix,
         concurrency: options.concurrency ?? 10,
-        ...(options.lockDuration ? { lockDuration: options.lockDuration } : {}),
-        ...(options.stalledInterval || options.lockDuration
-          ? { stalledInterval: options.stalledInterval ?? options.lockDuration }
-          : {}),
+        lockDuration,
+        stalledInterval:
+          options.stalledInterval ?? defaultStalledInterval(lockDuration),
+        maxStalledCount: options.maxStalls ?? DEFAULT_MAX_STALLS,
+        // Lets a RetryLaterError's own delay replace the job's backoff.
+        settings: { backoffStrategy: retryLaterBackoff },
       },
     );
     worker.on('error', (error) =>
@@ -77,6 +86,12 @@ export function createWorkerPool<TRegistry extends AnyRegistry>(
         final ? 'job failed for good' : 'job attempt failed; will retry',
       );
     });
+    worker.on('stalled', (jobId) =>
+      logger.warn(
+        { queue, jobId },
+        'job stalled (its worker died or lost the lock): it runs again',
+      ),
+    );
     // A lost lock means another worker may already run this job: stop ours.
     worker.on('lockRenewalFailed', (jobIds) =>
       jobIds.forEach((id) => worker.cancelJob(id, 'lock lost')),

@@ -1,0 +1,55 @@
+import type { AppRouter } from '@conveyor/api';
+import { retryLink, type TRPCLink } from '@trpc/client';
+
+/** The answers after which an enqueue may be sent again, unchanged, without risk of a second job. */
+const RETRYABLE = new Set(['OUTCOME_UNKNOWN', 'QUEUE_UNAVAILABLE']);
+
+export interface SafeEnqueueOptions {
+  /** Attempts after the first; 0 turns retrying off. */
+  retries: number;
+}
+
+/**
+ * Every `enqueue` carries an idempotency key (the caller's, or a fresh UUID),
+ * so the same call sent twice makes one job; then an enqueue whose outcome
+ * is unknown (the add was sent, no answer came), or that was refused while
+ * the queue was unavailable, or that got no HTTP answer at all, is sent again
+ * with that key. A caller using the typed client never creates a duplicate.
+ * `enqueueMany` takes no keys, so it is not retried.
+ */
+export function safeEnqueueLinks(
+  options: SafeEnqueueOptions,
+): TRPCLink<AppRouter>[] {
+  const withKey: TRPCLink<AppRouter> =
+    () =>
+    ({ op, next }) =>
+      next(
+        op.type === 'mutation' && op.path === 'enqueue'
+          ? { ...op, input: keyed(op.input) }
+          : op,
+      );
+  const retry = retryLink<AppRouter>({
+    retry: ({ op, error, attempts }) =>
+      op.type === 'mutation' &&
+      op.path === 'enqueue' &&
+      attempts <= options.retries &&
+      (error.data === undefined ||
+        error.data === null ||
+        RETRYABLE.has(error.data.reason ?? '')),
+    retryDelayMs: (attempt) => Math.min(2_000, 100 * 2 ** attempt),
+  });
+  return [withKey, retry];
+}
+
+function keyed(input: unknown): unknown {
+  if (typeof input !== 'object' || input === null) return input;
+  const request = input as { options?: { idempotencyKey?: string } };
+  if (request.options?.idempotencyKey !== undefined) return input;
+  return {
+    ...request,
+    options: {
+      ...request.options,
+      idempotencyKey: globalThis.crypto.randomUUID(),
+    },
+  };
+}
