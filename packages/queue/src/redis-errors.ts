@@ -65,9 +65,7 @@ function wrapped(error: Error): unknown[] {
     previousErrors?: unknown;
     errors?: unknown;
   };
-  return [
-    error.cause,
-    ...(Array.isArray(previousErrors) ? previousErrors : []),
-    ...(Array.isArray(errors) ? errors : []),
-  ];
+  const list = (value: unknown): unknown[] =>
+    Array.isArray(value) ? (value as unknown[]) : [];
+  return [error.cause, ...list(previousErrors), ...list(errors)];
 }

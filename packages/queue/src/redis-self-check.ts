@@ -103,7 +103,7 @@ function describe(check: RedisSelfCheck): string {
 /** `CONFIG GET name`, or null where CONFIG is disabled or renamed. */
 async function configValue(redis: Redis, name: string) {
   try {
-    const reply = (await redis.config('GET', name)) as string[];
+    const reply = await redis.config('GET', name);
     return reply[1] ?? null;
   } catch {
     return null;

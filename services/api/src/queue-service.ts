@@ -2,6 +2,7 @@ import {
   ConveyorError,
   ForbiddenError,
   JobNotFoundError,
+  QueueFullError,
   QueueUnavailableError,
   type AnyRegistry,
   type EnqueueManyRequest,
@@ -14,6 +15,7 @@ import {
   createKeyspace,
   createProducer,
   DEFAULT_ENQUEUE_TIMEOUT_MS,
+  isRedisOutOfMemory,
   JobControl,
   JobEventHub,
   JobReader,
@@ -260,8 +262,10 @@ export class QueueService<TRegistry extends AnyRegistry = AnyRegistry> {
       await whenReady(this.redis, DEFAULT_ENQUEUE_TIMEOUT_MS);
       return await work();
     } catch (error) {
-      if (error instanceof ConveyorError || this.redis.status === 'ready')
-        throw error;
+      if (error instanceof ConveyorError) throw error;
+      // Out of memory, Redis refuses even the reads inside a MULTI.
+      if (isRedisOutOfMemory(error)) throw new QueueFullError({ cause: error });
+      if (this.redis.status === 'ready') throw error;
       throw new QueueUnavailableError({ cause: error });
     }
   }

@@ -1,6 +1,5 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Logger } from '@conveyor/queue';
 import { watchEventLoopLag } from './event-loop-lag.ts';
 import type { HealthServerOptions } from './health-server-options.ts';
 

@@ -3,6 +3,7 @@ import {
   IdempotencyConflictError,
   InvalidPayloadError,
   OutcomeUnknownError,
+  QueueFullError,
   QueueUnavailableError,
   UnknownJobError,
   toPayloadIssues,
@@ -13,6 +14,7 @@ import {
 import type { Redis } from 'ioredis';
 import { DeadlineExceededError, withDeadline } from '../deadline.ts';
 import { createKeyspace, type Keyspace } from '../keyspace.ts';
+import { isRedisOutOfMemory } from '../redis-errors.ts';
 import {
   claimIdempotencyKey,
   markStored,
@@ -294,6 +296,7 @@ class JobWriter {
       if (error instanceof ConveyorError) throw error;
       if (attempt.mayHaveStored(error))
         throw new OutcomeUnknownError({ cause: error });
+      if (isRedisOutOfMemory(error)) throw new QueueFullError({ cause: error });
       throw new QueueUnavailableError({ cause: error });
     }
   }

@@ -43,7 +43,7 @@ export function runIsolated(
     },
     log: { level: logger.level, bindings: logger.bindings() },
   };
-  const thread = new Worker(THREAD_ENTRY, { workerData: start });
+  const thread = spawnThread(start);
   const tell = (message: MainMessage) => thread.postMessage(message);
   return new Promise((resolve, reject) => {
     let graceTimer: NodeJS.Timeout | undefined;
@@ -61,7 +61,12 @@ export function runIsolated(
         return settle(() => reject(reason));
       tell({ type: 'abort', reason: String(describe(reason)) });
       graceTimer = setTimeout(
-        () => settle(() => reject(reason)),
+        () =>
+          settle(() =>
+            reject(
+              reason instanceof Error ? reason : new Error(String(reason)),
+            ),
+          ),
         ABORT_GRACE_MS,
       );
     };
@@ -90,6 +95,22 @@ export function runIsolated(
       ),
     );
   });
+}
+
+/**
+ * From a build the entry is plain JavaScript. From sources (tsx) it is
+ * TypeScript, and Node 20 does not carry the parent's module hooks into a
+ * worker thread, so the thread registers tsx before importing the entry.
+ */
+function spawnThread(workerData: IsolatedStart): Worker {
+  if (!THREAD_ENTRY.pathname.endsWith('.ts'))
+    return new Worker(THREAD_ENTRY, { workerData });
+  const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
+  const entry = JSON.stringify(THREAD_ENTRY.href);
+  return new Worker(
+    `import(${tsx}).then((tsx) => { tsx.register(); return import(${entry}); });`,
+    { eval: true, workerData },
+  );
 }
 
 function describe(reason: unknown): unknown {
