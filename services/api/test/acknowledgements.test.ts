@@ -7,7 +7,7 @@ import { DEFAULT_TENANT, encodeEnvelope } from '@conveyor/jobs';
 import { createKeyspace, createRedisClient } from '@conveyor/queue';
 import { startRedisServer, type RedisServerHandle } from '@conveyor/testkit';
 import { createHash, randomUUID } from 'node:crypto';
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { startMuteProxy, type MuteProxy } from './support/mute-proxy.ts';
 import { startHarness, type Harness } from './support/harness.ts';
 

@@ -9,6 +9,11 @@ import { z } from 'zod';
 
 const queueNames = Object.values(QUEUES) as [QueueName, ...QueueName[]];
 
+/** `VAR=` (as a copied .env.example has it) means unset, not 0. */
+function unsetWhenEmpty<TSchema extends z.ZodType>(schema: TSchema) {
+  return z.preprocess((value) => (value === '' ? undefined : value), schema);
+}
+
 /** The worker's settings. The only file that reads `process.env`; `.env.example` documents each. */
 export const WorkerEnvSchema = SharedEnvSchema.extend({
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(10),
@@ -30,12 +35,9 @@ export const WorkerEnvSchema = SharedEnvSchema.extend({
     .min(1_000)
     .max(600_000)
     .default(DEFAULT_LOCK_DURATION_MS),
-  WORKER_STALLED_INTERVAL_MS: z.coerce
-    .number()
-    .int()
-    .min(100)
-    .max(600_000)
-    .optional(),
+  WORKER_STALLED_INTERVAL_MS: unsetWhenEmpty(
+    z.coerce.number().int().min(100).max(600_000).optional(),
+  ),
   /** Recoveries from dead workers one job survives before it fails; stalls never use attempts. */
   WORKER_MAX_STALLS: z.coerce
     .number()
@@ -44,7 +46,9 @@ export const WorkerEnvSchema = SharedEnvSchema.extend({
     .max(1_000)
     .default(DEFAULT_MAX_STALLS),
   /** Port of /healthz and /readyz; unset = no health server (0 = any free port). */
-  WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
+  WORKER_HEALTH_PORT: unsetWhenEmpty(
+    z.coerce.number().int().min(0).max(65_535).optional(),
+  ),
   WORKER_HEALTH_HOST: z.string().min(1).default('127.0.0.1'),
   /** /readyz is 503 while the event loop lags more than this. */
   WORKER_HEALTH_MAX_LAG_MS: z.coerce

@@ -3,6 +3,8 @@ import {
   createKeyspace,
   createRedisClient,
   createWorkerPool,
+  redisSelfCheck,
+  watchRedisCapacity,
   onShutdownSignal,
   type AttemptHooks,
   type Logger,
@@ -33,7 +35,11 @@ export async function runDaemon<TRegistry extends AnyRegistry>(
     preset: 'worker',
     logger,
   });
+  // Logs Redis's version, memory policy and persistence; warns on risky ones.
+  void redisSelfCheck(connection, logger);
+  const capacity = watchRedisCapacity(connection, logger);
   const pool = createWorkerPool({
+    capacity,
     registry: options.registry,
     processors: options.processors,
     redis: connection,
@@ -73,6 +79,7 @@ export async function runDaemon<TRegistry extends AnyRegistry>(
         );
       }
       await health?.close();
+      capacity.stop();
       connection.disconnect();
       logger.info('worker stopped');
       // pino writes synchronously to stdout by default, so nothing is lost here.

@@ -41,7 +41,10 @@ describe('rolling deploys past the grace period (real daemon, separate processes
     const job = await waitFor(
       async () => {
         const found = await h.queue.getJob(id);
-        return (await found?.getState()) === 'completed' ? found : undefined;
+        // Re-read once completed: the first read may predate the completion.
+        return (await found?.getState()) === 'completed'
+          ? h.queue.getJob(id)
+          : undefined;
       },
       15_000,
       'the job completed',

@@ -15,7 +15,10 @@ describe('attempt timeouts (real daemon, separate process)', () => {
     waitFor(
       async () => {
         const job = await h.queue.getJob(id);
-        return (await job?.getState()) === 'completed' ? job : undefined;
+        // Re-read once completed: the first read may predate the completion.
+        return (await job?.getState()) === 'completed'
+          ? h.queue.getJob(id)
+          : undefined;
       },
       15_000,
       `job ${id} completed`,

@@ -18,7 +18,8 @@ export interface ProcessorContext<TProgress = unknown> {
   /** Carries the job id and name on every line. */
   logger: Logger;
   /**
-   * Fires when the job is cancelled (from any process) or its lock is lost.
+   * Fires when the job is cancelled (from any process), its lock is lost, or
+   * the attempt reaches its job's `timeoutMs` (reason: AttemptTimeoutError).
    * Pass it to fetch/timers/child work so they stop too; a cancelled job ends
    * `cancelled` whatever the processor returns afterwards.
    */

@@ -3,6 +3,7 @@ import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Keyspace } from '../keyspace.ts';
+import type { RedisCapacityWatch } from '../redis-capacity-watch.ts';
 import type { AttemptHooks } from './attempt-hooks.ts';
 import type { ProcessorMap } from './processor.ts';
 
@@ -34,6 +35,11 @@ export interface WorkerPoolOptions<TRegistry extends AnyRegistry> {
   maxStalls?: number;
   /** How often active jobs' cancel requests are polled (pub/sub is immediate). */
   cancelPollMs?: number;
+  /**
+   * Redis memory, watched (`watchRedisCapacity`): while Redis refuses writes
+   * for lack of memory the workers hold, and resume by themselves.
+   */
+  capacity?: RedisCapacityWatch;
   /** Called around every attempt (metrics, tracing, history). */
   hooks?: readonly AttemptHooks[];
 }

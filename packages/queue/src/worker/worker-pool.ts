@@ -1,6 +1,7 @@
 import type { AnyRegistry } from '@conveyor/jobs';
 import { UnrecoverableError, Worker } from 'bullmq';
 import { Cancellation, parseFailedReason } from '../cancellation.ts';
+import { holdWhileFull } from '../hold-while-full.ts';
 import { withDeadline } from '../deadline.ts';
 import { createKeyspace } from '../keyspace.ts';
 import { envelopeTenant } from '../tenancy/envelope-tenant.ts';
@@ -50,9 +51,15 @@ export function createWorkerPool<TRegistry extends AnyRegistry>(
         settings: { backoffStrategy: retryLaterBackoff },
       },
     );
-    worker.on('error', (error) =>
-      logger.error({ queue, err: error.message }, 'worker error'),
-    );
+    // Out of memory, Redis refuses every fetch: hold this worker until the
+    // capacity watch sees room (it logs the episode once), then resume.
+    const hold = options.capacity
+      ? holdWhileFull(worker, options.capacity)
+      : () => false;
+    worker.on('error', (error) => {
+      if (hold(error)) return;
+      logger.error({ queue, err: error.message }, 'worker error');
+    });
     // After BullMQ has moved a job to completed or failed for good, it
     // leaves its tenant's unfinished set. A crash before this runs leaves an
     // entry behind, which the ledger heals when the tenant nears its quota.

@@ -77,13 +77,15 @@ export function faultHarness(redisUrl: string, label: string) {
         (l) => l.record?.msg === 'Conveyor worker ready',
         20_000,
       ),
-    /** Every `msg` line about one job, across all daemons started so far. */
+    /** Every `msg` line about one job, across all daemons started so far, oldest first. */
     linesOf: (jobId: string, msg: string): OutputLine[] =>
-      daemons.flatMap((d) =>
-        d.lines.filter(
-          (l) => l.record?.jobId === jobId && l.record.msg === msg,
-        ),
-      ),
+      daemons
+        .flatMap((d) =>
+          d.lines.filter(
+            (l) => l.record?.jobId === jobId && l.record.msg === msg,
+          ),
+        )
+        .sort((a, b) => Number(a.record?.time) - Number(b.record?.time)),
     async attemptErrors(jobId: string): Promise<string[]> {
       const { logs } = await connect().queue.getJobLogs(jobId);
       return parseAttempts(logs).map((a) => a.error);
