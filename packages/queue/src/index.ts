@@ -103,6 +103,10 @@ export type {
   WorkerPoolOptions,
 } from './worker/worker-pool-options.ts';
 export { createLogger, type Logger } from './service/create-logger.ts';
-export { LOG_LEVELS, SharedEnvSchema } from './service/env-schema.ts';
+export {
+  commaList,
+  LOG_LEVELS,
+  SharedEnvSchema,
+} from './service/env-schema.ts';
 export { readEnv } from './service/read-env.ts';
 export { onShutdownSignal, startService } from './service/start-service.ts';

@@ -1,5 +1,5 @@
 import { DEFAULT_TENANT, TenantIdSchema } from '@conveyor/jobs';
-import { readEnv, SharedEnvSchema } from '@conveyor/queue';
+import { commaList, readEnv, SharedEnvSchema } from '@conveyor/queue';
 import { z } from 'zod';
 import { DEFAULT_HTTP_OPTIONS, type HttpOptions } from './http/http-options.ts';
 
@@ -19,22 +19,11 @@ export const ApiEnvSchema = SharedEnvSchema.extend({
     .min(1)
     .max(1_000)
     .default(DEFAULT_HTTP_OPTIONS.maxBatchCalls),
-  API_CORS_ORIGINS: z
-    .string()
-    .default('')
-    .transform((list) =>
-      list
-        .split(',')
-        .map((o) => o.trim())
-        .filter(Boolean),
-    )
-    .pipe(
-      z.array(
-        z.string().refine((o) => URL.canParse(o) && new URL(o).origin === o, {
-          message: 'each origin must be scheme://host[:port], no path',
-        }),
-      ),
-    ),
+  API_CORS_ORIGINS: commaList(
+    z.string().refine((o) => URL.canParse(o) && new URL(o).origin === o, {
+      message: 'each origin must be scheme://host[:port], no path',
+    }),
+  ),
   // --- tokens and tenants (see docs/security.md) ---
   /** The bootstrap admin's token. Without it the API is open (local admin) and only listens on loopback. */
   CONVEYOR_ADMIN_TOKEN: z

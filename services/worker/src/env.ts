@@ -4,6 +4,7 @@ import {
   DEFAULT_MAX_STALLS,
   readEnv,
   SharedEnvSchema,
+  commaList,
 } from '@conveyor/queue';
 import { z } from 'zod';
 
@@ -58,16 +59,7 @@ export const WorkerEnvSchema = SharedEnvSchema.extend({
     .max(60_000)
     .default(1_000),
   /** Comma-separated subset of queues to serve (all when empty): lets queues scale apart. */
-  WORKER_QUEUES: z
-    .string()
-    .default('')
-    .transform((list) =>
-      list
-        .split(',')
-        .map((q) => q.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(z.enum(queueNames))),
+  WORKER_QUEUES: commaList(z.enum(queueNames)),
 });
 
 export type WorkerEnv = z.infer<typeof WorkerEnvSchema>;

@@ -20,3 +20,19 @@ export const SharedEnvSchema = z.object({
   CONVEYOR_PREFIX: z.string().min(1).default(DEFAULT_PREFIX),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
 });
+
+/** A comma-separated variable (`a, b,c`; empty = none), each item checked by `item`. */
+export function commaList<TItem extends z.ZodType<unknown, string>>(
+  item: TItem,
+) {
+  return z
+    .string()
+    .default('')
+    .transform((list) =>
+      list
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(item));
+}
