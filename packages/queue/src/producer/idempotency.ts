@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Keyspace } from '../keyspace.ts';
+import { LuaScript } from '../lua-script.ts';
 
 export interface IdempotencyClaim {
   /** True when this call owns the key and must add the job. */
@@ -66,12 +67,12 @@ export async function claimIdempotencyKey(
   throw new Error('idempotency key kept changing');
 }
 
-const MARK_STORED = `
+const MARK_STORED = new LuaScript(`
 local held = redis.call('GET', KEYS[1])
 if held and string.sub(held, 1, string.len(ARGV[1]) + 1) == ARGV[1] .. ' ' and not string.find(held, ' stored$') then
   redis.call('SET', KEYS[1], held .. ' stored', 'KEEPTTL')
 end
-return 1`;
+return 1`);
 
 /** The job of this claim is in Redis: the key now always answers with it. */
 export async function markStored(
@@ -79,7 +80,7 @@ export async function markStored(
   target: IdempotencyTarget,
   jobId: string,
 ): Promise<void> {
-  await redis.eval(MARK_STORED, 1, idempotencyRedisKey(target), jobId);
+  await MARK_STORED.run(redis, [idempotencyRedisKey(target)], [jobId]);
 }
 
 /** Gives a key back when adding its job was refused, so a retry can add it. */

@@ -1,3 +1,5 @@
+import { LuaScript } from '../lua-script.ts';
+
 /**
  * Admits `n` jobs for one tenant atomically, or refuses them all: the sum of
  * the tenant's open sets (one per queue) plus `n` must stay within its quota,
@@ -12,7 +14,7 @@
  *       now (ms), n, then n triples of (1-based queue index, job id, index score).
  * Returns { 'ok', 0 } | { 'quota', unfinished } | { 'rate', retryAfterMs } | { 'burst', burst }.
  */
-export const ADMIT_SCRIPT = `
+export const ADMIT_SCRIPT = new LuaScript(`
 local q = tonumber(ARGV[1])
 local limits = redis.call('HMGET', KEYS[q + 1], 'maxUnfinished', 'ratePerSecond', 'burst')
 local max = tonumber(limits[1] or ARGV[2])
@@ -43,4 +45,4 @@ for i = 0, n - 1 do
   redis.call('ZADD', KEYS[q + 2 + queue], ARGV[9 + 3 * i], ARGV[8 + 3 * i])
 end
 return { 'ok', 0 }
-`;
+`);

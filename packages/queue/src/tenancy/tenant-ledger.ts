@@ -181,20 +181,23 @@ export class TenantLedger {
   ): Promise<[string, number]> {
     const base = this.defaultsFor(tenant);
     const index = (queue: QueueName) => this.queues.indexOf(queue) + 1;
-    const reply = (await this.redis.eval(
-      ADMIT_SCRIPT,
-      2 * this.queues.length + 2,
-      ...this.queues.map((q) => this.keys.open(q, tenant)),
-      this.keys.limits(tenant),
-      this.keys.rate(tenant),
-      ...this.queues.map((q) => this.keys.index(q, tenant)),
-      this.queues.length,
-      base.maxUnfinished ?? -1,
-      base.ratePerSecond ?? -1,
-      base.burst,
-      Date.now(),
-      jobs.length,
-      ...jobs.flatMap((job) => [index(job.queue), job.id, job.score]),
+    const reply = (await ADMIT_SCRIPT.run(
+      this.redis,
+      [
+        ...this.queues.map((q) => this.keys.open(q, tenant)),
+        this.keys.limits(tenant),
+        this.keys.rate(tenant),
+        ...this.queues.map((q) => this.keys.index(q, tenant)),
+      ],
+      [
+        this.queues.length,
+        base.maxUnfinished ?? -1,
+        base.ratePerSecond ?? -1,
+        base.burst,
+        Date.now(),
+        jobs.length,
+        ...jobs.flatMap((job) => [index(job.queue), job.id, job.score]),
+      ],
     )) as [string, number];
     return reply;
   }
