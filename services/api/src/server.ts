@@ -12,6 +12,7 @@ import { handleCors } from './http/cors.ts';
 import { DEFAULT_HTTP_OPTIONS, type HttpOptions } from './http/http-options.ts';
 import { sendTrpcError } from './http/send-error.ts';
 import { appRouter } from './router.ts';
+import { toTRPCError } from './to-trpc-error.ts';
 
 export interface ApiServerOptions extends ApiDeps {
   /** Who is calling (`createAuthenticate`); everyone is the local admin when omitted. */
@@ -40,8 +41,14 @@ export function createApiServer(options: ApiServerOptions): Server {
     // streams in (413), the batch from the URL's paths (400).
     maxBodySize: http.maxBodyBytes,
     maxBatchSize: http.maxBatchCalls,
-    createContext: async ({ req }) =>
-      createContextInner(deps, await authenticate(req), requestedTenant(req)),
+    createContext: async ({ req }) => {
+      try {
+        const principal = await authenticate(req);
+        return createContextInner(deps, principal, requestedTenant(req));
+      } catch (error) {
+        throw toTRPCError(error); // credentials that cannot be checked: 503
+      }
+    },
     onError: ({ error, path }) => {
       if (error.code === 'INTERNAL_SERVER_ERROR')
         deps.logger.error(

@@ -7,6 +7,7 @@ import {
 } from '@conveyor/queue';
 import { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
+import { request } from 'node:http';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { LOCAL_PRINCIPAL } from '../src/auth/principal.ts';
@@ -146,5 +147,25 @@ describe('the contract at every entry point', () => {
       .query({ id: future.id ?? '' })
       .catch((e: unknown) => e);
     expect(isConveyorError(error) && error.data?.code).toBe('NOT_FOUND');
+  });
+
+  it('open (no admin token), it serves only requests addressed to this machine: a rebound DNS name gets a 401', async () => {
+    const status = (host: string) =>
+      new Promise<number>((resolve, reject) => {
+        const req = request(
+          `${harness.apiUrl}/trpc/queues.stats`,
+          { headers: { host } },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
+        req.on('error', reject);
+        req.end();
+      });
+    const port = new URL(harness.apiUrl).port;
+    expect(await status(`127.0.0.1:${port}`)).toBe(200);
+    expect(await status(`localhost:${port}`)).toBe(200);
+    expect(await status(`attacker.example:${port}`)).toBe(401);
   });
 });

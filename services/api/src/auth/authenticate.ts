@@ -1,9 +1,15 @@
 import type { IncomingMessage } from 'node:http';
+import { QueueFullError, QueueUnavailableError } from '@conveyor/jobs';
+import { isRedisOutOfMemory } from '@conveyor/queue';
 import { timingSafeEqual } from 'node:crypto';
 import { hashToken, type TokenStore } from './token-store.ts';
 import { LOCAL_PRINCIPAL, type Principal } from './principal.ts';
 
-/** Resolves the caller from a request; null (never a throw) when it cannot: a 401. */
+/**
+ * Resolves the caller from a request; null when the credentials are missing
+ * or wrong (a 401). Throws `QueueUnavailableError` only when they cannot be
+ * checked (Redis down).
+ */
 export type Authenticate = (req: IncomingMessage) => Promise<Principal | null>;
 
 export interface AuthOptions {
@@ -22,7 +28,11 @@ export interface AuthOptions {
  */
 export function createAuthenticate(options: AuthOptions): Authenticate {
   const { adminToken } = options;
-  if (!adminToken) return () => Promise.resolve(LOCAL_PRINCIPAL);
+  // Open: only requests addressed to this machine by name (a web page that
+  // rebinds its own DNS name to 127.0.0.1 still sends its own Host).
+  if (!adminToken)
+    return (req) =>
+      Promise.resolve(loopbackHost(req.headers.host) ? LOCAL_PRINCIPAL : null);
   const adminHash = Buffer.from(hashToken(adminToken), 'hex');
   const bootstrap: Principal = Object.freeze({
     subject: 'bootstrap-admin',
@@ -35,7 +45,15 @@ export function createAuthenticate(options: AuthOptions): Authenticate {
     if (!token) return null;
     if (timingSafeEqual(Buffer.from(hashToken(token), 'hex'), adminHash))
       return bootstrap;
-    return options.tokens.authenticate(token);
+    try {
+      return await options.tokens.authenticate(token);
+    } catch (error) {
+      // Redis is down or full: the token cannot be checked. A 503 the
+      // client may retry, not a 500 and not a 401.
+      throw isRedisOutOfMemory(error)
+        ? new QueueFullError({ cause: error })
+        : new QueueUnavailableError({ cause: error });
+    }
   };
 }
 
@@ -50,4 +68,17 @@ function bearerToken(req: IncomingMessage): string | null {
 export function requestedTenant(req: IncomingMessage): string | null {
   const header = req.headers['x-conveyor-tenant'];
   return typeof header === 'string' && header.length > 0 ? header : null;
+}
+
+/** `localhost`, `127.x.x.x` or `[::1]`, with any port. */
+function loopbackHost(host: string | undefined): boolean {
+  if (!host) return false;
+  const name = host.startsWith('[')
+    ? host.slice(0, host.indexOf(']') + 1)
+    : host.split(':')[0];
+  return (
+    name === 'localhost' ||
+    name === '[::1]' ||
+    /^127\.\d+\.\d+\.\d+$/.test(name ?? '')
+  );
 }
