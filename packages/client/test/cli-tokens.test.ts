@@ -80,7 +80,7 @@ describe('the CLI with API tokens', () => {
       asAcme,
     );
     expect(denied.code).toBe(8);
-    expect(denied.output).toContain('may not enqueue TEST_JOB');
+    expect(denied.output).toContain('may not enqueue or steer TEST_JOB');
     const listed = await conveyor(['tokens', 'list', '--tenant', 'acme'], {
       CONVEYOR_URL: url,
       CONVEYOR_TOKEN: adminToken,

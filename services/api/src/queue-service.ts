@@ -75,7 +75,7 @@ function allowedToEnqueue(principal: Principal, names: readonly string[]) {
   const denied = scope ? names.filter((name) => !scope.includes(name)) : [];
   if (denied.length > 0)
     throw new ForbiddenError(
-      `This token may not enqueue ${[...new Set(denied)].join(', ')}`,
+      `This token may not enqueue or steer ${[...new Set(denied)].join(', ')}`,
     );
 }
 
@@ -172,16 +172,26 @@ export class QueueService<TRegistry extends AnyRegistry = AnyRegistry> {
     return watchJob(this.reader, this.events, input, tenant, signal);
   }
 
-  cancel(id: string, tenant: string) {
-    return this.up(() => this.control.cancel(id, tenant));
+  /** Steering a job needs the same job scope as enqueueing it. */
+  cancel(id: string, caller: Caller) {
+    return this.up(async () => {
+      await this.inScope(id, caller);
+      return this.control.cancel(id, caller.tenant);
+    });
   }
 
-  retry(id: string, tenant: string) {
-    return this.up(() => this.control.retry(id, tenant));
+  retry(id: string, caller: Caller) {
+    return this.up(async () => {
+      await this.inScope(id, caller);
+      return this.control.retry(id, caller.tenant);
+    });
   }
 
-  promote(id: string, tenant: string) {
-    return this.up(() => this.control.promote(id, tenant));
+  promote(id: string, caller: Caller) {
+    return this.up(async () => {
+      await this.inScope(id, caller);
+      return this.control.promote(id, caller.tenant);
+    });
   }
 
   deadLetters(
@@ -191,12 +201,30 @@ export class QueueService<TRegistry extends AnyRegistry = AnyRegistry> {
     return this.up(() => listDeadLetters(this.reader, query, tenant));
   }
 
-  redrive(id: string, tenant: string) {
-    return this.up(() => redrive(this.reader, id, tenant));
+  redrive(id: string, caller: Caller) {
+    return this.up(async () => {
+      await this.inScope(id, caller);
+      return redrive(this.reader, id, caller.tenant);
+    });
   }
 
-  redriveMany(filter: DeadLetterFilter & { max: number }, tenant: string) {
-    return this.up(() => redriveMany(this.reader, filter, tenant));
+  /** A token scoped to some jobs must name one of them. */
+  redriveMany(filter: DeadLetterFilter & { max: number }, caller: Caller) {
+    if (caller.principal.jobs && filter.name === undefined)
+      throw new ForbiddenError(
+        'This token may redrive only the jobs it may enqueue: name one',
+      );
+    if (filter.name !== undefined)
+      allowedToEnqueue(caller.principal, [filter.name]);
+    return this.up(() => redriveMany(this.reader, filter, caller.tenant));
+  }
+
+  /** For a token scoped to some jobs: the job must be one of them (read first). */
+  private async inScope(id: string, caller: Caller): Promise<void> {
+    if (!caller.principal.jobs) return;
+    const found = await this.reader.find(id, caller.tenant);
+    if (!found) throw new JobNotFoundError(id);
+    allowedToEnqueue(caller.principal, [this.reader.view(found).name]);
   }
 
   /** The tenant's jobs per state, per queue. */

@@ -126,6 +126,22 @@ describe('quotas and rate limits per tenant', () => {
     expect((await client.enqueue.mutate(later('fits'))).name).toBe('TEST_JOB');
   });
 
+  it('running a job again (retry of a cancelled job) is admitted like a new one: over the quota it is a 429', async () => {
+    const client = await tenantClient('rerun');
+    const first = await client.enqueue.mutate(later('first'));
+    await client.jobs.cancel.mutate(first);
+    await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        client.enqueue.mutate(later(`q${i}`)),
+      ),
+    );
+    expect((await refusal(client.jobs.retry.mutate(first)))?.code).toBe(
+      'TOO_MANY_REQUESTS',
+    );
+    expect((await client.jobs.get.query(first)).state).toBe('cancelled');
+    expect((await client.queues.stats.query()).default.delayed).toBe(50);
+  });
+
   it('the rate limit is a token bucket: a burst, then 429 with when to retry, then admitted again', async () => {
     await harness.client.tenants.setLimits.mutate({
       tenantId: 'fast',

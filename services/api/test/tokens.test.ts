@@ -144,6 +144,25 @@ describe('API tokens and roles', () => {
         }),
       ),
     ).toBe('FORBIDDEN');
+    // Steering needs the same scope: another job of the tenant is off limits.
+    const other = await admin.enqueue.mutate({
+      name: 'TEST_JOB',
+      data: { message: 'not yours' },
+      options: { delay: 60_000 },
+    });
+    const otherAsScoped = harness.clientWith(adminToken, 'scoped');
+    const digest = await otherAsScoped.enqueue.mutate({
+      name: 'TEST_JOB',
+      data: { message: 'in scoped tenant' },
+      options: { delay: 60_000 },
+    });
+    expect(await codeOf(scoped.jobs.promote.mutate(digest))).toBe('FORBIDDEN');
+    expect(await codeOf(scoped.jobs.cancel.mutate(digest))).toBe('FORBIDDEN');
+    expect(await codeOf(scoped.deadLetters.redriveMany.mutate({}))).toBe(
+      'FORBIDDEN',
+    );
+    expect(await codeOf(scoped.jobs.cancel.mutate(other))).toBe('NOT_FOUND');
+    await otherAsScoped.jobs.cancel.mutate(digest);
     const stats = await scoped.queues.stats.query();
     expect(stats.sms.delayed + stats.sms.waiting + stats.default.waiting).toBe(
       1,

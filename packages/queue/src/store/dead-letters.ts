@@ -21,6 +21,19 @@ export const MAX_REDRIVE = 10_000;
 const HISTORY_ROWS = 50;
 /** A page stops after looking at this many failed jobs (of all tenants) and returns a cursor to go on. */
 const MAX_SCANNED = 2_000;
+const MAX_REDRIVE_SCANNED = 20_000;
+
+/**
+ * Where a page that stopped at another tenant's entry goes on, without
+ * naming that job: its failure time, and an id that sorts before every
+ * other at that time. (Another of this tenant's dead letters failing in the
+ * very same millisecond would then be skipped; it is listed by the next
+ * call without a cursor.)
+ */
+const scanPoint = (entry: Position): Position => ({
+  score: entry.score,
+  id: '',
+});
 
 export interface DeadLetterFilter {
   name?: string | undefined;
@@ -89,7 +102,7 @@ export async function listDeadLetters<TRegistry extends AnyRegistry>(
     scanned += 1;
     if (!match) {
       if (scanned >= MAX_SCANNED)
-        return { items, nextCursor: encodeCursor(entry) };
+        return { items, nextCursor: encodeCursor(scanPoint(entry)) };
       continue;
     }
     const { found, view } = match;
@@ -117,11 +130,17 @@ export async function redrive<TRegistry extends AnyRegistry>(
   if (found.kind !== 'job' || store.view(found).state !== 'failed') {
     throw new JobStateError(`Job ${id} is not a dead letter`);
   }
-  await found.job.retry('failed', {
-    resetAttemptsMade: true,
-    resetAttemptsStarted: true,
-  });
-  await store.ledger.reopen(found.queue, tenant, id);
+  const job = [{ queue: found.queue, id }];
+  await store.ledger.readmit(tenant, job);
+  try {
+    await found.job.retry('failed', {
+      resetAttemptsMade: true,
+      resetAttemptsStarted: true,
+    });
+  } catch (error) {
+    await store.ledger.release(tenant, job).catch(() => undefined);
+    throw error;
+  }
   return { id };
 }
 
@@ -133,22 +152,31 @@ export async function redriveMany<TRegistry extends AnyRegistry>(
 ): Promise<{ redriven: number }> {
   // Collect first: retrying moves jobs out of the set being read.
   const targets = [];
+  let scanned = 0;
   for await (const { match } of deadLetters(store, filter, tenant, null)) {
     if (match) targets.push(match.found);
-    if (targets.length >= filter.max) break;
+    scanned += 1;
+    // Bounded like a page: one call looks at so many failed jobs, at most.
+    if (targets.length >= filter.max || scanned >= MAX_REDRIVE_SCANNED) break;
   }
+  // Admitted as a whole (quota and rate), or none is redriven.
+  const jobs = targets.map(({ job, queue }) => ({ queue, id: job.id ?? '' }));
+  if (jobs.length > 0) await store.ledger.readmit(tenant, jobs);
   let redriven = 0;
+  const missed: typeof jobs = [];
   for (const { job, queue } of targets) {
     try {
       await job.retry('failed', {
         resetAttemptsMade: true,
         resetAttemptsStarted: true,
       });
-      await store.ledger.reopen(queue, tenant, job.id ?? '');
       redriven += 1;
     } catch {
       // Retried or removed by someone else meanwhile: not ours to count.
+      missed.push({ queue, id: job.id ?? '' });
     }
   }
+  if (missed.length > 0)
+    await store.ledger.release(tenant, missed).catch(() => undefined);
   return { redriven };
 }

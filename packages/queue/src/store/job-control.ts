@@ -47,12 +47,13 @@ export class JobControl<TRegistry extends AnyRegistry> {
   ): Promise<{ id: string; state: JobState }> {
     const found = await this.found(id, tenant);
     if (found.kind === 'cancelled') {
-      await this.store.cancellation.restore(
-        this.store.queue(found.queue),
-        id,
-        found.snapshot,
+      await this.readmitted(tenant, found, () =>
+        this.store.cancellation.restore(
+          this.store.queue(found.queue),
+          id,
+          found.snapshot,
+        ),
       );
-      await this.store.ledger.reopen(found.queue, tenant, id);
       return { id, state: 'waiting' };
     }
     const state = this.store.view(found).state;
@@ -61,11 +62,12 @@ export class JobControl<TRegistry extends AnyRegistry> {
         `Job ${id} is ${state}; only failed or cancelled jobs can be retried`,
       );
     }
-    await found.job.retry('failed', {
-      resetAttemptsMade: true,
-      resetAttemptsStarted: true,
-    });
-    await this.store.ledger.reopen(found.queue, tenant, id);
+    await this.readmitted(tenant, found, () =>
+      found.job.retry('failed', {
+        resetAttemptsMade: true,
+        resetAttemptsStarted: true,
+      }),
+    );
     return { id, state: 'waiting' };
   }
 
@@ -85,9 +87,28 @@ export class JobControl<TRegistry extends AnyRegistry> {
     return { id, state: 'waiting' };
   }
 
+  /** Runs a finished job again only if its tenant's quota and rate admit it. */
+  private async readmitted(
+    tenant: string,
+    found: Found,
+    run: () => Promise<unknown>,
+  ): Promise<void> {
+    const job = [{ queue: found.queue, id: jobIdOf(found) }];
+    await this.store.ledger.readmit(tenant, job);
+    try {
+      await run();
+    } catch (error) {
+      await this.store.ledger.release(tenant, job).catch(() => undefined);
+      throw error;
+    }
+  }
+
   private async found(id: string, tenant: string): Promise<Found> {
     const found = await this.store.find(id, tenant);
     if (!found) throw new JobNotFoundError(id);
     return found;
   }
 }
+
+const jobIdOf = (found: Found) =>
+  found.kind === 'job' ? (found.job.id ?? '') : found.id;

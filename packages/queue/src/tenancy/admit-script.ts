@@ -11,7 +11,8 @@ import { LuaScript } from '../lua-script.ts';
  *
  * KEYS: open set of each queue (Q), `limits`, `rate`, listing index of each queue (Q).
  * ARGV: Q, default max (-1 = none), default rate (-1 = none), default burst,
- *       now (ms), n, then n triples of (1-based queue index, job id, index score).
+ *       now (ms), n, then n triples of (1-based queue index, job id, index score
+ *       or '' when the job is already listed: a retry).
  * Returns { 'ok', 0 } | { 'quota', unfinished } | { 'rate', retryAfterMs } | { 'burst', burst }.
  */
 export const ADMIT_SCRIPT = new LuaScript(`
@@ -42,7 +43,9 @@ end
 for i = 0, n - 1 do
   local queue = tonumber(ARGV[7 + 3 * i])
   redis.call('ZADD', KEYS[queue], now, ARGV[8 + 3 * i])
-  redis.call('ZADD', KEYS[q + 2 + queue], ARGV[9 + 3 * i], ARGV[8 + 3 * i])
+  if ARGV[9 + 3 * i] ~= '' then
+    redis.call('ZADD', KEYS[q + 2 + queue], ARGV[9 + 3 * i], ARGV[8 + 3 * i])
+  end
 end
 return { 'ok', 0 }
 `);

@@ -12,7 +12,8 @@ import {
 export interface AdmittedJob {
   queue: QueueName;
   id: string;
-  score: number;
+  /** Its listing-index score; '' for a job listed already. */
+  score: number | '';
 }
 
 /** An admitted job whose add has not happened yet may be this old before healing drops it. */
@@ -130,9 +131,18 @@ export class TenantLedger {
     if (failed?.[0]) throw failed[0];
   }
 
-  /** A finished job runs again (retry, redrive, restore): it counts as unfinished. */
-  async reopen(queue: string, tenant: string, id: string): Promise<void> {
-    await this.redis.zadd(this.keys.open(queue, tenant), Date.now(), id);
+  /**
+   * Finished jobs are to run again (retry, redrive, restore): admitted like
+   * new ones (quota and rate), or refused whole. They are listed already.
+   */
+  async readmit(
+    tenant: string,
+    jobs: readonly { queue: QueueName; id: string }[],
+  ): Promise<void> {
+    await this.admit(
+      tenant,
+      jobs.map((job) => ({ ...job, score: '' })),
+    );
   }
 
   /**

@@ -25,7 +25,7 @@ export const deadLettersRouter = {
 
   redrive: producerProcedure
     .input(z.strictObject({ id: z.string().min(1).max(200) }))
-    .mutation(({ ctx, input }) => ctx.queues.redrive(input.id, ctx.tenant)),
+    .mutation(({ ctx, input }) => ctx.queues.redrive(input.id, ctx)),
 
   /** Every dead letter matching the filter, up to `max`; returns how many were redriven. */
   redriveMany: producerProcedure
@@ -34,5 +34,5 @@ export const deadLettersRouter = {
         max: z.number().int().min(1).max(MAX_REDRIVE).default(1_000),
       }),
     )
-    .mutation(({ ctx, input }) => ctx.queues.redriveMany(input, ctx.tenant)),
+    .mutation(({ ctx, input }) => ctx.queues.redriveMany(input, ctx)),
 } satisfies TRPCRouterRecord;

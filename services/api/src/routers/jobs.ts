@@ -47,15 +47,15 @@ export const jobsRouter = {
   /** Waiting/delayed: removed now (`cancelled`). Active: its processor is signalled (`cancelling`). */
   cancel: producerProcedure
     .input(JobId)
-    .mutation(({ ctx, input }) => ctx.queues.cancel(input.id, ctx.tenant)),
+    .mutation(({ ctx, input }) => ctx.queues.cancel(input.id, ctx)),
 
   /** A failed or cancelled job runs again with fresh attempts. */
   retry: producerProcedure
     .input(JobId)
-    .mutation(({ ctx, input }) => ctx.queues.retry(input.id, ctx.tenant)),
+    .mutation(({ ctx, input }) => ctx.queues.retry(input.id, ctx)),
 
   /** A delayed job runs now. */
   promote: producerProcedure
     .input(JobId)
-    .mutation(({ ctx, input }) => ctx.queues.promote(input.id, ctx.tenant)),
+    .mutation(({ ctx, input }) => ctx.queues.promote(input.id, ctx)),
 } satisfies TRPCRouterRecord;
