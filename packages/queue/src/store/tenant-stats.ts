@@ -10,8 +10,12 @@ export async function tenantStats<TRegistry extends AnyRegistry>(
   store: JobReader<TRegistry>,
   tenant: string,
 ): Promise<QueueStats> {
+  // Stats are where a leaked entry would show (as waiting forever), so they
+  // heal first, whatever the tenant's limits.
+  await store.ledger.heal(tenant);
   const ledger = await store.ledger.counts(tenant);
-  const states = store.redis.multi();
+  // A pipeline, not a MULTI: no transaction over a large backlog.
+  const states = store.redis.pipeline();
   for (const { queue, open } of ledger)
     for (const id of open) {
       states.zscore(store.keys.bull(queue, 'delayed'), id);
