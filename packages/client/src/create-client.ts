@@ -23,7 +23,7 @@ export interface ConveyorClientOptions {
   maxBatchSize?: number;
   /**
    * How often an enqueue whose outcome is unknown (or that found the queue
-   * unavailable) is sent again, with the same idempotency key (default 4; 0 = never).
+   * unavailable) is sent again, with the same idempotency key (default 6; 0 = never).
    */
   enqueueRetries?: number;
   fetch?: typeof globalThis.fetch;
@@ -46,7 +46,7 @@ export function createConveyorClient(
   });
   return createTRPCClient<AppRouter>({
     links: [
-      ...safeEnqueueLinks({ retries: options.enqueueRetries ?? 4 }),
+      ...safeEnqueueLinks({ retries: options.enqueueRetries ?? 6 }),
       splitLink({
         condition: (op) => op.type === 'subscription',
         true: httpSubscriptionLink({

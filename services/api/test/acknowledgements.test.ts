@@ -84,6 +84,23 @@ describe('an answer means what it says', () => {
     expect((await h.client.jobs.get.query(job)).id).toBe(job.id);
   });
 
+  it('two enqueues with the same key at once make one job, and both answers name it', async () => {
+    redis = await startRedisServer();
+    harness = await startHarness(redis.url);
+    const h = harness;
+    const request = {
+      name: 'TEST_JOB' as const,
+      data: { message: 'twice at once' },
+      options: { idempotencyKey: 'same-time' },
+    };
+    const [a, b] = await Promise.all([
+      h.client.enqueue.mutate(request),
+      createConveyorClient({ url: `${h.apiUrl}/trpc` }).enqueue.mutate(request),
+    ]);
+    expect(a.id).toBe(b.id);
+    expect(await jobsNamed(h, 'twice at once')).toHaveLength(1);
+  });
+
   it('a key claimed by an enqueue that died before its add leads to a job on the next call, never to NOT_FOUND', async () => {
     redis = await startRedisServer();
     harness = await startHarness(redis.url);

@@ -255,6 +255,11 @@ class JobWriter {
       await markStored(this.redis, target, claimed.id);
       return claimed;
     }
+    // Claimed moments ago and not stored yet: another enqueue with this key
+    // may still be adding it. Touch nothing of its; the caller retries.
+    const age = Date.now() - (claim.claimedAt ?? 0);
+    if (!claim.fresh && age < this.timeoutMs + IN_FLIGHT_MARGIN_MS)
+      throw new OutcomeUnknownError();
     try {
       attempt.proceed();
       await this.admitted([claimed], attempt);
@@ -301,6 +306,9 @@ class JobWriter {
     }
   }
 }
+
+/** Past its deadline plus this, an enqueue sends nothing more: its claim can be completed by another. */
+const IN_FLIGHT_MARGIN_MS = 1_000;
 
 function withId(prepared: TenantJob, id: string): TenantJob {
   return id === prepared.id

@@ -12,6 +12,8 @@ export interface IdempotencyClaim {
   samePayload: boolean;
   /** Whether the job's add was confirmed (see `markStored`). */
   stored: boolean;
+  /** When the key was claimed (ms); null for a claim written before this was recorded. */
+  claimedAt: number | null;
 }
 
 /** Whose idempotency key: scoped by tenant, queue and job name. */
@@ -33,9 +35,10 @@ export function payloadHash(serializedPayload: unknown): string {
 /**
  * Claims an idempotency key for a job id, or reports who holds it. The key
  * is stored hashed, so a caller may use anything (an e-mail address, a URL).
- * Its value is `"{jobId} {payloadHash}"`, with ` stored` appended once the
- * job's add was confirmed: a claim without it may belong to an enqueue that
- * died before its add, and the next call with the key completes it.
+ * Its value is `"{jobId} {payloadHash} {claimedAt}"`, with ` stored` appended
+ * once the job's add was confirmed: a claim without it belongs to an enqueue
+ * still under way, or one that died before its add (the next call with the
+ * key completes it).
  */
 export async function claimIdempotencyKey(
   redis: Redis,
@@ -43,7 +46,8 @@ export async function claimIdempotencyKey(
   candidate: { jobId: string; payloadHash: string; ttlMs: number },
 ): Promise<IdempotencyClaim> {
   const redisKey = idempotencyRedisKey(target);
-  const value = `${candidate.jobId} ${candidate.payloadHash}`;
+  const claimedAt = Date.now();
+  const value = `${candidate.jobId} ${candidate.payloadHash} ${claimedAt}`;
   // Two tries: the key may expire between a failed SET NX and the GET.
   for (let attempt = 0; attempt < 2; attempt += 1) {
     if (await redis.set(redisKey, value, 'PX', candidate.ttlMs, 'NX')) {
@@ -52,16 +56,19 @@ export async function claimIdempotencyKey(
         jobId: candidate.jobId,
         samePayload: true,
         stored: false,
+        claimedAt,
       };
     }
     const held = await redis.get(redisKey);
     if (held === null) continue;
-    const [jobId = '', hash, mark] = held.split(' ');
+    const [jobId = '', hash, ...rest] = held.split(' ');
+    const at = Number(rest[0]);
     return {
       fresh: false,
       jobId,
       samePayload: hash === candidate.payloadHash,
-      stored: mark === 'stored',
+      stored: rest.at(-1) === 'stored',
+      claimedAt: Number.isFinite(at) ? at : null,
     };
   }
   throw new Error('idempotency key kept changing');
