@@ -108,7 +108,7 @@ describe('enqueue when Redis is out of memory', () => {
     );
     expect(claims).toHaveLength(1);
     expect(await admin.get(claims[0] ?? '')).toMatch(
-      new RegExp(`^${before.id} \\S+ stored$`),
+      new RegExp(`^${before.id} \\S+ \\d+ stored$`),
     );
 
     await freeFiller(admin);
