@@ -285,7 +285,7 @@ export class QueueService<TRegistry extends AnyRegistry = AnyRegistry> {
    * for it as long as an enqueue would); a Redis that is down, or drops
    * meanwhile, is a 503 QUEUE_UNAVAILABLE, not a 500.
    */
-  private async up<T>(work: () => Promise<T>): Promise<T> {
+  async up<T>(work: () => Promise<T>): Promise<T> {
     try {
       await whenReady(this.redis, DEFAULT_ENQUEUE_TIMEOUT_MS);
       return await work();

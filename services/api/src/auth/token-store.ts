@@ -1,5 +1,9 @@
 import { TenantIdSchema } from '@conveyor/jobs';
-import type { Keyspace } from '@conveyor/queue';
+import {
+  DEFAULT_ENQUEUE_TIMEOUT_MS,
+  whenReady,
+  type Keyspace,
+} from '@conveyor/queue';
 import type { Redis } from 'ioredis';
 import { createHash, randomBytes } from 'node:crypto';
 import type { Principal, Role } from './principal.ts';
@@ -68,6 +72,8 @@ export class TokenStore {
 
   /** The principal a presented token stands for; null when unknown, revoked or expired. */
   async authenticate(token: string): Promise<Principal | null> {
+    // A fail-fast connection refuses commands until it is up: wait as an enqueue would.
+    await whenReady(this.redis, DEFAULT_ENQUEUE_TIMEOUT_MS);
     const hash = hashToken(token);
     const record = await this.byHash(hash);
     if (!record || record.revokedAt) return null;

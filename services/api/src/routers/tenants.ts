@@ -9,7 +9,9 @@ const Tenant = z.strictObject({ tenantId: TenantIdSchema });
 export const tenantsRouter = {
   limits: adminProcedure
     .input(Tenant)
-    .query(({ ctx, input }) => ctx.queues.ledger.limits(input.tenantId)),
+    .query(({ ctx, input }) =>
+      ctx.queues.up(() => ctx.queues.ledger.limits(input.tenantId)),
+    ),
 
   /** `null` lifts a limit. */
   setLimits: adminProcedure
@@ -20,8 +22,10 @@ export const tenantsRouter = {
         burst: z.number().int().min(1).max(1_000_000),
       }),
     )
-    .mutation(async ({ ctx, input: { tenantId, ...limits } }) => {
-      await ctx.queues.ledger.setLimits(tenantId, limits);
-      return ctx.queues.ledger.limits(tenantId);
-    }),
+    .mutation(({ ctx, input: { tenantId, ...limits } }) =>
+      ctx.queues.up(async () => {
+        await ctx.queues.ledger.setLimits(tenantId, limits);
+        return ctx.queues.ledger.limits(tenantId);
+      }),
+    ),
 } satisfies TRPCRouterRecord;
