@@ -8,6 +8,8 @@ import {
   startRedisServer,
   waitFor,
   type RedisServerHandle,
+  fillRedisMemory,
+  freeRedisMemory,
 } from '@conveyor/testkit';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -33,35 +35,6 @@ const step = defineJob({
 });
 const testRegistry = defineRegistry([step]);
 const keys = createKeyspace('oom');
-
-/**
- * Fills Redis with filler keys until it refuses a write, then pins
- * maxmemory 256 KB under what it uses: Redis shrinks client buffers in its
- * background cron, so a Redis filled just to the limit soon has room for a
- * few small writes again, and a test would race it.
- */
-async function fill(redis: Redis): Promise<void> {
-  for (let i = 0; ; i++) {
-    const refused = await redis
-      .set(`filler:${i}`, 'x'.repeat(20_000))
-      .then(() => false)
-      .catch((e: unknown) => isRedisOutOfMemory(e));
-    if (refused) break;
-  }
-  const used = Number(
-    /used_memory:(\d+)/.exec(await redis.info('memory'))?.[1],
-  );
-  await redis.config('SET', 'maxmemory', String(used - 256 * 1024));
-}
-
-async function freeFiller(redis: Redis): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, found] = await redis.scan(cursor, 'MATCH', 'filler:*');
-    cursor = next;
-    if (found.length > 0) await redis.unlink(...found);
-  } while (cursor !== '0');
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -147,7 +120,7 @@ describe('a worker pool when Redis runs out of memory', () => {
     server = await startRedisServer({ args: ['--maxmemory', '8mb'] });
     const t = setUp(server, closers);
     const waiting = [await t.enqueue('w1'), await t.enqueue('w2')];
-    await fill(t.admin);
+    await fillRedisMemory(t.admin);
     const refused = await t.enqueue('refused').catch((e: unknown) => e);
     expect(isRedisOutOfMemory(refused)).toBe(true);
     expect(await t.queue.getJobCounts('waiting')).toEqual({ waiting: 2 });
@@ -163,7 +136,7 @@ describe('a worker pool when Redis runs out of memory', () => {
     expect(await t.queue.getJobState(waiting[0]?.id ?? '')).toBe('waiting');
 
     // …and BullMQ asks again by itself: once memory is freed, the jobs run.
-    await freeFiller(t.admin);
+    await freeRedisMemory(t.admin);
     for (const job of waiting) await t.completed(job.id, job.id);
     const after = await t.enqueue('after');
     await t.completed(after.id, 'a job enqueued after');
@@ -180,13 +153,13 @@ describe('a worker pool when Redis runs out of memory', () => {
       5_000,
       'the job to start',
     );
-    await fill(t.admin);
+    await fillRedisMemory(t.admin);
     t.release();
     // BullMQ's moveToFinished deletes the lock before it writes, and Redis
     // lets a script that already wrote go past maxmemory rather than stop
     // halfway: the finish goes through even now.
     await t.completed(running.id, 'the running job');
-    await freeFiller(t.admin);
+    await freeRedisMemory(t.admin);
     const after = await t.enqueue('after');
     await t.completed(after.id, 'a job enqueued after');
   });
@@ -195,7 +168,7 @@ describe('a worker pool when Redis runs out of memory', () => {
     server = await startRedisServer({ args: ['--maxmemory', '8mb'] });
     const t = setUp(server, closers);
     const waiting = await t.enqueue('w1');
-    await fill(t.admin);
+    await fillRedisMemory(t.admin);
     const watch = watchRedisCapacity(t.workerRedis, pino({ level: 'silent' }), {
       intervalMs: 200,
     });
@@ -209,7 +182,7 @@ describe('a worker pool when Redis runs out of memory', () => {
     expect(t.errorLines.length).toBeLessThan(20);
     expect(watch.full).toBe(true);
 
-    await freeFiller(t.admin);
+    await freeRedisMemory(t.admin);
     await t.completed(waiting.id, 'the waiting job');
     // A refusal still in flight when memory came back may reopen the episode
     // for one more check interval; it then ends by itself.

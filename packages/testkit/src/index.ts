@@ -1,4 +1,5 @@
 export { deletePrefix, uniquePrefix, waitFor } from './helpers.ts';
+export { fillRedisMemory, freeRedisMemory } from './redis-memory.ts';
 export {
   findRedisServer,
   getFreePort,

@@ -1,43 +1,16 @@
 import { DEFAULT_TENANT } from '@conveyor/jobs';
-import { createKeyspace, isRedisOutOfMemory } from '@conveyor/queue';
+import { createKeyspace } from '@conveyor/queue';
 import {
   startRedisServer,
   waitFor,
   type RedisServerHandle,
+  fillRedisMemory,
+  freeRedisMemory,
 } from '@conveyor/testkit';
 import { isConveyorError } from '@conveyor/client';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from './support/harness.ts';
-
-/**
- * Fills Redis with filler keys until it refuses a write, then pins
- * maxmemory 256 KB under what it uses: Redis shrinks client buffers in its
- * background cron, so a Redis filled just to the limit soon has room for a
- * few small writes again, and a test would race it.
- */
-async function fill(redis: Redis): Promise<void> {
-  for (let i = 0; ; i++) {
-    const refused = await redis
-      .set(`filler:${i}`, 'x'.repeat(20_000))
-      .then(() => false)
-      .catch((e: unknown) => isRedisOutOfMemory(e));
-    if (refused) break;
-  }
-  const used = Number(
-    /used_memory:(\d+)/.exec(await redis.info('memory'))?.[1],
-  );
-  await redis.config('SET', 'maxmemory', String(used - 256 * 1024));
-}
-
-async function freeFiller(redis: Redis): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, found] = await redis.scan(cursor, 'MATCH', 'filler:*');
-    cursor = next;
-    if (found.length > 0) await redis.unlink(...found);
-  } while (cursor !== '0');
-}
 
 /** Each test runs its own small redis-server (maxmemory 8 MB, noeviction). */
 describe('enqueue when Redis is out of memory', () => {
@@ -80,7 +53,7 @@ describe('enqueue when Redis is out of memory', () => {
       memory: { max: 8 * 1024 * 1024 },
     });
 
-    await fill(admin);
+    await fillRedisMemory(admin);
     for (const key of [undefined, 'order-1']) {
       const error = await enqueue(h, 'refused', key).catch((e: unknown) => e);
       expect(isConveyorError(error)).toBe(true);
@@ -111,7 +84,7 @@ describe('enqueue when Redis is out of memory', () => {
       new RegExp(`^${before.id} \\S+ \\d+ stored$`),
     );
 
-    await freeFiller(admin);
+    await freeRedisMemory(admin);
     const back = await waitFor(async () => {
       const r = await readyz(h);
       return r.status === 200 ? r : undefined;

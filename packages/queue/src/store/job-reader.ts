@@ -10,7 +10,7 @@ import type { CancelledSnapshot, Cancellation } from '../cancellation.ts';
 import type { Keyspace } from '../keyspace.ts';
 import { envelopeTenant } from '../tenancy/envelope-tenant.ts';
 import type { TenantLedger } from '../tenancy/tenant-ledger.ts';
-import { toJobView } from './to-job-view.ts';
+import { parseJson, toJobView } from './to-job-view.ts';
 
 export type Found =
   | { kind: 'job'; queue: QueueName; job: Job; bullState: string }
@@ -155,12 +155,4 @@ export function tenantOf(found: Found): string {
   return envelopeTenant(
     found.kind === 'job' ? found.job.data : parseJson(found.snapshot.data),
   );
-}
-
-function parseJson(json: string): unknown {
-  try {
-    return JSON.parse(json);
-  } catch {
-    return null;
-  }
 }

@@ -90,7 +90,8 @@ export function decodeStoredJson(json: string | null | undefined): unknown {
   return json ? decodeOptional(parseJson(json)) : null;
 }
 
-function parseJson(json: string): unknown {
+/** JSON as stored, or null when it is not JSON. */
+export function parseJson(json: string): unknown {
   try {
     return JSON.parse(json);
   } catch {
