@@ -5,6 +5,11 @@ import {
   type JobDefaults,
 } from './job-defaults.ts';
 import type { QueueName } from './queues.ts';
+import {
+  checkSchedules,
+  type ContractSchedule,
+  type ScheduleSpec,
+} from './schedule.ts';
 import { assertSchemaRules } from './schema-rules.ts';
 
 export type PayloadSchema = z.ZodType<unknown, unknown>;
@@ -70,6 +75,8 @@ export interface JobDefinition<
   readonly progress: TProgress;
   readonly defaults: JobDefaults;
   readonly limits: JobLimits;
+  /** Fired by the platform; reconciled with Redis whenever a worker or API starts. */
+  readonly schedules: readonly ContractSchedule[];
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a registry holds jobs of any schema
@@ -84,6 +91,7 @@ export interface RuntimeJob {
   readonly progress: z.ZodType;
   readonly defaults: JobDefaults;
   readonly limits: JobLimits;
+  readonly schedules: readonly ContractSchedule[];
 }
 
 export type JobInput<TJob extends AnyJobDefinition> = z.output<TJob['input']>;
@@ -110,6 +118,11 @@ export interface JobSpec<
   progress?: ReparseableSchema<TProgress>;
   defaults?: Partial<JobDefaults>;
   limits?: Partial<JobLimits>;
+  /**
+   * Runs the platform fires on a cron or interval, with data typed by the
+   * input: data that does not match does not compile.
+   */
+  schedules?: readonly ScheduleSpec<NoInfer<z.input<TInput>>>[];
 }
 
 export function defineJob<
@@ -145,6 +158,7 @@ export function defineJob<
   assertSchemaRules(name, 'input', spec.input);
   assertSchemaRules(name, 'result', result);
   assertSchemaRules(name, 'progress', progress);
+  const schedules = checkSchedules(name, spec.input, spec.schedules ?? []);
   return Object.freeze({
     name,
     queue: spec.queue,
@@ -153,6 +167,7 @@ export function defineJob<
     progress,
     defaults,
     limits,
+    schedules,
   });
 }
 

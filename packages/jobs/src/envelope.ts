@@ -1,5 +1,6 @@
 import superjson, { type SuperJSONResult } from 'superjson';
 import { MalformedJobError } from './errors/index.ts';
+import type { MissedRunPolicy } from './schedule.ts';
 
 export const ENVELOPE_VERSION = 1;
 
@@ -15,17 +16,20 @@ export interface JobEnvelope {
   v: typeof ENVELOPE_VERSION;
   payload: SuperJSONResult;
   tenantId?: string;
+  /** On a schedule's jobs: what to do with a tick that came due while nothing ran. */
+  missed?: MissedRunPolicy;
 }
 
 export function encodeEnvelope(
   payload: unknown,
-  meta: { tenantId?: string } = {},
+  meta: { tenantId?: string; missed?: MissedRunPolicy } = {},
 ): JobEnvelope {
   const envelope: JobEnvelope = {
     v: ENVELOPE_VERSION,
     payload: superjson.serialize(payload),
   };
   if (meta.tenantId !== undefined) envelope.tenantId = meta.tenantId;
+  if (meta.missed !== undefined) envelope.missed = meta.missed;
   return envelope;
 }
 

@@ -2,6 +2,7 @@
 // and superjson only; the Redis runtime lives in @conveyor/queue.
 export * from './catalog/index.ts';
 export * from './define-job.ts';
+export * from './duration.ts';
 export * from './enqueue-options.ts';
 export * from './envelope.ts';
 export * from './errors/index.ts';
@@ -10,3 +11,4 @@ export * from './job-defaults.ts';
 export * from './job-view.ts';
 export * from './queues.ts';
 export * from './registry.ts';
+export * from './schedule.ts';

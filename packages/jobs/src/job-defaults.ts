@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { durationMs, DurationSchema, type Duration } from './duration.ts';
 
 /** Wait `delay` ms before every retry. */
 export interface FixedBackoff {
@@ -15,8 +16,22 @@ export interface ExponentialBackoff {
   jitter?: number;
 }
 
+/**
+ * Explicit waits: before retry n, `delays[n-1]`; retries beyond the ladder
+ * wait its last step (`['1m', '5m', '15m']`: 1 min, 5 min, then 15 min
+ * for every later retry). An empty ladder does not compile.
+ */
+export interface LadderBackoff {
+  type: 'ladder';
+  delays: readonly [Duration, ...Duration[]];
+  jitter?: number;
+}
+
 /** How long to wait between attempts. A kind not listed here does not compile. */
-export type BackoffPolicy = FixedBackoff | ExponentialBackoff;
+export type BackoffPolicy = FixedBackoff | ExponentialBackoff | LadderBackoff;
+
+/** The most steps a ladder may have. */
+export const MAX_LADDER_STEPS = 20;
 
 /** Finished jobs kept for inspection: at most `count` of them, none older than `age` seconds. */
 export interface RetentionPolicy {
@@ -71,7 +86,26 @@ export const BackoffPolicySchema = z.discriminatedUnion('type', [
     delay: z.number().int().min(0).max(MAX_BACKOFF_DELAY_MS),
     jitter: z.number().min(0).max(1).optional(),
   }),
-]);
+  z.strictObject({
+    type: z.literal('ladder'),
+    delays: z
+      .array(DurationSchema)
+      .min(1)
+      .max(MAX_LADDER_STEPS)
+      .refine((delays) => delays.every(withinBackoffBound), {
+        message: `Each step is at most ${MAX_BACKOFF_DELAY_MS / 60_000} min`,
+      }),
+    jitter: z.number().min(0).max(1).optional(),
+  }),
+]) as z.ZodType<BackoffPolicy, BackoffPolicy>;
+
+function withinBackoffBound(step: Duration): boolean {
+  try {
+    return durationMs(step) <= MAX_BACKOFF_DELAY_MS;
+  } catch {
+    return false;
+  }
+}
 
 const RetentionSchema = z.strictObject({
   count: z.number().int().min(0).optional(),

@@ -9,6 +9,14 @@ export {
   type CancelledSnapshot,
 } from './cancellation.ts';
 export { DeadlineExceededError, withDeadline } from './deadline.ts';
+export { eventLog } from './events/event-log.ts';
+export {
+  LIFECYCLE_EVENT_TYPES,
+  lifecycleEventId,
+  type LifecycleEvent,
+  type LifecycleEventType,
+  type LifecycleListener,
+} from './events/lifecycle-event.ts';
 export { whenReady } from './when-ready.ts';
 export { createKeyspace, DEFAULT_PREFIX, type Keyspace } from './keyspace.ts';
 export {

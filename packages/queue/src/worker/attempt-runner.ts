@@ -10,6 +10,13 @@ import { UnrecoverableError, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { formatAttempt } from '../attempt-history.ts';
 import { cancelledFailureReason, type Cancellation } from '../cancellation.ts';
+import {
+  lifecycleEventId,
+  type LifecycleEvent,
+  type LifecycleEventType,
+  type LifecycleListener,
+} from '../events/lifecycle-event.ts';
+import { missedTick, type MissedTick } from '../schedules/missed-tick.ts';
 import { envelopeTenant } from '../tenancy/envelope-tenant.ts';
 import type {
   AttemptHooks,
@@ -41,6 +48,8 @@ export interface AttemptRunnerDeps<TRegistry extends AnyRegistry> {
   logger: Logger;
   cancellation: Cancellation;
   hooks: readonly AttemptHooks[];
+  /** Told of every lifecycle event (the event log, webhooks). */
+  listeners: readonly LifecycleListener[];
 }
 
 /**
@@ -83,11 +92,15 @@ export class AttemptRunner<TRegistry extends AnyRegistry> {
     await this.hook(info, (h) => h.beforeAttempt?.(info));
     let outcome: AttemptOutcome;
     try {
+      const missed = info.attempt === 1 ? missedTick(job, info.startedAt) : null;
+      if (missed) await this.reportMissed(info, missed);
       const decoded = this.decode(job, log);
       outcome =
-        'error' in decoded
-          ? { kind: 'failed', error: decoded.error }
-          : await this.execute(job, info, decoded, signal, log);
+        missed?.policy === 'skip'
+          ? { kind: 'cancelled', reason: skippedReason(missed) }
+          : 'error' in decoded
+            ? { kind: 'failed', error: decoded.error }
+            : await this.execute(job, info, decoded, signal, log);
     } finally {
       this.active.delete(info.jobId);
       this.cancelled.delete(info.jobId);
@@ -201,14 +214,13 @@ export class AttemptRunner<TRegistry extends AnyRegistry> {
         };
       }
     }
-    await this.hook(info, (h) =>
-      h.afterAttempt?.(info, outcome, Date.now() - info.startedAt),
-    );
+    const durationMs = Date.now() - info.startedAt;
+    await this.hook(info, (h) => h.afterAttempt?.(info, outcome, durationMs));
+    await this.emitOutcome(info, outcome, durationMs);
     switch (outcome.kind) {
       case 'completed':
         return stored;
       case 'cancelled': {
-        log().info({ reason: outcome.reason }, 'job cancelled');
         await this.deps.cancellation
           .acknowledge(info.queue, info.jobId)
           .catch(() => undefined);
@@ -228,6 +240,71 @@ export class AttemptRunner<TRegistry extends AnyRegistry> {
       case 'failed':
         await recordAttempt(job, info, outcome.error);
         throw new UnrecoverableError(outcome.error);
+    }
+  }
+
+  private async reportMissed(info: AttemptInfo, missed: MissedTick) {
+    await this.emit({
+      ...this.eventBase(info, 'schedule.missed'),
+      scheduleId: missed.scheduleId,
+      tickAt: missed.tickAt,
+      policy: missed.policy,
+    });
+  }
+
+  private async emitOutcome(
+    info: AttemptInfo,
+    outcome: AttemptOutcome,
+    durationMs: number,
+  ): Promise<void> {
+    const event = (type: LifecycleEventType, error?: string) => ({
+      ...this.eventBase(info, type),
+      durationMs,
+      ...(error === undefined ? {} : { error }),
+    });
+    switch (outcome.kind) {
+      case 'completed':
+        return this.emit(event('job.completed'));
+      case 'cancelled':
+        return this.emit(event('job.cancelled', outcome.reason));
+      case 'retrying':
+        return this.emit(event('job.retrying', outcome.error));
+      case 'timed-out':
+        if (!outcome.final)
+          return this.emit(event('job.retrying', outcome.error));
+        break;
+      case 'failed':
+        break;
+    }
+    await this.emit(event('job.failed', outcome.error));
+    await this.emit(event('job.dead-lettered', outcome.error));
+  }
+
+  private eventBase(info: AttemptInfo, type: LifecycleEventType) {
+    return {
+      type,
+      id: lifecycleEventId(info.jobId, info.attempt, type),
+      at: Date.now(),
+      tenantId: info.tenantId,
+      queue: info.queue,
+      jobId: info.jobId,
+      name: info.name,
+      attempt: info.attempt,
+      attempts: info.attempts,
+    };
+  }
+
+  /** Listeners are told in order; one that throws is logged and skipped. */
+  async emit(event: LifecycleEvent): Promise<void> {
+    for (const listener of this.deps.listeners) {
+      try {
+        await listener(event);
+      } catch (error) {
+        this.deps.logger.warn(
+          { err: error, jobId: event.jobId, event: event.type },
+          'lifecycle listener failed',
+        );
+      }
     }
   }
 
@@ -355,6 +432,10 @@ function processorContext(
       await job.updateProgress(encodeEnvelope(checked.data));
     },
   };
+}
+
+function skippedReason({ tickAt }: MissedTick): string {
+  return `Missed tick at ${new Date(tickAt).toISOString()} skipped (schedule policy: skip)`;
 }
 
 /** History is best effort: a failure to write it must not change the job's outcome. */

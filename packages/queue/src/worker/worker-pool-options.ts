@@ -2,6 +2,7 @@ import type { AnyRegistry, QueueName } from '@conveyor/jobs';
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import type { LifecycleListener } from '../events/lifecycle-event.ts';
 import type { Keyspace } from '../keyspace.ts';
 import type { RedisCapacityWatch } from '../redis-capacity-watch.ts';
 import type { AttemptHooks } from './attempt-hooks.ts';
@@ -42,6 +43,11 @@ export interface WorkerPoolOptions<TRegistry extends AnyRegistry> {
   capacity?: RedisCapacityWatch;
   /** Called around every attempt (metrics, tracing, history). */
   hooks?: readonly AttemptHooks[];
+  /**
+   * Told of every lifecycle event (completed, retrying, failed, stalled,
+   * cancelled, schedule.missed) after the built-in event log: webhooks.
+   */
+  listeners?: readonly LifecycleListener[];
 }
 
 export interface WorkerPool {

@@ -4,10 +4,11 @@ import { Cancellation, parseFailedReason } from '../cancellation.ts';
 import { holdWhileFull } from '../hold-while-full.ts';
 import { withDeadline } from '../deadline.ts';
 import { createKeyspace } from '../keyspace.ts';
+import { eventLog } from '../events/event-log.ts';
+import { lifecycleEventId } from '../events/lifecycle-event.ts';
 import { envelopeTenant } from '../tenancy/envelope-tenant.ts';
 import { TenantLedger } from '../tenancy/tenant-ledger.ts';
 
-type FinishedAs = 'completed' | 'failed' | 'cancelled';
 import { AttemptRunner } from './attempt-runner.ts';
 import { retryLaterBackoff } from './retry-later-backoff.ts';
 import {
@@ -16,6 +17,8 @@ import {
   defaultStalledInterval,
 } from './stall-policy.ts';
 import type { WorkerPool, WorkerPoolOptions } from './worker-pool-options.ts';
+
+type FinishedAs = 'completed' | 'failed' | 'cancelled';
 
 /** One BullMQ Worker per queue; each job is routed by name to its processor. */
 export function createWorkerPool<TRegistry extends AnyRegistry>(
@@ -31,6 +34,7 @@ export function createWorkerPool<TRegistry extends AnyRegistry>(
     logger,
     cancellation,
     hooks: options.hooks ?? [],
+    listeners: [eventLog(logger), ...(options.listeners ?? [])],
   });
   const queues = options.queues?.length ? options.queues : registry.queues;
   const lockDuration = options.lockDuration ?? DEFAULT_LOCK_DURATION_MS;
@@ -82,23 +86,31 @@ export function createWorkerPool<TRegistry extends AnyRegistry>(
         job.attemptsMade >= (job.opts.attempts ?? 1);
       if (final)
         void finish(job.id ?? '', job.data, cancelled ? 'cancelled' : 'failed');
-      if (cancelled) return;
-      logger[final ? 'error' : 'warn'](
-        {
-          jobId: job.id,
-          job: job.name,
-          attempt: job.attemptsMade,
-          err: error.message,
-        },
-        final ? 'job failed for good' : 'job attempt failed; will retry',
-      );
     });
-    worker.on('stalled', (jobId) =>
-      logger.warn(
-        { queue, jobId },
-        'job stalled (its worker died or lost the lock): it runs again',
-      ),
-    );
+    // Reported by whichever worker's check found it; the job runs again.
+    worker.on('stalled', (jobId) => void reportStall(jobId));
+    const reportStall = async (jobId: string) => {
+      const [data, name] = await redis
+        .hmget(keys.bull(queue, jobId), 'data', 'name')
+        .catch(() => [null, null]);
+      let tenantId = envelopeTenant(undefined);
+      try {
+        tenantId = envelopeTenant(JSON.parse(data ?? 'null'));
+      } catch {
+        // An unreadable job is reported under the default tenant.
+      }
+      await runner.emit({
+        type: 'job.stalled',
+        id: lifecycleEventId(jobId, 0, 'job.stalled') + `:${Date.now()}`,
+        at: Date.now(),
+        tenantId,
+        queue,
+        jobId,
+        name: name ?? '',
+        attempt: 0,
+        attempts: 0,
+      });
+    };
     // A lost lock means another worker may already run this job: stop ours.
     worker.on('lockRenewalFailed', (jobIds) =>
       jobIds.forEach((id) => worker.cancelJob(id, 'lock lost')),

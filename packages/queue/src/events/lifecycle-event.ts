@@ -1,0 +1,54 @@
+import type { MissedRunPolicy } from '@conveyor/jobs';
+
+/**
+ * What the worker reports about jobs, in the process that runs them. The
+ * event log writes each as one line; webhooks subscribe to some of them.
+ * `job.failed` and `job.dead-lettered` are the same moment (no attempt left,
+ * or an unrecoverable error), kept apart so a subscriber can ask for either.
+ */
+export const LIFECYCLE_EVENT_TYPES = [
+  'job.completed',
+  'job.retrying',
+  'job.failed',
+  'job.dead-lettered',
+  'job.cancelled',
+  'job.stalled',
+  'schedule.missed',
+] as const;
+export type LifecycleEventType = (typeof LIFECYCLE_EVENT_TYPES)[number];
+
+export interface LifecycleEvent {
+  type: LifecycleEventType;
+  /** Unique per event and stable across replays: `{jobId}:{attempt}:{type}`. */
+  id: string;
+  /** When it happened (ms since the epoch). */
+  at: number;
+  tenantId: string;
+  queue: string;
+  jobId: string;
+  name: string;
+  /** The attempt it concerns (1 = first); 0 for a stall, which uses none. */
+  attempt: number;
+  attempts: number;
+  durationMs?: number;
+  error?: string;
+  /** `schedule.missed`: the schedule, the tick that came due, and what was done. */
+  scheduleId?: string;
+  tickAt?: number;
+  policy?: MissedRunPolicy;
+}
+
+/**
+ * Called for every event. Awaited before BullMQ records the attempt (so an
+ * event a listener stored is never lost to a crash); a listener that throws
+ * is logged and ignored. Keep it cheap: it runs on the job's path.
+ */
+export type LifecycleListener = (event: LifecycleEvent) => void | Promise<void>;
+
+export function lifecycleEventId(
+  jobId: string,
+  attempt: number,
+  type: LifecycleEventType,
+): string {
+  return `${jobId}:${attempt}:${type}`;
+}
