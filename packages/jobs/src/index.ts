@@ -12,3 +12,4 @@ export * from './job-view.ts';
 export * from './queues.ts';
 export * from './registry.ts';
 export * from './schedule.ts';
+export * from './webhook.ts';

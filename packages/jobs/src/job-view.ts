@@ -103,9 +103,18 @@ export interface ListPage<T> {
 /** One failed attempt, as dead letters show it. */
 export interface AttemptRecord {
   attempt: number;
-  /** ISO time of the failure. */
+  /** ISO time the attempt started (absent on rows written before it was kept). */
+  startedAt?: string;
+  /** ISO time the attempt ended. */
   at: string;
-  error: string;
+  /** Why it failed; null for the attempt that completed. */
+  error: string | null;
+  /**
+   * How long the job waited between the previous attempt's end and this
+   * one's start: the backoff it actually got (plus pickup). Null for the
+   * first attempt, or when either time is unknown.
+   */
+  waitedMs: number | null;
 }
 
 /** A job that used up its attempts (or failed unrecoverably), with why, attempt by attempt. */

@@ -62,7 +62,10 @@ export const CronSchema = z
 export const TimeZoneSchema = z
   .string()
   .max(64)
-  .refine(isTimeZone, 'Unknown time zone (use an IANA name, e.g. Europe/Paris)');
+  .refine(
+    isTimeZone,
+    'Unknown time zone (use an IANA name, e.g. Europe/Paris)',
+  );
 
 /** The timing of a schedule on the wire: cron (+tz) xor every. */
 export const ScheduleTimingSchema = z.union([
@@ -111,7 +114,10 @@ export function checkSchedules(
           ? { cron: spec.cron, ...(spec.tz ? { tz: spec.tz } : {}) }
           : { every: spec.every },
       );
-      if (!timing.success || (spec.cron !== undefined) === (spec.every !== undefined))
+      if (
+        !timing.success ||
+        (spec.cron !== undefined) === (spec.every !== undefined)
+      )
         throw new Error(
           `${where}: ${timing.error?.issues[0]?.message ?? 'give cron or every, not both'}`,
         );

@@ -38,6 +38,7 @@ export const ApiEnvSchema = SharedEnvSchema.extend({
   TENANT_MAX_UNFINISHED: z.coerce.number().int().min(0).default(50),
   TENANT_RATE_PER_SECOND: z.coerce.number().positive().default(100),
   TENANT_BURST: z.coerce.number().int().min(1).default(1_000),
+  TENANT_MAX_SCHEDULES: z.coerce.number().int().min(0).default(20),
 });
 
 export type ApiEnv = z.infer<typeof ApiEnvSchema>;

@@ -37,6 +37,7 @@ const queues = new QueueService({
       maxUnfinished: env.TENANT_MAX_UNFINISHED,
       ratePerSecond: env.TENANT_RATE_PER_SECOND,
       burst: env.TENANT_BURST,
+      maxSchedules: env.TENANT_MAX_SCHEDULES,
     },
     unlimitedTenants: [env.CONVEYOR_ADMIN_TENANT],
   },

@@ -58,7 +58,12 @@ describe('quotas and rate limits per tenant', () => {
     harness = await startHarness(redisUrl, {
       adminToken,
       limits: {
-        defaults: { maxUnfinished: 50, ratePerSecond: null, burst: 1_000 },
+        defaults: {
+          maxUnfinished: 50,
+          ratePerSecond: null,
+          burst: 1_000,
+          maxSchedules: 20,
+        },
         unlimitedTenants: [DEFAULT_TENANT],
       },
     });
@@ -166,6 +171,7 @@ describe('quotas and rate limits per tenant', () => {
       maxUnfinished: null,
       ratePerSecond: 10,
       burst: 5,
+      maxSchedules: 20,
     });
   });
 

@@ -17,3 +17,6 @@ export { QueueFullError } from './queue-full-error.ts';
 export { QueueUnavailableError } from './queue-unavailable-error.ts';
 export { QuotaExceededError } from './quota-exceeded-error.ts';
 export { UnknownJobError } from './unknown-job-error.ts';
+export { WebhookLimitError } from './webhook-limit-error.ts';
+export { WebhookNotFoundError } from './webhook-not-found-error.ts';
+export { WebhookUrlRefusedError } from './webhook-url-refused-error.ts';

@@ -8,6 +8,7 @@ import {
 } from '@conveyor/jobs';
 import type { JobsOptions, KeepJobs } from 'bullmq';
 import { randomUUID } from 'node:crypto';
+import { toBullBackoff } from '../ladder-backoff.ts';
 
 /** A validated request, ready to add: its id, envelope and BullMQ options. */
 export interface PreparedJob {
@@ -57,7 +58,7 @@ export function toJobsOptions(
   const { defaults } = job;
   const bull: JobsOptions = {
     attempts: defaults.attempts,
-    backoff: defaults.backoff,
+    backoff: toBullBackoff(defaults.backoff),
     removeOnComplete: toKeepJobs(defaults.removeOnComplete),
     removeOnFail: toKeepJobs(defaults.removeOnFail),
     jobId,
@@ -71,7 +72,8 @@ export function toJobsOptions(
   if (delay) bull.delay = delay;
   if (options.priority !== undefined) bull.priority = options.priority;
   if (options.attempts !== undefined) bull.attempts = options.attempts;
-  if (options.backoff !== undefined) bull.backoff = options.backoff;
+  if (options.backoff !== undefined)
+    bull.backoff = toBullBackoff(options.backoff);
   return bull;
 }
 

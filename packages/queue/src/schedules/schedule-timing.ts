@@ -15,7 +15,9 @@ export function storedTiming(timing: ScheduleTiming): StoredTiming {
 }
 
 /** BullMQ's repeat options for a timing. */
-export function repeatOptions(timing: StoredTiming): Omit<RepeatOptions, 'key'> {
+export function repeatOptions(
+  timing: StoredTiming,
+): Omit<RepeatOptions, 'key'> {
   return timing.cron !== undefined
     ? { pattern: timing.cron, tz: timing.tz }
     : { every: timing.everyMs };
@@ -32,7 +34,8 @@ export function nextTicks(
   count: number,
 ): number[] {
   if (timing.cron === undefined) {
-    const first = Math.floor(from / timing.everyMs) * timing.everyMs + timing.everyMs;
+    const first =
+      Math.floor(from / timing.everyMs) * timing.everyMs + timing.everyMs;
     return Array.from({ length: count }, (_, i) => first + i * timing.everyMs);
   }
   return CronExpressionParser.parse(timing.cron, {

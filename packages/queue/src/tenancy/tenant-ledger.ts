@@ -207,6 +207,7 @@ export class TenantLedger {
       maxUnfinished: read(stored.maxUnfinished, base.maxUnfinished),
       ratePerSecond: read(stored.ratePerSecond, base.ratePerSecond),
       burst: read(stored.burst, base.burst) ?? base.burst,
+      maxSchedules: read(stored.maxSchedules, base.maxSchedules),
     };
   }
 
@@ -215,6 +216,7 @@ export class TenantLedger {
       maxUnfinished: String(limits.maxUnfinished ?? -1),
       ratePerSecond: String(limits.ratePerSecond ?? -1),
       burst: String(limits.burst),
+      maxSchedules: String(limits.maxSchedules ?? -1),
     });
   }
 

@@ -6,6 +6,8 @@ export interface TenantLimits {
   ratePerSecond: number | null;
   /** Enqueues allowed at once above the rate (the bucket's size). */
   burst: number;
+  /** Runtime schedules at once (`schedules.upsert`); null = no limit. */
+  maxSchedules: number | null;
 }
 
 /** The seeds' "50 jobs per organization", and a rate that a UI or a cron cannot exceed by accident. */
@@ -13,12 +15,14 @@ export const DEFAULT_TENANT_LIMITS: TenantLimits = Object.freeze({
   maxUnfinished: 50,
   ratePerSecond: 100,
   burst: 1_000,
+  maxSchedules: 20,
 });
 
 export const UNLIMITED: TenantLimits = Object.freeze({
   maxUnfinished: null,
   ratePerSecond: null,
   burst: 1_000,
+  maxSchedules: null,
 });
 
 /**

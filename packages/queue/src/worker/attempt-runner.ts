@@ -92,7 +92,8 @@ export class AttemptRunner<TRegistry extends AnyRegistry> {
     await this.hook(info, (h) => h.beforeAttempt?.(info));
     let outcome: AttemptOutcome;
     try {
-      const missed = info.attempt === 1 ? missedTick(job, info.startedAt) : null;
+      const missed =
+        info.attempt === 1 ? missedTick(job, info.startedAt) : null;
       if (missed) await this.reportMissed(info, missed);
       const decoded = this.decode(job, log);
       outcome =
@@ -219,6 +220,9 @@ export class AttemptRunner<TRegistry extends AnyRegistry> {
     await this.emitOutcome(info, outcome, durationMs);
     switch (outcome.kind) {
       case 'completed':
+        // A retried job keeps the attempt that completed, so its history
+        // shows every wait it got.
+        if (info.attempt > 1) await recordAttempt(job, info, null);
         return stored;
       case 'cancelled': {
         await this.deps.cancellation
@@ -439,9 +443,14 @@ function skippedReason({ tickAt }: MissedTick): string {
 }
 
 /** History is best effort: a failure to write it must not change the job's outcome. */
-async function recordAttempt(job: Job, info: AttemptInfo, error: string) {
+async function recordAttempt(
+  job: Job,
+  info: AttemptInfo,
+  error: string | null,
+) {
   const row = formatAttempt({
     attempt: info.attempt,
+    startedAt: new Date(info.startedAt).toISOString(),
     at: new Date().toISOString(),
     error,
   });

@@ -10,7 +10,7 @@ import { envelopeTenant } from '../tenancy/envelope-tenant.ts';
 import { TenantLedger } from '../tenancy/tenant-ledger.ts';
 
 import { AttemptRunner } from './attempt-runner.ts';
-import { retryLaterBackoff } from './retry-later-backoff.ts';
+import { backoffStrategy } from './backoff-strategy.ts';
 import {
   DEFAULT_LOCK_DURATION_MS,
   DEFAULT_MAX_STALLS,
@@ -51,8 +51,8 @@ export function createWorkerPool<TRegistry extends AnyRegistry>(
         stalledInterval:
           options.stalledInterval ?? defaultStalledInterval(lockDuration),
         maxStalledCount: options.maxStalls ?? DEFAULT_MAX_STALLS,
-        // Lets a RetryLaterError's own delay replace the job's backoff.
-        settings: { backoffStrategy: retryLaterBackoff },
+        // Ladders, and a RetryLaterError's own delay, are custom kinds.
+        settings: { backoffStrategy },
       },
     );
     // Out of memory, Redis refuses every fetch: hold this worker until the

@@ -5,7 +5,7 @@ import { adminProcedure } from '../trpc.ts';
 
 const Tenant = z.strictObject({ tenantId: TenantIdSchema });
 
-/** Per-tenant limits: unfinished jobs (quota) and enqueue rate. */
+/** Per-tenant limits: unfinished jobs (quota), enqueue rate, runtime schedules. */
 export const tenantsRouter = {
   limits: adminProcedure
     .input(Tenant)
@@ -20,11 +20,18 @@ export const tenantsRouter = {
         maxUnfinished: z.number().int().min(0).max(10_000_000).nullable(),
         ratePerSecond: z.number().positive().max(1_000_000).nullable(),
         burst: z.number().int().min(1).max(1_000_000),
+        // Optional: callers from before schedules keep the current value.
+        maxSchedules: z.number().int().min(0).max(10_000).nullable().optional(),
       }),
     )
-    .mutation(({ ctx, input: { tenantId, ...limits } }) =>
+    .mutation(({ ctx, input: { tenantId, maxSchedules, ...limits } }) =>
       ctx.queues.up(async () => {
-        await ctx.queues.ledger.setLimits(tenantId, limits);
+        const current = await ctx.queues.ledger.limits(tenantId);
+        await ctx.queues.ledger.setLimits(tenantId, {
+          ...limits,
+          maxSchedules:
+            maxSchedules === undefined ? current.maxSchedules : maxSchedules,
+        });
         return ctx.queues.ledger.limits(tenantId);
       }),
     ),

@@ -88,7 +88,9 @@ export function faultHarness(redisUrl: string, label: string) {
         .sort((a, b) => Number(a.record?.time) - Number(b.record?.time)),
     async attemptErrors(jobId: string): Promise<string[]> {
       const { logs } = await connect().queue.getJobLogs(jobId);
-      return parseAttempts(logs).map((a) => a.error);
+      return parseAttempts(logs).flatMap((a) =>
+        a.error === null ? [] : [a.error],
+      );
     },
     async close() {
       await Promise.all(

@@ -1,0 +1,134 @@
+import { z } from 'zod';
+import { registry } from './catalog/index.ts';
+import type { MissedRunPolicy } from './schedule.ts';
+
+/**
+ * The lifecycle events a webhook may subscribe to. The worker reports more
+ * (retrying, stalled, cancelled); those are operational noise for a receiver
+ * and stay in the event log.
+ */
+export const WEBHOOK_EVENTS = [
+  'job.completed',
+  'job.failed',
+  'job.dead-lettered',
+  'schedule.missed',
+] as const;
+export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number];
+/** What `webhooks.test` sends: no subscription needed. */
+export const WEBHOOK_TEST_EVENT = 'webhook.test';
+
+export const MAX_WEBHOOKS_PER_TENANT = 20;
+export const MAX_WEBHOOK_URL_LENGTH = 2_048;
+/** Deliveries kept per tenant in its log (oldest dropped first). */
+export const MAX_LOGGED_DELIVERIES = 1_000;
+export const MAX_DELIVERIES_PAGE = 100;
+
+export const WebhookIdSchema = z
+  .string()
+  .regex(/^wh_[0-9a-f]{16}$/, 'A webhook id is wh_ and 16 hex digits');
+export const DeliveryIdSchema = z
+  .string()
+  .regex(/^dlv_[0-9a-f]{32}$/, 'A delivery id is dlv_ and 32 hex digits');
+
+/**
+ * http(s) only, no credentials in the URL (they would be stored and shown in
+ * lists). Whether its host is a public address is checked by the server.
+ */
+export const WebhookUrlSchema = z
+  .string()
+  .max(MAX_WEBHOOK_URL_LENGTH)
+  .refine(URL.canParse, 'Not a URL')
+  .refine(
+    (url) => ['http:', 'https:'].includes(new URL(url).protocol),
+    'A webhook URL is http or https',
+  )
+  .refine((url) => {
+    const parsed = new URL(url);
+    return parsed.username === '' && parsed.password === '';
+  }, 'A webhook URL may not hold credentials');
+
+export const NewWebhookSchema = z.strictObject({
+  url: WebhookUrlSchema,
+  events: z
+    .array(z.enum(WEBHOOK_EVENTS))
+    .min(1)
+    .max(WEBHOOK_EVENTS.length)
+    .refine((events) => new Set(events).size === events.length, {
+      message: 'Each event once',
+    }),
+  /** Only events of these jobs; every job when omitted. */
+  jobs: z.array(registry.jobName).min(1).max(100).optional(),
+  label: z.string().max(100).optional(),
+});
+export type NewWebhook = z.infer<typeof NewWebhookSchema>;
+
+export const DELIVERY_STATUSES = [
+  'pending',
+  'retrying',
+  'delivered',
+  'failed',
+] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+export const DeliveryQuerySchema = z.strictObject({
+  webhookId: WebhookIdSchema.optional(),
+  status: z.enum(DELIVERY_STATUSES).optional(),
+  limit: z.number().int().min(1).max(MAX_DELIVERIES_PAGE).default(50),
+});
+export type DeliveryQuery = z.infer<typeof DeliveryQuerySchema>;
+
+/** A webhook as reads show it: never its secret, which `create` returns once. */
+export interface WebhookView {
+  id: string;
+  url: string;
+  events: WebhookEventType[];
+  /** Job names it is limited to; null = every job. */
+  jobs: string[] | null;
+  label: string;
+  createdAt: Date;
+}
+
+/** One event's delivery to one webhook, across its attempts. */
+export interface WebhookDeliveryView {
+  /** Also the `Conveyor-Delivery` header: the same on every attempt. */
+  id: string;
+  webhookId: string;
+  eventId: string;
+  type: WebhookEventType | typeof WEBHOOK_TEST_EVENT;
+  jobId: string | null;
+  status: DeliveryStatus;
+  /** Attempts made so far, and allowed. */
+  attempts: number;
+  maxAttempts: number;
+  lastError: string | null;
+  /** The receiver's HTTP status on the last attempt; null when none came. */
+  responseStatus: number | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/**
+ * The JSON body of every delivery. No job payload or result: they may hold
+ * personal data the receiver has no need for; it can read the job with a
+ * token (`jobs.get`).
+ */
+export interface WebhookEventBody {
+  /** The event's id, the same for every webhook and every attempt. */
+  id: string;
+  type: WebhookEventType | typeof WEBHOOK_TEST_EVENT;
+  /** ISO-8601. */
+  createdAt: string;
+  tenantId: string;
+  data: {
+    jobId: string;
+    name: string;
+    queue: string;
+    attempt: number;
+    attempts: number;
+    error?: string;
+    scheduleId?: string;
+    /** ISO-8601: the tick that came due. */
+    tickAt?: string;
+    policy?: MissedRunPolicy;
+  };
+}
