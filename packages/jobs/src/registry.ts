@@ -18,7 +18,7 @@ export type JobsByName<TJobs extends readonly AnyJobDefinition[]> = {
   [J in TJobs[number] as J['name']]: J;
 };
 
-type JobMap = Record<string, AnyJobDefinition>;
+export type JobMap = Record<string, AnyJobDefinition>;
 export type JobName<TMap extends JobMap> = keyof TMap & string;
 
 /** One job's request once validated (schema defaults applied). */

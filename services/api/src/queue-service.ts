@@ -9,6 +9,7 @@ import {
   type EnqueueRequest,
   type JobView,
   type QueueStats,
+  type ScheduleView,
 } from '@conveyor/jobs';
 import {
   Cancellation,
@@ -33,6 +34,10 @@ import {
   type Producer,
   type TenantLedger,
   type TenantLimitPolicy,
+  reconcileSchedules,
+  ScheduleStore,
+  type Keyspace,
+  type ScheduleWrite,
 } from '@conveyor/queue';
 import type { Principal } from './auth/principal.ts';
 import { TokenStore } from './auth/token-store.ts';
@@ -94,10 +99,13 @@ export class QueueService<TRegistry extends AnyRegistry = AnyRegistry> {
   private readonly events: JobEventHub;
   /** API tokens, stored beside the queues. */
   readonly tokens: TokenStore;
+  private readonly schedules: ScheduleStore;
+  private readonly keys: Keyspace;
 
   constructor(options: QueueServiceOptions<TRegistry>) {
     const { registry, redis, logger } = options;
     const keys = createKeyspace(options.prefix);
+    this.keys = keys;
     this.registry = registry;
     this.redis = redis;
     this.logger = logger;
@@ -122,6 +130,9 @@ export class QueueService<TRegistry extends AnyRegistry = AnyRegistry> {
     this.control = new JobControl(this.reader);
     this.events = new JobEventHub(redis, keys, registry.queues, logger);
     this.tokens = new TokenStore(redis, keys);
+    this.schedules = new ScheduleStore(redis, keys, registry, (name) =>
+      this.producer.queue(name),
+    );
   }
 
   /** Unfinished jobs, totals and limits per tenant. */
@@ -150,6 +161,73 @@ export class QueueService<TRegistry extends AnyRegistry = AnyRegistry> {
       request.jobs.map((job) => job.name),
     );
     return this.producer.enqueueManyParsed(request, caller.tenant);
+  }
+
+  /**
+   * Makes Redis hold the contract's schedules (workers do the same at start;
+   * concurrent runs are safe). Failure is logged: the next start retries.
+   */
+  async reconcileSchedules(): Promise<void> {
+    try {
+      await this.up(() =>
+        reconcileSchedules({
+          registry: this.registry,
+          redis: this.redis,
+          keys: this.keys,
+          logger: this.logger,
+        }),
+      );
+    } catch (error) {
+      this.logger.warn({ err: error }, 'contract schedules not reconciled');
+    }
+  }
+
+  /** A tenant's runtime schedule, created or changed; a new one counts against its limit. */
+  scheduleUpsert(write: ScheduleWrite, caller: Caller): Promise<ScheduleView> {
+    allowedToEnqueue(caller.principal, [write.job]);
+    return this.up(async () => {
+      const { maxSchedules } = await this.ledger.limits(caller.tenant);
+      return this.schedules.upsert(caller.tenant, write, maxSchedules);
+    });
+  }
+
+  schedulesList(tenant: string): Promise<ScheduleView[]> {
+    return this.up(() => this.schedules.list(tenant));
+  }
+
+  scheduleGet(name: string, tenant: string): Promise<ScheduleView> {
+    return this.up(() => this.schedules.get(tenant, name));
+  }
+
+  schedulePause(name: string, paused: boolean, caller: Caller) {
+    return this.up(async () => {
+      await this.scheduleInScope(name, caller);
+      return this.schedules.setPaused(caller.tenant, name, paused);
+    });
+  }
+
+  scheduleRemove(name: string, caller: Caller): Promise<void> {
+    return this.up(async () => {
+      await this.scheduleInScope(name, caller);
+      await this.schedules.remove(caller.tenant, name);
+    });
+  }
+
+  /** One run now, enqueued like any job (quota, rate and all); the schedule is unchanged. */
+  scheduleRunNow(name: string, caller: Caller) {
+    return this.up(async () => {
+      const request = await this.schedules.runRequest(caller.tenant, name);
+      allowedToEnqueue(caller.principal, [request.name]);
+      return this.producer.enqueueParsed(
+        request as EnqueueRequest<TRegistry['jobs']>,
+        caller.tenant,
+      );
+    });
+  }
+
+  private async scheduleInScope(name: string, caller: Caller) {
+    const { name: job } = await this.schedules.runRequest(caller.tenant, name);
+    allowedToEnqueue(caller.principal, [job]);
   }
 
   get(id: string, tenant: string): Promise<JobView<TRegistry>> {

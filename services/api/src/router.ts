@@ -3,8 +3,10 @@ import { deadLettersRouter } from './routers/dead-letters.ts';
 import { enqueueProcedures } from './routers/enqueue.ts';
 import { jobsRouter } from './routers/jobs.ts';
 import { queuesRouter } from './routers/queues.ts';
+import { schedulesRouter } from './routers/schedules.ts';
 import { tenantsRouter } from './routers/tenants.ts';
 import { tokensRouter } from './routers/tokens.ts';
+import { webhooksRouter } from './routers/webhooks.ts';
 import { router } from './trpc.ts';
 
 export const appRouter = router({
@@ -14,6 +16,8 @@ export const appRouter = router({
   deadLetters: deadLettersRouter,
   tokens: tokensRouter,
   tenants: tenantsRouter,
+  webhooks: webhooksRouter,
+  schedules: schedulesRouter,
 });
 
 export type AppRouter = typeof appRouter;

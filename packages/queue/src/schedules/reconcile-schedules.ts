@@ -2,11 +2,14 @@ import {
   contractScheduleId,
   type AnyRegistry,
   type ContractSchedule,
+  type RuntimeJob,
 } from '@conveyor/jobs';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Keyspace } from '../keyspace.ts';
+import { withReconcileLock } from './reconcile-lock.ts';
 import { repeatOptions, type StoredTiming } from './schedule-timing.ts';
 import { scheduleTemplate } from './schedule-template.ts';
 
@@ -16,12 +19,13 @@ export interface ReconcileResult {
 }
 
 /**
- * Makes Redis hold exactly the contract's schedules (`c.{job}.{key}`):
- * each one upserted (created, or updated when its timing or data changed),
- * and every contract schedule no longer declared removed. Every worker and
- * API runs this at start; upserts are atomic and keyed by schedule id, so
- * processes starting together neither duplicate a schedule nor its ticks.
- * Tenants' schedules (`t.…`) are never touched here.
+ * Makes Redis hold exactly the contract's schedules (`c.{job}.{key}`): a
+ * new or changed one upserted, one no longer declared removed, an unchanged
+ * one left alone. Left alone matters: BullMQ's upsert replaces the pending
+ * run (an `every` schedule even fires at once), so upserting on every start
+ * would add runs. What was last upserted is kept as a fingerprint per id;
+ * processes starting together take turns under a lock, so the later ones
+ * find nothing to do. Tenants' schedules (`t.…`) are never touched here.
  */
 export async function reconcileSchedules(options: {
   registry: AnyRegistry;
@@ -29,28 +33,46 @@ export async function reconcileSchedules(options: {
   keys: Keyspace;
   logger: Logger;
 }): Promise<ReconcileResult> {
-  const { registry, redis, keys, logger } = options;
+  const { redis, keys, logger } = options;
+  const result = await withReconcileLock(redis, keys.scheduleLock(), () =>
+    reconcileAll(options),
+  );
+  if (result.upserted.length || result.removed.length)
+    logger.info(result, 'contract schedules reconciled');
+  return result;
+}
+
+async function reconcileAll({
+  registry,
+  redis,
+  keys,
+}: {
+  registry: AnyRegistry;
+  redis: Redis;
+  keys: Keyspace;
+}): Promise<ReconcileResult> {
   const result: ReconcileResult = { upserted: [], removed: [] };
+  const fingerprints = await redis.hgetall(keys.contractSchedules());
   for (const queueName of registry.queues) {
-    const queue = new Queue(queueName, { connection: redis, prefix: keys.prefix });
+    const queue = new Queue(queueName, {
+      connection: redis,
+      prefix: keys.prefix,
+    });
     try {
       const declared = new Set<string>();
-      const jobs = registry.names.flatMap((name: string) => {
-        const job = registry.get(name);
-        return job && job.queue === queueName ? [job] : [];
-      });
-      for (const job of jobs) {
+      for (const job of jobsOn(registry, queueName)) {
         for (const schedule of job.schedules) {
           const id = contractScheduleId(job.name, schedule.key);
           declared.add(id);
-          await queue.upsertJobScheduler(
-            id,
-            repeatOptions(timingOf(schedule)),
-            scheduleTemplate(job, schedule.data, {
-              tenantId: schedule.tenant,
-              missed: schedule.missed,
-            }),
-          );
+          const desired = upsertArgs(job, schedule);
+          const fingerprint = fingerprintOf(desired);
+          if (
+            fingerprints[id] === fingerprint &&
+            (await queue.getJobScheduler(id))
+          )
+            continue;
+          await queue.upsertJobScheduler(id, desired.repeat, desired.template);
+          await redis.hset(keys.contractSchedules(), id, fingerprint);
           result.upserted.push(id);
         }
       }
@@ -58,19 +80,37 @@ export async function reconcileSchedules(options: {
         const id = scheduler.key;
         if (!id.startsWith('c.') || declared.has(id)) continue;
         await queue.removeJobScheduler(id);
+        await redis.hdel(keys.contractSchedules(), id);
         result.removed.push(id);
       }
     } finally {
       await queue.close();
     }
   }
-  if (result.upserted.length || result.removed.length)
-    logger.info(result, 'contract schedules reconciled');
   return result;
 }
 
-function timingOf(schedule: ContractSchedule): StoredTiming {
-  return schedule.cron !== null
-    ? { cron: schedule.cron, tz: schedule.tz ?? 'UTC' }
-    : { everyMs: schedule.everyMs ?? 0 };
+function jobsOn(registry: AnyRegistry, queue: string): RuntimeJob[] {
+  return registry.names.flatMap((name: string) => {
+    const job = registry.get(name);
+    return job && job.queue === queue ? [job] : [];
+  });
+}
+
+function upsertArgs(job: RuntimeJob, schedule: ContractSchedule) {
+  const timing: StoredTiming =
+    schedule.cron !== null
+      ? { cron: schedule.cron, tz: schedule.tz ?? 'UTC' }
+      : { everyMs: schedule.everyMs ?? 0 };
+  return {
+    repeat: repeatOptions(timing),
+    template: scheduleTemplate(job, schedule.data, {
+      tenantId: schedule.tenant,
+      missed: schedule.missed,
+    }),
+  };
+}
+
+function fingerprintOf(value: unknown): string {
+  return createHash('sha256').update(JSON.stringify(value)).digest('hex');
 }

@@ -24,9 +24,11 @@ export function repeatOptions(
 }
 
 /**
- * The next `count` ticks after `from`, as BullMQ computes them (an interval
- * is aligned to multiples of itself). Throws on a pattern cron-parser
- * refuses: that is how a bad pattern is caught before it reaches Redis.
+ * The `count` ticks after `from`: for an interval, `from` + n·every (BullMQ
+ * counts each run from the previous one, offset from when the schedule was
+ * made, so pass a real tick); for a cron, its next matches in its zone.
+ * Throws on a pattern cron-parser refuses: that is how a bad pattern is
+ * caught before it reaches Redis.
  */
 export function nextTicks(
   timing: StoredTiming,

@@ -1,0 +1,111 @@
+import { z } from 'zod';
+import type { JobInput, JobInputArg, RuntimeJob } from './define-job.ts';
+import type { Duration } from './duration.ts';
+import type { JobName, JobMap, Registry } from './registry.ts';
+import {
+  CronSchema,
+  MISSED_RUN_POLICIES,
+  SCHEDULE_KEY,
+  ScheduleTimingSchema,
+  TimeZoneSchema,
+  type MissedRunPolicy,
+} from './schedule.ts';
+import { DurationSchema } from './duration.ts';
+
+type Timing =
+  | { cron: string; tz?: string; every?: undefined }
+  | { every: Duration; cron?: undefined; tz?: undefined };
+
+type UpsertFor<TMap extends JobMap, K extends JobName<TMap>, TData> = {
+  /** The schedule's name within the tenant: lowercase letters, digits and `-`. */
+  name: string;
+  job: K;
+  data: TData;
+  missed?: MissedRunPolicy;
+} & Timing;
+
+/** What `schedules.upsert` accepts: `data` typed by the named job's input. */
+export type ScheduleUpsert<TMap extends JobMap> = {
+  [K in JobName<TMap>]: UpsertFor<TMap, K, JobInput<TMap[K]>>;
+}[JobName<TMap>];
+export type ScheduleUpsertInput<TMap extends JobMap> = {
+  [K in JobName<TMap>]: UpsertFor<TMap, K, JobInputArg<TMap[K]>>;
+}[JobName<TMap>];
+
+/** A tenant's schedule as reads return it; `nextRuns` is empty while paused. */
+export interface ScheduleView {
+  name: string;
+  job: string;
+  cron: string | null;
+  tz: string | null;
+  /** The interval in ms, for an `every` schedule. */
+  everyMs: number | null;
+  data: unknown;
+  missed: MissedRunPolicy;
+  paused: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+  /** The next ticks (up to 5), as the scheduler computes them. */
+  nextRuns: Date[];
+}
+
+export const ScheduleNameSchema = z
+  .string()
+  .regex(
+    SCHEDULE_KEY,
+    'A schedule name is 1–63 lowercase letters, digits or -',
+  );
+
+function upsertSchema(job: RuntimeJob) {
+  return z
+    .strictObject({
+      name: ScheduleNameSchema,
+      job: z.literal(job.name),
+      data: job.input,
+      missed: z.enum(MISSED_RUN_POLICIES).optional(),
+      cron: CronSchema.optional(),
+      tz: TimeZoneSchema.optional(),
+      every: DurationSchema.optional(),
+    })
+    .superRefine((value, ctx) => {
+      const timing =
+        value.cron !== undefined && value.every === undefined
+          ? { cron: value.cron, ...(value.tz ? { tz: value.tz } : {}) }
+          : value.every !== undefined && value.cron === undefined
+            ? value.tz === undefined
+              ? { every: value.every }
+              : null
+            : null;
+      if (!timing) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'Give cron (with an optional tz) or every, not both',
+          path: ['cron'],
+        });
+        return;
+      }
+      for (const issue of ScheduleTimingSchema.safeParse(timing).error
+        ?.issues ?? [])
+        ctx.addIssue({
+          code: 'custom',
+          message: issue.message,
+          path: issue.path,
+        });
+    });
+}
+
+/** The `schedules.upsert` input, derived from the jobs like the enqueue request. */
+export function scheduleUpsertSchema<TMap extends JobMap>(
+  registry: Registry<TMap>,
+): z.ZodType<ScheduleUpsert<TMap>, ScheduleUpsertInput<TMap>> {
+  const branches = registry.names.map((name) =>
+    upsertSchema(registry.get(name) as RuntimeJob),
+  );
+  return z.discriminatedUnion(
+    'job',
+    branches as unknown as [
+      ReturnType<typeof upsertSchema>,
+      ...ReturnType<typeof upsertSchema>[],
+    ],
+  ) as unknown as z.ZodType<ScheduleUpsert<TMap>, ScheduleUpsertInput<TMap>>;
+}
