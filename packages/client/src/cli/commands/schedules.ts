@@ -1,0 +1,141 @@
+import type { RouterInputs, RouterOutputs } from '@conveyor/api';
+import { isConveyorError } from '../../errors.ts';
+import { CliError } from '../cli-error.ts';
+import { defineCommand } from '../command.ts';
+import { EXIT } from '../exit-codes.ts';
+import { reviveDates } from '../revive-dates.ts';
+import { table, toJson } from '../table.ts';
+
+// The CLI knows no job schemas: the API validates the data and the timing.
+type Upsert = RouterInputs['schedules']['upsert'];
+type View = RouterOutputs['schedules']['get'];
+
+const timingOf = (s: View) =>
+  s.cron !== null
+    ? `cron ${s.cron} (${s.tz ?? 'UTC'})`
+    : `every ${(s.everyMs ?? 0) / 1_000}s`;
+
+function describe(s: View): string {
+  return [
+    `${s.name}: ${s.job} ${timingOf(s)}${s.paused ? ', paused' : ''}, missed runs: ${s.missed}`,
+    `  data: ${JSON.stringify(s.data)}`,
+    ...s.nextRuns.map((at) => `  next: ${at.toISOString()}`),
+  ].join('\n');
+}
+
+/** `schedules set <name> <job> <json> --cron '0 3 * * *' [--tz Europe/Paris] | --every 15m`. */
+export const schedulesSet = defineCommand({
+  args: ['name', 'job', 'json'],
+  flags: ['cron', 'tz', 'every', 'missed'],
+  async run({ client, args, flags, io, json }) {
+    let data: unknown;
+    try {
+      data = JSON.parse(args.json);
+    } catch (error) {
+      throw new CliError(
+        `The data is not valid JSON: ${(error as Error).message}`,
+        EXIT.invalidInput,
+      );
+    }
+    if ((flags.cron === undefined) === (flags.every === undefined))
+      throw new CliError(
+        'Give --cron or --every (not both)',
+        EXIT.invalidInput,
+      );
+    const every = flags.every;
+    const request = {
+      name: args.name,
+      job: args.job,
+      data,
+      ...(flags.cron !== undefined ? { cron: flags.cron } : {}),
+      ...(flags.tz !== undefined ? { tz: flags.tz } : {}),
+      ...(every !== undefined
+        ? { every: /^\d+$/.test(every) ? Number(every) : every }
+        : {}),
+      ...(flags.missed !== undefined ? { missed: flags.missed } : {}),
+    } as Upsert;
+    let view;
+    try {
+      view = await client.schedules.upsert.mutate(request);
+    } catch (error) {
+      // Refused, nothing stored: one more try with ISO strings as Dates is safe.
+      const revived = isConveyorError(error)
+        ? reviveDates(request, error.data?.issues ?? [])
+        : null;
+      if (!revived) throw error;
+      view = await client.schedules.upsert.mutate(revived);
+    }
+    io.out(json ? toJson(view) : describe(view));
+    return EXIT.ok;
+  },
+});
+
+export const schedulesList = defineCommand({
+  args: [],
+  flags: [],
+  async run({ client, io, json }) {
+    const all = await client.schedules.list.query();
+    io.out(
+      json
+        ? toJson(all)
+        : table(
+            ['NAME', 'JOB', 'TIMING', 'STATE', 'NEXT RUN'],
+            all.map((s) => [
+              s.name,
+              s.job,
+              timingOf(s),
+              s.paused ? 'paused' : 'active',
+              s.nextRuns[0]?.toISOString() ?? '-',
+            ]),
+          ),
+    );
+    return EXIT.ok;
+  },
+});
+
+export const schedulesGet = defineCommand({
+  args: ['name'],
+  flags: [],
+  async run({ client, args, io, json }) {
+    const view = await client.schedules.get.query({ name: args.name });
+    io.out(json ? toJson(view) : describe(view));
+    return EXIT.ok;
+  },
+});
+
+/** pause, resume: the schedule's new view. */
+export function schedulesToggle(action: 'pause' | 'resume') {
+  return defineCommand({
+    args: ['name'],
+    flags: [],
+    async run({ client, args, io, json }) {
+      const view = await client.schedules[action].mutate({ name: args.name });
+      io.out(json ? toJson(view) : describe(view));
+      return EXIT.ok;
+    },
+  });
+}
+
+export const schedulesRemove = defineCommand({
+  args: ['name'],
+  flags: [],
+  async run({ client, args, io, json }) {
+    await client.schedules.remove.mutate({ name: args.name });
+    io.out(json ? toJson({ removed: args.name }) : `Removed ${args.name}`);
+    return EXIT.ok;
+  },
+});
+
+export const schedulesRun = defineCommand({
+  args: ['name'],
+  flags: [],
+  async run({ client, args, io, json }) {
+    const job = await client.schedules.runNow.mutate({ name: args.name });
+    io.out(
+      json
+        ? toJson(job)
+        : `Enqueued ${job.name} as job ${job.id} on queue "${job.queue}"`,
+    );
+    return EXIT.ok;
+  },
+});

@@ -1,0 +1,86 @@
+import { startHarness, type Harness } from '@conveyor/api/test-support';
+import { spawnTsProcess } from '@conveyor/testkit';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+
+const redisUrl = inject('redisUrl');
+const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
+const adminToken = randomBytes(32).toString('base64url');
+
+describe('conveyor schedules …', () => {
+  let harness: Harness;
+  let env: NodeJS.ProcessEnv;
+  const conveyor = async (...args: string[]) => {
+    const cli = spawnTsProcess(CLI, { args, env: { ...process.env, ...env } });
+    const code = await cli.exited;
+    return { code, output: cli.lines.map((l) => l.text).join('\n') };
+  };
+
+  beforeAll(async () => {
+    harness = await startHarness(redisUrl, { adminToken });
+    const { token } = await harness.client.tokens.create.mutate({
+      tenantId: 'acme',
+      role: 'producer',
+    });
+    env = { CONVEYOR_URL: `${harness.apiUrl}/trpc`, CONVEYOR_TOKEN: token };
+  });
+  afterAll(() => harness.close());
+
+  it('sets, lists, shows, pauses and removes a schedule', async () => {
+    const set = await conveyor(
+      'schedules',
+      'set',
+      'nightly',
+      'TEST_JOB',
+      '{"message":"report"}',
+      '--cron',
+      '0 3 * * *',
+      '--tz',
+      'Europe/Paris',
+      '--missed',
+      'skip',
+    );
+    expect(set.code).toBe(0);
+    expect(set.output).toContain(
+      'nightly: TEST_JOB cron 0 3 * * * (Europe/Paris), missed runs: skip',
+    );
+    expect(set.output.match(/ {2}next: /g)).toHaveLength(5);
+
+    const list = await conveyor('schedules', 'list', '--json');
+    expect(JSON.parse(list.output)).toEqual([
+      expect.objectContaining({ name: 'nightly', paused: false }),
+    ]);
+    const paused = await conveyor('schedules', 'pause', 'nightly');
+    expect(paused.output).toContain('paused');
+    expect((await conveyor('schedules', 'run', 'nightly')).output).toMatch(
+      /Enqueued TEST_JOB as job [0-9a-f-]{36}/,
+    );
+    expect((await conveyor('schedules', 'remove', 'nightly')).code).toBe(0);
+    const gone = await conveyor('schedules', 'get', 'nightly');
+    expect(gone.code).toBe(3);
+  });
+
+  it('refuses a schedule without a timing, and a bad one, with exit 2', async () => {
+    const none = await conveyor(
+      'schedules',
+      'set',
+      'x',
+      'TEST_JOB',
+      '{"message":"m"}',
+    );
+    expect(none.code).toBe(2);
+    expect(none.output).toContain('Give --cron or --every');
+    const bad = await conveyor(
+      'schedules',
+      'set',
+      'x',
+      'TEST_JOB',
+      '{"message":"m"}',
+      '--every',
+      '5ms',
+    );
+    expect(bad.code).toBe(2);
+    expect(bad.output).toContain('every is between');
+  });
+});
