@@ -36,9 +36,8 @@ export function nextTicks(
   count: number,
 ): number[] {
   if (timing.cron === undefined) {
-    const first =
-      Math.floor(from / timing.everyMs) * timing.everyMs + timing.everyMs;
-    return Array.from({ length: count }, (_, i) => first + i * timing.everyMs);
+    const { everyMs } = timing;
+    return Array.from({ length: count }, (_, i) => from + (i + 1) * everyMs);
   }
   return CronExpressionParser.parse(timing.cron, {
     currentDate: new Date(from),
