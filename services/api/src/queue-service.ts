@@ -9,6 +9,7 @@ import {
   type EnqueueRequest,
   type JobView,
   type QueueStats,
+  type AttemptRecord,
   type ScheduleView,
 } from '@conveyor/jobs';
 import {
@@ -235,6 +236,15 @@ export class QueueService<TRegistry extends AnyRegistry = AnyRegistry> {
       const found = await this.reader.find(id, tenant);
       if (!found) throw new JobNotFoundError(id);
       return this.reader.view(found);
+    });
+  }
+
+  /** A job's attempts, each with the wait before it (the backoff it really got). */
+  attempts(id: string, tenant: string): Promise<AttemptRecord[]> {
+    return this.up(async () => {
+      const found = await this.reader.find(id, tenant);
+      if (!found) throw new JobNotFoundError(id);
+      return this.reader.attempts(found);
     });
   }
 

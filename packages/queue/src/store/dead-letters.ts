@@ -6,7 +6,6 @@ import {
   type ListPage,
   type QueueName,
 } from '@conveyor/jobs';
-import { parseAttempts } from '../attempt-history.ts';
 import {
   encodeCursor,
   mergedNewestFirst,
@@ -18,7 +17,6 @@ import type { JobReader } from './job-reader.ts';
 
 /** The most jobs one bulk redrive touches; run it again for more. */
 export const MAX_REDRIVE = 10_000;
-const HISTORY_ROWS = 50;
 /** A page stops after looking at this many failed jobs (of all tenants) and returns a cursor to go on. */
 const MAX_SCANNED = 2_000;
 const MAX_REDRIVE_SCANNED = 20_000;
@@ -106,12 +104,9 @@ export async function listDeadLetters<TRegistry extends AnyRegistry>(
       continue;
     }
     const { found, view } = match;
-    const { logs } = await store
-      .queue(found.queue)
-      .getJobLogs(entry.id, 0, HISTORY_ROWS - 1);
     items.push({
       ...view,
-      history: parseAttempts(logs),
+      history: await store.attempts(found),
     } as DeadLetter<TRegistry>);
     if (items.length >= query.limit || scanned >= MAX_SCANNED)
       return { items, nextCursor: encodeCursor(entry) };

@@ -1,6 +1,7 @@
 import {
   isJobId,
   type AnyRegistry,
+  type AttemptRecord,
   type JobView,
   type QueueName,
 } from '@conveyor/jobs';
@@ -10,7 +11,11 @@ import type { CancelledSnapshot, Cancellation } from '../cancellation.ts';
 import type { Keyspace } from '../keyspace.ts';
 import { envelopeTenant } from '../tenancy/envelope-tenant.ts';
 import type { TenantLedger } from '../tenancy/tenant-ledger.ts';
+import { parseAttempts } from '../attempt-history.ts';
 import { parseJson, toJobView } from './to-job-view.ts';
+
+/** Attempt rows read per job: a job allows at most 1,000 attempts, people read the first few. */
+const HISTORY_ROWS = 50;
 
 export type Found =
   | { kind: 'job'; queue: QueueName; job: Job; bullState: string }
@@ -96,6 +101,21 @@ export class JobReader<TRegistry extends AnyRegistry> {
     ]);
     if (exists === 0 && !snapshot)
       await this.redis.zrem(this.keys.index(queue, tenant), id);
+  }
+
+  /**
+   * The job's attempt history (failed attempts, and the one that completed
+   * a retried job), each with the wait before it; at most the first
+   * HISTORY_ROWS. A cancelled snapshot keeps none.
+   */
+  async attempts(found: Found): Promise<AttemptRecord[]> {
+    if (found.kind !== 'job') return [];
+    const { logs } = await this.queue(found.queue).getJobLogs(
+      found.job.id ?? '',
+      0,
+      HISTORY_ROWS - 1,
+    );
+    return parseAttempts(logs);
   }
 
   view(found: Found): JobView<TRegistry> {

@@ -14,6 +14,14 @@ export const jobsRouter = {
     .input(JobId)
     .query(({ ctx, input }) => ctx.queues.get(input.id, ctx.tenant)),
 
+  /**
+   * A job's attempt history: each failed attempt (and the one that completed
+   * a retried job) with its start, end, error and the wait before it.
+   */
+  attempts: viewerProcedure
+    .input(JobId)
+    .query(({ ctx, input }) => ctx.queues.attempts(input.id, ctx.tenant)),
+
   /** Newest first; pass `nextCursor` back for the next page. */
   list: viewerProcedure
     .input(
