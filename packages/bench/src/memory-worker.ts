@@ -17,6 +17,14 @@ const processors = createProcessors({
   sms: { send: () => Promise.resolve({ messageId: 'x' }) },
   email: { sendToUser: () => Promise.resolve({ messageId: 'x' }) },
   activity: { list: () => Promise.resolve([]) },
+  feeds: { configured: () => Promise.resolve([]) },
+  feedStore: {
+    save: () => Promise.resolve({ added: 0 }),
+    recent: () => Promise.resolve([]),
+  },
+  generator: {
+    section: () => Promise.resolve({ heading: '', body: '' }),
+  },
 });
 let done = 0;
 const pool = createWorkerPool({

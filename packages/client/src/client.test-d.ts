@@ -11,7 +11,12 @@ test('a valid enqueue compiles and returns the job reference', () => {
   });
   expectTypeOf(result).resolves.toEqualTypeOf<{
     id: string;
-    name: 'TEST_JOB' | 'sms.send' | 'email.digest';
+    name:
+      | 'TEST_JOB'
+      | 'sms.send'
+      | 'email.digest'
+      | 'feed.sync'
+      | 'content.generate';
     queue: QueueName;
   }>();
   void client.enqueue.mutate({

@@ -322,7 +322,13 @@ describe('the conveyor CLI against a running API and worker', () => {
     expect(badState.stderr).toMatch(/^Invalid input:\n {2}state: /);
 
     const counts = parsed(statsJson) as Record<string, { delayed: number }>;
-    expect(Object.keys(counts).sort()).toEqual(['default', 'email', 'sms']);
+    expect(Object.keys(counts).sort()).toEqual([
+      'default',
+      'email',
+      'feeds',
+      'generation',
+      'sms',
+    ]);
     expect(counts.default?.delayed).toBeGreaterThanOrEqual(1);
     expect(counts.sms?.delayed).toBeGreaterThanOrEqual(1);
     const rows = statsTable.stdout.split('\n');
@@ -334,7 +340,7 @@ describe('the conveyor CLI against a running API and worker', () => {
         .slice(1)
         .map((r) => r.split(/ +/)[0])
         .sort(),
-    ).toEqual(['default', 'email', 'sms']);
+    ).toEqual(['default', 'email', 'feeds', 'generation', 'sms']);
   });
 
   it('cancel and retry steer jobs; a wrong state exits 4', async () => {

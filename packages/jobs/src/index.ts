@@ -12,4 +12,5 @@ export * from './job-view.ts';
 export * from './queues.ts';
 export * from './registry.ts';
 export * from './schedule.ts';
+export * from './schedule-request.ts';
 export * from './webhook.ts';

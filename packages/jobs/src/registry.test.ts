@@ -11,10 +11,18 @@ describe('registry', () => {
   it('lists every catalog job and the queues they use', () => {
     expect([...registry.names].sort()).toEqual([
       'TEST_JOB',
+      'content.generate',
       'email.digest',
+      'feed.sync',
       'sms.send',
     ]);
-    expect([...registry.queues].sort()).toEqual(['default', 'email', 'sms']);
+    expect([...registry.queues].sort()).toEqual([
+      'default',
+      'email',
+      'feeds',
+      'generation',
+      'sms',
+    ]);
     expect(registry.get('sms.send')?.queue).toBe(QUEUES.sms);
     expect(registry.get('nope')).toBeUndefined();
     expect(registry.get('toString')).toBeUndefined();
@@ -44,7 +52,7 @@ describe('registry', () => {
     expect(result.success).toBe(false);
     expect(result.error?.issues[0]?.path).toEqual(['name']);
     expect(result.error?.issues[0]?.message).toContain(
-      'Unknown job name; expected one of: TEST_JOB, sms.send, email.digest',
+      'Unknown job name; expected one of: TEST_JOB, sms.send, email.digest, feed.sync, content.generate',
     );
   });
 
@@ -261,7 +269,7 @@ describe('read filters', () => {
     expect(
       registry.jobName.safeParse('sms.sned').error?.issues[0]?.message,
     ).toBe(
-      'Unknown job name; expected one of: TEST_JOB, sms.send, email.digest',
+      'Unknown job name; expected one of: TEST_JOB, sms.send, email.digest, feed.sync, content.generate',
     );
   });
 });

@@ -37,15 +37,20 @@ export const DeliveryIdSchema = z
 export const WebhookUrlSchema = z
   .string()
   .max(MAX_WEBHOOK_URL_LENGTH)
-  .refine(URL.canParse, 'Not a URL')
-  .refine(
-    (url) => ['http:', 'https:'].includes(new URL(url).protocol),
-    'A webhook URL is http or https',
-  )
-  .refine((url) => {
-    const parsed = new URL(url);
-    return parsed.username === '' && parsed.password === '';
-  }, 'A webhook URL may not hold credentials');
+  .superRefine((url, ctx) => {
+    const problem = urlProblem(url);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
+function urlProblem(url: string): string | null {
+  if (!URL.canParse(url)) return 'Not a URL';
+  const parsed = new URL(url);
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+    return 'A webhook URL is http or https';
+  if (parsed.username !== '' || parsed.password !== '')
+    return 'A webhook URL may not hold credentials';
+  return null;
+}
 
 export const NewWebhookSchema = z.strictObject({
   url: WebhookUrlSchema,

@@ -51,6 +51,14 @@ export {
 } from './redis-self-check.ts';
 export { createProducer } from './producer/create-producer.ts';
 export {
+  reconcileSchedules,
+  type ReconcileResult,
+} from './schedules/reconcile-schedules.ts';
+export {
+  ScheduleStore,
+  type ScheduleWrite,
+} from './schedules/schedule-store.ts';
+export {
   DEFAULT_ENQUEUE_TIMEOUT_MS,
   type EnqueueResult,
   type Producer,
@@ -118,3 +126,43 @@ export {
 } from './service/env-schema.ts';
 export { readEnv } from './service/read-env.ts';
 export { onShutdownSignal, startService } from './service/start-service.ts';
+export {
+  createDeliveryWorker,
+  type DeliveryWorker,
+  type DeliveryWorkerOptions,
+} from './webhooks/delivery-worker.ts';
+export {
+  DeliveryLog,
+  toDeliveryView,
+  type DeliveryRecord,
+} from './webhooks/delivery-log.ts';
+export { DeliveryQueue } from './webhooks/delivery-queue.ts';
+export {
+  DELIVERY_HEADER,
+  EVENT_HEADER,
+  SIGNATURE_HEADER,
+  signWebhook,
+} from './webhooks/sign.ts';
+export {
+  assertPublicUrl,
+  isInternalAddress,
+  type AddressPolicy,
+} from './webhooks/ssrf-guard.ts';
+export {
+  createWebhookDispatcher,
+  type WebhookDispatcher,
+  type WebhookDispatcherOptions,
+} from './webhooks/webhook-dispatcher.ts';
+export { DEFAULT_WEBHOOK_REFRESH_MS } from './webhooks/webhook-directory.ts';
+export {
+  DELIVERY_ATTEMPTS,
+  DELIVERY_BACKOFF_MS,
+  WEBHOOK_QUEUE,
+  type DeliveryJobData,
+  type DeliveryRetryPolicy,
+} from './webhooks/webhook-queue.ts';
+export {
+  toView as toWebhookView,
+  WebhookStore,
+  type WebhookRecord,
+} from './webhooks/webhook-store.ts';

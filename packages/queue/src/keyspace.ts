@@ -21,6 +21,14 @@
  * | `{p}:{queue}:cv:cancel:{jobId}`          | STRING | Conveyor| pending cancel of an active job: its reason (TTL 1 h)          |
  * | `{p}:{queue}:cv:cancelled:{jobId}`       | HASH   | Conveyor| snapshot of a waiting/delayed job removed by cancel (TTL 7 d)  |
  * | `{p}:cv:cancel` (pub/sub channel)        | —      | Conveyor| cancel requests, to every worker process                       |
+ * | `{p}:cv:t:{tenant}:schedules`            | HASH   | Conveyor| a tenant's runtime schedules: name → JSON (timing, data, paused)|
+ * | `{p}:{queue}:repeat:{scheduleId}`        | HASH   | BullMQ  | a Job Scheduler (`c.{job}.{key}` contract, `t.{tenant}.{name}`) |
+ * | `{p}:cv:schedules:contract`              | HASH   | Conveyor| contract schedule id → fingerprint of what was last upserted   |
+ * | `{p}:cv:schedules:lock`                  | STRING | Conveyor| held while one process reconciles contract schedules (TTL)     |
+ * | `{p}:cv:t:{tenant}:webhooks`             | HASH   | Conveyor| a tenant's webhook endpoints: id → JSON (with the secret)      |
+ * | `{p}:cv:t:{tenant}:webhook-deliveries`   | HASH   | Conveyor| a tenant's delivery log: delivery id → JSON (status, attempts) |
+ * | `{p}:cv:t:{tenant}:webhook-log`          | ZSET   | Conveyor| the same deliveries by creation time: newest first, capped     |
+ * | `{p}:cv-webhooks:…`                      | …      | BullMQ  | the delivery queue (its own, never a job queue's)              |
  *
  * Every per-queue key lives under `{p}:{queue}:`, so a `{hash-tagged}`
  * prefix keeps a queue on one Redis Cluster slot. Every key that holds a
@@ -43,6 +51,12 @@ export interface Keyspace {
   cancelRequest(queue: string, jobId: string): string;
   cancelledJob(queue: string, jobId: string): string;
   cancelChannel(): string;
+  schedules(tenant: string): string;
+  contractSchedules(): string;
+  scheduleLock(): string;
+  webhooks(tenant: string): string;
+  webhookDeliveries(tenant: string): string;
+  webhookLog(tenant: string): string;
 }
 
 /** BullMQ key prefix shared by producers, readers and workers. */
@@ -72,5 +86,12 @@ export function createKeyspace(prefix: string = DEFAULT_PREFIX): Keyspace {
     cancelledJob: (queue: string, jobId: string) =>
       queueKey(queue, `cv:cancelled:${jobId}`),
     cancelChannel: () => `${prefix}:cv:cancel`,
+    schedules: (tenant: string) => `${prefix}:cv:t:${tenant}:schedules`,
+    contractSchedules: () => `${prefix}:cv:schedules:contract`,
+    scheduleLock: () => `${prefix}:cv:schedules:lock`,
+    webhooks: (tenant: string) => `${prefix}:cv:t:${tenant}:webhooks`,
+    webhookDeliveries: (tenant: string) =>
+      `${prefix}:cv:t:${tenant}:webhook-deliveries`,
+    webhookLog: (tenant: string) => `${prefix}:cv:t:${tenant}:webhook-log`,
   });
 }

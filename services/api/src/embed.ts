@@ -22,3 +22,7 @@ export {
 export { appRouter } from './router.ts';
 export { createApiServer, type ApiServerOptions } from './server.ts';
 export { createCallerFactory } from './trpc.ts';
+export {
+  WebhookService,
+  type WebhookServiceOptions,
+} from './webhook-service.ts';

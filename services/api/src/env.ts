@@ -38,6 +38,11 @@ export const ApiEnvSchema = SharedEnvSchema.extend({
   TENANT_MAX_UNFINISHED: z.coerce.number().int().min(0).default(50),
   TENANT_RATE_PER_SECOND: z.coerce.number().positive().default(100),
   TENANT_BURST: z.coerce.number().int().min(1).default(1_000),
+  /** Webhook URLs may resolve to loopback and private addresses (docs/webhooks.md): off, against SSRF. */
+  WEBHOOK_ALLOW_PRIVATE: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
   TENANT_MAX_SCHEDULES: z.coerce.number().int().min(0).default(20),
 });
 

@@ -32,6 +32,7 @@ const queues = new QueueService({
   redis,
   logger,
   prefix: env.CONVEYOR_PREFIX,
+  webhooks: { allowPrivate: env.WEBHOOK_ALLOW_PRIVATE },
   limits: {
     defaults: {
       maxUnfinished: env.TENANT_MAX_UNFINISHED,
@@ -43,6 +44,7 @@ const queues = new QueueService({
   },
 });
 void redisSelfCheck(redis, logger);
+void queues.reconcileSchedules();
 // Enqueue refusals for lack of memory: one warn per episode, not per request.
 watchRedisCapacity(redis, logger);
 const server = createApiServer({

@@ -42,6 +42,10 @@ import {
 } from '@conveyor/queue';
 import type { Principal } from './auth/principal.ts';
 import { TokenStore } from './auth/token-store.ts';
+import {
+  WebhookService,
+  type WebhookServiceOptions,
+} from './webhook-service.ts';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 
@@ -66,6 +70,8 @@ export interface QueueServiceOptions<TRegistry extends AnyRegistry> {
   prefix?: string;
   /** Quotas and rate limits per tenant; none when omitted. */
   limits?: TenantLimitPolicy;
+  /** Webhook URL policy and delivery retries (private addresses refused when omitted). */
+  webhooks?: Omit<WebhookServiceOptions, 'redis' | 'prefix'>;
 }
 
 const READINESS_TIMEOUT_MS = 1_000;
@@ -101,6 +107,8 @@ export class QueueService<TRegistry extends AnyRegistry = AnyRegistry> {
   /** API tokens, stored beside the queues. */
   readonly tokens: TokenStore;
   private readonly schedules: ScheduleStore;
+  /** Tenants' webhook endpoints and delivery log, beside the queues. */
+  readonly webhooks: WebhookService;
   private readonly keys: Keyspace;
 
   constructor(options: QueueServiceOptions<TRegistry>) {
@@ -131,6 +139,12 @@ export class QueueService<TRegistry extends AnyRegistry = AnyRegistry> {
     this.control = new JobControl(this.reader);
     this.events = new JobEventHub(redis, keys, registry.queues, logger);
     this.tokens = new TokenStore(redis, keys);
+    this.webhooks = new WebhookService({
+      redis,
+      ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
+      allowPrivate: false,
+      ...options.webhooks,
+    });
     this.schedules = new ScheduleStore(redis, keys, registry, (name) =>
       this.producer.queue(name),
     );
@@ -387,6 +401,7 @@ export class QueueService<TRegistry extends AnyRegistry = AnyRegistry> {
   }
 
   async close(): Promise<void> {
+    await this.webhooks.close();
     await this.events.close();
     await this.producer.close();
     this.redis.disconnect();

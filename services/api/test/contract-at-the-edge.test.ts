@@ -87,7 +87,7 @@ describe('the contract at every entry point', () => {
     );
     expect(code).toBe('BAD_REQUEST');
     expect(issues?.[0]?.message).toBe(
-      'Unknown job name; expected one of: TEST_JOB, sms.send, email.digest',
+      'Unknown job name; expected one of: TEST_JOB, sms.send, email.digest, feed.sync, content.generate',
     );
   });
 

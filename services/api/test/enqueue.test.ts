@@ -34,6 +34,20 @@ describe('enqueue through the typed HTTP client', () => {
       seen.push({ name: 'email.digest', payload }),
       Promise.resolve({ messageId: 'm', itemCount: 0 })
     ),
+    'feed.sync': (payload) => (
+      seen.push({ name: 'feed.sync', payload }),
+      Promise.resolve({ feeds: 0, items: 0, added: 0, newest: null })
+    ),
+    'content.generate': (payload) => (
+      seen.push({ name: 'content.generate', payload }),
+      Promise.resolve({
+        title: payload.topic,
+        markdown: '',
+        words: 0,
+        sections: payload.sections,
+        sources: 0,
+      })
+    ),
   };
 
   beforeAll(async () => {

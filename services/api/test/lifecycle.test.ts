@@ -118,7 +118,13 @@ describe('job lifecycle over the typed client', () => {
 
       const stats = await client.queues.stats.query();
       expect(stats.sms.delayed).toBeGreaterThanOrEqual(5);
-      expect(Object.keys(stats).sort()).toEqual(['default', 'email', 'sms']);
+      expect(Object.keys(stats).sort()).toEqual([
+        'default',
+        'email',
+        'feeds',
+        'generation',
+        'sms',
+      ]);
     });
 
     it('rejects a cursor it did not make with a 400', async () => {

@@ -60,6 +60,22 @@ export const WorkerEnvSchema = SharedEnvSchema.extend({
     .default(1_000),
   /** Comma-separated subset of queues to serve (all when empty): lets queues scale apart. */
   WORKER_QUEUES: commaList(z.enum(queueNames)),
+  /** Webhook deliveries may reach loopback and private addresses (docs/webhooks.md): off, against SSRF. */
+  WEBHOOK_ALLOW_PRIVATE: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+  /** Webhook deliveries in flight at once: slow receivers wait here, never in job slots. */
+  WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(10),
+  /** What `feed.sync` of `configured` feeds fetches (its contract schedule): none by default. */
+  FEED_URLS: commaList(z.url({ protocol: /^https?$/ })),
+  /** `feed.sync` may fetch from loopback and private addresses: off, against SSRF. */
+  FEED_ALLOW_PRIVATE: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+  /** How long the local content generator takes per section. */
+  CONTENT_STEP_MS: z.coerce.number().int().min(0).max(600_000).default(2_000),
 });
 
 export type WorkerEnv = z.infer<typeof WorkerEnvSchema>;

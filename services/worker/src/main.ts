@@ -9,6 +9,12 @@ const { env, logger } = startService('conveyor-worker', WorkerEnvSchema);
 await runDaemon({
   env,
   registry,
-  processors: createProcessors(createLogProviders(logger)),
+  processors: createProcessors(
+    createLogProviders(logger, {
+      feedUrls: env.FEED_URLS,
+      generatorStepMs: env.CONTENT_STEP_MS,
+    }),
+    { feedAllowPrivate: env.FEED_ALLOW_PRIVATE },
+  ),
   logger,
 });

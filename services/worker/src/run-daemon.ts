@@ -1,8 +1,11 @@
 import type { AnyRegistry } from '@conveyor/jobs';
 import {
+  createDeliveryWorker,
   createKeyspace,
   createRedisClient,
+  createWebhookDispatcher,
   createWorkerPool,
+  reconcileSchedules,
   redisSelfCheck,
   watchRedisCapacity,
   onShutdownSignal,
@@ -37,14 +40,35 @@ export async function runDaemon<TRegistry extends AnyRegistry>(
   });
   // Logs Redis's version, memory policy and persistence; warns on risky ones.
   void redisSelfCheck(connection, logger);
+  // The contract's schedules, as this build declares them (APIs do the same).
+  void reconcileSchedules({
+    registry: options.registry,
+    redis: connection,
+    keys: createKeyspace(env.CONVEYOR_PREFIX),
+    logger,
+  }).catch((error: unknown) =>
+    logger.warn({ err: error }, 'contract schedules not reconciled'),
+  );
   const capacity = watchRedisCapacity(connection, logger);
+  const keys = createKeyspace(env.CONVEYOR_PREFIX);
+  // Webhooks: the dispatcher only enqueues (on the job's path, cheaply); the
+  // delivery worker sends, on its own queue and concurrency.
+  const webhooks = createWebhookDispatcher({ redis: connection, keys, logger });
+  const deliveries = createDeliveryWorker({
+    redis: connection,
+    keys,
+    logger,
+    allowPrivate: env.WEBHOOK_ALLOW_PRIVATE,
+    concurrency: env.WEBHOOK_CONCURRENCY,
+  });
   const pool = createWorkerPool({
+    listeners: [webhooks.listener],
     capacity,
     registry: options.registry,
     processors: options.processors,
     redis: connection,
     logger,
-    keys: createKeyspace(env.CONVEYOR_PREFIX),
+    keys,
     concurrency: env.WORKER_CONCURRENCY,
     queues: env.WORKER_QUEUES,
     lockDuration: env.WORKER_LOCK_DURATION_MS,
@@ -71,6 +95,9 @@ export async function runDaemon<TRegistry extends AnyRegistry>(
         { signal, graceMs: env.WORKER_SHUTDOWN_GRACE_MS },
         'shutting down: no new jobs, finishing active ones',
       );
+      // Beside the pool, not after it: in-flight deliveries (each at most
+      // 10 s) finish within the same grace period; queued ones stay queued.
+      const deliveriesClosed = deliveries.close();
       const leftOver = await pool.close(env.WORKER_SHUTDOWN_GRACE_MS);
       if (leftOver.length > 0) {
         logger.warn(
@@ -78,6 +105,9 @@ export async function runDaemon<TRegistry extends AnyRegistry>(
           'grace period over: these jobs are left to stalled-job recovery and will run again',
         );
       }
+      // After the pool, so the events of its last jobs are still enqueued.
+      await webhooks.close();
+      await deliveriesClosed;
       await health?.close();
       capacity.stop();
       connection.disconnect();
@@ -98,6 +128,7 @@ export async function runDaemon<TRegistry extends AnyRegistry>(
   );
 
   await pool.ready();
+  await deliveries.ready();
   logger.info(
     {
       queues: pool.workers.map((w) => w.name),

@@ -68,6 +68,10 @@ async function measure(
           'sms.send': noop,
           'email.digest': () =>
             Promise.resolve({ messageId: 'x', itemCount: 0 }),
+          'feed.sync': () =>
+            Promise.resolve({ feeds: 0, items: 0, added: 0, newest: null }),
+          'content.generate': () =>
+            Promise.reject(new Error('not benchmarked')),
         },
       });
       await pool.ready();

@@ -82,6 +82,10 @@ export const redisCpuScenario: Scenario = {
               'sms.send': () => Promise.resolve({ providerMessageId: 'x' }),
               'email.digest': () =>
                 Promise.resolve({ messageId: 'x', itemCount: 0 }),
+              'feed.sync': () =>
+                Promise.resolve({ feeds: 0, items: 0, added: 0, newest: null }),
+              'content.generate': () =>
+                Promise.reject(new Error('not benchmarked')),
             },
           });
           await pool.ready();

@@ -78,6 +78,10 @@ async function drain(
           'sms.send': () => Promise.resolve({ providerMessageId: 'x' }),
           'email.digest': () =>
             Promise.resolve({ messageId: 'x', itemCount: 0 }),
+          'feed.sync': () =>
+            Promise.resolve({ feeds: 0, items: 0, added: 0, newest: null }),
+          'content.generate': () =>
+            Promise.reject(new Error('not benchmarked')),
         },
       });
       close = () => pool.close();

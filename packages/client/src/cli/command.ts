@@ -15,6 +15,10 @@ export const COMMAND_FLAGS = [
   'jobs',
   'label',
   'expires',
+  'cron',
+  'tz',
+  'every',
+  'missed',
 ] as const;
 export type CommandFlag = (typeof COMMAND_FLAGS)[number];
 

@@ -19,6 +19,23 @@ Commands:
                          --expires ISO-DATE
   tokens list            (admin) Tokens, never their secrets. --tenant T
   tokens revoke <id>     (admin) The token stops working at once.
+  webhooks create <url> <events>
+                         (producer) POST these events (comma-separated: job.completed,
+                         job.failed, job.dead-lettered, schedule.missed) to url,
+                         signed. Prints the secret once. --jobs a,b, --label L
+  webhooks list          Your tenant's webhooks, never their secrets.
+  webhooks remove <id>   (producer) No more deliveries to it.
+  webhooks test <id>     (producer) Send a webhook.test event to it.
+  webhooks deliveries    Recent deliveries, newest first: status, attempts, last
+                         error. --state failed|retrying|delivered|pending, --limit N
+  webhooks redrive <id>  (producer) Send a failed delivery again, fresh attempts.
+  schedules set <name> <job> <json>
+                         Create or change a schedule of your tenant: --cron '0 3 * * *'
+                         [--tz Europe/Paris] or --every 15m; --missed skip|run-once
+  schedules list         Your schedules, with their next run.
+  schedules get <name>   One schedule and its next five runs.
+  schedules pause <name> | resume <name> | remove <name>
+  schedules run <name>   One extra run now, enqueued like any job.
 
 Options:
   --json                 For scripts: one JSON document on stdout (watch: one per

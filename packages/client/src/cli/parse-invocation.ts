@@ -46,6 +46,10 @@ export function parseInvocation(
         jobs: { type: 'string' },
         label: { type: 'string' },
         expires: { type: 'string' },
+        cron: { type: 'string' },
+        tz: { type: 'string' },
+        every: { type: 'string' },
+        missed: { type: 'string' },
         'as-tenant': { type: 'string' },
       },
     });

@@ -20,3 +20,6 @@ export { UnknownJobError } from './unknown-job-error.ts';
 export { WebhookLimitError } from './webhook-limit-error.ts';
 export { WebhookNotFoundError } from './webhook-not-found-error.ts';
 export { WebhookUrlRefusedError } from './webhook-url-refused-error.ts';
+export { ScheduleLimitError } from './schedule-limit-error.ts';
+export { ScheduleNotFoundError } from './schedule-not-found-error.ts';
+export { InvalidScheduleError } from './invalid-schedule-error.ts';

@@ -10,7 +10,7 @@ test('the producer accepts exactly the catalog requests', () => {
   ).resolves.toEqualTypeOf<{
     id: string;
     name: 'TEST_JOB';
-    queue: 'default' | 'sms' | 'email';
+    queue: 'default' | 'sms' | 'email' | 'feeds' | 'generation';
   }>();
   // @ts-expect-error -- unknown job
   void producer.enqueue({ name: 'nope', data: {} });

@@ -106,7 +106,7 @@ export class AttemptRunner<TRegistry extends AnyRegistry> {
       this.active.delete(info.jobId);
       this.cancelled.delete(info.jobId);
     }
-    return this.record(job, info, outcome, log);
+    return this.record(job, info, outcome);
   }
 
   /** Step 1: the contract, the processor, the stored payload, and a check that it still fits. */
@@ -200,7 +200,6 @@ export class AttemptRunner<TRegistry extends AnyRegistry> {
     job: Job,
     info: AttemptInfo,
     executed: AttemptOutcome,
-    log: () => Logger,
   ): Promise<unknown> {
     let outcome = executed;
     let stored: unknown;

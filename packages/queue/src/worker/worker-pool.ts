@@ -6,6 +6,7 @@ import { withDeadline } from '../deadline.ts';
 import { createKeyspace } from '../keyspace.ts';
 import { eventLog } from '../events/event-log.ts';
 import { lifecycleEventId } from '../events/lifecycle-event.ts';
+import { listFiredJobs } from '../schedules/list-fired-jobs.ts';
 import { envelopeTenant } from '../tenancy/envelope-tenant.ts';
 import { TenantLedger } from '../tenancy/tenant-ledger.ts';
 
@@ -33,7 +34,7 @@ export function createWorkerPool<TRegistry extends AnyRegistry>(
     processors: options.processors,
     logger,
     cancellation,
-    hooks: options.hooks ?? [],
+    hooks: [listFiredJobs(redis, keys), ...(options.hooks ?? [])],
     listeners: [eventLog(logger), ...(options.listeners ?? [])],
   });
   const queues = options.queues?.length ? options.queues : registry.queues;

@@ -1,11 +1,16 @@
 import { DEFAULT_TENANT, registry, type AppRegistry } from '@conveyor/jobs';
 import { createConveyorClient, type ConveyorClient } from '@conveyor/client';
 import {
+  createDeliveryWorker,
   createKeyspace,
   createRedisClient,
+  createWebhookDispatcher,
   createWorkerPool,
+  type DeliveryRetryPolicy,
+  type DeliveryWorker,
   type ProcessorMap,
   type TenantLimitPolicy,
+  type WebhookDispatcher,
   type WorkerPool,
 } from '@conveyor/queue';
 import { deletePrefix, uniquePrefix } from '@conveyor/testkit';
@@ -15,12 +20,14 @@ import { pino } from 'pino';
 import { createAuthenticate } from '../../src/auth/authenticate.ts';
 import { QueueService } from '../../src/queue-service.ts';
 import { createApiServer } from '../../src/server.ts';
+import type { WebhookService } from '../../src/webhook-service.ts';
 
 export interface Harness {
   prefix: string;
   apiUrl: string;
   client: ConveyorClient;
   queues: QueueService<AppRegistry>;
+  webhooks: WebhookService;
   pool?: WorkerPool;
   /** A typed client that presents this token (and names a tenant, as an admin may). */
   clientWith(token: string, tenant?: string): ConveyorClient;
@@ -31,6 +38,14 @@ export interface Harness {
 
 const silent = pino({ level: 'silent' });
 
+export interface HarnessWebhooks {
+  /** WEBHOOK_ALLOW_PRIVATE: a receiver on 127.0.0.1 needs it. */
+  allowPrivate: boolean;
+  retry?: DeliveryRetryPolicy;
+  /** Per delivery attempt (default 10 s). */
+  timeoutMs?: number;
+}
+
 /** A real API on a free port (real HTTP, real Redis), optionally with an in-process worker pool. */
 export async function startHarness(
   redisUrl: string,
@@ -40,6 +55,8 @@ export async function startHarness(
     /** With one, the API requires tokens (as with CONVEYOR_ADMIN_TOKEN). */
     adminToken?: string;
     limits?: TenantLimitPolicy;
+    /** Webhooks on: the API's procedures and, with processors, dispatch and delivery. */
+    webhooks?: HarnessWebhooks;
   } = {},
 ): Promise<Harness> {
   const prefix = uniquePrefix('api');
@@ -49,7 +66,18 @@ export async function startHarness(
     logger: silent,
     prefix,
     ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.webhooks
+      ? {
+          webhooks: {
+            allowPrivate: options.webhooks.allowPrivate,
+            ...(options.webhooks.retry
+              ? { retry: options.webhooks.retry }
+              : {}),
+          },
+        }
+      : {}),
   });
+  const webhooks = queues.webhooks;
   const server = createApiServer({
     queues,
     logger: silent,
@@ -63,9 +91,30 @@ export async function startHarness(
   const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   let pool: WorkerPool | undefined;
   let workerRedis: Redis | undefined;
+  let dispatcher: WebhookDispatcher | undefined;
+  let deliveries: DeliveryWorker | undefined;
   if (options.processors) {
     workerRedis = createRedisClient(redisUrl, { preset: 'worker' });
+    if (options.webhooks) {
+      const shared = {
+        redis: workerRedis,
+        keys: createKeyspace(prefix),
+        logger: silent,
+      };
+      dispatcher = createWebhookDispatcher({
+        ...shared,
+        refreshMs: 100,
+        ...(options.webhooks.retry ? { retry: options.webhooks.retry } : {}),
+      });
+      deliveries = createDeliveryWorker({
+        ...shared,
+        allowPrivate: options.webhooks.allowPrivate,
+        timeoutMs: options.webhooks.timeoutMs ?? 10_000,
+      });
+      await deliveries.ready();
+    }
     pool = createWorkerPool({
+      ...(dispatcher ? { listeners: [dispatcher.listener] } : {}),
       registry,
       processors: options.processors,
       redis: workerRedis,
@@ -86,10 +135,13 @@ export async function startHarness(
     client: options.adminToken ? clientWith(options.adminToken) : client,
     clientWith,
     queues,
+    webhooks,
     ...(pool ? { pool } : {}),
     dropConnections: () => server.closeAllConnections(),
     async close() {
       await pool?.close();
+      await dispatcher?.close();
+      await deliveries?.close();
       workerRedis?.disconnect();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -39,5 +39,20 @@ export function scriptedProcessors(
       }
       return { messageId: `mail-${payload.userId}`, itemCount: 3 };
     },
+    'feed.sync': (payload) => {
+      seen.push({ name: 'feed.sync', payload });
+      return Promise.resolve({ feeds: 0, items: 0, added: 0, newest: null });
+    },
+    'content.generate': (payload) => {
+      seen.push({ name: 'content.generate', payload });
+      const { topic, sections } = payload;
+      return Promise.resolve({
+        title: topic,
+        markdown: `# ${topic}\n`,
+        words: 1,
+        sections,
+        sources: 0,
+      });
+    },
   };
 }

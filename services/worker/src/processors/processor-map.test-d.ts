@@ -15,7 +15,13 @@ test('a processor receives the parsed payload with real types', () => {
     providerMessageId: string;
   }>();
   expectTypeOf(registry.names).toEqualTypeOf<
-    readonly ('TEST_JOB' | 'sms.send' | 'email.digest')[]
+    readonly (
+      | 'TEST_JOB'
+      | 'sms.send'
+      | 'email.digest'
+      | 'feed.sync'
+      | 'content.generate'
+    )[]
   >();
 });
 

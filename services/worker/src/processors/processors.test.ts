@@ -1,6 +1,9 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { ProcessorContext } from '@conveyor/queue';
+import { createConfiguredFeeds } from '../providers/configured-feeds.ts';
+import { createLocalContentGenerator } from '../providers/local-content-generator.ts';
+import { createMemoryFeedStore } from '../providers/memory-feed-store.ts';
 import type { Providers } from '../providers/providers.ts';
 import { createProcessors } from './index.ts';
 
@@ -27,6 +30,9 @@ function recordingProviders() {
             : [],
         ),
     },
+    feeds: createConfiguredFeeds([]),
+    feedStore: createMemoryFeedStore(),
+    generator: createLocalContentGenerator(0),
   };
   return { providers, sent };
 }
