@@ -19,8 +19,12 @@ const LEVEL: Record<LifecycleEvent['type'], 'info' | 'warn' | 'error'> = {
  */
 export function eventLog(logger: Logger): LifecycleListener {
   return (event) => {
-    if (event.type === 'job.dead-lettered') return;
+    const level = LEVEL[event.type];
+    // Checked first: a busy worker completes thousands of jobs a second,
+    // and building the line costs more than the no-op job.
+    if (event.type === 'job.dead-lettered' || !logger.isLevelEnabled(level))
+      return;
     const { type, id: _id, at: _at, ...fields } = event;
-    logger[LEVEL[type]]({ event: type, ...fields }, type);
+    logger[level]({ event: type, ...fields }, type);
   };
 }
