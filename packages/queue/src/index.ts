@@ -125,6 +125,7 @@ export {
   SharedEnvSchema,
 } from './service/env-schema.ts';
 export { readEnv } from './service/read-env.ts';
+export { findRoute, type HttpRoute } from './service/http-route.ts';
 export { onShutdownSignal, startService } from './service/start-service.ts';
 export {
   createDeliveryWorker,

@@ -2,10 +2,13 @@ import type { AppRegistry } from '@conveyor/jobs';
 import type { Logger } from '@conveyor/queue';
 import type { Principal } from './auth/principal.ts';
 import type { QueueService } from './queue-service.ts';
+import type { RequestObserver } from './request-observer.ts';
 
 export interface ApiDeps {
   queues: QueueService<AppRegistry>;
   logger: Logger;
+  /** Told of every procedure call (request log, metrics). */
+  observers?: readonly RequestObserver[];
 }
 
 /**

@@ -19,6 +19,11 @@ export {
   type QueueServiceOptions,
   type Readiness,
 } from './queue-service.ts';
+export {
+  requestLog,
+  type ObservedCall,
+  type RequestObserver,
+} from './request-observer.ts';
 export { appRouter } from './router.ts';
 export { createApiServer, type ApiServerOptions } from './server.ts';
 export { createCallerFactory } from './trpc.ts';

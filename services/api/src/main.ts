@@ -11,6 +11,7 @@ import { createAuthenticate } from './auth/authenticate.ts';
 import { ApiEnvSchema, httpOptionsFromEnv } from './env.ts';
 import { isLoopback } from './is-loopback.ts';
 import { QueueService } from './queue-service.ts';
+import { requestLog } from './request-observer.ts';
 import { createApiServer } from './server.ts';
 
 const { env, logger } = startService('conveyor-api', ApiEnvSchema);
@@ -50,6 +51,7 @@ watchRedisCapacity(redis, logger);
 const server = createApiServer({
   queues,
   logger,
+  observers: [requestLog(logger)],
   http: httpOptionsFromEnv(env),
   authenticate: createAuthenticate({
     tokens: queues.tokens,

@@ -5,6 +5,7 @@ import {
   type Server,
   type ServerResponse,
 } from 'node:http';
+import { findRoute, type HttpRoute } from '@conveyor/queue';
 import { requestedTenant, type Authenticate } from './auth/authenticate.ts';
 import { LOCAL_PRINCIPAL } from './auth/principal.ts';
 import { createContextInner, type ApiDeps } from './context.ts';
@@ -19,6 +20,8 @@ export interface ApiServerOptions extends ApiDeps {
   authenticate?: Authenticate;
   /** Body, batch and timeout bounds, CORS; each defaults to `DEFAULT_HTTP_OPTIONS`. */
   http?: Partial<HttpOptions>;
+  /** Mounted beside `/trpc`, `/healthz` and `/readyz` (`/metrics`, `/admin`). */
+  routes?: readonly HttpRoute[];
 }
 
 /**
@@ -30,6 +33,7 @@ export function createApiServer(options: ApiServerOptions): Server {
   const {
     authenticate = () => Promise.resolve(LOCAL_PRINCIPAL),
     http: httpOptions,
+    routes = [],
     ...deps
   } = options;
   const http = { ...DEFAULT_HTTP_OPTIONS, ...httpOptions };
@@ -72,9 +76,17 @@ export function createApiServer(options: ApiServerOptions): Server {
     (req, res) => {
       res.setHeader('x-content-type-options', 'nosniff');
       if (handleCors(req, res, corsOrigins)) return;
-      const path = (req.url ?? '/').split('?')[0];
-      if (path?.startsWith('/trpc/')) {
+      const path = (req.url ?? '/').split('?')[0] ?? '/';
+      if (path.startsWith('/trpc/')) {
         if (acceptedByTrpc(req, res)) void trpc(req, res);
+        return;
+      }
+      const route = findRoute(routes, path);
+      if (route) {
+        void Promise.resolve(route.handle(req, res)).catch((error: unknown) => {
+          deps.logger.error({ err: error, path: route.path }, 'route failed');
+          if (!res.headersSent) sendJson(res, 500, { error: 'Internal error' });
+        });
         return;
       }
       answerOwnRoute(req, res, path, deps.queues);

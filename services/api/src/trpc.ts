@@ -5,6 +5,7 @@ import {
   type PayloadIssue,
 } from '@conveyor/jobs';
 import { initTRPC, TRPCError } from '@trpc/server';
+import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import { ZodError } from 'zod';
 import { QuotaExceededError, TenantIdSchema } from '@conveyor/jobs';
 import type { Role } from './auth/principal.ts';
@@ -98,9 +99,32 @@ async function* mapStreamErrors<T>(
   }
 }
 
+/**
+ * Times every call and tells the observers how it ended (after mapErrors,
+ * so the status is the one the client gets). Outermost, so a refusal by
+ * the auth middlewares (401, 403) is observed too.
+ */
+const observe = t.middleware(async ({ ctx, path, type, next }) => {
+  const started = performance.now();
+  const result = await next();
+  const observers = ctx.observers;
+  if (!observers?.length) return result;
+  const error = result.ok ? null : toTRPCError(result.error);
+  const call = {
+    procedure: path,
+    type,
+    status: error ? getHTTPStatusCodeFromError(error) : 200,
+    code: error?.code ?? null,
+    durationMs: performance.now() - started,
+    tenant: ctx.requestedTenant ?? ctx.principal?.tenantId ?? null,
+  };
+  for (const observer of observers) observer(call);
+  return result;
+});
+
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure.use(mapErrors);
+export const publicProcedure = t.procedure.use(observe).use(mapErrors);
 
 /**
  * Requires a principal (401 otherwise) and settles the tenant every

@@ -1,4 +1,4 @@
-import type { Logger } from '@conveyor/queue';
+import type { HttpRoute, Logger } from '@conveyor/queue';
 
 export interface HealthServerOptions {
   host: string;
@@ -9,4 +9,6 @@ export interface HealthServerOptions {
   /** /readyz is 503 while the event loop lags more than this (ms). */
   maxLagMs: number;
   logger: Logger;
+  /** Served beside /healthz and /readyz (`/metrics`). */
+  routes?: readonly HttpRoute[];
 }

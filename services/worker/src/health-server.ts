@@ -1,3 +1,4 @@
+import { findRoute } from '@conveyor/queue';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { watchEventLoopLag } from './event-loop-lag.ts';
@@ -18,7 +19,14 @@ export async function startHealthServer(
 ): Promise<HealthServer> {
   const lag = watchEventLoopLag();
   const server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const route = findRoute(options.routes ?? [], path);
+    if (route) {
+      void Promise.resolve(route.handle(req, res)).catch(() => {
+        if (!res.headersSent) res.writeHead(500).end();
+      });
+      return;
+    }
     const [status, body] =
       req.method !== 'GET'
         ? [405, { error: 'method not allowed' }]

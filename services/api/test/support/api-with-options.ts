@@ -1,6 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
+import type { HttpRoute } from '@conveyor/queue';
 import type { HttpOptions } from '../../src/http/http-options.ts';
+import type { RequestObserver } from '../../src/request-observer.ts';
 import { createApiServer } from '../../src/server.ts';
 import type { Harness } from './harness.ts';
 
@@ -11,11 +13,16 @@ import type { Harness } from './harness.ts';
 export async function startApiWithOptions(
   harness: Harness,
   http: Partial<HttpOptions>,
+  extra: {
+    observers?: readonly RequestObserver[];
+    routes?: readonly HttpRoute[];
+  } = {},
 ): Promise<{ apiUrl: string; close(): Promise<void> }> {
   const server = createApiServer({
     queues: harness.queues,
     logger: pino({ level: 'silent' }),
     http,
+    ...extra,
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
