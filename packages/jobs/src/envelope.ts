@@ -18,6 +18,8 @@ export interface JobEnvelope {
   tenantId?: string;
   /** On a schedule's jobs: what to do with a tick that came due while nothing ran. */
   missed?: MissedRunPolicy;
+  /** Which run this is: absent (0) as enqueued, +1 per retry or redrive. */
+  run?: number;
 }
 
 export function encodeEnvelope(

@@ -2,6 +2,7 @@ import type { Job, JobsOptions, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Keyspace } from './keyspace.ts';
+import { nextRun } from './events/job-run.ts';
 
 /**
  * Cancellation, written and read here only. A cancelled job is recorded in
@@ -149,7 +150,7 @@ export class Cancellation {
   /** Puts a cancelled waiting/delayed job back under its own id, to run now. */
   async restore(bull: Queue, id: string, snapshot: CancelledSnapshot) {
     const { delay: _delay, ...opts } = snapshot.opts;
-    await bull.add(snapshot.name, JSON.parse(snapshot.data), {
+    await bull.add(snapshot.name, nextRun(JSON.parse(snapshot.data)), {
       ...opts,
       jobId: id,
     });

@@ -84,6 +84,10 @@ export { watchJob, type WatchedEvent } from './store/watch-job.ts';
 export { envelopeTenant } from './tenancy/envelope-tenant.ts';
 export { TenantLedger } from './tenancy/tenant-ledger.ts';
 export {
+  publishTenantPolicy,
+  readTenantPolicy,
+} from './tenancy/tenant-policy.ts';
+export {
   DEFAULT_TENANT_LIMITS,
   UNLIMITED,
   type TenantLimitPolicy,

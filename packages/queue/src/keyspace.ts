@@ -15,6 +15,7 @@
  * | `{p}:{queue}:cv:t:{tenant}:open`         | ZSET   | Conveyor| a tenant's unfinished job ids, by admission time: the quota    |
  * | `{p}:{queue}:cv:t:{tenant}:counts`       | HASH   | Conveyor| a tenant's finished totals (`completed`, `failed`)             |
  * | `{p}:cv:t:{tenant}:limits`               | HASH   | Conveyor| a tenant's configured limits (quota, rate, burst)              |
+ * | `{p}:cv:tenant-policy`                   | STRING | Conveyor| the API's default limits (JSON), for workers admitting fired jobs|
  * | `{p}:cv:t:{tenant}:rate`                 | HASH   | Conveyor| a tenant's enqueue token bucket (`tokens`, `at`)               |
  * | `{p}:cv:token:{sha256}`                  | HASH   | Conveyor| an API token, by the hash of its secret (never the secret)     |
  * | `{p}:cv:tokens`                          | HASH   | Conveyor| token id → hash, to list and revoke                            |
@@ -25,6 +26,7 @@
  * | `{p}:{queue}:repeat:{scheduleId}`        | HASH   | BullMQ  | a Job Scheduler (`c.{job}.{key}` contract, `t.{tenant}.{name}`) |
  * | `{p}:cv:schedules:contract`              | HASH   | Conveyor| contract schedule id → fingerprint of what was last upserted   |
  * | `{p}:cv:schedules:lock`                  | STRING | Conveyor| held while one process reconciles contract schedules (TTL)     |
+ * | `{p}:cv:t:{tenant}:schedule-lock:{name}` | STRING | Conveyor| held while one call changes a tenant's schedule (TTL)           |
  * | `{p}:cv:t:{tenant}:webhooks`             | HASH   | Conveyor| a tenant's webhook endpoints: id → JSON (with the secret)      |
  * | `{p}:cv:t:{tenant}:webhook-deliveries`   | HASH   | Conveyor| a tenant's delivery log: delivery id → JSON (status, attempts) |
  * | `{p}:cv:t:{tenant}:webhook-log`          | ZSET   | Conveyor| the same deliveries by creation time: newest first, capped     |
@@ -45,6 +47,7 @@ export interface Keyspace {
   open(queue: string, tenant: string): string;
   counts(queue: string, tenant: string): string;
   limits(tenant: string): string;
+  tenantPolicy(): string;
   rate(tenant: string): string;
   token(hash: string): string;
   tokens(): string;
@@ -54,6 +57,7 @@ export interface Keyspace {
   schedules(tenant: string): string;
   contractSchedules(): string;
   scheduleLock(): string;
+  tenantScheduleLock(tenant: string, name: string): string;
   webhooks(tenant: string): string;
   webhookDeliveries(tenant: string): string;
   webhookLog(tenant: string): string;
@@ -78,6 +82,7 @@ export function createKeyspace(prefix: string = DEFAULT_PREFIX): Keyspace {
     counts: (queue: string, tenant: string) =>
       queueKey(queue, `cv:t:${tenant}:counts`),
     limits: (tenant: string) => `${prefix}:cv:t:${tenant}:limits`,
+    tenantPolicy: () => `${prefix}:cv:tenant-policy`,
     rate: (tenant: string) => `${prefix}:cv:t:${tenant}:rate`,
     token: (hash: string) => `${prefix}:cv:token:${hash}`,
     tokens: () => `${prefix}:cv:tokens`,
@@ -89,6 +94,8 @@ export function createKeyspace(prefix: string = DEFAULT_PREFIX): Keyspace {
     schedules: (tenant: string) => `${prefix}:cv:t:${tenant}:schedules`,
     contractSchedules: () => `${prefix}:cv:schedules:contract`,
     scheduleLock: () => `${prefix}:cv:schedules:lock`,
+    tenantScheduleLock: (tenant: string, name: string) =>
+      `${prefix}:cv:t:${tenant}:schedule-lock:${name}`,
     webhooks: (tenant: string) => `${prefix}:cv:t:${tenant}:webhooks`,
     webhookDeliveries: (tenant: string) =>
       `${prefix}:cv:t:${tenant}:webhook-deliveries`,

@@ -103,9 +103,14 @@ describe('contract schedules', () => {
     expect(distinct.size).toBe(runs.length);
     expect(runs.every((r) => r.label === 'hello')).toBe(true);
     expect(runs[0]?.jobId).toMatch(/^repeat:c\.tick\.every-second:\d+$/);
-    // One second apart: none skipped, none doubled.
     const sorted = [...ticks].sort((a, b) => a - b);
-    sorted.slice(1).forEach((t, i) => expect(t - (sorted[i] ?? 0)).toBe(1_000));
+    // Never two runs for one interval (a late pickup may push a tick on, so
+    // gaps are at least, not exactly, a second).
+    sorted
+      .slice(1)
+      .forEach((t, i) =>
+        expect(t - (sorted[i] ?? 0)).toBeGreaterThanOrEqual(1_000),
+      );
   });
 
   it('a changed schedule is updated and a removed one deleted on the next start', async () => {

@@ -167,7 +167,7 @@ describe('webhooks from the worker (real Redis, real HTTP)', () => {
         .digest('hex'),
     );
     expect(bodies()[0]).toMatchObject({
-      id: `${job.id}:1:job.completed`,
+      id: `${job.id}:0:1:job.completed`,
       type: 'job.completed',
       tenantId: 'acme',
       data: { jobId: job.id, name: 'step', queue: 'default', attempt: 1 },
@@ -279,7 +279,7 @@ describe('webhooks from the worker (real Redis, real HTTP)', () => {
       return found;
     });
     expect(entry.attempts).toBe(1);
-    expect(entry.lastError).toContain('resolves to 127.0.0.1');
+    expect(entry.lastError).toContain('does not resolve to a public address');
     expect(receiver.received).toEqual([]);
     await store.remove('ssrf-co', hook.id);
   });
@@ -360,7 +360,7 @@ describe('webhooks from the worker (real Redis, real HTTP)', () => {
       url: receiver.url,
       events: ['job.completed'],
     });
-    receiver.reply(() => ({ status: 200, delayMs: 5_000 }));
+    receiver.reply(() => ({ status: 200, delayMs: 8_000 }));
     await start();
     const withSlowReceiver = await burst();
     // Every job finished while the receiver still held its first request.
@@ -371,7 +371,6 @@ describe('webhooks from the worker (real Redis, real HTTP)', () => {
     expect(withSlowReceiver).toBeLessThan(
       Math.max(baseline * 3, baseline + 1_000),
     );
-    expect(withSlowReceiver).toBeLessThan(2_500);
     await store.remove('slow-co', hook.id);
   }, 30_000);
 });

@@ -46,6 +46,9 @@ const queues = new QueueService({
 });
 void redisSelfCheck(redis, logger);
 void queues.reconcileSchedules();
+void queues.publishTenantPolicy().catch((error: unknown) =>
+  logger.warn({ err: error }, 'tenant policy not published for workers'),
+);
 // Enqueue refusals for lack of memory: one warn per episode, not per request.
 watchRedisCapacity(redis, logger);
 const server = createApiServer({

@@ -35,6 +35,7 @@ import {
   type Producer,
   type TenantLedger,
   type TenantLimitPolicy,
+  publishTenantPolicy,
   reconcileSchedules,
   ScheduleStore,
   type Keyspace,
@@ -110,11 +111,13 @@ export class QueueService<TRegistry extends AnyRegistry = AnyRegistry> {
   /** Tenants' webhook endpoints and delivery log, beside the queues. */
   readonly webhooks: WebhookService;
   private readonly keys: Keyspace;
+  private readonly policy: TenantLimitPolicy | undefined;
 
   constructor(options: QueueServiceOptions<TRegistry>) {
     const { registry, redis, logger } = options;
     const keys = createKeyspace(options.prefix);
     this.keys = keys;
+    this.policy = options.limits;
     this.registry = registry;
     this.redis = redis;
     this.logger = logger;
@@ -197,12 +200,24 @@ export class QueueService<TRegistry extends AnyRegistry = AnyRegistry> {
     }
   }
 
+  /**
+   * Publishes this API's tenant policy (default limits, unlimited tenants)
+   * for the workers, which admit the jobs schedules fire with it.
+   */
+  async publishTenantPolicy(): Promise<void> {
+    if (!this.policy) return;
+    const policy = this.policy;
+    await this.up(() => publishTenantPolicy(this.redis, this.keys, policy));
+  }
+
   /** A tenant's runtime schedule, created or changed; a new one counts against its limit. */
   scheduleUpsert(write: ScheduleWrite, caller: Caller): Promise<ScheduleView> {
     allowedToEnqueue(caller.principal, [write.job]);
     return this.up(async () => {
       const { maxSchedules } = await this.ledger.limits(caller.tenant);
-      return this.schedules.upsert(caller.tenant, write, maxSchedules);
+      return this.schedules.upsert(caller.tenant, write, maxSchedules, (job) =>
+        allowedToEnqueue(caller.principal, [job]),
+      );
     });
   }
 

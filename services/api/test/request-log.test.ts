@@ -21,7 +21,10 @@ beforeAll(async () => {
   harness = await startHarness(redisUrl, { adminToken });
   const logger = pino(
     { level: 'info' },
-    { write: (line: string) => void lines.push(JSON.parse(line)) },
+    {
+      write: (line: string) =>
+        void lines.push(JSON.parse(line) as Record<string, unknown>),
+    },
   );
   server = createApiServer({
     queues: harness.queues,

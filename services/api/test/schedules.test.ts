@@ -2,6 +2,7 @@ import { isConveyorError, type ConveyorClient } from '@conveyor/client';
 import type { AppRegistry } from '@conveyor/jobs';
 import type { ProcessorMap } from '@conveyor/queue';
 import { waitFor } from '@conveyor/testkit';
+import { createRedisClient } from '@conveyor/queue';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { scriptedProcessors } from './support/scripted-processors.ts';
@@ -116,7 +117,7 @@ describe('tenant schedules', () => {
 
     const paused = await acme.schedules.pause.mutate({ name: 'pulse' });
     expect(paused).toMatchObject({ paused: true, nextRuns: [] });
-    await sleep(300); // a run already fetched may still finish
+    await sleep(1_000); // a run already fetched may still finish
     const atPause = pulses().length;
     await sleep(2_200);
     expect(pulses().length).toBe(atPause);
@@ -222,5 +223,80 @@ describe('tenant schedules', () => {
     expect(
       await failure(smsOnly.schedules.runNow.mutate({ name: 'nightly' })),
     ).toMatchObject({ code: 'FORBIDDEN' });
+    // Nor replace another job's schedule by reusing its name.
+    expect(
+      await failure(
+        smsOnly.schedules.upsert.mutate({
+          name: 'nightly',
+          job: 'sms.send',
+          data: { to: '+14155550123', message: 'x' },
+          every: '1m',
+        }),
+      ),
+    ).toMatchObject({ code: 'FORBIDDEN' });
+    expect((await acme.schedules.get.query({ name: 'nightly' })).job).toBe(
+      'TEST_JOB',
+    );
+  });
+
+  it('repeating an upsert repairs a scheduler lost after its record was written', async () => {
+    const spec = {
+      name: 'repaired',
+      job: 'TEST_JOB',
+      data: { message: 'again' },
+      cron: '0 0 1 1 *',
+    } as const;
+    await acme.schedules.upsert.mutate(spec);
+    const redis = createRedisClient(redisUrl, { preset: 'worker' });
+    const scheduler = `${harness.prefix}:default:repeat:t.acme.repaired`;
+    try {
+      expect(await redis.exists(scheduler)).toBe(1);
+      // As if the upsert had failed between its two writes: no scheduler,
+      // no pending run.
+      const delayed = `${harness.prefix}:default:delayed`;
+      const pending = (await redis.zrange(delayed, '0', '-1')).filter((id) =>
+        id.startsWith('repeat:t.acme.repaired:'),
+      );
+      expect(pending).toHaveLength(1);
+      await redis.zrem(delayed, ...pending);
+      await redis.del(
+        scheduler,
+        ...pending.map((id) => `${harness.prefix}:default:${id}`),
+      );
+      await redis.zrem(`${harness.prefix}:default:repeat`, 't.acme.repaired');
+      await acme.schedules.upsert.mutate(spec);
+      expect(await redis.hget(scheduler, 'pattern')).toBe('0 0 1 1 *');
+    } finally {
+      redis.disconnect();
+    }
+  });
+
+  it('a fired job is admitted like an enqueue: a tenant with no room skips the tick', async () => {
+    await harness.client.tenants.setLimits.mutate({
+      tenantId: 'full',
+      maxUnfinished: 0,
+      ratePerSecond: null,
+      burst: 1_000,
+      maxSchedules: 5,
+    });
+    const full = await producer('full');
+    await full.schedules.upsert.mutate({
+      name: 'blocked',
+      job: 'TEST_JOB',
+      data: { message: 'no room' },
+      every: '1s',
+    });
+    const skipped = await waitFor(
+      async () => {
+        const page = await full.jobs.list.query({ state: 'cancelled' });
+        return page.items[0];
+      },
+      5_000,
+      'a skipped tick',
+    );
+    expect(skipped.id).toMatch(/^repeat:t\.full\.blocked:/);
+    expect(skipped.failedReason).toMatch(/Tick skipped: .*quota/);
+    expect(runs.filter((r) => r.tenantId === 'full')).toEqual([]);
+    await full.schedules.remove.mutate({ name: 'blocked' });
   });
 });

@@ -19,7 +19,11 @@ export type LifecycleEventType = (typeof LIFECYCLE_EVENT_TYPES)[number];
 
 export interface LifecycleEvent {
   type: LifecycleEventType;
-  /** Unique per event and stable across replays: `{jobId}:{attempt}:{type}`. */
+  /**
+   * Unique per event and stable across replays of an attempt (a crash, a
+   * stall): `{jobId}:{run}:{attempt}:{type}`, where `run` grows with each
+   * retry or redrive.
+   */
   id: string;
   /** When it happened (ms since the epoch). */
   at: number;
@@ -47,8 +51,9 @@ export type LifecycleListener = (event: LifecycleEvent) => void | Promise<void>;
 
 export function lifecycleEventId(
   jobId: string,
+  run: number,
   attempt: number,
   type: LifecycleEventType,
 ): string {
-  return `${jobId}:${attempt}:${type}`;
+  return `${jobId}:${run}:${attempt}:${type}`;
 }

@@ -9,7 +9,7 @@ import type { Redis } from 'ioredis';
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Keyspace } from '../keyspace.ts';
-import { withReconcileLock } from './reconcile-lock.ts';
+import { withRedisLock } from './redis-lock.ts';
 import { repeatOptions, type StoredTiming } from './schedule-timing.ts';
 import { scheduleTemplate } from './schedule-template.ts';
 
@@ -34,7 +34,7 @@ export async function reconcileSchedules(options: {
   logger: Logger;
 }): Promise<ReconcileResult> {
   const { redis, keys, logger } = options;
-  const result = await withReconcileLock(redis, keys.scheduleLock(), () =>
+  const result = await withRedisLock(redis, keys.scheduleLock(), () =>
     reconcileAll(options),
   );
   if (result.upserted.length || result.removed.length)

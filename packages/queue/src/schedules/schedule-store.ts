@@ -16,6 +16,7 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Keyspace } from '../keyspace.ts';
 import { LuaScript } from '../lua-script.ts';
+import { withRedisLock } from './redis-lock.ts';
 import {
   nextTicks,
   repeatOptions,
@@ -66,8 +67,10 @@ return 1
  * Tenants' runtime schedules. The tenant's hash is the record (what
  * `list`/`get` read, paused ones included); a BullMQ Job Scheduler
  * `t.{tenant}.{name}` exists for each schedule that is not paused and fires
- * its jobs. Writes go record first, then scheduler: a failure between them
- * is repaired by repeating the call (each step is idempotent).
+ * its jobs. Each change holds the schedule's lock (two calls never
+ * interleave their writes) and goes record first, then scheduler: a failure
+ * between the two is repaired by repeating the call, which upserts a
+ * scheduler that is missing even when the record is unchanged.
  */
 export class ScheduleStore {
   constructor(
@@ -77,13 +80,31 @@ export class ScheduleStore {
     private readonly queue: (name: QueueName) => Queue,
   ) {}
 
-  async upsert(
+  /**
+   * Creates or replaces `write.name`. `mayReplace` is asked about the job
+   * of a schedule being replaced (a token scoped to some jobs may not
+   * replace another job's schedule) and throws to refuse.
+   */
+  upsert(
     tenant: string,
     write: ScheduleWrite,
     maxSchedules: number | null,
+    mayReplace: (job: string) => void = () => undefined,
+  ): Promise<ScheduleView> {
+    return this.locked(tenant, write.name, async () => {
+      const previous = await this.read(tenant, write.name);
+      if (previous) mayReplace(previous.job);
+      return this.write(tenant, write, maxSchedules, previous);
+    });
+  }
+
+  private async write(
+    tenant: string,
+    write: ScheduleWrite,
+    maxSchedules: number | null,
+    previous: StoredSchedule | null,
   ): Promise<ScheduleView> {
     const now = Date.now();
-    const previous = await this.read(tenant, write.name);
     const stored: StoredSchedule = {
       name: write.name,
       job: write.job,
@@ -104,9 +125,14 @@ export class ScheduleStore {
     // A schedule moved to another job's queue leaves its old scheduler behind.
     if (previous && this.queueOf(previous.job) !== this.queueOf(stored.job))
       await this.unschedule(tenant, previous);
-    // BullMQ's upsert replaces the pending run (and an interval fires at
-    // once): an unchanged schedule is left alone, so a retried call adds nothing.
-    if (!stored.paused && (!previous || changed(previous, stored)))
+    // An unchanged schedule with its scheduler in place is left alone: a
+    // retried call adds nothing (a changed interval would fire at once).
+    if (
+      !stored.paused &&
+      (!previous ||
+        changed(previous, stored) ||
+        !(await this.isScheduled(tenant, stored)))
+    )
       await this.schedule(tenant, stored);
     return this.view(tenant, stored);
   }
@@ -123,27 +149,46 @@ export class ScheduleStore {
     return this.view(tenant, await this.require(tenant, name));
   }
 
-  async setPaused(
+  setPaused(
     tenant: string,
     name: string,
     paused: boolean,
   ): Promise<ScheduleView> {
-    const stored = await this.require(tenant, name);
-    const next = { ...stored, paused, updatedAt: Date.now() };
-    await this.redis.hset(
-      this.keys.schedules(tenant),
-      name,
-      JSON.stringify(next),
-    );
-    if (paused) await this.unschedule(tenant, next);
-    else await this.schedule(tenant, next);
-    return this.view(tenant, next);
+    return this.locked(tenant, name, async () => {
+      const stored = await this.require(tenant, name);
+      const next = { ...stored, paused, updatedAt: Date.now() };
+      await this.redis.hset(
+        this.keys.schedules(tenant),
+        name,
+        JSON.stringify(next),
+      );
+      if (paused) await this.unschedule(tenant, next);
+      else await this.schedule(tenant, next);
+      return this.view(tenant, next);
+    });
   }
 
-  async remove(tenant: string, name: string): Promise<void> {
-    const stored = await this.require(tenant, name);
-    await this.unschedule(tenant, stored);
-    await this.redis.hdel(this.keys.schedules(tenant), name);
+  remove(tenant: string, name: string): Promise<void> {
+    return this.locked(tenant, name, async () => {
+      const stored = await this.require(tenant, name);
+      await this.unschedule(tenant, stored);
+      await this.redis.hdel(this.keys.schedules(tenant), name);
+    });
+  }
+
+  private locked<T>(tenant: string, name: string, work: () => Promise<T>) {
+    return withRedisLock(
+      this.redis,
+      this.keys.tenantScheduleLock(tenant, name),
+      work,
+    );
+  }
+
+  private async isScheduled(tenant: string, stored: StoredSchedule) {
+    const queue = this.queueOf(stored.job);
+    if (!queue) return false;
+    const id = tenantScheduleId(tenant, stored.name);
+    return (await this.queue(queue).getJobScheduler(id)) !== undefined;
   }
 
   /** The job and data `runNow` enqueues (through the producer, quota and all). */
@@ -168,12 +213,22 @@ export class ScheduleStore {
     );
   }
 
+  /**
+   * Removes the scheduler, and its pending run unless a worker already
+   * runs it: BullMQ removes that run only while it is delayed, and one that
+   * came due under a backlog would otherwise run after "stops firing".
+   */
   private async unschedule(tenant: string, stored: StoredSchedule) {
-    const queue = this.queueOf(stored.job);
-    if (queue)
-      await this.queue(queue).removeJobScheduler(
-        tenantScheduleId(tenant, stored.name),
-      );
+    const queueName = this.queueOf(stored.job);
+    if (!queueName) return;
+    const queue = this.queue(queueName);
+    const id = tenantScheduleId(tenant, stored.name);
+    const scheduler = await queue.getJobScheduler(id);
+    await queue.removeJobScheduler(id);
+    if (scheduler?.next)
+      await queue
+        .remove(`repeat:${id}:${scheduler.next}`)
+        .catch(() => undefined); // active (locked): it runs, once
   }
 
   private queueOf(jobName: string): QueueName | undefined {

@@ -14,6 +14,7 @@ import {
   type Position,
 } from './cursor.ts';
 import type { JobReader } from './job-reader.ts';
+import { runAgain } from './run-again.ts';
 
 /** The most jobs one bulk redrive touches; run it again for more. */
 export const MAX_REDRIVE = 10_000;
@@ -128,10 +129,7 @@ export async function redrive<TRegistry extends AnyRegistry>(
   const job = [{ queue: found.queue, id }];
   await store.ledger.readmit(tenant, job);
   try {
-    await found.job.retry('failed', {
-      resetAttemptsMade: true,
-      resetAttemptsStarted: true,
-    });
+    await runAgain(found.job);
   } catch (error) {
     await store.ledger.release(tenant, job).catch(() => undefined);
     throw error;
@@ -161,10 +159,7 @@ export async function redriveMany<TRegistry extends AnyRegistry>(
   const missed: typeof jobs = [];
   for (const { job, queue } of targets) {
     try {
-      await job.retry('failed', {
-        resetAttemptsMade: true,
-        resetAttemptsStarted: true,
-      });
+      await runAgain(job);
       redriven += 1;
     } catch {
       // Retried or removed by someone else meanwhile: not ours to count.

@@ -6,6 +6,7 @@ import {
   type JobState,
 } from '@conveyor/jobs';
 import type { Found, JobReader } from './job-reader.ts';
+import { runAgain } from './run-again.ts';
 
 /** Cancel, retry and promote: the operations that move a job between states. */
 export class JobControl<TRegistry extends AnyRegistry> {
@@ -62,12 +63,7 @@ export class JobControl<TRegistry extends AnyRegistry> {
         `Job ${id} is ${state}; only failed or cancelled jobs can be retried`,
       );
     }
-    await this.readmitted(tenant, found, () =>
-      found.job.retry('failed', {
-        resetAttemptsMade: true,
-        resetAttemptsStarted: true,
-      }),
-    );
+    await this.readmitted(tenant, found, () => runAgain(found.job));
     return { id, state: 'waiting' };
   }
 

@@ -1,3 +1,4 @@
+import { JobStateError } from '@conveyor/jobs';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Keyspace } from '../keyspace.ts';
@@ -41,10 +42,17 @@ export class DeliveryQueue {
   async redrive(data: DeliveryJobData): Promise<void> {
     const job = await this.queue.getJob(data.deliveryId);
     if (job && (await job.isFailed())) {
-      await job.retry('failed', {
-        resetAttemptsMade: true,
-        resetAttemptsStarted: true,
-      });
+      // Two redrives at once: the second finds it no longer failed.
+      await job
+        .retry('failed', {
+          resetAttemptsMade: true,
+          resetAttemptsStarted: true,
+        })
+        .catch(() => {
+          throw new JobStateError(
+            `Delivery ${data.deliveryId} is already being sent again`,
+          );
+        });
       return;
     }
     if (job) await job.remove();

@@ -13,6 +13,7 @@ import {
 } from './sign.ts';
 import { WEBHOOK_QUEUE, type DeliveryJobData } from './webhook-queue.ts';
 import { WebhookStore } from './webhook-store.ts';
+import { DEFAULT_MAX_STALLS } from '../worker/stall-policy.ts';
 
 export interface DeliveryWorkerOptions {
   /** The worker's connection (`preset: 'worker'`). */
@@ -130,12 +131,18 @@ export function createDeliveryWorker(
       connection: redis,
       prefix: keys.prefix,
       concurrency: options.concurrency ?? 10,
+      // Like job workers: a delivery survives workers dying under it.
+      maxStalledCount: DEFAULT_MAX_STALLS,
     },
   );
   worker.on('error', (error) =>
     logger.error({ err: error.message }, 'webhook delivery worker error'),
   );
   worker.on('failed', (job, error) => {
+    // Failed by BullMQ for stalling too often, it never reached `attempt`:
+    // the log must still say failed, or it could not be redriven.
+    if (job && error.message.includes('stalled more than allowable limit'))
+      void record(job, { status: null, error: error.message, final: true });
     if (job && job.attemptsMade >= (job.opts.attempts ?? 1))
       logger.warn(
         { deliveryId: job.id, tenantId: job.data.tenantId, err: error.message },

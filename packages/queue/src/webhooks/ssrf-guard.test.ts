@@ -63,6 +63,15 @@ describe('the SSRF guard', () => {
       });
   });
 
+  it('does not tell a caller which address a name resolves to', async () => {
+    const refusal = await assertPublicUrl(
+      'http://localhost/hook',
+      refused,
+    ).catch((e: unknown) => e as Error);
+    expect(refusal?.message).toContain('does not resolve to a public address');
+    expect(refusal?.message).not.toMatch(/127\.0\.0\.1|::1/);
+  });
+
   it('refuses a host that does not resolve', async () => {
     await expect(
       assertPublicUrl('http://no-such-host.invalid/', refused),

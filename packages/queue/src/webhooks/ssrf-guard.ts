@@ -76,7 +76,7 @@ export async function assertPublicUrl(
     : await dnsLookup(host, { all: true, verbatim: true }).then(
         (found) => found.map((a) => a.address),
         () => {
-          throw new WebhookUrlRefusedError(`Host "${host}" does not resolve`);
+          throw notPublic(host);
         },
       );
   checkAddresses(host, addresses, policy);
@@ -87,14 +87,19 @@ function checkAddresses(
   addresses: readonly string[],
   policy: AddressPolicy,
 ): void {
-  if (addresses.length === 0)
-    throw new WebhookUrlRefusedError(`Host "${host}" does not resolve`);
+  if (addresses.length === 0) throw notPublic(host);
   if (policy.allowPrivate) return;
-  const internal = addresses.find(isInternalAddress);
-  if (internal !== undefined)
-    throw new WebhookUrlRefusedError(
-      `Host "${host}" resolves to ${internal}, a loopback, private or reserved address; webhooks may only call public addresses (WEBHOOK_ALLOW_PRIVATE allows them)`,
-    );
+  if (addresses.some(isInternalAddress)) throw notPublic(host);
+}
+
+/**
+ * One answer for "does not resolve" and "resolves to an internal address",
+ * without the address: a caller must not be able to map internal names.
+ */
+function notPublic(host: string): WebhookUrlRefusedError {
+  return new WebhookUrlRefusedError(
+    `Host "${host}" does not resolve to a public address; webhooks may only call public addresses (WEBHOOK_ALLOW_PRIVATE allows private ones)`,
+  );
 }
 
 /**

@@ -5,6 +5,8 @@ export interface AttemptInfo {
   tenantId: string;
   name: string;
   queue: string;
+  /** 0 as enqueued, +1 per retry or redrive (which start attempts again at 1). */
+  run: number;
   /** 1 on the first try. */
   attempt: number;
   /** Total tries allowed. */

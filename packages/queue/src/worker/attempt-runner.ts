@@ -16,6 +16,8 @@ import {
   type LifecycleEventType,
   type LifecycleListener,
 } from '../events/lifecycle-event.ts';
+import { jobRun } from '../events/job-run.ts';
+import type { FiredJobAdmission } from '../schedules/admit-fired-job.ts';
 import { missedTick, type MissedTick } from '../schedules/missed-tick.ts';
 import { envelopeTenant } from '../tenancy/envelope-tenant.ts';
 import type {
@@ -50,6 +52,8 @@ export interface AttemptRunnerDeps<TRegistry extends AnyRegistry> {
   hooks: readonly AttemptHooks[];
   /** Told of every lifecycle event (the event log, webhooks). */
   listeners: readonly LifecycleListener[];
+  /** Admits a job a schedule fired (quota, rate, listing); a reason to skip it. */
+  admitScheduled?: FiredJobAdmission;
 }
 
 /**
@@ -84,6 +88,7 @@ export class AttemptRunner<TRegistry extends AnyRegistry> {
       tenantId: envelopeTenant(job.data),
       name: job.name,
       queue,
+      run: jobRun(job.data),
       attempt: job.attemptsMade + 1,
       attempts: job.opts.attempts ?? 1,
       startedAt: Date.now(),
@@ -92,13 +97,11 @@ export class AttemptRunner<TRegistry extends AnyRegistry> {
     await this.hook(info, (h) => h.beforeAttempt?.(info));
     let outcome: AttemptOutcome;
     try {
-      const missed =
-        info.attempt === 1 ? missedTick(job, info.startedAt) : null;
-      if (missed) await this.reportMissed(info, missed);
+      const skipped = await this.skipTick(job, info);
       const decoded = this.decode(job, log);
       outcome =
-        missed?.policy === 'skip'
-          ? { kind: 'cancelled', reason: skippedReason(missed) }
+        skipped !== null
+          ? { kind: 'cancelled', reason: skipped }
           : 'error' in decoded
             ? { kind: 'failed', error: decoded.error }
             : await this.execute(job, info, decoded, signal, log);
@@ -246,6 +249,21 @@ export class AttemptRunner<TRegistry extends AnyRegistry> {
     }
   }
 
+  /**
+   * A fired job's first attempt: missed-tick policy, then admission. A
+   * reason when the tick is to be skipped (it ends cancelled), else null.
+   */
+  private async skipTick(job: Job, info: AttemptInfo): Promise<string | null> {
+    const admission = this.deps.admitScheduled;
+    if (info.attempt !== 1 || !job.id?.startsWith('repeat:') || !admission)
+      return null;
+    await admission.list(info);
+    const missed = missedTick(job, info.startedAt);
+    if (missed) await this.reportMissed(info, missed);
+    if (missed?.policy === 'skip') return skippedReason(missed);
+    return admission.admit(info);
+  }
+
   private async reportMissed(info: AttemptInfo, missed: MissedTick) {
     await this.emit({
       ...this.eventBase(info, 'schedule.missed'),
@@ -286,7 +304,7 @@ export class AttemptRunner<TRegistry extends AnyRegistry> {
   private eventBase(info: AttemptInfo, type: LifecycleEventType) {
     return {
       type,
-      id: lifecycleEventId(info.jobId, info.attempt, type),
+      id: lifecycleEventId(info.jobId, info.run, info.attempt, type),
       at: Date.now(),
       tenantId: info.tenantId,
       queue: info.queue,

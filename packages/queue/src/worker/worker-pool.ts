@@ -5,13 +5,14 @@ import { holdWhileFull } from '../hold-while-full.ts';
 import { withDeadline } from '../deadline.ts';
 import { createKeyspace } from '../keyspace.ts';
 import { eventLog } from '../events/event-log.ts';
-import { lifecycleEventId } from '../events/lifecycle-event.ts';
-import { listFiredJobs } from '../schedules/list-fired-jobs.ts';
+import type { LifecycleEvent } from '../events/lifecycle-event.ts';
+import { admitFiredJobs } from '../schedules/admit-fired-job.ts';
 import { envelopeTenant } from '../tenancy/envelope-tenant.ts';
 import { TenantLedger } from '../tenancy/tenant-ledger.ts';
 
 import { AttemptRunner } from './attempt-runner.ts';
 import { backoffStrategy } from './backoff-strategy.ts';
+import { reportStall, reportStallFailure } from './stall-events.ts';
 import {
   DEFAULT_LOCK_DURATION_MS,
   DEFAULT_MAX_STALLS,
@@ -34,9 +35,11 @@ export function createWorkerPool<TRegistry extends AnyRegistry>(
     processors: options.processors,
     logger,
     cancellation,
-    hooks: [listFiredJobs(redis, keys), ...(options.hooks ?? [])],
+    hooks: options.hooks ?? [],
+    admitScheduled: admitFiredJobs(redis, keys, registry.queues),
     listeners: [eventLog(logger), ...(options.listeners ?? [])],
   });
+  const emit = (event: LifecycleEvent) => runner.emit(event);
   const queues = options.queues?.length ? options.queues : registry.queues;
   const lockDuration = options.lockDuration ?? DEFAULT_LOCK_DURATION_MS;
   const workers = queues.map((queue) => {
@@ -87,31 +90,12 @@ export function createWorkerPool<TRegistry extends AnyRegistry>(
         job.attemptsMade >= (job.opts.attempts ?? 1);
       if (final)
         void finish(job.id ?? '', job.data, cancelled ? 'cancelled' : 'failed');
+      void reportStallFailure(job, queue, error, emit);
     });
     // Reported by whichever worker's check found it; the job runs again.
-    worker.on('stalled', (jobId) => void reportStall(jobId));
-    const reportStall = async (jobId: string) => {
-      const [data, name] = await redis
-        .hmget(keys.bull(queue, jobId), 'data', 'name')
-        .catch(() => [null, null]);
-      let tenantId = envelopeTenant(undefined);
-      try {
-        tenantId = envelopeTenant(JSON.parse(data ?? 'null'));
-      } catch {
-        // An unreadable job is reported under the default tenant.
-      }
-      await runner.emit({
-        type: 'job.stalled',
-        id: lifecycleEventId(jobId, 0, 'job.stalled') + `:${Date.now()}`,
-        at: Date.now(),
-        tenantId,
-        queue,
-        jobId,
-        name: name ?? '',
-        attempt: 0,
-        attempts: 0,
-      });
-    };
+    worker.on('stalled', (jobId) => {
+      void reportStall(redis, keys, queue, jobId, emit);
+    });
     // A lost lock means another worker may already run this job: stop ours.
     worker.on('lockRenewalFailed', (jobIds) =>
       jobIds.forEach((id) => worker.cancelJob(id, 'lock lost')),

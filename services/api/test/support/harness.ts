@@ -78,6 +78,8 @@ export async function startHarness(
       : {}),
   });
   const webhooks = queues.webhooks;
+  // Workers admit the jobs schedules fire with the policy the API publishes.
+  await queues.publishTenantPolicy();
   const server = createApiServer({
     queues,
     logger: silent,

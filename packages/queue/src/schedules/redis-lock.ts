@@ -12,12 +12,14 @@ return 0
 `);
 
 /**
- * Runs `work` while holding a Redis lock, so processes starting together
- * reconcile one after another (the later ones then find nothing to do). A
- * holder that dies frees it after the TTL; waiting past the TTL means the
- * holder is stuck, and the work runs anyway (upserts stay idempotent).
+ * Runs `work` while holding a Redis lock: processes starting together
+ * reconcile one after another (the later ones then find nothing to do), and
+ * two calls on one tenant schedule do not interleave their record and
+ * scheduler writes. A holder that dies frees it after the TTL; waiting past
+ * the TTL means the holder is stuck, and the work runs anyway (each step is
+ * idempotent).
  */
-export async function withReconcileLock<T>(
+export async function withRedisLock<T>(
   redis: Redis,
   key: string,
   work: () => Promise<T>,

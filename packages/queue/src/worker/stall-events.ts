@@ -1,0 +1,79 @@
+import type { Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { jobRun } from '../events/job-run.ts';
+import {
+  lifecycleEventId,
+  type LifecycleEvent,
+} from '../events/lifecycle-event.ts';
+import type { Keyspace } from '../keyspace.ts';
+import { envelopeTenant } from '../tenancy/envelope-tenant.ts';
+
+type Emit = (event: LifecycleEvent) => Promise<void>;
+
+/** BullMQ's reason for a job that stalled more than `maxStalledCount` times. */
+const STALL_LIMIT = 'stalled more than allowable limit';
+
+/**
+ * `job.stalled`, from whichever worker's check found the job (its own
+ * worker died): the job's tenant and name are read from Redis. Each stall
+ * is its own event (the id carries the time).
+ */
+export async function reportStall(
+  redis: Redis,
+  keys: Keyspace,
+  queue: string,
+  jobId: string,
+  emit: Emit,
+): Promise<void> {
+  const [data, name] = await redis
+    .hmget(keys.bull(queue, jobId), 'data', 'name')
+    .catch(() => [null, null]);
+  let envelope: unknown;
+  try {
+    envelope = JSON.parse(data ?? 'null');
+  } catch {
+    // An unreadable job is reported under the default tenant.
+  }
+  const run = jobRun(envelope);
+  await emit({
+    type: 'job.stalled',
+    id: `${lifecycleEventId(jobId, run, 0, 'job.stalled')}:${Date.now()}`,
+    at: Date.now(),
+    tenantId: envelopeTenant(envelope),
+    queue,
+    jobId,
+    name: name ?? '',
+    attempt: 0,
+    attempts: 0,
+  });
+}
+
+/**
+ * A job BullMQ failed for stalling too often never reaches a processor (it
+ * is failed as it is fetched), so the attempt runner reports nothing: its
+ * `job.failed` and `job.dead-lettered` come from here.
+ */
+export async function reportStallFailure(
+  job: Job,
+  queue: string,
+  error: Error,
+  emit: Emit,
+): Promise<boolean> {
+  if (!error.message.includes(STALL_LIMIT)) return false;
+  const run = jobRun(job.data);
+  const attempt = job.attemptsMade + 1;
+  for (const type of ['job.failed', 'job.dead-lettered'] as const)
+    await emit({
+      type,
+      id: lifecycleEventId(job.id ?? '', run, attempt, type),
+      at: Date.now(),
+      tenantId: envelopeTenant(job.data),
+      queue,
+      jobId: job.id ?? '',
+      name: job.name,
+      attempt,
+      attempts: job.opts.attempts ?? 1,
+      error: error.message,
+    });
+  return true;
+}
