@@ -46,9 +46,11 @@ const queues = new QueueService({
 });
 void redisSelfCheck(redis, logger);
 void queues.reconcileSchedules();
-void queues.publishTenantPolicy().catch((error: unknown) =>
-  logger.warn({ err: error }, 'tenant policy not published for workers'),
-);
+void queues
+  .publishTenantPolicy()
+  .catch((error: unknown) =>
+    logger.warn({ err: error }, 'tenant policy not published for workers'),
+  );
 // Enqueue refusals for lack of memory: one warn per episode, not per request.
 watchRedisCapacity(redis, logger);
 const server = createApiServer({
