@@ -1,9 +1,8 @@
 import type { RouterInputs, RouterOutputs } from '@conveyor/api';
-import { isConveyorError } from '../../errors.ts';
 import { CliError } from '../cli-error.ts';
 import { defineCommand } from '../command.ts';
 import { EXIT } from '../exit-codes.ts';
-import { reviveDates } from '../revive-dates.ts';
+import { parseJsonArgument, sendWithDates } from '../json-argument.ts';
 import { table, toJson } from '../table.ts';
 
 // The CLI knows no job schemas: the API validates the data and the timing.
@@ -28,15 +27,7 @@ export const schedulesSet = defineCommand({
   args: ['name', 'job', 'json'],
   flags: ['cron', 'tz', 'every', 'missed'],
   async run({ client, args, flags, io, json }) {
-    let data: unknown;
-    try {
-      data = JSON.parse(args.json);
-    } catch (error) {
-      throw new CliError(
-        `The data is not valid JSON: ${(error as Error).message}`,
-        EXIT.invalidInput,
-      );
-    }
+    const data = parseJsonArgument(args.json, 'data');
     if ((flags.cron === undefined) === (flags.every === undefined))
       throw new CliError(
         'Give --cron or --every (not both)',
@@ -54,17 +45,9 @@ export const schedulesSet = defineCommand({
         : {}),
       ...(flags.missed !== undefined ? { missed: flags.missed } : {}),
     } as Upsert;
-    let view;
-    try {
-      view = await client.schedules.upsert.mutate(request);
-    } catch (error) {
-      // Refused, nothing stored: one more try with ISO strings as Dates is safe.
-      const revived = isConveyorError(error)
-        ? reviveDates(request, error.data?.issues ?? [])
-        : null;
-      if (!revived) throw error;
-      view = await client.schedules.upsert.mutate(revived);
-    }
+    const view = await sendWithDates(request, (r) =>
+      client.schedules.upsert.mutate(r),
+    );
     io.out(json ? toJson(view) : describe(view));
     return EXIT.ok;
   },
