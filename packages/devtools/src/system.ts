@@ -7,6 +7,7 @@ import {
   type RedisServerHandle,
   type TsProcess,
 } from '@conveyor/testkit';
+import { createServer, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { LOCAL_TOKEN_FILE, localAdminToken } from './local-admin-token.ts';
 import { prettyFactory } from 'pino-pretty';
@@ -25,6 +26,8 @@ export interface RunningSystem {
   /** The admin token the API requires (also in `.data/admin-token`). */
   adminToken: string;
   apiUrl: string;
+  /** The worker's health server (`/healthz`, `/readyz`). */
+  workerHealthUrl: string;
   redisUrl: string;
   /** Resolves with the first line of a service's log (past or future) that matches. */
   waitForLog(
@@ -107,6 +110,12 @@ export async function startSystem(
 ): Promise<RunningSystem> {
   const redis = await resolveRedis(options.say);
   const apiUrl = `http://127.0.0.1:${options.apiPort}`;
+  // Readiness comes from health probes, never from log lines: LOG_LEVEL=warn
+  // (or any level) must start the same.
+  const workerPort = Number(
+    process.env.WORKER_HEALTH_PORT || (await freePort()),
+  );
+  const workerHealthUrl = `http://127.0.0.1:${workerPort}`;
   const admin = localAdminToken(ROOT);
   options.say(
     admin.source === 'env'
@@ -120,6 +129,8 @@ export async function startSystem(
     API_PORT: String(options.apiPort),
     API_HOST: '127.0.0.1',
     CONVEYOR_ADMIN_TOKEN: admin.token,
+    WORKER_HEALTH_PORT: String(workerPort),
+    WORKER_HEALTH_HOST: '127.0.0.1',
   };
   let stopping = false;
   let reportCrash: (why: string) => void = () => undefined;
@@ -153,11 +164,7 @@ export async function startSystem(
     await Promise.race([
       Promise.all([
         waitForReady(`${apiUrl}/readyz`, 30_000),
-        waitForLog(
-          'worker',
-          (l) => l.record?.msg === 'Conveyor worker ready',
-          30_000,
-        ),
+        waitForReady(`${workerHealthUrl}/readyz`, 30_000),
       ]),
       crashed.then((why) =>
         Promise.reject(new SystemError(`Startup failed: ${why}`)),
@@ -171,6 +178,7 @@ export async function startSystem(
   }
   return {
     apiUrl,
+    workerHealthUrl,
     redisUrl: redis.url,
     adminToken: admin.token,
     waitForLog,
@@ -190,7 +198,17 @@ async function waitForReady(url: string, timeoutMs: number): Promise<void> {
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new SystemError(
-    `The API did not become ready at ${url} within ${timeoutMs} ms`,
-  );
+  throw new SystemError(`${url} did not answer ready within ${timeoutMs} ms`);
+}
+
+/** A port nothing listens on now (the worker's health server takes it next). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }

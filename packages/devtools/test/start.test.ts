@@ -65,4 +65,25 @@ describe('local start', () => {
     expect(output).toContain('API tokens are on');
     expect(output).not.toContain('every caller is the local admin');
   }, 60_000);
+
+  it('`yarn demo` works the same with LOG_LEVEL=warn: readiness is probed, not read from logs', async () => {
+    const demo = spawnTsProcess(
+      fileURLToPath(new URL('../src/demo.ts', import.meta.url)),
+      {
+        env: {
+          ...process.env,
+          REDIS_URL: inject('redisUrl'),
+          CONVEYOR_PREFIX: `t-demo-warn-${Date.now()}`,
+          LOG_LEVEL: 'warn',
+        },
+      },
+    );
+    const code = await demo.exited;
+    const output = demo.lines.map((l) => l.text).join('\n');
+    expect(output).not.toContain('TEST_JOB processed successfully');
+    expect(output).toMatch(
+      /\[demo\] The worker processed job \S+: the job travelled end to end\./,
+    );
+    expect(code).toBe(0);
+  }, 60_000);
 });
