@@ -69,3 +69,19 @@ function wrapped(error: Error): unknown[] {
     Array.isArray(value) ? (value as unknown[]) : [];
   return [error.cause, ...list(previousErrors), ...list(errors)];
 }
+
+const CONNECTION_TROUBLE =
+  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EHOSTUNREACH|ENOTFOUND|EAI_AGAIN|Connection is closed|Stream isn't writeable|connection lost/i;
+
+/**
+ * Whether an error is the connection being down rather than something to
+ * report on its own: the shared connection logs each outage once
+ * (`createRedisClient`), so BullMQ workers retrying their fetch during the
+ * outage must not add a line per attempt.
+ */
+export function isConnectionTrouble(
+  redis: { readonly status: string },
+  error: Error,
+): boolean {
+  return redis.status !== 'ready' || CONNECTION_TROUBLE.test(error.message);
+}

@@ -14,6 +14,7 @@ import {
 import { WEBHOOK_QUEUE, type DeliveryJobData } from './webhook-queue.ts';
 import { WebhookStore } from './webhook-store.ts';
 import { DEFAULT_MAX_STALLS } from '../worker/stall-policy.ts';
+import { isConnectionTrouble } from '../redis-errors.ts';
 
 export interface DeliveryWorkerOptions {
   /** The worker's connection (`preset: 'worker'`). */
@@ -135,9 +136,11 @@ export function createDeliveryWorker(
       maxStalledCount: DEFAULT_MAX_STALLS,
     },
   );
-  worker.on('error', (error) =>
-    logger.error({ err: error.message }, 'webhook delivery worker error'),
-  );
+  worker.on('error', (error) => {
+    // An outage is logged once by the connection, not per fetch retry.
+    if (isConnectionTrouble(redis, error)) return;
+    logger.error({ err: error.message }, 'webhook delivery worker error');
+  });
   worker.on('failed', (job, error) => {
     // Failed by BullMQ for stalling too often, it never reached `attempt`:
     // the log must still say failed, or it could not be redriven.

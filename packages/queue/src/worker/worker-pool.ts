@@ -2,6 +2,7 @@ import type { AnyRegistry } from '@conveyor/jobs';
 import { UnrecoverableError, Worker } from 'bullmq';
 import { Cancellation, parseFailedReason } from '../cancellation.ts';
 import { holdWhileFull } from '../hold-while-full.ts';
+import { isConnectionTrouble } from '../redis-errors.ts';
 import { withDeadline } from '../deadline.ts';
 import { createKeyspace } from '../keyspace.ts';
 import { eventLog } from '../events/event-log.ts';
@@ -66,6 +67,8 @@ export function createWorkerPool<TRegistry extends AnyRegistry>(
       : () => false;
     worker.on('error', (error) => {
       if (hold(error)) return;
+      // An outage is logged once by the connection, not per fetch retry.
+      if (isConnectionTrouble(redis, error)) return;
       logger.error({ queue, err: error.message }, 'worker error');
     });
     // After BullMQ has moved a job to completed or failed for good, it
