@@ -1,6 +1,17 @@
 import type { Logger } from 'pino';
 import type { LifecycleEvent, LifecycleListener } from './lifecycle-event.ts';
 
+/** What the attempt came to, as the log line says it; null for events that end no attempt. */
+const OUTCOME: Record<LifecycleEvent['type'], string | null> = {
+  'job.completed': 'completed',
+  'job.retrying': 'retrying',
+  'job.failed': 'failed',
+  'job.dead-lettered': null,
+  'job.cancelled': 'cancelled',
+  'job.stalled': null,
+  'schedule.missed': null,
+};
+
 const LEVEL: Record<LifecycleEvent['type'], 'info' | 'warn' | 'error'> = {
   'job.completed': 'info',
   'job.retrying': 'warn',
@@ -14,8 +25,10 @@ const LEVEL: Record<LifecycleEvent['type'], 'info' | 'warn' | 'error'> = {
 
 /**
  * The worker's event log: one structured line per lifecycle event, with
- * `event` as the field to filter on. It needs no watcher connected: the
- * process that ran the job writes it.
+ * `event` as the field to filter on; an attempt's line also says its
+ * `outcome` (completed · retrying · failed · cancelled · timed-out) and
+ * `durationMs`. It needs no watcher connected: the process that ran the
+ * job writes it. Job payloads and results are never logged.
  */
 export function eventLog(logger: Logger): LifecycleListener {
   return (event) => {
@@ -24,7 +37,11 @@ export function eventLog(logger: Logger): LifecycleListener {
     // and building the line costs more than the no-op job.
     if (event.type === 'job.dead-lettered' || !logger.isLevelEnabled(level))
       return;
-    const { type, id: _id, at: _at, ...fields } = event;
-    logger[level]({ event: type, ...fields }, type);
+    const { type, id: _id, at: _at, timedOut, ...fields } = event;
+    const outcome = timedOut ? 'timed-out' : OUTCOME[type];
+    logger[level](
+      { event: type, ...(outcome ? { outcome } : {}), ...fields },
+      type,
+    );
   };
 }

@@ -36,6 +36,8 @@ export interface LifecycleEvent {
   attempts: number;
   durationMs?: number;
   error?: string;
+  /** The attempt outlived the job's `timeoutMs` (retrying or failed because of it). */
+  timedOut?: boolean;
   /** `schedule.missed`: the schedule, the tick that came due, and what was done. */
   scheduleId?: string;
   tickAt?: number;

@@ -282,6 +282,7 @@ export class AttemptRunner<TRegistry extends AnyRegistry> {
       ...this.eventBase(info, type),
       durationMs,
       ...(error === undefined ? {} : { error }),
+      ...(outcome.kind === 'timed-out' ? { timedOut: true } : {}),
     });
     switch (outcome.kind) {
       case 'completed':
