@@ -19,6 +19,7 @@ import { memoryScenario } from './scenarios/memory.ts';
 import { pickupScenario } from './scenarios/pickup.ts';
 import { producerScenario } from './scenarios/producer.ts';
 import { redisCpuScenario } from './scenarios/redis-cpu.ts';
+import { observabilityScenario } from './scenarios/observability.ts';
 import { workerScenario } from './scenarios/worker.ts';
 
 const SCENARIOS: Scenario[] = [
@@ -26,6 +27,7 @@ const SCENARIOS: Scenario[] = [
   apiScenario,
   bulkScenario,
   workerScenario,
+  observabilityScenario,
   pickupScenario,
   redisCpuScenario,
   memoryScenario,

@@ -15,6 +15,9 @@ try {
   say(
     `Ready: API at ${system.apiUrl}/trpc (health ${system.apiUrl}/healthz), worker running. Ctrl-C stops everything.`,
   );
+  say(
+    `Dashboard: ${system.apiUrl}/admin (sign in with the admin token above).`,
+  );
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;

@@ -105,6 +105,19 @@ describe('the dependency rule', () => {
     ).toEqual([]);
   });
 
+  it('history sits beside the runtime: it takes from the runtime and the contract, never a service', () => {
+    expect(
+      sourceTargets('packages/history').filter(
+        (t) => !['jobs', 'queue'].includes(t),
+      ),
+    ).toEqual([]);
+    expect(
+      dependencies('packages/history').filter((d) =>
+        /^@conveyor\/(api|worker|client)$/.test(d),
+      ),
+    ).toEqual([]);
+  });
+
   it('the runtime depends on no service', () => {
     expect(
       dependencies('packages/queue').filter((d) =>

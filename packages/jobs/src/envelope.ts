@@ -20,6 +20,18 @@ export interface JobEnvelope {
   missed?: MissedRunPolicy;
   /** Which run this is: absent (0) as enqueued, +1 per retry or redrive. */
   run?: number;
+  /** The enqueue's trace context, when it was traced: the worker's span continues it. */
+  trace?: EnvelopeTrace;
+}
+
+/**
+ * W3C Trace Context (`traceparent`, `tracestate` header values), as plain
+ * strings: the contract knows no tracing library, and any OpenTelemetry
+ * propagator reads and writes these.
+ */
+export interface EnvelopeTrace {
+  traceparent: string;
+  tracestate?: string;
 }
 
 export function encodeEnvelope(

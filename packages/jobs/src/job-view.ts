@@ -85,13 +85,11 @@ export type JobEvent<TRegistry extends AnyRegistry> = {
 
 /**
  * A tenant's jobs per queue: `waiting`, `delayed` and `active` count its
- * unfinished jobs now; `completed` and `failed` are totals since its first
- * job (retention removes finished jobs, the totals stay).
+ * unfinished jobs now; `completed`, `failed` and `cancelled` are totals
+ * since its first job (retention removes finished jobs, the totals stay).
+ * A cancelled job counts as cancelled, never as failed.
  */
-export type QueueStats = Record<
-  QueueName,
-  Record<Exclude<JobState, 'cancelled'>, number>
->;
+export type QueueStats = Record<QueueName, Record<JobState, number>>;
 
 /** A page of a newest-first listing. */
 export interface ListPage<T> {

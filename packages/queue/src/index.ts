@@ -9,6 +9,8 @@ export {
   type CancelledSnapshot,
 } from './cancellation.ts';
 export { DeadlineExceededError, withDeadline } from './deadline.ts';
+export { createBoardAdapters } from './dashboard/create-board-adapters.ts';
+export type { BoardAdapterOptions } from './dashboard/board-adapter-options.ts';
 export { eventLog } from './events/event-log.ts';
 export {
   LIFECYCLE_EVENT_TYPES,
@@ -171,3 +173,34 @@ export {
   WebhookStore,
   type WebhookRecord,
 } from './webhooks/webhook-store.ts';
+export { createMetricsRegistry } from './metrics/create-metrics-registry.ts';
+export {
+  enqueueMetrics,
+  type EnqueueCounter,
+} from './metrics/enqueue-metrics.ts';
+export { jobMetrics, type JobMetrics } from './metrics/job-metrics.ts';
+export type {
+  JobLabelOptions,
+  MetricsRegistry,
+  MetricsRegistryOptions,
+  MetricsRouteOptions,
+  QueueDepthOptions,
+} from './metrics/metrics-options.ts';
+export { MetricsEnvShape } from './metrics/metrics-env.ts';
+export { metricsRoute } from './metrics/metrics-route.ts';
+export {
+  queueDepthCollector,
+  type QueueDepthCollector,
+} from './metrics/queue-depth-collector.ts';
+export {
+  requestMetrics,
+  type MeasuredCall,
+  type RequestMetricsOptions,
+} from './metrics/request-metrics.ts';
+export { startTracing } from './tracing/start-tracing.ts';
+export { traceHttpRequests } from './tracing/trace-http-requests.ts';
+export { TRACER_NAME, tracerRegistered } from './tracing/tracer.ts';
+export type {
+  StartTracingOptions,
+  Tracing,
+} from './tracing/tracing-options.ts';

@@ -13,7 +13,7 @@
  * | `{p}:{queue}:cv:t:{tenant}:index`        | ZSET   | Conveyor| a tenant's job ids by creation (ms·1000 + seq): stable listing |
  * | `{p}:{queue}:cv:t:{tenant}:idem:{sha256}`| STRING | Conveyor| `"{jobId} {payloadHash}"` for an idempotency key (TTL)         |
  * | `{p}:{queue}:cv:t:{tenant}:open`         | ZSET   | Conveyor| a tenant's unfinished job ids, by admission time: the quota    |
- * | `{p}:{queue}:cv:t:{tenant}:counts`       | HASH   | Conveyor| a tenant's finished totals (`completed`, `failed`)             |
+ * | `{p}:{queue}:cv:t:{tenant}:counts`       | HASH   | Conveyor| a tenant's finished totals: completed, failed, cancelled       |
  * | `{p}:cv:t:{tenant}:limits`               | HASH   | Conveyor| a tenant's configured limits (quota, rate, burst)              |
  * | `{p}:cv:tenant-policy`                   | STRING | Conveyor| the API's default limits (JSON), for workers admitting fired jobs|
  * | `{p}:cv:t:{tenant}:rate`                 | HASH   | Conveyor| a tenant's enqueue token bucket (`tokens`, `at`)               |
@@ -31,6 +31,7 @@
  * | `{p}:cv:t:{tenant}:webhook-deliveries`   | HASH   | Conveyor| a tenant's delivery log: delivery id → JSON (status, attempts) |
  * | `{p}:cv:t:{tenant}:webhook-log`          | ZSET   | Conveyor| the same deliveries by creation time: newest first, capped     |
  * | `{p}:cv-webhooks:…`                      | …      | BullMQ  | the delivery queue (its own, never a job queue's)              |
+ * | `{p}:cv:history`                         | STREAM | Conveyor| job history outbox: transitions waiting for PostgreSQL (one)   |
  *
  * Every per-queue key lives under `{p}:{queue}:`, so a `{hash-tagged}`
  * prefix keeps a queue on one Redis Cluster slot. Every key that holds a
@@ -61,6 +62,8 @@ export interface Keyspace {
   webhooks(tenant: string): string;
   webhookDeliveries(tenant: string): string;
   webhookLog(tenant: string): string;
+  /** The history outbox: every tenant's transitions, drained into PostgreSQL. */
+  historyStream(): string;
 }
 
 /** BullMQ key prefix shared by producers, readers and workers. */
@@ -100,5 +103,6 @@ export function createKeyspace(prefix: string = DEFAULT_PREFIX): Keyspace {
     webhookDeliveries: (tenant: string) =>
       `${prefix}:cv:t:${tenant}:webhook-deliveries`,
     webhookLog: (tenant: string) => `${prefix}:cv:t:${tenant}:webhook-log`,
+    historyStream: () => `${prefix}:cv:history`,
   });
 }

@@ -1,6 +1,12 @@
 export { deletePrefix, uniquePrefix, waitFor } from './helpers.ts';
 export { fillRedisMemory, freeRedisMemory } from './redis-memory.ts';
 export {
+  findPostgresBinaries,
+  startPostgres,
+  type PostgresServerHandle,
+  type PostgresServerOptions,
+} from './postgres-server.ts';
+export {
   findRedisServer,
   getFreePort,
   pingRedis,

@@ -15,6 +15,11 @@ export { TokenStore, type TokenRecord } from './auth/token-store.ts';
 export { createContextInner, type ApiDeps } from './context.ts';
 export { createInProcessClient } from './in-process-client.ts';
 export {
+  createDashboard,
+  type Dashboard,
+} from './dashboard/create-dashboard.ts';
+export type { DashboardOptions } from './dashboard/dashboard-options.ts';
+export {
   QueueService,
   type QueueServiceOptions,
   type Readiness,

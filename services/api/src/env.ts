@@ -1,5 +1,10 @@
 import { DEFAULT_TENANT, TenantIdSchema } from '@conveyor/jobs';
-import { commaList, readEnv, SharedEnvSchema } from '@conveyor/queue';
+import {
+  commaList,
+  MetricsEnvShape,
+  readEnv,
+  SharedEnvSchema,
+} from '@conveyor/queue';
 import { z } from 'zod';
 import { DEFAULT_HTTP_OPTIONS, type HttpOptions } from './http/http-options.ts';
 
@@ -44,6 +49,31 @@ export const ApiEnvSchema = SharedEnvSchema.extend({
     .default('false')
     .transform((v) => v === 'true'),
   TENANT_MAX_SCHEDULES: z.coerce.number().int().min(0).default(20),
+  // --- the dashboard at /admin (docs: README, "Dashboard") ---
+  DASHBOARD_ENABLED: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
+  /** Nothing on the board changes a job or a queue. */
+  DASHBOARD_READ_ONLY: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+  /** Signs session cookies; replicas sharing it share sessions. Default: derived from CONVEYOR_ADMIN_TOKEN. */
+  DASHBOARD_SESSION_SECRET: z.string().min(32).optional(),
+  DASHBOARD_SESSION_TTL_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60)
+    .default(480),
+  /** Mark the session cookie Secure: set it when the API is served over https. */
+  DASHBOARD_SECURE_COOKIE: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+  /** `/metrics`: METRICS_TOKEN guards it, METRICS_TENANT_LABELS adds tenants. */
+  ...MetricsEnvShape,
 });
 
 export type ApiEnv = z.infer<typeof ApiEnvSchema>;

@@ -1,20 +1,28 @@
 import { registry } from '@conveyor/jobs';
 import {
+  createKeyspace,
   createRedisClient,
   onShutdownSignal,
   redisSelfCheck,
   startService,
+  startTracing,
+  traceHttpRequests,
   watchRedisCapacity,
 } from '@conveyor/queue';
 import type { AddressInfo } from 'node:net';
 import { createAuthenticate } from './auth/authenticate.ts';
+import { createDashboard } from './dashboard/create-dashboard.ts';
 import { ApiEnvSchema, httpOptionsFromEnv } from './env.ts';
 import { isLoopback } from './is-loopback.ts';
+import { createApiMetrics } from './metrics/api-metrics.ts';
 import { QueueService } from './queue-service.ts';
 import { requestLog } from './request-observer.ts';
 import { createApiServer } from './server.ts';
 
 const { env, logger } = startService('conveyor-api', ApiEnvSchema);
+// Before the producer is made: it asks once whether an SDK is registered.
+const tracing = await startTracing({ serviceName: 'conveyor-api' });
+if (tracing.enabled) logger.info('tracing on: spans exported by OTLP');
 
 if (!env.CONVEYOR_ADMIN_TOKEN && !isLoopback(env.API_HOST)) {
   logger.fatal(
@@ -28,7 +36,19 @@ if (!env.CONVEYOR_ADMIN_TOKEN)
   );
 
 const redis = createRedisClient(env.REDIS_URL, { preset: 'api', logger });
+const metrics = createApiMetrics({
+  registry,
+  redis,
+  keys: createKeyspace(env.CONVEYOR_PREFIX),
+  tenantLabels: env.METRICS_TENANT_LABELS,
+  token: env.METRICS_TOKEN,
+});
+if (!env.METRICS_TOKEN && !isLoopback(env.API_HOST))
+  logger.warn(
+    `METRICS_TOKEN is not set: /metrics is open to anyone who reaches ${env.API_HOST}`,
+  );
 const queues = new QueueService({
+  onEnqueued: metrics.onEnqueued,
   registry,
   redis,
   logger,
@@ -53,17 +73,32 @@ void queues
   );
 // Enqueue refusals for lack of memory: one warn per episode, not per request.
 watchRedisCapacity(redis, logger);
+const authenticate = createAuthenticate({
+  tokens: queues.tokens,
+  adminToken: env.CONVEYOR_ADMIN_TOKEN,
+  adminTenant: env.CONVEYOR_ADMIN_TENANT,
+});
+const dashboard = env.DASHBOARD_ENABLED
+  ? createDashboard({
+      queues,
+      logger,
+      authenticate,
+      readOnly: env.DASHBOARD_READ_ONLY,
+      sessionSecret: env.DASHBOARD_SESSION_SECRET ?? env.CONVEYOR_ADMIN_TOKEN,
+      sessionTtlMs: env.DASHBOARD_SESSION_TTL_MINUTES * 60_000,
+      secureCookie: env.DASHBOARD_SECURE_COOKIE,
+    })
+  : undefined;
 const server = createApiServer({
   queues,
   logger,
-  observers: [requestLog(logger)],
+  observers: [requestLog(logger), metrics.observer],
+  routes: [metrics.route, ...(dashboard ? [dashboard.route] : [])],
   http: httpOptionsFromEnv(env),
-  authenticate: createAuthenticate({
-    tokens: queues.tokens,
-    adminToken: env.CONVEYOR_ADMIN_TOKEN,
-    adminTenant: env.CONVEYOR_ADMIN_TENANT,
-  }),
+  authenticate,
 });
+
+if (tracing.enabled) traceHttpRequests(server);
 
 server.on('error', (error: NodeJS.ErrnoException) => {
   logger.fatal(
@@ -78,12 +113,19 @@ server.listen(env.API_PORT, env.API_HOST, () => {
   const { port } = server.address() as AddressInfo;
   const url = `http://${env.API_HOST}:${port}/trpc`;
   logger.info({ url }, `Conveyor API listening on ${url}`);
+  if (dashboard) {
+    const admin = `http://${env.API_HOST}:${port}/admin`;
+    logger.info({ url: admin }, `Dashboard at ${admin}`);
+  }
 });
 
 onShutdownSignal(async (signal) => {
   logger.info({ signal }, 'shutting down');
   server.close();
   server.closeIdleConnections();
+  await metrics.close();
+  await dashboard?.close();
   await queues.close();
+  await tracing.shutdown().catch(() => undefined);
   process.exit(0);
 });

@@ -14,6 +14,7 @@ import {
 } from '@conveyor/jobs';
 import {
   Cancellation,
+  createBoardAdapters,
   createKeyspace,
   createProducer,
   DEFAULT_ENQUEUE_TIMEOUT_MS,
@@ -31,7 +32,9 @@ import {
   whenReady,
   withDeadline,
   type DeadLetterFilter,
+  type EnqueueResult,
   type ListQuery,
+  type BoardAdapterOptions,
   type Producer,
   type TenantLedger,
   type TenantLimitPolicy,
@@ -73,6 +76,11 @@ export interface QueueServiceOptions<TRegistry extends AnyRegistry> {
   limits?: TenantLimitPolicy;
   /** Webhook URL policy and delivery retries (private addresses refused when omitted). */
   webhooks?: Omit<WebhookServiceOptions, 'redis' | 'prefix'>;
+  /**
+   * Told of the jobs each successful enqueue stored, for the tenant (the
+   * enqueued-jobs metric). Synchronous and cheap; one that throws is ignored.
+   */
+  onEnqueued?: (jobs: readonly EnqueueResult[], tenant: string) => void;
 }
 
 const READINESS_TIMEOUT_MS = 1_000;
@@ -112,12 +120,14 @@ export class QueueService<TRegistry extends AnyRegistry = AnyRegistry> {
   readonly webhooks: WebhookService;
   private readonly keys: Keyspace;
   private readonly policy: TenantLimitPolicy | undefined;
+  private readonly onEnqueued: QueueServiceOptions<TRegistry>['onEnqueued'];
 
   constructor(options: QueueServiceOptions<TRegistry>) {
     const { registry, redis, logger } = options;
     const keys = createKeyspace(options.prefix);
     this.keys = keys;
     this.policy = options.limits;
+    this.onEnqueued = options.onEnqueued;
     this.registry = registry;
     this.redis = redis;
     this.logger = logger;
@@ -158,6 +168,14 @@ export class QueueService<TRegistry extends AnyRegistry = AnyRegistry> {
     return this.producer.ledger;
   }
 
+  /** Bull Board adapters over the catalog's queues (the dashboard, services/api/src/dashboard). */
+  dashboardAdapters(options: BoardAdapterOptions) {
+    return createBoardAdapters(
+      this.registry.queues.map((name) => this.producer.queue(name)),
+      options,
+    );
+  }
+
   /**
    * For a request the procedure's input already parsed with
    * `registry.enqueueRequest`: the producer does not parse it again. The job
@@ -166,7 +184,9 @@ export class QueueService<TRegistry extends AnyRegistry = AnyRegistry> {
    */
   enqueueParsed(request: EnqueueRequest<TRegistry['jobs']>, caller: Caller) {
     allowedToEnqueue(caller.principal, [request.name]);
-    return this.producer.enqueueParsed(request, caller.tenant);
+    return this.producer
+      .enqueueParsed(request, caller.tenant)
+      .then((job) => this.enqueued([job], caller.tenant, job));
   }
 
   /** The same, for `registry.enqueueManyRequest`: all or nothing. */
@@ -178,7 +198,23 @@ export class QueueService<TRegistry extends AnyRegistry = AnyRegistry> {
       caller.principal,
       request.jobs.map((job) => job.name),
     );
-    return this.producer.enqueueManyParsed(request, caller.tenant);
+    return this.producer
+      .enqueueManyParsed(request, caller.tenant)
+      .then((result) => this.enqueued(result.jobs, caller.tenant, result));
+  }
+
+  /** Tells `onEnqueued`, which must never turn a stored job into an error. */
+  private enqueued<T>(
+    jobs: readonly EnqueueResult[],
+    tenant: string,
+    result: T,
+  ): T {
+    try {
+      this.onEnqueued?.(jobs, tenant);
+    } catch (error) {
+      this.logger.warn({ err: error }, 'onEnqueued failed');
+    }
+    return result;
   }
 
   /**
@@ -248,10 +284,11 @@ export class QueueService<TRegistry extends AnyRegistry = AnyRegistry> {
     return this.up(async () => {
       const request = await this.schedules.runRequest(caller.tenant, name);
       allowedToEnqueue(caller.principal, [request.name]);
-      return this.producer.enqueueParsed(
+      const job = await this.producer.enqueueParsed(
         request as EnqueueRequest<TRegistry['jobs']>,
         caller.tenant,
       );
+      return this.enqueued([job], caller.tenant, job);
     });
   }
 

@@ -6,14 +6,17 @@ import {
   type ServerResponse,
 } from 'node:http';
 import { findRoute, type HttpRoute } from '@conveyor/queue';
-import { requestedTenant, type Authenticate } from './auth/authenticate.ts';
-import { LOCAL_PRINCIPAL } from './auth/principal.ts';
-import { createContextInner, type ApiDeps } from './context.ts';
+import type { Authenticate } from './auth/authenticate.ts';
+import type { ApiDeps } from './context.ts';
 import { handleCors } from './http/cors.ts';
 import { DEFAULT_HTTP_OPTIONS, type HttpOptions } from './http/http-options.ts';
-import { sendTrpcError } from './http/send-error.ts';
+import {
+  acceptedByTrpc,
+  createRequestContext,
+  logProcedureError,
+  openAuthenticate,
+} from './http/trpc-request.ts';
 import { appRouter } from './router.ts';
-import { toTRPCError } from './to-trpc-error.ts';
 
 export interface ApiServerOptions extends ApiDeps {
   /** Who is calling (`createAuthenticate`); everyone is the local admin when omitted. */
@@ -31,13 +34,14 @@ export interface ApiServerOptions extends ApiDeps {
  */
 export function createApiServer(options: ApiServerOptions): Server {
   const {
-    authenticate = () => Promise.resolve(LOCAL_PRINCIPAL),
+    authenticate = openAuthenticate,
     http: httpOptions,
     routes = [],
     ...deps
   } = options;
   const http = { ...DEFAULT_HTTP_OPTIONS, ...httpOptions };
   const corsOrigins = new Set(http.corsOrigins);
+  const context = createRequestContext(deps, authenticate);
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: '/trpc/',
@@ -45,26 +49,8 @@ export function createApiServer(options: ApiServerOptions): Server {
     // streams in (413), the batch from the URL's paths (400).
     maxBodySize: http.maxBodyBytes,
     maxBatchSize: http.maxBatchCalls,
-    createContext: async ({ req }) => {
-      try {
-        const principal = await authenticate(req);
-        return createContextInner(deps, principal, requestedTenant(req));
-      } catch (error) {
-        throw toTRPCError(error); // credentials that cannot be checked: 503
-      }
-    },
-    onError: ({ error, path }) => {
-      if (error.code === 'INTERNAL_SERVER_ERROR')
-        deps.logger.error(
-          { err: error.cause ?? error, path },
-          'procedure failed',
-        );
-      else
-        deps.logger.debug(
-          { code: error.code, path, message: error.message },
-          'procedure rejected',
-        );
-    },
+    createContext: ({ req }) => context(req),
+    onError: logProcedureError(deps.logger),
   });
 
   const server = createServer(
@@ -94,31 +80,6 @@ export function createApiServer(options: ApiServerOptions): Server {
   );
   server.keepAliveTimeout = http.keepAliveTimeoutMs;
   return server;
-}
-
-/**
- * Only GET (queries, subscriptions) and POST (mutations, JSON) reach tRPC:
- * its other content types (form data, octet streams) serve no procedure
- * here, and other methods failed inside it as 500s.
- */
-function acceptedByTrpc(req: IncomingMessage, res: ServerResponse): boolean {
-  if (req.method !== 'GET' && req.method !== 'POST') {
-    sendTrpcError(res, 405, 'METHOD_NOT_SUPPORTED', 'Use GET or POST', {
-      allow: 'GET, POST',
-    });
-    return false;
-  }
-  const type = req.headers['content-type']?.split(';')[0]?.trim();
-  if (req.method === 'POST' && type?.toLowerCase() !== 'application/json') {
-    sendTrpcError(
-      res,
-      415,
-      'UNSUPPORTED_MEDIA_TYPE',
-      'Unsupported content type: send application/json',
-    );
-    return false;
-  }
-  return true;
 }
 
 /** `/healthz`, `/readyz`, and a 404 for anything else. */

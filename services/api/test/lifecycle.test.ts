@@ -272,6 +272,7 @@ describe('job lifecycle over the typed client', () => {
 
   describe('cancel and retry', () => {
     it('a waiting or delayed job is cancelled at once, and can be retried', async () => {
+      const before = (await client.queues.stats.query()).default;
       const { id } = await client.enqueue.mutate({
         name: 'TEST_JOB',
         data: { message: 'cancel me' },
@@ -281,6 +282,12 @@ describe('job lifecycle over the typed client', () => {
         id,
         state: 'cancelled',
       });
+      // Counted as cancelled, not as failed.
+      const counts = (await client.queues.stats.query()).default;
+      expect([counts.cancelled, counts.failed]).toEqual([
+        before.cancelled + 1,
+        before.failed,
+      ]);
       const cancelled = await client.jobs.get.query({ id });
       expect(cancelled).toMatchObject({
         id,
@@ -300,6 +307,7 @@ describe('job lifecycle over the typed client', () => {
     });
 
     it('an active job is cancelled through its signal and not retried', async () => {
+      const before = (await client.queues.stats.query()).default;
       const { id } = await client.enqueue.mutate({
         name: 'TEST_JOB',
         data: { message: 'slow:10000' },
@@ -314,6 +322,14 @@ describe('job lifecycle over the typed client', () => {
         'cancelled',
         'cancelled by request',
         1,
+      ]);
+      const counts = await waitFor(async () => {
+        const now = (await client.queues.stats.query()).default;
+        return now.cancelled > before.cancelled ? now : undefined;
+      });
+      expect([counts.cancelled, counts.failed]).toEqual([
+        before.cancelled + 1,
+        before.failed,
       ]);
     });
 

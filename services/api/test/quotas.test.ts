@@ -246,6 +246,7 @@ describe('quotas and rate limits per tenant', () => {
       active: 0,
       completed: 2,
       failed: 0,
+      cancelled: 0,
     });
     for (const id of ids)
       expect((await client.jobs.get.query({ id })).state).toBe('completed');

@@ -144,6 +144,7 @@ describe('tenants are isolated in every read, action, key and count', () => {
       active: 0,
       completed: 0,
       failed: 0,
+      cancelled: 0,
     });
     const ours = await acme.queues.stats.query();
     expect(ours.default).toEqual({
@@ -152,6 +153,7 @@ describe('tenants are isolated in every read, action, key and count', () => {
       active: 0,
       completed: 1,
       failed: 1,
+      cancelled: 0,
     });
   });
 

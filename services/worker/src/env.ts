@@ -5,6 +5,7 @@ import {
   readEnv,
   SharedEnvSchema,
   commaList,
+  MetricsEnvShape,
 } from '@conveyor/queue';
 import { z } from 'zod';
 
@@ -76,6 +77,8 @@ export const WorkerEnvSchema = SharedEnvSchema.extend({
     .transform((v) => v === 'true'),
   /** How long the local content generator takes per section. */
   CONTENT_STEP_MS: z.coerce.number().int().min(0).max(600_000).default(2_000),
+  /** `/metrics` on the health port: METRICS_TOKEN guards it, METRICS_TENANT_LABELS adds tenants. */
+  ...MetricsEnvShape,
 });
 
 export type WorkerEnv = z.infer<typeof WorkerEnvSchema>;

@@ -15,6 +15,7 @@ import {
 } from '@conveyor/queue';
 import type { WorkerEnv } from './env.ts';
 import { startHealthServer } from './health-server.ts';
+import { createWorkerMetrics } from './metrics/worker-metrics.ts';
 
 export interface DaemonOptions<TRegistry extends AnyRegistry> {
   env: WorkerEnv;
@@ -22,6 +23,8 @@ export interface DaemonOptions<TRegistry extends AnyRegistry> {
   processors: ProcessorMap<TRegistry>;
   logger: Logger;
   hooks?: readonly AttemptHooks[];
+  /** Runs after everything is closed, before the process exits 0 (flush traces). */
+  beforeExit?: () => Promise<void>;
 }
 
 /**
@@ -61,8 +64,24 @@ export async function runDaemon<TRegistry extends AnyRegistry>(
     allowPrivate: env.WEBHOOK_ALLOW_PRIVATE,
     concurrency: env.WEBHOOK_CONCURRENCY,
   });
+  // Served on the health port: without one, no metrics are kept.
+  const metrics =
+    env.WORKER_HEALTH_PORT === undefined
+      ? undefined
+      : createWorkerMetrics({
+          registry: options.registry,
+          redis: connection,
+          keys,
+          queues: env.WORKER_QUEUES.length
+            ? env.WORKER_QUEUES
+            : options.registry.queues,
+          tenantLabels: env.METRICS_TENANT_LABELS,
+          token: env.METRICS_TOKEN,
+        });
+  const hooks = [...(metrics ? [metrics.hooks] : []), ...(options.hooks ?? [])];
   const pool = createWorkerPool({
-    listeners: [webhooks.listener],
+    listeners: [webhooks.listener, ...(metrics ? [metrics.listener] : [])],
+    hooks,
     capacity,
     registry: options.registry,
     processors: options.processors,
@@ -76,7 +95,6 @@ export async function runDaemon<TRegistry extends AnyRegistry>(
       ? { stalledInterval: env.WORKER_STALLED_INTERVAL_MS }
       : {}),
     maxStalls: env.WORKER_MAX_STALLS,
-    ...(options.hooks ? { hooks: options.hooks } : {}),
   });
   const health =
     env.WORKER_HEALTH_PORT === undefined
@@ -87,6 +105,7 @@ export async function runDaemon<TRegistry extends AnyRegistry>(
           redis: connection,
           maxLagMs: env.WORKER_HEALTH_MAX_LAG_MS,
           logger,
+          routes: metrics ? [metrics.route] : [],
         });
 
   onShutdownSignal(
@@ -109,8 +128,10 @@ export async function runDaemon<TRegistry extends AnyRegistry>(
       await webhooks.close();
       await deliveriesClosed;
       await health?.close();
+      await metrics?.close();
       capacity.stop();
       connection.disconnect();
+      await options.beforeExit?.().catch(() => undefined);
       logger.info('worker stopped');
       // pino writes synchronously to stdout by default, so nothing is lost here.
       process.exit(0);

@@ -3,6 +3,7 @@ import {
   createKeyspace,
   createProducer,
   createWorkerPool,
+  type WorkerPoolOptions,
 } from '@conveyor/queue';
 import { Queue, Worker } from 'bullmq';
 import {
@@ -16,12 +17,23 @@ import type { Scenario } from '../scenario.ts';
 
 const CONCURRENCIES = [1, 10, 100] as const;
 
-/** Fills the queue the way each side's producer would, then times the drain. */
-async function drain(
+/** Pool options a scenario adds to the Conveyor side (metrics, tracing, history). */
+export type PoolExtras = Pick<
+  WorkerPoolOptions<typeof registry>,
+  'hooks' | 'listeners' | 'tracing'
+>;
+
+/**
+ * Fills the queue the way each side's producer would, then times the drain
+ * (jobs/s). `raw` is a no-op BullMQ Worker; `conveyor` the production pool,
+ * with `extras` when given.
+ */
+export async function drain(
   ctx: BenchContext,
   side: 'raw' | 'conveyor',
   concurrency: number,
   count: number,
+  extras: PoolExtras = {},
 ): Promise<number> {
   return withPrefix(ctx, 'worker', async (prefix) => {
     const redis = newRedis(ctx);
@@ -67,6 +79,7 @@ async function drain(
       // production pool: decode, validate, result check and encoding, logging at info.
       const logger = quietLogger();
       const pool = createWorkerPool({
+        ...extras,
         registry,
         redis: workerRedis,
         keys: createKeyspace(prefix),

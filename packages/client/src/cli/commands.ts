@@ -1,4 +1,5 @@
 import type { Command } from './command.ts';
+import { DESCRIPTIONS, type CommandName } from './command-descriptions.ts';
 import { enqueue } from './commands/enqueue.ts';
 import { get } from './commands/get.ts';
 import { list } from './commands/list.ts';
@@ -23,33 +24,49 @@ import {
   webhooksTest,
 } from './commands/webhooks.ts';
 
-/** Every command by name; `--help` describes them (help.ts). */
-export const COMMANDS: ReadonlyMap<string, Command> = new Map<string, Command>([
-  ['enqueue', enqueue],
-  ['get', get],
-  ['list', list],
-  ['watch', watch],
-  ['cancel', steer('cancel')],
-  ['retry', steer('retry')],
-  ['promote', steer('promote')],
-  ['stats', stats],
-  ['tokens create', tokensCreate],
-  ['tokens list', tokensList],
-  ['tokens revoke', tokensRevoke],
-  ['webhooks create', webhooksCreate],
-  ['webhooks list', webhooksList],
-  ['webhooks remove', webhooksRemove],
-  ['webhooks test', webhooksTest],
-  ['webhooks deliveries', webhooksDeliveries],
-  ['webhooks redrive', webhooksRedrive],
-  ['schedules set', schedulesSet],
-  ['schedules list', schedulesList],
-  ['schedules get', schedulesGet],
-  ['schedules pause', schedulesToggle('pause')],
-  ['schedules resume', schedulesToggle('resume')],
-  ['schedules remove', schedulesRemove],
-  ['schedules run', schedulesRun],
-]);
+// A record, so a command without a description (or the reverse) does not compile.
+const BY_NAME = {
+  enqueue,
+  get,
+  list,
+  watch,
+  cancel: steer('cancel'),
+  retry: steer('retry'),
+  promote: steer('promote'),
+  stats,
+  'tokens create': tokensCreate,
+  'tokens list': tokensList,
+  'tokens revoke': tokensRevoke,
+  'webhooks create': webhooksCreate,
+  'webhooks list': webhooksList,
+  'webhooks remove': webhooksRemove,
+  'webhooks test': webhooksTest,
+  'webhooks deliveries': webhooksDeliveries,
+  'webhooks redrive': webhooksRedrive,
+  'schedules set': schedulesSet,
+  'schedules list': schedulesList,
+  'schedules get': schedulesGet,
+  'schedules pause': schedulesToggle('pause'),
+  'schedules resume': schedulesToggle('resume'),
+  'schedules remove': schedulesRemove,
+  'schedules run': schedulesRun,
+} satisfies Record<CommandName, Command>;
+
+/** Every command by name, in the order `--help` lists them. */
+export const COMMANDS: ReadonlyMap<CommandName, Command> = new Map(
+  (Object.keys(DESCRIPTIONS) as CommandName[]).map((name) => [
+    name,
+    BY_NAME[name],
+  ]),
+);
+
+/** The first words of two-word commands: `tokens`, `webhooks`, `schedules`. */
+export const GROUPS: ReadonlySet<string> = new Set(
+  [...COMMANDS.keys()].flatMap((name) => {
+    const [group, sub] = name.split(' ');
+    return sub === undefined || group === undefined ? [] : [group];
+  }),
+);
 
 /** `conveyor enqueue <name> <json> [--delay …]`, for usage errors. */
 export function usageOf(name: string, command: Command): string {

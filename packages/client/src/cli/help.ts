@@ -1,51 +1,73 @@
-export const DEFAULT_URL = 'http://127.0.0.1:3000/trpc';
+import type { Command } from './command.ts';
+import { DESCRIPTIONS, type CommandName } from './command-descriptions.ts';
+import { COMMANDS, usageOf } from './commands.ts';
+import { DEFAULT_PORT } from './api-url.ts';
 
-export const HELP = `Usage: conveyor <command> [arguments] [--json] [--url URL]
+const COLUMN = 25;
+
+/** `conveyor --help`: every command, the options, tokens, dates, exit codes. */
+export function generalHelp(): string {
+  const commands = [...COMMANDS].map(([name, command]) =>
+    listing(name, command),
+  );
+  return `Usage: conveyor <command> [arguments] [--json] [--url URL]
+       conveyor help <command>   (or conveyor <command> --help)
 
 Commands:
-  enqueue <name> <json>  Enqueue a job, e.g. enqueue TEST_JOB '{"message":"hi"}'.
-                         --delay MS, --priority N (1 runs first), --idempotency-key KEY
-  get <id>               Show one job.
-  list                   Jobs, newest first. --state STATE, --name NAME, --limit N,
-                         --cursor CURSOR (printed when there are more)
-  watch <id>             Follow a job until it ends: a progress bar on a terminal,
-                         one line per event otherwise. The exit code is the outcome.
-  cancel <id>            Cancel a waiting, delayed or active job.
-  retry <id>             Run a failed or cancelled job again, with fresh attempts.
-  promote <id>           Run a delayed job now.
-  stats                  Your tenant's jobs per state, per queue.
-  tokens create <role>   (admin) A token: role admin, producer or viewer. Printed
-                         once. --tenant T, --jobs a,b (only these jobs), --label L,
-                         --expires ISO-DATE
-  tokens list            (admin) Tokens, never their secrets. --tenant T
-  tokens revoke <id>     (admin) The token stops working at once.
-  webhooks create <url> <events>
-                         (producer) POST these events (comma-separated: job.completed,
-                         job.failed, job.dead-lettered, schedule.missed) to url,
-                         signed. Prints the secret once. --jobs a,b, --label L
-  webhooks list          Your tenant's webhooks, never their secrets.
-  webhooks remove <id>   (producer) No more deliveries to it.
-  webhooks test <id>     (producer) Send a webhook.test event to it.
-  webhooks deliveries    Recent deliveries, newest first: status, attempts, last
-                         error. --state failed|retrying|delivered|pending, --limit N
-  webhooks redrive <id>  (producer) Send a failed delivery again, fresh attempts.
-  schedules set <name> <job> <json>
-                         Create or change a schedule of your tenant: --cron '0 3 * * *'
-                         [--tz Europe/Paris] or --every 15m; --missed skip|run-once
-  schedules list         Your schedules, with their next run.
-  schedules get <name>   One schedule and its next five runs.
-  schedules pause <name> | resume <name> | remove <name>
-  schedules run <name>   One extra run now, enqueued like any job.
+${commands.join('\n')}
 
-Options:
+${OPTIONS}
+
+${GENERAL}`;
+}
+
+/** `conveyor help enqueue`, `conveyor enqueue --help`. */
+export function commandHelp(name: CommandName): string {
+  const command = COMMANDS.get(name);
+  const usage = command ? usageOf(name, command) : `conveyor ${name}`;
+  return `Usage: ${usage}
+
+${DESCRIPTIONS[name]}
+
+${OPTIONS}
+Exit codes and more: conveyor --help`;
+}
+
+/** `conveyor help tokens`: the group's commands. */
+export function groupHelp(group: string): string {
+  const commands = [...COMMANDS]
+    .filter(([name]) => name.startsWith(`${group} `))
+    .map(([name, command]) => listing(name, command));
+  return `Usage: conveyor ${group} <command> …
+
+Commands:
+${commands.join('\n')}
+
+See conveyor help ${group} <command>.`;
+}
+
+/** One command in a list: its name and arguments, then its description. */
+function listing(name: CommandName, command: Command): string {
+  const head = [name, ...command.args.map((arg) => `<${arg}>`)].join(' ');
+  const [first = '', ...more] = DESCRIPTIONS[name].split('\n');
+  const indent = ' '.repeat(COLUMN);
+  const lines =
+    head.length <= COLUMN - 4
+      ? [`  ${head.padEnd(COLUMN - 2)}${first}`]
+      : [`  ${head}`, `${indent}${first}`];
+  return [...lines, ...more.map((line) => `${indent}${line}`)].join('\n');
+}
+
+const OPTIONS = `Options (every command):
   --json                 For scripts: one JSON document on stdout (watch: one per
                          event, one per line). Errors always go to stderr as text.
-  --url URL              The API's tRPC endpoint. Default: $CONVEYOR_URL, else
-                         ${DEFAULT_URL}
+  --url URL              The API's tRPC endpoint (its path included: …/trpc).
+                         Default: $CONVEYOR_URL, else http://127.0.0.1:$API_PORT/trpc
+                         (API_PORT as the API uses it, else ${DEFAULT_PORT})
   --as-tenant T          (admin) Act for tenant T.
-  -h, --help             This text.
+  -h, --help             Help: all of it, or one command's.`;
 
-Token: $CONVEYOR_TOKEN. For an API on this machine, the admin token that
+const GENERAL = `Token: $CONVEYOR_TOKEN. For an API on this machine, the admin token that
   \`yarn start\` wrote to .data/admin-token is found by itself.
 
 Dates: JSON has none, so where a job wants a Date give an ISO-8601 string:

@@ -1,12 +1,15 @@
 import { parseArgs } from 'node:util';
+import { resolveApiUrl } from './api-url.ts';
 import { CliError } from './cli-error.ts';
 import { COMMAND_FLAGS, type Command, type CommandFlag } from './command.ts';
-import { COMMANDS, usageOf } from './commands.ts';
+import type { CommandName } from './command-descriptions.ts';
+import { COMMANDS, GROUPS, usageOf } from './commands.ts';
+import { closest } from './did-you-mean.ts';
 import { EXIT } from './exit-codes.ts';
-import { DEFAULT_URL } from './help.ts';
+import { commandHelp, generalHelp, groupHelp } from './help.ts';
 
 export type Invocation =
-  | { kind: 'help' }
+  | { kind: 'help'; text: string }
   | {
       kind: 'run';
       command: Command;
@@ -21,53 +24,33 @@ export type Invocation =
 const usageError = (message: string) =>
   new CliError(`${message}\nSee conveyor --help.`, EXIT.invalidInput);
 
+const OPTIONS = {
+  json: { type: 'boolean' },
+  url: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  'as-tenant': { type: 'string' },
+  ...(Object.fromEntries(
+    COMMAND_FLAGS.map((flag) => [flag, { type: 'string' }]),
+  ) as Record<CommandFlag, { type: 'string' }>),
+} as const;
+
 /** Reads argv against the command table; a CliError (exit 2) for bad usage. */
 export function parseInvocation(
   argv: string[],
   env: NodeJS.ProcessEnv,
 ): Invocation {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        json: { type: 'boolean' },
-        url: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-        state: { type: 'string' },
-        name: { type: 'string' },
-        limit: { type: 'string' },
-        cursor: { type: 'string' },
-        delay: { type: 'string' },
-        priority: { type: 'string' },
-        'idempotency-key': { type: 'string' },
-        tenant: { type: 'string' },
-        jobs: { type: 'string' },
-        label: { type: 'string' },
-        expires: { type: 'string' },
-        cron: { type: 'string' },
-        tz: { type: 'string' },
-        every: { type: 'string' },
-        missed: { type: 'string' },
-        'as-tenant': { type: 'string' },
-      },
-    });
-  } catch (error) {
-    throw usageError((error as Error).message);
-  }
-  const { values, positionals } = parsed;
-  const [first, ...afterFirst] = positionals;
-  if (values.help || first === 'help') return { kind: 'help' };
-  if (first === undefined) throw usageError('No command given.');
-  // Two-word commands (`tokens create`) are looked up as such.
-  const pair = `${first} ${afterFirst[0] ?? ''}`;
-  const [name, rest] = COMMANDS.has(pair)
-    ? [pair, afterFirst.slice(1)]
-    : [first, afterFirst];
-  const command = COMMANDS.get(name);
-  if (!command) throw usageError(`Unknown command "${name}".`);
+  const { values, positionals } = parseArgv(argv);
+  const asksHelp = positionals[0] === 'help';
+  const words = asksHelp ? positionals.slice(1) : positionals;
+  if (values.help || asksHelp) return { kind: 'help', text: helpFor(words) };
 
+  const target = findCommand(words);
+  if ('group' in target)
+    throw usageError(
+      `"${target.group}" needs a command: ${namesIn(target.group).join(', ')}.`,
+    );
+  const { name, rest } = target;
+  const command = COMMANDS.get(name) as Command;
   if (rest.length !== command.args.length)
     throw usageError(
       `${rest.length < command.args.length ? 'Missing' : 'Too many'} arguments. Usage: ${usageOf(name, command)}`,
@@ -82,12 +65,6 @@ export function parseInvocation(
       );
     flags[flag] = value;
   }
-
-  const url = values.url ?? env.CONVEYOR_URL ?? DEFAULT_URL;
-  if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol))
-    throw usageError(
-      `"${url}" is not an http(s) URL (from ${values.url !== undefined ? '--url' : 'CONVEYOR_URL'}).`,
-    );
   return {
     kind: 'run',
     command,
@@ -97,7 +74,64 @@ export function parseInvocation(
     ),
     flags,
     json: values.json ?? false,
-    url,
+    url: resolveApiUrl(values.url, env),
     asTenant: values['as-tenant'],
   };
 }
+
+function parseArgv(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
+  } catch (error) {
+    const { code, message } = error as NodeJS.ErrnoException;
+    const option = /'(--?[^'=]+)/.exec(message)?.[1];
+    if (code !== 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || !option)
+      throw usageError(message);
+    const meant = option.startsWith('--')
+      ? closest(option.slice(2), Object.keys(OPTIONS))
+      : undefined;
+    throw usageError(
+      `Unknown option ${option}.${meant ? ` Did you mean --${meant}?` : ''}`,
+    );
+  }
+}
+
+function helpFor(words: readonly string[]): string {
+  if (words.length === 0) return generalHelp();
+  const target = findCommand(words);
+  return 'group' in target ? groupHelp(target.group) : commandHelp(target.name);
+}
+
+type Target = { name: CommandName; rest: string[] } | { group: string };
+
+/** The command the words name (two-word commands first), or its group alone. */
+function findCommand(words: readonly string[]): Target {
+  const [first, second, ...after] = words;
+  if (first === undefined) throw usageError('No command given.');
+  const pair = `${first} ${second ?? ''}`;
+  if (isName(pair)) return { name: pair, rest: after };
+  if (isName(first))
+    return {
+      name: first,
+      rest: second === undefined ? [] : [second, ...after],
+    };
+  if (GROUPS.has(first)) {
+    if (second === undefined) return { group: first };
+    const subs = namesIn(first).map((name) => name.slice(first.length + 1));
+    throw unknownCommand(pair, closest(second, subs), `${first} `);
+  }
+  const firstWords = [...COMMANDS.keys()].filter((n) => !n.includes(' '));
+  throw unknownCommand(first, closest(first, [...firstWords, ...GROUPS]));
+}
+
+function unknownCommand(name: string, meant: string | undefined, within = '') {
+  return usageError(
+    `Unknown command "${name}".${meant ? ` Did you mean "${within}${meant}"?` : ''}`,
+  );
+}
+
+const isName = (name: string): name is CommandName =>
+  COMMANDS.has(name as CommandName);
+
+const namesIn = (group: string) =>
+  [...COMMANDS.keys()].filter((name) => name.startsWith(`${group} `));

@@ -2,7 +2,6 @@ import { createConveyorClient } from '../create-client.ts';
 import { describeFailure } from './describe-failure.ts';
 import { findToken } from './find-token.ts';
 import { EXIT, type ExitCode } from './exit-codes.ts';
-import { HELP } from './help.ts';
 import type { Output } from './output.ts';
 import { parseInvocation } from './parse-invocation.ts';
 
@@ -16,7 +15,7 @@ export async function runCli(
   try {
     const invocation = parseInvocation(argv, env);
     if (invocation.kind === 'help') {
-      io.out(HELP);
+      io.out(invocation.text);
       return EXIT.ok;
     }
     url = invocation.url;

@@ -9,6 +9,7 @@ import {
   toPayloadIssues,
   type AnyRegistry,
   type EnqueueOptions,
+  type EnvelopeTrace,
   type QueueName,
 } from '@conveyor/jobs';
 import type { Redis } from 'ioredis';
@@ -32,6 +33,7 @@ import {
 } from './producer-options.ts';
 import { QueueCache } from './queue-cache.ts';
 import { TenantLedger } from '../tenancy/tenant-ledger.ts';
+import { enqueueTracing } from '../tracing/trace-enqueue.ts';
 
 interface ParsedRequest {
   name: string;
@@ -62,19 +64,24 @@ export function createProducer<TRegistry extends AnyRegistry>(
     if (!job) throw new UnknownJobError(name);
     return job;
   };
+  // Asked once: without an OpenTelemetry SDK, an enqueue makes no span.
+  const traced = enqueueTracing();
   const one = (request: ParsedRequest, tenant: string) => {
     const now = Date.now();
-    return writer.add(
-      forTenant(prepareJob(lookUp(request.name), request, now), tenant),
-    );
+    const job = lookUp(request.name);
+    const send = (trace?: EnvelopeTrace) =>
+      writer.add(forTenant(prepareJob(job, request, now, trace), tenant));
+    return traced ? traced({ tenant, job, count: 1 }, send) : send();
   };
   const many = (requests: ParsedRequest[], tenant: string) => {
     const now = Date.now();
-    return writer.addAll(
-      requests.map((r) =>
-        forTenant(prepareJob(lookUp(r.name), r, now), tenant),
-      ),
-    );
+    const send = (trace?: EnvelopeTrace) =>
+      writer.addAll(
+        requests.map((r) =>
+          forTenant(prepareJob(lookUp(r.name), r, now, trace), tenant),
+        ),
+      );
+    return traced ? traced({ tenant, count: requests.length }, send) : send();
   };
   return {
     enqueue: async (request: unknown) => {

@@ -1,6 +1,7 @@
 import {
   encodeEnvelope,
   type EnqueueOptions,
+  type EnvelopeTrace,
   type JobEnvelope,
   type RetentionPolicy,
   type RuntimeJob,
@@ -28,10 +29,13 @@ export function prepareJob(
   job: RuntimeJob,
   request: { data: unknown; options?: EnqueueOptions | undefined },
   now: number,
+  trace?: EnvelopeTrace,
 ): PreparedJob {
   const id = randomUUID();
   const envelope = encodeEnvelope(request.data);
   assertPayloadFits(job, envelope);
+  // After the size check: whether a request is traced never decides whether it fits.
+  if (trace) envelope.trace = trace;
   return {
     id,
     job,

@@ -24,8 +24,8 @@ export async function tenantStats<TRegistry extends AnyRegistry>(
   const replies = ((await states.exec()) ?? []).map(([, value]) => value);
   const stats = {} as QueueStats;
   let at = 0;
-  for (const { queue, open, completed, failed } of ledger) {
-    const counts = { waiting: 0, delayed: 0, active: 0, completed, failed };
+  for (const { queue, open, ...finished } of ledger) {
+    const counts = { waiting: 0, delayed: 0, active: 0, ...finished };
     for (let i = 0; i < open.length; i += 1, at += 2) {
       if (replies[at] !== null) counts.delayed += 1;
       else if (replies[at + 1] !== null) counts.active += 1;

@@ -116,7 +116,6 @@ export class TenantLedger {
     for (const { queue, tenant, id, outcome } of batch) {
       const open = this.keys.open(queue, tenant);
       removals.set(open, [...(removals.get(open) ?? []), id]);
-      if (outcome === 'cancelled') continue;
       const total = `${this.keys.counts(queue, tenant)}\n${outcome}`;
       totals.set(total, (totals.get(total) ?? 0) + 1);
     }
@@ -180,19 +179,24 @@ export class TenantLedger {
     const multi = this.redis.multi();
     for (const queue of this.queues) {
       multi.zrange(this.keys.open(queue, tenant), '0', '-1');
-      multi.hmget(this.keys.counts(queue, tenant), 'completed', 'failed');
+      multi.hmget(
+        this.keys.counts(queue, tenant),
+        'completed',
+        'failed',
+        'cancelled',
+      );
     }
     const replies = (await multi.exec()) ?? [];
     return this.queues.map((queue, i) => {
       const open = (replies[2 * i]?.[1] ?? []) as string[];
-      const [completed, failed] = (replies[2 * i + 1]?.[1] ?? []) as (
-        string | null
-      )[];
+      const [completed, failed, cancelled] = (replies[2 * i + 1]?.[1] ??
+        []) as (string | null)[];
       return {
         queue,
         open,
         completed: Number(completed ?? 0),
         failed: Number(failed ?? 0),
+        cancelled: Number(cancelled ?? 0),
       };
     });
   }

@@ -13,6 +13,12 @@ export interface AttemptInfo {
   attempts: number;
   /** When the attempt started (ms since the epoch). */
   startedAt: number;
+  /**
+   * When the job could first run (enqueued, plus its delay: a fired tick's
+   * due time), on the first attempt of its first run only: a retry's wait
+   * is its backoff, and a redriven job keeps its old enqueue time.
+   */
+  readyAt?: number;
 }
 
 /**

@@ -93,6 +93,9 @@ export class AttemptRunner<TRegistry extends AnyRegistry> {
       attempts: job.opts.attempts ?? 1,
       startedAt: Date.now(),
     };
+    // opts.delay, not delay: BullMQ zeroes the latter when the job comes due.
+    if (info.attempt === 1 && info.run === 0)
+      info.readyAt = job.timestamp + (job.opts.delay ?? 0);
     const log = lazyLogger(this.deps.logger, info);
     await this.hook(info, (h) => h.beforeAttempt?.(info));
     let outcome: AttemptOutcome;

@@ -44,6 +44,13 @@ export interface WorkerPoolOptions<TRegistry extends AnyRegistry> {
   /** Called around every attempt (metrics, tracing, history). */
   hooks?: readonly AttemptHooks[];
   /**
+   * An OpenTelemetry span per attempt, continuing the trace its enqueue
+   * stored in the envelope (`conveyor.process {name}`, `conveyor.wait`).
+   * Default: on when an OpenTelemetry SDK is registered in this process
+   * (`startTracing` with an OTLP endpoint); off, nothing is added per job.
+   */
+  tracing?: boolean;
+  /**
    * Told of every lifecycle event (completed, retrying, failed, stalled,
    * cancelled, schedule.missed) after the built-in event log: webhooks.
    */

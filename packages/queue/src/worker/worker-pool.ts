@@ -1,5 +1,5 @@
 import type { AnyRegistry } from '@conveyor/jobs';
-import { UnrecoverableError, Worker } from 'bullmq';
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Cancellation, parseFailedReason } from '../cancellation.ts';
 import { holdWhileFull } from '../hold-while-full.ts';
 import { isConnectionTrouble } from '../redis-errors.ts';
@@ -10,6 +10,8 @@ import type { LifecycleEvent } from '../events/lifecycle-event.ts';
 import { admitFiredJobs } from '../schedules/admit-fired-job.ts';
 import { envelopeTenant } from '../tenancy/envelope-tenant.ts';
 import { TenantLedger } from '../tenancy/tenant-ledger.ts';
+import { attemptTracing } from '../tracing/trace-attempts.ts';
+import { tracerRegistered } from '../tracing/tracer.ts';
 
 import { AttemptRunner } from './attempt-runner.ts';
 import { backoffStrategy } from './backoff-strategy.ts';
@@ -31,12 +33,16 @@ export function createWorkerPool<TRegistry extends AnyRegistry>(
   const keys = options.keys ?? createKeyspace();
   const cancellation = new Cancellation(redis, keys);
   const ledger = new TenantLedger(redis, keys, registry.queues);
+  // Decided once: untraced, jobs run through the plain callback and hooks.
+  const tracing =
+    (options.tracing ?? tracerRegistered()) ? attemptTracing() : null;
+  const hooks = options.hooks ?? [];
   const runner = new AttemptRunner({
     registry,
     processors: options.processors,
     logger,
     cancellation,
-    hooks: options.hooks ?? [],
+    hooks: tracing ? [tracing.hooks, ...hooks] : hooks,
     admitScheduled: admitFiredJobs(redis, keys, registry.queues),
     listeners: [eventLog(logger), ...(options.listeners ?? [])],
   });
@@ -44,22 +50,19 @@ export function createWorkerPool<TRegistry extends AnyRegistry>(
   const queues = options.queues?.length ? options.queues : registry.queues;
   const lockDuration = options.lockDuration ?? DEFAULT_LOCK_DURATION_MS;
   const workers = queues.map((queue) => {
-    const worker = new Worker(
-      queue,
-      (job, _token, signal) =>
-        runner.run(job, queue, signal ?? new AbortController().signal),
-      {
-        connection: redis,
-        prefix: keys.prefix,
-        concurrency: options.concurrency ?? 10,
-        lockDuration,
-        stalledInterval:
-          options.stalledInterval ?? defaultStalledInterval(lockDuration),
-        maxStalledCount: options.maxStalls ?? DEFAULT_MAX_STALLS,
-        // Ladders, and a RetryLaterError's own delay, are custom kinds.
-        settings: { backoffStrategy },
-      },
-    );
+    const run = (job: Job, _token?: string, signal?: AbortSignal) =>
+      runner.run(job, queue, signal ?? new AbortController().signal);
+    const worker = new Worker(queue, tracing ? tracing.wrap(run) : run, {
+      connection: redis,
+      prefix: keys.prefix,
+      concurrency: options.concurrency ?? 10,
+      lockDuration,
+      stalledInterval:
+        options.stalledInterval ?? defaultStalledInterval(lockDuration),
+      maxStalledCount: options.maxStalls ?? DEFAULT_MAX_STALLS,
+      // Ladders, and a RetryLaterError's own delay, are custom kinds.
+      settings: { backoffStrategy },
+    });
     // Out of memory, Redis refuses every fetch: hold this worker until the
     // capacity watch sees room (it logs the episode once), then resume.
     const hold = options.capacity

@@ -2,7 +2,15 @@ import { defineCommand } from '../command.ts';
 import { EXIT } from '../exit-codes.ts';
 import { table, toJson } from '../table.ts';
 
-const STATES = ['waiting', 'delayed', 'active', 'completed', 'failed'] as const;
+// Cancelled apart from failed: a job someone stopped is not a job that broke.
+const STATES = [
+  'waiting',
+  'delayed',
+  'active',
+  'completed',
+  'failed',
+  'cancelled',
+] as const;
 
 export const stats = defineCommand({
   args: [],

@@ -1,0 +1,44 @@
+/**
+ * What each command does, for `conveyor --help` and `conveyor help <command>`;
+ * lines wrap at 55 characters (they follow a 25-character column).
+ * commands.ts pairs every command with one of these, so none lacks help.
+ */
+export const DESCRIPTIONS = {
+  enqueue: `Enqueue a job, e.g. enqueue TEST_JOB '{"message":"hi"}'.
+--delay MS, --priority N (1 runs first), --idempotency-key KEY`,
+  get: 'Show one job.',
+  list: `Jobs, newest first. --state STATE, --name NAME, --limit N,
+--cursor CURSOR (printed when there are more)`,
+  watch: `Follow a job until it ends: a progress bar on a terminal,
+one line per event otherwise. The exit code is the outcome.`,
+  cancel: 'Cancel a waiting, delayed or active job.',
+  retry: 'Run a failed or cancelled job again, with fresh attempts.',
+  promote: 'Run a delayed job now.',
+  stats: `Your tenant's jobs per state, per queue: waiting, delayed
+and active now; completed, failed and cancelled in total.`,
+  'tokens create': `(admin) A token: role admin, producer or viewer. Printed
+once. --tenant T, --jobs a,b (only these jobs), --label L,
+--expires ISO-DATE`,
+  'tokens list': '(admin) Tokens, never their secrets. --tenant T',
+  'tokens revoke': '(admin) The token stops working at once.',
+  'webhooks create': `(producer) POST these events (comma-separated: job.completed,
+job.failed, job.dead-lettered, schedule.missed) to url,
+signed. Prints the secret once. --jobs a,b, --label L`,
+  'webhooks list': "Your tenant's webhooks, never their secrets.",
+  'webhooks remove': '(producer) No more deliveries to it.',
+  'webhooks test': '(producer) Send a webhook.test event to it.',
+  'webhooks deliveries': `Recent deliveries, newest first: status, attempts, last
+error. --state failed|retrying|delivered|pending, --limit N`,
+  'webhooks redrive':
+    '(producer) Send a failed delivery again, fresh attempts.',
+  'schedules set': `Create or change a schedule of your tenant: --cron '0 3 * * *'
+[--tz Europe/Paris] or --every 15m; --missed skip|run-once`,
+  'schedules list': 'Your schedules, with their next run.',
+  'schedules get': 'One schedule and its next five runs.',
+  'schedules pause': 'Stop firing the schedule until it is resumed.',
+  'schedules resume': 'Fire a paused schedule again.',
+  'schedules remove': 'Delete the schedule.',
+  'schedules run': 'One extra run now, enqueued like any job.',
+} as const;
+
+export type CommandName = keyof typeof DESCRIPTIONS;

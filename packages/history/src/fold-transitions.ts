@@ -1,0 +1,125 @@
+import superjson from 'superjson';
+import type { Insertable } from 'kysely';
+import type {
+  HistoryAttemptsTable,
+  HistoryJobsTable,
+} from './history-schema.ts';
+import {
+  isTerminal,
+  STATE_OF,
+  stateKey,
+  type Transition,
+} from './transition.ts';
+
+type JobRow = Insertable<HistoryJobsTable>;
+type AttemptRow = Insertable<HistoryAttemptsTable>;
+
+const byKey = <T>(rows: Map<string, T>) =>
+  [...rows.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, row]) => row);
+
+/**
+ * One row per job from a batch's transitions: the highest `stateKey` sets
+ * the state, the enqueue gives payload and key, the newest error stays.
+ * PostgreSQL's upsert then merges it with what is stored by the same
+ * rules. Rows come sorted by key, so concurrent writers lock in one order.
+ */
+export function foldJobs(transitions: readonly Transition[]): JobRow[] {
+  const rows = new Map<
+    string,
+    JobRow & { errorKey: string; resultKey: string }
+  >();
+  for (const t of transitions) {
+    const key = stateKey(t);
+    const pk = `${t.tenantId}\n${t.jobId}`;
+    const row = rows.get(pk) ?? {
+      tenant: t.tenantId,
+      id: t.jobId,
+      name: t.name,
+      queue: t.queue,
+      state: STATE_OF[t.type],
+      state_key: '',
+      run: t.run,
+      payload: null,
+      result: null,
+      last_error: null,
+      idempotency_key: null,
+      enqueued_by: null,
+      enqueued_at: null,
+      finished_at: null,
+      sort_at: new Date(t.at),
+      errorKey: '',
+      resultKey: '',
+    };
+    rows.set(pk, row);
+    if (key > row.state_key) {
+      row.state = STATE_OF[t.type];
+      row.state_key = key;
+      row.run = t.run;
+      row.finished_at = isTerminal(t.type) ? new Date(t.at) : null;
+    }
+    if (t.at < row.sort_at.getTime()) row.sort_at = new Date(t.at);
+    if (t.type === 'enqueued') {
+      row.payload = t.payload === undefined ? null : JSON.stringify(t.payload);
+      row.idempotency_key = t.idempotencyKey ?? null;
+      row.enqueued_by = t.enqueuedBy ?? null;
+      row.enqueued_at ??= new Date(t.at);
+    }
+    if (t.error !== undefined && key > row.errorKey) {
+      row.last_error = t.error;
+      row.errorKey = key;
+    }
+    if (t.type === 'completed' && key > row.resultKey) {
+      row.result = JSON.stringify(superjson.serialize(t.result));
+      row.resultKey = key;
+    }
+  }
+  return byKey(rows).map(({ errorKey: _e, resultKey: _r, ...row }) => row);
+}
+
+/** Attempt rows from `started` transitions: when and where each began. */
+export function foldStarts(transitions: readonly Transition[]): AttemptRow[] {
+  const rows = new Map<string, AttemptRow>();
+  for (const t of transitions) {
+    if (t.type !== 'started') continue;
+    rows.set(`${t.tenantId}\n${t.jobId}\n${t.run}\n${t.attempt}`, {
+      tenant: t.tenantId,
+      job_id: t.jobId,
+      run: t.run,
+      attempt: t.attempt,
+      started_at: new Date(t.at),
+      worker: t.worker ?? null,
+    });
+  }
+  return byKey(rows);
+}
+
+/**
+ * Attempt rows from outcomes: how each ended. The start is inferred from
+ * the duration, for an outcome whose `started` has not arrived (yet).
+ */
+export function foldOutcomes(transitions: readonly Transition[]): AttemptRow[] {
+  const rows = new Map<string, AttemptRow & { key: string }>();
+  for (const t of transitions) {
+    if (t.type === 'enqueued' || t.type === 'started' || t.attempt < 1)
+      continue;
+    const pk = `${t.tenantId}\n${t.jobId}\n${t.run}\n${t.attempt}`;
+    const key = stateKey(t);
+    if ((rows.get(pk)?.key ?? '') > key) continue;
+    rows.set(pk, {
+      key,
+      tenant: t.tenantId,
+      job_id: t.jobId,
+      run: t.run,
+      attempt: t.attempt,
+      started_at:
+        t.durationMs === undefined ? null : new Date(t.at - t.durationMs),
+      ended_at: new Date(t.at),
+      outcome: t.type,
+      error: t.error ?? null,
+      worker: t.worker ?? null,
+    });
+  }
+  return byKey(rows).map(({ key: _k, ...row }) => row);
+}

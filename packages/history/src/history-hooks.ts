@@ -1,0 +1,76 @@
+import type {
+  AttemptHooks,
+  AttemptInfo,
+  AttemptOutcome,
+} from '@conveyor/queue';
+import { hostname } from 'node:os';
+import type { HistoryOutbox } from './history-outbox.ts';
+import {
+  transitionId,
+  type Transition,
+  type TransitionType,
+} from './transition.ts';
+
+export interface HistoryHooksOptions {
+  /** Recorded on each attempt; default `{hostname}:{pid}`. */
+  worker?: string;
+}
+
+/** How an attempt's outcome reads in history: a timeout is a retry or a failure. */
+export function outcomeTransitionType(outcome: AttemptOutcome): TransitionType {
+  switch (outcome.kind) {
+    case 'timed-out':
+      return outcome.final ? 'failed' : 'retrying';
+    default:
+      return outcome.kind;
+  }
+}
+
+function transition(
+  info: AttemptInfo,
+  type: TransitionType,
+  at: number,
+  worker: string,
+): Transition {
+  return {
+    id: transitionId(info.jobId, info.run, info.attempt, type),
+    jobId: info.jobId,
+    tenantId: info.tenantId,
+    name: info.name,
+    queue: info.queue,
+    run: info.run,
+    attempt: info.attempt,
+    type,
+    at,
+    worker,
+  };
+}
+
+/**
+ * The worker's side of history, for `createWorkerPool({ hooks })`: each
+ * attempt's start and outcome go to the outbox, awaited (in Redis before
+ * BullMQ records the outcome; appends of one turn share a round trip).
+ */
+export function historyHooks(
+  outbox: HistoryOutbox,
+  options: HistoryHooksOptions = {},
+): AttemptHooks {
+  const worker = options.worker ?? `${hostname()}:${process.pid}`;
+  return {
+    beforeAttempt: (info) =>
+      outbox.append(transition(info, 'started', info.startedAt, worker)),
+    afterAttempt: (info, outcome, durationMs) => {
+      const t = transition(
+        info,
+        outcomeTransitionType(outcome),
+        Date.now(),
+        worker,
+      );
+      t.durationMs = durationMs;
+      if (outcome.kind === 'completed') t.result = outcome.result;
+      else
+        t.error = outcome.kind === 'cancelled' ? outcome.reason : outcome.error;
+      return outbox.append(t);
+    },
+  };
+}

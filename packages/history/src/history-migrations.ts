@@ -1,0 +1,97 @@
+import { sql, type Kysely } from 'kysely';
+import type { Migration, MigrationProvider } from 'kysely/migration';
+
+/**
+ * The history schema, as Kysely migrations kept in code (no files to ship
+ * beside dist). Names sort in the order they run; never edit one that has
+ * shipped, add the next.
+ */
+export const HISTORY_MIGRATIONS: Record<string, Migration> = {
+  '2026-11-23-001-history-tables': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('history_jobs')
+        .addColumn('tenant', 'text', (c) => c.notNull())
+        .addColumn('id', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('queue', 'text', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('state_key', 'text', (c) => c.notNull())
+        .addColumn('run', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('payload', 'jsonb')
+        .addColumn('result', 'jsonb')
+        .addColumn('last_error', 'text')
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('idempotency_key', 'text')
+        .addColumn('enqueued_by', 'text')
+        .addColumn('enqueued_at', 'timestamptz')
+        .addColumn('started_at', 'timestamptz')
+        .addColumn('finished_at', 'timestamptz')
+        .addColumn('duration_ms', 'integer')
+        .addColumn('sort_at', 'timestamptz', (c) => c.notNull())
+        .addColumn('updated_at', 'timestamptz', (c) =>
+          c.notNull().defaultTo(sql`now()`),
+        )
+        .addPrimaryKeyConstraint('history_jobs_pk', ['tenant', 'id'])
+        .execute();
+      await db.schema
+        .createTable('history_attempts')
+        .addColumn('tenant', 'text', (c) => c.notNull())
+        .addColumn('job_id', 'text', (c) => c.notNull())
+        .addColumn('run', 'integer', (c) => c.notNull())
+        .addColumn('attempt', 'integer', (c) => c.notNull())
+        .addColumn('started_at', 'timestamptz')
+        .addColumn('ended_at', 'timestamptz')
+        .addColumn('outcome', 'text')
+        .addColumn('error', 'text')
+        .addColumn('worker', 'text')
+        .addPrimaryKeyConstraint('history_attempts_pk', [
+          'tenant',
+          'job_id',
+          'run',
+          'attempt',
+        ])
+        .addForeignKeyConstraint(
+          'history_attempts_job_fk',
+          ['tenant', 'job_id'],
+          'history_jobs',
+          ['tenant', 'id'],
+          (fk) => fk.onDelete('cascade'),
+        )
+        .execute();
+      await db.schema
+        .createTable('history_transitions_seen')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('seen_at', 'timestamptz', (c) =>
+          c.notNull().defaultTo(sql`now()`),
+        )
+        .execute();
+      await createIndexes(db);
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('history_transitions_seen').execute();
+      await db.schema.dropTable('history_attempts').execute();
+      await db.schema.dropTable('history_jobs').execute();
+    },
+  },
+};
+
+/** Every read filters by tenant first, then walks (sort_at, id) newest first. */
+async function createIndexes(db: Kysely<unknown>): Promise<void> {
+  const statements = [
+    sql`create index history_jobs_list on history_jobs (tenant, sort_at desc, id desc)`,
+    sql`create index history_jobs_by_name on history_jobs (tenant, name, sort_at desc, id desc)`,
+    sql`create index history_jobs_by_state on history_jobs (tenant, state, sort_at desc, id desc)`,
+    sql`create index history_jobs_by_idempotency_key on history_jobs (tenant, idempotency_key) where idempotency_key is not null`,
+    // Free text on errors: 'simple' (no stemming, no stop words) matches error
+    // words as written, and needs no contrib extension (pg_trgm).
+    sql`create index history_jobs_error_text on history_jobs using gin (to_tsvector('simple', last_error))`,
+    sql`create index history_jobs_finished on history_jobs (finished_at) where finished_at is not null`,
+    sql`create index history_transitions_seen_at on history_transitions_seen (seen_at)`,
+  ];
+  for (const statement of statements) await statement.execute(db);
+}
+
+export const historyMigrationProvider: MigrationProvider = {
+  getMigrations: () => Promise.resolve(HISTORY_MIGRATIONS),
+};

@@ -1,0 +1,69 @@
+import type { ColumnType } from 'kysely';
+
+/** A timestamptz: read as a Date, written as a Date. */
+type Timestamp = ColumnType<Date, Date, Date>;
+type NullableTimestamp = ColumnType<Date | null, Date | null, Date | null>;
+/** jsonb: written as JSON text (pg would send an array as a PostgreSQL array), read parsed. */
+type NullableJson = ColumnType<unknown, string | null, string | null>;
+
+/** The job's state in history: BullMQ's states folded to what a reader asks about. */
+export type HistoryState =
+  'waiting' | 'active' | 'retrying' | 'completed' | 'failed' | 'cancelled';
+
+/**
+ * One row per job. `(tenant, id)` is the key: a job belongs to its tenant,
+ * so another tenant's transition can never reach it. `state_key` orders the
+ * transitions that set `state` (see `stateKey`): a lower key never
+ * overwrites a higher one, so late or replayed transitions do not regress it.
+ */
+export interface HistoryJobsTable {
+  tenant: string;
+  id: string;
+  name: string;
+  queue: string;
+  state: HistoryState;
+  state_key: string;
+  run: number;
+  /** The envelope's superjson payload (`{ json, meta }`), as stored in Redis. */
+  payload: NullableJson;
+  /** superjson of the processor's result. */
+  result: NullableJson;
+  last_error: string | null;
+  /** Attempts made, over every run. */
+  attempts: ColumnType<number, number | undefined, number>;
+  idempotency_key: string | null;
+  enqueued_by: string | null;
+  enqueued_at: NullableTimestamp;
+  /** The current run's first attempt. */
+  started_at: NullableTimestamp;
+  finished_at: NullableTimestamp;
+  /** finished_at − started_at: the run's span, retries' waits included. */
+  duration_ms: number | null;
+  /** The listing order (enqueued_at, or the first transition seen): newest first. */
+  sort_at: Timestamp;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
+}
+
+export interface HistoryAttemptsTable {
+  tenant: string;
+  job_id: string;
+  run: number;
+  attempt: number;
+  started_at: NullableTimestamp;
+  ended_at: NullableTimestamp;
+  outcome: string | null;
+  error: string | null;
+  worker: string | null;
+}
+
+/** Transition ids applied already: a replay finds its id here and changes nothing. */
+export interface HistoryTransitionsSeenTable {
+  id: string;
+  seen_at: ColumnType<Date, Date | undefined, never>;
+}
+
+export interface HistoryDatabase {
+  history_jobs: HistoryJobsTable;
+  history_attempts: HistoryAttemptsTable;
+  history_transitions_seen: HistoryTransitionsSeenTable;
+}

@@ -1,0 +1,182 @@
+import { sql, type Kysely, type Selectable } from 'kysely';
+import superjson, { type SuperJSONResult } from 'superjson';
+import {
+  decodeCursor,
+  encodeCursor,
+  InvalidCursorError,
+} from './history-cursor.ts';
+import type {
+  HistoryDatabase,
+  HistoryJobsTable,
+  HistoryState,
+} from './history-schema.ts';
+import type {
+  HistoryJobDetail,
+  HistoryJobView,
+  HistoryListQuery,
+  HistoryPage,
+  HistoryStatsQuery,
+  HistoryStatsRow,
+} from './history-view.ts';
+
+export const MAX_HISTORY_LIMIT = 200;
+
+function decodeJson(value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  try {
+    return superjson.deserialize(value as SuperJSONResult);
+  } catch {
+    return value;
+  }
+}
+
+function toView(row: Selectable<HistoryJobsTable>): HistoryJobView {
+  return {
+    id: row.id,
+    tenant: row.tenant,
+    name: row.name,
+    queue: row.queue,
+    state: row.state,
+    run: row.run,
+    data: decodeJson(row.payload),
+    result: decodeJson(row.result),
+    lastError: row.last_error,
+    attempts: row.attempts,
+    idempotencyKey: row.idempotency_key,
+    enqueuedBy: row.enqueued_by,
+    enqueuedAt: row.enqueued_at,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    durationMs: row.duration_ms,
+    updatedAt: row.updated_at,
+  };
+}
+
+/**
+ * Reads of job history. Every query names its tenant in SQL: no read can
+ * reach another tenant's rows, whatever id it is given.
+ */
+export class HistoryStore {
+  constructor(private readonly db: Kysely<HistoryDatabase>) {}
+
+  /** Newest first (by enqueue), keyset-paged: rows added meanwhile never shift a page. */
+  async list(query: HistoryListQuery): Promise<HistoryPage> {
+    const limit = Math.min(Math.max(1, query.limit ?? 50), MAX_HISTORY_LIMIT);
+    const cursor =
+      query.cursor === undefined ? null : decodeCursor(query.cursor);
+    if (query.cursor !== undefined && !cursor) throw new InvalidCursorError();
+    let q = this.db
+      .selectFrom('history_jobs')
+      .selectAll()
+      .where('tenant', '=', query.tenant);
+    if (query.name !== undefined) q = q.where('name', '=', query.name);
+    if (query.state !== undefined) q = q.where('state', '=', query.state);
+    if (query.from !== undefined) q = q.where('sort_at', '>=', query.from);
+    if (query.to !== undefined) q = q.where('sort_at', '<', query.to);
+    if (query.idempotencyKey !== undefined)
+      q = q.where('idempotency_key', '=', query.idempotencyKey);
+    if (query.text !== undefined && query.text.trim() !== '')
+      q = q.where(
+        sql<boolean>`to_tsvector('simple', last_error) @@ plainto_tsquery('simple', ${query.text})`,
+      );
+    if (cursor)
+      q = q.where(sql<boolean>`(sort_at, id) < (${cursor.at}, ${cursor.id})`);
+    const rows = await q
+      .orderBy('sort_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit + 1)
+      .execute();
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      items: page.map(toView),
+      nextCursor:
+        rows.length > limit && last
+          ? encodeCursor({ at: last.sort_at, id: last.id })
+          : null,
+    };
+  }
+
+  /** A job and its attempts, or null (unknown, trimmed, or another tenant's). */
+  async get(id: string, tenant: string): Promise<HistoryJobDetail | null> {
+    const row = await this.db
+      .selectFrom('history_jobs')
+      .selectAll()
+      .where('tenant', '=', tenant)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!row) return null;
+    const attempts = await this.db
+      .selectFrom('history_attempts')
+      .selectAll()
+      .where('tenant', '=', tenant)
+      .where('job_id', '=', id)
+      .orderBy('run')
+      .orderBy('attempt')
+      .execute();
+    return {
+      job: toView(row),
+      attempts: attempts.map((a) => ({
+        run: a.run,
+        attempt: a.attempt,
+        startedAt: a.started_at,
+        endedAt: a.ended_at,
+        outcome: a.outcome,
+        error: a.error,
+        worker: a.worker,
+      })),
+    };
+  }
+
+  /** Counts by state and duration percentiles, per job name and UTC day of enqueue. */
+  async stats(query: HistoryStatsQuery): Promise<HistoryStatsRow[]> {
+    const { rows } = await sql<{
+      day: Date;
+      name: string;
+      state: HistoryState;
+      count: number;
+    }>`
+      select date_trunc('day', sort_at, 'UTC') as day, name, state, count(*)::int as count
+      from history_jobs
+      where tenant = ${query.tenant} and sort_at >= ${query.from} and sort_at < ${query.to}
+      group by 1, 2, 3`.execute(this.db);
+    const durations = await sql<{
+      day: Date;
+      name: string;
+      p50: number;
+      p95: number;
+      p99: number;
+    }>`
+      select date_trunc('day', sort_at, 'UTC') as day, name,
+        percentile_cont(0.5) within group (order by duration_ms) as p50,
+        percentile_cont(0.95) within group (order by duration_ms) as p95,
+        percentile_cont(0.99) within group (order by duration_ms) as p99
+      from history_jobs
+      where tenant = ${query.tenant} and sort_at >= ${query.from} and sort_at < ${query.to}
+        and duration_ms is not null
+      group by 1, 2`.execute(this.db);
+    const byKey = new Map<string, HistoryStatsRow>();
+    const keyOf = (day: Date, name: string) => `${day.getTime()}\n${name}`;
+    for (const r of rows) {
+      const key = keyOf(r.day, r.name);
+      const row = byKey.get(key) ?? {
+        day: r.day,
+        name: r.name,
+        counts: {},
+        total: 0,
+        durationMs: null,
+      };
+      row.counts[r.state] = r.count;
+      row.total += r.count;
+      byKey.set(key, row);
+    }
+    for (const d of durations.rows) {
+      const row = byKey.get(keyOf(d.day, d.name));
+      if (row) row.durationMs = { p50: d.p50, p95: d.p95, p99: d.p99 };
+    }
+    return [...byKey.values()].sort(
+      (a, b) =>
+        a.day.getTime() - b.day.getTime() || a.name.localeCompare(b.name),
+    );
+  }
+}

@@ -1,0 +1,78 @@
+import type { HistoryState } from './history-schema.ts';
+
+/** A job as history knows it: plain data (Dates as Date), ready for tRPC with superjson. */
+export interface HistoryJobView {
+  id: string;
+  tenant: string;
+  name: string;
+  queue: string;
+  state: HistoryState;
+  run: number;
+  /** The payload as the producer validated it (superjson-decoded). */
+  data: unknown;
+  /** The processor's result, once completed. */
+  result: unknown;
+  lastError: string | null;
+  attempts: number;
+  idempotencyKey: string | null;
+  enqueuedBy: string | null;
+  enqueuedAt: Date | null;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  durationMs: number | null;
+  updatedAt: Date;
+}
+
+export interface HistoryAttemptView {
+  run: number;
+  attempt: number;
+  startedAt: Date | null;
+  endedAt: Date | null;
+  outcome: string | null;
+  error: string | null;
+  worker: string | null;
+}
+
+/** `history.get`: the job and every attempt of every run, oldest first. */
+export interface HistoryJobDetail {
+  job: HistoryJobView;
+  attempts: HistoryAttemptView[];
+}
+
+export interface HistoryListQuery {
+  tenant: string;
+  name?: string;
+  state?: HistoryState;
+  /** Enqueued at or after. */
+  from?: Date;
+  /** Enqueued before. */
+  to?: Date;
+  idempotencyKey?: string;
+  /** Words that must all appear in the last error (PostgreSQL 'simple' text search). */
+  text?: string;
+  /** 1–200; default 50. */
+  limit?: number;
+  /** `nextCursor` of the previous page. */
+  cursor?: string;
+}
+
+export interface HistoryPage {
+  items: HistoryJobView[];
+  /** Null on the last page. */
+  nextCursor: string | null;
+}
+
+export interface HistoryStatsQuery {
+  tenant: string;
+  from: Date;
+  to: Date;
+}
+
+/** Per job name and UTC day (of enqueue): how many ended in each state, and how long finished ones took. */
+export interface HistoryStatsRow {
+  day: Date;
+  name: string;
+  counts: Partial<Record<HistoryState, number>>;
+  total: number;
+  durationMs: { p50: number; p95: number; p99: number } | null;
+}

@@ -1,0 +1,51 @@
+// Job history in PostgreSQL: the outbox (Redis stream), its drainer, the
+// writer, reads and retention. Services import from here only.
+export { applyTransitions } from './apply-transitions.ts';
+export { InvalidCursorError } from './history-cursor.ts';
+export {
+  HISTORY_GROUP,
+  type HistoryDrainer,
+  type HistoryDrainerOptions,
+  type HistoryLagStats,
+} from './history-drainer-options.ts';
+export type { HistoryLogger } from './history-logger.ts';
+export { HISTORY_MIGRATIONS } from './history-migrations.ts';
+export {
+  historyHooks,
+  outcomeTransitionType,
+  type HistoryHooksOptions,
+} from './history-hooks.ts';
+export { HistoryOutbox } from './history-outbox.ts';
+export type { HistoryDatabase, HistoryState } from './history-schema.ts';
+export { HistoryStore, MAX_HISTORY_LIMIT } from './history-store.ts';
+export type {
+  HistoryAttemptView,
+  HistoryJobDetail,
+  HistoryJobView,
+  HistoryListQuery,
+  HistoryPage,
+  HistoryStatsQuery,
+  HistoryStatsRow,
+} from './history-view.ts';
+export {
+  migrateHistory,
+  openHistoryDatabase,
+  type HistoryDatabaseHandle,
+  type HistoryDatabaseOptions,
+} from './open-history-database.ts';
+export { startHistoryDrainer } from './start-history-drainer.ts';
+export {
+  startHistoryRetention,
+  type HistoryRetentionOptions,
+} from './start-history-retention.ts';
+export {
+  TRANSITION_TYPES,
+  transitionId,
+  type Transition,
+  type TransitionType,
+} from './transition.ts';
+export {
+  DEFAULT_RETENTION_DAYS,
+  trimHistory,
+  type TrimHistoryOptions,
+} from './trim-history.ts';

@@ -1,0 +1,23 @@
+import type { Logger } from 'pino';
+import type { Authenticate } from '../auth/authenticate.ts';
+import type { QueueService } from '../queue-service.ts';
+
+export interface DashboardOptions {
+  queues: QueueService;
+  /** The API's own check (`createAuthenticate`): the sign-in form's token goes through it. */
+  authenticate: Authenticate;
+  logger: Logger;
+  /** Where the board is mounted; `/admin` when omitted. */
+  basePath?: string;
+  /** Nothing on the board changes a job or a queue (`DASHBOARD_READ_ONLY`). */
+  readOnly?: boolean;
+  /**
+   * Signs session cookies (`DASHBOARD_SESSION_SECRET`, else the admin token):
+   * replicas that share it share sessions. Random per process when omitted.
+   */
+  sessionSecret?: string | undefined;
+  /** How long a sign-in lasts; 8 h when omitted. */
+  sessionTtlMs?: number;
+  /** Mark the cookie `Secure` (`DASHBOARD_SECURE_COOKIE`): behind https. */
+  secureCookie?: boolean;
+}

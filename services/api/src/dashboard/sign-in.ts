@@ -1,0 +1,88 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Authenticate } from '../auth/authenticate.ts';
+import type { Principal } from '../auth/principal.ts';
+import { readBody } from './read-body.ts';
+import { SESSION_COOKIE, type SessionCodec } from './dashboard-session.ts';
+import { signInPage } from './sign-in-page.ts';
+
+export interface SignInDeps {
+  base: string;
+  sessions: SessionCodec;
+  authenticate: Authenticate;
+  /** `Secure` cookies: the dashboard is served over https. */
+  secure: boolean;
+}
+
+/**
+ * `GET {base}/login` shows the form; `POST` checks the token exactly as the
+ * API checks a Bearer token, and an admin's gets a session cookie. Other
+ * roles are refused: Bull Board shows whole queues, and every tenant's jobs
+ * share them.
+ */
+export async function signIn(
+  req: IncomingMessage,
+  res: ServerResponse,
+  deps: SignInDeps,
+): Promise<void> {
+  if (req.method !== 'POST') return page(res, 200, deps.base);
+  const body = await readBody(req, 4_096);
+  const token = new URLSearchParams(body ?? '').get('token')?.trim() ?? '';
+  let principal: Principal | null;
+  try {
+    principal = await deps.authenticate(asBearerRequest(req, token));
+  } catch {
+    return page(res, 503, deps.base, 'Redis is unavailable: try again.');
+  }
+  if (!principal)
+    return page(res, 401, deps.base, 'That token was not accepted.');
+  if (principal.role !== 'admin')
+    return page(
+      res,
+      403,
+      deps.base,
+      `This is a ${principal.role} token of tenant ${principal.tenantId}. The dashboard shows every tenant's jobs, so it needs an admin token.`,
+    );
+  res.writeHead(303, {
+    location: deps.base,
+    'set-cookie': cookie(
+      deps,
+      deps.sessions.issue(principal),
+      deps.sessions.maxAgeSeconds,
+    ),
+  });
+  res.end();
+}
+
+export function signOut(res: ServerResponse, deps: SignInDeps): void {
+  res.writeHead(303, {
+    location: `${deps.base}/login`,
+    'set-cookie': cookie(deps, '', 0),
+  });
+  res.end();
+}
+
+function cookie(deps: SignInDeps, value: string, maxAge: number): string {
+  const secure = deps.secure ? '; Secure' : '';
+  return `${SESSION_COOKIE}=${value}; Path=${deps.base}; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${secure}`;
+}
+
+/**
+ * The API's `Authenticate` reads a request: give it one that carries the
+ * form's token as a Bearer header (and the real Host, which the open,
+ * loopback-only mode checks).
+ */
+function asBearerRequest(req: IncomingMessage, token: string): IncomingMessage {
+  return {
+    headers: { host: req.headers.host, authorization: `Bearer ${token}` },
+  } as IncomingMessage;
+}
+
+function page(
+  res: ServerResponse,
+  status: number,
+  base: string,
+  error?: string,
+): void {
+  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' });
+  res.end(signInPage(base, error));
+}

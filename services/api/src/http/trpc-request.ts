@@ -1,0 +1,70 @@
+import type { TRPCError } from '@trpc/server';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { requestedTenant, type Authenticate } from '../auth/authenticate.ts';
+import { LOCAL_PRINCIPAL } from '../auth/principal.ts';
+import { createContextInner, type ApiDeps, type Context } from '../context.ts';
+import { toTRPCError } from '../to-trpc-error.ts';
+import { sendTrpcError } from './send-error.ts';
+
+/** Without tokens configured, every caller is the local admin. */
+export const openAuthenticate: Authenticate = () =>
+  Promise.resolve(LOCAL_PRINCIPAL);
+
+/**
+ * A request's context, for every HTTP adapter (the standalone server and
+ * the Fastify plugin): who calls, and for which tenant.
+ */
+export function createRequestContext(
+  deps: ApiDeps,
+  authenticate: Authenticate,
+): (req: IncomingMessage) => Promise<Context> {
+  return async (req) => {
+    try {
+      const principal = await authenticate(req);
+      return createContextInner(deps, principal, requestedTenant(req));
+    } catch (error) {
+      throw toTRPCError(error); // credentials that cannot be checked: 503
+    }
+  };
+}
+
+/** Failures are errors in the log; refusals (4xx) only debug lines. */
+export function logProcedureError(logger: ApiDeps['logger']) {
+  return ({ error, path }: { error: TRPCError; path: string | undefined }) => {
+    if (error.code === 'INTERNAL_SERVER_ERROR')
+      logger.error({ err: error.cause ?? error, path }, 'procedure failed');
+    else
+      logger.debug(
+        { code: error.code, path, message: error.message },
+        'procedure rejected',
+      );
+  };
+}
+
+/**
+ * Only GET (queries, subscriptions) and POST (mutations, JSON) reach tRPC:
+ * its other content types (form data, octet streams) serve no procedure
+ * here, and other methods failed inside it as 500s.
+ */
+export function acceptedByTrpc(
+  req: IncomingMessage,
+  res: ServerResponse,
+): boolean {
+  if (req.method !== 'GET' && req.method !== 'POST') {
+    sendTrpcError(res, 405, 'METHOD_NOT_SUPPORTED', 'Use GET or POST', {
+      allow: 'GET, POST',
+    });
+    return false;
+  }
+  const type = req.headers['content-type']?.split(';')[0]?.trim();
+  if (req.method === 'POST' && type?.toLowerCase() !== 'application/json') {
+    sendTrpcError(
+      res,
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+      'Unsupported content type: send application/json',
+    );
+    return false;
+  }
+  return true;
+}

@@ -1,0 +1,67 @@
+import type { AnyRegistry } from '@conveyor/jobs';
+import {
+  createMetricsRegistry,
+  jobMetrics,
+  metricsRoute,
+  queueDepthCollector,
+  type AttemptHooks,
+  type HttpRoute,
+  type Keyspace,
+  type LifecycleListener,
+  type MetricsRegistry,
+  type QueueDepthOptions,
+} from '@conveyor/queue';
+
+export interface WorkerMetricsOptions {
+  registry: AnyRegistry;
+  /** The worker's shared connection: queue depth is read on it when scraped. */
+  redis: QueueDepthOptions['redis'];
+  keys: Keyspace;
+  /** The queues this worker serves (depth is reported for these). */
+  queues: readonly string[];
+  /** METRICS_TENANT_LABELS: a `tenant` label on job metrics. */
+  tenantLabels?: boolean;
+  /** METRICS_TOKEN: scrapes then need it as a Bearer token. */
+  token?: string | undefined;
+  /** Node process metrics (default on). */
+  processMetrics?: boolean;
+}
+
+export interface WorkerMetrics {
+  readonly metrics: MetricsRegistry;
+  /** For `createWorkerPool({ hooks })`: durations and pickup latency. */
+  hooks: AttemptHooks;
+  /** For `createWorkerPool({ listeners })`: outcome counts. */
+  listener: LifecycleListener;
+  /** `/metrics`, for the health server's routes. */
+  route: HttpRoute;
+  close(): Promise<void>;
+}
+
+/** The worker's metrics, served on its health port. */
+export function createWorkerMetrics(
+  options: WorkerMetricsOptions,
+): WorkerMetrics {
+  const metrics = createMetricsRegistry({
+    service: 'conveyor-worker',
+    ...(options.processMetrics === undefined
+      ? {}
+      : { processMetrics: options.processMetrics }),
+  });
+  const jobs = jobMetrics(metrics, {
+    registry: options.registry,
+    tenantLabels: options.tenantLabels ?? false,
+  });
+  const depth = queueDepthCollector(metrics, {
+    redis: options.redis,
+    keys: options.keys,
+    queues: options.queues,
+  });
+  return {
+    metrics,
+    hooks: jobs.hooks,
+    listener: jobs.listener,
+    route: metricsRoute(metrics, { token: options.token }),
+    close: () => depth.close(),
+  };
+}
