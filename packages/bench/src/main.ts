@@ -19,6 +19,7 @@ import { memoryScenario } from './scenarios/memory.ts';
 import { pickupScenario } from './scenarios/pickup.ts';
 import { producerScenario } from './scenarios/producer.ts';
 import { redisCpuScenario } from './scenarios/redis-cpu.ts';
+import { historyScenario } from './scenarios/history.ts';
 import { observabilityScenario } from './scenarios/observability.ts';
 import { workerScenario } from './scenarios/worker.ts';
 
@@ -28,6 +29,7 @@ const SCENARIOS: Scenario[] = [
   bulkScenario,
   workerScenario,
   observabilityScenario,
+  historyScenario,
   pickupScenario,
   redisCpuScenario,
   memoryScenario,

@@ -9,6 +9,7 @@ import {
 } from '@conveyor/testkit';
 import { createServer, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { resolveHistoryDatabase } from './history-database.ts';
 import { LOCAL_TOKEN_FILE, localAdminToken } from './local-admin-token.ts';
 import { prettyFactory } from 'pino-pretty';
 
@@ -109,6 +110,7 @@ export async function startSystem(
   options: SystemOptions,
 ): Promise<RunningSystem> {
   const redis = await resolveRedis(options.say);
+  const history = await resolveHistoryDatabase(options.say, ROOT);
   const apiUrl = `http://127.0.0.1:${options.apiPort}`;
   // Readiness comes from health probes, never from log lines: LOG_LEVEL=warn
   // (or any level) must start the same.
@@ -131,6 +133,7 @@ export async function startSystem(
     CONVEYOR_ADMIN_TOKEN: admin.token,
     WORKER_HEALTH_PORT: String(workerPort),
     WORKER_HEALTH_HOST: '127.0.0.1',
+    ...(history.url ? { DATABASE_URL: history.url } : {}),
   };
   let stopping = false;
   let reportCrash: (why: string) => void = () => undefined;
@@ -156,6 +159,7 @@ export async function startSystem(
     stopping = true;
     await Promise.all([services.api.stop(), services.worker.stop()]);
     await redis.server?.stop();
+    await history.server?.stop();
   }
   const waitForLog: RunningSystem['waitForLog'] = (source, match, timeoutMs) =>
     services[source].waitForLine(match, timeoutMs);

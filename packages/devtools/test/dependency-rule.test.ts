@@ -86,11 +86,15 @@ describe('the dependency rule', () => {
     expect(targets).toContain('queue');
   });
 
-  it('is one-way: services → @conveyor/queue → @conveyor/jobs', () => {
+  it('is one-way: services → @conveyor/history → @conveyor/queue → @conveyor/jobs', () => {
     expect(sourceTargets('packages/jobs')).toEqual([]);
     expect(sourceTargets('packages/queue')).toEqual(['jobs']);
-    expect(sourceTargets('services/api')).toEqual(['jobs', 'queue']);
-    expect(sourceTargets('services/worker')).toEqual(['jobs', 'queue']);
+    expect(sourceTargets('services/api')).toEqual(['history', 'jobs', 'queue']);
+    expect(sourceTargets('services/worker')).toEqual([
+      'history',
+      'jobs',
+      'queue',
+    ]);
   });
 
   it('the contract depends on zod and superjson only', () => {

@@ -49,6 +49,7 @@ describe('local start', () => {
           ...process.env,
           REDIS_URL: inject('redisUrl'),
           CONVEYOR_PREFIX: `t-demo-${Date.now()}`,
+          DATABASE_URL: inject('postgresUrl'),
         },
       },
     );
@@ -75,6 +76,7 @@ describe('local start', () => {
           REDIS_URL: inject('redisUrl'),
           CONVEYOR_PREFIX: `t-demo-warn-${Date.now()}`,
           LOG_LEVEL: 'warn',
+          HISTORY: 'off',
         },
       },
     );

@@ -1,6 +1,11 @@
 // Job history in PostgreSQL: the outbox (Redis stream), its drainer, the
 // writer, reads and retention. Services import from here only.
 export { applyTransitions } from './apply-transitions.ts';
+export {
+  connectHistoryDatabase,
+  hostOf,
+  type HistoryConnection,
+} from './connect-history-database.ts';
 export { InvalidCursorError } from './history-cursor.ts';
 export {
   HISTORY_GROUP,

@@ -45,6 +45,11 @@ export interface JobViewBase<
   createdAt: Date;
   startedAt: Date | null;
   finishedAt: Date | null;
+  /**
+   * True when Redis no longer holds the job (retention removed it) and this
+   * view comes from job history: `progress` is then null. Absent otherwise.
+   */
+  archived?: true;
 }
 
 /**

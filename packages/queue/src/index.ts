@@ -12,6 +12,7 @@ export { DeadlineExceededError, withDeadline } from './deadline.ts';
 export { createBoardAdapters } from './dashboard/create-board-adapters.ts';
 export type { BoardAdapterOptions } from './dashboard/board-adapter-options.ts';
 export { eventLog } from './events/event-log.ts';
+export { jobRun, nextRun } from './events/job-run.ts';
 export {
   LIFECYCLE_EVENT_TYPES,
   lifecycleEventId,

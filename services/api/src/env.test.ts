@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readApiEnv } from './env.ts';
+import { historySetting, readApiEnv } from './env.ts';
 
 describe('API environment', () => {
   it('has working defaults', () => {
@@ -27,5 +27,24 @@ describe('API environment', () => {
     expect(() =>
       readApiEnv({ API_PORT: 'eighty', REDIS_URL: 'http://x' }),
     ).toThrow(/Invalid environment:\n {2}REDIS_URL: .*\n {2}API_PORT: /);
+  });
+
+  it('turns history on with a DATABASE_URL unless HISTORY=off, and says why not', () => {
+    const url = 'postgres://conveyor:secret@db.internal:5432/conveyor';
+    expect(historySetting(readApiEnv({}))).toEqual({
+      on: false,
+      why: 'no DATABASE_URL',
+    });
+    expect(historySetting(readApiEnv({ DATABASE_URL: url }))).toEqual({
+      on: true,
+      databaseUrl: url,
+    });
+    expect(
+      historySetting(readApiEnv({ DATABASE_URL: url, HISTORY: 'off' })),
+    ).toEqual({ on: false, why: 'HISTORY=off' });
+    expect(() => readApiEnv({ DATABASE_URL: 'mysql://x' })).toThrow(
+      /DATABASE_URL: a postgres:\/\/ URL/,
+    );
+    expect(() => readApiEnv({ HISTORY: 'maybe' })).toThrow(/HISTORY/);
   });
 });

@@ -74,6 +74,14 @@ export const ApiEnvSchema = SharedEnvSchema.extend({
     .transform((v) => v === 'true'),
   /** `/metrics`: METRICS_TOKEN guards it, METRICS_TENANT_LABELS adds tenants. */
   ...MetricsEnvShape,
+  // --- job history in PostgreSQL (on iff HISTORY is not off and DATABASE_URL is set) ---
+  /** `postgres://user:password@host:port/database`; without it, no history. */
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'a postgres:// URL')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  HISTORY: z.enum(['on', 'off']).default('on'),
 });
 
 export type ApiEnv = z.infer<typeof ApiEnvSchema>;
@@ -90,4 +98,13 @@ export function httpOptionsFromEnv(env: ApiEnv): Partial<HttpOptions> {
     maxBatchCalls: env.API_MAX_BATCH_CALLS,
     corsOrigins: env.API_CORS_ORIGINS,
   };
+}
+
+/** Whether job history is on, and if not, why (for the start-up line). */
+export function historySetting(
+  env: Pick<ApiEnv, 'HISTORY' | 'DATABASE_URL'>,
+): { on: true; databaseUrl: string } | { on: false; why: string } {
+  if (env.HISTORY === 'off') return { on: false, why: 'HISTORY=off' };
+  if (!env.DATABASE_URL) return { on: false, why: 'no DATABASE_URL' };
+  return { on: true, databaseUrl: env.DATABASE_URL };
 }

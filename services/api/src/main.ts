@@ -1,3 +1,4 @@
+import { HistoryOutbox } from '@conveyor/history';
 import { registry } from '@conveyor/jobs';
 import {
   createKeyspace,
@@ -12,7 +13,8 @@ import {
 import type { AddressInfo } from 'node:net';
 import { createAuthenticate } from './auth/authenticate.ts';
 import { createDashboard } from './dashboard/create-dashboard.ts';
-import { ApiEnvSchema, httpOptionsFromEnv } from './env.ts';
+import { ApiEnvSchema, historySetting, httpOptionsFromEnv } from './env.ts';
+import { connectHistory } from './history/connect-history.ts';
 import { isLoopback } from './is-loopback.ts';
 import { createApiMetrics } from './metrics/api-metrics.ts';
 import { QueueService } from './queue-service.ts';
@@ -47,8 +49,26 @@ if (!env.METRICS_TOKEN && !isLoopback(env.API_HOST))
   logger.warn(
     `METRICS_TOKEN is not set: /metrics is open to anyone who reaches ${env.API_HOST}`,
   );
+// History on: the database is opened (and migrated) in the background, so
+// a PostgreSQL that is down does not stop enqueues (they wait in the outbox).
+const historyOn = historySetting(env);
+const history = historyOn.on
+  ? connectHistory({ databaseUrl: historyOn.databaseUrl, logger })
+  : undefined;
+if (historyOn.on) {
+  const host = new URL(historyOn.databaseUrl).host;
+  logger.info({ host }, `history on: PostgreSQL at ${host}`);
+} else logger.info(`history off (${historyOn.why})`);
 const queues = new QueueService({
   onEnqueued: metrics.onEnqueued,
+  ...(history
+    ? {
+        history: {
+          store: () => history.store(),
+          outbox: new HistoryOutbox(redis, createKeyspace(env.CONVEYOR_PREFIX)),
+        },
+      }
+    : {}),
   registry,
   redis,
   logger,
@@ -126,6 +146,7 @@ onShutdownSignal(async (signal) => {
   await metrics.close();
   await dashboard?.close();
   await queues.close();
+  await history?.close();
   await tracing.shutdown().catch(() => undefined);
   process.exit(0);
 });

@@ -46,6 +46,20 @@ import {
 } from '@conveyor/queue';
 import type { Principal } from './auth/principal.ts';
 import { TokenStore } from './auth/token-store.ts';
+import type { ApiHistoryOptions } from './history/api-history-options.ts';
+import {
+  cancelledTransition,
+  enqueuedTransition,
+  runOf,
+} from './history/api-transitions.ts';
+import { JobHistory } from './history/job-history.ts';
+import type {
+  HistoryJobDetail,
+  HistoryListQuery,
+  HistoryPage,
+  HistoryStatsQuery,
+  HistoryStatsRow,
+} from '@conveyor/history';
 import {
   WebhookService,
   type WebhookServiceOptions,
@@ -81,6 +95,12 @@ export interface QueueServiceOptions<TRegistry extends AnyRegistry> {
    * enqueued-jobs metric). Synchronous and cheap; one that throws is ignored.
    */
   onEnqueued?: (jobs: readonly EnqueueResult[], tenant: string) => void;
+  /**
+   * Job history on: enqueues, retries, redrives and cancels are recorded
+   * (who, with which key), `history.*` reads answer, and `get` falls back
+   * to history for a job Redis no longer holds. Off when omitted.
+   */
+  history?: ApiHistoryOptions;
 }
 
 const READINESS_TIMEOUT_MS = 1_000;
@@ -121,6 +141,7 @@ export class QueueService<TRegistry extends AnyRegistry = AnyRegistry> {
   private readonly keys: Keyspace;
   private readonly policy: TenantLimitPolicy | undefined;
   private readonly onEnqueued: QueueServiceOptions<TRegistry>['onEnqueued'];
+  private readonly history: JobHistory;
 
   constructor(options: QueueServiceOptions<TRegistry>) {
     const { registry, redis, logger } = options;
@@ -128,6 +149,7 @@ export class QueueService<TRegistry extends AnyRegistry = AnyRegistry> {
     this.keys = keys;
     this.policy = options.limits;
     this.onEnqueued = options.onEnqueued;
+    this.history = new JobHistory(options.history, registry, logger);
     this.registry = registry;
     this.redis = redis;
     this.logger = logger;
@@ -184,9 +206,13 @@ export class QueueService<TRegistry extends AnyRegistry = AnyRegistry> {
    */
   enqueueParsed(request: EnqueueRequest<TRegistry['jobs']>, caller: Caller) {
     allowedToEnqueue(caller.principal, [request.name]);
+    const at = Date.now();
     return this.producer
       .enqueueParsed(request, caller.tenant)
-      .then((job) => this.enqueued([job], caller.tenant, job));
+      .then(async (job) => {
+        await this.recordEnqueued([job], [request], caller, at);
+        return this.enqueued([job], caller.tenant, job);
+      });
   }
 
   /** The same, for `registry.enqueueManyRequest`: all or nothing. */
@@ -198,9 +224,49 @@ export class QueueService<TRegistry extends AnyRegistry = AnyRegistry> {
       caller.principal,
       request.jobs.map((job) => job.name),
     );
+    const at = Date.now();
     return this.producer
       .enqueueManyParsed(request, caller.tenant)
-      .then((result) => this.enqueued(result.jobs, caller.tenant, result));
+      .then(async (result) => {
+        await this.recordEnqueued(result.jobs, request.jobs, caller, at);
+        return this.enqueued(result.jobs, caller.tenant, result);
+      });
+  }
+
+  /** History's `enqueued` rows: jobs[i] is what requests[i] stored. Never throws. */
+  private recordEnqueued(
+    jobs: readonly EnqueueResult[],
+    requests: readonly {
+      data: unknown;
+      options?: { idempotencyKey?: string };
+    }[],
+    caller: Caller,
+    at: number,
+  ): Promise<void> {
+    if (!this.history.active) return Promise.resolve();
+    return this.history.record(
+      jobs.map((job, i) =>
+        enqueuedTransition(job, caller.tenant, at, {
+          data: requests[i]?.data,
+          idempotencyKey: requests[i]?.options?.idempotencyKey,
+          enqueuedBy: caller.principal.subject,
+        }),
+      ),
+    );
+  }
+
+  /** A retried or redriven job's new run, as history's `enqueued` (read back for its run number). */
+  private async recordRerun(id: string, caller: Caller): Promise<void> {
+    if (!this.history.active) return;
+    const at = Date.now();
+    const found = await this.reader.find(id, caller.tenant).catch(() => null);
+    if (!found || found.kind !== 'job') return;
+    const { name, queue } = this.reader.view(found);
+    await this.history.record([
+      enqueuedTransition({ id, name, queue }, caller.tenant, at, {
+        run: runOf(found),
+      }),
+    ]);
   }
 
   /** Tells `onEnqueued`, which must never turn a stored job into an error. */
@@ -284,10 +350,12 @@ export class QueueService<TRegistry extends AnyRegistry = AnyRegistry> {
     return this.up(async () => {
       const request = await this.schedules.runRequest(caller.tenant, name);
       allowedToEnqueue(caller.principal, [request.name]);
+      const at = Date.now();
       const job = await this.producer.enqueueParsed(
         request as EnqueueRequest<TRegistry['jobs']>,
         caller.tenant,
       );
+      await this.recordEnqueued([job], [request], caller, at);
       return this.enqueued([job], caller.tenant, job);
     });
   }
@@ -297,12 +365,33 @@ export class QueueService<TRegistry extends AnyRegistry = AnyRegistry> {
     allowedToEnqueue(caller.principal, [job]);
   }
 
-  get(id: string, tenant: string): Promise<JobView<TRegistry>> {
-    return this.up(async () => {
+  /** From Redis; once retention removed the job, from history (`archived: true`) when it is on. */
+  async get(id: string, tenant: string): Promise<JobView<TRegistry>> {
+    const live = await this.up(async () => {
       const found = await this.reader.find(id, tenant);
-      if (!found) throw new JobNotFoundError(id);
-      return this.reader.view(found);
+      return found ? this.reader.view(found) : null;
     });
+    if (live) return live;
+    const archived = await this.history.archived(id, tenant);
+    if (!archived) throw new JobNotFoundError(id);
+    // Validated when it was enqueued, as the live view's data was.
+    return archived as unknown as JobView<TRegistry>;
+  }
+
+  /** The tenant's job history, newest first (HistoryDisabledError when off). */
+  historyList(query: HistoryListQuery): Promise<HistoryPage> {
+    return this.history.list(query);
+  }
+
+  /** A job's history and its attempts; NOT_FOUND for none (or another tenant's). */
+  async historyGet(id: string, tenant: string): Promise<HistoryJobDetail> {
+    const detail = await this.history.get(id, tenant);
+    if (!detail) throw new JobNotFoundError(id);
+    return detail;
+  }
+
+  historyStats(query: HistoryStatsQuery): Promise<HistoryStatsRow[]> {
+    return this.history.stats(query);
   }
 
   /** A job's attempts, each with the wait before it (the backoff it really got). */
@@ -330,14 +419,39 @@ export class QueueService<TRegistry extends AnyRegistry = AnyRegistry> {
   cancel(id: string, caller: Caller) {
     return this.up(async () => {
       await this.inScope(id, caller);
-      return this.control.cancel(id, caller.tenant);
+      const reason = 'cancelled by request';
+      const result = await this.control.cancel(id, caller.tenant, reason);
+      // An active job's cancel is the worker's to record (its attempt ends cancelled).
+      if (result.state === 'cancelled')
+        await this.recordCancel(id, caller, reason);
+      return result;
     });
+  }
+
+  /** A waiting or delayed job removed before its run's next attempt. Never throws. */
+  private async recordCancel(id: string, caller: Caller, reason: string) {
+    if (!this.history.active) return;
+    const at = Date.now();
+    const found = await this.reader.find(id, caller.tenant).catch(() => null);
+    if (!found) return;
+    const { name, queue } = this.reader.view(found);
+    await this.history.record([
+      cancelledTransition(
+        { id, name, queue },
+        caller.tenant,
+        runOf(found),
+        at,
+        reason,
+      ),
+    ]);
   }
 
   retry(id: string, caller: Caller) {
     return this.up(async () => {
       await this.inScope(id, caller);
-      return this.control.retry(id, caller.tenant);
+      const result = await this.control.retry(id, caller.tenant);
+      await this.recordRerun(id, caller);
+      return result;
     });
   }
 
@@ -358,7 +472,9 @@ export class QueueService<TRegistry extends AnyRegistry = AnyRegistry> {
   redrive(id: string, caller: Caller) {
     return this.up(async () => {
       await this.inScope(id, caller);
-      return redrive(this.reader, id, caller.tenant);
+      const result = await redrive(this.reader, id, caller.tenant);
+      await this.recordRerun(id, caller);
+      return result;
     });
   }
 

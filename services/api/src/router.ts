@@ -1,6 +1,7 @@
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import { deadLettersRouter } from './routers/dead-letters.ts';
 import { enqueueProcedures } from './routers/enqueue.ts';
+import { historyRouter } from './routers/history.ts';
 import { jobsRouter } from './routers/jobs.ts';
 import { queuesRouter } from './routers/queues.ts';
 import { schedulesRouter } from './routers/schedules.ts';
@@ -18,6 +19,7 @@ export const appRouter = router({
   tenants: tenantsRouter,
   webhooks: webhooksRouter,
   schedules: schedulesRouter,
+  history: historyRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { appRouter } from '../src/router.ts';
+import { createTestDatabase } from '@conveyor/testkit';
 import { startHarness, type Harness } from './support/harness.ts';
 import {
   countStoredJobs,
@@ -166,13 +167,21 @@ describe('hostile input at every procedure (property-based, real HTTP)', () => {
   let peakBefore: number;
   const seen = { requests: 0, statuses: new Map<number, number>() };
 
+  // History on, so its procedures face the same probes as the rest.
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
   beforeAll(async () => {
-    harness = await startHarness(redisUrl);
+    database = await createTestDatabase(inject('postgresUrl'));
+    harness = await startHarness(redisUrl, {
+      history: { databaseUrl: database.url },
+    });
     rssBefore = process.memoryUsage().rss;
     // Peak RSS (KiB): a huge allocation freed before the end still shows.
     peakBefore = process.resourceUsage().maxRSS * 1024;
   });
-  afterAll(() => harness.close());
+  afterAll(async () => {
+    await harness.close();
+    await database.drop();
+  });
 
   /** Sends one request and checks what every answer must satisfy. */
   async function probe(send: () => Promise<RawResponse>) {

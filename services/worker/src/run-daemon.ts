@@ -15,6 +15,7 @@ import {
 } from '@conveyor/queue';
 import type { WorkerEnv } from './env.ts';
 import { startHealthServer } from './health-server.ts';
+import { startWorkerHistory } from './history/worker-history.ts';
 import { createWorkerMetrics } from './metrics/worker-metrics.ts';
 
 export interface DaemonOptions<TRegistry extends AnyRegistry> {
@@ -78,7 +79,19 @@ export async function runDaemon<TRegistry extends AnyRegistry>(
           tenantLabels: env.METRICS_TENANT_LABELS,
           token: env.METRICS_TOKEN,
         });
-  const hooks = [...(metrics ? [metrics.hooks] : []), ...(options.hooks ?? [])];
+  const history = startWorkerHistory({
+    mode: env.HISTORY,
+    databaseUrl: env.DATABASE_URL,
+    retentionDays: env.HISTORY_RETENTION_DAYS,
+    redis: connection,
+    keys,
+    logger,
+  });
+  const hooks = [
+    ...(metrics ? [metrics.hooks] : []),
+    ...(history ? [history.hooks] : []),
+    ...(options.hooks ?? []),
+  ];
   const pool = createWorkerPool({
     listeners: [webhooks.listener, ...(metrics ? [metrics.listener] : [])],
     hooks,
@@ -126,6 +139,7 @@ export async function runDaemon<TRegistry extends AnyRegistry>(
       }
       // After the pool, so the events of its last jobs are still enqueued.
       await webhooks.close();
+      await history?.close();
       await deliveriesClosed;
       await health?.close();
       await metrics?.close();

@@ -23,6 +23,11 @@ export type PoolExtras = Pick<
   'hooks' | 'listeners' | 'tracing'
 >;
 
+/** Extras made for the run's key prefix, and what to do once it is drained. */
+export type PoolSetup = (
+  prefix: string,
+) => Promise<{ extras: PoolExtras; drained(): Promise<void> }>;
+
 /**
  * Fills the queue the way each side's producer would, then times the drain
  * (jobs/s). `raw` is a no-op BullMQ Worker; `conveyor` the production pool,
@@ -33,9 +38,14 @@ export async function drain(
   side: 'raw' | 'conveyor',
   concurrency: number,
   count: number,
-  extras: PoolExtras = {},
+  extrasOrSetup: PoolExtras | PoolSetup = {},
 ): Promise<number> {
   return withPrefix(ctx, 'worker', async (prefix) => {
+    const setup =
+      typeof extrasOrSetup === 'function'
+        ? await extrasOrSetup(prefix)
+        : { extras: extrasOrSetup, drained: () => Promise.resolve() };
+    const { extras } = setup;
     const redis = newRedis(ctx);
     const workerRedis = newRedis(ctx, { blocking: true });
     const jobs = Array.from({ length: count }, (_, i) => ({
@@ -102,6 +112,7 @@ export async function drain(
     await finished;
     const seconds = (performance.now() - started) / 1_000;
     await close();
+    await setup.drained();
     workerRedis.disconnect();
     redis.disconnect();
     return count / seconds;

@@ -39,6 +39,12 @@ error. --state failed|retrying|delivered|pending, --limit N`,
   'schedules resume': 'Fire a paused schedule again.',
   'schedules remove': 'Delete the schedule.',
   'schedules run': 'One extra run now, enqueued like any job.',
+  'history list': `Job history (kept past Redis retention), newest first.
+--name N, --state S, --from ISO, --to ISO, --text WORDS
+(in the error), --idempotency-key K, --limit N, --cursor C`,
+  'history get': 'One job from history, with every attempt and its error.',
+  'history stats': `Per job and day: counts by state, duration p50/p95/p99.
+--from ISO, --to ISO (default: the last 7 days)`,
 } as const;
 
 export type CommandName = keyof typeof DESCRIPTIONS;

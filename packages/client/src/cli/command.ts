@@ -19,6 +19,9 @@ export const COMMAND_FLAGS = [
   'tz',
   'every',
   'missed',
+  'from',
+  'to',
+  'text',
 ] as const;
 export type CommandFlag = (typeof COMMAND_FLAGS)[number];
 

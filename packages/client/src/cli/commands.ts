@@ -2,6 +2,7 @@ import type { Command } from './command.ts';
 import { DESCRIPTIONS, type CommandName } from './command-descriptions.ts';
 import { enqueue } from './commands/enqueue.ts';
 import { get } from './commands/get.ts';
+import { historyGet, historyList, historyStats } from './commands/history.ts';
 import { list } from './commands/list.ts';
 import {
   schedulesGet,
@@ -50,6 +51,9 @@ const BY_NAME = {
   'schedules resume': schedulesToggle('resume'),
   'schedules remove': schedulesRemove,
   'schedules run': schedulesRun,
+  'history list': historyList,
+  'history get': historyGet,
+  'history stats': historyStats,
 } satisfies Record<CommandName, Command>;
 
 /** Every command by name, in the order `--help` lists them. */

@@ -8,6 +8,8 @@ const BY_CODE: Record<string, ExitCode> = {
   NOT_FOUND: EXIT.notFound,
   CONFLICT: EXIT.conflict,
   SERVICE_UNAVAILABLE: EXIT.unavailable,
+  // A feature this server runs without (job history off).
+  NOT_IMPLEMENTED: EXIT.unavailable,
   PAYLOAD_TOO_LARGE: EXIT.invalidInput,
   UNAUTHORIZED: EXIT.notAllowed,
   FORBIDDEN: EXIT.notAllowed,

@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import pg from 'pg';
+import { createTestDatabase } from '@conveyor/testkit';
 import {
   openHistoryDatabase,
   type HistoryDatabaseHandle,
@@ -23,37 +22,7 @@ export function captureLogger(): HistoryLogger & { lines: LogLine[] } {
   return { lines, info: at('info'), warn: at('warn'), error: at('error') };
 }
 
-/**
- * A database of its own on the test PostgreSQL (history's tables have
- * fixed names): created empty, dropped after.
- */
-export async function createTestDatabase(serverUrl: string): Promise<{
-  url: string;
-  drop(): Promise<void>;
-}> {
-  const name = `history_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  try {
-    await admin.query(`create database ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const client = new pg.Client({ connectionString: serverUrl });
-      await client.connect();
-      try {
-        await client.query(`drop database if exists ${name} with (force)`);
-      } finally {
-        await client.end();
-      }
-    },
-  };
-}
+export { createTestDatabase };
 
 /** A migrated history database, dropped by `close`. */
 export async function openTestHistory(

@@ -1,5 +1,7 @@
 export { ConveyorError } from './conveyor-error.ts';
 export { ForbiddenError } from './forbidden-error.ts';
+export { HistoryDisabledError } from './history-disabled-error.ts';
+export { HistoryUnavailableError } from './history-unavailable-error.ts';
 export { IdempotencyConflictError } from './idempotency-conflict-error.ts';
 export { InvalidCursorError } from './invalid-cursor-error.ts';
 export { InvalidPayloadError } from './invalid-payload-error.ts';

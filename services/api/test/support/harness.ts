@@ -1,3 +1,12 @@
+import {
+  historyHooks,
+  HistoryOutbox,
+  HistoryStore,
+  openHistoryDatabase,
+  startHistoryDrainer,
+  type HistoryDatabaseHandle,
+  type HistoryDrainer,
+} from '@conveyor/history';
 import { DEFAULT_TENANT, registry, type AppRegistry } from '@conveyor/jobs';
 import { createConveyorClient, type ConveyorClient } from '@conveyor/client';
 import {
@@ -29,6 +38,8 @@ export interface Harness {
   queues: QueueService<AppRegistry>;
   webhooks: WebhookService;
   pool?: WorkerPool;
+  /** With `history`: the migrated database (for direct reads) and, with processors, the drainer. */
+  history?: { db: HistoryDatabaseHandle['db']; drainer?: HistoryDrainer };
   /** A typed client that presents this token (and names a tenant, as an admin may). */
   clientWith(token: string, tenant?: string): ConveyorClient;
   /** Cuts every open HTTP connection (an SSE watch among them), as a flaky network would. */
@@ -57,14 +68,35 @@ export async function startHarness(
     limits?: TenantLimitPolicy;
     /** Webhooks on: the API's procedures and, with processors, dispatch and delivery. */
     webhooks?: HarnessWebhooks;
+    /**
+     * Job history on, in this (empty or migrated) database: the API records
+     * and reads; with processors, the pool's hooks record attempts and a
+     * drainer writes the outbox to PostgreSQL.
+     */
+    history?: { databaseUrl: string };
   } = {},
 ): Promise<Harness> {
   const prefix = uniquePrefix('api');
+  const apiRedis = createRedisClient(redisUrl, { preset: 'api' });
+  const historyDb = options.history
+    ? await openHistoryDatabase({
+        connectionString: options.history.databaseUrl,
+        logger: silent,
+      })
+    : undefined;
   const queues = new QueueService({
     registry,
-    redis: createRedisClient(redisUrl, { preset: 'api' }),
+    redis: apiRedis,
     logger: silent,
     prefix,
+    ...(historyDb
+      ? {
+          history: {
+            store: new HistoryStore(historyDb.db),
+            outbox: new HistoryOutbox(apiRedis, createKeyspace(prefix)),
+          },
+        }
+      : {}),
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.webhooks
       ? {
@@ -95,8 +127,20 @@ export async function startHarness(
   let workerRedis: Redis | undefined;
   let dispatcher: WebhookDispatcher | undefined;
   let deliveries: DeliveryWorker | undefined;
+  let drainer: HistoryDrainer | undefined;
   if (options.processors) {
     workerRedis = createRedisClient(redisUrl, { preset: 'worker' });
+    const workerOutbox = historyDb
+      ? new HistoryOutbox(workerRedis, createKeyspace(prefix))
+      : undefined;
+    if (historyDb)
+      drainer = startHistoryDrainer({
+        redis: workerRedis,
+        keys: createKeyspace(prefix),
+        db: historyDb.db,
+        logger: silent,
+        blockMs: 100,
+      });
     if (options.webhooks) {
       const shared = {
         redis: workerRedis,
@@ -117,6 +161,7 @@ export async function startHarness(
     }
     pool = createWorkerPool({
       ...(dispatcher ? { listeners: [dispatcher.listener] } : {}),
+      ...(workerOutbox ? { hooks: [historyHooks(workerOutbox)] } : {}),
       registry,
       processors: options.processors,
       redis: workerRedis,
@@ -139,11 +184,16 @@ export async function startHarness(
     queues,
     webhooks,
     ...(pool ? { pool } : {}),
+    ...(historyDb
+      ? { history: { db: historyDb.db, ...(drainer ? { drainer } : {}) } }
+      : {}),
     dropConnections: () => server.closeAllConnections(),
     async close() {
       await pool?.close();
       await dispatcher?.close();
       await deliveries?.close();
+      await drainer?.close();
+      await historyDb?.close();
       workerRedis?.disconnect();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

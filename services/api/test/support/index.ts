@@ -2,3 +2,4 @@
 // source only: never built or shipped).
 export { startHarness, type Harness } from './harness.ts';
 export { scriptedProcessors } from './scripted-processors.ts';
+export { createTestDatabase } from '@conveyor/testkit';

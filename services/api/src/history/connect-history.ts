@@ -1,0 +1,28 @@
+import { connectHistoryDatabase, HistoryStore } from '@conveyor/history';
+import type { Logger } from '@conveyor/queue';
+
+export interface ApiHistoryConnection {
+  /** The store once the database is reached and migrated; undefined until then (reads answer 503). */
+  store(): HistoryStore | undefined;
+  /** Resolves when connected (or closed first). */
+  ready: Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The API's history database, reached in the background (see connectHistoryDatabase). */
+export function connectHistory(options: {
+  databaseUrl: string;
+  logger: Logger;
+  maxRetryMs?: number;
+}): ApiHistoryConnection {
+  let store: HistoryStore | undefined;
+  const connection = connectHistoryDatabase({
+    ...options,
+    onConnected: (db) => (store = new HistoryStore(db)),
+  });
+  return {
+    store: () => (connection.db() ? store : undefined),
+    ready: connection.ready,
+    close: () => connection.close(),
+  };
+}

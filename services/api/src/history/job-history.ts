@@ -1,0 +1,94 @@
+import {
+  ConveyorError,
+  HistoryDisabledError,
+  HistoryUnavailableError,
+  InvalidCursorError,
+  type AnyRegistry,
+} from '@conveyor/jobs';
+import {
+  InvalidCursorError as HistoryCursorError,
+  type HistoryJobDetail,
+  type HistoryListQuery,
+  type HistoryPage,
+  type HistoryStatsQuery,
+  type HistoryStatsRow,
+  type HistoryStore,
+  type Transition,
+} from '@conveyor/history';
+import type { Logger } from '@conveyor/queue';
+import { archivedJobView, type ArchivedJobView } from './archived-job-view.ts';
+import type { ApiHistoryOptions } from './api-history-options.ts';
+import { isPostgresUnavailable } from './is-postgres-unavailable.ts';
+
+/**
+ * The API's side of job history: it records what only the API sees (who
+ * enqueued a job, with which key; retries, redrives and cancels asked for)
+ * and reads through the store, each read mapped to the API's errors. With
+ * history off it records nothing and every read is a HistoryDisabledError.
+ */
+export class JobHistory {
+  constructor(
+    private readonly options: ApiHistoryOptions | undefined,
+    private readonly registry: AnyRegistry,
+    private readonly logger: Logger,
+  ) {}
+
+  get active(): boolean {
+    return this.options !== undefined;
+  }
+
+  /**
+   * Into the outbox, awaited, and never an error for the caller: the job
+   * is stored already, and the worker's transitions still create its row
+   * (without who enqueued it).
+   */
+  async record(transitions: readonly Transition[]): Promise<void> {
+    if (!this.options || transitions.length === 0) return;
+    try {
+      await this.options.outbox.append(transitions);
+    } catch (error) {
+      this.logger.warn(
+        { err: error, jobs: transitions.map((t) => t.jobId) },
+        'history: transitions not recorded',
+      );
+    }
+  }
+
+  list(query: HistoryListQuery): Promise<HistoryPage> {
+    return this.read((store) => store.list(query));
+  }
+
+  get(id: string, tenant: string): Promise<HistoryJobDetail | null> {
+    return this.read((store) => store.get(id, tenant));
+  }
+
+  stats(query: HistoryStatsQuery): Promise<HistoryStatsRow[]> {
+    return this.read((store) => store.stats(query));
+  }
+
+  /** `jobs.get`'s fallback: null with history off or no such job. */
+  async archived(id: string, tenant: string): Promise<ArchivedJobView | null> {
+    if (!this.options) return null;
+    const detail = await this.get(id, tenant);
+    return detail ? archivedJobView(detail, this.registry) : null;
+  }
+
+  /** PostgreSQL down is a 503 with its reason, a foreign cursor a 400; anything else stays a 500. */
+  private async read<T>(work: (store: HistoryStore) => Promise<T>): Promise<T> {
+    if (!this.options) throw new HistoryDisabledError();
+    const { store } = this.options;
+    const current = typeof store === 'function' ? store() : store;
+    if (!current) throw new HistoryUnavailableError();
+    try {
+      return await work(current);
+    } catch (error) {
+      if (error instanceof ConveyorError) throw error;
+      if (error instanceof HistoryCursorError) throw new InvalidCursorError();
+      if (isPostgresUnavailable(error)) {
+        this.logger.warn({ err: error }, 'history: database unavailable');
+        throw new HistoryUnavailableError({ cause: error });
+      }
+      throw error;
+    }
+  }
+}
