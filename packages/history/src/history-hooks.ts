@@ -14,6 +14,13 @@ import {
 export interface HistoryHooksOptions {
   /** Recorded on each attempt; default `{hostname}:{pid}`. */
   worker?: string;
+  /**
+   * Also record each attempt's start (the job shows `active` in history
+   * while it runs). Off by default: an outcome carries its start (from its
+   * duration) and its worker, so the story is whole without it, and every
+   * job then costs one outbox append instead of two.
+   */
+  starts?: boolean;
 }
 
 /** How an attempt's outcome reads in history: a timeout is a retry or a failure. */
@@ -57,8 +64,12 @@ export function historyHooks(
 ): AttemptHooks {
   const worker = options.worker ?? `${hostname()}:${process.pid}`;
   return {
-    beforeAttempt: (info) =>
-      outbox.append(transition(info, 'started', info.startedAt, worker)),
+    ...(options.starts
+      ? {
+          beforeAttempt: (info: AttemptInfo) =>
+            outbox.append(transition(info, 'started', info.startedAt, worker)),
+        }
+      : {}),
     afterAttempt: (info, outcome, durationMs) => {
       const t = transition(
         info,
