@@ -20,6 +20,7 @@ export {
   outcomeTransitionType,
   type HistoryHooksOptions,
 } from './history-hooks.ts';
+export { HistoryEnvShape } from './history-env.ts';
 export { HistoryOutbox } from './history-outbox.ts';
 export type { HistoryDatabase, HistoryState } from './history-schema.ts';
 export { HistoryStore, MAX_HISTORY_LIMIT } from './history-store.ts';

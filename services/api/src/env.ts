@@ -7,6 +7,7 @@ import {
 } from '@conveyor/queue';
 import { z } from 'zod';
 import { DEFAULT_HTTP_OPTIONS, type HttpOptions } from './http/http-options.ts';
+import { HistoryEnvShape } from '@conveyor/history';
 
 /** The API's settings. The only file that reads `process.env`; `.env.example` documents each. */
 export const ApiEnvSchema = SharedEnvSchema.extend({
@@ -74,14 +75,8 @@ export const ApiEnvSchema = SharedEnvSchema.extend({
     .transform((v) => v === 'true'),
   /** `/metrics`: METRICS_TOKEN guards it, METRICS_TENANT_LABELS adds tenants. */
   ...MetricsEnvShape,
-  // --- job history in PostgreSQL (on iff HISTORY is not off and DATABASE_URL is set) ---
-  /** `postgres://user:password@host:port/database`; without it, no history. */
-  DATABASE_URL: z
-    .string()
-    .regex(/^postgres(ql)?:\/\//, 'a postgres:// URL')
-    .optional()
-    .or(z.literal('').transform(() => undefined)),
-  HISTORY: z.enum(['on', 'off']).default('on'),
+  /** Job history in PostgreSQL: DATABASE_URL, HISTORY (and retention, used by workers). */
+  ...HistoryEnvShape,
 });
 
 export type ApiEnv = z.infer<typeof ApiEnvSchema>;

@@ -8,6 +8,7 @@ import {
   MetricsEnvShape,
 } from '@conveyor/queue';
 import { z } from 'zod';
+import { HistoryEnvShape } from '@conveyor/history';
 
 const queueNames = Object.values(QUEUES) as [QueueName, ...QueueName[]];
 
@@ -68,16 +69,8 @@ export const WorkerEnvSchema = SharedEnvSchema.extend({
     .transform((v) => v === 'true'),
   /** Webhook deliveries in flight at once: slow receivers wait here, never in job slots. */
   WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(10),
-  /** The history database (PostgreSQL); without it history is off. */
-  DATABASE_URL: z
-    .string()
-    .regex(/^postgres(ql)?:\/\//, 'a postgres:// URL')
-    .optional()
-    .or(z.literal('').transform(() => undefined)),
-  /** `off`: no job history even with a DATABASE_URL (said at start). */
-  HISTORY: z.enum(['on', 'off']).default('on'),
-  /** History kept this many days after a job finished (trimmed hourly). */
-  HISTORY_RETENTION_DAYS: z.coerce.number().int().min(1).max(3_650).default(90),
+  /** Job history in PostgreSQL: DATABASE_URL, HISTORY, HISTORY_RETENTION_DAYS. */
+  ...HistoryEnvShape,
   /** What `feed.sync` of `configured` feeds fetches (its contract schedule): none by default. */
   FEED_URLS: commaList(z.url({ protocol: /^https?$/ })),
   /** `feed.sync` may fetch from loopback and private addresses: off, against SSRF. */
