@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { HistoryDatabase } from './history-schema.ts';
 import { foldJobs, foldOutcomes, foldStarts } from './fold-transitions.ts';
+import { sanitizeTransition } from './sanitize-transition.ts';
 import type { Transition } from './transition.ts';
 
 type Trx = Transaction<HistoryDatabase>;
@@ -25,7 +26,12 @@ export async function applyTransitions(
   db: Kysely<HistoryDatabase>,
   transitions: readonly Transition[],
 ): Promise<number> {
-  const unique = [...new Map(transitions.map((t) => [t.id, t])).values()];
+  // Made storable first: one NUL or huge error must not cost the whole step.
+  const unique = [
+    ...new Map(
+      transitions.map(sanitizeTransition).map((t) => [t.id, t]),
+    ).values(),
+  ];
   if (unique.length === 0) return 0;
   return db.transaction().execute(async (trx) => {
     const fresh = await markSeen(
@@ -83,6 +89,9 @@ async function upsertJobs(trx: Trx, todo: Transition[]): Promise<void> {
   }
 }
 
+/** Rows stored before outcome keys (or by a start alone) have none: any outcome wins. */
+const newerOutcome = sql<boolean>`(history_attempts.outcome_key is null or excluded.outcome_key > history_attempts.outcome_key)`;
+
 async function upsertAttempts(trx: Trx, todo: Transition[]): Promise<void> {
   for (const part of chunks(foldStarts(todo))) {
     await trx
@@ -103,9 +112,10 @@ async function upsertAttempts(trx: Trx, todo: Transition[]): Promise<void> {
       .onConflict((oc) =>
         oc.columns(['tenant', 'job_id', 'run', 'attempt']).doUpdateSet({
           started_at: sql`coalesce(history_attempts.started_at, excluded.started_at)`,
-          ended_at: sql`excluded.ended_at`,
-          outcome: sql`excluded.outcome`,
-          error: sql`excluded.error`,
+          ended_at: sql`case when ${newerOutcome} then excluded.ended_at else history_attempts.ended_at end`,
+          outcome: sql`case when ${newerOutcome} then excluded.outcome else history_attempts.outcome end`,
+          outcome_key: sql`case when ${newerOutcome} then excluded.outcome_key else history_attempts.outcome_key end`,
+          error: sql`case when ${newerOutcome} then excluded.error else history_attempts.error end`,
           worker: sql`coalesce(history_attempts.worker, excluded.worker)`,
         }),
       )

@@ -4,6 +4,7 @@ import type {
   HistoryAttemptsTable,
   HistoryJobsTable,
 } from './history-schema.ts';
+import { storableJson } from './sanitize-transition.ts';
 import {
   isTerminal,
   STATE_OF,
@@ -61,9 +62,11 @@ export function foldJobs(transitions: readonly Transition[]): JobRow[] {
     }
     if (t.at < row.sort_at.getTime()) row.sort_at = new Date(t.at);
     if (t.type === 'enqueued') {
-      row.payload = t.payload === undefined ? null : JSON.stringify(t.payload);
-      row.idempotency_key = t.idempotencyKey ?? null;
-      row.enqueued_by = t.enqueuedBy ?? null;
+      // First value wins, as the upsert's coalesce does: a later run's
+      // enqueue (which carries none) must not erase the first one's.
+      if (t.payload !== undefined) row.payload ??= JSON.stringify(t.payload);
+      row.idempotency_key ??= t.idempotencyKey ?? null;
+      row.enqueued_by ??= t.enqueuedBy ?? null;
       row.enqueued_at ??= new Date(t.at);
     }
     if (t.error !== undefined && key > row.errorKey) {
@@ -71,7 +74,7 @@ export function foldJobs(transitions: readonly Transition[]): JobRow[] {
       row.errorKey = key;
     }
     if (t.type === 'completed' && key > row.resultKey) {
-      row.result = JSON.stringify(superjson.serialize(t.result));
+      row.result = JSON.stringify(storableJson(superjson.serialize(t.result)));
       row.resultKey = key;
     }
   }
@@ -117,6 +120,7 @@ export function foldOutcomes(transitions: readonly Transition[]): AttemptRow[] {
         t.durationMs === undefined ? null : new Date(t.at - t.durationMs),
       ended_at: new Date(t.at),
       outcome: t.type,
+      outcome_key: key,
       error: t.error ?? null,
       worker: t.worker ?? null,
     });

@@ -34,7 +34,10 @@ export interface HistoryDrainer {
   /** Age of the oldest entry not yet written (0 when the outbox is empty). */
   lagMs(): Promise<number>;
   stats(): HistoryLagStats;
-  /** Stops after the batch under way (its entries are acked or left pending). */
+  /**
+   * Stops after the batch under way (its entries are acked or left pending);
+   * resolves within about 5 s even when Redis or PostgreSQL does not answer.
+   */
   close(): Promise<void>;
 }
 

@@ -74,6 +74,22 @@ export const HISTORY_MIGRATIONS: Record<string, Migration> = {
       await db.schema.dropTable('history_jobs').execute();
     },
   },
+  // Two runs of one attempt (a lost lock) both report: the higher key's
+  // outcome stays, as it does for the job's state.
+  '2026-11-23-002-attempt-outcome-key': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .alterTable('history_attempts')
+        .addColumn('outcome_key', 'text')
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema
+        .alterTable('history_attempts')
+        .dropColumn('outcome_key')
+        .execute();
+    },
+  },
 };
 
 /** Every read filters by tenant first, then walks (sort_at, id) newest first. */

@@ -52,6 +52,8 @@ export interface HistoryAttemptsTable {
   started_at: NullableTimestamp;
   ended_at: NullableTimestamp;
   outcome: string | null;
+  /** The `stateKey` of the transition that set `outcome`: only a higher one replaces it. */
+  outcome_key: string | null;
   error: string | null;
   worker: string | null;
 }

@@ -17,8 +17,17 @@ describe('isTransientError', () => {
     expect(isTransientError('string')).toBe(true);
   });
 
-  it('gives up on data and integrity errors (the batch’s own fault)', () => {
-    for (const code of ['22021', '22P02', '23505'])
+  it('gives up on data, integrity, limit and syntax errors (the batch’s own fault)', () => {
+    for (const code of [
+      '21000',
+      '22021',
+      '22P02',
+      '22P05',
+      '23505',
+      '54000',
+      '42804',
+      '42703',
+    ])
       expect(isTransientError(Object.assign(new Error('x'), { code }))).toBe(
         false,
       );

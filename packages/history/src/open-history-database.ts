@@ -5,6 +5,9 @@ import { historyMigrationProvider } from './history-migrations.ts';
 import type { HistoryDatabase } from './history-schema.ts';
 import type { HistoryLogger } from './history-logger.ts';
 
+/** Longest a query may run or wait for its answer. */
+const QUERY_TIMEOUT_MS = 30_000;
+
 export interface HistoryDatabaseOptions {
   /** `postgres://user:password@host:port/database` (DATABASE_URL). */
   connectionString: string;
@@ -30,6 +33,10 @@ export async function openHistoryDatabase(
     connectionString: options.connectionString,
     max: options.maxConnections ?? 10,
     connectionTimeoutMillis: 5_000,
+    // A server that stops answering (network partition, frozen host) must
+    // not hold a write, and with it the drainer and shutdown, forever.
+    query_timeout: QUERY_TIMEOUT_MS,
+    statement_timeout: QUERY_TIMEOUT_MS,
   });
   // An idle connection dies with its server (restart, failover): pg reports
   // it here, and an unhandled 'error' event would end the process.

@@ -12,6 +12,20 @@ import { LagWindow } from './lag-window.ts';
 import type { Transition } from './transition.ts';
 
 type Entry = [id: string, fields: string[]];
+
+/** How long `close` waits for the batch under way before giving up on it. */
+const CLOSE_DEADLINE_MS = 5_000;
+/** How long an ack of a written batch may wait for Redis. */
+const SETTLE_DEADLINE_MS = 5_000;
+
+/** Rejects after `ms` when `promise` has not settled by then. */
+function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}
 interface Decoded {
   id: string;
   transition: Transition | null;
@@ -48,8 +62,16 @@ export function startHistoryDrainer(
   let written = 0;
   let outageSince: number | undefined;
   let closing = false;
-  let reading = false;
   let wake: (() => void) | undefined;
+  // A command queued while Redis is away waits for a reconnect that
+  // `disconnect` may never bring: reads race this, which `close` rejects.
+  let stop: (reason: Error) => void = () => undefined;
+  const stopped = new Promise<never>((_, reject) => {
+    stop = reject;
+  });
+  stopped.catch(() => undefined);
+  const unlessClosed = <T>(promise: Promise<T>) =>
+    Promise.race([promise, stopped]);
   const pause = (ms: number) =>
     new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, ms);
@@ -83,24 +105,19 @@ export function startHistoryDrainer(
         nextClaimAt = Date.now() + Math.min(claimIdleMs / 2, 10_000);
       if (claimed.length > 0) return claimed;
     }
-    reading = true;
-    try {
-      const reply = (await reader.xreadgroup(
-        'GROUP',
-        HISTORY_GROUP,
-        consumer,
-        'COUNT',
-        batchSize,
-        'BLOCK',
-        blockMs,
-        'STREAMS',
-        stream,
-        '>',
-      )) as [string, Entry[]][] | null;
-      return reply?.[0]?.[1] ?? [];
-    } finally {
-      reading = false;
-    }
+    const reply = (await reader.xreadgroup(
+      'GROUP',
+      HISTORY_GROUP,
+      consumer,
+      'COUNT',
+      batchSize,
+      'BLOCK',
+      blockMs,
+      'STREAMS',
+      stream,
+      '>',
+    )) as [string, Entry[]][] | null;
+    return reply?.[0]?.[1] ?? [];
   }
 
   function decode(entries: Entry[]): Decoded[] {
@@ -167,11 +184,12 @@ export function startHistoryDrainer(
     return true;
   }
 
+  /** Bounded: its connection may wait for Redis forever; unsettled entries are replayed harmlessly. */
   async function settle(ids: string[]): Promise<void> {
     const pipeline = redis.pipeline();
     pipeline.xack(stream, HISTORY_GROUP, ...ids);
     pipeline.xdel(stream, ...ids);
-    await pipeline.exec();
+    await withDeadline(pipeline.exec(), SETTLE_DEADLINE_MS);
   }
 
   async function run(): Promise<void> {
@@ -179,9 +197,9 @@ export function startHistoryDrainer(
     while (!closing) {
       let entries: Entry[];
       try {
-        if (!groupReady) await ensureGroup();
+        if (!groupReady) await unlessClosed(ensureGroup());
         groupReady = true;
-        entries = await nextEntries();
+        entries = await unlessClosed(nextEntries());
       } catch (error) {
         if (closing) break;
         // The stream was deleted (and its group with it), or Redis is away.
@@ -223,10 +241,20 @@ export function startHistoryDrainer(
     },
     async close() {
       closing = true;
+      stop(new Error('history drainer closed'));
       wake?.();
-      if (reading) reader.disconnect();
-      await loop;
+      // Whatever the reader awaits (a blocking read, a command queued while
+      // Redis is away) fails now, instead of waiting for Redis to return.
       reader.disconnect();
+      const stopped = await withDeadline(
+        loop.then(() => true),
+        CLOSE_DEADLINE_MS,
+      ).catch(() => false);
+      if (!stopped)
+        logger.warn(
+          { waitedMs: CLOSE_DEADLINE_MS },
+          'history drainer did not stop in time; its batch stays pending',
+        );
     },
   };
 }

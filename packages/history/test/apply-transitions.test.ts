@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import superjson from 'superjson';
 import {
   applyTransitions,
+  HISTORY_MIGRATIONS,
   HistoryStore,
   openHistoryDatabase,
   transitionId,
@@ -183,6 +184,102 @@ describe('applyTransitions (the history writer)', () => {
     });
   });
 
+  it('records a job whose payload, result and error hold NULs (made storable)', async () => {
+    await applyTransitions(history.db, [
+      step('nul', 'enqueued', 0, 0, T0, {
+        payload: superjson.serialize({ 'k\u0000': ['a\u0000b'] }),
+        idempotencyKey: 'key\u0000',
+        enqueuedBy: 'token\u0000',
+      }),
+      step('nul', 'retrying', 0, 1, T0 + 10, {
+        error: 'nul \u0000 here',
+        worker: 'w\u0000',
+        durationMs: 5,
+      }),
+      step('nul', 'completed', 0, 2, T0 + 20, {
+        result: { text: 'r\u0000', at: new Date(T0) },
+        durationMs: 5,
+      }),
+    ]);
+    const found = await store.get('nul', 'acme');
+    expect(found?.job).toMatchObject({
+      state: 'completed',
+      data: { 'k\uFFFD': ['a\uFFFDb'] },
+      result: { text: 'r\uFFFD', at: new Date(T0) },
+      lastError: 'nul \uFFFD here',
+      idempotencyKey: 'key\uFFFD',
+      enqueuedBy: 'token\uFFFD',
+    });
+    expect(found?.attempts[0]).toMatchObject({
+      error: 'nul \uFFFD here',
+      worker: 'w\uFFFD',
+    });
+  });
+
+  it('folds a batch exactly as it writes the same transitions one at a time', async () => {
+    const story = (jobId: string) => [
+      step(jobId, 'enqueued', 0, 0, T0, {
+        payload: superjson.serialize({ n: 1 }),
+        idempotencyKey: 'once',
+        enqueuedBy: 'token-1',
+      }),
+      step(jobId, 'failed', 0, 1, T0 + 10, { error: 'first', durationMs: 5 }),
+      // A redrive: a new run's enqueue carries no payload, key or enqueuer.
+      step(jobId, 'enqueued', 1, 0, T0 + 100),
+      step(jobId, 'completed', 1, 1, T0 + 120, { result: 2, durationMs: 5 }),
+    ];
+    await applyTransitions(history.db, story('batched'));
+    for (const t of story('one-by-one'))
+      await applyTransitions(history.db, [t]);
+    const row = async (id: string) => {
+      const { rows } = await sql<Record<string, unknown>>`
+        select * from history_jobs where tenant = 'acme' and id = ${id}`.execute(
+        history.db,
+      );
+      const { id: _id, updated_at: _u, ...rest } = rows[0] ?? {};
+      return rest;
+    };
+    const batched = await row('batched');
+    expect(batched).toMatchObject({
+      state: 'completed',
+      run: 1,
+      payload: { json: { n: 1 } },
+      idempotency_key: 'once',
+      enqueued_by: 'token-1',
+    });
+    expect(await row('one-by-one')).toEqual(batched);
+  });
+
+  it('keeps the higher outcome of an attempt run twice (a lost lock), in either order', async () => {
+    const completed = step('twice-a', 'completed', 0, 1, T0 + 50, {
+      result: 'ok',
+      durationMs: 40,
+    });
+    const failed = step('twice-a', 'failed', 0, 1, T0 + 90, {
+      error: 'lock lost',
+      durationMs: 80,
+    });
+    await applyTransitions(history.db, [completed]);
+    await applyTransitions(history.db, [failed]);
+    const rename = (t: Transition) => ({
+      ...t,
+      jobId: 'twice-b',
+      id: t.id.replace('twice-a', 'twice-b'),
+    });
+    await applyTransitions(history.db, [rename(failed)]);
+    await applyTransitions(history.db, [rename(completed)]);
+    for (const id of ['twice-a', 'twice-b']) {
+      const found = await store.get(id, 'acme');
+      expect(found?.job.state).toBe('completed');
+      expect(found?.attempts).toHaveLength(1);
+      expect(found?.attempts[0]).toMatchObject({
+        outcome: 'completed',
+        error: null,
+        endedAt: new Date(T0 + 50),
+      });
+    }
+  });
+
   it('migrates once when two processes open the same database together', async () => {
     const database = await createTestDatabase(postgresUrl);
     const loggers = [captureLogger(), captureLogger()];
@@ -195,13 +292,15 @@ describe('applyTransitions (the history writer)', () => {
       const migrated = loggers
         .flatMap((l) => l.lines)
         .filter((l) => l.msg === 'history migrated');
-      expect(migrated).toHaveLength(1);
+      const migrations = Object.keys(HISTORY_MIGRATIONS).length;
+      // One line per migration: logged by whichever process ran them.
+      expect(migrated).toHaveLength(migrations);
       const { rows } = await sql<{
         n: number;
       }>`select count(*)::int as n from history_migration`.execute(
         handles[0]!.db,
       );
-      expect(rows[0]?.n).toBe(1);
+      expect(rows[0]?.n).toBe(migrations);
       await Promise.all(handles.map((h) => h.close()));
     } finally {
       await database.drop();

@@ -2,6 +2,7 @@ import { createKeyspace, createRedisClient } from '@conveyor/queue';
 import {
   deletePrefix,
   startPostgres,
+  startRedisServer,
   uniquePrefix,
   waitFor,
   type PostgresServerHandle,
@@ -183,11 +184,8 @@ describe('the history outbox and its drainer', () => {
     const outbox = new HistoryOutbox(redis, keys);
     try {
       const good = story('poison', 'good', Date.now());
-      // PostgreSQL text cannot hold a NUL byte: SQLSTATE 22021, whatever the retry.
-      const bad = {
-        ...story('poison', 'bad', Date.now())[2]!,
-        error: 'nul \u0000 here',
-      };
+      // A run past PostgreSQL's integer: SQLSTATE 22003, whatever the retry.
+      const bad = { ...story('poison', 'bad', Date.now())[2]!, run: 2 ** 40 };
       await outbox.append([good[0]!, bad, ...good.slice(1)]);
       await waitFor(
         async () =>
@@ -203,6 +201,87 @@ describe('the history outbox and its drainer', () => {
       expect(logger.lines.filter((l) => l.level === 'error')).toHaveLength(1);
     } finally {
       await drainer.close();
+    }
+  });
+
+  it('writes a transition with a huge error (truncated), and the ones after it', async () => {
+    const logger = captureLogger();
+    const drainer = startHistoryDrainer({
+      redis,
+      keys,
+      db: history.db,
+      logger,
+      blockMs: 100,
+    });
+    const outbox = new HistoryOutbox(redis, keys);
+    try {
+      // 3 MB of distinct words: its tsvector would pass PostgreSQL's 1 MB (54000).
+      const words = Array.from(
+        { length: 300_000 },
+        (_, i) => `w${i.toString(36)}x${(i * 7919).toString(36)}`,
+      );
+      const error = words.join(' ').slice(0, 3_000_000);
+      expect(error.length).toBe(3_000_000);
+      const first = story('huge', 'huge-error', Date.now());
+      const after = story('huge', 'after', Date.now());
+      await outbox.append([
+        first[0]!,
+        { ...first[2]!, type: 'failed', id: `${first[2]!.id}-final`, error },
+        ...after,
+      ]);
+      await waitFor(
+        async () =>
+          (await redis.xlen(keys.historyStream())) === 0 ? true : undefined,
+        15_000,
+        'the outbox to drain past the huge error',
+      );
+      const store = new HistoryStore(history.db);
+      const huge = await store.get('huge-error', 'huge');
+      expect(huge?.job.state).toBe('failed');
+      expect(huge?.job.lastError?.length).toBeLessThan(10_000);
+      expect(huge?.job.lastError).toMatch(/^w0x0 w1x/);
+      expect(huge?.job.lastError).toMatch(
+        /\[truncated: \d+ more characters\]$/,
+      );
+      expect((await store.get('after', 'huge'))?.job.state).toBe('completed');
+      expect(logger.lines.filter((l) => l.level === 'error')).toHaveLength(0);
+    } finally {
+      await drainer.close();
+    }
+  });
+
+  it('closes within seconds when its Redis is gone', async () => {
+    const own = await startRedisServer();
+    const ownRedis = createRedisClient(own.url, { preset: 'worker' });
+    ownRedis.on('error', () => undefined);
+    const logger = captureLogger();
+    const drainer = startHistoryDrainer({
+      redis: ownRedis,
+      keys,
+      db: history.db,
+      logger,
+      blockMs: 200,
+    });
+    try {
+      await new HistoryOutbox(ownRedis, keys).append(
+        story('gone', 'before', Date.now()),
+      );
+      await waitFor(
+        () => (drainer.stats().written === 4 ? true : undefined),
+        10_000,
+        'the drainer to be running',
+      );
+      await own.kill();
+      // Past the blocking read: the reader now waits on a reconnect.
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      const started = Date.now();
+      await drainer.close();
+      // Well under the 5 s deadline: the loop stops, it is not given up on.
+      expect(Date.now() - started).toBeLessThan(3_000);
+      expect(logger.lines.filter((l) => l.level === 'warn')).toHaveLength(0);
+    } finally {
+      ownRedis.disconnect();
+      await own.kill();
     }
   });
 

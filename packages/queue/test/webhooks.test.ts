@@ -307,6 +307,7 @@ describe('webhooks from the worker (real Redis, real HTTP)', () => {
         queue: 'default',
         jobId,
         name: 'step',
+        run: 0,
         attempt: 1,
         attempts: 1,
       });

@@ -116,11 +116,28 @@ const observe = t.middleware(async ({ ctx, path, type, next }) => {
     status: error ? getHTTPStatusCodeFromError(error) : 200,
     code: error?.code ?? null,
     durationMs: performance.now() - started,
-    tenant: ctx.requestedTenant ?? ctx.principal?.tenantId ?? null,
+    tenant: observedTenant(ctx),
   };
   for (const observer of observers) observer(call);
   return result;
 });
+
+/**
+ * The tenant a call acted for, as the auth middleware decides it: never the
+ * raw header of a caller it refused (logs and metric labels would take
+ * whatever an anonymous client sends).
+ */
+function observedTenant(ctx: Context): string | null {
+  const { principal, requestedTenant } = ctx;
+  if (!principal) return null;
+  if (
+    requestedTenant !== null &&
+    principal.role === 'admin' &&
+    TenantIdSchema.safeParse(requestedTenant).success
+  )
+    return requestedTenant;
+  return principal.tenantId;
+}
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;

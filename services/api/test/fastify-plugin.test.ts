@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { conveyorPlugin } from '../src/fastify/conveyor-plugin.ts';
 import { postJson, rawRequest } from './support/raw-http.ts';
 import { scriptedProcessors } from './support/scripted-processors.ts';
+import { request } from 'node:http';
 
 const redisUrl = inject('redisUrl');
 const silent = pino({ level: 'silent' });
@@ -175,6 +176,41 @@ describe('the Fastify plugin', () => {
     });
     expect(signedIn.status).toBe(303);
     expect(String(signedIn.headers['set-cookie'])).toMatch(/^\S+=\S+/);
+  });
+
+  it('without an admin token serves only callers addressing a loopback name; with one, only tokens', async () => {
+    // node:http, not fetch: fetch does not let a caller set Host.
+    const stats = (url: string, headers: Record<string, string>) =>
+      new Promise<number>((resolve, reject) => {
+        const req = request(`${url}/trpc/queues.stats`, { headers }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    // A request that names another host (a public bind, a rebound DNS name).
+    expect(await stats(apiUrl, { host: 'conveyor.example.com' })).toBe(401);
+    expect(await stats(apiUrl, {})).toBe(200);
+
+    const locked = fastify({ logger: false });
+    const adminToken = 'a'.repeat(40);
+    await locked.register(conveyorPlugin, {
+      redisUrl,
+      prefix,
+      logger: silent,
+      adminToken,
+    });
+    await locked.listen({ port: 0, host: '127.0.0.1' });
+    const url = `http://127.0.0.1:${(locked.server.address() as AddressInfo).port}`;
+    try {
+      expect(await stats(url, {})).toBe(401);
+      expect(await stats(url, { authorization: `Bearer ${adminToken}` })).toBe(
+        200,
+      );
+    } finally {
+      await locked.close();
+    }
   });
 
   it('closes every queue and Redis connection on app.close()', async () => {

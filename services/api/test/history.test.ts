@@ -211,6 +211,33 @@ describe('job history through the API (enqueue → worker → outbox → Postgre
     ).toMatchObject({ code: 'NOT_FOUND' });
   });
 
+  it('answers hostile reads with a 4xx, never a 500: NULs, dates PostgreSQL cannot hold, forged cursors', async () => {
+    expect(
+      await failure(acme.history.get.query({ id: 'a\u0000b' })),
+    ).toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    expect(
+      await failure(acme.jobs.get.query({ id: 'a\u0000b' })),
+    ).toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    expect(
+      await failure(acme.history.list.query({ idempotencyKey: 'k\u0000' })),
+    ).toMatchObject({ code: 'BAD_REQUEST' });
+    expect(
+      await failure(
+        acme.history.list.query({ from: new Date(-8.64e15), to: new Date() }),
+      ),
+    ).toMatchObject({ code: 'BAD_REQUEST' });
+    const forged = Buffer.from(JSON.stringify([1e20, 'x'])).toString(
+      'base64url',
+    );
+    expect(
+      await failure(acme.history.list.query({ cursor: forged })),
+    ).toMatchObject({ code: 'BAD_REQUEST' });
+  });
+
   it('records a cancel before any attempt, and a retry as a new run', async () => {
     const job = await acme.enqueue.mutate({
       name: 'TEST_JOB',

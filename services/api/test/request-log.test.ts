@@ -82,6 +82,25 @@ it('logs one line per call: procedure, status, duration, tenant; never the paylo
   expect(all).not.toContain(adminToken);
 });
 
+it('records the tenant auth settled, never a header it refused', async () => {
+  calls.length = 0;
+  const anonymous = createConveyorClient({
+    url: `${url}/trpc`,
+    tenant: 'evil',
+  });
+  await anonymous.queues.stats.query().catch(() => undefined);
+  const admin = createConveyorClient({
+    url: `${url}/trpc`,
+    token: adminToken,
+    tenant: 'acme',
+  });
+  await admin.queues.stats.query();
+  expect(calls.map((c) => [c.status, c.tenant])).toEqual([
+    [401, null],
+    [200, 'acme'],
+  ]);
+});
+
 it('serves mounted routes beside tRPC and the health routes', async () => {
   expect((await fetch(`${url}/extra`)).status).toBe(204);
   expect((await fetch(`${url}/extra/deeper`)).status).toBe(204);

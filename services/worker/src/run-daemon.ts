@@ -93,7 +93,11 @@ export async function runDaemon<TRegistry extends AnyRegistry>(
     ...(options.hooks ?? []),
   ];
   const pool = createWorkerPool({
-    listeners: [webhooks.listener, ...(metrics ? [metrics.listener] : [])],
+    listeners: [
+      webhooks.listener,
+      ...(metrics ? [metrics.listener] : []),
+      ...(history ? [history.listener] : []),
+    ],
     hooks,
     capacity,
     registry: options.registry,

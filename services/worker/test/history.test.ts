@@ -4,6 +4,7 @@ import {
   type HistoryDatabaseHandle,
 } from '@conveyor/history';
 import { createTestDatabase, waitFor } from '@conveyor/testkit';
+import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { faultHarness } from './support/fault-harness.ts';
@@ -59,6 +60,32 @@ it('the real daemon with DATABASE_URL records each attempt in PostgreSQL, and sa
   expect(await store.get(id, 'other')).toBeNull();
 }, 40_000);
 
+it('a job BullMQ fails for stalling too often is recorded failed, though no attempt reported it', async () => {
+  const { id } = await harness.producer.enqueue({
+    name: 'fault.slow',
+    data: { ms: 0 },
+    options: { delay: 1_500 },
+  });
+  // What BullMQ's stalled check writes on a job past maxStalledCount.
+  const redis = new Redis(redisUrl);
+  await redis.hset(
+    `${harness.prefix}:default:${id}`,
+    'defa',
+    'job stalled more than allowable limit',
+  );
+  redis.disconnect();
+  const store = new HistoryStore(handle.db);
+  const story = await waitFor(
+    async () => {
+      const found = await store.get(id, 'default');
+      return found?.job.state === 'failed' ? found : undefined;
+    },
+    15_000,
+    'the stall-limit failure in PostgreSQL',
+  );
+  expect(story.job.lastError).toMatch(/stalled more than allowable limit/);
+}, 30_000);
+
 it('with HISTORY=off the daemon says so at start and records nothing', async () => {
   await Promise.all(harness.daemons.map((d) => d.stop()));
   const daemon = harness.start({ DATABASE_URL: database.url, HISTORY: 'off' });
@@ -80,4 +107,15 @@ it('with HISTORY=off the daemon says so at start and records nothing', async () 
   );
   await new Promise((r) => setTimeout(r, 500));
   expect(await new HistoryStore(handle.db).get(id, 'default')).toBeNull();
+  // Nothing went to the outbox either (no drainer could hide it).
+  const redis = new Redis(redisUrl);
+  const outboxEntries = await redis.xrange(
+    `${harness.prefix}:cv:history`,
+    '-',
+    '+',
+  );
+  redis.disconnect();
+  expect(
+    outboxEntries.filter(([, fields]) => fields.join(' ').includes(id)),
+  ).toEqual([]);
 }, 30_000);

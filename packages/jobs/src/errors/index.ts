@@ -25,3 +25,4 @@ export { WebhookUrlRefusedError } from './webhook-url-refused-error.ts';
 export { ScheduleLimitError } from './schedule-limit-error.ts';
 export { ScheduleNotFoundError } from './schedule-not-found-error.ts';
 export { InvalidScheduleError } from './invalid-schedule-error.ts';
+export { InvalidHistoryQueryError } from './invalid-history-query-error.ts';

@@ -23,6 +23,7 @@ const base: LifecycleEvent = {
   queue: 'default',
   jobId: 'j',
   name: 'TEST_JOB',
+  run: 0,
   attempt: 1,
   attempts: 3,
   durationMs: 12,

@@ -31,6 +31,8 @@ export interface LifecycleEvent {
   queue: string;
   jobId: string;
   name: string;
+  /** Which run of the job (0 as enqueued, +1 per retry or redrive). */
+  run: number;
   /** The attempt it concerns (1 = first); 0 for a stall, which uses none. */
   attempt: number;
   attempts: number;

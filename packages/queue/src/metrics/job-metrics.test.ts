@@ -14,6 +14,7 @@ const base = {
   queue: 'sms',
   jobId: '1',
   name: 'sms.send',
+  run: 0,
   attempt: 1,
   attempts: 3,
 } satisfies Omit<LifecycleEvent, 'type'>;

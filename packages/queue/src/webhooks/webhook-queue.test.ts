@@ -10,6 +10,7 @@ const event: LifecycleEvent = {
   queue: 'sms',
   jobId: 'j1',
   name: 'sms.send',
+  run: 0,
   attempt: 3,
   attempts: 3,
   durationMs: 12,

@@ -314,6 +314,7 @@ export class AttemptRunner<TRegistry extends AnyRegistry> {
       queue: info.queue,
       jobId: info.jobId,
       name: info.name,
+      run: info.run,
       attempt: info.attempt,
       attempts: info.attempts,
     };

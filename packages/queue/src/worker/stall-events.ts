@@ -43,6 +43,7 @@ export async function reportStall(
     queue,
     jobId,
     name: name ?? '',
+    run,
     attempt: 0,
     attempts: 0,
   });
@@ -71,6 +72,7 @@ export async function reportStallFailure(
       queue,
       jobId: job.id ?? '',
       name: job.name,
+      run,
       attempt,
       attempts: job.opts.attempts ?? 1,
       error: error.message,

@@ -27,7 +27,16 @@ export interface ConveyorPluginOptions {
   logger?: Logger;
   /** Where tRPC is served; `/trpc` when omitted. */
   path?: string;
-  /** Who is calling (`createAuthenticate`); everyone is the local admin when omitted. */
+  /**
+   * The bootstrap admin's token (as CONVEYOR_ADMIN_TOKEN): with it every
+   * call needs a token (this one, or API tokens it creates). Without it and
+   * without `authenticate`, only requests addressed to a loopback name are
+   * served, each as the local admin (the standalone server's open mode).
+   */
+  adminToken?: string;
+  /** The bootstrap admin's tenant; `default` when omitted. */
+  adminTenant?: string;
+  /** Who is calling, decided by the host instead (overrides `adminToken`). */
   authenticate?: Authenticate;
   /** Body and batch bounds; `DEFAULT_HTTP_OPTIONS` when omitted. */
   http?: Partial<Pick<HttpOptions, 'maxBodyBytes' | 'maxBatchCalls'>>;

@@ -8,7 +8,7 @@ import type { Principal } from '../auth/principal.ts';
 import type { ApiDeps } from '../context.ts';
 import { createDashboard } from '../dashboard/create-dashboard.ts';
 import { DEFAULT_HTTP_OPTIONS } from '../http/http-options.ts';
-import { openAuthenticate } from '../http/trpc-request.ts';
+import { createAuthenticate } from '../auth/authenticate.ts';
 import { createInProcessClient } from '../in-process-client.ts';
 import { QueueService } from '../queue-service.ts';
 import type { AppRouter } from '../router.ts';
@@ -60,7 +60,16 @@ function conveyor(
     logger,
     ...(options.observers ? { observers: options.observers } : {}),
   };
-  const authenticate = options.authenticate ?? openAuthenticate;
+  // As the standalone server: tokens with an admin token; without one,
+  // open only to requests addressed to a loopback name (the host, not the
+  // plugin, chooses where to listen, so a public bind cannot be refused).
+  const authenticate =
+    options.authenticate ??
+    createAuthenticate({
+      tokens: queues.tokens,
+      adminToken: options.adminToken,
+      adminTenant: options.adminTenant ?? DEFAULT_TENANT,
+    });
   const dashboard = options.dashboard
     ? createDashboard({
         ...(options.dashboard === true ? {} : options.dashboard),

@@ -1,5 +1,7 @@
 import {
   ConveyorError,
+  InvalidHistoryQueryError,
+  isJobId,
   HistoryDisabledError,
   HistoryUnavailableError,
   InvalidCursorError,
@@ -58,7 +60,9 @@ export class JobHistory {
     return this.read((store) => store.list(query));
   }
 
+  /** Null for an id no job can have (history holds only real job ids). */
   get(id: string, tenant: string): Promise<HistoryJobDetail | null> {
+    if (this.options && !isJobId(id)) return Promise.resolve(null);
     return this.read((store) => store.get(id, tenant));
   }
 
@@ -88,6 +92,12 @@ export class JobHistory {
         this.logger.warn({ err: error }, 'history: database unavailable');
         throw new HistoryUnavailableError({ cause: error });
       }
+      // Class 22 (data exception): a value PostgreSQL cannot take, from input.
+      if (/^22/.test(String((error as { code?: unknown }).code ?? '')))
+        throw new InvalidHistoryQueryError(
+          'A value in this history query is out of range',
+          { cause: error },
+        );
       throw error;
     }
   }

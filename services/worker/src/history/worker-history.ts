@@ -4,12 +4,14 @@ import {
   historyHooks,
   startHistoryDrainer,
   startHistoryRetention,
+  transitionId,
   type HistoryDrainer,
 } from '@conveyor/history';
 import type {
   AttemptHooks,
   createRedisClient,
   Keyspace,
+  LifecycleListener,
   Logger,
 } from '@conveyor/queue';
 
@@ -27,11 +29,35 @@ export interface WorkerHistoryOptions {
 }
 
 export interface WorkerHistory {
-  /** For the pool: every attempt's start and outcome, into the outbox. */
+  /** For the pool: every attempt's outcome, into the outbox. */
   hooks: AttemptHooks;
+  /** For the pool: failures no attempt reported (the stall limit). */
+  listener: LifecycleListener;
   /** The drainer, once PostgreSQL has been reached. */
   drainer(): HistoryDrainer | undefined;
   close(): Promise<void>;
+}
+
+/**
+ * A job BullMQ fails for stalling too often never reaches an attempt, so
+ * the attempt hooks record nothing: its failure comes from its event.
+ */
+function stallFailures(outbox: HistoryOutbox): LifecycleListener {
+  return async (event) => {
+    if (event.type !== 'job.failed' || event.durationMs !== undefined) return;
+    await outbox.append({
+      id: transitionId(event.jobId, event.run, event.attempt, 'failed'),
+      jobId: event.jobId,
+      tenantId: event.tenantId,
+      name: event.name,
+      queue: event.queue,
+      run: event.run,
+      attempt: event.attempt,
+      type: 'failed',
+      at: event.at,
+      ...(event.error === undefined ? {} : { error: event.error }),
+    });
+  };
 }
 
 /**
@@ -71,8 +97,10 @@ export function startWorkerHistory(
       logger.info('history on: attempts recorded in PostgreSQL');
     },
   });
+  const outbox = new HistoryOutbox(options.redis, options.keys);
   return {
-    hooks: historyHooks(new HistoryOutbox(options.redis, options.keys)),
+    hooks: historyHooks(outbox),
+    listener: stallFailures(outbox),
     drainer: () => drainer,
     async close() {
       // Drainer first (its batch under way is acked or left pending), then
