@@ -94,6 +94,26 @@ export class TokenStore {
     };
   }
 
+  /**
+   * The principal a stored token stands for, by id: a dashboard session
+   * keeps the id, never the secret, and re-checks it. Null when unknown,
+   * revoked or expired.
+   */
+  async principalById(id: string): Promise<Principal | null> {
+    await whenReady(this.redis, DEFAULT_ENQUEUE_TIMEOUT_MS);
+    const hash = await this.redis.hget(this.keys.tokens(), id);
+    const record = hash ? await this.byHash(hash) : null;
+    if (!record || record.revokedAt) return null;
+    if (record.expiresAt && record.expiresAt.getTime() <= Date.now())
+      return null;
+    return {
+      subject: `token:${record.id}`,
+      tenantId: record.tenantId,
+      role: record.role,
+      jobs: record.jobs,
+    };
+  }
+
   async list(tenantId?: string): Promise<TokenRecord[]> {
     const hashes = Object.values(await this.redis.hgetall(this.keys.tokens()));
     const records = await Promise.all(hashes.map((h) => this.byHash(h)));

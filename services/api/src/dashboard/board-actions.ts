@@ -16,53 +16,107 @@ const CONVEYOR_OPTIONS = new Set([
   'idempotencyKey',
 ]);
 
+/** How a state-changing call to the board's API is served. */
+type BoardRoute = 'board' | 'refuse' | 'add' | 'retry' | 'remove';
+
+const QUEUE_SETTINGS = new Set([
+  'promote',
+  'pause',
+  'resume',
+  'concurrency',
+  'rate-limit',
+]);
+const JOB_SETTINGS = new Set(['delay', 'priority']);
+/** Cleaning these only drops finished jobs; no tenant's ledger counts them. */
+const CLEANABLE = new Set(['completed', 'failed']);
+
 /**
  * The board's own actions that would bypass Conveyor's bookkeeping (the
- * tenant's quota ledger, the run number in the envelope, validation) go
- * through `QueueService` instead: retrying a job, adding one. Those that
- * cannot be made safe are refused. Returns false for every other request,
- * which Bull Board then serves as it is.
+ * tenant's quota ledger, the run number in the envelope, validation, job
+ * history) go through `QueueService` instead: retrying a job, removing an
+ * unfinished one (a cancel), adding one. A call that changes state and is
+ * not known to be harmless is refused. `api` is the path below `/api`, as
+ * `boardPath` reads it. Resolves false when Bull Board may serve the call
+ * as it is.
  */
-export function boardAction(
+export async function boardAction(
   req: IncomingMessage,
   res: ServerResponse,
   context: {
-    api: string[];
+    api: { segments: string[]; words: string[] };
+    readOnly: boolean;
     queues: QueueService;
     adapters: ReadonlyMap<string, BaseAdapter>;
     principal: Principal;
   },
-): Promise<void> | false {
-  const [queueName, second, third] = context.api;
-  const adapter = queueName ? context.adapters.get(queueName) : undefined;
-  if (req.method === 'GET' || !adapter || !second) return false;
-  if (adapter.readOnlyMode) return false; // the board answers 405 itself
-  if (req.method === 'PUT' && third === 'retry' && second !== 'retry')
-    return retry(res, adapter, second, context);
-  if (req.method === 'POST' && second === 'add' && !third)
-    return add(req, res, queueName ?? '', context);
-  if (refused(req.method, second, third)) {
-    sendJson(res, 405, {
-      error: { key: 'ERRORS.FORBIDDEN' },
-      message:
-        'Not from the dashboard: it would bypass Conveyor (quotas, envelopes, contract schedules). Use the API or `conveyor` for this.',
-    });
-    return Promise.resolve();
-  }
-  return false;
-}
-
-/** Bulk retry, emptying, obliterating, editing stored data, changing contract schedules. */
-function refused(method = '', second: string, third?: string): boolean {
-  if (second === 'retry' || second === 'empty' || second === 'obliterate')
+): Promise<boolean> {
+  const method = (req.method ?? 'GET').toUpperCase();
+  if (method === 'GET' || method === 'HEAD') return false;
+  const { segments, words } = context.api;
+  const route = context.readOnly ? 'refuse' : classify(method, segments, words);
+  if (route === 'board') return false;
+  if (route === 'refuse') {
+    refuse(res);
     return true;
-  if (second === 'job-schedulers') return true;
-  return method === 'PATCH' && third === 'update-data';
+  }
+  const queueName = segments[1] ?? '';
+  const adapter = context.adapters.get(queueName);
+  if (!adapter) {
+    sendJson(res, 404, { error: { key: 'ERRORS.QUEUE_NOT_FOUND' } });
+    return true;
+  }
+  if (route === 'add') await add(req, res, queueName, context);
+  else await steer(res, adapter, route, segments[2] ?? '', context);
+  return true;
 }
 
-async function retry(
+/** Mirrors Bull Board's routes below `/api`, in its router's order. */
+function classify(
+  method: string,
+  segments: string[],
+  words: string[],
+): BoardRoute {
+  if (words[0] !== 'queues') return 'refuse';
+  const [, first, second, third] = words;
+  const arity = words.length - 1;
+  if (method === 'POST')
+    return arity === 2 && second === 'add' ? 'add' : 'refuse';
+  if (method === 'PATCH')
+    return arity === 3 &&
+      second !== 'job-schedulers' &&
+      JOB_SETTINGS.has(third ?? '')
+      ? 'board'
+      : 'refuse';
+  if (method !== 'PUT') return 'refuse';
+  if (arity === 1)
+    return first === 'pause' || first === 'resume' ? 'board' : 'refuse';
+  if (arity === 2) return QUEUE_SETTINGS.has(second ?? '') ? 'board' : 'refuse';
+  if (arity !== 3) return 'refuse';
+  if (second === 'retry') return 'refuse'; // every job of a state, raw
+  // The state is Bull Board's parameter, passed on as it is written.
+  if (second === 'clean')
+    return CLEANABLE.has(segments[3] ?? '') ? 'board' : 'refuse';
+  if (second === 'rate-limit' && third === 'release') return 'board';
+  if (third === 'retry') return 'retry';
+  if (third === 'clean') return 'remove';
+  if (third === 'promote' || third === 'remove-unprocessed-children')
+    return 'board';
+  return 'refuse';
+}
+
+function refuse(res: ServerResponse): void {
+  sendJson(res, 405, {
+    error: { key: 'ERRORS.FORBIDDEN' },
+    message:
+      'Not from the dashboard: it would bypass Conveyor (quotas, envelopes, history, contract schedules). Use the API or `conveyor` for this.',
+  });
+}
+
+/** Retry, or remove (a cancel unless the job is finished), for the job's own tenant. */
+async function steer(
   res: ServerResponse,
   adapter: BaseAdapter,
+  route: 'retry' | 'remove',
   id: string,
   context: { queues: QueueService; principal: Principal },
 ): Promise<void> {
@@ -72,10 +126,19 @@ async function retry(
     return;
   }
   // The job's own tenant: an admin steers any tenant's job, as `x-conveyor-tenant` allows.
-  const tenant = envelopeTenant(job.toJSON().data);
-  await answer(res, 204, () =>
-    context.queues.retry(id, { principal: context.principal, tenant }),
-  );
+  const caller = {
+    principal: context.principal,
+    tenant: envelopeTenant(job.toJSON().data),
+  };
+  if (route === 'retry')
+    return answer(res, 204, () => context.queues.retry(id, caller));
+  const state = await job.getState();
+  if (state === 'completed' || state === 'failed') {
+    await job.remove();
+    sendJson(res, 204, undefined);
+    return;
+  }
+  await answer(res, 204, () => context.queues.cancel(id, caller));
 }
 
 async function add(
@@ -85,7 +148,11 @@ async function add(
   context: { queues: QueueService; principal: Principal },
 ): Promise<void> {
   const text = await readBody(req, 1024 * 1024);
-  const body = parseJson(text ?? '') as {
+  if (text === null) {
+    sendJson(res, 413, { error: { key: 'ERRORS.INVALID_REQUEST_BODY' } });
+    return;
+  }
+  const body = parseJson(text) as {
     name?: unknown;
     data?: unknown;
     options?: Record<string, unknown>;

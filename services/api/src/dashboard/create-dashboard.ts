@@ -3,11 +3,12 @@ import type { BaseAdapter } from '@bull-board/api/baseAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { HttpRoute } from '@conveyor/queue';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Principal } from '../auth/principal.ts';
 import { boardAction, sendJson } from './board-actions.ts';
+import { boardPath } from './board-path.ts';
 import { contractSchemas, queuePresentation } from './contract-schemas.ts';
 import type { DashboardOptions } from './dashboard-options.ts';
-import { SessionCodec, type DashboardSession } from './dashboard-session.ts';
+import { SessionCodec } from './dashboard-session.ts';
+import { SessionCheck } from './session-check.ts';
 import { signIn, signOut } from './sign-in.ts';
 
 export interface Dashboard {
@@ -25,6 +26,7 @@ type Express = (
 ) => void;
 
 const EIGHT_HOURS_MS = 8 * 60 * 60 * 1_000;
+const ONE_MINUTE_MS = 60_000;
 
 /**
  * Bull Board behind a sign-in: the queues with payloads, results and
@@ -35,8 +37,9 @@ export function createDashboard(options: DashboardOptions): Dashboard {
   const base = options.basePath ?? '/admin';
   const { queues, logger } = options;
   const schemas = contractSchemas(queues.registry);
+  const readOnly = options.readOnly ?? false;
   const adapters = queues.dashboardAdapters({
-    readOnly: options.readOnly ?? false,
+    readOnly,
     queues: queuePresentation(schemas, base),
   });
   const board = new ExpressAdapter();
@@ -63,6 +66,10 @@ export function createDashboard(options: DashboardOptions): Dashboard {
     options.sessionSecret,
     options.sessionTtlMs ?? EIGHT_HOURS_MS,
   );
+  const check = new SessionCheck(
+    queues.tokens,
+    options.sessionRecheckMs ?? ONE_MINUTE_MS,
+  );
   const auth = {
     base,
     sessions,
@@ -78,22 +85,31 @@ export function createDashboard(options: DashboardOptions): Dashboard {
     // Not no-referrer: that makes a browser send `Origin: null` with the form.
     res.setHeader('referrer-policy', 'same-origin');
     if (!sameOrigin(req)) return sendJson(res, 403, { error: 'Cross-site' });
-    if (sub === '/login') return signIn(req, res, auth);
-    if (sub === '/logout') return signOut(res, auth);
+    const path = boardPath(sub);
+    if (!path) return sendJson(res, 400, { error: 'Malformed path' });
+    const page = path.words.join('/');
+    if (page === 'login') return signIn(req, res, auth);
+    if (page === 'logout') return signOut(res, auth);
+    const isApi = path.words[0] === 'api';
     const session = sessions.read(req.headers.cookie);
-    if (!session) return unauthenticated(res, base, sub);
-    if (sub === '/schemas') return sendJson(res, 200, schemas);
-    if (sub.startsWith('/api/queues/')) {
-      const action = boardAction(req, res, {
-        api: sub
-          .slice('/api/queues/'.length)
-          .split('/')
-          .map(decodeURIComponent),
-        queues,
-        adapters: byName,
-        principal: principalOf(session),
-      });
-      if (action) return action;
+    const changes = req.method !== 'GET' && req.method !== 'HEAD';
+    let principal;
+    try {
+      principal = session && (await check.principal(session, changes));
+    } catch (error) {
+      logger.warn({ err: error }, 'dashboard session not checked');
+      return sendJson(res, 503, { error: 'Redis is unavailable: try again' });
+    }
+    if (!principal || principal.role !== 'admin')
+      return unauthenticated(res, base, isApi);
+    if (page === 'schemas') return sendJson(res, 200, schemas);
+    if (isApi) {
+      const api = {
+        segments: path.segments.slice(1),
+        words: path.words.slice(1),
+      };
+      const context = { api, readOnly, queues, adapters: byName, principal };
+      if (await boardAction(req, res, context)) return;
     }
     req.url = `${sub}${url.search}`;
     app(req, res, (error) => {
@@ -118,8 +134,12 @@ export function createDashboard(options: DashboardOptions): Dashboard {
 }
 
 /** Pages go to the sign-in form; the board's API calls get a 401. */
-function unauthenticated(res: ServerResponse, base: string, sub: string): void {
-  if (sub.startsWith('/api/')) {
+function unauthenticated(
+  res: ServerResponse,
+  base: string,
+  isApi: boolean,
+): void {
+  if (isApi) {
     sendJson(res, 401, { error: 'Sign in at the dashboard first' });
     return;
   }
@@ -137,13 +157,4 @@ function sameOrigin(req: IncomingMessage): boolean {
   const origin = req.headers.origin;
   if (!origin) return true;
   return URL.canParse(origin) && new URL(origin).host === req.headers.host;
-}
-
-function principalOf(session: DashboardSession): Principal {
-  return {
-    subject: session.subject,
-    tenantId: session.tenantId,
-    role: session.role,
-    jobs: null,
-  };
 }

@@ -18,6 +18,12 @@ export interface DashboardOptions {
   sessionSecret?: string | undefined;
   /** How long a sign-in lasts; 8 h when omitted. */
   sessionTtlMs?: number;
+  /**
+   * How old an answer about a session's token may be for a read (a change
+   * always checks afresh): a revoked token's session ends within this. 1 min
+   * when omitted.
+   */
+  sessionRecheckMs?: number;
   /** Mark the cookie `Secure` (`DASHBOARD_SECURE_COOKIE`): behind https. */
   secureCookie?: boolean;
 }

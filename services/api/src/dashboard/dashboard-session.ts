@@ -3,19 +3,31 @@ import { ROLES, type Principal } from '../auth/principal.ts';
 
 export const SESSION_COOKIE = 'conveyor_dashboard';
 
-/** Who signed in, until when. */
+/** Who signed in, with which token, until when. */
 export interface DashboardSession {
   subject: string;
   tenantId: string;
   role: Principal['role'];
+  /**
+   * The API token signed in with, re-checked while the session lasts; null
+   * for the configured admin (`CONVEYOR_ADMIN_TOKEN`, or the open local
+   * mode), which lives as long as the configuration does.
+   */
+  tokenId: string | null;
   expiresAt: number;
 }
 
+/** A session read from its cookie; `signature` names it (the re-check cache's key). */
+export type SignedSession = DashboardSession & { signature: string };
+
+const TOKEN_SUBJECT = 'token:';
+
 /**
  * Sessions as signed cookies (`base64url(json).base64url(hmac)`): no token
- * ever travels after sign-in, and no server-side store is needed. Signing
- * out clears the cookie; a copied cookie stays valid until it expires, so
- * the lifetime is short (8 h by default).
+ * ever travels after sign-in. The cookie names the token it came from, and
+ * `SessionCheck` refuses it once that token is revoked or expired. Signing
+ * out clears the cookie; a copied cookie stays valid until it expires (or
+ * its token goes), so the lifetime is short (8 h by default).
  */
 export class SessionCodec {
   private readonly key: Buffer;
@@ -35,6 +47,10 @@ export class SessionCodec {
       subject: principal.subject,
       tenantId: principal.tenantId,
       role: principal.role,
+      // TokenStore names a stored token's principal `token:<id>`.
+      tokenId: principal.subject.startsWith(TOKEN_SUBJECT)
+        ? principal.subject.slice(TOKEN_SUBJECT.length)
+        : null,
       expiresAt: now + this.ttlMs,
     };
     const body = Buffer.from(JSON.stringify(session)).toString('base64url');
@@ -45,7 +61,7 @@ export class SessionCodec {
   read(
     cookieHeader: string | undefined,
     now = Date.now(),
-  ): DashboardSession | null {
+  ): SignedSession | null {
     const value = cookieValue(cookieHeader, SESSION_COOKIE);
     const [body, mac] = value?.split('.') ?? [];
     if (!body || !mac) return null;
@@ -54,7 +70,9 @@ export class SessionCodec {
     if (given.length !== expected.length || !timingSafeEqual(given, expected))
       return null;
     const session = parseSession(Buffer.from(body, 'base64url').toString());
-    return session && session.expiresAt > now ? session : null;
+    return session && session.expiresAt > now
+      ? { ...session, signature: mac }
+      : null;
   }
 
   get maxAgeSeconds(): number {
@@ -72,6 +90,7 @@ function parseSession(json: string): DashboardSession | null {
     return typeof value.subject === 'string' &&
       typeof value.tenantId === 'string' &&
       ROLES.includes(value.role as Principal['role']) &&
+      (value.tokenId === null || typeof value.tokenId === 'string') &&
       typeof value.expiresAt === 'number'
       ? (value as DashboardSession)
       : null;

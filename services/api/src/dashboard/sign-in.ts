@@ -26,7 +26,9 @@ export async function signIn(
 ): Promise<void> {
   if (req.method !== 'POST') return page(res, 200, deps.base);
   const body = await readBody(req, 4_096);
-  const token = new URLSearchParams(body ?? '').get('token')?.trim() ?? '';
+  if (body === null)
+    return page(res, 413, deps.base, 'That form was too large.');
+  const token = new URLSearchParams(body).get('token')?.trim() ?? '';
   let principal: Principal | null;
   try {
     principal = await deps.authenticate(asBearerRequest(req, token));
