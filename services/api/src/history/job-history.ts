@@ -93,7 +93,8 @@ export class JobHistory {
         throw new HistoryUnavailableError({ cause: error });
       }
       // Class 22 (data exception): a value PostgreSQL cannot take, from input.
-      if (/^22/.test(String((error as { code?: unknown }).code ?? '')))
+      const code = (error as { code?: unknown }).code;
+      if (typeof code === 'string' && code.startsWith('22'))
         throw new InvalidHistoryQueryError(
           'A value in this history query is out of range',
           { cause: error },
