@@ -10,6 +10,9 @@ export function encodeCursor(cursor: HistoryCursor): string {
   );
 }
 
+/** Years 0001–9999 are well inside both JavaScript's and PostgreSQL's range. */
+const MAX_TIME_MS = 253_402_300_799_999;
+
 /** Null for anything that is not a cursor this code made. */
 export function decodeCursor(text: string): HistoryCursor | null {
   try {
@@ -20,7 +23,11 @@ export function decodeCursor(text: string): HistoryCursor | null {
       Array.isArray(value) &&
       value.length === 2 &&
       typeof value[0] === 'number' &&
-      typeof value[1] === 'string'
+      // A time this code could have written: a valid Date PostgreSQL holds.
+      Math.abs(value[0]) <= MAX_TIME_MS &&
+      typeof value[1] === 'string' &&
+      value[1].length <= 200 &&
+      !value[1].includes('\u0000')
     )
       return { at: new Date(value[0]), id: value[1] };
   } catch {
