@@ -4,28 +4,17 @@ import {
   startHarness,
   type Harness,
 } from '@conveyor/api/test-support';
-import { spawnTsProcess, waitFor } from '@conveyor/testkit';
-import { fileURLToPath } from 'node:url';
+import { waitFor } from '@conveyor/testkit';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { runCli } from './support/run-cli.ts';
 
 const redisUrl = inject('redisUrl');
 const postgresUrl = inject('postgresUrl');
-const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
 
 describe('conveyor history …', () => {
   let harness: Harness;
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
-  const conveyor = (args: string[]) => {
-    const { CONVEYOR_TOKEN: _ignored, ...env } = process.env;
-    const cli = spawnTsProcess(CLI, {
-      args,
-      env: { ...env, CONVEYOR_URL: `${harness.apiUrl}/trpc` },
-    });
-    return cli.exited.then((code) => ({
-      code,
-      output: cli.lines.map((l) => l.text).join('\n'),
-    }));
-  };
+  const conveyor = (args: string[]) => runCli(args, `${harness.apiUrl}/trpc`);
 
   beforeAll(async () => {
     database = await createTestDatabase(postgresUrl);

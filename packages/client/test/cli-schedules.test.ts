@@ -1,29 +1,23 @@
 import { startHarness, type Harness } from '@conveyor/api/test-support';
-import { spawnTsProcess } from '@conveyor/testkit';
 import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { runCli } from './support/run-cli.ts';
 
 const redisUrl = inject('redisUrl');
-const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
 const adminToken = randomBytes(32).toString('base64url');
 
 describe('conveyor schedules …', () => {
   let harness: Harness;
-  let env: NodeJS.ProcessEnv;
-  const conveyor = async (...args: string[]) => {
-    const cli = spawnTsProcess(CLI, { args, env: { ...process.env, ...env } });
-    const code = await cli.exited;
-    return { code, output: cli.lines.map((l) => l.text).join('\n') };
-  };
+  let token = '';
+  const conveyor = (...args: string[]) =>
+    runCli(args, `${harness.apiUrl}/trpc`, { CONVEYOR_TOKEN: token });
 
   beforeAll(async () => {
     harness = await startHarness(redisUrl, { adminToken });
-    const { token } = await harness.client.tokens.create.mutate({
+    ({ token } = await harness.client.tokens.create.mutate({
       tenantId: 'acme',
       role: 'producer',
-    });
-    env = { CONVEYOR_URL: `${harness.apiUrl}/trpc`, CONVEYOR_TOKEN: token };
+    }));
   });
   afterAll(() => harness.close());
 

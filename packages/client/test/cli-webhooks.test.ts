@@ -1,24 +1,12 @@
 import { startHarness, type Harness } from '@conveyor/api/test-support';
-import { spawnTsProcess } from '@conveyor/testkit';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { runCli } from './support/run-cli.ts';
 
 const redisUrl = inject('redisUrl');
-const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
 
 describe('conveyor webhooks …', () => {
   let harness: Harness;
-  const conveyor = (args: string[]) => {
-    const { CONVEYOR_TOKEN: _ignored, ...env } = process.env;
-    const cli = spawnTsProcess(CLI, {
-      args,
-      env: { ...env, CONVEYOR_URL: `${harness.apiUrl}/trpc` },
-    });
-    return cli.exited.then((code) => ({
-      code,
-      output: cli.lines.map((l) => l.text).join('\n'),
-    }));
-  };
+  const conveyor = (args: string[]) => runCli(args, `${harness.apiUrl}/trpc`);
 
   beforeAll(async () => {
     harness = await startHarness(redisUrl, {

@@ -1,5 +1,6 @@
 export { deletePrefix, uniquePrefix, waitFor } from './helpers.ts';
 export { fillRedisMemory, freeRedisMemory } from './redis-memory.ts';
+export { metricSample } from './metric-sample.ts';
 export { createTestDatabase } from './postgres-database.ts';
 export {
   findPostgresBinaries,

@@ -1,7 +1,12 @@
 import { registry } from '@conveyor/jobs';
 import { createConveyorClient } from '@conveyor/client';
 import { createKeyspace, createRedisClient } from '@conveyor/queue';
-import { deletePrefix, uniquePrefix, waitFor } from '@conveyor/testkit';
+import {
+  deletePrefix,
+  metricSample,
+  uniquePrefix,
+  waitFor,
+} from '@conveyor/testkit';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
@@ -17,16 +22,7 @@ const redisUrl = inject('redisUrl');
 const silent = pino({ level: 'silent' });
 const TOKEN = 'metrics-token-0123456789';
 
-/** One sample's value from Prometheus text (0 when the series is absent). */
-function sample(text: string, name: string, labels: Record<string, string>) {
-  const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
-  const line = text
-    .split('\n')
-    .find(
-      (l) => l.startsWith(`${name}{`) && wanted.every((w) => l.includes(w)),
-    );
-  return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(' ')));
-}
+const sample = metricSample;
 
 /** A real API (its own QueueService, so `onEnqueued` is wired as main.ts does). */
 async function startApi(options: { tenantLabels?: boolean } = {}) {

@@ -1,20 +1,11 @@
-import { getFreePort, waitFor } from '@conveyor/testkit';
+import { getFreePort, metricSample, waitFor } from '@conveyor/testkit';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { faultHarness, type FaultHarness } from './support/fault-harness.ts';
 
 const redisUrl = inject('redisUrl');
 const TOKEN = 'worker-metrics-token-0123';
 
-/** One sample's value from Prometheus text (0 when the series is absent). */
-function sample(text: string, name: string, labels: Record<string, string>) {
-  const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
-  const line = text
-    .split('\n')
-    .find(
-      (l) => l.startsWith(`${name}{`) && wanted.every((w) => l.includes(w)),
-    );
-  return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(' ')));
-}
+const sample = metricSample;
 
 describe('worker /metrics on the health port (real daemon)', () => {
   let h: FaultHarness | undefined;

@@ -13,7 +13,10 @@ import {
 } from './sign.ts';
 import { WEBHOOK_QUEUE, type DeliveryJobData } from './webhook-queue.ts';
 import { WebhookStore } from './webhook-store.ts';
-import { DEFAULT_MAX_STALLS } from '../worker/stall-policy.ts';
+import {
+  DEFAULT_MAX_STALLS,
+  isStallLimitFailure,
+} from '../worker/stall-policy.ts';
 import { isConnectionTrouble } from '../redis-errors.ts';
 
 export interface DeliveryWorkerOptions {
@@ -144,7 +147,7 @@ export function createDeliveryWorker(
   worker.on('failed', (job, error) => {
     // Failed by BullMQ for stalling too often, it never reached `attempt`:
     // the log must still say failed, or it could not be redriven.
-    if (job && error.message.includes('stalled more than allowable limit'))
+    if (job && isStallLimitFailure(error))
       void record(job, { status: null, error: error.message, final: true });
     if (job && job.attemptsMade >= (job.opts.attempts ?? 1))
       logger.warn(

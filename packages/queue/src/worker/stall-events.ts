@@ -7,11 +7,9 @@ import {
 } from '../events/lifecycle-event.ts';
 import type { Keyspace } from '../keyspace.ts';
 import { envelopeTenant } from '../tenancy/envelope-tenant.ts';
+import { isStallLimitFailure } from './stall-policy.ts';
 
 type Emit = (event: LifecycleEvent) => Promise<void>;
-
-/** BullMQ's reason for a job that stalled more than `maxStalledCount` times. */
-const STALL_LIMIT = 'stalled more than allowable limit';
 
 /**
  * `job.stalled`, from whichever worker's check found the job (its own
@@ -60,7 +58,7 @@ export async function reportStallFailure(
   error: Error,
   emit: Emit,
 ): Promise<boolean> {
-  if (!error.message.includes(STALL_LIMIT)) return false;
+  if (!isStallLimitFailure(error)) return false;
   const run = jobRun(job.data);
   const attempt = job.attemptsMade + 1;
   for (const type of ['job.failed', 'job.dead-lettered'] as const)

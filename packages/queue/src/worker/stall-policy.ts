@@ -30,3 +30,12 @@ export function stallRecoveryBoundMs(
  * worker it lands on from cycling forever. Counted over the job's life.
  */
 export const DEFAULT_MAX_STALLS = 10;
+
+/**
+ * Whether BullMQ failed a job for stalling more than `maxStalledCount`
+ * times: it does so as the job is fetched, so no processor (and no attempt
+ * hook) ever sees it.
+ */
+export function isStallLimitFailure(error: Error): boolean {
+  return error.message.includes('stalled more than allowable limit');
+}
