@@ -23,7 +23,10 @@ export {
 export { whenReady } from './when-ready.ts';
 export { createKeyspace, DEFAULT_PREFIX, type Keyspace } from './keyspace.ts';
 export {
+  clusterAddress,
   createRedisClient,
+  isClusterAddress,
+  redisAddress,
   REDIS_PRESETS,
   type RedisClientOptions,
   type RedisPreset,

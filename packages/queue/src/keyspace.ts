@@ -3,43 +3,55 @@
  * prefix once (`createKeyspace(prefix)`). Nothing else in the code base
  * spells a key.
  *
- * | Key                                      | Type   | Owner   | What                                                           |
- * | ---------------------------------------- | ------ | ------- | -------------------------------------------------------------- |
- * | `{p}:{queue}:{jobId}`                    | HASH   | BullMQ  | the job: `data` (a Conveyor envelope), opts, progress, result  |
- * | `{p}:{queue}:{jobId}:logs`               | LIST   | BullMQ  | the job's log; Conveyor's attempt history rows live here        |
- * | `{p}:{queue}:wait` `active` `prioritized`| LIST/Z | BullMQ  | state structures (also `delayed`, `completed`, `failed`, …)     |
- * | `{p}:{queue}:events`                     | STREAM | BullMQ  | job events (≈10k kept); Conveyor appends `cancelled`           |
- * | `{p}:{queue}:meta`, `id`, `stalled-check`| …      | BullMQ  | queue bookkeeping: never addressable through a job id          |
- * | `{p}:{queue}:cv:t:{tenant}:index`        | ZSET   | Conveyor| a tenant's job ids by creation (ms·1000 + seq): stable listing |
- * | `{p}:{queue}:cv:t:{tenant}:idem:{sha256}`| STRING | Conveyor| `"{jobId} {payloadHash}"` for an idempotency key (TTL)         |
- * | `{p}:{queue}:cv:t:{tenant}:open`         | ZSET   | Conveyor| a tenant's unfinished job ids, by admission time: the quota    |
- * | `{p}:{queue}:cv:t:{tenant}:counts`       | HASH   | Conveyor| a tenant's finished totals: completed, failed, cancelled       |
- * | `{p}:cv:t:{tenant}:limits`               | HASH   | Conveyor| a tenant's configured limits (quota, rate, burst)              |
- * | `{p}:cv:tenant-policy`                   | STRING | Conveyor| the API's default limits (JSON), for workers admitting fired jobs|
- * | `{p}:cv:t:{tenant}:rate`                 | HASH   | Conveyor| a tenant's enqueue token bucket (`tokens`, `at`)               |
- * | `{p}:cv:token:{sha256}`                  | HASH   | Conveyor| an API token, by the hash of its secret (never the secret)     |
- * | `{p}:cv:tokens`                          | HASH   | Conveyor| token id → hash, to list and revoke                            |
- * | `{p}:{queue}:cv:cancel:{jobId}`          | STRING | Conveyor| pending cancel of an active job: its reason (TTL 1 h)          |
- * | `{p}:{queue}:cv:cancelled:{jobId}`       | HASH   | Conveyor| snapshot of a waiting/delayed job removed by cancel (TTL 7 d)  |
- * | `{p}:cv:cancel` (pub/sub channel)        | —      | Conveyor| cancel requests, to every worker process                       |
- * | `{p}:cv:t:{tenant}:schedules`            | HASH   | Conveyor| a tenant's runtime schedules: name → JSON (timing, data, paused)|
- * | `{p}:{queue}:repeat:{scheduleId}`        | HASH   | BullMQ  | a Job Scheduler (`c.{job}.{key}` contract, `t.{tenant}.{name}`) |
- * | `{p}:cv:schedules:contract`              | HASH   | Conveyor| contract schedule id → fingerprint of what was last upserted   |
- * | `{p}:cv:schedules:lock`                  | STRING | Conveyor| held while one process reconciles contract schedules (TTL)     |
- * | `{p}:cv:t:{tenant}:schedule-lock:{name}` | STRING | Conveyor| held while one call changes a tenant's schedule (TTL)           |
- * | `{p}:cv:t:{tenant}:webhooks`             | HASH   | Conveyor| a tenant's webhook endpoints: id → JSON (with the secret)      |
- * | `{p}:cv:t:{tenant}:webhook-deliveries`   | HASH   | Conveyor| a tenant's delivery log: delivery id → JSON (status, attempts) |
- * | `{p}:cv:t:{tenant}:webhook-log`          | ZSET   | Conveyor| the same deliveries by creation time: newest first, capped     |
- * | `{p}:cv-webhooks:…`                      | …      | BullMQ  | the delivery queue (its own, never a job queue's)              |
- * | `{p}:cv:history`                         | STREAM | Conveyor| job history outbox: transitions waiting for PostgreSQL (one)   |
+ * | Key                                           | Type   | Owner   | What                                                           |
+ * | --------------------------------------------- | ------ | ------- | -------------------------------------------------------------- |
+ * | `{Q}:{jobId}`                                 | HASH   | BullMQ  | the job: `data` (a Conveyor envelope), opts, progress, result  |
+ * | `{Q}:{jobId}:logs`                            | LIST   | BullMQ  | the job's log; Conveyor's attempt history rows live here        |
+ * | `{Q}:wait` `active` `prioritized` …           | LIST/Z | BullMQ  | state structures (also `delayed`, `completed`, `failed`, …)     |
+ * | `{Q}:events`                                  | STREAM | BullMQ  | job events (≈10k kept); Conveyor appends `cancelled`           |
+ * | `{Q}:meta`, `id`, `stalled-check`             | …      | BullMQ  | queue bookkeeping: never addressable through a job id          |
+ * | `{Q}:repeat:{scheduleId}`                     | HASH   | BullMQ  | a Job Scheduler (`c.{job}.{key}` contract, `t.{tenant}.{name}`) |
+ * | `{Q}:cv:t:{tenant}:index`                     | ZSET   | Conveyor| a tenant's job ids by creation (ms·1000 + seq): stable listing |
+ * | `{Q}:cv:t:{tenant}:idem:{sha256}`             | STRING | Conveyor| `"{jobId} {payloadHash}"` for an idempotency key (TTL)         |
+ * | `{Q}:cv:t:{tenant}:open`                      | ZSET   | Conveyor| a tenant's unfinished job ids, by admission time: the quota    |
+ * | `{Q}:cv:t:{tenant}:counts`                    | HASH   | Conveyor| a tenant's finished totals: completed, failed, cancelled       |
+ * | `{Q}:cv:cancel:{jobId}`                       | STRING | Conveyor| pending cancel of an active job: its reason (TTL 1 h)          |
+ * | `{Q}:cv:cancelled:{jobId}`                    | HASH   | Conveyor| snapshot of a waiting/delayed job removed by cancel (TTL 7 d)  |
+ * | `{T}:limits`                                  | HASH   | Conveyor| a tenant's configured limits (quota, rate, burst)              |
+ * | `{T}:rate`                                    | HASH   | Conveyor| a tenant's enqueue token bucket (`tokens`, `at`)               |
+ * | `{T}:schedules`                               | HASH   | Conveyor| a tenant's runtime schedules: name → JSON (timing, data, paused)|
+ * | `{T}:schedule-lock:{name}`                    | STRING | Conveyor| held while one call changes a tenant's schedule (TTL)           |
+ * | `{T}:webhooks`                                | HASH   | Conveyor| a tenant's webhook endpoints: id → JSON (with the secret)      |
+ * | `{T}:webhook-deliveries`                      | HASH   | Conveyor| a tenant's delivery log: delivery id → JSON (status, attempts) |
+ * | `{T}:webhook-log`                             | ZSET   | Conveyor| the same deliveries by creation time: newest first, capped     |
+ * | `{p}:cv:{tokens}:token:{sha256}`              | HASH   | Conveyor| an API token, by the hash of its secret (never the secret)     |
+ * | `{p}:cv:{tokens}:all`                         | HASH   | Conveyor| token id → hash, to list and revoke                            |
+ * | `{p}:cv:tenant-policy`                        | STRING | Conveyor| the API's default limits (JSON), for workers admitting fired jobs|
+ * | `{p}:cv:cancel` (pub/sub channel)             | —      | Conveyor| cancel requests, to every worker process                       |
+ * | `{p}:cv:schedules:contract`                   | HASH   | Conveyor| contract schedule id → fingerprint of what was last upserted   |
+ * | `{p}:cv:schedules:lock`                       | STRING | Conveyor| held while one process reconciles contract schedules (TTL)     |
+ * | `{p}:cv:history`                              | STREAM | Conveyor| job history outbox: transitions waiting for PostgreSQL (one)   |
+ * | `{p}:{cv-webhooks}:cv-webhooks:…`             | …      | BullMQ  | the delivery queue (its own, never a job queue's)              |
  *
- * Every per-queue key lives under `{p}:{queue}:`, so a `{hash-tagged}`
- * prefix keeps a queue on one Redis Cluster slot. Every key that holds a
- * tenant's data names the tenant (`cv:t:{tenant}`), so no read or count can
- * mix tenants by accident.
+ * where `{Q}` is `{p}:{<queue>}:<queue>` (BullMQ's prefix for the queue is
+ * `{p}:{<queue>}`) and `{T}` is `{p}:cv:t:{<tenant>}`; the braces are literal.
+ *
+ * **Redis Cluster.** The braces are hash tags: every key of one queue lives
+ * on one slot (BullMQ's scripts and Conveyor's add transaction touch only
+ * those), every key of one tenant's settings on another, and the tokens on
+ * a third; different queues and tenants spread across shards. The only
+ * operations that span slots are a batch across queues (refused in cluster
+ * mode: `CrossSlotBatchError`) and a tenant quota summed over queues (read
+ * per queue in cluster mode: docs/architecture.md). A prefix that itself
+ * holds braces pins everything to one slot, which is also valid.
+ *
+ * Every key that holds a tenant's data names the tenant, so no read or
+ * count can mix tenants by accident.
  */
 export interface Keyspace {
   readonly prefix: string;
+  /** BullMQ's `prefix` option for a queue: the installation's prefix plus the queue's hash tag. */
+  bullPrefix(queue: string): string;
   /** A BullMQ key of a queue: a state (`completed`, `failed`, …) or a job id. */
   bull(queue: string, suffix: string): string;
   events(queue: string): string;
@@ -70,10 +82,14 @@ export interface Keyspace {
 export const DEFAULT_PREFIX = 'conveyor';
 
 export function createKeyspace(prefix: string = DEFAULT_PREFIX): Keyspace {
+  const bullPrefix = (queue: string) => `${prefix}:{${queue}}`;
   const queueKey = (queue: string, rest: string) =>
-    `${prefix}:${queue}:${rest}`;
+    `${prefix}:{${queue}}:${queue}:${rest}`;
+  const tenantKey = (tenant: string, rest: string) =>
+    `${prefix}:cv:t:{${tenant}}:${rest}`;
   return Object.freeze({
     prefix,
+    bullPrefix,
     bull: queueKey,
     events: (queue: string) => queueKey(queue, 'events'),
     index: (queue: string, tenant: string) =>
@@ -84,25 +100,25 @@ export function createKeyspace(prefix: string = DEFAULT_PREFIX): Keyspace {
       queueKey(queue, `cv:t:${tenant}:open`),
     counts: (queue: string, tenant: string) =>
       queueKey(queue, `cv:t:${tenant}:counts`),
-    limits: (tenant: string) => `${prefix}:cv:t:${tenant}:limits`,
+    limits: (tenant: string) => tenantKey(tenant, 'limits'),
     tenantPolicy: () => `${prefix}:cv:tenant-policy`,
-    rate: (tenant: string) => `${prefix}:cv:t:${tenant}:rate`,
-    token: (hash: string) => `${prefix}:cv:token:${hash}`,
-    tokens: () => `${prefix}:cv:tokens`,
+    rate: (tenant: string) => tenantKey(tenant, 'rate'),
+    token: (hash: string) => `${prefix}:cv:{tokens}:token:${hash}`,
+    tokens: () => `${prefix}:cv:{tokens}:all`,
     cancelRequest: (queue: string, jobId: string) =>
       queueKey(queue, `cv:cancel:${jobId}`),
     cancelledJob: (queue: string, jobId: string) =>
       queueKey(queue, `cv:cancelled:${jobId}`),
     cancelChannel: () => `${prefix}:cv:cancel`,
-    schedules: (tenant: string) => `${prefix}:cv:t:${tenant}:schedules`,
+    schedules: (tenant: string) => tenantKey(tenant, 'schedules'),
     contractSchedules: () => `${prefix}:cv:schedules:contract`,
     scheduleLock: () => `${prefix}:cv:schedules:lock`,
     tenantScheduleLock: (tenant: string, name: string) =>
-      `${prefix}:cv:t:${tenant}:schedule-lock:${name}`,
-    webhooks: (tenant: string) => `${prefix}:cv:t:${tenant}:webhooks`,
+      tenantKey(tenant, `schedule-lock:${name}`),
+    webhooks: (tenant: string) => tenantKey(tenant, 'webhooks'),
     webhookDeliveries: (tenant: string) =>
-      `${prefix}:cv:t:${tenant}:webhook-deliveries`,
-    webhookLog: (tenant: string) => `${prefix}:cv:t:${tenant}:webhook-log`,
+      tenantKey(tenant, 'webhook-deliveries'),
+    webhookLog: (tenant: string) => tenantKey(tenant, 'webhook-log'),
     historyStream: () => `${prefix}:cv:history`,
   });
 }

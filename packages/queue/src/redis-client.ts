@@ -1,4 +1,4 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
 
 /**
@@ -33,11 +33,72 @@ export interface RedisClientOptions {
   logger?: Logger;
 }
 
+/** The scheme of a Redis Cluster address: `redis-cluster://host:port,host:port` (seed nodes). */
+export const CLUSTER_SCHEME = 'redis-cluster:';
+
+/**
+ * Where Redis is, as one string that travels wherever a URL did (env,
+ * options, child processes): a `redis://`/`rediss://` URL for one server,
+ * or `redis-cluster://host:port,…` for a Cluster's seed nodes
+ * (`clusterAddress`, what `REDIS_CLUSTER_NODES` becomes).
+ */
+export function clusterAddress(nodes: readonly string[]): string {
+  return `${CLUSTER_SCHEME}//${nodes.join(',')}`;
+}
+
+export function isClusterAddress(address: string): boolean {
+  return address.startsWith(`${CLUSTER_SCHEME}//`);
+}
+
+export function isRedisAddress(address: string): boolean {
+  if (isClusterAddress(address))
+    return clusterNodes(address).every(
+      ({ host, port }) => host.length > 0 && Number.isInteger(port) && port > 0,
+    );
+  return URL.canParse(address) && /^rediss?:$/.test(new URL(address).protocol);
+}
+
+/** The address a service connects to: the Cluster's seed nodes when given, else REDIS_URL. */
+export function redisAddress(env: {
+  REDIS_URL: string;
+  REDIS_CLUSTER_NODES: readonly string[];
+}): string {
+  return env.REDIS_CLUSTER_NODES.length > 0
+    ? clusterAddress(env.REDIS_CLUSTER_NODES)
+    : env.REDIS_URL;
+}
+
+function clusterNodes(address: string): { host: string; port: number }[] {
+  return address
+    .slice(CLUSTER_SCHEME.length + 2)
+    .split(',')
+    .filter(Boolean)
+    .map((node) => {
+      const at = node.lastIndexOf(':');
+      return { host: node.slice(0, at), port: Number(node.slice(at + 1)) };
+    });
+}
+
+/**
+ * A connection of one preset. For a Cluster address this is an ioredis
+ * `Cluster`, typed as `Redis`: both expose the same commands, transactions
+ * and scripts, and BullMQ takes either. `redis.isCluster` tells them apart
+ * where it matters (docs/architecture.md, "Redis Cluster").
+ */
 export function createRedisClient(
   url: string,
   options: RedisClientOptions,
 ): Redis {
-  const redis = new Redis(url, REDIS_PRESETS[options.preset]);
+  const preset = REDIS_PRESETS[options.preset];
+  const redis = isClusterAddress(url)
+    ? (new Cluster(clusterNodes(url), {
+        redisOptions: preset,
+        enableOfflineQueue: preset.enableOfflineQueue ?? true,
+        clusterRetryStrategy: (attempt) => Math.min(attempt * 100, 1_000),
+        // Every command to the node that owns its slot: reads see the writes.
+        scaleReads: 'master',
+      }) as unknown as Redis)
+    : new Redis(url, preset);
   const { logger } = options;
   let down = false;
   // Without an error listener ioredis would crash the process on an outage.

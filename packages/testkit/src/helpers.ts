@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import { connectRedis, masters } from './redis-cluster.ts';
 import { randomUUID } from 'node:crypto';
 
 /** A key prefix no other test uses: suites share one Redis without seeing each other. */
@@ -11,24 +11,24 @@ export async function deletePrefix(
   redisUrl: string,
   prefix: string,
 ): Promise<void> {
-  const redis = new Redis(redisUrl, {
-    maxRetriesPerRequest: 1,
-    lazyConnect: true,
-  });
+  const redis = connectRedis(redisUrl);
   try {
-    await redis.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(
-        cursor,
-        'MATCH',
-        `${prefix}:*`,
-        'COUNT',
-        500,
-      );
-      cursor = next;
-      if (keys.length > 0) await redis.unlink(...keys);
-    } while (cursor !== '0');
+    // A Cluster's keys are spread over its masters: SCAN each.
+    for (const node of masters(redis)) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await node.scan(
+          cursor,
+          'MATCH',
+          `${prefix}:*`,
+          'COUNT',
+          500,
+        );
+        cursor = next;
+        // One UNLINK per key: a Cluster refuses one command across slots.
+        await Promise.all(keys.map((key) => node.unlink(key)));
+      } while (cursor !== '0');
+    }
   } finally {
     redis.disconnect();
   }

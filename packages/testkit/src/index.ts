@@ -1,6 +1,13 @@
 export { deletePrefix, uniquePrefix, waitFor } from './helpers.ts';
 export { fillRedisMemory, freeRedisMemory } from './redis-memory.ts';
 export { metricSample } from './metric-sample.ts';
+export {
+  connectRedis,
+  isClusterUrl,
+  masters,
+  startRedisCluster,
+  type RedisClusterHandle,
+} from './redis-cluster.ts';
 export { createTestDatabase } from './postgres-database.ts';
 export {
   findPostgresBinaries,

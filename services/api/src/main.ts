@@ -3,6 +3,7 @@ import { registry } from '@conveyor/jobs';
 import {
   createKeyspace,
   createRedisClient,
+  redisAddress,
   onShutdownSignal,
   redisSelfCheck,
   startService,
@@ -37,7 +38,7 @@ if (!env.CONVEYOR_ADMIN_TOKEN)
     'CONVEYOR_ADMIN_TOKEN is not set: every caller is the local admin (loopback only)',
   );
 
-const redis = createRedisClient(env.REDIS_URL, { preset: 'api', logger });
+const redis = createRedisClient(redisAddress(env), { preset: 'api', logger });
 const metrics = createApiMetrics({
   registry,
   redis,

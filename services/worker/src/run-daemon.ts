@@ -3,6 +3,7 @@ import {
   createDeliveryWorker,
   createKeyspace,
   createRedisClient,
+  redisAddress,
   createWebhookDispatcher,
   createWorkerPool,
   reconcileSchedules,
@@ -38,7 +39,7 @@ export async function runDaemon<TRegistry extends AnyRegistry>(
   options: DaemonOptions<TRegistry>,
 ): Promise<void> {
   const { env, logger } = options;
-  const connection = createRedisClient(env.REDIS_URL, {
+  const connection = createRedisClient(redisAddress(env), {
     preset: 'worker',
     logger,
   });

@@ -1,4 +1,5 @@
 export { ConveyorError } from './conveyor-error.ts';
+export { CrossSlotBatchError } from './cross-slot-batch-error.ts';
 export { ForbiddenError } from './forbidden-error.ts';
 export { HistoryDisabledError } from './history-disabled-error.ts';
 export { HistoryUnavailableError } from './history-unavailable-error.ts';

@@ -30,7 +30,7 @@ export function queueDepthCollector(
   options: QueueDepthOptions,
 ): QueueDepthCollector {
   const { redis, cacheMs = 2_000, timeoutMs = 1_000 } = options;
-  const prefix = (options.keys ?? createKeyspace()).prefix;
+  const keys = options.keys ?? createKeyspace();
   let queues: Queue[] | undefined;
   let readAt = -Infinity;
   let reading: Promise<void> | undefined;
@@ -51,7 +51,10 @@ export function queueDepthCollector(
 
   async function read(): Promise<void> {
     queues ??= options.queues.map((name) => {
-      const queue = new Queue(name, { connection: redis, prefix });
+      const queue = new Queue(name, {
+        connection: redis,
+        prefix: keys.bullPrefix(name),
+      });
       queue.on('error', () => undefined); // the connection's owner logs outages
       return queue;
     });

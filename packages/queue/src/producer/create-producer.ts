@@ -1,5 +1,6 @@
 import {
   ConveyorError,
+  CrossSlotBatchError,
   IdempotencyConflictError,
   InvalidPayloadError,
   OutcomeUnknownError,
@@ -12,15 +13,18 @@ import {
   type EnvelopeTrace,
   type QueueName,
 } from '@conveyor/jobs';
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import { DeadlineExceededError, withDeadline } from '../deadline.ts';
 import { createKeyspace, type Keyspace } from '../keyspace.ts';
 import { isRedisOutOfMemory } from '../redis-errors.ts';
+import { addInTransaction } from './add-transaction.ts';
 import {
   claimIdempotencyKey,
   markStored,
+  markStoredIn,
   payloadHash,
   releaseIdempotencyKey,
+  type IdempotencyTarget,
 } from './idempotency.ts';
 import { WriteAttempt } from './write-attempt.ts';
 import { JobIndex } from './job-index.ts';
@@ -146,7 +150,7 @@ class JobWriter {
     private readonly timeoutMs: number,
     onError: (error: Error) => void,
   ) {
-    this.queues = new QueueCache(redis, keys.prefix, onError);
+    this.queues = new QueueCache(redis, keys, onError);
     this.index = new JobIndex(redis, keys);
   }
 
@@ -166,6 +170,7 @@ class JobWriter {
   addAll(prepared: TenantJob[]): Promise<{ jobs: EnqueueResult[] }> {
     const attempt = new WriteAttempt();
     const work = (async () => {
+      this.refuseCrossSlot(prepared);
       await this.connected(...prepared);
       attempt.proceed();
       return this.admitted(prepared, attempt);
@@ -175,32 +180,43 @@ class JobWriter {
     }));
   }
 
+  /** On a Cluster each queue is its own slot: a batch across queues cannot be one transaction. */
+  private refuseCrossSlot(prepared: TenantJob[]): void {
+    if (!this.redis.isCluster) return;
+    const queues = new Set(prepared.map((p) => p.job.queue));
+    if (queues.size > 1) throw new CrossSlotBatchError([...queues]);
+  }
+
   /**
    * A fail-fast connection rejects commands until it is ready; BullMQ's
    * `waitUntilReady` waits for that (within the deadline).
    */
   private async connected(...prepared: TenantJob[]): Promise<void> {
-    const [first] = prepared;
-    if (first) await this.queues.get(first.job.queue).waitUntilReady();
+    const queues = new Set(prepared.map((p) => p.job.queue));
+    await Promise.all(
+      [...queues].map((queue) => this.queues.get(queue).waitUntilReady()),
+    );
   }
 
-  /** Admits the jobs for their tenant, then adds them; an admission whose add surely failed is given back. */
+  /**
+   * Admits the jobs for their tenant, then stores them; an admission whose
+   * add surely failed is given back. `after` joins the add's transaction.
+   */
   private async admitted(
     prepared: TenantJob[],
     attempt: WriteAttempt,
+    after?: (multi: ChainableCommander) => void,
   ): Promise<TenantJob[]> {
     const tenant = prepared[0]?.tenant ?? '';
-    const jobs = prepared.map((p) => ({
-      queue: p.job.queue,
-      id: p.id,
-      score: this.index.score(now(p.bullOptions)),
-    }));
-    await this.ledger.admit(tenant, jobs);
+    const jobs = prepared.map((p) => ({ queue: p.job.queue, id: p.id }));
+    const admission = await this.ledger.admit(tenant, jobs, {
+      openInAdd: true,
+    });
     try {
       attempt.sending();
-      await this.store(prepared);
+      await this.store(prepared, admission.openPending, after);
     } catch (error) {
-      if (!attempt.mayHaveStored(error))
+      if (!admission.openPending && !attempt.mayHaveStored(error))
         await this.ledger.release(tenant, jobs).catch(() => undefined);
       throw error;
     }
@@ -213,21 +229,35 @@ class JobWriter {
     return prepared;
   }
 
-  /** One queue: BullMQ's addBulk (one MULTI); several: childless flows (one MULTI across queues). */
-  private async store(prepared: TenantJob[]): Promise<void> {
-    const queues = new Set(prepared.map((p) => p.job.queue));
-    const items = prepared.map((p) => ({
-      name: p.job.name,
-      queueName: p.job.queue,
-      data: p.envelope,
-      opts: p.bullOptions,
-    }));
-    const [only] = queues;
-    const [item] = items;
-    if (queues.size > 1) await this.queues.flowProducer().addBulk(items);
-    else if (only && items.length === 1 && item)
-      await this.queues.get(only).add(item.name, item.data, item.opts);
-    else if (only) await this.queues.get(only).addBulk(items);
+  /**
+   * One transaction: each job's listing-index entry (and open-set entry,
+   * when the admission left it to the add) with BullMQ's add.
+   */
+  private async store(
+    prepared: TenantJob[],
+    withOpen: boolean,
+    after?: (multi: ChainableCommander) => void,
+  ): Promise<void> {
+    const admittedAt = Date.now();
+    await addInTransaction(
+      this.redis,
+      prepared.map((p) => {
+        const { queue } = p.job;
+        const score = this.index.score(now(p.bullOptions));
+        return {
+          queue: this.queues.get(queue),
+          name: p.job.name,
+          data: p.envelope,
+          opts: { ...p.bullOptions, jobId: p.id },
+          alongside: (multi) => {
+            if (withOpen)
+              multi.zadd(this.keys.open(queue, p.tenant), admittedAt, p.id);
+            multi.zadd(this.keys.index(queue, p.tenant), 'NX', score, p.id);
+          },
+        };
+      }),
+      after,
+    );
   }
 
   /**
@@ -243,7 +273,7 @@ class JobWriter {
     attempt: WriteAttempt,
   ): Promise<TenantJob> {
     const { job, envelope, tenant } = prepared;
-    const target = {
+    const target: IdempotencyTarget = {
       keys: this.keys,
       tenant,
       queue: job.queue,
@@ -269,7 +299,9 @@ class JobWriter {
       throw new OutcomeUnknownError();
     try {
       attempt.proceed();
-      await this.admitted([claimed], attempt);
+      await this.admitted([claimed], attempt, (multi) =>
+        markStoredIn(multi, target, claimed.id),
+      );
     } catch (error) {
       if (claim.fresh && !attempt.mayHaveStored(error))
         await releaseIdempotencyKey(this.redis, target, claimed.id).catch(
@@ -277,8 +309,6 @@ class JobWriter {
         );
       throw error;
     }
-    // Best effort: without the mark, the next call with this key finds the job and marks it.
-    await markStored(this.redis, target, claimed.id).catch(() => undefined);
     return claimed;
   }
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import type { Keyspace } from '../keyspace.ts';
 import { LuaScript } from '../lua-script.ts';
 
@@ -74,12 +74,13 @@ export async function claimIdempotencyKey(
   throw new Error('idempotency key kept changing');
 }
 
-const MARK_STORED = new LuaScript(`
+const MARK_STORED_LUA = `
 local held = redis.call('GET', KEYS[1])
 if held and string.sub(held, 1, string.len(ARGV[1]) + 1) == ARGV[1] .. ' ' and not string.find(held, ' stored$') then
   redis.call('SET', KEYS[1], held .. ' stored', 'KEEPTTL')
 end
-return 1`);
+return 1`;
+const MARK_STORED = new LuaScript(MARK_STORED_LUA);
 
 /** The job of this claim is in Redis: the key now always answers with it. */
 export async function markStored(
@@ -88,6 +89,19 @@ export async function markStored(
   jobId: string,
 ): Promise<void> {
   await MARK_STORED.run(redis, [idempotencyRedisKey(target)], [jobId]);
+}
+
+/**
+ * The same mark inside the add's transaction (EVAL: a transaction cannot
+ * fall back from an unknown script's SHA). Best effort: without it, the
+ * next call with this key finds the job and marks it.
+ */
+export function markStoredIn(
+  multi: ChainableCommander,
+  target: IdempotencyTarget,
+  jobId: string,
+): void {
+  multi.eval(MARK_STORED_LUA, 1, idempotencyRedisKey(target), jobId);
 }
 
 /** Gives a key back when adding its job was refused, so a retry can add it. */

@@ -1,10 +1,11 @@
 import type { QueueName } from '@conveyor/jobs';
-import { FlowProducer, Queue } from 'bullmq';
+import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { Keyspace } from '../keyspace.ts';
 
 /**
- * One BullMQ `Queue` per queue name on a shared connection, plus the
- * `FlowProducer` that adds to several queues in one transaction. BullMQ
+ * One BullMQ `Queue` per queue name on a shared connection, each under its
+ * queue's hash-tagged prefix (keyspace.ts). BullMQ
  * never retries a failed initialisation (Redis dropped during its version
  * check), so such a queue is replaced on next use.
  */
@@ -13,11 +14,10 @@ export class QueueCache {
     QueueName,
     { queue: Queue; broken: boolean }
   >();
-  private flows: FlowProducer | undefined;
 
   constructor(
     private readonly redis: Redis,
-    private readonly prefix: string,
+    private readonly keys: Keyspace,
     private readonly onError: (error: Error) => void,
   ) {}
 
@@ -26,7 +26,10 @@ export class QueueCache {
     if (existing && !existing.broken) return existing.queue;
     if (existing) void existing.queue.close().catch(() => undefined);
     const entry = {
-      queue: new Queue(name, { connection: this.redis, prefix: this.prefix }),
+      queue: new Queue(name, {
+        connection: this.redis,
+        prefix: this.keys.bullPrefix(name),
+      }),
       broken: false,
     };
     entry.queue.on('error', this.onError);
@@ -37,17 +40,8 @@ export class QueueCache {
     return entry.queue;
   }
 
-  flowProducer(): FlowProducer {
-    this.flows ??= new FlowProducer({
-      connection: this.redis,
-      prefix: this.prefix,
-    });
-    return this.flows;
-  }
-
   async close(): Promise<void> {
     const closing = [...this.queues.values()].map((e) => e.queue.close());
-    if (this.flows) closing.push(this.flows.close());
     this.queues.clear();
     await Promise.allSettled(closing);
   }

@@ -56,7 +56,7 @@ async function reconcileAll({
   for (const queueName of registry.queues) {
     const queue = new Queue(queueName, {
       connection: redis,
-      prefix: keys.prefix,
+      prefix: keys.bullPrefix(queueName),
     });
     try {
       const declared = new Set<string>();

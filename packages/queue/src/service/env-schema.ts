@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_PREFIX } from '../keyspace.ts';
+import { isRedisAddress } from '../redis-client.ts';
 
 export const LOG_LEVELS = [
   'fatal',
@@ -16,7 +17,22 @@ export const LOG_LEVELS = [
  * this one (`SharedEnvSchema.extend({ … })`) and reads it with `readEnv`.
  */
 export const SharedEnvSchema = z.object({
-  REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
+  /** One server's URL, or a Cluster's `redis-cluster://host:port,…` (see REDIS_CLUSTER_NODES). */
+  REDIS_URL: z
+    .string()
+    .refine(isRedisAddress, 'a redis://, rediss:// or redis-cluster:// address')
+    .default('redis://127.0.0.1:6379'),
+  /** Redis Cluster seed nodes (`host:port,host:port`): when set, REDIS_URL is not used. */
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .default('')
+    .transform((list) =>
+      list
+        .split(',')
+        .map((node) => node.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().regex(/^[^\s,/:]+:\d{1,5}$/, 'host:port'))),
   CONVEYOR_PREFIX: z.string().min(1).default(DEFAULT_PREFIX),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
 });

@@ -4,15 +4,19 @@ import { LuaScript } from '../lua-script.ts';
  * Admits `n` jobs for one tenant atomically, or refuses them all: the sum of
  * the tenant's open sets (one per queue) plus `n` must stay within its quota,
  * and its token bucket must hold `n` tokens. Configured limits (the tenant's
- * `limits` hash) override the defaults passed in. On success each job joins
- * its queue's open set, scored by admission time (for healing), and its
- * queue's listing index: both before the job is added, so neither can fail
- * after it (a refusal here means nothing was stored).
+ * `limits` hash) override the defaults passed in. On success each job given
+ * as a pair joins its queue's open set, scored by admission time (for
+ * healing): before the job is added, so a refusal here means nothing was
+ * stored.
  *
- * KEYS: open set of each queue (Q), `limits`, `rate`, listing index of each queue (Q).
+ * With Q = 0 (Redis Cluster, where the open sets live on their queues'
+ * slots) only the bucket is checked and taken from: every key is then on the
+ * tenant's slot, and the caller checked the quota and writes the open
+ * entries in the add's own transaction.
+ *
+ * KEYS: open set of each queue (Q), `limits`, `rate`.
  * ARGV: Q, default max (-1 = none), default rate (-1 = none), default burst,
- *       now (ms), n, then n triples of (1-based queue index, job id, index score
- *       or '' when the job is already listed: a retry).
+ *       now (ms), n, then pairs of (1-based queue index, job id).
  * Returns { 'ok', 0 } | { 'quota', unfinished } | { 'rate', retryAfterMs } | { 'burst', burst }.
  */
 export const ADMIT_SCRIPT = new LuaScript(`
@@ -23,7 +27,7 @@ local rate = tonumber(limits[2] or ARGV[3])
 local burst = tonumber(limits[3] or ARGV[4])
 local now = tonumber(ARGV[5])
 local n = tonumber(ARGV[6])
-if max >= 0 then
+if max >= 0 and q > 0 then
   local open = 0
   for i = 1, q do open = open + redis.call('ZCARD', KEYS[i]) end
   if open + n > max then return { 'quota', open } end
@@ -40,12 +44,8 @@ if rate >= 0 then
   redis.call('HSET', KEYS[q + 2], 'tokens', tostring(tokens - n), 'at', now)
   redis.call('PEXPIRE', KEYS[q + 2], math.ceil(burst * 1000 / math.max(rate, 0.001)) + 60000)
 end
-for i = 0, n - 1 do
-  local queue = tonumber(ARGV[7 + 3 * i])
-  redis.call('ZADD', KEYS[queue], now, ARGV[8 + 3 * i])
-  if ARGV[9 + 3 * i] ~= '' then
-    redis.call('ZADD', KEYS[q + 2 + queue], ARGV[9 + 3 * i], ARGV[8 + 3 * i])
-  end
+for i = 7, #ARGV - 1, 2 do
+  redis.call('ZADD', KEYS[tonumber(ARGV[i])], now, ARGV[i + 1])
 end
 return { 'ok', 0 }
 `);

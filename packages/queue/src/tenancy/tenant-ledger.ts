@@ -8,17 +8,32 @@ import {
   type TenantLimits,
 } from './tenant-limits.ts';
 
-/** A job to admit: its queue, id, and its listing-index score. */
+/** A job to admit: its queue and id. */
 export interface AdmittedJob {
   queue: QueueName;
   id: string;
-  /** Its listing-index score; '' for a job listed already. */
-  score: number | '';
+}
+
+/**
+ * What an admission left to the add: with `openPending`, the jobs' open-set
+ * entries, which the add writes in its own transaction (so a refused add
+ * leaves none behind); without, the admission wrote them already.
+ */
+export interface Admission {
+  openPending: boolean;
 }
 
 /** An admitted job whose add has not happened yet may be this old before healing drops it. */
 const ADD_GRACE_MS = 60_000;
 const QUOTA_RETRY_AFTER_MS = 1_000;
+/**
+ * How long a process trusts a tenant's limits it read. Only the choice to
+ * skip the admission script for a tenant without limits rests on it (the
+ * script itself reads the limits hash): a limit set by another process
+ * applies there after at most this long.
+ */
+const LIMITS_TTL_MS = 1_000;
+const LIMITS_CACHE_SIZE = 10_000;
 
 /**
  * A tenant's unfinished jobs (one open set per queue) and finished totals:
@@ -40,26 +55,73 @@ export class TenantLedger {
   ) {}
 
   /**
-   * Admits jobs (and lists them in their tenant's index, `score` each) or
-   * throws `QuotaExceededError` (nothing admitted, nothing listed).
+   * Admits jobs or throws `QuotaExceededError` (nothing admitted). With
+   * `openInAdd`, the open-set entries may be left to the add's transaction
+   * (see `Admission`). A tenant without limits costs no round trip; on one
+   * Redis the quota and rate are checked atomically with the entries'
+   * writes (one script); on a Cluster the quota is summed over the queues'
+   * slots first and only the rate is atomic (docs/architecture.md).
    */
-  async admit(tenant: string, jobs: readonly AdmittedJob[]): Promise<void> {
+  async admit(
+    tenant: string,
+    jobs: readonly AdmittedJob[],
+    options: { openInAdd?: boolean } = {},
+  ): Promise<Admission> {
+    const limits = await this.cachedLimits(tenant);
+    const cluster = this.redis.isCluster;
+    const unlimited =
+      limits.maxUnfinished === null && limits.ratePerSecond === null;
+    if (unlimited || cluster) {
+      if (!unlimited) await this.admitOnCluster(tenant, jobs, limits);
+      if (options.openInAdd) return { openPending: true };
+      await this.open(tenant, jobs);
+      return { openPending: false };
+    }
     let verdict = await this.tryAdmit(tenant, jobs);
     if (verdict[0] === 'quota' && (await this.heal(tenant)) > 0)
       verdict = await this.tryAdmit(tenant, jobs);
-    const [kind, value] = verdict;
+    this.refuseUnlessOk(tenant, jobs.length, verdict);
+    return { openPending: false };
+  }
+
+  private async admitOnCluster(
+    tenant: string,
+    jobs: readonly AdmittedJob[],
+    limits: TenantLimits,
+  ): Promise<void> {
+    const max = limits.maxUnfinished;
+    if (max !== null) {
+      let open = await this.unfinished(tenant);
+      if (open + jobs.length > max && (await this.heal(tenant)) > 0)
+        open = await this.unfinished(tenant);
+      if (open + jobs.length > max)
+        this.refuseUnlessOk(tenant, jobs.length, ['quota', open]);
+    }
+    if (limits.ratePerSecond !== null)
+      this.refuseUnlessOk(
+        tenant,
+        jobs.length,
+        await this.tryAdmit(tenant, jobs, { rateOnly: true }),
+      );
+  }
+
+  private refuseUnlessOk(
+    tenant: string,
+    count: number,
+    [kind, value]: [string, number],
+  ): void {
     if (kind === 'ok') return;
     if (kind === 'quota')
       throw new QuotaExceededError(
         'quota',
         QUOTA_RETRY_AFTER_MS,
-        `Tenant ${tenant} has ${value} unfinished jobs; its quota does not allow ${jobs.length} more`,
+        `Tenant ${tenant} has ${value} unfinished jobs; its quota does not allow ${count} more`,
       );
     if (kind === 'burst')
       throw new QuotaExceededError(
         'rate',
         QUOTA_RETRY_AFTER_MS,
-        `A batch of ${jobs.length} is larger than tenant ${tenant}'s burst of ${value}`,
+        `A batch of ${count} is larger than tenant ${tenant}'s burst of ${value}`,
       );
     throw new QuotaExceededError(
       'rate',
@@ -68,15 +130,43 @@ export class TenantLedger {
     );
   }
 
+  /** The tenant's unfinished jobs over every queue: one read per queue's slot. */
+  private async unfinished(tenant: string): Promise<number> {
+    const sizes = await Promise.all(
+      this.queues.map((queue) =>
+        this.redis.zcard(this.keys.open(queue, tenant)),
+      ),
+    );
+    return sizes.reduce((sum, size) => sum + size, 0);
+  }
+
+  /** Writes open-set entries outside any add (one command per queue). */
+  private async open(
+    tenant: string,
+    jobs: readonly AdmittedJob[],
+  ): Promise<void> {
+    const now = Date.now();
+    await Promise.all(
+      [...groupByQueue(jobs)].map(([queue, ids]) =>
+        this.redis.zadd(
+          this.keys.open(queue, tenant),
+          ...ids.flatMap((id) => [now, id]),
+        ),
+      ),
+    );
+  }
+
   /** Gives admissions back when their add failed. */
   async release(
     tenant: string,
     jobs: readonly { queue: QueueName; id: string }[],
   ): Promise<void> {
-    const multi = this.redis.multi();
-    for (const job of jobs)
-      multi.zrem(this.keys.open(job.queue, tenant), job.id);
-    await multi.exec();
+    // One command per queue: each queue's keys live on its own Cluster slot.
+    await Promise.all(
+      [...groupByQueue(jobs)].map(([queue, ids]) =>
+        this.redis.zrem(this.keys.open(queue, tenant), ...ids),
+      ),
+    );
   }
 
   /**
@@ -138,10 +228,7 @@ export class TenantLedger {
     tenant: string,
     jobs: readonly { queue: QueueName; id: string }[],
   ): Promise<void> {
-    await this.admit(
-      tenant,
-      jobs.map((job) => ({ ...job, score: '' })),
-    );
+    await this.admit(tenant, jobs);
   }
 
   /**
@@ -174,31 +261,48 @@ export class TenantLedger {
     return dropped;
   }
 
-  /** Unfinished jobs per queue, and finished totals. */
+  /** Unfinished jobs per queue, and finished totals (one transaction per queue's slot). */
   async counts(tenant: string) {
-    const multi = this.redis.multi();
-    for (const queue of this.queues) {
-      multi.zrange(this.keys.open(queue, tenant), '0', '-1');
-      multi.hmget(
-        this.keys.counts(queue, tenant),
-        'completed',
-        'failed',
-        'cancelled',
-      );
-    }
-    const replies = (await multi.exec()) ?? [];
-    return this.queues.map((queue, i) => {
-      const open = (replies[2 * i]?.[1] ?? []) as string[];
-      const [completed, failed, cancelled] = (replies[2 * i + 1]?.[1] ??
-        []) as (string | null)[];
-      return {
-        queue,
-        open,
-        completed: Number(completed ?? 0),
-        failed: Number(failed ?? 0),
-        cancelled: Number(cancelled ?? 0),
-      };
-    });
+    return Promise.all(
+      this.queues.map(async (queue) => {
+        const replies =
+          (await this.redis
+            .multi()
+            .zrange(this.keys.open(queue, tenant), '0', '-1')
+            .hmget(
+              this.keys.counts(queue, tenant),
+              'completed',
+              'failed',
+              'cancelled',
+            )
+            .exec()) ?? [];
+        const open = (replies[0]?.[1] ?? []) as string[];
+        const [completed, failed, cancelled] = (replies[1]?.[1] ?? []) as (
+          string | null
+        )[];
+        return {
+          queue,
+          open,
+          completed: Number(completed ?? 0),
+          failed: Number(failed ?? 0),
+          cancelled: Number(cancelled ?? 0),
+        };
+      }),
+    );
+  }
+
+  private limitsCache = new Map<
+    string,
+    { limits: TenantLimits; until: number }
+  >();
+
+  private async cachedLimits(tenant: string): Promise<TenantLimits> {
+    const cached = this.limitsCache.get(tenant);
+    if (cached && cached.until > Date.now()) return cached.limits;
+    const limits = await this.limits(tenant);
+    if (this.limitsCache.size >= LIMITS_CACHE_SIZE) this.limitsCache.clear();
+    this.limitsCache.set(tenant, { limits, until: Date.now() + LIMITS_TTL_MS });
+    return limits;
   }
 
   /** The limits in force for a tenant: configured, else the policy's. */
@@ -216,6 +320,7 @@ export class TenantLedger {
   }
 
   async setLimits(tenant: string, limits: TenantLimits): Promise<void> {
+    this.limitsCache.delete(tenant);
     await this.redis.hset(this.keys.limits(tenant), {
       maxUnfinished: String(limits.maxUnfinished ?? -1),
       ratePerSecond: String(limits.ratePerSecond ?? -1),
@@ -233,27 +338,40 @@ export class TenantLedger {
   private async tryAdmit(
     tenant: string,
     jobs: readonly AdmittedJob[],
+    { rateOnly = false } = {},
   ): Promise<[string, number]> {
     const base = this.defaultsFor(tenant);
-    const index = (queue: QueueName) => this.queues.indexOf(queue) + 1;
+    const queues = rateOnly ? [] : this.queues;
+    const index = (queue: QueueName) => queues.indexOf(queue) + 1;
     const reply = (await ADMIT_SCRIPT.run(
       this.redis,
       [
-        ...this.queues.map((q) => this.keys.open(q, tenant)),
+        ...queues.map((q) => this.keys.open(q, tenant)),
         this.keys.limits(tenant),
         this.keys.rate(tenant),
-        ...this.queues.map((q) => this.keys.index(q, tenant)),
       ],
       [
-        this.queues.length,
+        queues.length,
         base.maxUnfinished ?? -1,
         base.ratePerSecond ?? -1,
         base.burst,
         Date.now(),
         jobs.length,
-        ...jobs.flatMap((job) => [index(job.queue), job.id, job.score]),
+        ...(rateOnly ? [] : jobs.flatMap((job) => [index(job.queue), job.id])),
       ],
     )) as [string, number];
     return reply;
   }
+}
+
+function groupByQueue(
+  jobs: readonly { queue: QueueName; id: string }[],
+): Map<QueueName, string[]> {
+  const byQueue = new Map<QueueName, string[]>();
+  for (const { queue, id } of jobs) {
+    const ids = byQueue.get(queue);
+    if (ids) ids.push(id);
+    else byQueue.set(queue, [id]);
+  }
+  return byQueue;
 }

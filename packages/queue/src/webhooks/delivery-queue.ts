@@ -20,7 +20,7 @@ export class DeliveryQueue {
   ) {
     this.queue = new Queue<DeliveryJobData>(WEBHOOK_QUEUE, {
       connection: redis,
-      prefix: keys.prefix,
+      prefix: keys.bullPrefix(WEBHOOK_QUEUE),
     });
   }
 

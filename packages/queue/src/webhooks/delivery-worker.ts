@@ -133,7 +133,7 @@ export function createDeliveryWorker(
     },
     {
       connection: redis,
-      prefix: keys.prefix,
+      prefix: keys.bullPrefix(WEBHOOK_QUEUE),
       concurrency: options.concurrency ?? 10,
       // Like job workers: a delivery survives workers dying under it.
       maxStalledCount: DEFAULT_MAX_STALLS,

@@ -54,7 +54,7 @@ export function createWorkerPool<TRegistry extends AnyRegistry>(
       runner.run(job, queue, signal ?? new AbortController().signal);
     const worker = new Worker(queue, tracing ? tracing.wrap(run) : run, {
       connection: redis,
-      prefix: keys.prefix,
+      prefix: keys.bullPrefix(queue),
       concurrency: options.concurrency ?? 10,
       lockDuration,
       stalledInterval:
