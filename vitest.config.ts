@@ -1,20 +1,58 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * The suites that run a second time against a real 3-master Redis Cluster
+ * (docs/architecture.md, "Redis Cluster"): the lifecycle through the typed
+ * client, enqueue answers, quotas and tenancy, cancellation across
+ * processes, schedules, and the worker daemon.
+ */
+const CLUSTER_SUITES = [
+  'services/api/test/lifecycle.test.ts',
+  'services/api/test/enqueue.test.ts',
+  'services/api/test/quotas.test.ts',
+  'services/api/test/tenancy.test.ts',
+  'services/api/test/acknowledgements.test.ts',
+  'services/api/test/cancel-across-processes.test.ts',
+  'services/api/test/schedules.test.ts',
+  'services/api/test/watch.test.ts',
+  'services/api/test/tokens.test.ts',
+  'services/worker/test/daemon.test.ts',
+];
+
 export default defineConfig({
   // Run workspaces from source: @conveyor/* resolve to src/*.ts, no build needed.
   resolve: { conditions: ['@conveyor/source'] },
   ssr: { resolve: { conditions: ['@conveyor/source'] } },
   test: {
-    include: ['{packages,services}/*/{src,test}/**/*.test.ts'],
-    globalSetup: ['packages/testkit/src/test-setup.ts'],
     // Suites share one redis-server and some measure timing (backoff): one file at a time.
     fileParallelism: false,
     testTimeout: 20_000,
     hookTimeout: 30_000,
-    typecheck: {
-      enabled: true,
-      include: ['{packages,services}/*/{src,test}/**/*.test-d.ts'],
-      tsconfig: './tsconfig.json',
-    },
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'redis',
+          include: ['{packages,services}/*/{src,test}/**/*.test.ts'],
+          globalSetup: ['packages/testkit/src/test-setup.ts'],
+          typecheck: {
+            enabled: true,
+            include: ['{packages,services}/*/{src,test}/**/*.test-d.ts'],
+            tsconfig: './tsconfig.json',
+          },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'cluster',
+          include: [
+            ...CLUSTER_SUITES,
+            '{packages,services}/*/test/**/*.cluster-test.ts',
+          ],
+          globalSetup: ['packages/testkit/src/cluster-setup.ts'],
+        },
+      },
+    ],
   },
 });

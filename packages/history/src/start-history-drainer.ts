@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
+import { duplicateRedis } from '@conveyor/queue';
 import { applyTransitions } from './apply-transitions.ts';
 import {
   HISTORY_GROUP,
@@ -52,7 +53,7 @@ export function startHistoryDrainer(
     options.consumer ??
     `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   // Blocking reads hold their connection: a connection of their own.
-  const reader = redis.duplicate({
+  const reader = duplicateRedis(redis, {
     enableOfflineQueue: true,
     maxRetriesPerRequest: null,
   });

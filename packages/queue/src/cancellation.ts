@@ -178,8 +178,8 @@ export class Cancellation {
 
   /**
    * Delivers cancel requests to the jobs running in this process: at once via
-   * pub/sub, and by polling the request keys of active jobs (one MGET per
-   * interval, nothing when idle).
+   * pub/sub, and by polling the request keys of active jobs (one GET per active
+   * job per interval, nothing when idle).
    */
   listen(options: CancellationListenerOptions): { close(): void } {
     const { logger } = options;
@@ -202,8 +202,11 @@ export class Cancellation {
     const poll = async () => {
       const jobs = options.activeJobs();
       if (jobs.length === 0) return;
-      const reasons = await this.redis.mget(
-        jobs.map((j) => this.keys.cancelRequest(j.queue, j.jobId)),
+      // One GET per job: an MGET across queues would span Cluster slots.
+      const reasons = await Promise.all(
+        jobs.map((j) =>
+          this.redis.get(this.keys.cancelRequest(j.queue, j.jobId)),
+        ),
       );
       reasons.forEach((reason, i) => {
         const job = jobs[i];

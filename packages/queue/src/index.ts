@@ -25,6 +25,7 @@ export { createKeyspace, DEFAULT_PREFIX, type Keyspace } from './keyspace.ts';
 export {
   clusterAddress,
   createRedisClient,
+  duplicateRedis,
   isClusterAddress,
   redisAddress,
   REDIS_PRESETS,

@@ -15,8 +15,8 @@ describe('keyspace', () => {
     expect(keys.idempotency('sms', 't1', 'h')).toBe(
       'acme:{sms}:sms:cv:t:t1:idem:h',
     );
-    expect(keys.open('sms', 't1')).toBe('acme:{sms}:sms:cv:t:t1:open');
-    expect(keys.counts('sms', 't1')).toBe('acme:{sms}:sms:cv:t:t1:counts');
+    expect(keys.open('sms', 't1')).toBe('acme:cv:t:{t1}:open:sms');
+    expect(keys.counts('sms', 't1')).toBe('acme:cv:t:{t1}:counts:sms');
     expect(keys.limits('t1')).toBe('acme:cv:t:{t1}:limits');
     expect(keys.rate('t1')).toBe('acme:cv:t:{t1}:rate');
     expect(keys.token('h')).toBe('acme:cv:{tokens}:token:h');
@@ -26,7 +26,7 @@ describe('keyspace', () => {
     expect(keys.cancelChannel()).toBe('acme:cv:cancel');
   });
 
-  it("keeps each queue on one slot, each tenant's settings on one, the tokens on one", () => {
+  it("keeps each queue on one slot, each tenant's ledger and settings on one, the tokens on one", () => {
     const keys = createKeyspace();
     const queueKeys = [
       keys.bull('sms', 'wait'),
@@ -34,8 +34,6 @@ describe('keyspace', () => {
       keys.events('sms'),
       keys.index('sms', 'a'),
       keys.idempotency('sms', 'a', 'h'),
-      keys.open('sms', 'b'),
-      keys.counts('sms', 'b'),
       keys.cancelRequest('sms', 'j'),
       keys.cancelledJob('sms', 'j'),
     ];
@@ -43,6 +41,9 @@ describe('keyspace', () => {
     // BullMQ builds its keys as `${prefix}:${queue}:${suffix}`.
     expect(`${keys.bullPrefix('sms')}:sms:wait`).toBe(keys.bull('sms', 'wait'));
     const tenantKeys = [
+      keys.open('sms', 'a'),
+      keys.open('email', 'a'),
+      keys.counts('sms', 'a'),
       keys.limits('a'),
       keys.rate('a'),
       keys.schedules('a'),

@@ -13,10 +13,10 @@
  * | `{Q}:repeat:{scheduleId}`                     | HASH   | BullMQ  | a Job Scheduler (`c.{job}.{key}` contract, `t.{tenant}.{name}`) |
  * | `{Q}:cv:t:{tenant}:index`                     | ZSET   | Conveyor| a tenant's job ids by creation (ms·1000 + seq): stable listing |
  * | `{Q}:cv:t:{tenant}:idem:{sha256}`             | STRING | Conveyor| `"{jobId} {payloadHash}"` for an idempotency key (TTL)         |
- * | `{Q}:cv:t:{tenant}:open`                      | ZSET   | Conveyor| a tenant's unfinished job ids, by admission time: the quota    |
- * | `{Q}:cv:t:{tenant}:counts`                    | HASH   | Conveyor| a tenant's finished totals: completed, failed, cancelled       |
  * | `{Q}:cv:cancel:{jobId}`                       | STRING | Conveyor| pending cancel of an active job: its reason (TTL 1 h)          |
  * | `{Q}:cv:cancelled:{jobId}`                    | HASH   | Conveyor| snapshot of a waiting/delayed job removed by cancel (TTL 7 d)  |
+ * | `{T}:open:{queue}`                            | ZSET   | Conveyor| a tenant's unfinished job ids, by admission time: the quota    |
+ * | `{T}:counts:{queue}`                          | HASH   | Conveyor| a tenant's finished totals: completed, failed, cancelled       |
  * | `{T}:limits`                                  | HASH   | Conveyor| a tenant's configured limits (quota, rate, burst)              |
  * | `{T}:rate`                                    | HASH   | Conveyor| a tenant's enqueue token bucket (`tokens`, `at`)               |
  * | `{T}:schedules`                               | HASH   | Conveyor| a tenant's runtime schedules: name → JSON (timing, data, paused)|
@@ -38,12 +38,12 @@
  *
  * **Redis Cluster.** The braces are hash tags: every key of one queue lives
  * on one slot (BullMQ's scripts and Conveyor's add transaction touch only
- * those), every key of one tenant's settings on another, and the tokens on
- * a third; different queues and tenants spread across shards. The only
- * operations that span slots are a batch across queues (refused in cluster
- * mode: `CrossSlotBatchError`) and a tenant quota summed over queues (read
- * per queue in cluster mode: docs/architecture.md). A prefix that itself
- * holds braces pins everything to one slot, which is also valid.
+ * those); every key of one tenant's ledger and settings on another (the
+ * admission script touches only those: quota, bucket, open entries); the
+ * tokens on a third. Different queues and tenants spread across shards. The
+ * one operation that would span slots, a batch across queues, is refused on
+ * a Cluster (`CrossSlotBatchError`). A prefix that itself holds braces pins
+ * everything to one slot, which is also valid.
  *
  * Every key that holds a tenant's data names the tenant, so no read or
  * count can mix tenants by accident.
@@ -96,10 +96,9 @@ export function createKeyspace(prefix: string = DEFAULT_PREFIX): Keyspace {
       queueKey(queue, `cv:t:${tenant}:index`),
     idempotency: (queue: string, tenant: string, keyHash: string) =>
       queueKey(queue, `cv:t:${tenant}:idem:${keyHash}`),
-    open: (queue: string, tenant: string) =>
-      queueKey(queue, `cv:t:${tenant}:open`),
+    open: (queue: string, tenant: string) => tenantKey(tenant, `open:${queue}`),
     counts: (queue: string, tenant: string) =>
-      queueKey(queue, `cv:t:${tenant}:counts`),
+      tenantKey(tenant, `counts:${queue}`),
     limits: (tenant: string) => tenantKey(tenant, 'limits'),
     tenantPolicy: () => `${prefix}:cv:tenant-policy`,
     rate: (tenant: string) => tenantKey(tenant, 'rate'),

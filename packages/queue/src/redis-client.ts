@@ -113,3 +113,20 @@ export function createRedisClient(
   });
   return redis;
 }
+
+/**
+ * A new connection like `redis` (a server's or a Cluster's), with `options`
+ * on top: for the blocking reads that must not share a connection. A
+ * Cluster takes its per-node options under `redisOptions` and its offline
+ * queue at the top.
+ */
+export function duplicateRedis(redis: Redis, options: RedisOptions): Redis {
+  if (!redis.isCluster) return redis.duplicate(options);
+  const cluster = redis as unknown as Cluster;
+  return cluster.duplicate(undefined, {
+    ...(options.enableOfflineQueue === undefined
+      ? {}
+      : { enableOfflineQueue: options.enableOfflineQueue }),
+    redisOptions: { ...cluster.options.redisOptions, ...options },
+  }) as unknown as Redis;
+}

@@ -53,7 +53,10 @@ it('a ladder waits each step, then its last step; the waits are in the attempt h
           : Promise.resolve(),
     },
   });
-  const queue = new Queue(QUEUES.default, { connection: redis, prefix });
+  const queue = new Queue(QUEUES.default, {
+    connection: redis,
+    prefix: createKeyspace(prefix).bullPrefix(QUEUES.default),
+  });
   try {
     await pool.ready();
     const { id } = await producer.enqueue({

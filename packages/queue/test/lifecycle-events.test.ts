@@ -45,7 +45,10 @@ function setup() {
     redis,
     keys,
   });
-  const queue = new Queue(QUEUES.default, { connection: redis, prefix });
+  const queue = new Queue(QUEUES.default, {
+    connection: redis,
+    prefix: createKeyspace(prefix).bullPrefix(QUEUES.default),
+  });
   const events: LifecycleEvent[] = [];
   let pool: WorkerPool | undefined;
   const startPool = async () => {

@@ -133,7 +133,7 @@ describe('validation happens once per hop; transforms run once', () => {
   it('a job stored before a field was added gets the field’s default, as its type says', async () => {
     const queue = new Queue('default', {
       connection: redis,
-      prefix: keys.prefix,
+      prefix: keys.bullPrefix('default'),
     });
     const old = await queue.add('note', encodeEnvelope({ text: 'old' }), {
       jobId: randomUUID(),

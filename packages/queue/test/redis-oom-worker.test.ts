@@ -51,7 +51,7 @@ function setUp(server: RedisServerHandle, closers: (() => unknown)[]) {
   });
   const queue = new Queue(QUEUES.default, {
     connection: admin,
-    prefix: keys.prefix,
+    prefix: keys.bullPrefix(QUEUES.default),
   });
   closers.push(
     () => admin.disconnect(),

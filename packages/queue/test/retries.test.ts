@@ -56,7 +56,10 @@ describe('retry policy', () => {
       redis: producerRedis,
       keys: createKeyspace(prefix),
     });
-    queue = new Queue(QUEUES.default, { connection, prefix });
+    queue = new Queue(QUEUES.default, {
+      connection,
+      prefix: createKeyspace(prefix).bullPrefix(QUEUES.default),
+    });
     attemptsSeen.clear();
   });
   afterEach(async () => {

@@ -52,7 +52,10 @@ describe('contract schedules', () => {
       logger,
     });
   const queue = () => {
-    const q = new Queue(QUEUES.default, { connection: connect(), prefix });
+    const q = new Queue(QUEUES.default, {
+      connection: connect(),
+      prefix: createKeyspace(prefix).bullPrefix(QUEUES.default),
+    });
     return q;
   };
 

@@ -289,7 +289,7 @@ describe('webhooks from the worker (real Redis, real HTTP)', () => {
     const d = createWebhookDispatcher({ redis: own, keys, logger: silent });
     const queue = new Queue(WEBHOOK_QUEUE, {
       connection: own,
-      prefix: keys.prefix,
+      prefix: keys.bullPrefix(WEBHOOK_QUEUE),
     });
     try {
       await store.create('quiet-co', {

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { Cluster, Redis } from 'ioredis';
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import {
   getFreePort,
   startRedisServer,
@@ -97,8 +97,11 @@ export function isClusterUrl(url: string): boolean {
  * A test's own connection to `url`, a server or a Cluster (typed as `Redis`:
  * the commands tests use are the same on both).
  */
-export function connectRedis(url: string): Redis {
-  if (!isClusterUrl(url)) return new Redis(url, { maxRetriesPerRequest: 1 });
+export function connectRedis(
+  url: string,
+  options: RedisOptions = { maxRetriesPerRequest: 1 },
+): Redis {
+  if (!isClusterUrl(url)) return new Redis(url, options);
   const nodes = url
     .slice(CLUSTER_SCHEME.length)
     .split(',')
@@ -107,7 +110,7 @@ export function connectRedis(url: string): Redis {
       return { host: node.slice(0, at), port: Number(node.slice(at + 1)) };
     });
   return new Cluster(nodes, {
-    redisOptions: { maxRetriesPerRequest: 1 },
+    redisOptions: options,
   }) as unknown as Redis;
 }
 

@@ -94,7 +94,7 @@ describe('the contract at every entry point', () => {
   it('a job whose stored data is not a Conveyor envelope reads as such: data null, dataError set', async () => {
     const queue = new Queue('default', {
       connection: { url: redisUrl },
-      prefix: harness.prefix,
+      prefix: createKeyspace(harness.prefix).bullPrefix('default'),
     });
     const planted = await queue.add(
       'TEST_JOB',
@@ -122,7 +122,7 @@ describe('the contract at every entry point', () => {
     const keys = createKeyspace(harness.prefix);
     const queue = new Queue('default', {
       connection: { url: redisUrl },
-      prefix: harness.prefix,
+      prefix: createKeyspace(harness.prefix).bullPrefix('default'),
     });
     const future = await queue.add(
       'FUTURE_JOB',

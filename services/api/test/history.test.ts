@@ -1,5 +1,5 @@
 import { isConveyorError, type ConveyorClient } from '@conveyor/client';
-import { createRedisClient } from '@conveyor/queue';
+import { createKeyspace, createRedisClient } from '@conveyor/queue';
 import { waitFor } from '@conveyor/testkit';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { pino } from 'pino';
@@ -186,7 +186,7 @@ describe('job history through the API (enqueue → worker → outbox → Postgre
     // What retention does: the job's hash is gone.
     const redis = createRedisClient(redisUrl, { preset: 'worker' });
     try {
-      await redis.del(`${harness.prefix}:${job.queue}:${job.id}`);
+      await redis.del(createKeyspace(harness.prefix).bull(job.queue, job.id));
     } finally {
       redis.disconnect();
     }

@@ -2,7 +2,7 @@ import { isConveyorError, type ConveyorClient } from '@conveyor/client';
 import type { AppRegistry } from '@conveyor/jobs';
 import type { ProcessorMap } from '@conveyor/queue';
 import { waitFor } from '@conveyor/testkit';
-import { createRedisClient } from '@conveyor/queue';
+import { createKeyspace, createRedisClient } from '@conveyor/queue';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { scriptedProcessors } from './support/scripted-processors.ts';
@@ -248,12 +248,13 @@ describe('tenant schedules', () => {
     } as const;
     await acme.schedules.upsert.mutate(spec);
     const redis = createRedisClient(redisUrl, { preset: 'worker' });
-    const scheduler = `${harness.prefix}:default:repeat:t.acme.repaired`;
+    const keys = createKeyspace(harness.prefix);
+    const scheduler = keys.bull('default', 'repeat:t.acme.repaired');
     try {
       expect(await redis.exists(scheduler)).toBe(1);
       // As if the upsert had failed between its two writes: no scheduler,
       // no pending run.
-      const delayed = `${harness.prefix}:default:delayed`;
+      const delayed = keys.bull('default', 'delayed');
       const pending = (await redis.zrange(delayed, '0', '-1')).filter((id) =>
         id.startsWith('repeat:t.acme.repaired:'),
       );
@@ -261,9 +262,9 @@ describe('tenant schedules', () => {
       await redis.zrem(delayed, ...pending);
       await redis.del(
         scheduler,
-        ...pending.map((id) => `${harness.prefix}:default:${id}`),
+        ...pending.map((id) => keys.bull('default', id)),
       );
-      await redis.zrem(`${harness.prefix}:default:repeat`, 't.acme.repaired');
+      await redis.zrem(keys.bull('default', 'repeat'), 't.acme.repaired');
       await acme.schedules.upsert.mutate(spec);
       expect(await redis.hget(scheduler, 'pattern')).toBe('0 0 1 1 *');
     } finally {

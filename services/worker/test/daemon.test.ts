@@ -5,13 +5,13 @@ import {
   createWorkerPool,
 } from '@conveyor/queue';
 import {
+  connectRedis,
   deletePrefix,
   spawnTsProcess,
   uniquePrefix,
   waitFor,
   type TsProcess,
 } from '@conveyor/testkit';
-import { Redis } from 'ioredis';
 import { Queue } from 'bullmq';
 import { pino } from 'pino';
 import { fileURLToPath } from 'node:url';
@@ -19,8 +19,9 @@ import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
 import { slowRegistry } from './fixtures/slow-daemon.ts';
 
 const redisUrl = inject('redisUrl');
-const connection = { url: redisUrl, maxRetriesPerRequest: null };
-const producerRedis = new Redis(redisUrl, { maxRetriesPerRequest: null });
+// A server or a Cluster (the `cluster` project runs this file too).
+const producerRedis = connectRedis(redisUrl, { maxRetriesPerRequest: null });
+const connection = producerRedis;
 afterAll(() => producerRedis.disconnect());
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
@@ -106,7 +107,10 @@ describe('worker daemon (separate process)', () => {
     daemon.child.kill('SIGTERM');
     expect(await daemon.exited).toBe(0);
 
-    const queue = new Queue('default', { connection, prefix });
+    const queue = new Queue('default', {
+      connection,
+      prefix: createKeyspace(prefix).bullPrefix('default'),
+    });
     cleanup.push(() => queue.close());
     const job = await queue.getJob(id);
     expect(await job?.getState()).toBe('completed');
@@ -146,7 +150,10 @@ describe('worker daemon (separate process)', () => {
     );
     daemon.child.kill('SIGTERM');
     expect(await daemon.exited).toBe(0);
-    const queue = new Queue('default', { connection, prefix });
+    const queue = new Queue('default', {
+      connection,
+      prefix: createKeyspace(prefix).bullPrefix('default'),
+    });
     cleanup.push(() => queue.close());
     expect(await (await queue.getJob(id))?.getState()).toBe('completed');
   });
@@ -181,7 +188,10 @@ describe('worker daemon (separate process)', () => {
     );
     expect(report?.record?.jobIds).toEqual([id]);
 
-    const queue = new Queue('default', { connection, prefix });
+    const queue = new Queue('default', {
+      connection,
+      prefix: createKeyspace(prefix).bullPrefix('default'),
+    });
     cleanup.push(() => queue.close());
     expect(await (await queue.getJob(id))?.getState()).toBe('active'); // not failed, not lost
 

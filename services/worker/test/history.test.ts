@@ -3,6 +3,7 @@ import {
   openHistoryDatabase,
   type HistoryDatabaseHandle,
 } from '@conveyor/history';
+import { createKeyspace } from '@conveyor/queue';
 import { createTestDatabase, waitFor } from '@conveyor/testkit';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
@@ -69,7 +70,7 @@ it('a job BullMQ fails for stalling too often is recorded failed, though no atte
   // What BullMQ's stalled check writes on a job past maxStalledCount.
   const redis = new Redis(redisUrl);
   await redis.hset(
-    `${harness.prefix}:default:${id}`,
+    createKeyspace(harness.prefix).bull('default', id),
     'defa',
     'job stalled more than allowable limit',
   );
@@ -110,7 +111,7 @@ it('with HISTORY=off the daemon says so at start and records nothing', async () 
   // Nothing went to the outbox either (no drainer could hide it).
   const redis = new Redis(redisUrl);
   const outboxEntries = await redis.xrange(
-    `${harness.prefix}:cv:history`,
+    createKeyspace(harness.prefix).historyStream(),
     '-',
     '+',
   );

@@ -54,7 +54,7 @@ describe('errors that say what to do, and timeouts, in the attempt runner', () =
   });
   const queue = new Queue('default', {
     connection: { url: redisUrl, maxRetriesPerRequest: null },
-    prefix: keys.prefix,
+    prefix: keys.bullPrefix('default'),
   });
   const outcomes = new Map<string, AttemptOutcome[]>();
   let pool: WorkerPool | undefined;

@@ -51,7 +51,7 @@ describe('queueDepthCollector', () => {
     const prefix = uniquePrefix('depth');
     const queue = new Queue('default', {
       connection: { url: redisUrl },
-      prefix,
+      prefix: createKeyspace(prefix).bullPrefix('default'),
     });
     cleanup.push(async () => {
       await queue.close();

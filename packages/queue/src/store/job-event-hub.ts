@@ -2,6 +2,7 @@ import type { QueueName } from '@conveyor/jobs';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Keyspace } from '../keyspace.ts';
+import { duplicateRedis } from '../redis-client.ts';
 
 /** One entry of a BullMQ queue event stream. */
 export interface StreamEvent {
@@ -44,13 +45,17 @@ type Listener = (event: StreamEvent) => void;
 /**
  * One reader per API process follows every queue's event stream (one
  * blocking connection, whatever the number of watchers) and hands each event
- * to the watchers of its job. It runs while anyone watches.
+ * to the watchers of its job. It runs while anyone watches. On a Redis
+ * Cluster one XREAD cannot span queues (their streams live on different
+ * slots), so each queue gets its own reader there.
  */
 export class JobEventHub {
   private readonly listeners = new Map<string, Set<Listener>>();
-  private reader: Redis | undefined;
+  /** One XREAD loop per group of queues: all of them on one Redis, one queue each on a Cluster. */
+  private readonly groups: readonly (readonly QueueName[])[];
+  private readers: (Redis | undefined)[] = [];
+  private runs: (Promise<void> | undefined)[] = [];
   private lastIds = new Map<QueueName, string>();
-  private running: Promise<void> | undefined;
   private starting: Promise<void> | undefined;
   private closed = false;
 
@@ -59,7 +64,9 @@ export class JobEventHub {
     private readonly keys: Keyspace,
     private readonly queues: readonly QueueName[],
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.groups = redis.isCluster ? queues.map((queue) => [queue]) : [queues];
+  }
 
   /**
    * Registers a listener for one job. Once this resolves, every event
@@ -82,43 +89,53 @@ export class JobEventHub {
   }
 
   private async start(): Promise<void> {
-    if (this.running || this.closed) return;
+    if (this.closed || this.groups.every((_, i) => this.runs[i])) return;
     this.starting ??= this.begin().finally(() => {
       this.starting = undefined;
     });
     await this.starting;
   }
 
+  /** Starts the loop of every group not running, each from its streams' ends. */
   private async begin(): Promise<void> {
-    // Positions first, so nothing appended after subscribe() is missed.
-    for (const queue of this.queues) {
-      const [last] = await this.redis.xrevrange(
-        this.keys.events(queue),
-        '+',
-        '-',
-        'COUNT',
-        1,
-      );
-      this.lastIds.set(queue, last?.[0] ?? '0-0');
-    }
-    if (!this.reader) {
-      this.reader = this.redis.duplicate({
-        enableOfflineQueue: true,
-        maxRetriesPerRequest: null,
+    for (const [i, queues] of this.groups.entries()) {
+      if (this.runs[i]) continue;
+      // Positions first, so nothing appended after subscribe() is missed.
+      for (const queue of queues) {
+        const [last] = await this.redis.xrevrange(
+          this.keys.events(queue),
+          '+',
+          '-',
+          'COUNT',
+          1,
+        );
+        this.lastIds.set(queue, last?.[0] ?? '0-0');
+      }
+      const reader = (this.readers[i] ??= this.newReader());
+      this.runs[i] = this.loop(reader, queues).finally(() => {
+        this.runs[i] = undefined;
+        // A watcher that subscribed while this loop was ending: go on.
+        if (!this.closed && this.listeners.size > 0) void this.start();
       });
-      this.reader.on('error', () => undefined); // the loop logs and retries
     }
-    this.running = this.loop().finally(() => {
-      this.running = undefined;
-    });
   }
 
-  private async loop(): Promise<void> {
-    const reader = this.reader;
-    if (!reader) return;
+  private newReader(): Redis {
+    const reader = duplicateRedis(this.redis, {
+      enableOfflineQueue: true,
+      maxRetriesPerRequest: null,
+    });
+    reader.on('error', () => undefined); // the loop logs and retries
+    return reader;
+  }
+
+  private async loop(
+    reader: Redis,
+    queues: readonly QueueName[],
+  ): Promise<void> {
     while (!this.closed && this.listeners.size > 0) {
-      const keys = this.queues.map((q) => this.keys.events(q));
-      const ids = this.queues.map((q) => this.lastIds.get(q) ?? '$');
+      const keys = queues.map((q) => this.keys.events(q));
+      const ids = queues.map((q) => this.lastIds.get(q) ?? '$');
       let result: [string, [string, string[]][]][] | null;
       try {
         result = await reader.xread(
@@ -137,7 +154,7 @@ export class JobEventHub {
         continue;
       }
       for (const [key, entries] of result ?? []) {
-        const queue = this.queues[keys.indexOf(key)];
+        const queue = queues[keys.indexOf(key)];
         if (!queue) continue;
         const events = parseStreamEntries(queue, entries);
         const last = events[events.length - 1];
@@ -154,7 +171,7 @@ export class JobEventHub {
 
   async close(): Promise<void> {
     this.closed = true;
-    this.reader?.disconnect();
-    await this.running;
+    for (const reader of this.readers) reader?.disconnect();
+    await Promise.all(this.runs);
   }
 }

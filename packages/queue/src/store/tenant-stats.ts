@@ -14,14 +14,20 @@ export async function tenantStats<TRegistry extends AnyRegistry>(
   // heal first, whatever the tenant's limits.
   await store.ledger.heal(tenant);
   const ledger = await store.ledger.counts(tenant);
-  // A pipeline, not a MULTI: no transaction over a large backlog.
-  const states = store.redis.pipeline();
-  for (const { queue, open } of ledger)
-    for (const id of open) {
-      states.zscore(store.keys.bull(queue, 'delayed'), id);
-      states.lpos(store.keys.bull(queue, 'active'), id);
-    }
-  const replies = ((await states.exec()) ?? []).map(([, value]) => value);
+  // Pipelines, not MULTIs: no transaction over a large backlog. One per
+  // queue: each queue's keys live on its own Cluster slot.
+  const perQueue = await Promise.all(
+    ledger.map(async ({ queue, open }) => {
+      if (open.length === 0) return [];
+      const states = store.redis.pipeline();
+      for (const id of open) {
+        states.zscore(store.keys.bull(queue, 'delayed'), id);
+        states.lpos(store.keys.bull(queue, 'active'), id);
+      }
+      return ((await states.exec()) ?? []).map(([, value]) => value);
+    }),
+  );
+  const replies = perQueue.flat();
   const stats = {} as QueueStats;
   let at = 0;
   for (const { queue, open, ...finished } of ledger) {

@@ -9,10 +9,8 @@ import { LuaScript } from '../lua-script.ts';
  * healing): before the job is added, so a refusal here means nothing was
  * stored.
  *
- * With Q = 0 (Redis Cluster, where the open sets live on their queues'
- * slots) only the bucket is checked and taken from: every key is then on the
- * tenant's slot, and the caller checked the quota and writes the open
- * entries in the add's own transaction.
+ * Every key is on the tenant's slot (keyspace.ts), so this works on a
+ * Redis Cluster as it does on one Redis.
  *
  * KEYS: open set of each queue (Q), `limits`, `rate`.
  * ARGV: Q, default max (-1 = none), default rate (-1 = none), default burst,
@@ -27,7 +25,7 @@ local rate = tonumber(limits[2] or ARGV[3])
 local burst = tonumber(limits[3] or ARGV[4])
 local now = tonumber(ARGV[5])
 local n = tonumber(ARGV[6])
-if max >= 0 and q > 0 then
+if max >= 0 then
   local open = 0
   for i = 1, q do open = open + redis.call('ZCARD', KEYS[i]) end
   if open + n > max then return { 'quota', open } end

@@ -55,12 +55,12 @@ export class TenantLedger {
   ) {}
 
   /**
-   * Admits jobs or throws `QuotaExceededError` (nothing admitted). With
-   * `openInAdd`, the open-set entries may be left to the add's transaction
-   * (see `Admission`). A tenant without limits costs no round trip; on one
-   * Redis the quota and rate are checked atomically with the entries'
-   * writes (one script); on a Cluster the quota is summed over the queues'
-   * slots first and only the rate is atomic (docs/architecture.md).
+   * Admits jobs or throws `QuotaExceededError` (nothing admitted). The quota,
+   * the bucket and the jobs' open entries are one script on the tenant's
+   * slot: atomic on one Redis and on a Cluster alike. A tenant without limits
+   * skips the script; its open entries are then written apart, or, with
+   * `openInAdd` on one Redis, left to the add's own transaction (see
+   * `Admission`): a Cluster cannot put them there (another slot).
    */
   async admit(
     tenant: string,
@@ -68,12 +68,9 @@ export class TenantLedger {
     options: { openInAdd?: boolean } = {},
   ): Promise<Admission> {
     const limits = await this.cachedLimits(tenant);
-    const cluster = this.redis.isCluster;
-    const unlimited =
-      limits.maxUnfinished === null && limits.ratePerSecond === null;
-    if (unlimited || cluster) {
-      if (!unlimited) await this.admitOnCluster(tenant, jobs, limits);
-      if (options.openInAdd) return { openPending: true };
+    if (limits.maxUnfinished === null && limits.ratePerSecond === null) {
+      if (options.openInAdd && !this.redis.isCluster)
+        return { openPending: true };
       await this.open(tenant, jobs);
       return { openPending: false };
     }
@@ -82,27 +79,6 @@ export class TenantLedger {
       verdict = await this.tryAdmit(tenant, jobs);
     this.refuseUnlessOk(tenant, jobs.length, verdict);
     return { openPending: false };
-  }
-
-  private async admitOnCluster(
-    tenant: string,
-    jobs: readonly AdmittedJob[],
-    limits: TenantLimits,
-  ): Promise<void> {
-    const max = limits.maxUnfinished;
-    if (max !== null) {
-      let open = await this.unfinished(tenant);
-      if (open + jobs.length > max && (await this.heal(tenant)) > 0)
-        open = await this.unfinished(tenant);
-      if (open + jobs.length > max)
-        this.refuseUnlessOk(tenant, jobs.length, ['quota', open]);
-    }
-    if (limits.ratePerSecond !== null)
-      this.refuseUnlessOk(
-        tenant,
-        jobs.length,
-        await this.tryAdmit(tenant, jobs, { rateOnly: true }),
-      );
   }
 
   private refuseUnlessOk(
@@ -130,17 +106,7 @@ export class TenantLedger {
     );
   }
 
-  /** The tenant's unfinished jobs over every queue: one read per queue's slot. */
-  private async unfinished(tenant: string): Promise<number> {
-    const sizes = await Promise.all(
-      this.queues.map((queue) =>
-        this.redis.zcard(this.keys.open(queue, tenant)),
-      ),
-    );
-    return sizes.reduce((sum, size) => sum + size, 0);
-  }
-
-  /** Writes open-set entries outside any add (one command per queue). */
+  /** Writes open-set entries outside any add (one ZADD per queue, all on the tenant's slot). */
   private async open(
     tenant: string,
     jobs: readonly AdmittedJob[],
@@ -161,7 +127,6 @@ export class TenantLedger {
     tenant: string,
     jobs: readonly { queue: QueueName; id: string }[],
   ): Promise<void> {
-    // One command per queue: each queue's keys live on its own Cluster slot.
     await Promise.all(
       [...groupByQueue(jobs)].map(([queue, ids]) =>
         this.redis.zrem(this.keys.open(queue, tenant), ...ids),
@@ -205,18 +170,29 @@ export class TenantLedger {
     const totals = new Map<string, number>();
     for (const { queue, tenant, id, outcome } of batch) {
       const open = this.keys.open(queue, tenant);
-      removals.set(open, [...(removals.get(open) ?? []), id]);
+      const ids = removals.get(open);
+      if (ids) ids.push(id);
+      else removals.set(open, [id]);
       const total = `${this.keys.counts(queue, tenant)}\n${outcome}`;
       totals.set(total, (totals.get(total) ?? 0) + 1);
     }
-    const pipeline = this.redis.pipeline();
-    for (const [key, ids] of removals) pipeline.zrem(key, ...ids);
+    // One pipeline on one Redis; on a Cluster one per tenant (its slot).
+    const pipelines = new Map<string, ReturnType<Redis['pipeline']>>();
+    const on = (key: string) => {
+      const slot = this.redis.isCluster ? hashTag(key) : '';
+      let pipeline = pipelines.get(slot);
+      if (!pipeline) pipelines.set(slot, (pipeline = this.redis.pipeline()));
+      return pipeline;
+    };
+    for (const [key, ids] of removals) on(key).zrem(key, ...ids);
     for (const [total, count] of totals) {
       const [key = '', field = ''] = total.split('\n');
-      pipeline.hincrby(key, field, count);
+      on(key).hincrby(key, field, count);
     }
-    const replies = (await pipeline.exec()) ?? [];
-    const failed = replies.find(([error]) => error);
+    const replies = await Promise.all(
+      [...pipelines.values()].map(async (p) => (await p.exec()) ?? []),
+    );
+    const failed = replies.flat().find(([error]) => error);
     if (failed?.[0]) throw failed[0];
   }
 
@@ -338,10 +314,9 @@ export class TenantLedger {
   private async tryAdmit(
     tenant: string,
     jobs: readonly AdmittedJob[],
-    { rateOnly = false } = {},
   ): Promise<[string, number]> {
     const base = this.defaultsFor(tenant);
-    const queues = rateOnly ? [] : this.queues;
+    const queues = this.queues;
     const index = (queue: QueueName) => queues.indexOf(queue) + 1;
     const reply = (await ADMIT_SCRIPT.run(
       this.redis,
@@ -357,11 +332,16 @@ export class TenantLedger {
         base.burst,
         Date.now(),
         jobs.length,
-        ...(rateOnly ? [] : jobs.flatMap((job) => [index(job.queue), job.id])),
+        ...jobs.flatMap((job) => [index(job.queue), job.id]),
       ],
     )) as [string, number];
     return reply;
   }
+}
+
+/** The part of a key Redis Cluster hashes: its first non-empty `{…}`. */
+function hashTag(key: string): string {
+  return /\{([^}]+)\}/.exec(key)?.[1] ?? key;
 }
 
 function groupByQueue(

@@ -42,7 +42,7 @@ export function faultHarness(redisUrl: string, label: string) {
     });
     const queue = new Queue('default', {
       connection: { url: redisUrl, maxRetriesPerRequest: null },
-      prefix,
+      prefix: createKeyspace(prefix).bullPrefix('default'),
     });
     return (clients = { redis, producer, queue });
   };
