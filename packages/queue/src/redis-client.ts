@@ -51,10 +51,16 @@ export function isClusterAddress(address: string): boolean {
 }
 
 export function isRedisAddress(address: string): boolean {
-  if (isClusterAddress(address))
-    return clusterNodes(address).every(
-      ({ host, port }) => host.length > 0 && Number.isInteger(port) && port > 0,
+  if (isClusterAddress(address)) {
+    const nodes = clusterNodes(address);
+    return (
+      nodes.length > 0 &&
+      nodes.every(
+        ({ host, port }) =>
+          host.length > 0 && Number.isInteger(port) && port > 0,
+      )
     );
+  }
   return URL.canParse(address) && /^rediss?:$/.test(new URL(address).protocol);
 }
 
