@@ -6,8 +6,9 @@ import {
   type Queue,
 } from 'bullmq';
 import type { ChainableCommander, Redis } from 'ioredis';
+import type { WriteAttempt } from './write-attempt.ts';
 
-/** One job for `addInTransaction`: BullMQ's add plus the Conveyor writes that go with it. */
+/** One job for an add transaction: BullMQ's add plus the Conveyor writes that go with it. */
 export interface TransactionJob {
   queue: Queue;
   name: string;
@@ -17,49 +18,118 @@ export interface TransactionJob {
   alongside(multi: ChainableCommander): void;
 }
 
+/** One enqueue's share of a transaction. */
+export interface AddRequest {
+  jobs: readonly TransactionJob[];
+  /** Best-effort writes after the jobs (an idempotency key's "stored" mark). */
+  after?: ((multi: ChainableCommander) => void) | undefined;
+  /** Marked as sending when the transaction goes out; an abandoned one is left out. */
+  attempt: WriteAttempt;
+  /** Requests of one group share a transaction: one Redis, or one Cluster slot. */
+  group: string;
+}
+
+type Multi = ChainableCommander & IRedisTransaction;
+
+interface Pending extends AddRequest {
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
 /**
- * Stores jobs in one MULTI: each job's Conveyor entries, then BullMQ's own
- * add script (`Job.addJob` on a transaction, as BullMQ's flows do), then
- * `after` (an idempotency key's "stored" mark, best effort). Redis runs all
- * of it or none: no job without its index entry, no half batch. On a Redis Cluster
- * every key must be on one slot, so the jobs must share one queue (the
- * producer refuses other batches there before calling this).
+ * Stores jobs in MULTIs: each job's Conveyor entries, then BullMQ's own add
+ * script (`Job.addJob` on a transaction, as BullMQ's flows do), then the
+ * request's `after`. Redis runs a transaction whole or not at all: no job
+ * without its index entry, no half batch.
+ *
+ * The enqueues of one event-loop turn share one MULTI per group (a group
+ * commit): ioredis builds every transaction by copying each script defined
+ * on the connection (BullMQ defines dozens), which cost more CPU than the
+ * adds themselves when done per enqueue. Each enqueue still gets its own
+ * answer, from its own replies.
  */
-export async function addInTransaction(
-  client: Redis,
-  jobs: readonly TransactionJob[],
-  after?: (multi: ChainableCommander) => void,
-): Promise<void> {
-  // BullMQ's view of the same connection (its scripts are defined on it),
-  // whose transactions take BullMQ's adds as well as plain commands.
-  const multi = createIORedisClient(
-    client,
-  ).multi() as unknown as ChainableCommander & IRedisTransaction;
-  const adds: Promise<string>[] = [];
+export class AddTransactions {
+  private pending = new Map<string, Pending[]>();
+  private scheduled = false;
+
+  constructor(private readonly client: Redis) {}
+
+  add(request: AddRequest): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const group = this.pending.get(request.group);
+      const entry = { ...request, resolve, reject };
+      if (group) group.push(entry);
+      else this.pending.set(request.group, [entry]);
+      if (this.scheduled) return;
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    });
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    const groups = [...this.pending.values()];
+    this.pending = new Map();
+    for (const requests of groups) void this.commit(requests);
+  }
+
+  private async commit(requests: Pending[]): Promise<void> {
+    // BullMQ's view of the same connection (its scripts are defined on it),
+    // whose transactions take BullMQ's adds as well as plain commands.
+    const multi = createIORedisClient(this.client).multi() as unknown as Multi;
+    const spans: { request: Pending; from: number; own: number }[] = [];
+    for (const request of requests) {
+      try {
+        request.attempt.sending();
+      } catch (error) {
+        request.reject(error);
+        continue;
+      }
+      const from = multi.length;
+      queueJobs(multi, request.jobs);
+      const own = multi.length;
+      request.after?.(multi);
+      spans.push({ request, from, own });
+    }
+    if (spans.length === 0) return;
+    let replies: [Error | null, unknown][] | null;
+    try {
+      replies = await multi.exec();
+    } catch (error) {
+      for (const { request } of spans) request.reject(error);
+      return;
+    }
+    for (const { request, from, own } of spans) {
+      const failure = failureOf(replies, from, own);
+      if (failure) request.reject(failure);
+      else request.resolve();
+    }
+  }
+}
+
+function queueJobs(multi: Multi, jobs: readonly TransactionJob[]): void {
   for (const job of jobs) {
     job.alongside(multi);
     // Queues the add script on the transaction synchronously; its promise
     // settles with the transaction and is read from exec's replies instead.
-    const add = new Job(
-      job.queue,
-      job.name,
-      job.data,
-      job.opts,
-      job.opts.jobId,
-    ).addJob(multi);
-    add.catch(() => undefined);
-    adds.push(add);
+    new Job(job.queue, job.name, job.data, job.opts, job.opts.jobId)
+      .addJob(multi)
+      .catch(() => undefined);
   }
-  // Only the jobs' own replies decide: `after` is best effort.
-  const own = multi.length;
-  after?.(multi);
-  const replies = (await multi.exec())?.slice(0, own);
-  if (!replies) throw new Error('the add transaction was discarded');
-  const failed = replies.find(([error]) => error);
-  if (failed?.[0]) throw failed[0];
-  // BullMQ's scripts answer a negative code for a job they refused to add.
-  const refused = replies.find(
-    ([, reply]) => typeof reply === 'number' && reply < 0,
-  );
-  if (refused) throw new Error(`BullMQ refused an add (code ${refused[1]})`);
+}
+
+/** The error of a request's own replies (`from` to `own`), if any; `after` is best effort. */
+function failureOf(
+  replies: [Error | null, unknown][] | null,
+  from: number,
+  own: number,
+): Error | undefined {
+  if (!replies) return new Error('the add transaction was discarded');
+  for (const [error, reply] of replies.slice(from, own)) {
+    if (error) return error;
+    // BullMQ's scripts answer a negative code for a job they refused to add.
+    if (typeof reply === 'number' && reply < 0)
+      return new Error(`BullMQ refused an add (code ${reply})`);
+  }
+  return undefined;
 }

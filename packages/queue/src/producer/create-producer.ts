@@ -17,7 +17,7 @@ import type { ChainableCommander, Redis } from 'ioredis';
 import { DeadlineExceededError, withDeadline } from '../deadline.ts';
 import { createKeyspace, type Keyspace } from '../keyspace.ts';
 import { isRedisOutOfMemory } from '../redis-errors.ts';
-import { addInTransaction } from './add-transaction.ts';
+import { AddTransactions } from './add-transaction.ts';
 import {
   claimIdempotencyKey,
   markStored,
@@ -142,6 +142,7 @@ function forTenant(prepared: PreparedJob, tenant: string): TenantJob {
 class JobWriter {
   readonly queues: QueueCache;
   private readonly index: JobIndex;
+  private readonly transactions: AddTransactions;
 
   constructor(
     private readonly redis: Redis,
@@ -152,6 +153,7 @@ class JobWriter {
   ) {
     this.queues = new QueueCache(redis, keys, onError);
     this.index = new JobIndex(redis, keys);
+    this.transactions = new AddTransactions(redis);
   }
 
   add(prepared: TenantJob): Promise<EnqueueResult> {
@@ -213,8 +215,7 @@ class JobWriter {
       openInAdd: true,
     });
     try {
-      attempt.sending();
-      await this.store(prepared, admission.openPending, after);
+      await this.store(prepared, attempt, admission.openPending, after);
     } catch (error) {
       if (!admission.openPending && !attempt.mayHaveStored(error))
         await this.ledger.release(tenant, jobs).catch(() => undefined);
@@ -230,18 +231,23 @@ class JobWriter {
   }
 
   /**
-   * One transaction: each job's listing-index entry (and open-set entry,
+   * One transaction, shared with the other enqueues of this turn: each job's
+   * listing-index entry (and open-set entry,
    * when the admission left it to the add) with BullMQ's add.
    */
   private async store(
     prepared: TenantJob[],
+    attempt: WriteAttempt,
     withOpen: boolean,
     after?: (multi: ChainableCommander) => void,
   ): Promise<void> {
     const admittedAt = Date.now();
-    await addInTransaction(
-      this.redis,
-      prepared.map((p) => {
+    await this.transactions.add({
+      attempt,
+      after,
+      // One Redis: any adds may share a transaction. A Cluster: one queue's.
+      group: this.redis.isCluster ? prepared[0]!.job.queue : '',
+      jobs: prepared.map((p) => {
         const { queue } = p.job;
         const score = this.index.score(now(p.bullOptions));
         return {
@@ -256,8 +262,7 @@ class JobWriter {
           },
         };
       }),
-      after,
-    );
+    });
   }
 
   /**
