@@ -1,6 +1,9 @@
 import { deletePrefix, uniquePrefix } from '@conveyor/testkit';
 import { Redis } from 'ioredis';
 import { pino, type Logger } from 'pino';
+import type { Profiler } from './profiler.ts';
+
+export type Side = 'raw' | 'conveyor';
 
 export interface BenchContext {
   redisUrl: string;
@@ -8,13 +11,26 @@ export interface BenchContext {
   /** Pino at the default level, writing nowhere: the cost of logging without the terminal. */
   logger: Logger;
   log(message: string): void;
+  /** Set by `--profile`. */
+  profiler?: Profiler | undefined;
 }
 
 /** One measured sample of a metric, for side A (raw) or B (Conveyor). */
 export interface Sample {
   metric: string;
-  side: 'raw' | 'conveyor';
+  side: Side;
   value: number;
+  /** The repetition it came from (set by the harness). */
+  rep?: number;
+}
+
+/** One side's measured work; with `--profile`, under the CPU profiler. */
+export function measured<T>(
+  ctx: BenchContext,
+  side: Side,
+  work: () => Promise<T>,
+): Promise<T> {
+  return ctx.profiler ? ctx.profiler.run(side, work) : work();
 }
 
 export function quietLogger(): Logger {

@@ -2,14 +2,22 @@ import { startRedisServer, type RedisServerHandle } from '@conveyor/testkit';
 import { Redis } from 'ioredis';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { quietLogger, type BenchContext, type Sample } from './context.ts';
+import { startNoiseMeter, type NoiseReading } from './noise.ts';
+import { Profiler } from './profiler.ts';
 import {
   consoleTable,
+  judgeNoise,
   markdownTable,
+  NOISE_RULE_TEXT,
+  noiseLine,
+  noiseTable,
   summarize,
   verdicts,
   type Row,
+  type ScenarioNoise,
   type Verdict,
 } from './report.ts';
 import type { Scenario } from './scenario.ts';
@@ -40,6 +48,7 @@ const { values } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     only: { type: 'string' },
+    profile: { type: 'boolean', default: false },
   },
 });
 const quick = values.quick;
@@ -53,19 +62,41 @@ const redisUrl =
 // Stopped only as this process exits: clients still closing would otherwise
 // log reconnection errors to a server that is gone.
 process.on('exit', () => server?.process.kill('SIGTERM'));
-const ctx: BenchContext = { redisUrl, quick, logger: quietLogger(), log };
+const profiler = values.profile
+  ? new Profiler(
+      fileURLToPath(
+        new URL(
+          `../.profiles/${new Date().toISOString().replace(/[:.]/g, '-')}`,
+          import.meta.url,
+        ),
+      ),
+    )
+  : undefined;
+const ctx: BenchContext = {
+  redisUrl,
+  quick,
+  logger: quietLogger(),
+  log,
+  profiler,
+};
 log(
-  `yarn bench${quick ? ' --quick (smoke run: sizes too small for conclusions)' : ''} against ${redisUrl}`,
+  `yarn bench${quick ? ' --quick (smoke run: sizes too small for conclusions)' : ''}${profiler ? ` --profile (profiles in ${profiler.dir}; timings skewed by the profiler)` : ''} against ${redisUrl}`,
 );
 
 const rows: Row[] = [];
 const results: Verdict[] = [];
+const noises: ScenarioNoise[] = [];
 const started = Date.now();
+const wholeRun = startNoiseMeter();
 try {
   for (const scenario of SCENARIOS) {
     if (only && !only.has(scenario.id)) continue;
+    profiler?.begin(scenario.id);
+    await scenario.before?.(ctx);
     const samples: Sample[] = [];
     const reps = scenario.id === memoryScenario.id ? 1 : repetitions;
+    const whole = startNoiseMeter();
+    const perRep: NoiseReading[] = [];
     for (let rep = 0; rep < reps; rep += 1) {
       // A/B interleaved: the side that goes first alternates between repetitions.
       const order =
@@ -73,11 +104,23 @@ try {
           ? (['raw', 'conveyor'] as const)
           : (['conveyor', 'raw'] as const);
       log(`[${scenario.id}] ${scenario.title} — repetition ${rep + 1}/${reps}`);
-      samples.push(...(await scenario.run(ctx, order)));
+      const meter = startNoiseMeter();
+      const repSamples = await scenario.run(ctx, order);
+      perRep.push(meter.stop());
+      samples.push(...repSamples.map((sample) => ({ ...sample, rep })));
     }
     const scenarioRows = summarize(scenario, samples);
+    const noise = judgeNoise(scenario, whole.stop(), perRep, scenarioRows);
+    log(`[${scenario.id}] noise: ${noiseLine(noise)}`);
+    if (profiler) log(profiler.report(scenario.title));
+    noises.push(noise);
     rows.push(...scenarioRows);
-    results.push(...verdicts(scenario, scenarioRows));
+    results.push(
+      ...verdicts(scenario, scenarioRows).map((v) => ({
+        ...v,
+        noisy: noise.noisy,
+      })),
+    );
   }
 } catch (error) {
   console.error(
@@ -88,10 +131,19 @@ try {
 
 log(`\n${consoleTable(rows)}\n`);
 for (const v of results)
-  log(`${v.met ? 'MET    ' : 'NOT MET'}  ${v.label}: ${v.value}`);
-log(`\nTotal time ${((Date.now() - started) / 1_000).toFixed(0)} s`);
+  log(
+    `${v.met ? 'MET    ' : 'NOT MET'}  ${v.label}: ${v.value}${v.noisy ? ' (noisy scenario)' : ''}`,
+  );
+log(`\n${NOISE_RULE_TEXT}`);
+const runNoise = wholeRun.stop();
+const runNoiseText = `load ${runNoise.load1.toFixed(2)}, steal ${runNoise.stealPercent?.toFixed(1) ?? '-'} %, other processes ${runNoise.otherPercent?.toFixed(1) ?? '-'} % of the machine`;
+log(
+  `\nTotal time ${((Date.now() - started) / 1_000).toFixed(0)} s; over the run: ${runNoiseText}`,
+);
+profiler?.close();
 
-if (!quick && !only) {
+// A profiled run's timings include the profiler: they are not written down.
+if (!quick && !only && !profiler) {
   const probe = new Redis(redisUrl);
   const redisVersion =
     /redis_version:(\S+)/.exec(await probe.info('server'))?.[1] ?? '?';
@@ -111,23 +163,33 @@ if (!quick && !only) {
     bullmq: version('bullmq'),
     ioredis: version('ioredis'),
     trpc: version('@trpc/server'),
+    autocannon: version('autocannon'),
     repetitions,
+    seconds: Math.round(runNoise.seconds),
+    noise: runNoise,
   };
   writeFileSync(
     new URL('docs/benchmarks.json', ROOT),
-    `${JSON.stringify({ machine, rows, goals: results }, null, 2)}\n`,
+    `${JSON.stringify({ machine, rows, goals: results, noise: noises, noiseRule: NOISE_RULE_TEXT }, null, 2)}\n`,
   );
   const doc = readFileSync(new URL('docs/benchmarks.md', ROOT), 'utf8');
   const generated = [
     '<!-- bench:start -->',
-    `Run ${machine.date} on ${machine.cpu}, ${machine.memoryGiB} GiB; Node ${machine.node}, Redis ${machine.redis}, BullMQ ${machine.bullmq}, ioredis ${machine.ioredis}, tRPC ${machine.trpc}; ${repetitions} interleaved repetitions, medians with (min–max).`,
+    `Run ${machine.date} on ${machine.cpu}, ${machine.memoryGiB} GiB; Node ${machine.node}, Redis ${machine.redis}, BullMQ ${machine.bullmq}, ioredis ${machine.ioredis}, tRPC ${machine.trpc}, autocannon ${machine.autocannon}; ${repetitions} interleaved repetitions, medians with (min–max); ${machine.seconds} s in all; over the run: ${runNoiseText}.`,
     '',
     markdownTable(rows),
+    '',
+    'Noise while each scenario ran (shares of the whole machine, all cores):',
+    '',
+    noiseTable(noises),
+    '',
+    NOISE_RULE_TEXT,
     '',
     '| goal | measured | met |',
     '|---|---|---|',
     ...results.map(
-      (v) => `| ${v.label} | ${v.value} | ${v.met ? 'yes' : '**no**'} |`,
+      (v) =>
+        `| ${v.label} | ${v.value}${v.noisy ? ' (noisy)' : ''} | ${v.met ? 'yes' : '**no**'} |`,
     ),
     '<!-- bench:end -->',
   ].join('\n');

@@ -1,4 +1,4 @@
-import type { BenchContext, Sample } from './context.ts';
+import type { BenchContext, Sample, Side } from './context.ts';
 
 export interface Goal {
   metric: string;
@@ -11,11 +11,10 @@ export interface Goal {
 export interface Scenario {
   id: number;
   title: string;
+  /** Once before the repetitions (building what the scenario runs). */
+  before?(ctx: BenchContext): Promise<void>;
   /** One repetition: both sides, in the given order (alternated between repetitions). */
-  run(
-    ctx: BenchContext,
-    order: readonly ('raw' | 'conveyor')[],
-  ): Promise<Sample[]>;
+  run(ctx: BenchContext, order: readonly Side[]): Promise<Sample[]>;
   goals: Goal[];
   /** Absolute limits checked on Conveyor's medians (latency, memory). */
   limits?: { metric: string; max: number; label: string }[];

@@ -1,158 +1,135 @@
-import { Queue } from 'bullmq';
-import { startConveyorApi } from '../conveyor-api.ts';
-import { Agent, createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import autocannon from 'autocannon';
+import { ensureApiBuilt } from '../api-load/ensure-built.ts';
+import { startServer } from '../api-load/server-process.ts';
 import {
-  newRedis,
   withPrefix,
   type BenchContext,
   type Sample,
+  type Side,
 } from '../context.ts';
-import { percentile } from '../stats.ts';
+import { fairJobOptions, TEST_JOB } from '../fair-options.ts';
 import type { Scenario } from '../scenario.ts';
 
-const CALLERS = 50;
+const CONNECTIONS = 50;
+const BATCH = 10;
 
-async function listen(server: Server): Promise<string> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+interface Load {
+  perSecond: number;
+  p50: number;
+  p99: number;
 }
 
-function post(agent: Agent, url: string, body: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      {
-        method: 'POST',
-        agent,
-        headers: {
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(body),
-        },
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () =>
-          res.statusCode === 200
-            ? resolve()
-            : reject(new Error(`HTTP ${res.statusCode}`)),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
+/** One autocannon run: 50 connections, one request in flight on each. Any answer but a 2xx fails it. */
+async function load(url: string, body: string, seconds: number): Promise<Load> {
+  const result = await autocannon({
+    url,
+    method: 'POST',
+    connections: CONNECTIONS,
+    pipelining: 1,
+    duration: seconds,
+    headers: { 'content-type': 'application/json' },
+    body,
   });
-}
-
-/** Each caller awaits its call, then makes the next: latency per call, jobs/s overall. */
-async function callers(count: number, call: (i: number) => Promise<unknown>) {
-  const latencies: number[] = [];
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: CALLERS }, async () => {
-      while (next < count) {
-        const i = next;
-        next += 1;
-        const t = performance.now();
-        await call(i);
-        latencies.push(performance.now() - t);
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1_000;
+  if (result.non2xx > 0 || result.errors > 0)
+    throw new Error(
+      `${url}: ${result.non2xx} non-2xx answers and ${result.errors} errors out of ${result.requests.total} requests`,
+    );
   return {
-    rate: count / seconds,
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
+    perSecond: result['2xx'] / result.duration,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
   };
 }
 
-/** The baseline: the least an HTTP enqueue can do (parse JSON, queue.add, answer). */
-async function raw(ctx: BenchContext, prefix: string, count: number) {
-  const redis = newRedis(ctx);
-  const queue = new Queue('default', { connection: redis, prefix });
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
-    req.on('end', () => {
-      const { name, data } = JSON.parse(body) as {
-        name: string;
-        data: unknown;
-      };
-      queue.add(name, data).then(
-        (job) => {
-          res.writeHead(200, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ id: job.id }));
-        },
-        () => {
-          res.writeHead(503);
-          res.end();
-        },
-      );
-    });
+const message = { name: TEST_JOB, data: { message: 'hello' } };
+const batch = { jobs: Array.from({ length: BATCH }, () => message) };
+/**
+ * What each server is sent. tRPC's wire format without `?batch=1` is the
+ * input serialised by superjson, which for plain JSON is `{ json: input }`.
+ */
+const calls = {
+  raw: {
+    single: { path: '/enqueue', body: JSON.stringify(message) },
+    many: { path: '/enqueue-many', body: JSON.stringify(batch) },
+  },
+  conveyor: {
+    single: { path: '/trpc/enqueue', body: JSON.stringify({ json: message }) },
+    many: { path: '/trpc/enqueueMany', body: JSON.stringify({ json: batch }) },
+  },
+};
+
+/** One side: its server started, warmed up, loaded with single then batched calls, stopped. */
+async function measure(ctx: BenchContext, side: Side, prefix: string) {
+  const seconds = ctx.quick
+    ? { warm: 1, single: 2, many: 1 }
+    : { warm: 2, single: 8, many: 5 };
+  const server = await startServer({
+    kind: side === 'raw' ? 'plain' : 'conveyor',
+    redisUrl: ctx.redisUrl,
+    prefix,
+    queue: fairJobOptions.queue,
+    jobOptions: fairJobOptions.options,
+    profile: ctx.profiler !== undefined,
   });
-  const url = await listen(server);
+  const { single, many } = calls[side];
+  const window = { fromUs: 0, toUs: Number.MAX_SAFE_INTEGER };
   try {
-    // A lean client too (keep-alive node:http), so the baseline is not held back by its load generator.
-    const agent = new Agent({ keepAlive: true, maxSockets: CALLERS });
-    try {
-      return await callers(count, (i) =>
-        post(
-          agent,
-          url,
-          JSON.stringify({ name: 'TEST_JOB', data: { message: `m${i}` } }),
-        ),
-      );
-    } finally {
-      agent.destroy();
-    }
-  } finally {
-    server.closeAllConnections();
-    server.close();
-    await queue.close();
-    redis.disconnect();
-  }
-}
-
-async function conveyor(ctx: BenchContext, prefix: string, count: number) {
-  const api = await startConveyorApi(ctx, prefix);
-  try {
-    return await callers(count, (i) =>
-      api.client.enqueue.mutate({
-        name: 'TEST_JOB',
-        data: { message: `m${i}` },
-      }),
+    await load(`${server.origin}${single.path}`, single.body, seconds.warm);
+    await load(`${server.origin}${many.path}`, many.body, seconds.warm / 2);
+    window.fromUs = Number(process.hrtime.bigint() / 1_000n);
+    const one = await load(
+      `${server.origin}${single.path}`,
+      single.body,
+      seconds.single,
     );
+    window.toUs = Number(process.hrtime.bigint() / 1_000n);
+    const ten = await load(
+      `${server.origin}${many.path}`,
+      many.body,
+      seconds.many,
+    );
+    return { one, ten };
   } finally {
-    await api.close();
+    const profile = await server.stop();
+    // Only the single-call load (the goal's metric), without start-up and warm-up.
+    if (profile && ctx.profiler) ctx.profiler.add(side, profile, window);
   }
 }
 
-/** 2. Single enqueues over HTTP, 50 concurrent callers. */
+/**
+ * 2. The API under load, as deployed: each server in its own `node` process
+ * (Conveyor's is the built `services/api/dist/main.js`), autocannon in the
+ * bench's process as the load.
+ */
 export const apiScenario: Scenario = {
   id: 2,
-  title:
-    'API single calls: node:http + queue.add vs Conveyor enqueue via the typed client (50 callers)',
+  title: `API over HTTP, each server in its own process, autocannon ${CONNECTIONS} connections: node:http + queue.add vs Conveyor's enqueue`,
   goals: [
     {
-      metric: 'jobs/s',
+      metric: 'req/s (1 job each)',
       ratio: 0.5,
       direction: 'at-least',
       label: 'API enqueue ≥ 0.5× plain node:http + queue.add',
     },
   ],
+  async before(ctx) {
+    await ensureApiBuilt((message) => ctx.log(message));
+  },
   async run(ctx, order) {
-    const count = ctx.quick ? 1_000 : 10_000;
     const samples: Sample[] = [];
     for (const side of order) {
-      const result = await withPrefix(ctx, 'api', (prefix) =>
-        side === 'raw' ? raw(ctx, prefix, count) : conveyor(ctx, prefix, count),
+      const { one, ten } = await withPrefix(ctx, 'api', (prefix) =>
+        measure(ctx, side, prefix),
       );
       samples.push(
-        { metric: 'jobs/s', side, value: result.rate },
-        { metric: 'p50 ms', side, value: result.p50 },
-        { metric: 'p99 ms', side, value: result.p99 },
+        { metric: 'req/s (1 job each)', side, value: one.perSecond },
+        { metric: 'p50 ms', side, value: one.p50 },
+        { metric: 'p99 ms', side, value: one.p99 },
+        {
+          metric: `jobs/s (${BATCH} per request)`,
+          side,
+          value: ten.perSecond * BATCH,
+        },
       );
     }
     return samples;

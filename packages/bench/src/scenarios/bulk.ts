@@ -1,6 +1,6 @@
-import { Queue } from 'bullmq';
 import { startConveyorApi } from '../conveyor-api.ts';
-import { newRedis, withPrefix, type Sample } from '../context.ts';
+import { measured, newRedis, withPrefix, type Sample } from '../context.ts';
+import { fairQueue } from '../fair-options.ts';
 import type { Scenario } from '../scenario.ts';
 
 const BATCH = 1_000;
@@ -29,9 +29,11 @@ export const bulkScenario: Scenario = {
       const seconds = await withPrefix(ctx, 'bulk', async (prefix) => {
         if (side === 'raw') {
           const redis = newRedis(ctx);
-          const queue = new Queue('default', { connection: redis, prefix });
+          const queue = fairQueue(redis, prefix);
           const started = performance.now();
-          for (let b = 0; b < batches; b += 1) await queue.addBulk(jobs);
+          await measured(ctx, side, async () => {
+            for (let b = 0; b < batches; b += 1) await queue.addBulk(jobs);
+          });
           const s = (performance.now() - started) / 1_000;
           await queue.close();
           redis.disconnect();
@@ -39,8 +41,10 @@ export const bulkScenario: Scenario = {
         }
         const api = await startConveyorApi(ctx, prefix);
         const started = performance.now();
-        for (let b = 0; b < batches; b += 1)
-          await api.client.enqueueMany.mutate({ jobs });
+        await measured(ctx, side, async () => {
+          for (let b = 0; b < batches; b += 1)
+            await api.client.enqueueMany.mutate({ jobs });
+        });
         const s = (performance.now() - started) / 1_000;
         await api.close();
         return s;

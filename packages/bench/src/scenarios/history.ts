@@ -41,6 +41,7 @@ export const historyScenario: Scenario = {
   ],
   async run(ctx, order) {
     const count = ctx.quick ? 500 : 15_000;
+    const run = { side: 'conveyor', concurrency: CONCURRENCY, count } as const;
     const postgres = await startPostgres();
     const database = await openHistoryDatabase({
       connectionString: postgres.url,
@@ -53,7 +54,7 @@ export const historyScenario: Scenario = {
           samples.push({
             metric: `jobs/s c=${CONCURRENCY}`,
             side,
-            value: await drain(ctx, 'conveyor', CONCURRENCY, count),
+            value: await drain(ctx, { ...run, profileAs: side }),
           });
           continue;
         }
@@ -63,9 +64,7 @@ export const historyScenario: Scenario = {
           side,
           value: await drain(
             ctx,
-            'conveyor',
-            CONCURRENCY,
-            count,
+            { ...run, profileAs: side },
             withHistory(ctx, database, lag),
           ),
         });

@@ -38,6 +38,7 @@ export const observabilityScenario: Scenario = {
   goals: [],
   async run(ctx, order) {
     const count = ctx.quick ? 500 : 15_000;
+    const run = { side: 'conveyor', concurrency: CONCURRENCY, count } as const;
     const samples: Sample[] = [];
     for (const side of order) {
       samples.push({
@@ -45,11 +46,9 @@ export const observabilityScenario: Scenario = {
         side,
         value:
           side === 'raw'
-            ? await drain(ctx, 'conveyor', CONCURRENCY, count, {
-                tracing: false,
-              })
+            ? await drain(ctx, { ...run, profileAs: side }, { tracing: false })
             : await withObservability((extras) =>
-                drain(ctx, 'conveyor', CONCURRENCY, count, extras),
+                drain(ctx, { ...run, profileAs: side }, extras),
               ),
       });
     }

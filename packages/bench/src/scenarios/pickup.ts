@@ -4,15 +4,17 @@ import {
   createProducer,
   createWorkerPool,
 } from '@conveyor/queue';
-import { Queue, Worker } from 'bullmq';
+import { Worker } from 'bullmq';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
+  measured,
   newRedis,
   quietLogger,
   withPrefix,
   type BenchContext,
   type Sample,
 } from '../context.ts';
+import { fairQueue } from '../fair-options.ts';
 import { percentile } from '../stats.ts';
 import type { Scenario } from '../scenario.ts';
 
@@ -33,7 +35,7 @@ async function measure(
     let add: (message: string) => Promise<unknown>;
     let close: () => Promise<unknown>;
     if (side === 'raw') {
-      const queue = new Queue('default', { connection: redis, prefix });
+      const queue = fairQueue(redis, prefix);
       const worker = new Worker(
         'default',
         (job) => {
@@ -79,15 +81,17 @@ async function measure(
         producer.enqueue({ name: 'TEST_JOB', data: { message } });
       close = () => Promise.all([pool.close(), producer.close()]);
     }
-    const started = performance.now();
-    for (let i = 0; i < count; i += 1) {
-      // Paced by the clock, not by the previous add: a steady arrival rate.
-      const due = started + (i * 1_000) / RATE;
-      const wait = due - performance.now();
-      if (wait > 0) await sleep(wait);
-      void add(String(process.hrtime.bigint()));
-    }
-    while (latencies.length < count) await sleep(20);
+    await measured(ctx, side, async () => {
+      const started = performance.now();
+      for (let i = 0; i < count; i += 1) {
+        // Paced by the clock, not by the previous add: a steady arrival rate.
+        const due = started + (i * 1_000) / RATE;
+        const wait = due - performance.now();
+        if (wait > 0) await sleep(wait);
+        void add(String(process.hrtime.bigint()));
+      }
+      while (latencies.length < count) await sleep(20);
+    });
     await close();
     workerRedis.disconnect();
     redis.disconnect();

@@ -1,13 +1,20 @@
 import { registry, DEFAULT_TENANT } from '@conveyor/jobs';
 import { createKeyspace, createProducer } from '@conveyor/queue';
-import { Queue } from 'bullmq';
-import { newRedis, saturate, withPrefix, type Sample } from '../context.ts';
+import {
+  measured,
+  newRedis,
+  saturate,
+  withPrefix,
+  type Sample,
+} from '../context.ts';
+import { fairQueue } from '../fair-options.ts';
 import type { Scenario } from '../scenario.ts';
 
 /** 1. In-process producer vs `queue.add`, 100 in flight. */
 export const producerScenario: Scenario = {
   id: 1,
-  title: 'producer: queue.add vs Conveyor producer (100 in flight)',
+  title:
+    'producer: queue.add (production options) vs Conveyor producer (100 in flight)',
   goals: [
     {
       metric: 'jobs/s',
@@ -24,9 +31,11 @@ export const producerScenario: Scenario = {
         const redis = newRedis(ctx);
         try {
           if (side === 'raw') {
-            const queue = new Queue('default', { connection: redis, prefix });
-            const s = await saturate(count, 100, (i) =>
-              queue.add('TEST_JOB', { message: `m${i}` }),
+            const queue = fairQueue(redis, prefix);
+            const s = await measured(ctx, side, () =>
+              saturate(count, 100, (i) =>
+                queue.add('TEST_JOB', { message: `m${i}` }),
+              ),
             );
             await queue.close();
             return s;
@@ -37,8 +46,13 @@ export const producerScenario: Scenario = {
             redis,
             keys: createKeyspace(prefix),
           });
-          const s = await saturate(count, 100, (i) =>
-            producer.enqueue({ name: 'TEST_JOB', data: { message: `m${i}` } }),
+          const s = await measured(ctx, side, () =>
+            saturate(count, 100, (i) =>
+              producer.enqueue({
+                name: 'TEST_JOB',
+                data: { message: `m${i}` },
+              }),
+            ),
           );
           await producer.close();
           return s;

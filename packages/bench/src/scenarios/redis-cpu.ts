@@ -4,15 +4,17 @@ import {
   createProducer,
   createWorkerPool,
 } from '@conveyor/queue';
-import { Queue, Worker } from 'bullmq';
+import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import {
+  measured,
   newRedis,
   quietLogger,
   saturate,
   withPrefix,
   type Sample,
 } from '../context.ts';
+import { fairQueue } from '../fair-options.ts';
 import type { Scenario } from '../scenario.ts';
 
 async function redisCpuSeconds(redis: Redis): Promise<number> {
@@ -51,7 +53,7 @@ export const redisCpuScenario: Scenario = {
         let add: (i: number) => Promise<unknown>;
         let close: () => Promise<unknown>;
         if (side === 'raw') {
-          const queue = new Queue('default', { connection: redis, prefix });
+          const queue = fairQueue(redis, prefix);
           const worker = new Worker('default', () => Promise.resolve(tick()), {
             connection: workerRedis,
             prefix,
@@ -94,8 +96,10 @@ export const redisCpuScenario: Scenario = {
           close = () => Promise.all([pool.close(), producer.close()]);
         }
         const before = await redisCpuSeconds(redis);
-        await saturate(count, 100, add);
-        await finished;
+        await measured(ctx, side, async () => {
+          await saturate(count, 100, add);
+          await finished;
+        });
         const after = await redisCpuSeconds(redis);
         await close();
         workerRedis.disconnect();

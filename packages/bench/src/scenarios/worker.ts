@@ -5,14 +5,17 @@ import {
   createWorkerPool,
   type WorkerPoolOptions,
 } from '@conveyor/queue';
-import { Queue, Worker } from 'bullmq';
+import { Worker } from 'bullmq';
 import {
+  measured,
   newRedis,
   quietLogger,
   withPrefix,
   type BenchContext,
   type Sample,
+  type Side,
 } from '../context.ts';
+import { fairQueue } from '../fair-options.ts';
 import type { Scenario } from '../scenario.ts';
 
 const CONCURRENCIES = [1, 10, 100] as const;
@@ -28,6 +31,15 @@ export type PoolSetup = (
   prefix: string,
 ) => Promise<{ extras: PoolExtras; drained(): Promise<void> }>;
 
+/** One drain: which worker, how many jobs, and the table's side it is profiled as. */
+export interface DrainRun {
+  side: Side;
+  concurrency: number;
+  count: number;
+  /** Scenarios 8 and 9 run the Conveyor pool on both of their sides. */
+  profileAs?: Side;
+}
+
 /**
  * Fills the queue the way each side's producer would, then times the drain
  * (jobs/s). `raw` is a no-op BullMQ Worker; `conveyor` the production pool,
@@ -35,9 +47,7 @@ export type PoolSetup = (
  */
 export async function drain(
   ctx: BenchContext,
-  side: 'raw' | 'conveyor',
-  concurrency: number,
-  count: number,
+  { side, concurrency, count, profileAs = side }: DrainRun,
   extrasOrSetup: PoolExtras | PoolSetup = {},
 ): Promise<number> {
   return withPrefix(ctx, 'worker', async (prefix) => {
@@ -53,7 +63,7 @@ export async function drain(
       data: { message: `m${i}` },
     }));
     if (side === 'raw') {
-      const queue = new Queue('default', { connection: redis, prefix });
+      const queue = fairQueue(redis, prefix);
       for (let i = 0; i < count; i += 1_000)
         await queue.addBulk(jobs.slice(i, i + 1_000));
       await queue.close();
@@ -109,7 +119,7 @@ export async function drain(
       });
       close = () => pool.close();
     }
-    await finished;
+    await measured(ctx, profileAs, () => finished);
     const seconds = (performance.now() - started) / 1_000;
     await close();
     await setup.drained();
@@ -123,7 +133,7 @@ export async function drain(
 export const workerScenario: Scenario = {
   id: 4,
   title:
-    'worker: raw BullMQ Worker no-op vs Conveyor worker (validation, logging, results)',
+    'worker: raw BullMQ Worker no-op (production options) vs Conveyor worker (validation, logging, results)',
   goals: [
     {
       metric: 'jobs/s c=100',
@@ -140,7 +150,7 @@ export const workerScenario: Scenario = {
         samples.push({
           metric: `jobs/s c=${concurrency}`,
           side,
-          value: await drain(ctx, side, concurrency, count),
+          value: await drain(ctx, { side, concurrency, count }),
         });
       }
     }
