@@ -8,7 +8,9 @@ import {
 import { findRoute, type HttpRoute } from '@conveyor/queue';
 import type { Authenticate } from './auth/authenticate.ts';
 import type { ApiDeps } from './context.ts';
+import { answerClientError } from './http/answer-client-error.ts';
 import { handleCors } from './http/cors.ts';
+import { createEnqueueFastPath } from './http/enqueue-fast-path.ts';
 import { DEFAULT_HTTP_OPTIONS, type HttpOptions } from './http/http-options.ts';
 import {
   acceptedByTrpc,
@@ -25,6 +27,11 @@ export interface ApiServerOptions extends ApiDeps {
   http?: Partial<HttpOptions>;
   /** Mounted beside `/trpc`, `/healthz` and `/readyz` (`/metrics`, `/admin`). */
   routes?: readonly HttpRoute[];
+  /**
+   * Enqueues skip tRPC's Fetch layer (`http/enqueue-fast-path.ts`), with
+   * the same answers; false sends them through tRPC's handler too. Default true.
+   */
+  enqueueFastPath?: boolean;
 }
 
 /**
@@ -37,6 +44,7 @@ export function createApiServer(options: ApiServerOptions): Server {
     authenticate = openAuthenticate,
     http: httpOptions,
     routes = [],
+    enqueueFastPath = true,
     ...deps
   } = options;
   const http = { ...DEFAULT_HTTP_OPTIONS, ...httpOptions };
@@ -52,6 +60,14 @@ export function createApiServer(options: ApiServerOptions): Server {
     createContext: ({ req }) => context(req),
     onError: logProcedureError(deps.logger),
   });
+  const fastPath = enqueueFastPath
+    ? createEnqueueFastPath({
+        maxBodyBytes: http.maxBodyBytes,
+        maxBatchCalls: http.maxBatchCalls,
+        createContext: context,
+        onError: logProcedureError(deps.logger),
+      })
+    : () => false;
 
   const server = createServer(
     {
@@ -64,7 +80,8 @@ export function createApiServer(options: ApiServerOptions): Server {
       if (handleCors(req, res, corsOrigins)) return;
       const path = (req.url ?? '/').split('?')[0] ?? '/';
       if (path.startsWith('/trpc/')) {
-        if (acceptedByTrpc(req, res)) void trpc(req, res);
+        if (acceptedByTrpc(req, res) && !fastPath(req, res))
+          void trpc(req, res);
         return;
       }
       const route = findRoute(routes, path);
@@ -79,6 +96,7 @@ export function createApiServer(options: ApiServerOptions): Server {
     },
   );
   server.keepAliveTimeout = http.keepAliveTimeoutMs;
+  server.on('clientError', answerClientError);
   return server;
 }
 
