@@ -89,7 +89,8 @@ export class JobEventHub {
   }
 
   private async start(): Promise<void> {
-    if (this.closed || this.groups.every((_, i) => this.runs[i])) return;
+    if (this.closed || this.groups.every((_, i) => this.runs[i] !== undefined))
+      return;
     this.starting ??= this.begin().finally(() => {
       this.starting = undefined;
     });
@@ -172,6 +173,6 @@ export class JobEventHub {
   async close(): Promise<void> {
     this.closed = true;
     for (const reader of this.readers) reader?.disconnect();
-    await Promise.all(this.runs);
+    await Promise.all(this.runs.filter((run) => run !== undefined));
   }
 }
