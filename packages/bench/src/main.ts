@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { quietLogger, type BenchContext, type Sample } from './context.ts';
 import { startNoiseMeter, type NoiseReading } from './noise.ts';
 import { Profiler } from './profiler.ts';
+import { runClusterBench } from './cluster/run-cluster-bench.ts';
 import {
   consoleTable,
   judgeNoise,
@@ -49,12 +50,24 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     only: { type: 'string' },
     profile: { type: 'boolean', default: false },
+    cluster: { type: 'boolean', default: false },
   },
 });
 const quick = values.quick;
 const only = values.only ? new Set(values.only.split(',').map(Number)) : null;
 const repetitions = quick ? 1 : 3;
 const log = (message: string) => console.log(message);
+
+// Its own topologies and table; it writes nothing to docs.
+if (values.cluster) {
+  try {
+    await runClusterBench({ quick, log });
+  } catch (error) {
+    console.error('Cluster benchmark failed:', error);
+    process.exit(1);
+  }
+  process.exit(0);
+}
 
 let server: RedisServerHandle | undefined;
 const redisUrl =

@@ -20,12 +20,13 @@ import { jobRun } from '../events/job-run.ts';
 import type { FiredJobAdmission } from '../schedules/admit-fired-job.ts';
 import { missedTick, type MissedTick } from '../schedules/missed-tick.ts';
 import { envelopeTenant } from '../tenancy/envelope-tenant.ts';
+import { AttemptControl, Deadlines, type Settled } from './attempt-control.ts';
 import type {
   AttemptHooks,
   AttemptInfo,
   AttemptOutcome,
 } from './attempt-hooks.ts';
-import { AttemptTimeoutError } from './attempt-timeout-error.ts';
+import type { AttemptTimeoutError } from './attempt-timeout-error.ts';
 import { isolatedTarget } from './isolated.ts';
 import type { ProcessorContext, ProcessorMap } from './processor.ts';
 import { RetryLaterError } from './retry-later-error.ts';
@@ -63,26 +64,28 @@ export interface AttemptRunnerDeps<TRegistry extends AnyRegistry> {
  */
 export class AttemptRunner<TRegistry extends AnyRegistry> {
   /** Jobs running in this process, by id. */
-  readonly active = new Map<
-    string,
-    { queue: string; abort: (reason: string) => void }
-  >();
-  /** Jobs whose abort came from a cancel request (not a lost lock): reason by id. */
-  private readonly cancelled = new Map<string, string>();
+  readonly active = new Map<string, AttemptControl>();
+  /** One deadline list per timeout (jobs' `timeoutMs`). */
+  private readonly deadlines = new Map<number, Deadlines>();
 
   constructor(private readonly deps: AttemptRunnerDeps<TRegistry>) {}
 
   /** Marks a running job cancelled and aborts it; false when it does not run here. */
   cancel(queue: string, jobId: string, reason: string): boolean {
     const here = this.active.get(jobId);
-    if (!here || here.queue !== queue || this.cancelled.has(jobId))
+    if (!here || here.queue !== queue || here.cancelled !== undefined)
       return false;
-    this.cancelled.set(jobId, reason);
+    here.cancelled = reason;
     here.abort(reason);
     return true;
   }
 
-  async run(job: Job, queue: string, signal: AbortSignal): Promise<unknown> {
+  /** Aborts a running job's signal without cancelling it (its lock was lost). */
+  abort(jobId: string, reason: string): void {
+    this.active.get(jobId)?.abort(reason);
+  }
+
+  async run(job: Job, queue: string): Promise<unknown> {
     const info: AttemptInfo = {
       jobId: job.id ?? '',
       tenantId: envelopeTenant(job.data),
@@ -97,20 +100,23 @@ export class AttemptRunner<TRegistry extends AnyRegistry> {
     if (info.attempt === 1 && info.run === 0)
       info.readyAt = job.timestamp + (job.opts.delay ?? 0);
     const log = lazyLogger(this.deps.logger, info);
-    await this.hook(info, (h) => h.beforeAttempt?.(info));
+    // Each await costs a turn of the microtask queue: skipped when idle.
+    if (this.deps.hooks.length > 0)
+      await this.hook(info, (h) => h.beforeAttempt?.(info));
     let outcome: AttemptOutcome;
     try {
-      const skipped = await this.skipTick(job, info);
+      const skipped = isFiredTick(job, info)
+        ? await this.skipTick(job, info)
+        : null;
       const decoded = this.decode(job, log);
       outcome =
         skipped !== null
           ? { kind: 'cancelled', reason: skipped }
           : 'error' in decoded
             ? { kind: 'failed', error: decoded.error }
-            : await this.execute(job, info, decoded, signal, log);
+            : await this.execute(job, info, decoded, log);
     } finally {
       this.active.delete(info.jobId);
-      this.cancelled.delete(info.jobId);
     }
     return this.record(job, info, outcome);
   }
@@ -166,39 +172,30 @@ export class AttemptRunner<TRegistry extends AnyRegistry> {
     job: Job,
     info: AttemptInfo,
     { definition, processor, payload }: Decoded,
-    signal: AbortSignal,
     log: () => Logger,
   ): Promise<AttemptOutcome> {
-    const controller = new AbortController();
-    const abort = () => controller.abort(signal.reason);
-    if (signal.aborted) abort();
-    signal.addEventListener('abort', abort, { once: true });
-    this.active.set(info.jobId, {
-      queue: info.queue,
-      abort: (reason) => controller.abort(reason),
-    });
-    const context = processorContext(job, info, definition, controller, log);
-    const deadline = startDeadline(definition.defaults.timeoutMs, controller);
+    const control = new AttemptControl(info.queue);
+    this.active.set(info.jobId, control);
+    const context = processorContext(job, info, definition, control, log);
     const target = isolatedTarget(processor);
-    // Async, so a processor that throws before its first await still settles here.
-    const running = settle(
-      (async () =>
-        target
-          ? runIsolated(target, payload, context, log())
-          : processor(payload, context))(),
+    const settled = await control.run(
+      target
+        ? () => runIsolated(target, payload, context, log())
+        : () => processor(payload, context),
+      this.deadlinesOf(definition.defaults.timeoutMs),
+      (late) => reportLate(late, control.timedOut, log),
     );
-    try {
-      const settled = await Promise.race([running, deadline.expired]);
-      const cancelled = this.cancelled.get(info.jobId);
-      if (cancelled !== undefined)
-        return { kind: 'cancelled', reason: cancelled };
-      if (deadline.error || !('ok' in settled))
-        return timedOut(info, deadline.error, running, log);
-      return judge(info, definition, settled, log);
-    } finally {
-      deadline.clear();
-      signal.removeEventListener('abort', abort);
-    }
+    if (control.cancelled !== undefined)
+      return { kind: 'cancelled', reason: control.cancelled };
+    if (settled === null) return timedOut(info, control.timedOut, log);
+    return judge(info, definition, settled, log);
+  }
+
+  private deadlinesOf(timeoutMs: number): Deadlines {
+    let deadlines = this.deadlines.get(timeoutMs);
+    if (!deadlines)
+      this.deadlines.set(timeoutMs, (deadlines = new Deadlines(timeoutMs)));
+    return deadlines;
   }
 
   /** Step 3: what BullMQ stores (a result envelope, or an error), history, hooks. */
@@ -221,8 +218,10 @@ export class AttemptRunner<TRegistry extends AnyRegistry> {
       }
     }
     const durationMs = Date.now() - info.startedAt;
-    await this.hook(info, (h) => h.afterAttempt?.(info, outcome, durationMs));
-    await this.emitOutcome(info, outcome, durationMs);
+    if (this.deps.hooks.length > 0)
+      await this.hook(info, (h) => h.afterAttempt?.(info, outcome, durationMs));
+    const emitted = this.emitOutcome(info, outcome, durationMs);
+    if (emitted) await emitted;
     switch (outcome.kind) {
       case 'completed':
         // A retried job keeps the attempt that completed, so its history
@@ -258,8 +257,7 @@ export class AttemptRunner<TRegistry extends AnyRegistry> {
    */
   private async skipTick(job: Job, info: AttemptInfo): Promise<string | null> {
     const admission = this.deps.admitScheduled;
-    if (info.attempt !== 1 || !job.id?.startsWith('repeat:') || !admission)
-      return null;
+    if (!admission) return null;
     await admission.list(info);
     const missed = missedTick(job, info.startedAt);
     if (missed) await this.reportMissed(info, missed);
@@ -276,33 +274,49 @@ export class AttemptRunner<TRegistry extends AnyRegistry> {
     });
   }
 
-  private async emitOutcome(
+  /** The attempt's events; a promise only when a listener returned one. */
+  private emitOutcome(
     info: AttemptInfo,
     outcome: AttemptOutcome,
     durationMs: number,
-  ): Promise<void> {
-    const event = (type: LifecycleEventType, error?: string) => ({
-      ...this.eventBase(info, type),
-      durationMs,
-      ...(error === undefined ? {} : { error }),
-      ...(outcome.kind === 'timed-out' ? { timedOut: true } : {}),
-    });
+  ): Promise<void> | undefined {
+    const timedOut = outcome.kind === 'timed-out';
+    let type: LifecycleEventType = 'job.failed';
+    let error: string | undefined;
     switch (outcome.kind) {
       case 'completed':
-        return this.emit(event('job.completed'));
+        type = 'job.completed';
+        break;
       case 'cancelled':
-        return this.emit(event('job.cancelled', outcome.reason));
+        type = 'job.cancelled';
+        error = outcome.reason;
+        break;
       case 'retrying':
-        return this.emit(event('job.retrying', outcome.error));
+        type = 'job.retrying';
+        error = outcome.error;
+        break;
       case 'timed-out':
-        if (!outcome.final)
-          return this.emit(event('job.retrying', outcome.error));
+        if (!outcome.final) type = 'job.retrying';
+        error = outcome.error;
         break;
       case 'failed':
+        error = outcome.error;
         break;
     }
-    await this.emit(event('job.failed', outcome.error));
-    await this.emit(event('job.dead-lettered', outcome.error));
+    const event = outcomeEvent(info, type, durationMs, error, timedOut);
+    if (type !== 'job.failed') return this.emit(event);
+    return this.emitBoth(
+      event,
+      outcomeEvent(info, 'job.dead-lettered', durationMs, error, timedOut),
+    );
+  }
+
+  private async emitBoth(
+    first: LifecycleEvent,
+    second: LifecycleEvent,
+  ): Promise<void> {
+    await this.emit(first);
+    await this.emit(second);
   }
 
   private eventBase(info: AttemptInfo, type: LifecycleEventType) {
@@ -320,18 +334,51 @@ export class AttemptRunner<TRegistry extends AnyRegistry> {
     };
   }
 
-  /** Listeners are told in order; one that throws is logged and skipped. */
-  async emit(event: LifecycleEvent): Promise<void> {
-    for (const listener of this.deps.listeners) {
+  /**
+   * Listeners are told in order; one that throws is logged and skipped.
+   * Synchronous listeners (the event log) cost no promise: one is made only
+   * from the first listener that returns one.
+   */
+  emit(event: LifecycleEvent): Promise<void> | undefined {
+    const { listeners } = this.deps;
+    for (let i = 0; i < listeners.length; i += 1) {
+      let returned: void | Promise<void>;
       try {
-        await listener(event);
+        returned = listeners[i]?.(event);
       } catch (error) {
-        this.deps.logger.warn(
-          { err: error, jobId: event.jobId, event: event.type },
-          'lifecycle listener failed',
-        );
+        this.listenerFailed(event, error);
+        continue;
+      }
+      if (returned) return this.emitFrom(event, returned, i + 1);
+    }
+    return undefined;
+  }
+
+  private async emitFrom(
+    event: LifecycleEvent,
+    pending: Promise<void>,
+    next: number,
+  ): Promise<void> {
+    try {
+      await pending;
+    } catch (error) {
+      this.listenerFailed(event, error);
+    }
+    const { listeners } = this.deps;
+    for (let i = next; i < listeners.length; i += 1) {
+      try {
+        await listeners[i]?.(event);
+      } catch (error) {
+        this.listenerFailed(event, error);
       }
     }
+  }
+
+  private listenerFailed(event: LifecycleEvent, error: unknown): void {
+    this.deps.logger.warn(
+      { err: error, jobId: event.jobId, event: event.type },
+      'lifecycle listener failed',
+    );
   }
 
   private async hook(
@@ -351,8 +398,36 @@ export class AttemptRunner<TRegistry extends AnyRegistry> {
   }
 }
 
-type Settled = { ok: true; value: unknown } | { ok: false; error: unknown };
-type TimedOut = { timedOut: true };
+/** A fired schedule tick's first attempt: the only one that may be skipped. */
+function isFiredTick(job: Job, info: AttemptInfo): boolean {
+  return info.attempt === 1 && job.id?.startsWith('repeat:') === true;
+}
+
+/** An attempt's outcome event, built in one step (one per job: kept cheap). */
+function outcomeEvent(
+  info: AttemptInfo,
+  type: LifecycleEventType,
+  durationMs: number,
+  error: string | undefined,
+  timedOut: boolean,
+): LifecycleEvent {
+  const event: LifecycleEvent = {
+    type,
+    id: lifecycleEventId(info.jobId, info.run, info.attempt, type),
+    at: Date.now(),
+    tenantId: info.tenantId,
+    queue: info.queue,
+    jobId: info.jobId,
+    name: info.name,
+    run: info.run,
+    attempt: info.attempt,
+    attempts: info.attempts,
+    durationMs,
+  };
+  if (error !== undefined) event.error = error;
+  if (timedOut) event.timedOut = true;
+  return event;
+}
 
 /** What a settled processor call means for the attempt. */
 function judge(
@@ -383,21 +458,26 @@ function judge(
     : { kind: 'retrying', error: message };
 }
 
-/** The attempt ends now; what the processor settles with later is only logged. */
+/** What a processor settles with after its attempt timed out is only logged. */
+function reportLate(
+  late: Settled,
+  error: AttemptTimeoutError | undefined,
+  log: () => Logger,
+): void {
+  // A terminated isolated thread settles with the timeout itself: no result.
+  if (!late.ok && late.error === error) return;
+  log().warn(
+    { succeeded: late.ok },
+    'result of a timed-out attempt arrived late: discarded',
+  );
+}
+
+/** The attempt ends now, at its deadline. */
 function timedOut(
   info: AttemptInfo,
   error: AttemptTimeoutError | undefined,
-  running: Promise<Settled>,
   log: () => Logger,
 ): AttemptOutcome {
-  void running.then((late) => {
-    // A terminated isolated thread settles with the timeout itself: no result.
-    if (!late.ok && late.error === error) return;
-    log().warn(
-      { succeeded: late.ok },
-      'result of a timed-out attempt arrived late: discarded',
-    );
-  });
   log().warn({ timeoutMs: error?.timeoutMs }, 'attempt timed out');
   return {
     kind: 'timed-out',
@@ -406,40 +486,11 @@ function timedOut(
   };
 }
 
-function settle(promise: Promise<unknown>): Promise<Settled> {
-  return promise.then(
-    (value) => ({ ok: true, value }),
-    (error: unknown) => ({ ok: false, error }),
-  );
-}
-
-/**
- * The attempt's deadline: aborts the processor's signal with an
- * AttemptTimeoutError. `error` is set before the abort, so a processor that
- * rejects on abort cannot pass for an ordinary failure.
- */
-function startDeadline(timeoutMs: number, controller: AbortController) {
-  const deadline: {
-    error?: AttemptTimeoutError;
-    expired: Promise<TimedOut>;
-    clear: () => void;
-  } = { expired: Promise.resolve({ timedOut: true }), clear: () => undefined };
-  deadline.expired = new Promise<TimedOut>((resolve) => {
-    const timer = setTimeout(() => {
-      deadline.error = new AttemptTimeoutError(timeoutMs);
-      controller.abort(deadline.error);
-      resolve({ timedOut: true });
-    }, timeoutMs);
-    deadline.clear = () => clearTimeout(timer);
-  });
-  return deadline;
-}
-
 function processorContext(
   job: Job,
   info: AttemptInfo,
   definition: RuntimeJob,
-  controller: AbortController,
+  control: AttemptControl,
   log: () => Logger,
 ): ProcessorContext {
   return {
@@ -450,7 +501,10 @@ function processorContext(
     get logger() {
       return log();
     },
-    signal: controller.signal,
+    // Made when read (see AttemptControl).
+    get signal() {
+      return control.signal;
+    },
     async progress(value) {
       const checked = definition.progress.safeParse(value);
       if (!checked.success)

@@ -9,7 +9,7 @@ import type { Keyspace } from '../keyspace.ts';
 import { envelopeTenant } from '../tenancy/envelope-tenant.ts';
 import { isStallLimitFailure } from './stall-policy.ts';
 
-type Emit = (event: LifecycleEvent) => Promise<void>;
+type Emit = (event: LifecycleEvent) => void | Promise<void>;
 
 /**
  * `job.stalled`, from whichever worker's check found the job (its own

@@ -50,8 +50,9 @@ export function createWorkerPool<TRegistry extends AnyRegistry>(
   const queues = options.queues?.length ? options.queues : registry.queues;
   const lockDuration = options.lockDuration ?? DEFAULT_LOCK_DURATION_MS;
   const workers = queues.map((queue) => {
-    const run = (job: Job, _token?: string, signal?: AbortSignal) =>
-      runner.run(job, queue, signal ?? new AbortController().signal);
+    // One parameter: BullMQ then makes no AbortController per job (the
+    // runner makes the processor's signal only when it is read).
+    const run = (job: Job) => runner.run(job, queue);
     const worker = new Worker(queue, tracing ? tracing.wrap(run) : run, {
       connection: redis,
       prefix: keys.bullPrefix(queue),
@@ -77,15 +78,18 @@ export function createWorkerPool<TRegistry extends AnyRegistry>(
     // After BullMQ has moved a job to completed or failed for good, it
     // leaves its tenant's unfinished set. A crash before this runs leaves an
     // entry behind, which the ledger heals when the tenant nears its quota.
-    const finish = (id: string, data: unknown, outcome: FinishedAs) =>
-      ledger
-        .finish(queue, envelopeTenant(data), id, outcome)
-        .catch((error: unknown) =>
-          logger.debug({ err: error, jobId: id }, 'ledger update failed'),
-        );
-    worker.on(
-      'completed',
-      (job) => void finish(job.id ?? '', job.data, 'completed'),
+    // Finishes in one turn share a flush (one promise): caught once.
+    let flush: Promise<void> | undefined;
+    const finish = (id: string, data: unknown, outcome: FinishedAs) => {
+      const next = ledger.finish(queue, envelopeTenant(data), id, outcome);
+      if (next === flush) return;
+      flush = next;
+      next.catch((error: unknown) =>
+        logger.debug({ err: error, jobId: id }, 'ledger update failed'),
+      );
+    };
+    worker.on('completed', (job) =>
+      finish(job.id ?? '', job.data, 'completed'),
     );
     worker.on('failed', (job, error) => {
       if (!job) return;
@@ -95,7 +99,7 @@ export function createWorkerPool<TRegistry extends AnyRegistry>(
         error instanceof UnrecoverableError ||
         job.attemptsMade >= (job.opts.attempts ?? 1);
       if (final)
-        void finish(job.id ?? '', job.data, cancelled ? 'cancelled' : 'failed');
+        finish(job.id ?? '', job.data, cancelled ? 'cancelled' : 'failed');
       void reportStallFailure(job, queue, error, emit);
     });
     // Reported by whichever worker's check found it; the job runs again.
@@ -104,7 +108,7 @@ export function createWorkerPool<TRegistry extends AnyRegistry>(
     });
     // A lost lock means another worker may already run this job: stop ours.
     worker.on('lockRenewalFailed', (jobIds) =>
-      jobIds.forEach((id) => worker.cancelJob(id, 'lock lost')),
+      jobIds.forEach((id) => runner.abort(id, 'lock lost')),
     );
     return worker;
   });
