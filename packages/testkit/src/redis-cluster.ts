@@ -29,6 +29,9 @@ const CLUSTER_SCHEME = 'redis-cluster://';
 export async function startRedisCluster(
   masters = 3,
 ): Promise<RedisClusterHandle> {
+  // redis-cli --cluster create refuses fewer than 3 masters (bench/src/cluster/topology.ts makes a 1-master one by hand).
+  if (masters < 3)
+    throw new Error('startRedisCluster needs at least 3 masters');
   const dir = mkdtempSync(join(tmpdir(), 'conveyor-cluster-'));
   const nodes: RedisServerHandle[] = [];
   const stop = async () => {
