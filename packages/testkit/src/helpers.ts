@@ -1,9 +1,33 @@
+import type { Redis } from 'ioredis';
 import { connectRedis, masters } from './redis-cluster.ts';
 import { randomUUID } from 'node:crypto';
 
 /** A key prefix no other test uses: suites share one Redis without seeing each other. */
 export function uniquePrefix(label = 'test'): string {
   return `t-${label}-${randomUUID().slice(0, 8)}`;
+}
+
+/** Every key under a prefix, from every master of a Cluster (SCAN, never KEYS). */
+export async function keysUnder(
+  redis: Redis,
+  prefix: string,
+): Promise<string[]> {
+  const found: string[] = [];
+  for (const node of masters(redis)) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await node.scan(
+        cursor,
+        'MATCH',
+        `${prefix}:*`,
+        'COUNT',
+        500,
+      );
+      cursor = next;
+      found.push(...keys);
+    } while (cursor !== '0');
+  }
+  return found;
 }
 
 /** Deletes every key under a prefix (SCAN, never KEYS or FLUSHDB: REDIS_URL may be shared). */
@@ -13,22 +37,9 @@ export async function deletePrefix(
 ): Promise<void> {
   const redis = connectRedis(redisUrl);
   try {
-    // A Cluster's keys are spread over its masters: SCAN each.
-    for (const node of masters(redis)) {
-      let cursor = '0';
-      do {
-        const [next, keys] = await node.scan(
-          cursor,
-          'MATCH',
-          `${prefix}:*`,
-          'COUNT',
-          500,
-        );
-        cursor = next;
-        // One UNLINK per key: a Cluster refuses one command across slots.
-        await Promise.all(keys.map((key) => node.unlink(key)));
-      } while (cursor !== '0');
-    }
+    // One UNLINK per key: a Cluster refuses one command across slots.
+    const keys = await keysUnder(redis, prefix);
+    await Promise.all(keys.map((key) => redis.unlink(key)));
   } finally {
     redis.disconnect();
   }

@@ -1,4 +1,4 @@
-export { deletePrefix, uniquePrefix, waitFor } from './helpers.ts';
+export { deletePrefix, keysUnder, uniquePrefix, waitFor } from './helpers.ts';
 export { fillRedisMemory, freeRedisMemory } from './redis-memory.ts';
 export { metricSample } from './metric-sample.ts';
 export {

@@ -1,6 +1,6 @@
 import { registry } from '@conveyor/jobs';
 import { createKeyspace } from '@conveyor/queue';
-import { connectRedis, masters, waitFor } from '@conveyor/testkit';
+import { connectRedis, keysUnder, waitFor } from '@conveyor/testkit';
 import { isConveyorError } from '@conveyor/client';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -25,25 +25,7 @@ describe('on a Redis Cluster', () => {
     await harness.close();
   });
 
-  /** Every key under the prefix, from every master. */
-  const allKeys = async () => {
-    const found: string[] = [];
-    for (const node of masters(redis)) {
-      let cursor = '0';
-      do {
-        const [next, keys] = await node.scan(
-          cursor,
-          'MATCH',
-          `${harness.prefix}:*`,
-          'COUNT',
-          1000,
-        );
-        cursor = next;
-        found.push(...keys);
-      } while (cursor !== '0');
-    }
-    return found;
-  };
+  const allKeys = () => keysUnder(redis, harness.prefix);
   const slot = async (key: string) =>
     Number(await redis.cluster('KEYSLOT', key));
 

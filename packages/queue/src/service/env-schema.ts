@@ -23,16 +23,9 @@ export const SharedEnvSchema = z.object({
     .refine(isRedisAddress, 'a redis://, rediss:// or redis-cluster:// address')
     .default('redis://127.0.0.1:6379'),
   /** Redis Cluster seed nodes (`host:port,host:port`): when set, REDIS_URL is not used. */
-  REDIS_CLUSTER_NODES: z
-    .string()
-    .default('')
-    .transform((list) =>
-      list
-        .split(',')
-        .map((node) => node.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(z.string().regex(/^[^\s,/:]+:\d{1,5}$/, 'host:port'))),
+  REDIS_CLUSTER_NODES: commaList(
+    z.string().regex(/^[^\s,/:]+:\d{1,5}$/, 'host:port'),
+  ),
   CONVEYOR_PREFIX: z.string().min(1).default(DEFAULT_PREFIX),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
 });
