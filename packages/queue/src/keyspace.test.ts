@@ -1,8 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createKeyspace, DEFAULT_PREFIX } from './keyspace.ts';
-
-/** The hash tag Redis Cluster slots a key by: the first `{…}` with something inside. */
-const hashTag = (key: string) => /\{([^}]+)\}/.exec(key)?.[1] ?? key;
+import { createKeyspace, DEFAULT_PREFIX, hashTag } from './keyspace.ts';
 
 describe('keyspace', () => {
   it('binds every key to the prefix once, with a hash tag per queue and per tenant', () => {

@@ -78,6 +78,15 @@ export interface Keyspace {
   historyStream(): string;
 }
 
+/**
+ * The part of a key Redis Cluster hashes to pick its slot: the first `{…}`
+ * with something inside, else the whole key. Keys with the same tag may
+ * share a transaction, a script or a pipeline on a Cluster.
+ */
+export function hashTag(key: string): string {
+  return /\{([^}]+)\}/.exec(key)?.[1] ?? key;
+}
+
 /** BullMQ key prefix shared by producers, readers and workers. */
 export const DEFAULT_PREFIX = 'conveyor';
 

@@ -1,6 +1,6 @@
 import { QuotaExceededError, type QueueName } from '@conveyor/jobs';
 import type { Redis } from 'ioredis';
-import type { Keyspace } from '../keyspace.ts';
+import { hashTag, type Keyspace } from '../keyspace.ts';
 import { ADMIT_SCRIPT } from './admit-script.ts';
 import {
   UNLIMITED,
@@ -337,11 +337,6 @@ export class TenantLedger {
     )) as [string, number];
     return reply;
   }
-}
-
-/** The part of a key Redis Cluster hashes: its first non-empty `{…}`. */
-function hashTag(key: string): string {
-  return /\{([^}]+)\}/.exec(key)?.[1] ?? key;
 }
 
 function groupByQueue(

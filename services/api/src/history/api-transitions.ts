@@ -26,17 +26,8 @@ export function enqueuedTransition(
   at: number,
   details: EnqueuedDetails = {},
 ): Transition {
-  const run = details.run ?? 0;
   return {
-    id: transitionId(job.id, run, 0, 'enqueued'),
-    jobId: job.id,
-    tenantId: tenant,
-    name: job.name,
-    queue: job.queue,
-    run,
-    attempt: 0,
-    type: 'enqueued',
-    at,
+    ...apiTransition(job, tenant, details.run ?? 0, 'enqueued', at),
     // As the envelope stores it: history decodes it the way the worker does.
     ...(details.data === undefined
       ? {}
@@ -58,17 +49,27 @@ export function cancelledTransition(
   at: number,
   reason: string,
 ): Transition {
+  return { ...apiTransition(job, tenant, run, 'cancelled', at), error: reason };
+}
+
+/** What every transition the API records has: before any attempt of the run. */
+function apiTransition(
+  job: TransitionJob,
+  tenant: string,
+  run: number,
+  type: 'enqueued' | 'cancelled',
+  at: number,
+): Transition {
   return {
-    id: transitionId(job.id, run, 0, 'cancelled'),
+    id: transitionId(job.id, run, 0, type),
     jobId: job.id,
     tenantId: tenant,
     name: job.name,
     queue: job.queue,
     run,
     attempt: 0,
-    type: 'cancelled',
+    type,
     at,
-    error: reason,
   };
 }
 
