@@ -1,6 +1,6 @@
 import { createApiServer, QueueService } from '@conveyor/api/embed';
 import { createConveyorClient, type ConveyorClient } from '@conveyor/client';
-import { registry } from '@conveyor/jobs';
+import { fixtureRegistry as registry } from '@conveyor/fixtures';
 import { createRedisClient } from '@conveyor/queue';
 import type { AddressInfo } from 'node:net';
 import { quietLogger, type BenchContext } from './context.ts';

@@ -1,4 +1,5 @@
-import { registry, type RetentionPolicy } from '@conveyor/jobs';
+import { type RetentionPolicy } from '@conveyor/core';
+import { fixtureRegistry as registry } from '@conveyor/fixtures';
 import { Queue, type DefaultJobOptions, type KeepJobs } from 'bullmq';
 import type { Redis } from 'ioredis';
 

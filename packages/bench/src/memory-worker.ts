@@ -1,6 +1,6 @@
 // Child process for the memory scenario: a Conveyor worker pool that reports
 // its RSS every `REPORT_EVERY` processed jobs, so nothing else shares its heap.
-import { registry } from '@conveyor/jobs';
+import { fixtureRegistry as registry } from '@conveyor/fixtures';
 import {
   createKeyspace,
   createRedisClient,

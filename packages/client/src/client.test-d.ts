@@ -1,4 +1,4 @@
-import type { QueueName } from '@conveyor/jobs';
+import type { QueueName } from '@conveyor/core';
 import { expectTypeOf, test } from 'vitest';
 import { createConveyorClient } from './create-client.ts';
 

@@ -1,16 +1,22 @@
-// The contract: what every caller (a browser app included) may import. Zod
-// and superjson only; the Redis runtime lives in @conveyor/queue.
-export * from './catalog/index.ts';
-export * from './define-job.ts';
-export * from './duration.ts';
-export * from './enqueue-options.ts';
-export * from './envelope.ts';
-export * from './errors/index.ts';
-export * from './ids.ts';
-export * from './job-defaults.ts';
-export * from './job-view.ts';
-export * from './queues.ts';
-export * from './registry.ts';
-export * from './schedule.ts';
-export * from './schedule-request.ts';
-export * from './webhook.ts';
+// The example app's catalog: each job's contract in a file of its own, and the
+// registry the API, the worker and every caller share.
+import { defineRegistry } from '@conveyor/core';
+import { contentGenerate } from './content-generate.ts';
+import { emailDigest } from './email-digest.ts';
+import { feedSync } from './feed-sync.ts';
+import { smsSend } from './sms-send.ts';
+import { testJob } from './test-job.ts';
+
+export { contentGenerate, emailDigest, feedSync, smsSend, testJob };
+export { QUEUES, type AppQueueName } from './queues.ts';
+
+/** Every job this app runs. Add a job: one file in this folder, one entry here (`yarn new-job`). */
+export const registry = defineRegistry([
+  testJob,
+  smsSend,
+  emailDigest,
+  feedSync,
+  contentGenerate,
+]);
+
+export type AppRegistry = typeof registry;

@@ -1,5 +1,5 @@
 /**
- * Every queue Conveyor knows. A job names its queue from here, so a typo is a
+ * Every queue this app uses. A job names its queue from here, so a typo is a
  * compile error; the worker starts one BullMQ Worker per queue that has jobs.
  * Separate queues keep slow work (digests) from delaying urgent work (SMS):
  * each has its own concurrency, so minutes-long generations and feed fetches
@@ -13,4 +13,4 @@ export const QUEUES = {
   generation: 'generation',
 } as const;
 
-export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+export type AppQueueName = (typeof QUEUES)[keyof typeof QUEUES];

@@ -1,4 +1,4 @@
-import type { AttemptRecord } from '@conveyor/jobs';
+import type { AttemptRecord } from '@conveyor/core';
 
 /** A row as the worker writes it; `waitedMs` is derived when rows are read. */
 export type AttemptRow = Omit<AttemptRecord, 'waitedMs'>;

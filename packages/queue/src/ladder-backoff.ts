@@ -1,4 +1,4 @@
-import { durationMs, type BackoffPolicy } from '@conveyor/jobs';
+import { durationMs, type BackoffPolicy } from '@conveyor/core';
 import type { BackoffOptions } from 'bullmq';
 
 /**

@@ -1,4 +1,4 @@
-import { QueueUnavailableError } from '@conveyor/jobs';
+import { QueueUnavailableError } from '@conveyor/core';
 import { startRedisServer, type RedisServerHandle } from '@conveyor/testkit';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,9 +1,5 @@
-import {
-  defineJob,
-  defineRegistry,
-  DEFAULT_TENANT,
-  QUEUES,
-} from '@conveyor/jobs';
+import { defineJob, defineRegistry, DEFAULT_TENANT } from '@conveyor/core';
+import { QUEUES } from '@conveyor/fixtures';
 import { deletePrefix, uniquePrefix, waitFor } from '@conveyor/testkit';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';

@@ -2,10 +2,9 @@ import {
   defineJob,
   defineRegistry,
   encodeEnvelope,
-  QUEUES,
-  registry,
   DEFAULT_TENANT,
-} from '@conveyor/jobs';
+} from '@conveyor/core';
+import { QUEUES, fixtureRegistry as registry } from '@conveyor/fixtures';
 import { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { deletePrefix, uniquePrefix, waitFor } from '@conveyor/testkit';

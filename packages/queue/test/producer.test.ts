@@ -5,10 +5,10 @@ import {
   decodeEnvelope,
   InvalidPayloadError,
   QueueUnavailableError,
-  registry,
   UnknownJobError,
   DEFAULT_TENANT,
-} from '@conveyor/jobs';
+} from '@conveyor/core';
+import { fixtureRegistry as registry } from '@conveyor/fixtures';
 import { createKeyspace, createProducer, type Producer } from '../src/index.ts';
 
 const redisUrl = inject('redisUrl');

@@ -2,10 +2,10 @@ import {
   contractScheduleId,
   defineJob,
   defineRegistry,
-  QUEUES,
   type AnyRegistry,
   type ScheduleSpec,
-} from '@conveyor/jobs';
+} from '@conveyor/core';
+import { QUEUES } from '@conveyor/fixtures';
 import { deletePrefix, uniquePrefix, waitFor } from '@conveyor/testkit';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';

@@ -1,9 +1,9 @@
 import {
   defineJob,
   defineRegistry,
-  QUEUES,
   type WebhookEventBody,
-} from '@conveyor/jobs';
+} from '@conveyor/core';
+import { QUEUES } from '@conveyor/fixtures';
 import { deletePrefix, uniquePrefix, waitFor } from '@conveyor/testkit';
 import { Queue } from 'bullmq';
 import { createHmac } from 'node:crypto';

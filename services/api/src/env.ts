@@ -1,4 +1,4 @@
-import { DEFAULT_TENANT, TenantIdSchema } from '@conveyor/jobs';
+import { DEFAULT_TENANT, TenantIdSchema } from '@conveyor/core';
 import {
   commaList,
   MetricsEnvShape,

@@ -8,4 +8,4 @@ export type {
   JobView,
   ListPage,
   QueueStats,
-} from '@conveyor/jobs';
+} from '@conveyor/core';

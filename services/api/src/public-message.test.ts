@@ -1,4 +1,4 @@
-import { JobNotFoundError } from '@conveyor/jobs';
+import { JobNotFoundError } from '@conveyor/core';
 import { TRPCError } from '@trpc/server';
 import { describe, expect, it } from 'vitest';
 import { publicMessage } from './public-message.ts';

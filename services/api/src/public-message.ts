@@ -1,4 +1,4 @@
-import { ConveyorError } from '@conveyor/jobs';
+import { ConveyorError } from '@conveyor/core';
 import type { TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
 

@@ -9,9 +9,10 @@ import {
   type EnqueueRequest,
   type JobView,
   type QueueStats,
+  type QueueOf,
   type AttemptRecord,
   type ScheduleView,
-} from '@conveyor/jobs';
+} from '@conveyor/core';
 import {
   Cancellation,
   createBoardAdapters,
@@ -498,7 +499,7 @@ export class QueueService<TRegistry extends AnyRegistry = AnyRegistry> {
   }
 
   /** The tenant's jobs per state, per queue. */
-  stats(tenant: string): Promise<QueueStats> {
+  stats(tenant: string): Promise<QueueStats<QueueOf<TRegistry['jobs']>>> {
     return this.up(() => tenantStats(this.reader, tenant));
   }
 

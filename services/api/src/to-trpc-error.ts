@@ -1,4 +1,4 @@
-import { ConveyorError } from '@conveyor/jobs';
+import { ConveyorError } from '@conveyor/core';
 import { TRPCError } from '@trpc/server';
 
 /** Conveyor's error codes → tRPC codes. Anything unlisted stays a (redacted) 500. */

@@ -3,11 +3,11 @@ import {
   InvalidPayloadError,
   toPayloadIssues,
   type PayloadIssue,
-} from '@conveyor/jobs';
+} from '@conveyor/core';
 import { initTRPC, TRPCError } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import { ZodError } from 'zod';
-import { QuotaExceededError, TenantIdSchema } from '@conveyor/jobs';
+import { QuotaExceededError, TenantIdSchema } from '@conveyor/core';
 import type { Role } from './auth/principal.ts';
 import type { Context } from './context.ts';
 import { publicMessage } from './public-message.ts';

@@ -7,7 +7,7 @@ import {
   type WebhookDeliveryView,
   type WebhookEventBody,
   type WebhookView,
-} from '@conveyor/jobs';
+} from '@conveyor/core';
 import {
   assertPublicUrl,
   createKeyspace,

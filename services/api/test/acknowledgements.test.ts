@@ -3,7 +3,7 @@ import {
   isConveyorError,
   type ConveyorClient,
 } from '@conveyor/client';
-import { DEFAULT_TENANT, encodeEnvelope } from '@conveyor/jobs';
+import { DEFAULT_TENANT, encodeEnvelope } from '@conveyor/core';
 import { createKeyspace, createRedisClient } from '@conveyor/queue';
 import { startRedisServer, type RedisServerHandle } from '@conveyor/testkit';
 import { createHash, randomUUID } from 'node:crypto';

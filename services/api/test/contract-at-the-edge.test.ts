@@ -1,5 +1,6 @@
 import { isConveyorError, type ConveyorClient } from '@conveyor/client';
-import { encodeEnvelope, registry, DEFAULT_TENANT } from '@conveyor/jobs';
+import { encodeEnvelope, DEFAULT_TENANT } from '@conveyor/core';
+import { registry } from '@conveyor/jobs';
 import {
   createKeyspace,
   createProducer,

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { DEFAULT_TENANT } from '@conveyor/jobs';
+import { DEFAULT_TENANT } from '@conveyor/core';
 import { createAuthenticate } from '../src/auth/authenticate.ts';
 import {
   createDashboard,

@@ -1,4 +1,5 @@
-import { registry, DEFAULT_TENANT } from '@conveyor/jobs';
+import { DEFAULT_TENANT } from '@conveyor/core';
+import { registry } from '@conveyor/jobs';
 import { createRedisClient } from '@conveyor/queue';
 import { deletePrefix, uniquePrefix, waitFor } from '@conveyor/testkit';
 import { TRPCError } from '@trpc/server';

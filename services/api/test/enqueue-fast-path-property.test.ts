@@ -1,4 +1,5 @@
-import { DEFAULT_TENANT, registry } from '@conveyor/jobs';
+import { DEFAULT_TENANT } from '@conveyor/core';
+import { registry } from '@conveyor/jobs';
 import { createRedisClient } from '@conveyor/queue';
 import { deletePrefix, uniquePrefix } from '@conveyor/testkit';
 import fc from 'fast-check';

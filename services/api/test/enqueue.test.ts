@@ -1,5 +1,6 @@
-import { DEFAULT_TENANT } from '@conveyor/jobs';
-import type { AppRegistry, JobInput } from '@conveyor/jobs';
+import { DEFAULT_TENANT } from '@conveyor/core';
+import type { JobInput } from '@conveyor/core';
+import type { AppRegistry } from '@conveyor/jobs';
 import { waitFor } from '@conveyor/testkit';
 import type { ProcessorMap } from '@conveyor/queue';
 import {

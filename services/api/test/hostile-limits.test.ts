@@ -1,7 +1,6 @@
+import { defineRegistry, MAX_BATCH_SIZE } from '@conveyor/core';
 import {
-  defineRegistry,
   emailDigest,
-  MAX_BATCH_SIZE,
   registry,
   smsSend,
   testJob,

@@ -1,5 +1,5 @@
 import { isConveyorError } from '@conveyor/client';
-import { DEFAULT_TENANT } from '@conveyor/jobs';
+import { DEFAULT_TENANT } from '@conveyor/core';
 import { createKeyspace, createRedisClient } from '@conveyor/queue';
 import { spawnTsProcess, waitFor, type TsProcess } from '@conveyor/testkit';
 import { randomBytes, randomUUID } from 'node:crypto';

@@ -1,4 +1,4 @@
-import { DEFAULT_TENANT } from '@conveyor/jobs';
+import { DEFAULT_TENANT } from '@conveyor/core';
 import { createKeyspace } from '@conveyor/queue';
 import {
   startRedisServer,

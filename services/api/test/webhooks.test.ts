@@ -1,6 +1,6 @@
 import { isConveyorError, type ConveyorClient } from '@conveyor/client';
 import { verifyWebhookSignature } from '@conveyor/client/webhooks';
-import type { WebhookEventBody } from '@conveyor/jobs';
+import type { WebhookEventBody } from '@conveyor/core';
 import { waitFor } from '@conveyor/testkit';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';

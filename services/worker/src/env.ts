@@ -1,4 +1,5 @@
-import { QUEUES, type QueueName } from '@conveyor/jobs';
+import { type QueueName } from '@conveyor/core';
+import { QUEUES } from '@conveyor/jobs';
 import {
   DEFAULT_LOCK_DURATION_MS,
   DEFAULT_MAX_STALLS,

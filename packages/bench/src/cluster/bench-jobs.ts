@@ -1,11 +1,7 @@
-import {
-  QUEUES,
-  type AppRegistry,
-  type EnqueueRequestInput,
-  type QueueName,
-} from '@conveyor/jobs';
+import { type EnqueueRequestInput, type QueueName } from '@conveyor/core';
+import { QUEUES, type FixtureRegistry } from '@conveyor/fixtures';
 
-type Request = EnqueueRequestInput<AppRegistry['jobs']>;
+type Request = EnqueueRequestInput<FixtureRegistry['jobs']>;
 
 /**
  * The queues the cluster bench spreads its jobs over, each with a job whose

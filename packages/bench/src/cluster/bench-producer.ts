@@ -1,4 +1,8 @@
-import { DEFAULT_TENANT, registry, type AppRegistry } from '@conveyor/jobs';
+import { DEFAULT_TENANT } from '@conveyor/core';
+import {
+  fixtureRegistry as registry,
+  type FixtureRegistry,
+} from '@conveyor/fixtures';
 import {
   createKeyspace,
   createProducer,
@@ -14,7 +18,7 @@ export interface BenchProducer {
   prefix: string;
   keys: Keyspace;
   redis: Redis;
-  producer: Producer<AppRegistry>;
+  producer: Producer<FixtureRegistry>;
 }
 
 /**

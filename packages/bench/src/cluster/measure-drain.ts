@@ -1,4 +1,4 @@
-import { DEFAULT_TENANT, MAX_BATCH_SIZE } from '@conveyor/jobs';
+import { DEFAULT_TENANT, MAX_BATCH_SIZE } from '@conveyor/core';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startNoiseMeter } from '../noise.ts';
 import { BENCH_QUEUES, benchJob } from './bench-jobs.ts';

@@ -1,4 +1,4 @@
-import { DEFAULT_TENANT } from '@conveyor/jobs';
+import { DEFAULT_TENANT } from '@conveyor/core';
 import { ensureApiBuilt } from '../api-load/ensure-built.ts';
 import { startNoiseMeter } from '../noise.ts';
 import { BENCH_QUEUES } from './bench-jobs.ts';

@@ -1,4 +1,5 @@
-import { registry, DEFAULT_TENANT } from '@conveyor/jobs';
+import { DEFAULT_TENANT } from '@conveyor/core';
+import { fixtureRegistry as registry } from '@conveyor/fixtures';
 import { createKeyspace, createProducer } from '@conveyor/queue';
 import { spawnTsProcess } from '@conveyor/testkit';
 import { fileURLToPath } from 'node:url';

@@ -1,4 +1,4 @@
-import { registry } from '@conveyor/jobs';
+import { fixtureRegistry as registry } from '@conveyor/fixtures';
 import { createMetricsRegistry, jobMetrics } from '@conveyor/queue';
 import { trace } from '@opentelemetry/api';
 import {

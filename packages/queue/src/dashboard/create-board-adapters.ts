@@ -1,7 +1,7 @@
 import type { BaseAdapter } from '@bull-board/api/baseAdapter';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import type { QueueAdapterOptions } from '@bull-board/api/typings/app';
-import { decodeEnvelope } from '@conveyor/jobs';
+import { decodeEnvelope } from '@conveyor/core';
 import type { Queue } from 'bullmq';
 import { parseFailedReason } from '../cancellation.ts';
 import { decodeOptional } from '../store/to-job-view.ts';

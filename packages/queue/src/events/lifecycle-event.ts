@@ -1,4 +1,4 @@
-import type { MissedRunPolicy } from '@conveyor/jobs';
+import type { MissedRunPolicy } from '@conveyor/core';
 
 /**
  * What the worker reports about jobs, in the process that runs them. The

@@ -1,4 +1,4 @@
-import { registry } from '@conveyor/jobs';
+import { fixtureRegistry as registry } from '@conveyor/fixtures';
 import type { MetricValue } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import type { LifecycleEvent } from '../events/lifecycle-event.ts';

@@ -1,4 +1,4 @@
-import type { AnyRegistry } from '@conveyor/jobs';
+import type { AnyRegistry } from '@conveyor/core';
 import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import type { Keyspace } from '../keyspace.ts';

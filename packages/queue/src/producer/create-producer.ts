@@ -12,7 +12,7 @@ import {
   type EnqueueOptions,
   type EnvelopeTrace,
   type QueueName,
-} from '@conveyor/jobs';
+} from '@conveyor/core';
 import type { ChainableCommander, Redis } from 'ioredis';
 import { DeadlineExceededError, withDeadline } from '../deadline.ts';
 import { createKeyspace, type Keyspace } from '../keyspace.ts';

@@ -1,4 +1,4 @@
-import { PLATFORM_JOB_DEFAULTS } from '@conveyor/jobs';
+import { PLATFORM_JOB_DEFAULTS } from '@conveyor/core';
 import type { Redis } from 'ioredis';
 import type { Keyspace } from '../keyspace.ts';
 

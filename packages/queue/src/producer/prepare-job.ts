@@ -6,7 +6,7 @@ import {
   type RetentionPolicy,
   type RuntimeJob,
   PayloadTooLargeError,
-} from '@conveyor/jobs';
+} from '@conveyor/core';
 import type { JobsOptions, KeepJobs } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { toBullBackoff } from '../ladder-backoff.ts';

@@ -6,7 +6,7 @@ import type {
   EnqueueRequestInputFor,
   JobName,
   QueueName,
-} from '@conveyor/jobs';
+} from '@conveyor/core';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Keyspace } from '../keyspace.ts';

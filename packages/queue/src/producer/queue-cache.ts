@@ -1,4 +1,4 @@
-import type { QueueName } from '@conveyor/jobs';
+import type { QueueName } from '@conveyor/core';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Keyspace } from '../keyspace.ts';

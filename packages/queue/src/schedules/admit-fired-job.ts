@@ -2,7 +2,7 @@ import {
   QuotaExceededError,
   scheduledTick,
   type QueueName,
-} from '@conveyor/jobs';
+} from '@conveyor/core';
 import type { Redis } from 'ioredis';
 import type { Keyspace } from '../keyspace.ts';
 import { TenantLedger } from '../tenancy/tenant-ledger.ts';

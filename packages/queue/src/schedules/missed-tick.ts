@@ -1,4 +1,4 @@
-import { scheduledTick, type MissedRunPolicy } from '@conveyor/jobs';
+import { scheduledTick, type MissedRunPolicy } from '@conveyor/core';
 import type { Job, JobSchedulerJobOptions } from 'bullmq';
 import { nextTicks, timingOfRepeat } from './schedule-timing.ts';
 

@@ -3,7 +3,7 @@ import {
   type AnyRegistry,
   type ContractSchedule,
   type RuntimeJob,
-} from '@conveyor/jobs';
+} from '@conveyor/core';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { createHash } from 'node:crypto';

@@ -11,7 +11,7 @@ import {
   type QueueName,
   type ScheduleTiming,
   type ScheduleView,
-} from '@conveyor/jobs';
+} from '@conveyor/core';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Keyspace } from '../keyspace.ts';

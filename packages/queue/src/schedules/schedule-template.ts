@@ -2,7 +2,7 @@ import {
   encodeEnvelope,
   type MissedRunPolicy,
   type RuntimeJob,
-} from '@conveyor/jobs';
+} from '@conveyor/core';
 import type { JobSchedulerTemplateOptions } from 'bullmq';
 import { toJobsOptions } from '../producer/prepare-job.ts';
 

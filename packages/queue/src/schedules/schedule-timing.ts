@@ -1,5 +1,5 @@
-import type { ScheduleTiming } from '@conveyor/jobs';
-import { durationMs } from '@conveyor/jobs';
+import type { ScheduleTiming } from '@conveyor/core';
+import { durationMs } from '@conveyor/core';
 import type { RepeatOptions } from 'bullmq';
 import { CronExpressionParser } from 'cron-parser';
 

@@ -1,4 +1,4 @@
-import { InvalidCursorError } from '@conveyor/jobs';
+import { InvalidCursorError } from '@conveyor/core';
 import type { Redis } from 'ioredis';
 
 /**

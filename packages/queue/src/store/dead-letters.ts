@@ -5,7 +5,7 @@ import {
   type DeadLetter,
   type ListPage,
   type QueueName,
-} from '@conveyor/jobs';
+} from '@conveyor/core';
 import {
   encodeCursor,
   mergedNewestFirst,

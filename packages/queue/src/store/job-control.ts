@@ -4,7 +4,7 @@ import {
   TERMINAL_STATES,
   type AnyRegistry,
   type JobState,
-} from '@conveyor/jobs';
+} from '@conveyor/core';
 import type { Found, JobReader } from './job-reader.ts';
 import { runAgain } from './run-again.ts';
 

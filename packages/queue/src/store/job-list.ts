@@ -4,7 +4,7 @@ import type {
   JobView,
   ListPage,
   QueueName,
-} from '@conveyor/jobs';
+} from '@conveyor/core';
 import {
   encodeCursor,
   mergedNewestFirst,

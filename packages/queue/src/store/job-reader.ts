@@ -4,7 +4,7 @@ import {
   type AttemptRecord,
   type JobView,
   type QueueName,
-} from '@conveyor/jobs';
+} from '@conveyor/core';
 import type { Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { CancelledSnapshot, Cancellation } from '../cancellation.ts';

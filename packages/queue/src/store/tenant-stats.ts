@@ -1,4 +1,4 @@
-import type { AnyRegistry, QueueStats } from '@conveyor/jobs';
+import type { AnyRegistry, QueueOf, QueueStats } from '@conveyor/core';
 import type { JobReader } from './job-reader.ts';
 
 /**
@@ -9,7 +9,7 @@ import type { JobReader } from './job-reader.ts';
 export async function tenantStats<TRegistry extends AnyRegistry>(
   store: JobReader<TRegistry>,
   tenant: string,
-): Promise<QueueStats> {
+): Promise<QueueStats<QueueOf<TRegistry['jobs']>>> {
   // Stats are where a leaked entry would show (as waiting forever), so they
   // heal first, whatever the tenant's limits.
   await store.ledger.heal(tenant);

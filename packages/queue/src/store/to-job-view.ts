@@ -2,7 +2,7 @@ import {
   decodeEnvelope,
   type JobState,
   type JobViewBase,
-} from '@conveyor/jobs';
+} from '@conveyor/core';
 import { parseFailedReason } from '../cancellation.ts';
 import type { Found } from './job-reader.ts';
 

@@ -3,7 +3,7 @@ import {
   type AnyRegistry,
   type JobEvent,
   type QueueName,
-} from '@conveyor/jobs';
+} from '@conveyor/core';
 import { parseFailedReason } from '../cancellation.ts';
 import {
   compareStreamIds,

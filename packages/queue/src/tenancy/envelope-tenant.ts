@@ -1,4 +1,4 @@
-import { DEFAULT_TENANT } from '@conveyor/jobs';
+import { DEFAULT_TENANT } from '@conveyor/core';
 
 /**
  * The tenant stamped in a stored envelope (a job's `data`), read without

@@ -1,4 +1,4 @@
-import { QuotaExceededError, type QueueName } from '@conveyor/jobs';
+import { QuotaExceededError, type QueueName } from '@conveyor/core';
 import type { Redis } from 'ioredis';
 import { hashTag, type Keyspace } from '../keyspace.ts';
 import { ADMIT_SCRIPT } from './admit-script.ts';

@@ -1,4 +1,4 @@
-import type { EnvelopeTrace } from '@conveyor/jobs';
+import type { EnvelopeTrace } from '@conveyor/core';
 import {
   context,
   SpanKind,

@@ -4,7 +4,7 @@ import {
   type DeliveryQuery,
   type WebhookDeliveryView,
   type WebhookEventBody,
-} from '@conveyor/jobs';
+} from '@conveyor/core';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { Keyspace } from '../keyspace.ts';

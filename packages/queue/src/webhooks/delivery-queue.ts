@@ -1,4 +1,4 @@
-import { JobStateError } from '@conveyor/jobs';
+import { JobStateError } from '@conveyor/core';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Keyspace } from '../keyspace.ts';

@@ -1,4 +1,4 @@
-import { WebhookUrlRefusedError, type DeliveryStatus } from '@conveyor/jobs';
+import { WebhookUrlRefusedError, type DeliveryStatus } from '@conveyor/core';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';

@@ -1,4 +1,4 @@
-import { WebhookUrlRefusedError } from '@conveyor/jobs';
+import { WebhookUrlRefusedError } from '@conveyor/core';
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
 

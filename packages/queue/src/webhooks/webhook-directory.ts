@@ -1,4 +1,4 @@
-import type { WebhookView } from '@conveyor/jobs';
+import type { WebhookView } from '@conveyor/core';
 import type { Logger } from 'pino';
 import { toView, type WebhookStore } from './webhook-store.ts';
 

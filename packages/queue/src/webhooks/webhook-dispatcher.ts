@@ -1,4 +1,4 @@
-import { WEBHOOK_EVENTS, type WebhookEventType } from '@conveyor/jobs';
+import { WEBHOOK_EVENTS, type WebhookEventType } from '@conveyor/core';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type {

@@ -1,4 +1,4 @@
-import type { WebhookEventBody } from '@conveyor/jobs';
+import type { WebhookEventBody } from '@conveyor/core';
 import type { JobsOptions } from 'bullmq';
 import { createHash } from 'node:crypto';
 import type { LifecycleEvent } from '../events/lifecycle-event.ts';

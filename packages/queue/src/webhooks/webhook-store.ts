@@ -4,7 +4,7 @@ import {
   WebhookLimitError,
   type WebhookEventType,
   type WebhookView,
-} from '@conveyor/jobs';
+} from '@conveyor/core';
 import type { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';

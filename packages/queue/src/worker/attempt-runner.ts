@@ -5,7 +5,7 @@ import {
   toPayloadIssues,
   type AnyRegistry,
   type RuntimeJob,
-} from '@conveyor/jobs';
+} from '@conveyor/core';
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { formatAttempt } from '../attempt-history.ts';

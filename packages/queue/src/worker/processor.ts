@@ -4,7 +4,7 @@ import type {
   JobInput,
   JobProgress,
   JobResult,
-} from '@conveyor/jobs';
+} from '@conveyor/core';
 import type { Logger } from 'pino';
 
 export interface ProcessorContext<TProgress = unknown> {

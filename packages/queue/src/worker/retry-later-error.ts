@@ -1,4 +1,4 @@
-import { MAX_BACKOFF_DELAY_MS } from '@conveyor/jobs';
+import { MAX_BACKOFF_DELAY_MS } from '@conveyor/core';
 
 /**
  * Thrown by a processor that knows when trying again makes sense (a provider

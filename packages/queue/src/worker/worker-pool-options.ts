@@ -1,4 +1,4 @@
-import type { AnyRegistry, QueueName } from '@conveyor/jobs';
+import type { AnyRegistry, QueueName } from '@conveyor/core';
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';

@@ -1,4 +1,4 @@
-import type { AnyRegistry } from '@conveyor/jobs';
+import type { AnyRegistry } from '@conveyor/core';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Cancellation, parseFailedReason } from '../cancellation.ts';
 import { holdWhileFull } from '../hold-while-full.ts';

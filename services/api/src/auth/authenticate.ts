@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { QueueFullError, QueueUnavailableError } from '@conveyor/jobs';
+import { QueueFullError, QueueUnavailableError } from '@conveyor/core';
 import { isRedisOutOfMemory } from '@conveyor/queue';
 import { timingSafeEqual } from 'node:crypto';
 import { hashToken, type TokenStore } from './token-store.ts';

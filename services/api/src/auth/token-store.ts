@@ -1,4 +1,4 @@
-import { TenantIdSchema } from '@conveyor/jobs';
+import { TenantIdSchema } from '@conveyor/core';
 import {
   DEFAULT_ENQUEUE_TIMEOUT_MS,
   whenReady,

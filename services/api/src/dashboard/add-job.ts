@@ -1,4 +1,4 @@
-import type { AnyRegistry, EnqueueRequest } from '@conveyor/jobs';
+import type { AnyRegistry, EnqueueRequest } from '@conveyor/core';
 import type { z } from 'zod';
 
 type Parsed =

@@ -1,4 +1,4 @@
-import type { AnyRegistry } from '@conveyor/jobs';
+import type { AnyRegistry } from '@conveyor/core';
 import { z } from 'zod';
 
 /** One job's contract as JSON Schema: what `data` must be, what it returns and reports. */

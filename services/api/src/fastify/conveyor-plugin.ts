@@ -1,4 +1,5 @@
-import { DEFAULT_TENANT, registry, type AppRegistry } from '@conveyor/jobs';
+import { DEFAULT_TENANT } from '@conveyor/core';
+import { registry, type AppRegistry } from '@conveyor/jobs';
 import { createRedisClient } from '@conveyor/queue';
 import type { TRPCClient } from '@trpc/client';
 import type { FastifyInstance } from 'fastify';

@@ -3,7 +3,7 @@ import type {
   JobState,
   JobViewBase,
   QueueName,
-} from '@conveyor/jobs';
+} from '@conveyor/core';
 import type { HistoryJobDetail, HistoryState } from '@conveyor/history';
 
 /** A job view read from history, before the registry's types are put on it. */

@@ -6,7 +6,7 @@ import {
   HistoryUnavailableError,
   InvalidCursorError,
   type AnyRegistry,
-} from '@conveyor/jobs';
+} from '@conveyor/core';
 import {
   InvalidCursorError as HistoryCursorError,
   type HistoryJobDetail,

@@ -1,4 +1,5 @@
-import { JOB_STATES, registry } from '@conveyor/jobs';
+import { JOB_STATES } from '@conveyor/core';
+import { registry } from '@conveyor/jobs';
 import { MAX_LIST_LIMIT, STREAM_ID } from '@conveyor/queue';
 import { tracked, type TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';

@@ -1,8 +1,5 @@
-import {
-  registry,
-  scheduleUpsertSchema,
-  ScheduleNameSchema,
-} from '@conveyor/jobs';
+import { scheduleUpsertSchema, ScheduleNameSchema } from '@conveyor/core';
+import { registry } from '@conveyor/jobs';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { producerProcedure, viewerProcedure } from '../trpc.ts';

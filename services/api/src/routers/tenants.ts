@@ -1,4 +1,4 @@
-import { TenantIdSchema } from '@conveyor/jobs';
+import { TenantIdSchema } from '@conveyor/core';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { adminProcedure } from '../trpc.ts';

@@ -1,5 +1,6 @@
-import { registry, TenantIdSchema } from '@conveyor/jobs';
-import { JobNotFoundError } from '@conveyor/jobs';
+import { TenantIdSchema } from '@conveyor/core';
+import { registry } from '@conveyor/jobs';
+import { JobNotFoundError } from '@conveyor/core';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { ROLES } from '../auth/principal.ts';

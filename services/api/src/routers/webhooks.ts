@@ -2,9 +2,10 @@ import {
   DeliveryIdSchema,
   DeliveryQuerySchema,
   ForbiddenError,
-  NewWebhookSchema,
+  newWebhookSchema,
   WebhookIdSchema,
-} from '@conveyor/jobs';
+} from '@conveyor/core';
+import { registry } from '@conveyor/jobs';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { producerProcedure, viewerProcedure } from '../trpc.ts';
@@ -33,7 +34,7 @@ const ById = z.strictObject({ id: WebhookIdSchema });
 export const webhooksRouter = {
   /** The secret is returned here only: store it to verify signatures. */
   create: manage
-    .input(NewWebhookSchema)
+    .input(newWebhookSchema(registry))
     .mutation(({ ctx, input }) =>
       ctx.queues.up(() => ctx.webhooks.create(ctx.tenant, input)),
     ),

@@ -1,4 +1,4 @@
-import { ConveyorError } from '@conveyor/jobs';
+import { ConveyorError } from '@conveyor/core';
 
 /**
  * A request whose superjson encoding the API refuses before decoding it: a

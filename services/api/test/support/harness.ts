@@ -7,7 +7,8 @@ import {
   type HistoryDatabaseHandle,
   type HistoryDrainer,
 } from '@conveyor/history';
-import { DEFAULT_TENANT, registry, type AppRegistry } from '@conveyor/jobs';
+import { DEFAULT_TENANT } from '@conveyor/core';
+import { registry, type AppRegistry } from '@conveyor/jobs';
 import { createConveyorClient, type ConveyorClient } from '@conveyor/client';
 import {
   createDeliveryWorker,

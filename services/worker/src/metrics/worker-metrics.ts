@@ -1,4 +1,4 @@
-import type { AnyRegistry } from '@conveyor/jobs';
+import type { AnyRegistry } from '@conveyor/core';
 import {
   createMetricsRegistry,
   jobMetrics,

@@ -1,4 +1,5 @@
-import type { feedSync, JobProgress } from '@conveyor/jobs';
+import type { JobProgress } from '@conveyor/core';
+import type { feedSync } from '@conveyor/jobs';
 import type { Processor } from '@conveyor/queue';
 import { NonRetryableError } from '../errors.ts';
 import { FEED_FETCH_DEFAULTS, fetchFeed } from '../feeds/fetch-feed.ts';

@@ -1,4 +1,5 @@
-import { defineJob, defineRegistry, QUEUES } from '@conveyor/jobs';
+import { defineJob, defineRegistry } from '@conveyor/core';
+import { QUEUES } from '@conveyor/jobs';
 import { isolated, type ProcessorMap } from '@conveyor/queue';
 import { test } from 'vitest';
 import { z } from 'zod';

@@ -4,7 +4,7 @@ import {
   mergeJobDefaults,
   type JobDefaults,
 } from './job-defaults.ts';
-import type { QueueName } from './queues.ts';
+import type { QueueName } from './queue-name.ts';
 import {
   checkSchedules,
   type ContractSchedule,
@@ -65,9 +65,10 @@ export interface JobDefinition<
   TInput extends PayloadSchema = PayloadSchema,
   TResult extends PayloadSchema = PayloadSchema,
   TProgress extends PayloadSchema = PayloadSchema,
+  TQueue extends QueueName = QueueName,
 > {
   readonly name: TName;
-  readonly queue: QueueName;
+  readonly queue: TQueue;
   readonly input: TInput;
   /** What the processor returns; `z.void()` when the job returns nothing. */
   readonly result: TResult;
@@ -80,7 +81,7 @@ export interface JobDefinition<
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a registry holds jobs of any schema
-export type AnyJobDefinition = JobDefinition<string, any, any, any>;
+export type AnyJobDefinition = JobDefinition<string, any, any, any, string>;
 
 /** How runtime code (producer, worker, API) sees any job: its schemas as plain parsers of unknown values. */
 export interface RuntimeJob {
@@ -104,15 +105,18 @@ export type JobProgress<TJob extends AnyJobDefinition> = z.output<
 
 /** Job names: dotted lowercase (`sms.send`) or SCREAMING_SNAKE (`TEST_JOB`). No `:`, which BullMQ reserves. */
 const JOB_NAME = /^(?:[a-z][a-z0-9-]*(?:\.[a-z][a-z0-9-]*)*|[A-Z][A-Z0-9_]*)$/;
+/** Queue names become Redis key parts: letters, digits, `-` and `_`, no `:` or braces. */
+const QUEUE_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
 
 export interface JobSpec<
   TName extends string,
   TInput extends PayloadSchema,
   TResult extends PayloadSchema,
   TProgress extends PayloadSchema,
+  TQueue extends QueueName = QueueName,
 > {
   name: TName;
-  queue: QueueName;
+  queue: TQueue;
   input: ReparseableSchema<TInput>;
   result?: ReparseableSchema<TResult>;
   progress?: ReparseableSchema<TProgress>;
@@ -130,13 +134,19 @@ export function defineJob<
   TInput extends PayloadSchema,
   TResult extends PayloadSchema = z.ZodVoid,
   TProgress extends PayloadSchema = z.ZodNever,
+  const TQueue extends QueueName = QueueName,
 >(
-  spec: JobSpec<TName, TInput, TResult, TProgress>,
-): JobDefinition<TName, TInput, TResult, TProgress> {
+  spec: JobSpec<TName, TInput, TResult, TProgress, TQueue>,
+): JobDefinition<TName, TInput, TResult, TProgress, TQueue> {
   const { name } = spec;
   if (!JOB_NAME.test(name)) {
     throw new Error(
       `Invalid job name "${name}": use sms.send or TEST_JOB style names`,
+    );
+  }
+  if (!QUEUE_NAME.test(spec.queue)) {
+    throw new Error(
+      `Job "${name}": invalid queue name "${spec.queue}": letters, digits, - and _ (at most 64)`,
     );
   }
   const defaults = checked(name, 'defaults', JobDefaultsSchema, {

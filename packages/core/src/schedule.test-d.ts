@@ -1,9 +1,9 @@
 import { expectTypeOf, test } from 'vitest';
 import { z } from 'zod';
-import { feedSync } from './catalog/feed-sync.ts';
+import { feedSync } from '@conveyor/fixtures';
 import { defineJob } from './define-job.ts';
 import type { LadderBackoff } from './job-defaults.ts';
-import { QUEUES } from './queues.ts';
+import { QUEUES } from '@conveyor/fixtures';
 
 const input = z.strictObject({
   feeds: z.union([z.literal('configured'), z.array(z.url()).min(1)]),

@@ -1,7 +1,7 @@
 import { expectTypeOf, test } from 'vitest';
 import { z } from 'zod';
 import { defineJob, type JobInput, type JobResult } from './define-job.ts';
-import { QUEUES } from './queues.ts';
+import { QUEUES } from '@conveyor/fixtures';
 
 test('a job carries its input and result types', () => {
   const job = defineJob({
@@ -37,9 +37,13 @@ test('a schema that changes type when parsed is refused (the worker re-parses st
   });
 });
 
-test('an unknown queue does not compile', () => {
-  // @ts-expect-error -- queues come from QUEUES
-  defineJob({ name: 'x', queue: 'emial', input: z.strictObject({}) });
+test('a job keeps its queue as a literal, for typed stats and worker options', () => {
+  const job = defineJob({
+    name: 'x',
+    queue: 'emails',
+    input: z.strictObject({}),
+  });
+  expectTypeOf(job.queue).toEqualTypeOf<'emails'>();
 });
 
 test('result and progress schemas follow the same round-trip rule as inputs', () => {

@@ -4,7 +4,7 @@ import type {
   JobProgress,
   JobResult,
 } from './define-job.ts';
-import type { QueueName } from './queues.ts';
+import type { QueueName } from './queue-name.ts';
 import type { AnyRegistry } from './registry.ts';
 
 /**
@@ -94,7 +94,10 @@ export type JobEvent<TRegistry extends AnyRegistry> = {
  * since its first job (retention removes finished jobs, the totals stay).
  * A cancelled job counts as cancelled, never as failed.
  */
-export type QueueStats = Record<QueueName, Record<JobState, number>>;
+export type QueueStats<TQueue extends QueueName = QueueName> = Record<
+  TQueue,
+  Record<JobState, number>
+>;
 
 /** A page of a newest-first listing. */
 export interface ListPage<T> {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { registry } from './catalog/index.ts';
+import type { AnyRegistry } from './registry.ts';
 import type { MissedRunPolicy } from './schedule.ts';
 
 /**
@@ -52,20 +52,28 @@ function urlProblem(url: string): string | null {
   return null;
 }
 
-export const NewWebhookSchema = z.strictObject({
-  url: WebhookUrlSchema,
-  events: z
-    .array(z.enum(WEBHOOK_EVENTS))
-    .min(1)
-    .max(WEBHOOK_EVENTS.length)
-    .refine((events) => new Set(events).size === events.length, {
-      message: 'Each event once',
-    }),
-  /** Only events of these jobs; every job when omitted. */
-  jobs: z.array(registry.jobName).min(1).max(100).optional(),
-  label: z.string().max(100).optional(),
-});
-export type NewWebhook = z.infer<typeof NewWebhookSchema>;
+/** A new webhook's fields; `jobs` may name only the registry's jobs. */
+export function newWebhookSchema<R extends AnyRegistry>(registry: R) {
+  return z.strictObject({
+    url: WebhookUrlSchema,
+    events: z
+      .array(z.enum(WEBHOOK_EVENTS))
+      .min(1)
+      .max(WEBHOOK_EVENTS.length)
+      .refine((events) => new Set(events).size === events.length, {
+        message: 'Each event once',
+      }),
+    /** Only events of these jobs; every job when omitted. */
+    jobs: z.array(registry.jobName).min(1).max(100).optional(),
+    label: z.string().max(100).optional(),
+  });
+}
+export interface NewWebhook<TJobName extends string = string> {
+  url: string;
+  events: WebhookEventType[];
+  jobs?: TJobName[] | undefined;
+  label?: string | undefined;
+}
 
 export const DELIVERY_STATUSES = [
   'pending',

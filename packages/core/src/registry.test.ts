@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { registry } from './catalog/index.ts';
+import { fixtureRegistry as registry } from '@conveyor/fixtures';
 import { defineJob } from './define-job.ts';
 import { PLATFORM_JOB_DEFAULTS } from './job-defaults.ts';
 import { toPayloadIssues } from './errors/index.ts';
-import { QUEUES } from './queues.ts';
+import { QUEUES } from '@conveyor/fixtures';
 import { defineRegistry } from './registry.ts';
 
 describe('registry', () => {

@@ -9,7 +9,6 @@ import {
   EnqueueOptionsSchema,
   type EnqueueOptions,
 } from './enqueue-options.ts';
-import type { QueueName } from './queues.ts';
 
 /** The most jobs one `enqueueMany` call may carry. */
 export const MAX_BATCH_SIZE = 1_000;
@@ -20,6 +19,8 @@ export type JobsByName<TJobs extends readonly AnyJobDefinition[]> = {
 
 export type JobMap = Record<string, AnyJobDefinition>;
 export type JobName<TMap extends JobMap> = keyof TMap & string;
+/** The queues a registry's jobs use, as literal names. */
+export type QueueOf<TMap extends JobMap> = TMap[keyof TMap]['queue'];
 
 /** One job's request once validated (schema defaults applied). */
 export interface EnqueueRequestFor<
@@ -62,7 +63,7 @@ export interface Registry<TMap extends JobMap = JobMap> {
   readonly jobs: TMap;
   readonly names: readonly JobName<TMap>[];
   /** The queues at least one job uses, each once. */
-  readonly queues: readonly QueueName[];
+  readonly queues: readonly QueueOf<TMap>[];
   /** The job called `name`, for runtime code that routes by a name it read from Redis or a request. */
   get(name: string): RuntimeJob | undefined;
   /**
@@ -146,7 +147,9 @@ export function defineRegistry<
   return Object.freeze({
     jobs: jobs as unknown as Map,
     names,
-    queues: [...new Set(Object.values(jobs).map((job) => job.queue))],
+    queues: [
+      ...new Set(Object.values(jobs).map((job) => job.queue)),
+    ] as QueueOf<Map>[],
     get: (name: string) => (Object.hasOwn(jobs, name) ? jobs[name] : undefined),
     jobName,
     enqueueRequest:

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { defineJob } from './define-job.ts';
 import { durationMs } from './duration.ts';
 import { BackoffPolicySchema } from './job-defaults.ts';
-import { QUEUES } from './queues.ts';
+import { QUEUES } from '@conveyor/fixtures';
 import type { ScheduleSpec } from './schedule.ts';
 
 const input = z.strictObject({ feed: z.string(), since: z.date().optional() });

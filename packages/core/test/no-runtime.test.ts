@@ -39,7 +39,7 @@ function importWithoutQueueEngine(specifier: string) {
 
 describe('the contract package', () => {
   it('loads neither bullmq nor ioredis', () => {
-    const run = importWithoutQueueEngine('@conveyor/jobs');
+    const run = importWithoutQueueEngine('@conveyor/core');
     expect(run.stderr).not.toContain('queue engine loaded');
     expect(run.status).toBe(0);
     expect(Number(run.stdout.trim())).toBeGreaterThan(10);

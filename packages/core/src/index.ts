@@ -1,0 +1,16 @@
+// The contract core: what every caller (a browser app included) may import to
+// define and read jobs. Zod and superjson only; the Redis runtime lives in
+// @conveyor/queue, the app's own jobs in its catalog package.
+export * from './define-job.ts';
+export * from './duration.ts';
+export * from './enqueue-options.ts';
+export * from './envelope.ts';
+export * from './errors/index.ts';
+export * from './ids.ts';
+export * from './job-defaults.ts';
+export * from './job-view.ts';
+export * from './queue-name.ts';
+export * from './registry.ts';
+export * from './schedule.ts';
+export * from './schedule-request.ts';
+export * from './webhook.ts';
