@@ -4,7 +4,6 @@ import {
   type JobEvent,
   type QueueName,
 } from '@conveyor/core';
-import { parseFailedReason } from '../cancellation.ts';
 import {
   compareStreamIds,
   parseStreamEntries,
@@ -12,52 +11,12 @@ import {
   type StreamEvent,
 } from './job-event-hub.ts';
 import type { JobReader } from './job-reader.ts';
+import {
+  failedEvent,
+  readJobSnapshot,
+  type WatchEvent,
+} from './job-snapshot.ts';
 import { decodeStoredJson } from './to-job-view.ts';
-
-type Event = { type: string } & Record<string, unknown>;
-
-/** The job's state read in one MULTI with the stream's last id: nothing can happen between the two. */
-async function snapshot<TRegistry extends AnyRegistry>(
-  store: JobReader<TRegistry>,
-  queue: QueueName,
-  id: string,
-) {
-  const { keys } = store;
-  const replies = await store.redis
-    .multi()
-    .xrevrange(keys.events(queue), '+', '-', 'COUNT', 1)
-    .hmget(keys.bull(queue, id), 'progress', 'returnvalue', 'failedReason')
-    .zscore(keys.bull(queue, 'completed'), id)
-    .zscore(keys.bull(queue, 'failed'), id)
-    .hget(keys.cancelledJob(queue, id), 'reason')
-    .exec();
-  const [top, fields, completed, failed, cancelledReason] = (replies ?? []).map(
-    ([, value]) => value,
-  ) as [
-    [string, string[]][],
-    (string | null)[],
-    string | null,
-    string | null,
-    string | null,
-  ];
-  const [progress, returnvalue, failedReason] = fields;
-  const streamId = top[0]?.[0] ?? '0-0';
-  let terminal: Event | null = null;
-  if (cancelledReason !== null)
-    terminal = { type: 'cancelled', reason: cancelledReason };
-  else if (completed !== null)
-    terminal = { type: 'completed', result: parseStored(returnvalue) };
-  else if (failed !== null) terminal = failedEvent(failedReason ?? '');
-  const current = progress ? parseStored(progress) : null;
-  return { streamId, terminal, progress: current };
-}
-
-const parseStored = decodeStoredJson;
-
-function failedEvent(failedReason: string): Event {
-  const { cancelled, reason } = parseFailedReason(failedReason);
-  return { type: cancelled ? 'cancelled' : 'failed', reason };
-}
 
 const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
 
@@ -65,6 +24,11 @@ const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
 export interface WatchedEvent<TRegistry extends AnyRegistry> {
   id: string;
   event: JobEvent<TRegistry>;
+}
+
+export interface WatchInput {
+  id: string;
+  lastEventId?: string | null | undefined;
 }
 
 /**
@@ -76,117 +40,165 @@ export interface WatchedEvent<TRegistry extends AnyRegistry> {
 export async function* watchJob<TRegistry extends AnyRegistry>(
   store: JobReader<TRegistry>,
   hub: JobEventHub,
-  input: { id: string; lastEventId?: string | null | undefined },
+  input: WatchInput,
   tenant: string,
   signal: AbortSignal | undefined,
 ): AsyncGenerator<WatchedEvent<TRegistry>> {
   const found = await store.find(input.id, tenant);
   if (!found) throw new JobNotFoundError(input.id);
-  const { queue } = found;
-  const name = store.view(found).name;
-  const base = { jobId: input.id, name };
-  const wrap = (id: string, event: Event): WatchedEvent<TRegistry> => ({
-    id,
-    event: { ...base, ...event } as unknown as JobEvent<TRegistry>,
-  });
+  const watch = new JobWatch(store, found.queue, input, store.view(found).name);
+  await watch.listen(hub, signal);
+  try {
+    yield* watch.events(signal);
+  } finally {
+    watch.stop();
+  }
+}
 
-  const buffered: StreamEvent[] = [];
-  let wake: (() => void) | undefined;
-  const unsubscribe = await hub.subscribe(queue, input.id, (event) => {
-    buffered.push(event);
-    wake?.();
-  });
-  const onAbort = () => wake?.();
-  signal?.addEventListener('abort', onAbort);
+/** One watch's state: the listener's buffer, the cursor, and the three phases that read it. */
+class JobWatch<TRegistry extends AnyRegistry> {
+  private cursor = '0-0';
+  private readonly buffered: StreamEvent[] = [];
+  private wake: (() => void) | undefined;
+  private cleanup: (() => void)[] = [];
 
-  // Events of this job that end nothing or are not meant for watchers map to null.
-  const toEvent = async (event: StreamEvent): Promise<Event | null> => {
+  constructor(
+    private readonly store: JobReader<TRegistry>,
+    private readonly queue: QueueName,
+    private readonly input: WatchInput,
+    private readonly name: string,
+  ) {}
+
+  async listen(hub: JobEventHub, signal: AbortSignal | undefined) {
+    const unsubscribe = await hub.subscribe(this.queue, this.input.id, (e) => {
+      this.buffered.push(e);
+      this.wake?.();
+    });
+    const onAbort = () => this.wake?.();
+    signal?.addEventListener('abort', onAbort);
+    this.cleanup = [
+      unsubscribe,
+      () => signal?.removeEventListener('abort', onAbort),
+    ];
+  }
+
+  stop(): void {
+    for (const undo of this.cleanup) undo();
+  }
+
+  async *events(signal: AbortSignal | undefined) {
+    if (yield* this.start()) return;
+    if (yield* this.backlog()) return;
+    if (this.input.lastEventId && (yield* this.endedMeanwhile())) return;
+    yield* this.live(signal);
+  }
+
+  /** The job as it is now (a fresh watch), or the client's cursor (a resume); true when it has ended. */
+  private async *start() {
+    if (this.input.lastEventId) {
+      this.cursor = this.input.lastEventId;
+      return false;
+    }
+    const now = await this.snapshot();
+    this.cursor = now.streamId;
+    if (now.terminal) {
+      yield this.wrap(this.cursor, now.terminal);
+      return true;
+    }
+    if (now.progress !== null)
+      yield this.wrap(this.cursor, {
+        type: 'progress',
+        progress: now.progress,
+      });
+    return false;
+  }
+
+  /** What the stream holds after the cursor (a resume, or the gap before the listener's first event). */
+  private async *backlog() {
+    for (;;) {
+      const entries = (await this.store.redis.xrange(
+        this.store.keys.events(this.queue),
+        `(${this.cursor}`,
+        '+',
+        'COUNT',
+        1_000,
+      )) as [string, string[]][];
+      if (entries.length === 0) return false;
+      for (const event of parseStreamEntries(this.queue, entries)) {
+        this.cursor = event.id;
+        if (event.jobId !== this.input.id) continue;
+        if (yield* this.deliver(event)) return true;
+      }
+    }
+  }
+
+  /** The stream is trimmed (≈10k events per queue): if the job's end fell out, report it from the job. */
+  private async *endedMeanwhile() {
+    const now = await this.snapshot();
+    if (!now.terminal) return false;
+    const later = compareStreamIds(now.streamId, this.cursor) > 0;
+    yield this.wrap(later ? now.streamId : this.cursor, now.terminal);
+    return true;
+  }
+
+  /** Events as the listener hears them, in stream order, until the end or the caller leaves. */
+  private async *live(signal: AbortSignal | undefined) {
+    while (!signal?.aborted) {
+      const event = this.buffered.shift();
+      if (!event) {
+        await new Promise<void>((resolve) => {
+          this.wake = resolve;
+        });
+        this.wake = undefined;
+        continue;
+      }
+      if (compareStreamIds(event.id, this.cursor) <= 0) continue;
+      this.cursor = event.id;
+      if (yield* this.deliver(event)) return;
+    }
+  }
+
+  /** Yields the event if watchers see it; true when it ends the job. */
+  private async *deliver(event: StreamEvent) {
+    const mapped = await this.toEvent(event);
+    if (!mapped) return false;
+    yield this.wrap(event.id, mapped);
+    return TERMINAL.has(mapped.type);
+  }
+
+  /** Events of this job that end nothing or are not meant for watchers map to null. */
+  private async toEvent(event: StreamEvent): Promise<WatchEvent | null> {
+    const { fields } = event;
     switch (event.event) {
       case 'progress':
-        return { type: 'progress', progress: parseStored(event.fields.data) };
+        return { type: 'progress', progress: decodeStoredJson(fields.data) };
       case 'completed':
         return {
           type: 'completed',
-          result: parseStored(event.fields.returnvalue),
+          result: decodeStoredJson(fields.returnvalue),
         };
       case 'failed':
-        return failedEvent(event.fields.failedReason ?? '');
+        return failedEvent(fields.failedReason ?? '');
       case 'cancelled':
-        return { type: 'cancelled', reason: event.fields.reason ?? '' };
+        return { type: 'cancelled', reason: fields.reason ?? '' };
       case 'removed': {
         // Conveyor's own cancel removes, then appends 'cancelled': wait for that one.
-        const ours = await store.cancellation.hasSnapshot(queue, input.id);
+        const { cancellation } = this.store;
+        const ours = await cancellation.hasSnapshot(this.queue, this.input.id);
         return ours ? null : { type: 'cancelled', reason: 'removed' };
       }
       default:
         return null;
     }
-  };
+  }
 
-  try {
-    let cursor: string;
-    if (input.lastEventId) {
-      cursor = input.lastEventId;
-    } else {
-      const now = await snapshot(store, queue, input.id);
-      cursor = now.streamId;
-      if (now.terminal) {
-        yield wrap(cursor, now.terminal);
-        return;
-      }
-      if (now.progress !== null)
-        yield wrap(cursor, { type: 'progress', progress: now.progress });
-    }
+  private snapshot() {
+    const { redis, keys } = this.store;
+    return readJobSnapshot(redis, keys, this.queue, this.input.id);
+  }
 
-    // Backlog: what the stream holds after the cursor (a resume, or the gap before the listener's first event).
-    for (;;) {
-      const entries = (await store.redis.xrange(
-        store.keys.events(queue),
-        `(${cursor}`,
-        '+',
-        'COUNT',
-        1_000,
-      )) as [string, string[]][];
-      if (entries.length === 0) break;
-      for (const event of parseStreamEntries(queue, entries)) {
-        cursor = event.id;
-        if (event.jobId !== input.id) continue;
-        const mapped = await toEvent(event);
-        if (!mapped) continue;
-        yield wrap(event.id, mapped);
-        if (TERMINAL.has(mapped.type)) return;
-      }
-    }
-    if (input.lastEventId) {
-      // The stream is trimmed (≈10k events per queue): if the job's end fell out, report it from the job.
-      const now = await snapshot(store, queue, input.id);
-      if (now.terminal) {
-        yield wrap(
-          compareStreamIds(now.streamId, cursor) > 0 ? now.streamId : cursor,
-          now.terminal,
-        );
-        return;
-      }
-    }
-
-    while (!signal?.aborted) {
-      const event = buffered.shift();
-      if (!event) {
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-        });
-        wake = undefined;
-        continue;
-      }
-      if (compareStreamIds(event.id, cursor) <= 0) continue;
-      cursor = event.id;
-      const mapped = await toEvent(event);
-      if (!mapped) continue;
-      yield wrap(event.id, mapped);
-      if (TERMINAL.has(mapped.type)) return;
-    }
-  } finally {
-    signal?.removeEventListener('abort', onAbort);
-    unsubscribe();
+  private wrap(id: string, event: WatchEvent): WatchedEvent<TRegistry> {
+    const stamped = { jobId: this.input.id, name: this.name, ...event };
+    return { id, event: stamped as unknown as JobEvent<TRegistry> };
   }
 }
