@@ -32,7 +32,7 @@ export function runIsolated(
   context: ProcessorContext,
   logger: Logger,
 ): Promise<unknown> {
-  const start: IsolatedStart = {
+  const thread = spawnThread({
     target,
     payload,
     context: {
@@ -42,59 +42,88 @@ export function runIsolated(
       attempts: context.attempts,
     },
     log: { level: logger.level, bindings: logger.bindings() },
-  };
-  const thread = spawnThread(start);
-  const tell = (message: MainMessage) => thread.postMessage(message);
+  });
   return new Promise((resolve, reject) => {
-    let graceTimer: NodeJS.Timeout | undefined;
-    const settle = (outcome: () => void) => {
-      context.signal.removeEventListener('abort', onAbort);
-      clearTimeout(graceTimer);
-      thread.removeAllListeners();
-      thread.on('error', () => undefined);
-      void thread.terminate();
-      outcome();
-    };
-    const onAbort = () => {
-      const reason: unknown = context.signal.reason;
-      if (reason instanceof AttemptTimeoutError)
-        return settle(() => reject(reason));
-      tell({ type: 'abort', reason: String(describe(reason)) });
-      graceTimer = setTimeout(
-        () =>
-          settle(() =>
-            reject(
-              reason instanceof Error ? reason : new Error(String(reason)),
-            ),
-          ),
-        ABORT_GRACE_MS,
-      );
-    };
-    if (context.signal.aborted) onAbort();
-    else context.signal.addEventListener('abort', onAbort, { once: true });
+    new IsolatedAttempt(thread, context, { resolve, reject }).start();
+  });
+}
 
-    thread.on('message', (message: ThreadMessage) => {
-      if (message.type === 'completed')
-        return settle(() => resolve(message.value));
-      if (message.type === 'failed')
-        return settle(() => reject(deserializeError(message.error)));
-      context.progress(message.value).then(
-        () => tell({ type: 'progress-done', seq: message.seq }),
-        (error: unknown) =>
-          tell({
-            type: 'progress-done',
-            seq: message.seq,
-            error: String(describe(error)),
-          }),
-      );
-    });
-    thread.on('error', (error) => settle(() => reject(error)));
+interface Settlers {
+  resolve: (value: unknown) => void;
+  reject: (reason: unknown) => void;
+}
+
+/** One attempt's thread: relays progress and aborts, and settles once, terminating the thread. */
+class IsolatedAttempt {
+  private graceTimer: NodeJS.Timeout | undefined;
+  private readonly onAbort = () => this.abort();
+
+  constructor(
+    private readonly thread: Worker,
+    private readonly context: ProcessorContext,
+    private readonly settlers: Settlers,
+  ) {}
+
+  start(): void {
+    const { signal } = this.context;
+    if (signal.aborted) this.abort();
+    else signal.addEventListener('abort', this.onAbort, { once: true });
+    const { thread } = this;
+    thread.on('message', (message: ThreadMessage) => this.receive(message));
+    thread.on('error', (error) =>
+      this.settle(() => this.settlers.reject(error)),
+    );
     thread.on('exit', (code) =>
-      settle(() =>
-        reject(new Error(`Isolated processor thread exited (${code}) early`)),
+      this.settle(() =>
+        this.settlers.reject(
+          new Error(`Isolated processor thread exited (${code}) early`),
+        ),
       ),
     );
-  });
+  }
+
+  private receive(message: ThreadMessage): void {
+    const { resolve, reject } = this.settlers;
+    if (message.type === 'completed')
+      return this.settle(() => resolve(message.value));
+    if (message.type === 'failed')
+      return this.settle(() => reject(deserializeError(message.error)));
+    this.context.progress(message.value).then(
+      () => this.tell({ type: 'progress-done', seq: message.seq }),
+      (error: unknown) =>
+        this.tell({
+          type: 'progress-done',
+          seq: message.seq,
+          error: String(describe(error)),
+        }),
+    );
+  }
+
+  /** A timeout terminates at once; any other abort gives the processor a short grace first. */
+  private abort(): void {
+    const reason: unknown = this.context.signal.reason;
+    if (reason instanceof AttemptTimeoutError)
+      return this.settle(() => this.settlers.reject(reason));
+    this.tell({ type: 'abort', reason: String(describe(reason)) });
+    const error = reason instanceof Error ? reason : new Error(String(reason));
+    this.graceTimer = setTimeout(
+      () => this.settle(() => this.settlers.reject(error)),
+      ABORT_GRACE_MS,
+    );
+  }
+
+  private settle(outcome: () => void): void {
+    this.context.signal.removeEventListener('abort', this.onAbort);
+    clearTimeout(this.graceTimer);
+    this.thread.removeAllListeners();
+    this.thread.on('error', () => undefined);
+    void this.thread.terminate();
+    outcome();
+  }
+
+  private tell(message: MainMessage): void {
+    this.thread.postMessage(message);
+  }
 }
 
 /**
