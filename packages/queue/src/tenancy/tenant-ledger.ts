@@ -1,12 +1,10 @@
-import { QuotaExceededError, type QueueName } from '@conveyor/core';
+import type { QueueName } from '@conveyor/core';
 import type { Redis } from 'ioredis';
 import { hashTag, type Keyspace } from '../keyspace.ts';
 import { ADMIT_SCRIPT } from './admit-script.ts';
-import {
-  UNLIMITED,
-  type TenantLimitPolicy,
-  type TenantLimits,
-} from './tenant-limits.ts';
+import { assertAdmitted, type AdmitVerdict } from './admit-verdict.ts';
+import type { TenantLimitPolicy, TenantLimits } from './tenant-limits.ts';
+import { TenantLimitsStore } from './tenant-limits-store.ts';
 
 /** A job to admit: its queue and id. */
 export interface AdmittedJob {
@@ -25,16 +23,6 @@ export interface Admission {
 
 /** An admitted job whose add has not happened yet may be this old before healing drops it. */
 const ADD_GRACE_MS = 60_000;
-const QUOTA_RETRY_AFTER_MS = 1_000;
-/**
- * How long a process trusts a tenant's limits it read. Only the choice to
- * skip the admission script for a tenant without limits rests on it (the
- * script itself reads the limits hash): a limit set by another process
- * applies there after at most this long.
- */
-const LIMITS_TTL_MS = 1_000;
-const LIMITS_CACHE_SIZE = 10_000;
-
 /**
  * A tenant's unfinished jobs (one open set per queue) and finished totals:
  * what quotas are checked against and what `queues.stats` reports for a
@@ -44,15 +32,16 @@ const LIMITS_CACHE_SIZE = 10_000;
  * every open entry is checked against its job.
  */
 export class TenantLedger {
+  private readonly limitsStore: TenantLimitsStore;
+
   constructor(
     private readonly redis: Redis,
     private readonly keys: Keyspace,
     private readonly queues: readonly QueueName[],
-    private readonly policy: TenantLimitPolicy = {
-      defaults: UNLIMITED,
-      unlimitedTenants: [],
-    },
-  ) {}
+    policy?: TenantLimitPolicy,
+  ) {
+    this.limitsStore = new TenantLimitsStore(redis, keys, policy);
+  }
 
   /**
    * Admits jobs or throws `QuotaExceededError` (nothing admitted). The quota,
@@ -67,7 +56,7 @@ export class TenantLedger {
     jobs: readonly AdmittedJob[],
     options: { openInAdd?: boolean } = {},
   ): Promise<Admission> {
-    const limits = await this.cachedLimits(tenant);
+    const limits = await this.limitsStore.cached(tenant);
     if (limits.maxUnfinished === null && limits.ratePerSecond === null) {
       if (options.openInAdd && !this.redis.isCluster)
         return { openPending: true };
@@ -77,33 +66,8 @@ export class TenantLedger {
     let verdict = await this.tryAdmit(tenant, jobs);
     if (verdict[0] === 'quota' && (await this.heal(tenant)) > 0)
       verdict = await this.tryAdmit(tenant, jobs);
-    this.refuseUnlessOk(tenant, jobs.length, verdict);
+    assertAdmitted(tenant, jobs.length, verdict);
     return { openPending: false };
-  }
-
-  private refuseUnlessOk(
-    tenant: string,
-    count: number,
-    [kind, value]: [string, number],
-  ): void {
-    if (kind === 'ok') return;
-    if (kind === 'quota')
-      throw new QuotaExceededError(
-        'quota',
-        QUOTA_RETRY_AFTER_MS,
-        `Tenant ${tenant} has ${value} unfinished jobs; its quota does not allow ${count} more`,
-      );
-    if (kind === 'burst')
-      throw new QuotaExceededError(
-        'rate',
-        QUOTA_RETRY_AFTER_MS,
-        `A batch of ${count} is larger than tenant ${tenant}'s burst of ${value}`,
-      );
-    throw new QuotaExceededError(
-      'rate',
-      value,
-      `Tenant ${tenant} is enqueueing faster than its rate limit`,
-    );
   }
 
   /** Writes open-set entries outside any add (one ZADD per queue, all on the tenant's slot). */
@@ -267,55 +231,20 @@ export class TenantLedger {
     );
   }
 
-  private limitsCache = new Map<
-    string,
-    { limits: TenantLimits; until: number }
-  >();
-
-  private async cachedLimits(tenant: string): Promise<TenantLimits> {
-    const cached = this.limitsCache.get(tenant);
-    if (cached && cached.until > Date.now()) return cached.limits;
-    const limits = await this.limits(tenant);
-    if (this.limitsCache.size >= LIMITS_CACHE_SIZE) this.limitsCache.clear();
-    this.limitsCache.set(tenant, { limits, until: Date.now() + LIMITS_TTL_MS });
-    return limits;
-  }
-
   /** The limits in force for a tenant: configured, else the policy's. */
-  async limits(tenant: string): Promise<TenantLimits> {
-    const stored = await this.redis.hgetall(this.keys.limits(tenant));
-    const base = this.defaultsFor(tenant);
-    const read = (value: string | undefined, fallback: number | null) =>
-      value === undefined ? fallback : Number(value) < 0 ? null : Number(value);
-    return {
-      maxUnfinished: read(stored.maxUnfinished, base.maxUnfinished),
-      ratePerSecond: read(stored.ratePerSecond, base.ratePerSecond),
-      burst: read(stored.burst, base.burst) ?? base.burst,
-      maxSchedules: read(stored.maxSchedules, base.maxSchedules),
-    };
+  limits(tenant: string): Promise<TenantLimits> {
+    return this.limitsStore.get(tenant);
   }
 
-  async setLimits(tenant: string, limits: TenantLimits): Promise<void> {
-    this.limitsCache.delete(tenant);
-    await this.redis.hset(this.keys.limits(tenant), {
-      maxUnfinished: String(limits.maxUnfinished ?? -1),
-      ratePerSecond: String(limits.ratePerSecond ?? -1),
-      burst: String(limits.burst),
-      maxSchedules: String(limits.maxSchedules ?? -1),
-    });
-  }
-
-  private defaultsFor(tenant: string): TenantLimits {
-    return this.policy.unlimitedTenants.includes(tenant)
-      ? UNLIMITED
-      : this.policy.defaults;
+  setLimits(tenant: string, limits: TenantLimits): Promise<void> {
+    return this.limitsStore.set(tenant, limits);
   }
 
   private async tryAdmit(
     tenant: string,
     jobs: readonly AdmittedJob[],
-  ): Promise<[string, number]> {
-    const base = this.defaultsFor(tenant);
+  ): Promise<AdmitVerdict> {
+    const base = this.limitsStore.defaultsFor(tenant);
     const queues = this.queues;
     const index = (queue: QueueName) => queues.indexOf(queue) + 1;
     const reply = (await ADMIT_SCRIPT.run(
@@ -334,7 +263,7 @@ export class TenantLedger {
         jobs.length,
         ...jobs.flatMap((job) => [index(job.queue), job.id]),
       ],
-    )) as [string, number];
+    )) as AdmitVerdict;
     return reply;
   }
 }
