@@ -9,6 +9,7 @@ import {
   EnqueueOptionsSchema,
   type EnqueueOptions,
 } from './enqueue-options.ts';
+import type { QueueName } from './queue-name.ts';
 
 /** The most jobs one `enqueueMany` call may carry. */
 export const MAX_BATCH_SIZE = 1_000;
@@ -19,8 +20,10 @@ export type JobsByName<TJobs extends readonly AnyJobDefinition[]> = {
 
 export type JobMap = Record<string, AnyJobDefinition>;
 export type JobName<TMap extends JobMap> = keyof TMap & string;
-/** The queues a registry's jobs use, as literal names. */
-export type QueueOf<TMap extends JobMap> = TMap[keyof TMap]['queue'];
+/** The queues a registry's jobs use, as literal names (any name for a registry of any jobs). */
+export type QueueOf<TMap extends JobMap> = 0 extends 1 & TMap
+  ? QueueName
+  : TMap[keyof TMap]['queue'];
 
 /** One job's request once validated (schema defaults applied). */
 export interface EnqueueRequestFor<

@@ -1,0 +1,278 @@
+import {
+  ConveyorError,
+  CrossSlotBatchError,
+  IdempotencyConflictError,
+  OutcomeUnknownError,
+  QueueFullError,
+  QueueUnavailableError,
+} from '@conveyor/core';
+import type { ChainableCommander, Redis } from 'ioredis';
+import { DeadlineExceededError, withDeadline } from '../deadline.ts';
+import type { Keyspace } from '../keyspace.ts';
+import { isRedisOutOfMemory } from '../redis-errors.ts';
+import type { TenantLedger } from '../tenancy/tenant-ledger.ts';
+import { AddTransactions } from './add-transaction.ts';
+import {
+  claimIdempotencyKey,
+  markStored,
+  markStoredIn,
+  payloadHash,
+  releaseIdempotencyKey,
+  type IdempotencyTarget,
+} from './idempotency.ts';
+import { JobIndex } from './job-index.ts';
+import type { PreparedJob } from './prepare-job.ts';
+import type { EnqueueResult } from './producer-options.ts';
+import { QueueCache } from './queue-cache.ts';
+import { WriteAttempt } from './write-attempt.ts';
+
+/** A prepared job, stamped with its tenant (in the envelope, where readers and the worker find it). */
+export type TenantJob = PreparedJob & { tenant: string };
+
+export function forTenant(prepared: PreparedJob, tenant: string): TenantJob {
+  return {
+    ...prepared,
+    envelope: { ...prepared.envelope, tenantId: tenant },
+    tenant,
+  };
+}
+
+/**
+ * Writes prepared jobs: the idempotency claim, the tenant's admission
+ * (quota, rate, listing index), then the add, the only write that stores
+ * the job. Answers mean what they say (docs/guarantees.md): a job is
+ * acknowledged only once its add is confirmed; a failure before the add was
+ * sent is a refusal and leaves nothing that runs; after it, with no reply,
+ * the outcome is reported as unknown.
+ */
+export class JobWriter {
+  readonly queues: QueueCache;
+  private readonly index: JobIndex;
+  private readonly transactions: AddTransactions;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: Keyspace,
+    private readonly ledger: TenantLedger,
+    private readonly timeoutMs: number,
+    onError: (error: Error) => void,
+  ) {
+    this.queues = new QueueCache(redis, keys, onError);
+    this.index = new JobIndex(redis, keys);
+    this.transactions = new AddTransactions(redis);
+  }
+
+  add(prepared: TenantJob): Promise<EnqueueResult> {
+    const attempt = new WriteAttempt();
+    const key = prepared.options?.idempotencyKey;
+    const work = (async () => {
+      await this.connected(prepared);
+      attempt.proceed();
+      return key === undefined
+        ? (await this.admitted([prepared], attempt))[0]
+        : await this.storeOnce(prepared, key, attempt);
+    })();
+    return this.settle(work, attempt).then((p) => result(p ?? prepared));
+  }
+
+  addAll(prepared: TenantJob[]): Promise<{ jobs: EnqueueResult[] }> {
+    const attempt = new WriteAttempt();
+    const work = (async () => {
+      this.refuseCrossSlot(prepared);
+      await this.connected(...prepared);
+      attempt.proceed();
+      return this.admitted(prepared, attempt);
+    })();
+    return this.settle(work, attempt).then((jobs) => ({
+      jobs: jobs.map(result),
+    }));
+  }
+
+  /** On a Cluster each queue is its own slot: a batch across queues cannot be one transaction. */
+  private refuseCrossSlot(prepared: TenantJob[]): void {
+    if (!this.redis.isCluster) return;
+    const queues = new Set(prepared.map((p) => p.job.queue));
+    if (queues.size > 1) throw new CrossSlotBatchError([...queues]);
+  }
+
+  /**
+   * A fail-fast connection rejects commands until it is ready; BullMQ's
+   * `waitUntilReady` waits for that (within the deadline).
+   */
+  private async connected(...prepared: TenantJob[]): Promise<void> {
+    const [first] = prepared;
+    // The common case, one job, allocates nothing more per enqueue.
+    if (prepared.length === 1 && first)
+      return this.queues.get(first.job.queue).waitUntilReady();
+    const queues = new Set(prepared.map((p) => p.job.queue));
+    await Promise.all(
+      [...queues].map((queue) => this.queues.get(queue).waitUntilReady()),
+    );
+  }
+
+  /**
+   * Admits the jobs for their tenant, then stores them; an admission whose
+   * add surely failed is given back. `after` joins the add's transaction.
+   */
+  private async admitted(
+    prepared: TenantJob[],
+    attempt: WriteAttempt,
+    after?: (multi: ChainableCommander) => void,
+  ): Promise<TenantJob[]> {
+    const tenant = prepared[0]?.tenant ?? '';
+    const jobs = prepared.map((p) => ({ queue: p.job.queue, id: p.id }));
+    const admission = await this.ledger.admit(tenant, jobs, {
+      openInAdd: true,
+    });
+    try {
+      await this.store(prepared, attempt, admission.openPending, after);
+    } catch (error) {
+      if (!admission.openPending && !attempt.mayHaveStored(error))
+        await this.ledger.release(tenant, jobs).catch(() => undefined);
+      throw error;
+    }
+    for (const queue of new Set(jobs.map((j) => j.queue)))
+      this.index.added(
+        queue,
+        tenant,
+        jobs.filter((j) => j.queue === queue).length,
+      );
+    return prepared;
+  }
+
+  /**
+   * One transaction, shared with the other enqueues of this turn: each job's
+   * listing-index entry (and open-set entry,
+   * when the admission left it to the add) with BullMQ's add.
+   */
+  private async store(
+    prepared: TenantJob[],
+    attempt: WriteAttempt,
+    withOpen: boolean,
+    after?: (multi: ChainableCommander) => void,
+  ): Promise<void> {
+    const admittedAt = Date.now();
+    await this.transactions.add({
+      attempt,
+      after,
+      // One Redis: any adds may share a transaction. A Cluster: one queue's.
+      group: this.redis.isCluster ? prepared[0]!.job.queue : '',
+      jobs: prepared.map((p) => {
+        const { queue } = p.job;
+        const score = this.index.score(now(p.bullOptions));
+        return {
+          queue: this.queues.get(queue),
+          name: p.job.name,
+          data: p.envelope,
+          opts: { ...p.bullOptions, jobId: p.id },
+          alongside: (multi) => {
+            if (withOpen)
+              multi.zadd(this.keys.open(queue, p.tenant), admittedAt, p.id);
+            multi.zadd(this.keys.index(queue, p.tenant), 'NX', score, p.id);
+          },
+        };
+      }),
+    });
+  }
+
+  /**
+   * With an idempotency key: the first call claims it and adds the job; a
+   * later call with the same payload answers the same job. A claim whose add
+   * was never confirmed (the API died between them) is completed under the
+   * claimed id: BullMQ ignores an add whose id exists, so a late original add
+   * and this one make one job.
+   */
+  private async storeOnce(
+    prepared: TenantJob,
+    key: string,
+    attempt: WriteAttempt,
+  ): Promise<TenantJob> {
+    const { job, envelope, tenant } = prepared;
+    const target: IdempotencyTarget = {
+      keys: this.keys,
+      tenant,
+      queue: job.queue,
+      jobName: job.name,
+      key,
+    };
+    const claim = await claimIdempotencyKey(this.redis, target, {
+      jobId: prepared.id,
+      payloadHash: payloadHash(envelope.payload),
+      ttlMs: job.limits.idempotencyTtlMs,
+    });
+    if (!claim.samePayload) throw new IdempotencyConflictError(job.name);
+    const claimed = withId(prepared, claim.jobId);
+    if (claim.stored) return claimed;
+    if (!claim.fresh && (await this.exists(claimed))) {
+      await markStored(this.redis, target, claimed.id);
+      return claimed;
+    }
+    // Claimed moments ago and not stored yet: another enqueue with this key
+    // may still be adding it. Touch nothing of its; the caller retries.
+    const age = Date.now() - (claim.claimedAt ?? 0);
+    if (!claim.fresh && age < this.timeoutMs + IN_FLIGHT_MARGIN_MS)
+      throw new OutcomeUnknownError();
+    try {
+      attempt.proceed();
+      await this.admitted([claimed], attempt, (multi) =>
+        markStoredIn(multi, target, claimed.id),
+      );
+    } catch (error) {
+      if (claim.fresh && !attempt.mayHaveStored(error))
+        await releaseIdempotencyKey(this.redis, target, claimed.id).catch(
+          () => undefined,
+        );
+      throw error;
+    }
+    return claimed;
+  }
+
+  private async exists(prepared: TenantJob): Promise<boolean> {
+    const { queue } = prepared.job;
+    const [job, snapshot] = await Promise.all([
+      this.redis.exists(this.keys.bull(queue, prepared.id)),
+      this.redis.exists(this.keys.cancelledJob(queue, prepared.id)),
+    ]);
+    return job + snapshot > 0;
+  }
+
+  /**
+   * The answer: Conveyor's own errors as they are; a deadline or a failure
+   * with no reply after the add was sent is an unknown outcome; any other
+   * failure is a refusal (nothing stored), unavailable. Once the deadline has
+   * answered the caller, the enqueue sends nothing more.
+   */
+  private async settle<T>(work: Promise<T>, attempt: WriteAttempt): Promise<T> {
+    // After the deadline has answered, the work still ends (abandoned, or
+    // late): its outcome is no longer anybody's error.
+    work.catch(() => undefined);
+    try {
+      return await withDeadline(work, this.timeoutMs);
+    } catch (error) {
+      if (error instanceof DeadlineExceededError) attempt.abandon();
+      if (error instanceof ConveyorError) throw error;
+      if (attempt.mayHaveStored(error))
+        throw new OutcomeUnknownError({ cause: error });
+      if (isRedisOutOfMemory(error)) throw new QueueFullError({ cause: error });
+      throw new QueueUnavailableError({ cause: error });
+    }
+  }
+}
+
+/** Past its deadline plus this, an enqueue sends nothing more: its claim can be completed by another. */
+const IN_FLIGHT_MARGIN_MS = 1_000;
+
+function withId(prepared: TenantJob, id: string): TenantJob {
+  return id === prepared.id
+    ? prepared
+    : { ...prepared, id, bullOptions: { ...prepared.bullOptions, jobId: id } };
+}
+
+const now = (options: { timestamp?: number }) =>
+  options.timestamp ?? Date.now();
+
+const result = (p: TenantJob): EnqueueResult => ({
+  id: p.id,
+  name: p.job.name,
+  queue: p.job.queue,
+});
