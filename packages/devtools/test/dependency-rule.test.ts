@@ -166,9 +166,10 @@ describe('the dependency rule', () => {
     );
     expect(upward).toEqual([]);
     expect(
-      dependencies('packages/queue', ['dependencies', 'peerDependencies'])
-        .filter((d) => d !== 'zod')
-        .sort(),
+      dependencies('packages/queue', [
+        'dependencies',
+        'peerDependencies',
+      ]).sort(),
     ).toEqual([
       '@conveyor/core',
       '@opentelemetry/api',
