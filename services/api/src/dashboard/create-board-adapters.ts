@@ -11,10 +11,10 @@ import {
 import type { BoardAdapterOptions } from './board-adapter-options.ts';
 
 /**
- * Bull Board adapters over Conveyor's queues. They live here because Bull
- * Board's BullMQ adapter runs bullmq (it checks `instanceof Queue`), and
- * because reading the stored form (envelope, cancellation reason) is this
- * package's job: the board shows payloads, results and progress decoded,
+ * Bull Board adapters over Conveyor's queues. They live in the API, the
+ * dashboard's only user, so installing the engine installs no dashboard; the
+ * stored form (envelope, cancellation reason, tenant) is read with the
+ * engine's helpers: the board shows payloads, results and progress decoded,
  * a cancelled job's name prefixed `[cancelled]`, and each job's tenant.
  */
 export function createBoardAdapters(
