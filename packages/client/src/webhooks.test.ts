@@ -1,4 +1,4 @@
-import { signWebhook } from '@conveyor/queue';
+import { signWebhook } from '@conveyor/webhooks';
 import { describe, expect, it } from 'vitest';
 import { verifyWebhookSignature } from './webhooks.ts';
 

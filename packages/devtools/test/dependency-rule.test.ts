@@ -79,6 +79,44 @@ function sourceTargets(workspace: string): string[] {
   ].sort();
 }
 
+/** Packages above the engine, beside history: each takes from queue and core only. */
+const FEATURES = ['schedules', 'webhooks', 'ops'] as const;
+/** What the engine must never import (its tests included). */
+const ABOVE_ENGINE: readonly string[] = [
+  ...FEATURES,
+  'history',
+  'api',
+  'worker',
+];
+
+/** Cycles among workspaces through `dependencies` (devDependencies may point back for tests). */
+function dependencyCycles(): string[][] {
+  const workspaces = ['packages', 'services'].flatMap((dir) =>
+    readdirSync(join(ROOT, dir)).map((name) => `${dir}/${name}`),
+  );
+  const byName = new Map(
+    workspaces.map((w) => {
+      const pkg = JSON.parse(
+        readFileSync(join(ROOT, w, 'package.json'), 'utf8'),
+      ) as { name: string };
+      return [pkg.name, w] as const;
+    }),
+  );
+  const cycles: string[][] = [];
+  const visit = (name: string, path: readonly string[]): void => {
+    if (path.includes(name)) {
+      cycles.push([...path.slice(path.indexOf(name)), name]);
+      return;
+    }
+    const workspace = byName.get(name);
+    if (!workspace) return;
+    for (const dep of dependencies(workspace, ['dependencies']))
+      visit(dep, [...path, name]);
+  };
+  for (const name of byName.keys()) visit(name, []);
+  return cycles;
+}
+
 describe('the dependency rule', () => {
   it('sees imports (guards the checker itself)', () => {
     const targets = workspaceImports('services/api').map((i) => i.target);
@@ -86,33 +124,82 @@ describe('the dependency rule', () => {
     expect(targets).toContain('queue');
   });
 
-  it('is one-way: services → @conveyor/history → @conveyor/queue → @conveyor/jobs', () => {
-    expect(sourceTargets('packages/jobs')).toEqual([]);
-    expect(sourceTargets('packages/queue')).toEqual(['jobs']);
-    expect(sourceTargets('services/api')).toEqual(['history', 'jobs', 'queue']);
-    expect(sourceTargets('services/worker')).toEqual([
+  it('is one-way: services → features → @conveyor/queue → @conveyor/core', () => {
+    expect(sourceTargets('packages/core')).toEqual([]);
+    expect(sourceTargets('packages/jobs')).toEqual(['core']);
+    expect(sourceTargets('packages/queue')).toEqual(['core']);
+    for (const feature of FEATURES)
+      expect(sourceTargets(`packages/${feature}`)).toEqual(['core', 'queue']);
+    expect(sourceTargets('packages/history')).toEqual(['queue']);
+    const services = [
+      'core',
       'history',
       'jobs',
+      'ops',
       'queue',
-    ]);
+      'schedules',
+      'webhooks',
+    ];
+    expect(sourceTargets('services/api')).toEqual(services);
+    expect(sourceTargets('services/worker')).toEqual(services);
   });
 
   it('the contract depends on zod and superjson only', () => {
     expect(
-      dependencies('packages/jobs', [
+      dependencies('packages/core', [
         'dependencies',
         'peerDependencies',
       ]).sort(),
     ).toEqual(['superjson', 'zod']);
+    // Its tests may use the fixtures; what it installs has no workspace.
     expect(
-      dependencies('packages/jobs').filter((d) => d.startsWith('@conveyor/')),
+      dependencies('packages/core', [
+        'dependencies',
+        'peerDependencies',
+      ]).filter((d) => d.startsWith('@conveyor/')),
     ).toEqual([]);
+  });
+
+  it('the engine imports no feature above it, and installs only what enqueue and the worker pool need', () => {
+    const upward = workspaceImports('packages/queue').filter(
+      (i) => i.target !== null && ABOVE_ENGINE.includes(i.target),
+    );
+    expect(upward).toEqual([]);
+    expect(
+      dependencies('packages/queue', [
+        'dependencies',
+        'peerDependencies',
+      ]).sort(),
+    ).toEqual([
+      '@conveyor/core',
+      '@opentelemetry/api',
+      'bullmq',
+      'ioredis',
+      'pino',
+    ]);
+  });
+
+  it('schedules, webhooks and ops take only from the engine and the contract', () => {
+    for (const feature of FEATURES) {
+      const targets = workspaceImports(`packages/${feature}`).flatMap((i) =>
+        i.target && i.target !== feature ? [i.target] : [],
+      );
+      expect(
+        targets.filter(
+          (t) => !['core', 'queue', 'fixtures', 'testkit'].includes(t),
+        ),
+      ).toEqual([]);
+    }
+  });
+
+  it('workspace runtime dependencies form no cycle', () => {
+    expect(dependencyCycles()).toEqual([]);
   });
 
   it('history sits beside the runtime: it takes from the runtime and the contract, never a service', () => {
     expect(
       sourceTargets('packages/history').filter(
-        (t) => !['jobs', 'queue'].includes(t),
+        (t) => !['core', 'jobs', 'queue'].includes(t),
       ),
     ).toEqual([]);
     expect(
@@ -122,12 +209,13 @@ describe('the dependency rule', () => {
     ).toEqual([]);
   });
 
-  it('the runtime depends on no service', () => {
-    expect(
-      dependencies('packages/queue').filter((d) =>
-        /^@conveyor\/(api|worker|client)$/.test(d),
-      ),
-    ).toEqual([]);
+  it('the runtime and its features depend on no service', () => {
+    for (const workspace of ['queue', ...FEATURES])
+      expect(
+        dependencies(`packages/${workspace}`).filter((d) =>
+          /^@conveyor\/(api|worker|client)$/.test(d),
+        ),
+      ).toEqual([]);
   });
 
   it('the API and the worker never import each other', () => {

@@ -2,11 +2,11 @@ import { defineJob, defineRegistry } from '@conveyor/core';
 import { QUEUES } from '@conveyor/fixtures';
 import {
   createKeyspace,
-  createLogger,
   createProducer,
   createRedisClient,
   createWorkerPool,
 } from '@conveyor/queue';
+import { createLogger } from '@conveyor/ops';
 import { deletePrefix, uniquePrefix, waitFor } from '@conveyor/testkit';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { z } from 'zod';

@@ -1,5 +1,6 @@
-// The Redis runtime behind the contract. Services import from here only;
-// the folders are internals.
+// The Redis runtime behind the contract (the engine). Services import from
+// here only; the folders are internals. Schedules, webhooks and service
+// operations (env, logging, metrics, tracing SDK) are packages above it.
 export { formatAttempt, parseAttempts } from './attempt-history.ts';
 export {
   Cancellation,
@@ -9,8 +10,6 @@ export {
   type CancelledSnapshot,
 } from './cancellation.ts';
 export { DeadlineExceededError, withDeadline } from './deadline.ts';
-export { createBoardAdapters } from './dashboard/create-board-adapters.ts';
-export type { BoardAdapterOptions } from './dashboard/board-adapter-options.ts';
 export { eventLog } from './events/event-log.ts';
 export { jobRun, nextRun } from './events/job-run.ts';
 export {
@@ -22,17 +21,22 @@ export {
 } from './events/lifecycle-event.ts';
 export { whenReady } from './when-ready.ts';
 export { createKeyspace, DEFAULT_PREFIX, type Keyspace } from './keyspace.ts';
+export { LuaScript } from './lua-script.ts';
+// The logger every engine API takes (ops' createLogger makes one).
+export type { Logger } from 'pino';
 export {
   clusterAddress,
   createRedisClient,
   duplicateRedis,
   isClusterAddress,
+  isRedisAddress,
   redisAddress,
   REDIS_PRESETS,
   type RedisClientOptions,
   type RedisPreset,
 } from './redis-client.ts';
 export {
+  isConnectionTrouble,
   isRedisOutOfMemory,
   redisRefusal,
   type RedisRefusal,
@@ -51,20 +55,8 @@ export {
   type RedisCapacityWatchOptions,
 } from './redis-capacity-watch.ts';
 export { holdWhileFull } from './hold-while-full.ts';
-export {
-  MIN_RECOMMENDED_REDIS,
-  redisSelfCheck,
-  type RedisSelfCheck,
-} from './redis-self-check.ts';
 export { createProducer } from './producer/create-producer.ts';
-export {
-  reconcileSchedules,
-  type ReconcileResult,
-} from './schedules/reconcile-schedules.ts';
-export {
-  ScheduleStore,
-  type ScheduleWrite,
-} from './schedules/schedule-store.ts';
+export { toJobsOptions } from './producer/prepare-job.ts';
 export {
   DEFAULT_ENQUEUE_TIMEOUT_MS,
   type EnqueueResult,
@@ -87,6 +79,7 @@ export {
   type JobReaderDeps,
 } from './store/job-reader.ts';
 export { tenantStats } from './store/tenant-stats.ts';
+export { decodeOptional, parseJson } from './store/to-job-view.ts';
 export { watchJob, type WatchedEvent } from './store/watch-job.ts';
 export { envelopeTenant } from './tenancy/envelope-tenant.ts';
 export { TenantLedger } from './tenancy/tenant-ledger.ts';
@@ -100,6 +93,7 @@ export {
   type TenantLimitPolicy,
   type TenantLimits,
 } from './tenancy/tenant-limits.ts';
+export type { AttemptGate, ReportAttemptEvent } from './worker/attempt-gate.ts';
 export type {
   AttemptHooks,
   AttemptInfo,
@@ -123,89 +117,15 @@ export {
   DEFAULT_LOCK_DURATION_MS,
   DEFAULT_MAX_STALLS,
   defaultStalledInterval,
+  isStallLimitFailure,
   stallRecoveryBoundMs,
 } from './worker/stall-policy.ts';
 export type {
   WorkerPool,
   WorkerPoolOptions,
 } from './worker/worker-pool-options.ts';
-export { createLogger, type Logger } from './service/create-logger.ts';
 export {
-  commaList,
-  LOG_LEVELS,
-  SharedEnvSchema,
-} from './service/env-schema.ts';
-export { readEnv } from './service/read-env.ts';
-export { findRoute, type HttpRoute } from './service/http-route.ts';
-export { onShutdownSignal, startService } from './service/start-service.ts';
-export {
-  createDeliveryWorker,
-  type DeliveryWorker,
-  type DeliveryWorkerOptions,
-} from './webhooks/delivery-worker.ts';
-export {
-  DeliveryLog,
-  toDeliveryView,
-  type DeliveryRecord,
-} from './webhooks/delivery-log.ts';
-export { DeliveryQueue } from './webhooks/delivery-queue.ts';
-export {
-  DELIVERY_HEADER,
-  EVENT_HEADER,
-  SIGNATURE_HEADER,
-  signWebhook,
-} from './webhooks/sign.ts';
-export {
-  assertPublicUrl,
-  isInternalAddress,
-  type AddressPolicy,
-} from './webhooks/ssrf-guard.ts';
-export {
-  createWebhookDispatcher,
-  type WebhookDispatcher,
-  type WebhookDispatcherOptions,
-} from './webhooks/webhook-dispatcher.ts';
-export { DEFAULT_WEBHOOK_REFRESH_MS } from './webhooks/webhook-directory.ts';
-export {
-  DELIVERY_ATTEMPTS,
-  DELIVERY_BACKOFF_MS,
-  WEBHOOK_QUEUE,
-  type DeliveryJobData,
-  type DeliveryRetryPolicy,
-} from './webhooks/webhook-queue.ts';
-export {
-  toView as toWebhookView,
-  WebhookStore,
-  type WebhookRecord,
-} from './webhooks/webhook-store.ts';
-export { createMetricsRegistry } from './metrics/create-metrics-registry.ts';
-export {
-  enqueueMetrics,
-  type EnqueueCounter,
-} from './metrics/enqueue-metrics.ts';
-export { jobMetrics, type JobMetrics } from './metrics/job-metrics.ts';
-export type {
-  JobLabelOptions,
-  MetricsRegistry,
-  MetricsRegistryOptions,
-  MetricsRouteOptions,
-  QueueDepthOptions,
-} from './metrics/metrics-options.ts';
-export { MetricsEnvShape } from './metrics/metrics-env.ts';
-export { metricsRoute } from './metrics/metrics-route.ts';
-export {
-  queueDepthCollector,
-  type QueueDepthCollector,
-} from './metrics/queue-depth-collector.ts';
-export {
-  requestMetrics,
-  type MeasuredCall,
-  type RequestMetricsOptions,
-} from './metrics/request-metrics.ts';
-export { startTracing } from './tracing/start-tracing.ts';
-export { traceHttpRequests } from './tracing/trace-http-requests.ts';
-export { TRACER_NAME, tracerRegistered } from './tracing/tracer.ts';
-export type {
-  StartTracingOptions,
-  Tracing,
-} from './tracing/tracing-options.ts';
+  conveyorTracer,
+  TRACER_NAME,
+  tracerRegistered,
+} from './tracing/tracer.ts';

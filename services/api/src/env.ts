@@ -4,7 +4,7 @@ import {
   MetricsEnvShape,
   readEnv,
   SharedEnvSchema,
-} from '@conveyor/queue';
+} from '@conveyor/ops';
 import { z } from 'zod';
 import { DEFAULT_HTTP_OPTIONS, type HttpOptions } from './http/http-options.ts';
 import { HistoryEnvShape } from '@conveyor/history';

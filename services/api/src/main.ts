@@ -4,13 +4,15 @@ import {
   createKeyspace,
   createRedisClient,
   redisAddress,
+  watchRedisCapacity,
+} from '@conveyor/queue';
+import {
   onShutdownSignal,
   redisSelfCheck,
   startService,
   startTracing,
   traceHttpRequests,
-  watchRedisCapacity,
-} from '@conveyor/queue';
+} from '@conveyor/ops';
 import type { AddressInfo } from 'node:net';
 import { createAuthenticate } from './auth/authenticate.ts';
 import { createDashboard } from './dashboard/create-dashboard.ts';

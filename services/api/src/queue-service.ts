@@ -15,7 +15,6 @@ import {
 } from '@conveyor/core';
 import {
   Cancellation,
-  createBoardAdapters,
   createKeyspace,
   createProducer,
   DEFAULT_ENQUEUE_TIMEOUT_MS,
@@ -35,16 +34,19 @@ import {
   type DeadLetterFilter,
   type EnqueueResult,
   type ListQuery,
-  type BoardAdapterOptions,
   type Producer,
   type TenantLedger,
   type TenantLimitPolicy,
   publishTenantPolicy,
+  type Keyspace,
+} from '@conveyor/queue';
+import {
   reconcileSchedules,
   ScheduleStore,
-  type Keyspace,
   type ScheduleWrite,
-} from '@conveyor/queue';
+} from '@conveyor/schedules';
+import { createBoardAdapters } from './dashboard/create-board-adapters.ts';
+import type { BoardAdapterOptions } from './dashboard/board-adapter-options.ts';
 import type { Principal } from './auth/principal.ts';
 import { TokenStore } from './auth/token-store.ts';
 import type { ApiHistoryOptions } from './history/api-history-options.ts';

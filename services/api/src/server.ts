@@ -5,7 +5,7 @@ import {
   type Server,
   type ServerResponse,
 } from 'node:http';
-import { findRoute, type HttpRoute } from '@conveyor/queue';
+import { findRoute, type HttpRoute } from '@conveyor/ops';
 import type { Authenticate } from './auth/authenticate.ts';
 import type { ApiDeps } from './context.ts';
 import { answerClientError } from './http/answer-client-error.ts';

@@ -10,14 +10,14 @@ import {
 } from '@conveyor/core';
 import {
   assertPublicUrl,
-  createKeyspace,
   DeliveryLog,
   DeliveryQueue,
   toDeliveryView,
   toWebhookView,
   WebhookStore,
   type DeliveryRetryPolicy,
-} from '@conveyor/queue';
+} from '@conveyor/webhooks';
+import { createKeyspace } from '@conveyor/queue';
 import type { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
 

@@ -1,8 +1,11 @@
 import { isConveyorError, type ConveyorClient } from '@conveyor/client';
 import type { AppRegistry } from '@conveyor/jobs';
-import type { ProcessorMap } from '@conveyor/queue';
+import {
+  type ProcessorMap,
+  createKeyspace,
+  createRedisClient,
+} from '@conveyor/queue';
 import { waitFor } from '@conveyor/testkit';
-import { createKeyspace, createRedisClient } from '@conveyor/queue';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { scriptedProcessors } from './support/scripted-processors.ts';

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   startWebhookReceiver,
   type WebhookReceiver,
-} from '../../../packages/queue/test/support/webhook-receiver.ts';
+} from '../../../packages/webhooks/test/support/webhook-receiver.ts';
 import { startHarness, type Harness } from './support/harness.ts';
 import { scriptedProcessors } from './support/scripted-processors.ts';
 

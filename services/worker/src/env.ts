@@ -1,13 +1,12 @@
 import { type QueueName } from '@conveyor/core';
 import { QUEUES } from '@conveyor/jobs';
+import { DEFAULT_LOCK_DURATION_MS, DEFAULT_MAX_STALLS } from '@conveyor/queue';
 import {
-  DEFAULT_LOCK_DURATION_MS,
-  DEFAULT_MAX_STALLS,
   readEnv,
   SharedEnvSchema,
   commaList,
   MetricsEnvShape,
-} from '@conveyor/queue';
+} from '@conveyor/ops';
 import { z } from 'zod';
 import { HistoryEnvShape } from '@conveyor/history';
 

@@ -1,4 +1,5 @@
-import type { HttpRoute, Logger } from '@conveyor/queue';
+import type { HttpRoute } from '@conveyor/ops';
+import type { Logger } from '@conveyor/queue';
 
 export interface HealthServerOptions {
   host: string;

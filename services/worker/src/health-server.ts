@@ -1,4 +1,4 @@
-import { findRoute } from '@conveyor/queue';
+import { findRoute } from '@conveyor/ops';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { watchEventLoopLag } from './event-loop-lag.ts';

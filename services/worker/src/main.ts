@@ -1,5 +1,5 @@
 import { registry } from '@conveyor/jobs';
-import { startService, startTracing } from '@conveyor/queue';
+import { startService, startTracing } from '@conveyor/ops';
 import { runDaemon } from './run-daemon.ts';
 import { WorkerEnvSchema } from './env.ts';
 import { createProcessors } from './processors/index.ts';

@@ -1,19 +1,20 @@
 import type { AnyRegistry } from '@conveyor/core';
 import {
   createDeliveryWorker,
+  createWebhookDispatcher,
+} from '@conveyor/webhooks';
+import {
   createKeyspace,
   createRedisClient,
   redisAddress,
-  createWebhookDispatcher,
   createWorkerPool,
-  reconcileSchedules,
-  redisSelfCheck,
   watchRedisCapacity,
-  onShutdownSignal,
   type AttemptHooks,
-  type Logger,
   type ProcessorMap,
+  type Logger,
 } from '@conveyor/queue';
+import { firedTickGate, reconcileSchedules } from '@conveyor/schedules';
+import { redisSelfCheck, onShutdownSignal } from '@conveyor/ops';
 import type { WorkerEnv } from './env.ts';
 import { startHealthServer } from './health-server.ts';
 import { startWorkerHistory } from './history/worker-history.ts';
@@ -101,6 +102,7 @@ export async function runDaemon<TRegistry extends AnyRegistry>(
     ],
     hooks,
     capacity,
+    gate: firedTickGate(connection, keys, options.registry.queues),
     registry: options.registry,
     processors: options.processors,
     redis: connection,

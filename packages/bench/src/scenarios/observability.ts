@@ -1,5 +1,5 @@
 import { fixtureRegistry as registry } from '@conveyor/fixtures';
-import { createMetricsRegistry, jobMetrics } from '@conveyor/queue';
+import { createMetricsRegistry, jobMetrics } from '@conveyor/ops';
 import { trace } from '@opentelemetry/api';
 import {
   BatchSpanProcessor,

@@ -17,10 +17,9 @@ import {
   type LifecycleListener,
 } from '../events/lifecycle-event.ts';
 import { jobRun } from '../events/job-run.ts';
-import type { FiredJobAdmission } from '../schedules/admit-fired-job.ts';
-import { missedTick, type MissedTick } from '../schedules/missed-tick.ts';
 import { envelopeTenant } from '../tenancy/envelope-tenant.ts';
 import { AttemptControl, Deadlines, type Settled } from './attempt-control.ts';
+import type { AttemptGate } from './attempt-gate.ts';
 import type {
   AttemptHooks,
   AttemptInfo,
@@ -53,8 +52,8 @@ export interface AttemptRunnerDeps<TRegistry extends AnyRegistry> {
   hooks: readonly AttemptHooks[];
   /** Told of every lifecycle event (the event log, webhooks). */
   listeners: readonly LifecycleListener[];
-  /** Admits a job a schedule fired (quota, rate, listing); a reason to skip it. */
-  admitScheduled?: FiredJobAdmission;
+  /** May skip an attempt before it runs (schedules' fired-tick gate). */
+  gate?: AttemptGate;
 }
 
 /**
@@ -105,8 +104,11 @@ export class AttemptRunner<TRegistry extends AnyRegistry> {
       await this.hook(info, (h) => h.beforeAttempt?.(info));
     let outcome: AttemptOutcome;
     try {
-      const skipped = isFiredTick(job, info)
-        ? await this.skipTick(job, info)
+      const { gate } = this.deps;
+      const skipped = gate?.concerns(job, info)
+        ? await gate.admit(job, info, (type, fields) =>
+            this.emit({ ...baseEvent(info, type), ...fields }),
+          )
         : null;
       const decoded = this.decode(job, log);
       outcome =
@@ -251,29 +253,6 @@ export class AttemptRunner<TRegistry extends AnyRegistry> {
     }
   }
 
-  /**
-   * A fired job's first attempt: missed-tick policy, then admission. A
-   * reason when the tick is to be skipped (it ends cancelled), else null.
-   */
-  private async skipTick(job: Job, info: AttemptInfo): Promise<string | null> {
-    const admission = this.deps.admitScheduled;
-    if (!admission) return null;
-    await admission.list(info);
-    const missed = missedTick(job, info.startedAt);
-    if (missed) await this.reportMissed(info, missed);
-    if (missed?.policy === 'skip') return skippedReason(missed);
-    return admission.admit(info);
-  }
-
-  private async reportMissed(info: AttemptInfo, missed: MissedTick) {
-    await this.emit({
-      ...baseEvent(info, 'schedule.missed'),
-      scheduleId: missed.scheduleId,
-      tickAt: missed.tickAt,
-      policy: missed.policy,
-    });
-  }
-
   /** The attempt's events; a promise only when a listener returned one. */
   private emitOutcome(
     info: AttemptInfo,
@@ -381,11 +360,6 @@ export class AttemptRunner<TRegistry extends AnyRegistry> {
       }
     }
   }
-}
-
-/** A fired schedule tick's first attempt: the only one that may be skipped. */
-function isFiredTick(job: Job, info: AttemptInfo): boolean {
-  return info.attempt === 1 && job.id?.startsWith('repeat:') === true;
 }
 
 /** The fields every lifecycle event of an attempt has. */
@@ -505,10 +479,6 @@ function processorContext(
       await job.updateProgress(encodeEnvelope(checked.data));
     },
   };
-}
-
-function skippedReason({ tickAt }: MissedTick): string {
-  return `Missed tick at ${new Date(tickAt).toISOString()} skipped (schedule policy: skip)`;
 }
 
 /** History is best effort: a failure to write it must not change the job's outcome. */

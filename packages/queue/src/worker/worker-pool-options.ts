@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { LifecycleListener } from '../events/lifecycle-event.ts';
 import type { Keyspace } from '../keyspace.ts';
 import type { RedisCapacityWatch } from '../redis-capacity-watch.ts';
+import type { AttemptGate } from './attempt-gate.ts';
 import type { AttemptHooks } from './attempt-hooks.ts';
 import type { ProcessorMap } from './processor.ts';
 
@@ -55,6 +56,13 @@ export interface WorkerPoolOptions<TRegistry extends AnyRegistry> {
    * cancelled, schedule.missed) after the built-in event log: webhooks.
    */
   listeners?: readonly LifecycleListener[];
+  /**
+   * Asked before an attempt runs whether it runs at all. Serving contract
+   * schedules, pass `firedTickGate` (@conveyor/schedules): without it a tick
+   * BullMQ's scheduler fires runs unadmitted (no tenant quota, no missed-tick
+   * policy, not listed in its tenant's index).
+   */
+  gate?: AttemptGate;
 }
 
 export interface WorkerPool {

@@ -7,7 +7,6 @@ import { withDeadline } from '../deadline.ts';
 import { createKeyspace } from '../keyspace.ts';
 import { eventLog } from '../events/event-log.ts';
 import type { LifecycleEvent } from '../events/lifecycle-event.ts';
-import { admitFiredJobs } from '../schedules/admit-fired-job.ts';
 import { envelopeTenant } from '../tenancy/envelope-tenant.ts';
 import { TenantLedger } from '../tenancy/tenant-ledger.ts';
 import { attemptTracing } from '../tracing/trace-attempts.ts';
@@ -43,7 +42,7 @@ export function createWorkerPool<TRegistry extends AnyRegistry>(
     logger,
     cancellation,
     hooks: tracing ? [tracing.hooks, ...hooks] : hooks,
-    admitScheduled: admitFiredJobs(redis, keys, registry.queues),
+    ...(options.gate ? { gate: options.gate } : {}),
     listeners: [eventLog(logger), ...(options.listeners ?? [])],
   });
   const emit = (event: LifecycleEvent) => runner.emit(event);

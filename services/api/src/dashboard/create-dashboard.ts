@@ -1,7 +1,7 @@
 import { createBullBoard } from '@bull-board/api';
 import type { BaseAdapter } from '@bull-board/api/baseAdapter';
 import { ExpressAdapter } from '@bull-board/express';
-import type { HttpRoute } from '@conveyor/queue';
+import type { HttpRoute } from '@conveyor/ops';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { boardAction, sendJson } from './board-actions.ts';
 import { boardPath } from './board-path.ts';

@@ -1,5 +1,6 @@
 import type { AppRegistry } from '@conveyor/jobs';
-import type { HttpRoute, TenantLimitPolicy } from '@conveyor/queue';
+import type { HttpRoute } from '@conveyor/ops';
+import type { TenantLimitPolicy } from '@conveyor/queue';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Authenticate } from '../auth/authenticate.ts';

@@ -1,4 +1,4 @@
-import type { HttpRoute } from '@conveyor/queue';
+import type { HttpRoute } from '@conveyor/ops';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 

@@ -7,9 +7,9 @@ import {
   requestMetrics,
   type EnqueueCounter,
   type HttpRoute,
-  type Keyspace,
   type MetricsRegistry,
-} from '@conveyor/queue';
+} from '@conveyor/ops';
+import type { Keyspace } from '@conveyor/queue';
 import type { Redis } from 'ioredis';
 import type { RequestObserver } from '../request-observer.ts';
 import { appRouter } from '../router.ts';

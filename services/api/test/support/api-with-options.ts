@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
-import type { HttpRoute } from '@conveyor/queue';
+import type { HttpRoute } from '@conveyor/ops';
 import type { HttpOptions } from '../../src/http/http-options.ts';
 import type { RequestObserver } from '../../src/request-observer.ts';
 import { createApiServer } from '../../src/server.ts';

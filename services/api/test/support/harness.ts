@@ -12,17 +12,20 @@ import { registry, type AppRegistry } from '@conveyor/jobs';
 import { createConveyorClient, type ConveyorClient } from '@conveyor/client';
 import {
   createDeliveryWorker,
-  createKeyspace,
-  createRedisClient,
   createWebhookDispatcher,
-  createWorkerPool,
   type DeliveryRetryPolicy,
   type DeliveryWorker,
+  type WebhookDispatcher,
+} from '@conveyor/webhooks';
+import {
+  createKeyspace,
+  createRedisClient,
+  createWorkerPool,
   type ProcessorMap,
   type TenantLimitPolicy,
-  type WebhookDispatcher,
   type WorkerPool,
 } from '@conveyor/queue';
+import { firedTickGate } from '@conveyor/schedules';
 import { deletePrefix, uniquePrefix } from '@conveyor/testkit';
 import type { Redis } from 'ioredis';
 import type { AddressInfo } from 'node:net';
@@ -167,6 +170,7 @@ export async function startHarness(
       processors: options.processors,
       redis: workerRedis,
       keys: createKeyspace(prefix),
+      gate: firedTickGate(workerRedis, createKeyspace(prefix), registry.queues),
       logger: silent,
     });
     await pool.ready();

@@ -1,4 +1,4 @@
-import { assertPublicUrl } from '@conveyor/queue';
+import { assertPublicUrl } from '@conveyor/webhooks';
 import { NonRetryableError, RetryLaterError } from '../errors.ts';
 
 export interface FetchFeedOptions {

@@ -4,12 +4,14 @@ import {
   jobMetrics,
   metricsRoute,
   queueDepthCollector,
-  type AttemptHooks,
   type HttpRoute,
-  type Keyspace,
-  type LifecycleListener,
   type MetricsRegistry,
   type QueueDepthOptions,
+} from '@conveyor/ops';
+import type {
+  AttemptHooks,
+  Keyspace,
+  LifecycleListener,
 } from '@conveyor/queue';
 
 export interface WorkerMetricsOptions {

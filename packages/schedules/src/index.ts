@@ -1,0 +1,8 @@
+// Contract schedules on BullMQ's job schedulers: reconciling the contract's
+// schedules, the API's stored schedules, and the worker pool's fired-tick gate.
+export {
+  reconcileSchedules,
+  type ReconcileResult,
+} from './reconcile-schedules.ts';
+export { ScheduleStore, type ScheduleWrite } from './schedule-store.ts';
+export { firedTickGate } from './fired-tick-gate.ts';

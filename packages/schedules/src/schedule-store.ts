@@ -1,0 +1,302 @@
+import {
+  decodeEnvelope,
+  encodeEnvelope,
+  InvalidScheduleError,
+  ScheduleLimitError,
+  ScheduleNotFoundError,
+  tenantScheduleId,
+  type AnyRegistry,
+  type JobEnvelope,
+  type MissedRunPolicy,
+  type QueueName,
+  type ScheduleTiming,
+  type ScheduleView,
+} from '@conveyor/core';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { type Keyspace, LuaScript } from '@conveyor/queue';
+import { withRedisLock } from './redis-lock.ts';
+import {
+  nextTicks,
+  repeatOptions,
+  storedTiming,
+  type StoredTiming,
+} from './schedule-timing.ts';
+import { scheduleTemplate } from './schedule-template.ts';
+
+/** A tenant's schedule as stored in its `schedules` hash (JSON per name). */
+interface StoredSchedule {
+  name: string;
+  job: string;
+  timing: StoredTiming;
+  /** The parsed data, in an envelope so Dates survive. */
+  data: JobEnvelope;
+  missed: MissedRunPolicy;
+  paused: boolean;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** What an upsert stores: a parsed request (the API validated `data` with the job's input). */
+export type ScheduleWrite = {
+  name: string;
+  job: string;
+  data: unknown;
+  missed?: MissedRunPolicy | undefined;
+} & ScheduleTiming;
+
+const NEXT_RUNS = 5;
+
+/**
+ * Stores a new schedule only if the tenant is under its limit (a changed
+ * one always): the count and the write in one step, so concurrent upserts
+ * cannot overshoot. KEYS: schedules hash. ARGV: name, JSON, max (-1 = none).
+ * Returns 1, or 0 when refused.
+ */
+const STORE_SCRIPT = new LuaScript(`
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then
+  local max = tonumber(ARGV[3])
+  if max >= 0 and redis.call('HLEN', KEYS[1]) >= max then return 0 end
+end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+return 1
+`);
+
+/**
+ * Tenants' runtime schedules. The tenant's hash is the record (what
+ * `list`/`get` read, paused ones included); a BullMQ Job Scheduler
+ * `t.{tenant}.{name}` exists for each schedule that is not paused and fires
+ * its jobs. Each change holds the schedule's lock (two calls never
+ * interleave their writes) and goes record first, then scheduler: a failure
+ * between the two is repaired by repeating the call, which upserts a
+ * scheduler that is missing even when the record is unchanged.
+ */
+export class ScheduleStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: Keyspace,
+    private readonly registry: AnyRegistry,
+    private readonly queue: (name: QueueName) => Queue,
+  ) {}
+
+  /**
+   * Creates or replaces `write.name`. `mayReplace` is asked about the job
+   * of a schedule being replaced (a token scoped to some jobs may not
+   * replace another job's schedule) and throws to refuse.
+   */
+  upsert(
+    tenant: string,
+    write: ScheduleWrite,
+    maxSchedules: number | null,
+    mayReplace: (job: string) => void = () => undefined,
+  ): Promise<ScheduleView> {
+    return this.locked(tenant, write.name, async () => {
+      const previous = await this.read(tenant, write.name);
+      if (previous) mayReplace(previous.job);
+      return this.write(tenant, write, maxSchedules, previous);
+    });
+  }
+
+  private async write(
+    tenant: string,
+    write: ScheduleWrite,
+    maxSchedules: number | null,
+    previous: StoredSchedule | null,
+  ): Promise<ScheduleView> {
+    const now = Date.now();
+    const stored: StoredSchedule = {
+      name: write.name,
+      job: write.job,
+      timing: storedTiming(write),
+      data: encodeEnvelope(write.data, { tenantId: tenant }),
+      missed: write.missed ?? 'run-once',
+      paused: previous?.paused ?? false,
+      createdAt: previous?.createdAt ?? now,
+      updatedAt: now,
+    };
+    assertSchedulable(stored.timing);
+    const admitted = await STORE_SCRIPT.run(
+      this.redis,
+      [this.keys.schedules(tenant)],
+      [write.name, JSON.stringify(stored), maxSchedules ?? -1],
+    );
+    if (admitted !== 1) throw new ScheduleLimitError(tenant, maxSchedules ?? 0);
+    // A schedule moved to another job's queue leaves its old scheduler behind.
+    if (previous && this.queueOf(previous.job) !== this.queueOf(stored.job))
+      await this.unschedule(tenant, previous);
+    // An unchanged schedule with its scheduler in place is left alone: a
+    // retried call adds nothing (a changed interval would fire at once).
+    if (
+      !stored.paused &&
+      (!previous ||
+        changed(previous, stored) ||
+        !(await this.isScheduled(tenant, stored)))
+    )
+      await this.schedule(tenant, stored);
+    return this.view(tenant, stored);
+  }
+
+  async list(tenant: string): Promise<ScheduleView[]> {
+    const all = await this.redis.hvals(this.keys.schedules(tenant));
+    const schedules = all
+      .map((json) => JSON.parse(json) as StoredSchedule)
+      .sort((a, b) => a.name.localeCompare(b.name));
+    return Promise.all(schedules.map((stored) => this.view(tenant, stored)));
+  }
+
+  async get(tenant: string, name: string): Promise<ScheduleView> {
+    return this.view(tenant, await this.require(tenant, name));
+  }
+
+  setPaused(
+    tenant: string,
+    name: string,
+    paused: boolean,
+  ): Promise<ScheduleView> {
+    return this.locked(tenant, name, async () => {
+      const stored = await this.require(tenant, name);
+      const next = { ...stored, paused, updatedAt: Date.now() };
+      await this.redis.hset(
+        this.keys.schedules(tenant),
+        name,
+        JSON.stringify(next),
+      );
+      if (paused) await this.unschedule(tenant, next);
+      else await this.schedule(tenant, next);
+      return this.view(tenant, next);
+    });
+  }
+
+  remove(tenant: string, name: string): Promise<void> {
+    return this.locked(tenant, name, async () => {
+      const stored = await this.require(tenant, name);
+      await this.unschedule(tenant, stored);
+      await this.redis.hdel(this.keys.schedules(tenant), name);
+    });
+  }
+
+  private locked<T>(tenant: string, name: string, work: () => Promise<T>) {
+    return withRedisLock(
+      this.redis,
+      this.keys.tenantScheduleLock(tenant, name),
+      work,
+    );
+  }
+
+  private async isScheduled(tenant: string, stored: StoredSchedule) {
+    const queue = this.queueOf(stored.job);
+    if (!queue) return false;
+    const id = tenantScheduleId(tenant, stored.name);
+    return (await this.queue(queue).getJobScheduler(id)) !== undefined;
+  }
+
+  /** The job and data `runNow` enqueues (through the producer, quota and all). */
+  async runRequest(
+    tenant: string,
+    name: string,
+  ): Promise<{ name: string; data: unknown }> {
+    const stored = await this.require(tenant, name);
+    return { name: stored.job, data: decodeEnvelope(stored.data).payload };
+  }
+
+  private async schedule(tenant: string, stored: StoredSchedule) {
+    const job = this.registry.get(stored.job);
+    if (!job) throw new ScheduleNotFoundError(stored.name);
+    await this.queue(job.queue).upsertJobScheduler(
+      tenantScheduleId(tenant, stored.name),
+      repeatOptions(stored.timing),
+      scheduleTemplate(job, decodeEnvelope(stored.data).payload, {
+        tenantId: tenant,
+        missed: stored.missed,
+      }),
+    );
+  }
+
+  /**
+   * Removes the scheduler, and its pending run unless a worker already
+   * runs it: BullMQ removes that run only while it is delayed, and one that
+   * came due under a backlog would otherwise run after "stops firing".
+   */
+  private async unschedule(tenant: string, stored: StoredSchedule) {
+    const queueName = this.queueOf(stored.job);
+    if (!queueName) return;
+    const queue = this.queue(queueName);
+    const id = tenantScheduleId(tenant, stored.name);
+    const scheduler = await queue.getJobScheduler(id);
+    await queue.removeJobScheduler(id);
+    if (scheduler?.next)
+      await queue
+        .remove(`repeat:${id}:${scheduler.next}`)
+        .catch(() => undefined); // active (locked): it runs, once
+  }
+
+  private queueOf(jobName: string): QueueName | undefined {
+    return this.registry.get(jobName)?.queue;
+  }
+
+  private async read(
+    tenant: string,
+    name: string,
+  ): Promise<StoredSchedule | null> {
+    const json = await this.redis.hget(this.keys.schedules(tenant), name);
+    return json === null ? null : (JSON.parse(json) as StoredSchedule);
+  }
+
+  private async require(tenant: string, name: string) {
+    const stored = await this.read(tenant, name);
+    if (!stored) throw new ScheduleNotFoundError(name);
+    return stored;
+  }
+
+  /** Next runs: a cron's from now; an interval's from the pending run BullMQ holds. */
+  private async view(
+    tenant: string,
+    stored: StoredSchedule,
+  ): Promise<ScheduleView> {
+    const { timing } = stored;
+    let nextRuns: number[] = [];
+    if (!stored.paused && timing.cron !== undefined)
+      nextRuns = nextTicks(timing, Date.now(), NEXT_RUNS);
+    const queue = this.queueOf(stored.job);
+    if (!stored.paused && timing.cron === undefined && queue) {
+      const scheduler = await this.queue(queue).getJobScheduler(
+        tenantScheduleId(tenant, stored.name),
+      );
+      if (scheduler?.next)
+        nextRuns = [
+          scheduler.next,
+          ...nextTicks(timing, scheduler.next, NEXT_RUNS - 1),
+        ];
+    }
+    return {
+      name: stored.name,
+      job: stored.job,
+      cron: timing.cron ?? null,
+      tz: timing.tz ?? null,
+      everyMs: timing.everyMs ?? null,
+      data: decodeEnvelope(stored.data).payload,
+      missed: stored.missed,
+      paused: stored.paused,
+      createdAt: new Date(stored.createdAt),
+      updatedAt: new Date(stored.updatedAt),
+      nextRuns: nextRuns.map((t) => new Date(t)),
+    };
+  }
+}
+
+/** A pattern with the right shape that cron-parser still refuses (`99 * * * *`) fails before anything is stored. */
+function assertSchedulable(timing: StoredTiming): void {
+  try {
+    nextTicks(timing, Date.now(), 1);
+  } catch (error) {
+    throw new InvalidScheduleError(
+      `Invalid cron pattern "${timing.cron}": ${(error as Error).message}`,
+    );
+  }
+}
+
+function changed(before: StoredSchedule, after: StoredSchedule): boolean {
+  const what = (s: StoredSchedule) =>
+    JSON.stringify([s.job, s.timing, s.data, s.missed]);
+  return what(before) !== what(after);
+}
