@@ -1,5 +1,3 @@
-import { type QueueName } from '@conveyor/core';
-import { QUEUES } from '@conveyor/jobs';
 import {
   DEFAULT_LOCK_DURATION_MS,
   DEFAULT_MAX_STALLS,
@@ -11,14 +9,16 @@ import {
 import { z } from 'zod';
 import { HistoryEnvShape } from '@conveyor/history';
 
-const queueNames = Object.values(QUEUES) as [QueueName, ...QueueName[]];
-
 /** `VAR=` (as a copied .env.example has it) means unset, not 0. */
 function unsetWhenEmpty<TSchema extends z.ZodType>(schema: TSchema) {
   return z.preprocess((value) => (value === '' ? undefined : value), schema);
 }
 
-/** The worker's settings. The only file that reads `process.env`; `.env.example` documents each. */
+/**
+ * The worker runtime's settings; `.env.example` documents each. An app with
+ * settings of its own extends this schema (`WorkerEnvSchema.extend({...})`)
+ * and passes the parsed env to `runWorker`.
+ */
 export const WorkerEnvSchema = SharedEnvSchema.extend({
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(10),
   WORKER_SHUTDOWN_GRACE_MS: z.coerce
@@ -61,8 +61,12 @@ export const WorkerEnvSchema = SharedEnvSchema.extend({
     .min(10)
     .max(60_000)
     .default(1_000),
-  /** Comma-separated subset of queues to serve (all when empty): lets queues scale apart. */
-  WORKER_QUEUES: commaList(z.enum(queueNames)),
+  /**
+   * Comma-separated subset of queues to serve (all when empty): lets queues
+   * scale apart. The queues are the app's, so they are checked against its
+   * registry when the worker starts (`checkWorkerQueues`), not here.
+   */
+  WORKER_QUEUES: commaList(z.string().min(1)),
   /** Webhook deliveries may reach loopback and private addresses (docs/webhooks.md): off, against SSRF. */
   WEBHOOK_ALLOW_PRIVATE: z
     .enum(['true', 'false'])
@@ -72,15 +76,6 @@ export const WorkerEnvSchema = SharedEnvSchema.extend({
   WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(10),
   /** Job history in PostgreSQL: DATABASE_URL, HISTORY, HISTORY_RETENTION_DAYS. */
   ...HistoryEnvShape,
-  /** What `feed.sync` of `configured` feeds fetches (its contract schedule): none by default. */
-  FEED_URLS: commaList(z.url({ protocol: /^https?$/ })),
-  /** `feed.sync` may fetch from loopback and private addresses: off, against SSRF. */
-  FEED_ALLOW_PRIVATE: z
-    .enum(['true', 'false'])
-    .default('false')
-    .transform((v) => v === 'true'),
-  /** How long the local content generator takes per section. */
-  CONTENT_STEP_MS: z.coerce.number().int().min(0).max(600_000).default(2_000),
   /** `/metrics` on the health port: METRICS_TOKEN guards it, METRICS_TENANT_LABELS adds tenants. */
   ...MetricsEnvShape,
 });

@@ -1,5 +1,5 @@
-// What a processor throws to say what should happen next; importable by
-// processors outside this package as `@conveyor/worker/errors`.
+// What a processor throws to say what should happen next; an app imports them
+// from `@conveyor/worker` (or `@conveyor/worker/errors`).
 export {
   AttemptTimeoutError,
   NonRetryableError,
