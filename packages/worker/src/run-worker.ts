@@ -7,6 +7,7 @@ import {
   type Logger,
   type ProcessorMap,
 } from '@conveyor/queue';
+import { checkWorkerQueues } from './check-worker-queues.ts';
 import { WorkerEnvSchema, type WorkerEnv } from './env.ts';
 import { runDaemon } from './run-daemon.ts';
 import type { WorkerHandle } from './worker-handle.ts';
@@ -47,6 +48,17 @@ export async function runWorker<TRegistry extends AnyRegistry>(
       : { env: options.env, logger: undefined };
   const log =
     options.logger ?? logger ?? createLogger(SERVICE_NAME, env.LOG_LEVEL);
+  if (options.signals !== false) {
+    // Owning the process, a misnamed queue is a bad variable like any other:
+    // one readable message and exit 1 (with `signals: false` the host gets
+    // the error from runDaemon instead).
+    try {
+      checkWorkerQueues(env.WORKER_QUEUES, options.registry);
+    } catch (error) {
+      console.error((error as Error).message);
+      process.exit(1);
+    }
+  }
   // Before the pool is made: it asks once whether an SDK is registered.
   const tracing = await startTracing({ serviceName: SERVICE_NAME });
   if (tracing.enabled) log.info('tracing on: spans exported by OTLP');
