@@ -90,11 +90,14 @@ describe('the dependency rule', () => {
     expect(sourceTargets('packages/jobs')).toEqual([]);
     expect(sourceTargets('packages/queue')).toEqual(['jobs']);
     expect(sourceTargets('services/api')).toEqual(['history', 'jobs', 'queue']);
-    expect(sourceTargets('services/worker')).toEqual([
+    expect(sourceTargets('packages/worker')).toEqual([
+      'core',
       'history',
-      'jobs',
       'queue',
     ]);
+    // Its imports of @conveyor/worker are not listed: sourceTargets takes a
+    // workspace's directory (`worker`) for its own package name.
+    expect(sourceTargets('services/worker')).toEqual(['core', 'jobs', 'queue']);
   });
 
   it('the contract depends on zod and superjson only', () => {
