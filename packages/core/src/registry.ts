@@ -9,6 +9,7 @@ import {
   EnqueueOptionsSchema,
   type EnqueueOptions,
 } from './enqueue-options.ts';
+import type { QueueName } from './queue-name.ts';
 
 /** The most jobs one `enqueueMany` call may carry. */
 export const MAX_BATCH_SIZE = 1_000;
@@ -20,7 +21,9 @@ export type JobsByName<TJobs extends readonly AnyJobDefinition[]> = {
 export type JobMap = Record<string, AnyJobDefinition>;
 export type JobName<TMap extends JobMap> = keyof TMap & string;
 /** The queues a registry's jobs use, as literal names. */
-export type QueueOf<TMap extends JobMap> = TMap[keyof TMap]['queue'];
+export type QueueOf<TMap extends JobMap> = 0 extends 1 & TMap
+  ? QueueName // AnyRegistry: any name, not `any`
+  : TMap[keyof TMap]['queue'];
 
 /** One job's request once validated (schema defaults applied). */
 export interface EnqueueRequestFor<

@@ -79,7 +79,7 @@ export class JobReader<TRegistry extends AnyRegistry> {
     if (!cancelled) return null;
     return this.ours(tenant, {
       kind: 'cancelled',
-      queue: cancelled.queue as QueueName,
+      queue: cancelled.queue,
       id,
       snapshot: cancelled.snapshot,
     });
