@@ -132,7 +132,7 @@ export function processorMap(source: ts.SourceFile, jobNames: string[]) {
   const known = new Set(jobNames);
   const score = (o: ts.ObjectLiteralExpression) =>
     o.properties.filter((p) => {
-      const key = p.name ? nameText(p.name as ts.PropertyName) : undefined;
+      const key = elementName(p);
       return key !== undefined && known.has(key);
     }).length;
   const best = find(source, ts.isObjectLiteralExpression)

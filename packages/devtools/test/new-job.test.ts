@@ -27,6 +27,7 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const TYPECHECK_MS = 600_000;
 
 let scratch: string;
+const TSX = (root: string) => join(root, 'node_modules/tsx/dist/cli.mjs');
 
 beforeAll(async () => {
   scratch = await scratchRepo(ROOT);
@@ -78,11 +79,7 @@ async function registryNames(): Promise<string[]> {
   );
   const result = await run(
     process.execPath,
-    [
-      join(scratch, 'node_modules/tsx/dist/cli.mjs'),
-      '--conditions=@conveyor/source',
-      script,
-    ],
+    [TSX(scratch), '--conditions=@conveyor/source', script],
     scratch,
   );
   rmSync(script);
@@ -117,7 +114,16 @@ describe('yarn new-job', () => {
     'refuses %j with exit 2 and writes nothing',
     async (args, message) => {
       const before = catalogState(scratch);
-      const result = await yarn(scratch, ['new-job', ...args]);
+      // The script itself (yarn's own start is the happy path's business below).
+      const result = await run(
+        process.execPath,
+        [
+          TSX(scratch),
+          join(scratch, 'packages/devtools/src/new-job.ts'),
+          ...args,
+        ],
+        scratch,
+      );
       expect(result.stderr).toMatch(message);
       expect(result.code).toBe(2);
       expect(catalogState(scratch)).toEqual(before);
@@ -140,7 +146,7 @@ describe('yarn new-job', () => {
       const elsewhere = await run(
         process.execPath,
         [
-          join(scratch, 'node_modules/tsx/dist/cli.mjs'),
+          TSX(scratch),
           join(scratch, 'packages/devtools/src/new-job.ts'),
           'report.archive',
           '--queue',
