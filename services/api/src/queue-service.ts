@@ -1,3 +1,4 @@
+/* eslint-disable max-lines -- 466 lines: queue-service.ts split pending (issue #18) */
 import {
   ConveyorError,
   ForbiddenError,

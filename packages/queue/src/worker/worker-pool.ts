@@ -25,6 +25,7 @@ import type { WorkerPool, WorkerPoolOptions } from './worker-pool-options.ts';
 type FinishedAs = 'completed' | 'failed' | 'cancelled';
 
 /** One BullMQ Worker per queue; each job is routed by name to its processor. */
+// eslint-disable-next-line max-lines-per-function -- 101 lines: createWorkerPool split pending (issue #18)
 export function createWorkerPool<TRegistry extends AnyRegistry>(
   options: WorkerPoolOptions<TRegistry>,
 ): WorkerPool {

@@ -42,6 +42,7 @@ export function enqueuedTransition(
 }
 
 /** A waiting or delayed job cancelled before any attempt of its run. */
+// eslint-disable-next-line max-params -- 5 params: cancelledTransition options object pending (issue #18)
 export function cancelledTransition(
   job: TransitionJob,
   tenant: string,
@@ -53,6 +54,7 @@ export function cancelledTransition(
 }
 
 /** What every transition the API records has: before any attempt of the run. */
+// eslint-disable-next-line max-params -- 5 params: apiTransition options object pending (issue #18)
 function apiTransition(
   job: TransitionJob,
   tenant: string,

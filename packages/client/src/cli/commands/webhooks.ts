@@ -17,7 +17,7 @@ export const webhooksCreate = defineCommand({
       // The API checks event and job names, answering with the valid ones.
       events: args.events.split(',') as NewWebhook['events'],
       ...(flags.jobs !== undefined
-        ? { jobs: flags.jobs.split(',') as NewWebhook['jobs'] }
+        ? { jobs: flags.jobs.split(',') }
         : {}),
       ...(flags.label !== undefined ? { label: flags.label } : {}),
     });
