@@ -1,5 +1,5 @@
-// Runtime entry for running the API inside another process (tests,
-// benchmarks, a host service); `index.ts` stays types-only for clients.
+// Runtime internals for running the API inside another process (tests,
+// benchmarks): the pieces `composeConveyor` puts together, one by one.
 export {
   createAuthenticate,
   type AuthOptions,
@@ -29,7 +29,12 @@ export {
   type ObservedCall,
   type RequestObserver,
 } from './request-observer.ts';
-export { appRouter } from './router.ts';
+export {
+  createConveyorRouter,
+  type AnyConveyorRouter,
+  type ConveyorRouter,
+} from './create-conveyor-router.ts';
+export { routerFor } from './router-for.ts';
 export { createApiServer, type ApiServerOptions } from './server.ts';
 export { createCallerFactory } from './trpc.ts';
 export {

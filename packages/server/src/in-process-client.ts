@@ -1,8 +1,10 @@
+import type { AnyRegistry } from '@conveyor/core';
 import { createTRPCClient, localLink, type TRPCClient } from '@trpc/client';
 import superjson from 'superjson';
 import type { Principal } from './auth/principal.ts';
-import { createContextInner, type ApiDeps } from './context.ts';
-import { appRouter, type AppRouter } from './router.ts';
+import { anyQueues, createContextInner, type ApiDeps } from './context.ts';
+import type { ConveyorRouter } from './create-conveyor-router.ts';
+import { routerFor } from './router-for.ts';
 
 /**
  * The same client as `@conveyor/client`'s `createConveyorClient({ url })`,
@@ -10,18 +12,23 @@ import { appRouter, type AppRouter } from './router.ts';
  * Same procedures, same validation and errors, same types, so moving the
  * service to the remote API changes only the line that creates the client.
  */
-export function createInProcessClient(
-  deps: ApiDeps,
+export function createInProcessClient<R extends AnyRegistry>(
+  deps: ApiDeps<R>,
   /** Who the host acts as: its tenant and role, given explicitly. */
   principal: Principal,
-): TRPCClient<AppRouter> {
-  return createTRPCClient<AppRouter>({
+): TRPCClient<ConveyorRouter<R>> {
+  return createTRPCClient<ConveyorRouter<R>>({
     links: [
       localLink({
-        router: appRouter,
+        router: routerFor(deps.queues.registry),
         transformer: superjson,
         createContext: () =>
-          Promise.resolve(createContextInner(deps, principal)),
+          Promise.resolve(
+            createContextInner(
+              { ...deps, queues: anyQueues(deps.queues) },
+              principal,
+            ),
+          ),
       }),
     ],
   });

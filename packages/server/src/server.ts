@@ -18,7 +18,7 @@ import {
   logProcedureError,
   openAuthenticate,
 } from './http/trpc-request.ts';
-import { appRouter } from './router.ts';
+import { routerFor } from './router-for.ts';
 
 export interface ApiServerOptions extends ApiDeps {
   /** Who is calling (`createAuthenticate`); everyone is the local admin when omitted. */
@@ -50,8 +50,9 @@ export function createApiServer(options: ApiServerOptions): Server {
   const http = { ...DEFAULT_HTTP_OPTIONS, ...httpOptions };
   const corsOrigins = new Set(http.corsOrigins);
   const context = createRequestContext(deps, authenticate);
+  const router = routerFor(deps.queues.registry);
   const trpc = createHTTPHandler({
-    router: appRouter,
+    router,
     basePath: '/trpc/',
     // Both enforced by tRPC before any input is decoded: the body while it
     // streams in (413), the batch from the URL's paths (400).
@@ -62,6 +63,7 @@ export function createApiServer(options: ApiServerOptions): Server {
   });
   const fastPath = enqueueFastPath
     ? createEnqueueFastPath({
+        router,
         maxBodyBytes: http.maxBodyBytes,
         maxBatchCalls: http.maxBatchCalls,
         createContext: context,

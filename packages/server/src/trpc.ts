@@ -140,6 +140,8 @@ function observedTenant(ctx: Context): string | null {
 }
 
 export const router = t.router;
+/** Every Conveyor router's config (transformer, error formatter): one tRPC instance serves all registries. */
+export const trpcConfig = t._config;
 export const createCallerFactory = t.createCallerFactory;
 export const publicProcedure = t.procedure.use(observe).use(mapErrors);
 

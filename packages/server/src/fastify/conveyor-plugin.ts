@@ -1,28 +1,30 @@
-import { DEFAULT_TENANT } from '@conveyor/core';
-import { registry, type AppRegistry } from '@conveyor/jobs';
+import { DEFAULT_TENANT, type AnyRegistry } from '@conveyor/core';
 import { createRedisClient } from '@conveyor/queue';
 import type { TRPCClient } from '@trpc/client';
 import type { FastifyInstance } from 'fastify';
 import fastifyPlugin from 'fastify-plugin';
 import type { Logger } from 'pino';
 import type { Principal } from '../auth/principal.ts';
-import type { ApiDeps } from '../context.ts';
-import { createDashboard } from '../dashboard/create-dashboard.ts';
+import { composeConveyor } from '../compose-conveyor.ts';
+import { anyQueues } from '../context.ts';
+import type { ConveyorRouter } from '../create-conveyor-router.ts';
 import { DEFAULT_HTTP_OPTIONS } from '../http/http-options.ts';
-import { createAuthenticate } from '../auth/authenticate.ts';
 import { createInProcessClient } from '../in-process-client.ts';
-import { QueueService } from '../queue-service.ts';
-import type { AppRouter } from '../router.ts';
+import type { QueueService } from '../queue-service.ts';
 import type { ConveyorPluginOptions } from './conveyor-plugin-options.ts';
 import { mountRoutes } from './mount-routes.ts';
 import { trpcRoutes } from './trpc-routes.ts';
 
-/** What the plugin decorates the app with: `app.conveyor`. */
-export interface ConveyorDecoration {
+/**
+ * What the plugin decorates the app with: `app.conveyor`. Typed for any
+ * registry; a host narrows it to its own (`app.conveyor as
+ * ConveyorDecoration<AppRegistry>`) for a client typed by its catalog.
+ */
+export interface ConveyorDecoration<R extends AnyRegistry = AnyRegistry> {
   /** The typed client, in process: same procedures and validation as over HTTP. */
-  client: TRPCClient<AppRouter>;
+  client: TRPCClient<ConveyorRouter<R>>;
   /** The queues behind both (readiness, schedules at startup). */
-  queues: QueueService<AppRegistry>;
+  queues: QueueService<R>;
 }
 
 declare module 'fastify' {
@@ -39,9 +41,11 @@ const HOST_PRINCIPAL: Principal = Object.freeze({
 });
 
 /**
- * Conveyor inside an existing Fastify app: the API's router at `/trpc`,
- * `app.conveyor` for in-process calls, optional routes (the dashboard), and
- * every queue and Redis connection closed on `app.close()`.
+ * Conveyor inside an existing Fastify app, composed as the standalone
+ * server is (`composeConveyor`: history, schedules, the tenant policy,
+ * metrics and the dashboard when asked for): the router at `/trpc`,
+ * `app.conveyor` for in-process calls, routes beside it, and every queue
+ * and connection closed on `app.close()`.
  */
 function conveyor(
   app: FastifyInstance,
@@ -49,56 +53,36 @@ function conveyor(
 ): Promise<void> {
   // Fastify's logger is pino unless the host configured another.
   const logger = options.logger ?? (app.log as Logger);
-  const queues = new QueueService({
-    registry: options.registry ?? registry,
-    redis: options.redis ?? connect(options.redisUrl, logger),
-    logger,
-    ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
-    ...(options.limits ? { limits: options.limits } : {}),
-  });
-  const deps: ApiDeps = {
-    queues,
-    logger,
-    ...(options.observers ? { observers: options.observers } : {}),
-  };
+  const {
+    redisUrl,
+    redis,
+    path,
+    http,
+    principal,
+    routes: hostRoutes,
+    ...composed
+  } = options;
   // As the standalone server: tokens with an admin token; without one,
   // open only to requests addressed to a loopback name (the host, not the
   // plugin, chooses where to listen, so a public bind cannot be refused).
-  const authenticate =
-    options.authenticate ??
-    createAuthenticate({
-      tokens: queues.tokens,
-      adminToken: options.adminToken,
-      adminTenant: options.adminTenant ?? DEFAULT_TENANT,
-    });
-  const dashboard = options.dashboard
-    ? createDashboard({
-        ...(options.dashboard === true ? {} : options.dashboard),
-        queues,
-        authenticate,
-        logger,
-      })
-    : undefined;
-  const routes = [
-    ...(options.routes ?? []),
-    ...(dashboard ? [dashboard.route] : []),
-  ];
-
+  const system = composeConveyor({
+    ...composed,
+    redis: redis ?? connect(redisUrl, logger),
+    logger,
+  });
+  const routes = [...(hostRoutes ?? []), ...system.routes];
   app.decorate('conveyor', {
-    client: createInProcessClient(deps, options.principal ?? HOST_PRINCIPAL),
-    queues,
+    client: createInProcessClient(system.deps, principal ?? HOST_PRINCIPAL),
+    queues: anyQueues(system.queues),
   });
   void app.register(trpcRoutes, {
-    prefix: options.path ?? '/trpc',
-    deps,
-    authenticate,
-    http: { ...DEFAULT_HTTP_OPTIONS, ...options.http },
+    prefix: path ?? '/trpc',
+    deps: { ...system.deps, queues: anyQueues(system.queues) },
+    authenticate: system.authenticate,
+    http: { ...DEFAULT_HTTP_OPTIONS, ...http },
   });
   if (routes.length > 0) void app.register(mountRoutes, { routes, logger });
-  app.addHook('onClose', async () => {
-    await dashboard?.close();
-    await queues.close();
-  });
+  app.addHook('onClose', () => system.close());
   return Promise.resolve();
 }
 
@@ -108,6 +92,6 @@ function connect(url: string | undefined, logger: Logger) {
 }
 
 export const conveyorPlugin = fastifyPlugin(conveyor, {
-  name: '@conveyor/api',
+  name: '@conveyor/server',
   fastify: '5.x',
 });

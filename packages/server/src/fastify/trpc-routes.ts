@@ -8,7 +8,7 @@ import {
   createRequestContext,
   logProcedureError,
 } from '../http/trpc-request.ts';
-import { appRouter } from '../router.ts';
+import { routerFor } from '../router-for.ts';
 
 export interface TrpcRoutesOptions {
   deps: ApiDeps;
@@ -28,6 +28,7 @@ export function trpcRoutes(
 ): Promise<void> {
   const { deps, authenticate, http } = options;
   const context = createRequestContext(deps, authenticate);
+  const router = routerFor(deps.queues.registry);
   // Hands tRPC the raw stream, so it bounds the body as it arrives (413
   // in its own error shape) instead of Fastify buffering it first.
   app.removeAllContentTypeParsers();
@@ -43,7 +44,7 @@ export function trpcRoutes(
   // Fastify's default `maxParamLength` (100).
   app.all<{ Params: { '*': string } }>('/*', async (req, reply) => {
     await fastifyRequestHandler({
-      router: appRouter,
+      router,
       req,
       res: reply,
       path: req.params['*'],

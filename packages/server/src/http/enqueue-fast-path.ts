@@ -10,16 +10,18 @@ import { getHTTPStatusCode } from '@trpc/server/http';
 import { TRPC_ERROR_CODES_BY_KEY, type TRPCResponse } from '@trpc/server/rpc';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Context } from '../context.ts';
-import { appRouter } from '../router.ts';
+import type { AnyConveyorRouter } from '../create-conveyor-router.ts';
+import { trpcConfig as config } from '../trpc.ts';
 import { readBody } from './read-body.ts';
 import { lazyInputs, type LazyInputs } from './trpc-inputs.ts';
 
 /** Mutations whose answer is one JSON document: nothing streams. */
 const FAST_PROCEDURES = new Set(['enqueue', 'enqueueMany']);
 const BASE = '/trpc/';
-const config = appRouter._def._config;
 
 export interface EnqueueFastPathOptions {
+  /** The router whose `enqueue` and `enqueueMany` are called. */
+  router: AnyConveyorRouter;
   maxBodyBytes: number;
   maxBatchCalls: number;
   createContext: (req: IncomingMessage) => Promise<Context>;
@@ -143,7 +145,7 @@ async function runCall(opts: {
   try {
     if (opts.ctxError) throw opts.ctxError;
     const data: unknown = await callTRPCProcedure({
-      router: appRouter,
+      router: opts.options.router,
       path,
       getRawInput: async () => (await inputs.read())[index],
       ctx,

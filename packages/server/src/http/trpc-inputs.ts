@@ -1,5 +1,5 @@
 import { TRPCError } from '@trpc/server';
-import { appRouter } from '../router.ts';
+import { trpcConfig } from '../trpc.ts';
 
 /** Each call's decoded input by batch index, as tRPC keeps them (no prototype). */
 export type CallInputs = Record<number, unknown>;
@@ -11,7 +11,7 @@ export interface LazyInputs {
   result(): CallInputs | undefined;
 }
 
-const { transformer } = appRouter._def._config;
+const { transformer } = trpcConfig;
 
 /**
  * The inputs of one request, exactly as tRPC's JSON content handler makes

@@ -1,4 +1,4 @@
-import type { AppRegistry } from '@conveyor/jobs';
+import type { AnyRegistry } from '@conveyor/core';
 import {
   createMetricsRegistry,
   enqueueMetrics,
@@ -12,10 +12,10 @@ import {
 } from '@conveyor/queue';
 import type { Redis } from 'ioredis';
 import type { RequestObserver } from '../request-observer.ts';
-import { appRouter } from '../router.ts';
+import { routerFor } from '../router-for.ts';
 
 export interface ApiMetricsOptions {
-  registry: AppRegistry;
+  registry: AnyRegistry;
   /** The API's connection: queue depth is read on it when scraped. */
   redis: Redis;
   keys: Keyspace;
@@ -60,7 +60,7 @@ export function createApiMetrics(options: ApiMetricsOptions): ApiMetrics {
     metrics,
     observer: requestMetrics(metrics, {
       // Only the router's names become labels, whatever a caller asks for.
-      procedures: Object.keys(appRouter._def.procedures),
+      procedures: Object.keys(routerFor(options.registry)._def.procedures),
       tenantLabels,
     }),
     onEnqueued: enqueueMetrics(metrics, {

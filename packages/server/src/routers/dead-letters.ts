@@ -1,19 +1,22 @@
-import { registry } from '@conveyor/jobs';
+import type { AnyRegistry } from '@conveyor/core';
 import { MAX_LIST_LIMIT, MAX_REDRIVE } from '@conveyor/queue';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
+import { queuesOf } from '../context.ts';
 import { producerProcedure, viewerProcedure } from '../trpc.ts';
+import { registrySchemas } from '../registry-schemas.ts';
 
-const Filter = z.strictObject({
-  name: registry.jobName.optional(),
+/** Jobs that used up their attempts: inspect, and send back to their queue. */
+export function deadLettersRouter<R extends AnyRegistry>(registry: R) {
+  const { jobName } = registrySchemas(registry);
+  const Filter = z.strictObject({
+  name: jobName.optional(),
   /** Failed at or after. */
   from: z.date().optional(),
   /** Failed at or before. */
   to: z.date().optional(),
 });
-
-/** Jobs that used up their attempts: inspect, and send back to their queue. */
-export const deadLettersRouter = {
+  return {
   list: viewerProcedure
     .input(
       Filter.extend({
@@ -21,7 +24,7 @@ export const deadLettersRouter = {
         cursor: z.string().min(1).max(500).optional(),
       }),
     )
-    .query(({ ctx, input }) => ctx.queues.deadLetters(input, ctx.tenant)),
+    .query(({ ctx, input }) => queuesOf<R>(ctx).deadLetters(input, ctx.tenant)),
 
   redrive: producerProcedure
     .input(z.strictObject({ id: z.string().min(1).max(200) }))
@@ -36,3 +39,4 @@ export const deadLettersRouter = {
     )
     .mutation(({ ctx, input }) => ctx.queues.redriveMany(input, ctx)),
 } satisfies TRPCRouterRecord;
+}

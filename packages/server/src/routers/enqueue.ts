@@ -1,5 +1,7 @@
-import { registry } from '@conveyor/jobs';
+import type { AnyRegistry } from '@conveyor/core';
 import type { TRPCRouterRecord } from '@trpc/server';
+import { queuesOf } from '../context.ts';
+import { registrySchemas } from '../registry-schemas.ts';
 import { producerProcedure } from '../trpc.ts';
 
 /**
@@ -7,14 +9,17 @@ import { producerProcedure } from '../trpc.ts';
  * job added to the catalog is enqueueable here with no edit. The parse here
  * is the only one on the way in: the producer takes the parsed request.
  */
-export const enqueueProcedures = {
+export function enqueueProcedures<R extends AnyRegistry>(registry: R) {
+  const schemas = registrySchemas(registry);
+  return {
   /** `{ name, data, options? }` → `{ id, name, queue }`. */
   enqueue: producerProcedure
-    .input(registry.enqueueRequest)
-    .mutation(({ ctx, input }) => ctx.queues.enqueueParsed(input, ctx)),
+    .input(schemas.enqueueRequest)
+    .mutation(({ ctx, input }) => queuesOf<R>(ctx).enqueueParsed(input, ctx)),
 
   /** `{ jobs: [...] }` → `{ jobs: [{ id, name, queue }] }`, all or nothing. */
   enqueueMany: producerProcedure
-    .input(registry.enqueueManyRequest)
-    .mutation(({ ctx, input }) => ctx.queues.enqueueManyParsed(input, ctx)),
+    .input(schemas.enqueueManyRequest)
+    .mutation(({ ctx, input }) => queuesOf<R>(ctx).enqueueManyParsed(input, ctx)),
 } satisfies TRPCRouterRecord;
+}

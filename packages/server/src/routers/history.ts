@@ -1,8 +1,9 @@
-import { registry } from '@conveyor/jobs';
+import type { AnyRegistry } from '@conveyor/core';
 import { MAX_HISTORY_LIMIT, type HistoryState } from '@conveyor/history';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { viewerProcedure } from '../trpc.ts';
+import { registrySchemas } from '../registry-schemas.ts';
 
 /** History's job states (`retrying`: between attempts). */
 const HISTORY_STATES = [
@@ -26,13 +27,15 @@ const fromBeforeTo = (r: { from?: Date | undefined; to?: Date | undefined }) =>
  * the caller's, never the input's. With history off, each answers 501
  * HISTORY_DISABLED; with its database down, 503 HISTORY_UNAVAILABLE.
  */
-export const historyRouter = {
+export function historyRouter<R extends AnyRegistry>(registry: R) {
+  const { jobName } = registrySchemas(registry);
+  return {
   /** Newest first (by enqueue); pass `nextCursor` back, with the same filters, for the next page. */
   list: viewerProcedure
     .input(
       z
         .strictObject({
-          name: registry.jobName.optional(),
+          name: jobName.optional(),
           state: z.enum(HISTORY_STATES).optional(),
           /** Enqueued at or after. */
           from: z.date().optional(),
@@ -87,3 +90,4 @@ export const historyRouter = {
       ctx.queues.historyStats({ ...input, tenant: ctx.tenant }),
     ),
 } satisfies TRPCRouterRecord;
+}

@@ -1,19 +1,22 @@
-import { JOB_STATES } from '@conveyor/core';
-import { registry } from '@conveyor/jobs';
+import { JOB_STATES, type AnyRegistry } from '@conveyor/core';
 import { MAX_LIST_LIMIT, STREAM_ID } from '@conveyor/queue';
 import { tracked, type TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
+import { queuesOf } from '../context.ts';
 import { producerProcedure, viewerProcedure } from '../trpc.ts';
+import { registrySchemas } from '../registry-schemas.ts';
 
 // Not strict: the `{ id, name, queue }` an enqueue returns may be passed as is.
 const JobId = z.object({ id: z.string().min(1).max(200) });
 
 /** Reading and steering jobs after they are enqueued. */
-export const jobsRouter = {
+export function jobsRouter<R extends AnyRegistry>(registry: R) {
+  const { jobName } = registrySchemas(registry);
+  return {
   /** One job, typed by its name; NOT_FOUND when there is none. */
   get: viewerProcedure
     .input(JobId)
-    .query(({ ctx, input }) => ctx.queues.get(input.id, ctx.tenant)),
+    .query(({ ctx, input }) => queuesOf<R>(ctx).get(input.id, ctx.tenant)),
 
   /**
    * A job's attempt history: each failed attempt (and the one that completed
@@ -28,12 +31,12 @@ export const jobsRouter = {
     .input(
       z.strictObject({
         state: z.enum(JOB_STATES).optional(),
-        name: registry.jobName.optional(),
+        name: jobName.optional(),
         limit: z.number().int().min(1).max(MAX_LIST_LIMIT).default(20),
         cursor: z.string().min(1).max(500).optional(),
       }),
     )
-    .query(({ ctx, input }) => ctx.queues.list(input, ctx.tenant)),
+    .query(({ ctx, input }) => queuesOf<R>(ctx).list(input, ctx.tenant)),
 
   /**
    * Server-sent events: progress, then the terminal event (completed,
@@ -49,7 +52,7 @@ export const jobsRouter = {
       }),
     )
     .subscription(async function* ({ ctx, input, signal }) {
-      const events = ctx.queues.watch(input, ctx.tenant, signal);
+      const events = queuesOf<R>(ctx).watch(input, ctx.tenant, signal);
       for await (const { id, event } of events) yield tracked(id, event);
     }),
 
@@ -68,3 +71,4 @@ export const jobsRouter = {
     .input(JobId)
     .mutation(({ ctx, input }) => ctx.queues.promote(input.id, ctx)),
 } satisfies TRPCRouterRecord;
+}

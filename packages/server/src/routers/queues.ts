@@ -1,7 +1,12 @@
+import type { AnyRegistry } from '@conveyor/core';
 import type { TRPCRouterRecord } from '@trpc/server';
+import { queuesOf } from '../context.ts';
 import { viewerProcedure } from '../trpc.ts';
 
-export const queuesRouter = {
+/** The registry only types the answer: its queue names. */
+export function queuesRouter<R extends AnyRegistry>() {
+  return {
   /** The caller's tenant's jobs per state, per queue. */
-  stats: viewerProcedure.query(({ ctx }) => ctx.queues.stats(ctx.tenant)),
+  stats: viewerProcedure.query(({ ctx }) => queuesOf<R>(ctx).stats(ctx.tenant)),
 } satisfies TRPCRouterRecord;
+}

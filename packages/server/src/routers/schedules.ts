@@ -1,5 +1,8 @@
-import { scheduleUpsertSchema, ScheduleNameSchema } from '@conveyor/core';
-import { registry } from '@conveyor/jobs';
+import {
+  scheduleUpsertSchema,
+  ScheduleNameSchema,
+  type AnyRegistry,
+} from '@conveyor/core';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { producerProcedure, viewerProcedure } from '../trpc.ts';
@@ -12,10 +15,11 @@ const Named = z.strictObject({ name: ScheduleNameSchema });
  * input. Contract schedules (declared in `defineJob`) are not listed here:
  * they are the platform's, reconciled at every start.
  */
-export const schedulesRouter = {
+export function schedulesRouter<R extends AnyRegistry>(registry: R) {
+  return {
   /** Creates or replaces `name`; a new one counts against the tenant's `maxSchedules`. */
   upsert: producerProcedure
-    .input(scheduleUpsertSchema(registry))
+    .input(scheduleUpsertSchema<R['jobs']>(registry))
     .mutation(({ ctx, input }) => ctx.queues.scheduleUpsert(input, ctx)),
 
   list: viewerProcedure.query(({ ctx }) =>
@@ -49,3 +53,4 @@ export const schedulesRouter = {
     .input(Named)
     .mutation(({ ctx, input }) => ctx.queues.scheduleRunNow(input.name, ctx)),
 } satisfies TRPCRouterRecord;
+}

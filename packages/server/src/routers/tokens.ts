@@ -1,13 +1,15 @@
-import { TenantIdSchema } from '@conveyor/core';
-import { registry } from '@conveyor/jobs';
+import { TenantIdSchema, type AnyRegistry } from '@conveyor/core';
 import { JobNotFoundError } from '@conveyor/core';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { ROLES } from '../auth/principal.ts';
 import { adminProcedure } from '../trpc.ts';
+import { registrySchemas } from '../registry-schemas.ts';
 
 /** API tokens: admins create (the secret is shown once), list and revoke them. */
-export const tokensRouter = {
+export function tokensRouter<R extends AnyRegistry>(registry: R) {
+  const { jobName } = registrySchemas(registry);
+  return {
   create: adminProcedure
     .input(
       z.strictObject({
@@ -15,7 +17,7 @@ export const tokensRouter = {
         tenantId: TenantIdSchema.optional(),
         role: z.enum(ROLES),
         /** The only jobs it may enqueue; any when omitted. */
-        jobs: z.array(registry.jobName).min(1).max(100).optional(),
+        jobs: z.array(jobName).min(1).max(100).optional(),
         label: z.string().max(100).optional(),
         expiresAt: z
           .date()
@@ -50,3 +52,4 @@ export const tokensRouter = {
       }),
     ),
 } satisfies TRPCRouterRecord;
+}

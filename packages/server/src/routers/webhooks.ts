@@ -4,8 +4,8 @@ import {
   ForbiddenError,
   newWebhookSchema,
   WebhookIdSchema,
+  type AnyRegistry,
 } from '@conveyor/core';
-import { registry } from '@conveyor/jobs';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { producerProcedure, viewerProcedure } from '../trpc.ts';
@@ -31,7 +31,8 @@ const read = viewerProcedure.use(({ ctx, next }) =>
 const ById = z.strictObject({ id: WebhookIdSchema });
 
 /** Per-tenant webhook endpoints and their delivery log. */
-export const webhooksRouter = {
+export function webhooksRouter<R extends AnyRegistry>(registry: R) {
+  return {
   /** The secret is returned here only: store it to verify signatures. */
   create: manage
     .input(newWebhookSchema(registry))
@@ -75,3 +76,4 @@ export const webhooksRouter = {
       ctx.queues.up(() => ctx.webhooks.redrive(ctx.tenant, input.id)),
     ),
 } satisfies TRPCRouterRecord;
+}
