@@ -1,8 +1,13 @@
 import type { QueueName } from '@conveyor/core';
 import { expectTypeOf, test } from 'vitest';
+import type { FixtureRegistry } from '@conveyor/fixtures';
+import type { ConveyorRouter } from '@conveyor/server';
 import { createConveyorClient } from './create-client.ts';
 
-const client = createConveyorClient({ url: 'http://127.0.0.1:3000/trpc' });
+// Typed by a catalog's router: the fixture catalog stands for an app's.
+const client = createConveyorClient<ConveyorRouter<FixtureRegistry>>({
+  url: 'http://127.0.0.1:3000/trpc',
+});
 
 test('a valid enqueue compiles and returns the job reference', () => {
   const result = client.enqueue.mutate({

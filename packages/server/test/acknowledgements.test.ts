@@ -1,7 +1,6 @@
 import {
   createConveyorClient,
   isConveyorError,
-  type ConveyorClient,
 } from '@conveyor/client';
 import { DEFAULT_TENANT, encodeEnvelope } from '@conveyor/core';
 import { createKeyspace, createRedisClient } from '@conveyor/queue';
@@ -10,6 +9,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startMuteProxy, type MuteProxy } from './support/mute-proxy.ts';
 import { startHarness, type Harness } from './support/harness.ts';
+import type { FixtureRouter, FixtureClient } from './support/fixture-router.ts';
 
 const sha256 = (text: string) =>
   createHash('sha256').update(text).digest('hex');
@@ -42,7 +42,7 @@ describe('an answer means what it says', () => {
       name: 'TEST_JOB',
       data: { message: 'warm-up' },
     });
-    const once = createConveyorClient({
+    const once = createConveyorClient<FixtureRouter>({
       url: `${h.apiUrl}/trpc`,
       enqueueRetries: 0,
     });
@@ -95,7 +95,7 @@ describe('an answer means what it says', () => {
     };
     const [a, b] = await Promise.all([
       h.client.enqueue.mutate(request),
-      createConveyorClient({ url: `${h.apiUrl}/trpc` }).enqueue.mutate(request),
+      createConveyorClient<FixtureRouter>({ url: `${h.apiUrl}/trpc` }).enqueue.mutate(request),
     ]);
     expect(a.id).toBe(b.id);
     expect(await jobsNamed(h, 'twice at once')).toHaveLength(1);
@@ -138,8 +138,8 @@ describe('an answer means what it says', () => {
 
 /** Sends the same request until it is answered (the proxy cuts the muted connection, the API reconnects). */
 async function waitForAnswer(
-  client: ConveyorClient,
-  request: Parameters<ConveyorClient['enqueue']['mutate']>[0],
+  client: FixtureClient,
+  request: Parameters<FixtureClient['enqueue']['mutate']>[0],
 ) {
   const deadline = Date.now() + 15_000;
   for (;;) {

@@ -8,9 +8,10 @@ import {
 } from '@conveyor/testkit';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import type { FixtureRouter } from './support/fixture-router.ts';
 
 const redisUrl = inject('redisUrl');
-const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+const main = fileURLToPath(new URL('fixtures/fixture-api.ts', import.meta.url));
 
 /**
  * The API process killed with kill -9 while enqueues are in flight, then
@@ -53,7 +54,7 @@ describe('API kill -9 under load', () => {
       throw new Error('the API did not start');
     };
     const api = await start();
-    const client = createConveyorClient({
+    const client = createConveyorClient<FixtureRouter>({
       url: `http://127.0.0.1:${port}/trpc`,
       enqueueRetries: 12,
     });

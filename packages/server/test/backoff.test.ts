@@ -1,4 +1,4 @@
-import type { AppRegistry } from '@conveyor/jobs';
+import type { FixtureRegistry } from '@conveyor/fixtures';
 import type { ProcessorMap } from '@conveyor/queue';
 import { waitFor } from '@conveyor/testkit';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
@@ -7,7 +7,7 @@ import { startHarness, type Harness } from './support/harness.ts';
 
 const redisUrl = inject('redisUrl');
 let harness: Harness;
-const processors: ProcessorMap<AppRegistry> = {
+const processors: ProcessorMap<FixtureRegistry> = {
   ...scriptedProcessors(),
   // Fails until its third attempt.
   TEST_JOB: (payload, { attempt }) =>

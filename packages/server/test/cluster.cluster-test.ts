@@ -1,4 +1,4 @@
-import { registry } from '@conveyor/jobs';
+import { fixtureRegistry as registry } from '@conveyor/fixtures';
 import { createKeyspace } from '@conveyor/queue';
 import { connectRedis, keysUnder, waitFor } from '@conveyor/testkit';
 import { isConveyorError } from '@conveyor/client';

@@ -1,6 +1,6 @@
-import { isConveyorError, type ConveyorClient } from '@conveyor/client';
+import { isConveyorError } from '@conveyor/client';
 import { encodeEnvelope, DEFAULT_TENANT } from '@conveyor/core';
-import { registry } from '@conveyor/jobs';
+import { fixtureRegistry as registry } from '@conveyor/fixtures';
 import {
   createKeyspace,
   createProducer,
@@ -14,13 +14,14 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { LOCAL_PRINCIPAL } from '../src/auth/principal.ts';
 import { createInProcessClient } from '../src/in-process-client.ts';
 import { startHarness, type Harness } from './support/harness.ts';
+import type { FixtureClient } from './support/fixture-router.ts';
 
 const redisUrl = inject('redisUrl');
 
 /** The same refusal, whichever door a request comes through. */
 describe('the contract at every entry point', () => {
   let harness: Harness;
-  let inProcess: ConveyorClient;
+  let inProcess: FixtureClient;
   // Blocking preset: commands wait for the connection instead of failing before it is up.
   const redis = createRedisClient(redisUrl, { preset: 'worker' });
 

@@ -1,5 +1,5 @@
 import { DEFAULT_TENANT } from '@conveyor/core';
-import { registry } from '@conveyor/jobs';
+import { fixtureRegistry as registry } from '@conveyor/fixtures';
 import { createRedisClient } from '@conveyor/queue';
 import { deletePrefix, uniquePrefix, waitFor } from '@conveyor/testkit';
 import { TRPCError } from '@trpc/server';
@@ -9,12 +9,12 @@ import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { LOCAL_PRINCIPAL } from '../src/auth/principal.ts';
 import { createContextInner } from '../src/context.ts';
 import { QueueService } from '../src/queue-service.ts';
-import { appRouter } from '../src/router.ts';
+import { createConveyorRouter } from '../src/create-conveyor-router.ts';
 import { createCallerFactory } from '../src/trpc.ts';
 
 const redisUrl = inject('redisUrl');
 const logger = pino({ level: 'silent' });
-const createCaller = createCallerFactory(appRouter);
+const createCaller = createCallerFactory(createConveyorRouter(registry));
 
 describe('enqueue procedure (server-side caller)', () => {
   let prefix: string;

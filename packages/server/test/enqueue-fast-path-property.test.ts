@@ -1,5 +1,5 @@
 import { DEFAULT_TENANT } from '@conveyor/core';
-import { registry } from '@conveyor/jobs';
+import { fixtureRegistry as registry } from '@conveyor/fixtures';
 import { createRedisClient } from '@conveyor/queue';
 import { deletePrefix, uniquePrefix } from '@conveyor/testkit';
 import fc from 'fast-check';

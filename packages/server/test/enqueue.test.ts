@@ -1,6 +1,6 @@
 import { DEFAULT_TENANT } from '@conveyor/core';
 import type { JobInput } from '@conveyor/core';
-import type { AppRegistry } from '@conveyor/jobs';
+import type { FixtureRegistry } from '@conveyor/fixtures';
 import { waitFor } from '@conveyor/testkit';
 import type { ProcessorMap } from '@conveyor/queue';
 import {
@@ -22,7 +22,7 @@ describe('enqueue through the typed HTTP client', () => {
   const seen: { name: string; payload: unknown }[] = [];
   let requests = 0;
 
-  const processors: ProcessorMap<AppRegistry> = {
+  const processors: ProcessorMap<FixtureRegistry> = {
     TEST_JOB: (payload) => (
       seen.push({ name: 'TEST_JOB', payload }),
       Promise.resolve({ echoed: payload.message })
@@ -94,7 +94,7 @@ describe('enqueue through the typed HTTP client', () => {
   });
 
   it('Dates in email.digest arrive in the processor as Dates', async () => {
-    const data: JobInput<AppRegistry['jobs']['email.digest']> = {
+    const data: JobInput<FixtureRegistry['jobs']['email.digest']> = {
       userId: 'user-42',
       period: 'weekly',
       startDate: new Date('2026-11-01T00:00:00.000Z'),

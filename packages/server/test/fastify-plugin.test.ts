@@ -1,4 +1,4 @@
-import { registry } from '@conveyor/jobs';
+import { fixtureRegistry as registry } from '@conveyor/fixtures';
 import { createConveyorClient } from '@conveyor/client';
 import {
   createKeyspace,
@@ -17,6 +17,7 @@ import { conveyorPlugin } from '../src/fastify/conveyor-plugin.ts';
 import { postJson, rawRequest } from './support/raw-http.ts';
 import { scriptedProcessors } from './support/scripted-processors.ts';
 import { request } from 'node:http';
+import type { FixtureRouter } from './support/fixture-router.ts';
 
 const redisUrl = inject('redisUrl');
 const silent = pino({ level: 'silent' });
@@ -53,6 +54,7 @@ describe('the Fastify plugin', () => {
     // The host's own routes, with Fastify's own JSON parser.
     app.post('/echo', (req) => ({ got: req.body }));
     await app.register(conveyorPlugin, {
+      registry,
       redis: new Redis(redisUrl, { ...REDIS_PRESETS.api, connectionName }),
       prefix,
       logger: silent,
@@ -78,7 +80,7 @@ describe('the Fastify plugin', () => {
   });
 
   it('serves an enqueue over HTTP and one in process, both run', async () => {
-    const client = createConveyorClient({ url: `${apiUrl}/trpc` });
+    const client = createConveyorClient<FixtureRouter>({ url: `${apiUrl}/trpc` });
     const remote = await client.enqueue.mutate({
       name: 'TEST_JOB',
       data: { message: 'over http' },
@@ -196,6 +198,7 @@ describe('the Fastify plugin', () => {
     const locked = fastify({ logger: false });
     const adminToken = 'a'.repeat(40);
     await locked.register(conveyorPlugin, {
+      registry,
       redisUrl,
       prefix,
       logger: silent,

@@ -1,4 +1,4 @@
-import { isConveyorError, type ConveyorClient } from '@conveyor/client';
+import { isConveyorError } from '@conveyor/client';
 import { createKeyspace, createRedisClient } from '@conveyor/queue';
 import { waitFor } from '@conveyor/testkit';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -8,6 +8,7 @@ import { connectHistory } from '../src/history/connect-history.ts';
 import { scriptedProcessors } from './support/scripted-processors.ts';
 import { startHarness, type Harness } from './support/harness.ts';
 import { createTestDatabase } from '@conveyor/testkit';
+import type { FixtureClient } from './support/fixture-router.ts';
 
 const redisUrl = inject('redisUrl');
 const postgresUrl = inject('postgresUrl');
@@ -29,11 +30,11 @@ const quick = { backoff: { type: 'fixed', delay: 10 } } as const;
 describe('job history through the API (enqueue → worker → outbox → PostgreSQL → reads)', () => {
   let harness: Harness;
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
-  let acme: ConveyorClient;
-  let globex: ConveyorClient;
+  let acme: FixtureClient;
+  let globex: FixtureClient;
   let acmeTokenId: string;
   /** A job's history once the drainer wrote it in this state. */
-  const settled = (client: ConveyorClient, id: string, state: string) =>
+  const settled = (client: FixtureClient, id: string, state: string) =>
     waitFor(
       async () => {
         const found = await client.history.get.query({ id }).catch(() => null);

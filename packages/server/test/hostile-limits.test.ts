@@ -1,11 +1,11 @@
 import { defineRegistry, MAX_BATCH_SIZE } from '@conveyor/core';
 import {
   emailDigest,
-  registry,
+  fixtureRegistry as registry,
   smsSend,
   testJob,
-  type AppRegistry,
-} from '@conveyor/jobs';
+  type FixtureRegistry,
+} from '@conveyor/fixtures';
 import { createRedisClient } from '@conveyor/queue';
 import { deletePrefix, uniquePrefix } from '@conveyor/testkit';
 import type { AddressInfo } from 'node:net';
@@ -104,9 +104,9 @@ describe('payload bytes per job (limits.maxPayloadBytes)', () => {
     { ...testJob, limits: { ...testJob.limits, ...tight } },
     smsSend,
     emailDigest,
-  ]) as unknown as AppRegistry;
+  ]) as unknown as FixtureRegistry;
   const prefix = uniquePrefix('payload');
-  let queues: QueueService<AppRegistry>;
+  let queues: QueueService<FixtureRegistry>;
   let server: ReturnType<typeof createApiServer>;
   let apiUrl: string;
 

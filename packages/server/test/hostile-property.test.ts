@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { appRouter } from '../src/router.ts';
+import { fixtureRegistry } from '@conveyor/fixtures';
+import { createConveyorRouter } from '../src/create-conveyor-router.ts';
 import { createTestDatabase } from '@conveyor/testkit';
 import { startHarness, type Harness } from './support/harness.ts';
 import {
@@ -16,7 +17,7 @@ const LEAK =
   /at .*\(|node_modules|ioredis|bullmq|WRONGTYPE|ERR |call stack|is not a function|Cannot (read|destructure)|github\.com|INTERNAL_SERVER_ERROR|Internal server error/i;
 
 const procedures = Object.entries(
-  appRouter._def.procedures as unknown as Record<
+  createConveyorRouter(fixtureRegistry)._def.procedures as unknown as Record<
     string,
     { _def: { type: string } }
   >,

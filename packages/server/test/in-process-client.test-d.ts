@@ -1,11 +1,14 @@
-import type { ConveyorClient } from '@conveyor/client';
+import type { FixtureRegistry } from '@conveyor/fixtures';
 import { expectTypeOf, test } from 'vitest';
 import type { createInProcessClient } from '../src/in-process-client.ts';
+import type { FixtureClient } from './support/fixture-router.ts';
 
-declare const inProcess: ReturnType<typeof createInProcessClient>;
+declare const inProcess: ReturnType<
+  typeof createInProcessClient<FixtureRegistry>
+>;
 
 test('the in-process client has the HTTP client’s type', () => {
-  expectTypeOf(inProcess).toEqualTypeOf<ConveyorClient>();
+  expectTypeOf(inProcess).toEqualTypeOf<FixtureClient>();
 });
 
 test('and refuses the same things at compile time', () => {

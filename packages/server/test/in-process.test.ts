@@ -1,4 +1,4 @@
-import { registry, type AppRegistry } from '@conveyor/jobs';
+import { fixtureRegistry as registry, type FixtureRegistry } from '@conveyor/fixtures';
 import { LOCAL_PRINCIPAL } from '../src/auth/principal.ts';
 import { createInProcessClient } from '../src/in-process-client.ts';
 import { QueueService } from '../src/queue-service.ts';
@@ -11,9 +11,10 @@ import {
 import type { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { isConveyorError, type ConveyorClient } from '@conveyor/client';
+import { isConveyorError } from '@conveyor/client';
 import { startHarness, type Harness } from './support/harness.ts';
 import { scriptedProcessors } from './support/scripted-processors.ts';
+import type { FixtureClient } from './support/fixture-router.ts';
 
 const redisUrl = inject('redisUrl');
 const silent = pino({ level: 'silent' });
@@ -22,7 +23,7 @@ const silent = pino({ level: 'silent' });
  * A service that enqueues in-process and one that calls the API over HTTP
  * write the same code: only the line creating the client differs.
  */
-async function scenario(client: ConveyorClient) {
+async function scenario(client: FixtureClient) {
   const { id, name } = await client.enqueue.mutate({
     name: 'TEST_JOB',
     data: { message: 'from a service' },
@@ -47,7 +48,7 @@ async function scenario(client: ConveyorClient) {
 
 describe('service-to-service: in-process and remote clients are interchangeable', () => {
   let remote: Harness;
-  let queues: QueueService<AppRegistry>;
+  let queues: QueueService<FixtureRegistry>;
   let prefix: string;
   let workerRedis: Redis;
   let pool: ReturnType<typeof createWorkerPool>;

@@ -2,18 +2,18 @@ import { isClusterUrl, waitFor } from '@conveyor/testkit';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   isConveyorError,
-  type ConveyorClient,
   type RouterOutputs,
 } from '@conveyor/client';
 import { startHarness, type Harness } from './support/harness.ts';
 import { scriptedProcessors } from './support/scripted-processors.ts';
+import type { FixtureClient } from './support/fixture-router.ts';
 
 const redisUrl = inject('redisUrl');
 type Job = RouterOutputs['jobs']['get'];
 
 describe('job lifecycle over the typed client', () => {
   let harness: Harness;
-  let client: ConveyorClient;
+  let client: FixtureClient;
 
   beforeAll(async () => {
     harness = await startHarness(redisUrl, {

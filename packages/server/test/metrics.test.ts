@@ -1,4 +1,4 @@
-import { registry } from '@conveyor/jobs';
+import { fixtureRegistry as registry } from '@conveyor/fixtures';
 import { createConveyorClient } from '@conveyor/client';
 import { createKeyspace, createRedisClient } from '@conveyor/queue';
 import {
@@ -17,6 +17,7 @@ import {
 } from '../src/metrics/api-metrics.ts';
 import { QueueService } from '../src/queue-service.ts';
 import { createApiServer } from '../src/server.ts';
+import type { FixtureRouter } from './support/fixture-router.ts';
 
 const redisUrl = inject('redisUrl');
 const silent = pino({ level: 'silent' });
@@ -52,7 +53,7 @@ async function startApi(options: { tenantLabels?: boolean } = {}) {
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url,
-    client: createConveyorClient({ url: `${url}/trpc` }),
+    client: createConveyorClient<FixtureRouter>({ url: `${url}/trpc` }),
     async scrape(): Promise<string> {
       const res = await fetch(`${url}/metrics`, {
         headers: { authorization: `Bearer ${TOKEN}` },

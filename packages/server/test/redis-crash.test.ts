@@ -1,4 +1,4 @@
-import type { AppRegistry } from '@conveyor/jobs';
+import type { FixtureRegistry } from '@conveyor/fixtures';
 import type { ProcessorMap } from '@conveyor/queue';
 import {
   startRedisServer,
@@ -37,7 +37,7 @@ describe('Redis kill -9 and restart with AOF', () => {
       });
     redis = await start();
     const runs = new Map<string, number>();
-    const processors: ProcessorMap<AppRegistry> = {
+    const processors: ProcessorMap<FixtureRegistry> = {
       ...scriptedProcessors(),
       TEST_JOB: (payload) => {
         runs.set(payload.message, (runs.get(payload.message) ?? 0) + 1);

@@ -7,6 +7,7 @@ import {
 import { afterEach, describe, expect, it } from 'vitest';
 import { createConveyorClient, isConveyorError } from '@conveyor/client';
 import { startHarness, type Harness } from './support/harness.ts';
+import type { FixtureRouter } from './support/fixture-router.ts';
 
 /** These tests stop and restart Redis, so each runs its own redis-server. */
 describe('enqueue while Redis is down', () => {
@@ -22,7 +23,7 @@ describe('enqueue while Redis is down', () => {
   // One attempt: these tests time the API's own answer (the typed client
   // would retry an unavailable enqueue, with its idempotency key).
   const enqueueOnce = (h: Harness) =>
-    createConveyorClient({
+    createConveyorClient<FixtureRouter>({
       url: `${h.apiUrl}/trpc`,
       enqueueRetries: 0,
     }).enqueue.mutate({

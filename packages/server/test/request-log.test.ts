@@ -8,6 +8,7 @@ import { createApiServer } from '../src/server.ts';
 import { startHarness, type Harness } from './support/harness.ts';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import type { FixtureRouter } from './support/fixture-router.ts';
 
 const redisUrl = inject('redisUrl');
 const adminToken = randomBytes(32).toString('base64url');
@@ -52,14 +53,14 @@ afterAll(async () => {
 });
 
 it('logs one line per call: procedure, status, duration, tenant; never the payload or the token', async () => {
-  const admin = createConveyorClient({ url: `${url}/trpc`, token: adminToken });
+  const admin = createConveyorClient<FixtureRouter>({ url: `${url}/trpc`, token: adminToken });
   const secretMessage = 'do-not-log-this-payload';
   await admin.enqueue.mutate({
     name: 'TEST_JOB',
     data: { message: secretMessage },
   });
   await admin.jobs.get.query({ id: 'nope' }).catch(() => undefined);
-  const anonymous = createConveyorClient({ url: `${url}/trpc` });
+  const anonymous = createConveyorClient<FixtureRouter>({ url: `${url}/trpc` });
   await anonymous.queues.stats.query().catch(() => undefined);
 
   expect(calls.map((c) => [c.procedure, c.status, c.tenant])).toEqual([
@@ -84,12 +85,12 @@ it('logs one line per call: procedure, status, duration, tenant; never the paylo
 
 it('records the tenant auth settled, never a header it refused', async () => {
   calls.length = 0;
-  const anonymous = createConveyorClient({
+  const anonymous = createConveyorClient<FixtureRouter>({
     url: `${url}/trpc`,
     tenant: 'evil',
   });
   await anonymous.queues.stats.query().catch(() => undefined);
-  const admin = createConveyorClient({
+  const admin = createConveyorClient<FixtureRouter>({
     url: `${url}/trpc`,
     token: adminToken,
     tenant: 'acme',

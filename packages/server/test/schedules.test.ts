@@ -1,5 +1,5 @@
-import { isConveyorError, type ConveyorClient } from '@conveyor/client';
-import type { AppRegistry } from '@conveyor/jobs';
+import { isConveyorError } from '@conveyor/client';
+import type { FixtureRegistry } from '@conveyor/fixtures';
 import type { ProcessorMap } from '@conveyor/queue';
 import { waitFor } from '@conveyor/testkit';
 import { createKeyspace, createRedisClient } from '@conveyor/queue';
@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { scriptedProcessors } from './support/scripted-processors.ts';
 import { startHarness, type Harness } from './support/harness.ts';
+import type { FixtureClient } from './support/fixture-router.ts';
 
 const redisUrl = inject('redisUrl');
 const adminToken = randomBytes(32).toString('base64url');
@@ -21,10 +22,10 @@ const failure = async (call: Promise<unknown>) => {
 /** Runtime schedules through the real HTTP client, two tenants side by side. */
 describe('tenant schedules', () => {
   let harness: Harness;
-  let acme: ConveyorClient;
-  let globex: ConveyorClient;
+  let acme: FixtureClient;
+  let globex: FixtureClient;
   const runs: { message: string; tenantId: string; jobId: string }[] = [];
-  const processors: ProcessorMap<AppRegistry> = {
+  const processors: ProcessorMap<FixtureRegistry> = {
     ...scriptedProcessors(),
     TEST_JOB: (payload, context) => {
       runs.push({

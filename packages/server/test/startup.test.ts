@@ -2,7 +2,7 @@ import { spawnTsProcess } from '@conveyor/testkit';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, inject, it } from 'vitest';
 
-const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+const main = fileURLToPath(new URL('fixtures/fixture-api.ts', import.meta.url));
 
 describe('the API process at startup', () => {
   it('refuses to listen beyond loopback without API tokens, and says what to do', async () => {

@@ -1,11 +1,12 @@
-import { isConveyorError, type ConveyorClient } from '@conveyor/client';
-import type { AppRegistry } from '@conveyor/jobs';
+import { isConveyorError } from '@conveyor/client';
+import type { FixtureRegistry } from '@conveyor/fixtures';
 import type { ProcessorMap } from '@conveyor/queue';
 import { waitFor } from '@conveyor/testkit';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { scriptedProcessors } from './support/scripted-processors.ts';
 import { startHarness, type Harness } from './support/harness.ts';
+import type { FixtureClient } from './support/fixture-router.ts';
 
 const redisUrl = inject('redisUrl');
 const adminToken = randomBytes(32).toString('base64url');
@@ -19,10 +20,10 @@ const failure = async (call: Promise<unknown>) => {
 /** Two tenants, each with a producer token: nothing of one is visible or reachable to the other. */
 describe('tenants are isolated in every read, action, key and count', () => {
   let harness: Harness;
-  let acme: ConveyorClient;
-  let globex: ConveyorClient;
+  let acme: FixtureClient;
+  let globex: FixtureClient;
   const tenantsSeen: { message: string; tenantId: string }[] = [];
-  const processors: ProcessorMap<AppRegistry> = {
+  const processors: ProcessorMap<FixtureRegistry> = {
     ...scriptedProcessors(),
     TEST_JOB: (payload, context) => {
       tenantsSeen.push({

@@ -1,12 +1,12 @@
 import {
   createConveyorClient,
   isConveyorError,
-  type ConveyorClient,
 } from '@conveyor/client';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startHarness, type Harness } from './support/harness.ts';
+import type { FixtureRouter, FixtureClient } from './support/fixture-router.ts';
 
 const redisUrl = inject('redisUrl');
 const adminToken = randomBytes(32).toString('base64url');
@@ -18,12 +18,12 @@ const codeOf = async (call: Promise<unknown>) => {
 
 describe('API tokens and roles', () => {
   let harness: Harness;
-  let admin: ConveyorClient;
+  let admin: FixtureClient;
   const create = (
-    spec: Parameters<ConveyorClient['tokens']['create']['mutate']>[0],
+    spec: Parameters<FixtureClient['tokens']['create']['mutate']>[0],
   ) => admin.tokens.create.mutate(spec);
   const enqueue = (
-    client: ConveyorClient,
+    client: FixtureClient,
     name: 'TEST_JOB' | 'sms.send' = 'TEST_JOB',
   ) =>
     name === 'TEST_JOB'
@@ -45,7 +45,7 @@ describe('API tokens and roles', () => {
   afterAll(() => harness.close());
 
   it('no token, a malformed one or an unknown one is a 401', async () => {
-    const anonymous = createConveyorClient({ url: `${harness.apiUrl}/trpc` });
+    const anonymous = createConveyorClient<FixtureRouter>({ url: `${harness.apiUrl}/trpc` });
     expect(await codeOf(anonymous.queues.stats.query())).toBe('UNAUTHORIZED');
     expect(await codeOf(harness.clientWith('short').queues.stats.query())).toBe(
       'UNAUTHORIZED',

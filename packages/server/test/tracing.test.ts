@@ -11,6 +11,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import type { FixtureRouter } from './support/fixture-router.ts';
 
 const redisUrl = inject('redisUrl');
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
@@ -119,8 +120,8 @@ describe('one trace across the API and worker processes (OTLP)', () => {
 
   it('links the caller’s span, the API request, the enqueue, the wait and the attempt', async () => {
     receiver = await startReceiver();
-    const api = spawn('../src/main.ts', receiver.url);
-    const worker = spawn('../../worker/src/main.ts', receiver.url);
+    const api = spawn('fixtures/fixture-api.ts', receiver.url);
+    const worker = spawn('../../../services/worker/src/main.ts', receiver.url);
     const listening = await api.waitForLine(
       (l) => typeof l.record?.url === 'string',
       20_000,
@@ -139,7 +140,7 @@ describe('one trace across the API and worker processes (OTLP)', () => {
     // context in this header, through the client's `headers` option.
     const traceId = randomBytes(16).toString('hex');
     const callerSpanId = randomBytes(8).toString('hex');
-    const client = createConveyorClient({
+    const client = createConveyorClient<FixtureRouter>({
       url: String(listening.record?.url),
       headers: () => ({ traceparent: `00-${traceId}-${callerSpanId}-01` }),
     });

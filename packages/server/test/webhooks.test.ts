@@ -1,4 +1,4 @@
-import { isConveyorError, type ConveyorClient } from '@conveyor/client';
+import { isConveyorError } from '@conveyor/client';
 import { verifyWebhookSignature } from '@conveyor/client/webhooks';
 import type { WebhookEventBody } from '@conveyor/core';
 import { waitFor } from '@conveyor/testkit';
@@ -10,6 +10,7 @@ import {
 } from '../../../packages/queue/test/support/webhook-receiver.ts';
 import { startHarness, type Harness } from './support/harness.ts';
 import { scriptedProcessors } from './support/scripted-processors.ts';
+import type { FixtureClient } from './support/fixture-router.ts';
 
 const redisUrl = inject('redisUrl');
 const adminToken = randomBytes(32).toString('base64url');
@@ -25,10 +26,10 @@ const refusal = async (call: Promise<unknown>) => {
 describe('webhooks through the API (real HTTP, real Redis, a real receiver)', () => {
   let harness: Harness;
   let receiver: WebhookReceiver;
-  let acme: ConveyorClient;
-  let globex: ConveyorClient;
-  let acmeViewer: ConveyorClient;
-  let acmeScoped: ConveyorClient;
+  let acme: FixtureClient;
+  let globex: FixtureClient;
+  let acmeViewer: FixtureClient;
+  let acmeScoped: FixtureClient;
 
   const token = async (
     tenantId: string,

@@ -8,8 +8,8 @@ import {
   type HistoryDrainer,
 } from '@conveyor/history';
 import { DEFAULT_TENANT } from '@conveyor/core';
-import { registry, type AppRegistry } from '@conveyor/jobs';
-import { createConveyorClient, type ConveyorClient } from '@conveyor/client';
+import { fixtureRegistry as registry, type FixtureRegistry } from '@conveyor/fixtures';
+import { createConveyorClient } from '@conveyor/client';
 import {
   createDeliveryWorker,
   createKeyspace,
@@ -31,18 +31,19 @@ import { createAuthenticate } from '../../src/auth/authenticate.ts';
 import { QueueService } from '../../src/queue-service.ts';
 import { createApiServer } from '../../src/server.ts';
 import type { WebhookService } from '../../src/webhook-service.ts';
+import type { FixtureRouter, FixtureClient } from './fixture-router.ts';
 
 export interface Harness {
   prefix: string;
   apiUrl: string;
-  client: ConveyorClient;
-  queues: QueueService<AppRegistry>;
+  client: FixtureClient;
+  queues: QueueService<FixtureRegistry>;
   webhooks: WebhookService;
   pool?: WorkerPool;
   /** With `history`: the migrated database (for direct reads) and, with processors, the drainer. */
   history?: { db: HistoryDatabaseHandle['db']; drainer?: HistoryDrainer };
   /** A typed client that presents this token (and names a tenant, as an admin may). */
-  clientWith(token: string, tenant?: string): ConveyorClient;
+  clientWith(token: string, tenant?: string): FixtureClient;
   /** Cuts every open HTTP connection (an SSE watch among them), as a flaky network would. */
   dropConnections(): void;
   close(): Promise<void>;
@@ -62,7 +63,7 @@ export interface HarnessWebhooks {
 export async function startHarness(
   redisUrl: string,
   options: {
-    processors?: ProcessorMap<AppRegistry>;
+    processors?: ProcessorMap<FixtureRegistry>;
     fetch?: typeof fetch;
     /** With one, the API requires tokens (as with CONVEYOR_ADMIN_TOKEN). */
     adminToken?: string;
@@ -171,12 +172,12 @@ export async function startHarness(
     });
     await pool.ready();
   }
-  const client = createConveyorClient({
+  const client = createConveyorClient<FixtureRouter>({
     url: `${apiUrl}/trpc`,
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
   const clientWith = (token: string, tenant?: string) =>
-    createConveyorClient({ url: `${apiUrl}/trpc`, token, tenant });
+    createConveyorClient<FixtureRouter>({ url: `${apiUrl}/trpc`, token, tenant });
   return {
     prefix,
     apiUrl,

@@ -1,4 +1,4 @@
-import type { AppRegistry } from '@conveyor/jobs';
+import type { FixtureRegistry } from '@conveyor/fixtures';
 import type { ProcessorMap } from '@conveyor/queue';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
  */
 export function scriptedProcessors(
   seen: { name: string; payload: unknown }[] = [],
-): ProcessorMap<AppRegistry> {
+): ProcessorMap<FixtureRegistry> {
   return {
     TEST_JOB: async (payload, { attempt, signal }) => {
       seen.push({ name: 'TEST_JOB', payload });

@@ -1,4 +1,4 @@
-import type { RouterInputs } from '@conveyor/api';
+import type { ConveyorRouterInputs as RouterInputs } from '@conveyor/server';
 import { CliError } from '../cli-error.ts';
 import { defineCommand } from '../command.ts';
 import { EXIT } from '../exit-codes.ts';

@@ -1,4 +1,4 @@
-import type { RouterInputs } from '@conveyor/api';
+import type { ConveyorRouterInputs as RouterInputs } from '@conveyor/server';
 import { defineCommand } from '../command.ts';
 import { EXIT } from '../exit-codes.ts';
 import { wholeNumber } from '../numbers.ts';

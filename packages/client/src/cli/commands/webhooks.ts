@@ -1,4 +1,4 @@
-import type { RouterInputs, RouterOutputs } from '@conveyor/api';
+import type { ConveyorRouterInputs as RouterInputs, ConveyorRouterOutputs as RouterOutputs } from '@conveyor/server';
 import { defineCommand } from '../command.ts';
 import { EXIT } from '../exit-codes.ts';
 import { wholeNumber } from '../numbers.ts';
