@@ -89,7 +89,12 @@ describe('the dependency rule', () => {
   it('is one-way: services → @conveyor/history → @conveyor/queue → @conveyor/jobs', () => {
     expect(sourceTargets('packages/jobs')).toEqual([]);
     expect(sourceTargets('packages/queue')).toEqual(['jobs']);
-    expect(sourceTargets('services/api')).toEqual(['history', 'jobs', 'queue']);
+    expect(sourceTargets('packages/server')).toEqual([
+      'core',
+      'history',
+      'queue',
+    ]);
+    expect(sourceTargets('services/api')).toEqual(['jobs', 'queue', 'server']);
     expect(sourceTargets('services/worker')).toEqual([
       'history',
       'jobs',
@@ -135,6 +140,9 @@ describe('the dependency rule', () => {
       workspaceImports('services/api').filter((i) => i.target === 'worker'),
     ).toEqual([]);
     expect(
+      workspaceImports('packages/server').filter((i) => i.target === 'worker'),
+    ).toEqual([]);
+    expect(
       workspaceImports('services/worker').filter((i) => i.target === 'api'),
     ).toEqual([]);
     expect(dependencies('services/api')).not.toContain('@conveyor/worker');
@@ -143,11 +151,11 @@ describe('the dependency rule', () => {
 
   it('the client takes only types from the API, and installing it installs no server', () => {
     const fromApi = workspaceImports('packages/client').filter(
-      (i) => i.target === 'api' && i.file.includes('/src/'),
+      (i) => i.target === 'server' && i.file.includes('/src/'),
     );
     expect(fromApi.length).toBeGreaterThan(0);
     expect(fromApi.filter((i) => !i.typeOnly)).toEqual([]);
-    expect(sourceTargets('packages/client')).toEqual(['api']);
+    expect(sourceTargets('packages/client')).toEqual(['server']);
     // What a consumer installs: no Conveyor workspace, no queue engine.
     expect(
       dependencies('packages/client', [
