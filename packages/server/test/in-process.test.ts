@@ -1,7 +1,7 @@
 import { fixtureRegistry as registry, type FixtureRegistry } from '@conveyor/fixtures';
 import { LOCAL_PRINCIPAL } from '../src/auth/principal.ts';
 import { createInProcessClient } from '../src/in-process-client.ts';
-import { QueueService } from '../src/queue-service.ts';
+import { composeConveyor, type Conveyor } from '../src/compose-conveyor.ts';
 import { deletePrefix, uniquePrefix, waitFor } from '@conveyor/testkit';
 import {
   createKeyspace,
@@ -48,7 +48,7 @@ async function scenario(client: FixtureClient) {
 
 describe('service-to-service: in-process and remote clients are interchangeable', () => {
   let remote: Harness;
-  let queues: QueueService<FixtureRegistry>;
+  let system: Conveyor<FixtureRegistry>;
   let prefix: string;
   let workerRedis: Redis;
   let pool: ReturnType<typeof createWorkerPool>;
@@ -56,7 +56,8 @@ describe('service-to-service: in-process and remote clients are interchangeable'
   beforeAll(async () => {
     remote = await startHarness(redisUrl, { processors: scriptedProcessors() });
     prefix = uniquePrefix('inproc');
-    queues = new QueueService({
+    // Composed as the standalone server and the plugin are.
+    system = composeConveyor({
       registry,
       redis: createRedisClient(redisUrl, { preset: 'api' }),
       logger: silent,
@@ -75,16 +76,13 @@ describe('service-to-service: in-process and remote clients are interchangeable'
   afterAll(async () => {
     await pool.close();
     workerRedis.disconnect();
-    await queues.close();
+    await system.close();
     await deletePrefix(redisUrl, prefix);
     await remote.close();
   });
 
   it('gives the same results, validation and errors either way', async () => {
-    const inProcess = createInProcessClient(
-      { queues, logger: silent },
-      LOCAL_PRINCIPAL,
-    );
+    const inProcess = createInProcessClient(system.deps, LOCAL_PRINCIPAL);
     const local = await scenario(inProcess);
     const overHttp = await scenario(remote.client);
     expect(local).toEqual({
