@@ -34,8 +34,9 @@ export interface ConveyorClientOptions {
  * A client typed by an app's router (`ConveyorRouter<AppRegistry>`); by
  * any registry's (job names and payloads unchecked) when not given.
  */
-export type ConveyorClient<TRouter extends AnyConveyorRouter = AnyConveyorRouter> =
-  TRPCClient<TRouter>;
+export type ConveyorClient<
+  TRouter extends AnyConveyorRouter = AnyConveyorRouter,
+> = TRPCClient<TRouter>;
 
 /**
  * A typed client: `client.enqueue.mutate({ name: 'TEST_JOB', data: { message: 'hi' } })`.
@@ -61,33 +62,33 @@ function conveyorLinks(
     ...(await options.headers?.()),
   });
   return [
-      ...safeEnqueueLinks({ retries: options.enqueueRetries ?? 6 }),
-      splitLink({
-        condition: (op) => op.type === 'subscription',
-        true: httpSubscriptionLink({
-          url: options.url,
-          transformer: superjson,
-          // Node has no global EventSource before v22 (and it is experimental there).
-          EventSource,
-          // EventSource has no headers of its own: they go through its fetch.
-          eventSourceOptions: async () => {
-            const extra = await headers();
-            return {
-              fetch: (url, init) =>
-                (options.fetch ?? fetch)(url, {
-                  ...init,
-                  headers: { ...init.headers, ...extra },
-                }),
-            };
-          },
-        }),
-        false: httpBatchLink({
-          url: options.url,
-          transformer: superjson,
-          maxItems: options.maxBatchSize ?? 50,
-          headers,
-          ...(options.fetch ? { fetch: options.fetch } : {}),
-        }),
+    ...safeEnqueueLinks({ retries: options.enqueueRetries ?? 6 }),
+    splitLink({
+      condition: (op) => op.type === 'subscription',
+      true: httpSubscriptionLink({
+        url: options.url,
+        transformer: superjson,
+        // Node has no global EventSource before v22 (and it is experimental there).
+        EventSource,
+        // EventSource has no headers of its own: they go through its fetch.
+        eventSourceOptions: async () => {
+          const extra = await headers();
+          return {
+            fetch: (url, init) =>
+              (options.fetch ?? fetch)(url, {
+                ...init,
+                headers: { ...init.headers, ...extra },
+              }),
+          };
+        },
       }),
+      false: httpBatchLink({
+        url: options.url,
+        transformer: superjson,
+        maxItems: options.maxBatchSize ?? 50,
+        headers,
+        ...(options.fetch ? { fetch: options.fetch } : {}),
+      }),
+    }),
   ];
 }

@@ -26,9 +26,6 @@ export function registrySchemas<R extends AnyRegistry>(registry: R) {
       EnqueueManyRequest<Jobs<R>>,
       EnqueueManyRequestInput<Jobs<R>>
     >,
-    jobName: registry.jobName as z.ZodType<
-      JobName<Jobs<R>>,
-      JobName<Jobs<R>>
-    >,
+    jobName: registry.jobName as z.ZodType<JobName<Jobs<R>>, JobName<Jobs<R>>>,
   };
 }

@@ -179,9 +179,30 @@ function allow(roles: readonly Role[]) {
   });
 }
 
+/**
+ * Runs the rest of the call once Redis is up, as `QueueService.up` does for
+ * its own methods: for procedures that reach Redis through a store
+ * (tokens, tenant limits, webhooks), a Redis that is down or drops
+ * meanwhile is a 503 QUEUE_UNAVAILABLE (QUEUE_FULL out of memory), not a 500.
+ */
+const queuesUp = t.middleware(({ ctx, next }) =>
+  ctx.queues.up(async () => {
+    const result = await next();
+    // next() never throws: a failure the resolver threw goes back to up(),
+    // which knows a Redis outage; a refusal tRPC made (a 400) stays as is.
+    if (!result.ok && result.error.code === 'INTERNAL_SERVER_ERROR')
+      throw result.error.cause ?? result.error;
+    return result;
+  }),
+);
+
 /** Reads: any role. */
 export const viewerProcedure = allow(['viewer', 'producer', 'admin']);
 /** Enqueue and steer jobs. */
 export const producerProcedure = allow(['producer', 'admin']);
-/** Tokens, tenant limits. */
-export const adminProcedure = allow(['admin']);
+/** Tokens, tenant limits: every one reads or writes a Redis store. */
+export const adminProcedure = allow(['admin']).use(queuesUp);
+/** Reads of a Redis store (webhooks), once Redis is up. */
+export const storeViewerProcedure = viewerProcedure.use(queuesUp);
+/** Changes to a Redis store (webhooks), once Redis is up. */
+export const storeProducerProcedure = producerProcedure.use(queuesUp);

@@ -1,7 +1,4 @@
-import {
-  createConveyorClient,
-  isConveyorError,
-} from '@conveyor/client';
+import { createConveyorClient, isConveyorError } from '@conveyor/client';
 import { DEFAULT_TENANT, encodeEnvelope } from '@conveyor/core';
 import { createKeyspace, createRedisClient } from '@conveyor/queue';
 import { startRedisServer, type RedisServerHandle } from '@conveyor/testkit';
@@ -95,7 +92,9 @@ describe('an answer means what it says', () => {
     };
     const [a, b] = await Promise.all([
       h.client.enqueue.mutate(request),
-      createConveyorClient<FixtureRouter>({ url: `${h.apiUrl}/trpc` }).enqueue.mutate(request),
+      createConveyorClient<FixtureRouter>({
+        url: `${h.apiUrl}/trpc`,
+      }).enqueue.mutate(request),
     ]);
     expect(a.id).toBe(b.id);
     expect(await jobsNamed(h, 'twice at once')).toHaveLength(1);

@@ -80,7 +80,9 @@ describe('the Fastify plugin', () => {
   });
 
   it('serves an enqueue over HTTP and one in process, both run', async () => {
-    const client = createConveyorClient<FixtureRouter>({ url: `${apiUrl}/trpc` });
+    const client = createConveyorClient<FixtureRouter>({
+      url: `${apiUrl}/trpc`,
+    });
     const remote = await client.enqueue.mutate({
       name: 'TEST_JOB',
       data: { message: 'over http' },

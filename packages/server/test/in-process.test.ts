@@ -1,4 +1,7 @@
-import { fixtureRegistry as registry, type FixtureRegistry } from '@conveyor/fixtures';
+import {
+  fixtureRegistry as registry,
+  type FixtureRegistry,
+} from '@conveyor/fixtures';
 import { LOCAL_PRINCIPAL } from '../src/auth/principal.ts';
 import { createInProcessClient } from '../src/in-process-client.ts';
 import { composeConveyor, type Conveyor } from '../src/compose-conveyor.ts';

@@ -1,9 +1,6 @@
 import { isClusterUrl, waitFor } from '@conveyor/testkit';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import {
-  isConveyorError,
-  type RouterOutputs,
-} from '@conveyor/client';
+import { isConveyorError, type RouterOutputs } from '@conveyor/client';
 import { startHarness, type Harness } from './support/harness.ts';
 import { scriptedProcessors } from './support/scripted-processors.ts';
 import type { FixtureClient } from './support/fixture-router.ts';

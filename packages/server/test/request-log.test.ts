@@ -53,7 +53,10 @@ afterAll(async () => {
 });
 
 it('logs one line per call: procedure, status, duration, tenant; never the payload or the token', async () => {
-  const admin = createConveyorClient<FixtureRouter>({ url: `${url}/trpc`, token: adminToken });
+  const admin = createConveyorClient<FixtureRouter>({
+    url: `${url}/trpc`,
+    token: adminToken,
+  });
   const secretMessage = 'do-not-log-this-payload';
   await admin.enqueue.mutate({
     name: 'TEST_JOB',

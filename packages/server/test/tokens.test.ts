@@ -1,7 +1,4 @@
-import {
-  createConveyorClient,
-  isConveyorError,
-} from '@conveyor/client';
+import { createConveyorClient, isConveyorError } from '@conveyor/client';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -45,7 +42,9 @@ describe('API tokens and roles', () => {
   afterAll(() => harness.close());
 
   it('no token, a malformed one or an unknown one is a 401', async () => {
-    const anonymous = createConveyorClient<FixtureRouter>({ url: `${harness.apiUrl}/trpc` });
+    const anonymous = createConveyorClient<FixtureRouter>({
+      url: `${harness.apiUrl}/trpc`,
+    });
     expect(await codeOf(anonymous.queues.stats.query())).toBe('UNAUTHORIZED');
     expect(await codeOf(harness.clientWith('short').queues.stats.query())).toBe(
       'UNAUTHORIZED',

@@ -17,8 +17,9 @@ export type PluginDashboardOptions = ConveyorDashboardOptions;
  * limits, history, webhooks, auth, dashboard, metrics), with Redis and
  * the logger optional, plus where and how the host mounts it.
  */
-export interface ConveyorPluginOptions<R extends AnyRegistry = AnyRegistry>
-  extends Omit<ConveyorOptions<R>, 'redis' | 'logger'> {
+export interface ConveyorPluginOptions<
+  R extends AnyRegistry = AnyRegistry,
+> extends Omit<ConveyorOptions<R>, 'redis' | 'logger'> {
   /** Redis to connect to (`createRedisClient(url, { preset: 'api' })`); or pass `redis`. */
   redisUrl?: string;
   /** A connection the plugin takes over: it is closed with the app. */

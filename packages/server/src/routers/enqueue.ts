@@ -12,14 +12,16 @@ import { producerProcedure } from '../trpc.ts';
 export function enqueueProcedures<R extends AnyRegistry>(registry: R) {
   const schemas = registrySchemas(registry);
   return {
-  /** `{ name, data, options? }` → `{ id, name, queue }`. */
-  enqueue: producerProcedure
-    .input(schemas.enqueueRequest)
-    .mutation(({ ctx, input }) => queuesOf<R>(ctx).enqueueParsed(input, ctx)),
+    /** `{ name, data, options? }` → `{ id, name, queue }`. */
+    enqueue: producerProcedure
+      .input(schemas.enqueueRequest)
+      .mutation(({ ctx, input }) => queuesOf<R>(ctx).enqueueParsed(input, ctx)),
 
-  /** `{ jobs: [...] }` → `{ jobs: [{ id, name, queue }] }`, all or nothing. */
-  enqueueMany: producerProcedure
-    .input(schemas.enqueueManyRequest)
-    .mutation(({ ctx, input }) => queuesOf<R>(ctx).enqueueManyParsed(input, ctx)),
-} satisfies TRPCRouterRecord;
+    /** `{ jobs: [...] }` → `{ jobs: [{ id, name, queue }] }`, all or nothing. */
+    enqueueMany: producerProcedure
+      .input(schemas.enqueueManyRequest)
+      .mutation(({ ctx, input }) =>
+        queuesOf<R>(ctx).enqueueManyParsed(input, ctx),
+      ),
+  } satisfies TRPCRouterRecord;
 }

@@ -30,64 +30,64 @@ const fromBeforeTo = (r: { from?: Date | undefined; to?: Date | undefined }) =>
 export function historyRouter<R extends AnyRegistry>(registry: R) {
   const { jobName } = registrySchemas(registry);
   return {
-  /** Newest first (by enqueue); pass `nextCursor` back, with the same filters, for the next page. */
-  list: viewerProcedure
-    .input(
-      z
-        .strictObject({
-          name: jobName.optional(),
-          state: z.enum(HISTORY_STATES).optional(),
-          /** Enqueued at or after. */
-          from: z.date().optional(),
-          /** Enqueued before. */
-          to: z.date().optional(),
-          idempotencyKey: z.string().min(1).max(256).optional(),
-          /** Words that must all appear in the last error. */
-          text: z.string().trim().min(1).max(200).optional(),
-          limit: z.number().int().min(1).max(MAX_HISTORY_LIMIT).default(20),
-          cursor: z.string().min(1).max(500).optional(),
-        })
-        .refine(fromBeforeTo, {
-          message: 'from must be before to',
-          path: ['from'],
-        }),
-    )
-    .query(({ ctx, input }) =>
-      ctx.queues.historyList({ ...input, tenant: ctx.tenant }),
-    ),
+    /** Newest first (by enqueue); pass `nextCursor` back, with the same filters, for the next page. */
+    list: viewerProcedure
+      .input(
+        z
+          .strictObject({
+            name: jobName.optional(),
+            state: z.enum(HISTORY_STATES).optional(),
+            /** Enqueued at or after. */
+            from: z.date().optional(),
+            /** Enqueued before. */
+            to: z.date().optional(),
+            idempotencyKey: z.string().min(1).max(256).optional(),
+            /** Words that must all appear in the last error. */
+            text: z.string().trim().min(1).max(200).optional(),
+            limit: z.number().int().min(1).max(MAX_HISTORY_LIMIT).default(20),
+            cursor: z.string().min(1).max(500).optional(),
+          })
+          .refine(fromBeforeTo, {
+            message: 'from must be before to',
+            path: ['from'],
+          }),
+      )
+      .query(({ ctx, input }) =>
+        ctx.queues.historyList({ ...input, tenant: ctx.tenant }),
+      ),
 
-  /** A job and every attempt of every run; NOT_FOUND when history has none (another tenant's included). */
-  get: viewerProcedure
-    .input(z.object({ id: z.string().min(1).max(200) }))
-    .query(({ ctx, input }) => ctx.queues.historyGet(input.id, ctx.tenant)),
+    /** A job and every attempt of every run; NOT_FOUND when history has none (another tenant's included). */
+    get: viewerProcedure
+      .input(z.object({ id: z.string().min(1).max(200) }))
+      .query(({ ctx, input }) => ctx.queues.historyGet(input.id, ctx.tenant)),
 
-  /** Per job name and UTC day of enqueue: counts by state, duration percentiles. Default: the last 7 days. */
-  stats: viewerProcedure
-    .input(
-      z
-        .strictObject({ from: z.date().optional(), to: z.date().optional() })
-        .default({})
-        .transform(({ from, to }) => {
-          const end = to ?? new Date();
-          return {
-            from: from ?? new Date(end.getTime() - 7 * DAY_MS),
-            to: end,
-          };
-        })
-        .refine((r) => r.from < r.to, {
-          message: 'from must be before to',
-          path: ['from'],
-        })
-        .refine(
-          (r) => r.to.getTime() - r.from.getTime() <= MAX_STATS_DAYS * DAY_MS,
-          {
-            message: `The range may span at most ${MAX_STATS_DAYS} days`,
-            path: ['to'],
-          },
-        ),
-    )
-    .query(({ ctx, input }) =>
-      ctx.queues.historyStats({ ...input, tenant: ctx.tenant }),
-    ),
-} satisfies TRPCRouterRecord;
+    /** Per job name and UTC day of enqueue: counts by state, duration percentiles. Default: the last 7 days. */
+    stats: viewerProcedure
+      .input(
+        z
+          .strictObject({ from: z.date().optional(), to: z.date().optional() })
+          .default({})
+          .transform(({ from, to }) => {
+            const end = to ?? new Date();
+            return {
+              from: from ?? new Date(end.getTime() - 7 * DAY_MS),
+              to: end,
+            };
+          })
+          .refine((r) => r.from < r.to, {
+            message: 'from must be before to',
+            path: ['from'],
+          })
+          .refine(
+            (r) => r.to.getTime() - r.from.getTime() <= MAX_STATS_DAYS * DAY_MS,
+            {
+              message: `The range may span at most ${MAX_STATS_DAYS} days`,
+              path: ['to'],
+            },
+          ),
+      )
+      .query(({ ctx, input }) =>
+        ctx.queues.historyStats({ ...input, tenant: ctx.tenant }),
+      ),
+  } satisfies TRPCRouterRecord;
 }

@@ -6,7 +6,9 @@ import { viewerProcedure } from '../trpc.ts';
 /** The registry only types the answer: its queue names. */
 export function queuesRouter<R extends AnyRegistry>() {
   return {
-  /** The caller's tenant's jobs per state, per queue. */
-  stats: viewerProcedure.query(({ ctx }) => queuesOf<R>(ctx).stats(ctx.tenant)),
-} satisfies TRPCRouterRecord;
+    /** The caller's tenant's jobs per state, per queue. */
+    stats: viewerProcedure.query(({ ctx }) =>
+      queuesOf<R>(ctx).stats(ctx.tenant),
+    ),
+  } satisfies TRPCRouterRecord;
 }

@@ -17,40 +17,42 @@ const Named = z.strictObject({ name: ScheduleNameSchema });
  */
 export function schedulesRouter<R extends AnyRegistry>(registry: R) {
   return {
-  /** Creates or replaces `name`; a new one counts against the tenant's `maxSchedules`. */
-  upsert: producerProcedure
-    .input(scheduleUpsertSchema<R['jobs']>(registry))
-    .mutation(({ ctx, input }) => ctx.queues.scheduleUpsert(input, ctx)),
+    /** Creates or replaces `name`; a new one counts against the tenant's `maxSchedules`. */
+    upsert: producerProcedure
+      .input(scheduleUpsertSchema<R['jobs']>(registry))
+      .mutation(({ ctx, input }) => ctx.queues.scheduleUpsert(input, ctx)),
 
-  list: viewerProcedure.query(({ ctx }) =>
-    ctx.queues.schedulesList(ctx.tenant),
-  ),
-
-  /** One schedule with its next five run times. */
-  get: viewerProcedure
-    .input(Named)
-    .query(({ ctx, input }) => ctx.queues.scheduleGet(input.name, ctx.tenant)),
-
-  /** Stops firing (kept, listed as paused) until resumed. */
-  pause: producerProcedure
-    .input(Named)
-    .mutation(({ ctx, input }) =>
-      ctx.queues.schedulePause(input.name, true, ctx),
+    list: viewerProcedure.query(({ ctx }) =>
+      ctx.queues.schedulesList(ctx.tenant),
     ),
 
-  resume: producerProcedure
-    .input(Named)
-    .mutation(({ ctx, input }) =>
-      ctx.queues.schedulePause(input.name, false, ctx),
-    ),
+    /** One schedule with its next five run times. */
+    get: viewerProcedure
+      .input(Named)
+      .query(({ ctx, input }) =>
+        ctx.queues.scheduleGet(input.name, ctx.tenant),
+      ),
 
-  remove: producerProcedure
-    .input(Named)
-    .mutation(({ ctx, input }) => ctx.queues.scheduleRemove(input.name, ctx)),
+    /** Stops firing (kept, listed as paused) until resumed. */
+    pause: producerProcedure
+      .input(Named)
+      .mutation(({ ctx, input }) =>
+        ctx.queues.schedulePause(input.name, true, ctx),
+      ),
 
-  /** One extra run now, enqueued like any job: `{ id, name, queue }`. */
-  runNow: producerProcedure
-    .input(Named)
-    .mutation(({ ctx, input }) => ctx.queues.scheduleRunNow(input.name, ctx)),
-} satisfies TRPCRouterRecord;
+    resume: producerProcedure
+      .input(Named)
+      .mutation(({ ctx, input }) =>
+        ctx.queues.schedulePause(input.name, false, ctx),
+      ),
+
+    remove: producerProcedure
+      .input(Named)
+      .mutation(({ ctx, input }) => ctx.queues.scheduleRemove(input.name, ctx)),
+
+    /** One extra run now, enqueued like any job: `{ id, name, queue }`. */
+    runNow: producerProcedure
+      .input(Named)
+      .mutation(({ ctx, input }) => ctx.queues.scheduleRunNow(input.name, ctx)),
+  } satisfies TRPCRouterRecord;
 }

@@ -8,7 +8,10 @@ import {
   type HistoryDrainer,
 } from '@conveyor/history';
 import { DEFAULT_TENANT } from '@conveyor/core';
-import { fixtureRegistry as registry, type FixtureRegistry } from '@conveyor/fixtures';
+import {
+  fixtureRegistry as registry,
+  type FixtureRegistry,
+} from '@conveyor/fixtures';
 import { createConveyorClient } from '@conveyor/client';
 import {
   createDeliveryWorker,
@@ -177,7 +180,11 @@ export async function startHarness(
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
   const clientWith = (token: string, tenant?: string) =>
-    createConveyorClient<FixtureRouter>({ url: `${apiUrl}/trpc`, token, tenant });
+    createConveyorClient<FixtureRouter>({
+      url: `${apiUrl}/trpc`,
+      token,
+      tenant,
+    });
   return {
     prefix,
     apiUrl,

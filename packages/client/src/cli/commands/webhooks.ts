@@ -1,4 +1,7 @@
-import type { ConveyorRouterInputs as RouterInputs, ConveyorRouterOutputs as RouterOutputs } from '@conveyor/server';
+import type {
+  ConveyorRouterInputs as RouterInputs,
+  ConveyorRouterOutputs as RouterOutputs,
+} from '@conveyor/server';
 import { defineCommand } from '../command.ts';
 import { EXIT } from '../exit-codes.ts';
 import { wholeNumber } from '../numbers.ts';
