@@ -172,3 +172,13 @@ test('read filters take the catalog’s job names', () => {
   // @ts-expect-error -- and bulk redrive
   void client.deadLetters.redriveMany.mutate({ name: 'sms.sned' });
 });
+
+test('without a router type the client is catalog-free (the CLI’s)', () => {
+  const anyCatalog = createConveyorClient({
+    url: 'http://127.0.0.1:3000/trpc',
+  });
+  void anyCatalog.enqueue.mutate({ name: 'any.job', data: { any: 'thing' } });
+  void anyCatalog.jobs.list.query({ name: 'any.job' });
+  // @ts-expect-error -- the procedures themselves are still checked
+  void anyCatalog.jobs.nope.query({ id: 'x' });
+});

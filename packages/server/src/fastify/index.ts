@@ -1,4 +1,4 @@
-// `@conveyor/api/fastify`: Conveyor as a plugin of an existing Fastify app.
+// `@conveyor/server/fastify`: Conveyor as a plugin of an existing Fastify app.
 export { conveyorPlugin, type ConveyorDecoration } from './conveyor-plugin.ts';
 export type {
   ConveyorPluginOptions,
