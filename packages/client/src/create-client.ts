@@ -48,9 +48,7 @@ export function createConveyorClient<
 >(options: ConveyorClientOptions): ConveyorClient<TRouter> {
   // Every Conveyor router shares one transport (superjson, one error
   // shape): the links are the same for any catalog, which only types calls.
-  return createTRPCClient<TRouter>({
-    links: conveyorLinks(options) as TRPCLink<TRouter>[],
-  });
+  return createTRPCClient<TRouter>({ links: conveyorLinks(options) });
 }
 
 function conveyorLinks(

@@ -44,9 +44,7 @@ export const historyList = defineCommand({
     const page = await client.history.list.query({
       ...range(flags),
       // The API checks name and state, answering with the valid ones (exit 2).
-      ...(flags.name !== undefined
-        ? { name: flags.name as ListInput['name'] }
-        : {}),
+      ...(flags.name !== undefined ? { name: flags.name } : {}),
       ...(flags.state !== undefined
         ? { state: flags.state as ListInput['state'] }
         : {}),

@@ -19,7 +19,7 @@ export const list = defineCommand({
       ...(flags.name !== undefined
         ? {
             // Likewise the name: an unknown one is answered with the known ones.
-            name: flags.name as RouterInputs['jobs']['list']['name'],
+            name: flags.name,
           }
         : {}),
       ...(limit !== undefined ? { limit } : {}),

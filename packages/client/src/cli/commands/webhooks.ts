@@ -19,9 +19,7 @@ export const webhooksCreate = defineCommand({
       url: args.url,
       // The API checks event and job names, answering with the valid ones.
       events: args.events.split(',') as NewWebhook['events'],
-      ...(flags.jobs !== undefined
-        ? { jobs: flags.jobs.split(',') as NewWebhook['jobs'] }
-        : {}),
+      ...(flags.jobs !== undefined ? { jobs: flags.jobs.split(',') } : {}),
       ...(flags.label !== undefined ? { label: flags.label } : {}),
     });
     if (json) io.out(toJson(created));
