@@ -173,7 +173,7 @@ export class QueueService<TRegistry extends AnyRegistry = AnyRegistry> {
       ledger: this.producer.ledger,
     });
     this.control = new JobControl(this.reader);
-    this.events = new JobEventHub(redis, keys, registry.queues, logger);
+    this.events = new JobEventHub(redis, keys, this.queueNames, logger);
     this.tokens = new TokenStore(redis, keys);
     this.webhooks = new WebhookService({
       redis,
@@ -192,9 +192,14 @@ export class QueueService<TRegistry extends AnyRegistry = AnyRegistry> {
   }
 
   /** Bull Board adapters over the catalog's queues (the dashboard, services/api/src/dashboard). */
+  /** The registry's queues, by name (a generic registry's are `any` to TS). */
+  private get queueNames(): readonly string[] {
+    return this.registry.queues as readonly string[];
+  }
+
   dashboardAdapters(options: BoardAdapterOptions) {
     return createBoardAdapters(
-      this.registry.queues.map((name) => this.producer.queue(name)),
+      this.queueNames.map((name) => this.producer.queue(name)),
       options,
     );
   }
@@ -511,7 +516,7 @@ export class QueueService<TRegistry extends AnyRegistry = AnyRegistry> {
    */
   async readiness(): Promise<Readiness> {
     try {
-      const [queue] = this.registry.queues;
+      const [queue] = this.queueNames;
       const probeKey = queue && this.producer.queue(queue).toKey('cv:probe');
       const capacity = await withDeadline(
         readRedisCapacity(this.redis, probeKey ? { probeKey } : {}),

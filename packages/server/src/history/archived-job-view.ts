@@ -1,9 +1,4 @@
-import type {
-  AnyRegistry,
-  JobState,
-  JobViewBase,
-  QueueName,
-} from '@conveyor/core';
+import type { AnyRegistry, JobState, JobViewBase } from '@conveyor/core';
 import type { HistoryJobDetail, HistoryState } from '@conveyor/history';
 
 /** A job view read from history, before the registry's types are put on it. */
@@ -41,7 +36,7 @@ export function archivedJobView(
     id: job.id,
     name: job.name,
     // Written by this system's producer and worker: one of the catalog's queues.
-    queue: job.queue as QueueName,
+    queue: job.queue,
     state,
     ...(job.data === null
       ? { data: null, dataError: 'The payload was not recorded in history' }
