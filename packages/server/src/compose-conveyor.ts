@@ -60,23 +60,7 @@ export function composeConveyor<R extends AnyRegistry>(
         keys,
       })
     : undefined;
-  const queues = new QueueService({
-    registry,
-    redis,
-    logger,
-    ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
-    ...(options.limits ? { limits: options.limits } : {}),
-    ...(options.webhooks ? { webhooks: options.webhooks } : {}),
-    ...(metrics ? { onEnqueued: metrics.onEnqueued } : {}),
-    ...(history
-      ? {
-          history: {
-            store: () => history.store(),
-            outbox: new HistoryOutbox(redis, keys),
-          },
-        }
-      : {}),
-  });
+  const queues = composeQueues(options, metrics, history);
   const authenticate =
     options.authenticate ??
     createAuthenticate({
@@ -117,6 +101,32 @@ export function composeConveyor<R extends AnyRegistry>(
       await history?.close();
     },
   };
+}
+
+/** The queues, told of enqueues (metrics) and recording them (history) when those are on. */
+function composeQueues<R extends AnyRegistry>(
+  options: ConveyorOptions<R>,
+  metrics: ApiMetrics | undefined,
+  history: ApiHistoryConnection | undefined,
+): QueueService<R> {
+  const { registry, redis, logger } = options;
+  return new QueueService({
+    registry,
+    redis,
+    logger,
+    ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
+    ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.webhooks ? { webhooks: options.webhooks } : {}),
+    ...(metrics ? { onEnqueued: metrics.onEnqueued } : {}),
+    ...(history
+      ? {
+          history: {
+            store: () => history.store(),
+            outbox: new HistoryOutbox(redis, createKeyspace(options.prefix)),
+          },
+        }
+      : {}),
+  });
 }
 
 /** History on: the database is reached in the background, enqueues wait for it in the outbox. */
