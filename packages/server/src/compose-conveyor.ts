@@ -81,6 +81,7 @@ export function composeConveyor<R extends AnyRegistry>(
     ...(metrics ? [metrics.observer] : []),
   ];
   const capacity = watchRedisCapacity(redis, logger);
+  const started = startUp(anyQueues(queues), redis, logger);
   return {
     queues,
     router: routerFor(registry),
@@ -92,8 +93,11 @@ export function composeConveyor<R extends AnyRegistry>(
     ],
     dashboard,
     metrics,
-    started: startUp(anyQueues(queues), redis, logger),
+    started,
     async close() {
+      // Reconciling opens BullMQ queues of its own: closed under it, they
+      // fail on the dropped connection. It never rejects, and is bounded.
+      await started;
       capacity.stop();
       await metrics?.close();
       await dashboard?.close();
