@@ -1,10 +1,6 @@
 import type { AnyRegistry } from '@conveyor/core';
 import { createLogger, startService, startTracing } from '@conveyor/ops';
-import {
-  type AttemptHooks,
-  type Logger,
-  type ProcessorMap,
-} from '@conveyor/queue';
+import { type AttemptHooks, type Logger, type ProcessorMap } from '@conveyor/queue';
 import { checkWorkerQueues } from './check-worker-queues.ts';
 import { WorkerEnvSchema, type WorkerEnv } from './env.ts';
 import { runDaemon } from './run-daemon.ts';

@@ -1,11 +1,5 @@
 import type { AnyRegistry } from '@conveyor/core';
-import {
-  createWorkerPool,
-  type AttemptHooks,
-  type Logger,
-  type ProcessorMap,
-  type WorkerPool,
-} from '@conveyor/queue';
+import { createWorkerPool, type AttemptHooks, type Logger, type ProcessorMap, type WorkerPool } from '@conveyor/queue';
 import { firedTickGate } from '@conveyor/schedules';
 import { checkWorkerQueues } from './check-worker-queues.ts';
 import type { WorkerEnv } from './env.ts';

@@ -1,14 +1,6 @@
 import { defineJob, defineRegistry, DEFAULT_TENANT } from '@conveyor/core';
 import { QUEUES } from '@conveyor/fixtures';
-import {
-  createKeyspace,
-  createProducer,
-  createRedisClient,
-  createWorkerPool,
-  parseAttempts,
-  type AttemptOutcome,
-  type WorkerPool,
-} from '@conveyor/queue';
+import { createKeyspace, createProducer, createRedisClient, createWorkerPool, parseAttempts, type AttemptOutcome, type WorkerPool } from '@conveyor/queue';
 import { deletePrefix, uniquePrefix, waitFor } from '@conveyor/testkit';
 import { Queue } from 'bullmq';
 import { pino } from 'pino';

@@ -7,13 +7,7 @@ import {
   transitionId,
   type HistoryDrainer,
 } from '@conveyor/history';
-import type {
-  AttemptHooks,
-  createRedisClient,
-  Keyspace,
-  LifecycleListener,
-  Logger,
-} from '@conveyor/queue';
+import type { AttemptHooks, createRedisClient, Keyspace, LifecycleListener, Logger } from '@conveyor/queue';
 
 type Redis = ReturnType<typeof createRedisClient>;
 

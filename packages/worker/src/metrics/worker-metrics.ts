@@ -8,11 +8,7 @@ import {
   type MetricsRegistry,
   type QueueDepthOptions,
 } from '@conveyor/ops';
-import type {
-  AttemptHooks,
-  Keyspace,
-  LifecycleListener,
-} from '@conveyor/queue';
+import type { AttemptHooks, Keyspace, LifecycleListener } from '@conveyor/queue';
 
 export interface WorkerMetricsOptions {
   registry: AnyRegistry;
