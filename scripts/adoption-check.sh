@@ -58,7 +58,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 
 say "publish fields of ${present[*]}"
-node scripts/adoption/check-manifests.mjs source "${present[@]}"
+node scripts/adoption/check-manifests.js source "${present[@]}"
 
 say "build"
 yarn build
@@ -74,7 +74,7 @@ for dir in "${present[@]}"; do
   (cd "$dir" && yarn pack --out "$file" >/dev/null)
   tarball_of[$name]="$file"
 done
-node scripts/adoption/check-manifests.mjs packed "${tarball_of[@]}"
+node scripts/adoption/check-manifests.js packed "${tarball_of[@]}"
 for name in "${!tarball_of[@]}"; do
   printf '  %-22s %6s KiB  %s\n' "$name" "$(($(stat -c %s "${tarball_of[$name]}") / 1024))" "$(basename "${tarball_of[$name]}")"
 done

@@ -20,9 +20,16 @@ try {
   const alert = await fetch(`${base}/alerts`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ organizationId: 'org-1', to: '+15551234567', body: 'Disk full' }),
+    body: JSON.stringify({
+      organizationId: 'org-1',
+      to: '+15551234567',
+      body: 'Disk full',
+    }),
   });
-  assert(alert.status === 202, `POST /alerts answers 202 (got ${alert.status})`);
+  assert(
+    alert.status === 202,
+    `POST /alerts answers 202 (got ${alert.status})`,
+  );
   const { jobId } = (await alert.json()) as { jobId: string };
 
   const client = connectClient(`${base}/trpc`, adminToken);

@@ -20,6 +20,7 @@ export function assert(condition: unknown, message: string): asserts condition {
 
 export function redisUrlFromEnv(): string {
   const url = process.env.REDIS_URL;
-  if (!url) throw new Error('Set REDIS_URL (the check script starts a redis-server)');
+  if (!url)
+    throw new Error('Set REDIS_URL (the check script starts a redis-server)');
   return url;
 }

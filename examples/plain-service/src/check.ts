@@ -34,7 +34,8 @@ try {
   });
   const emailed = await watchToEnd(client, inProcess.id);
   assert(
-    (emailed as { messageId?: string }).messageId === 'receipt-inv-1-ada@example.com',
+    (emailed as { messageId?: string }).messageId ===
+      'receipt-inv-1-ada@example.com',
     `the in-process job ran too (${JSON.stringify(emailed)})`,
   );
   console.log(`plain-service: ${enqueued.id} and ${inProcess.id} completed`);

@@ -5,7 +5,10 @@ import type { ProcessorMap } from '@conveyor/queue';
 export const processors: ProcessorMap<Registry> = {
   'invoice.render': async ({ invoiceId }, { progress }) => {
     await progress({ percent: 50 });
-    return { url: `https://files.example.com/invoices/${invoiceId}.pdf`, pages: 2 };
+    return {
+      url: `https://files.example.com/invoices/${invoiceId}.pdf`,
+      pages: 2,
+    };
   },
   'receipt.email': async ({ invoiceId, to }) => {
     return { messageId: `receipt-${invoiceId}-${to}` };

@@ -17,8 +17,14 @@ try {
 
   const batch = await producer.enqueueMany({
     jobs: [
-      { name: 'receipt.email', data: { invoiceId: 'inv-1', to: 'a@example.com' } },
-      { name: 'receipt.email', data: { invoiceId: 'inv-2', to: 'b@example.com' } },
+      {
+        name: 'receipt.email',
+        data: { invoiceId: 'inv-1', to: 'a@example.com' },
+      },
+      {
+        name: 'receipt.email',
+        data: { invoiceId: 'inv-2', to: 'b@example.com' },
+      },
     ],
   });
   assert(batch.jobs.length === 2, 'a batch enqueues every job');
@@ -47,8 +53,13 @@ try {
       (error: unknown) => error,
     );
   // One copy of @conveyor/core: the queue's errors are the app's classes.
-  assert(refused instanceof InvalidPayloadError, 'an invalid payload is refused');
-  console.log(`producer: enqueued ${render.id}, ${batch.jobs.length} in a batch, one idempotent`);
+  assert(
+    refused instanceof InvalidPayloadError,
+    'an invalid payload is refused',
+  );
+  console.log(
+    `producer: enqueued ${render.id}, ${batch.jobs.length} in a batch, one idempotent`,
+  );
 } finally {
   await jobs.close();
 }

@@ -1,6 +1,7 @@
+/* global process, console, URL */
 // The publish fields of each framework package (scripts/framework-packages.txt):
-//   node scripts/adoption/check-manifests.mjs source <dir>...      the workspace's package.json
-//   node scripts/adoption/check-manifests.mjs packed <tarball>...  what `yarn pack` wrote
+//   node scripts/adoption/check-manifests.js source <dir>...      the workspace's package.json
+//   node scripts/adoption/check-manifests.js packed <tarball>...  what `yarn pack` wrote
 // Prints every problem found and exits 1 if there is any.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -17,7 +18,10 @@ const problems = [];
 const fail = (who, message) => problems.push(`${who}: ${message}`);
 
 function catalog() {
-  const text = readFileSync(new URL('../../.yarnrc.yml', import.meta.url), 'utf8');
+  const text = readFileSync(
+    new URL('../../.yarnrc.yml', import.meta.url),
+    'utf8',
+  );
   const block = text.split(/^catalog:\s*$/m)[1] ?? '';
   const ranges = {};
   for (const line of block.split('\n').slice(1)) {
@@ -41,18 +45,27 @@ function checkCommon(who, pkg) {
     const types = keys.indexOf('types');
     const dflt = keys.indexOf('default');
     if (types < 0 || dflt < 0)
-      fail(who, `exports["${sub}"] needs both \`types\` and \`default\` (dist), got ${JSON.stringify(target)}`);
-    else if (types > dflt) fail(who, `exports["${sub}"]: \`types\` must come before \`default\``);
+      fail(
+        who,
+        `exports["${sub}"] needs both \`types\` and \`default\` (dist), got ${JSON.stringify(target)}`,
+      );
+    else if (types > dflt)
+      fail(who, `exports["${sub}"]: \`types\` must come before \`default\``);
     const source = keys.indexOf('@conveyor/source');
-    if (source > 0) fail(who, `exports["${sub}"]: \`@conveyor/source\` must come first`);
+    if (source > 0)
+      fail(who, `exports["${sub}"]: \`@conveyor/source\` must come first`);
   }
   for (const name of SHARED) {
     if (pkg.dependencies?.[name])
-      fail(who, `${name} is a dependency: make it a peerDependency (and a devDependency)`);
+      fail(
+        who,
+        `${name} is a dependency: make it a peerDependency (and a devDependency)`,
+      );
   }
   for (const field of DEP_FIELDS)
     for (const name of Object.keys(pkg[field] ?? {}))
-      if (PRIVATE.test(name)) fail(who, `${field} names ${name}, which is never published`);
+      if (PRIVATE.test(name))
+        fail(who, `${field} names ${name}, which is never published`);
 }
 
 if (mode === 'source') {
@@ -64,11 +77,20 @@ if (mode === 'source') {
     if (!existsSync(join(dir, 'README.md'))) fail(who, 'has no README.md');
     for (const [name, range] of Object.entries(pkg.peerDependencies ?? {})) {
       if (!pkg.devDependencies?.[name])
-        fail(who, `peer ${name} is not also a devDependency (the workspace needs its copy)`);
+        fail(
+          who,
+          `peer ${name} is not also a devDependency (the workspace needs its copy)`,
+        );
       if (range.includes(':'))
-        fail(who, `peer ${name}: \`${range}\` (Yarn packs a protocol peer range as "*"); write the range`);
+        fail(
+          who,
+          `peer ${name}: \`${range}\` (Yarn packs a protocol peer range as "*"); write the range`,
+        );
       else if (ranges[name] && ranges[name] !== range)
-        fail(who, `peer ${name}@${range} differs from the catalog's ${ranges[name]}`);
+        fail(
+          who,
+          `peer ${name}@${range} differs from the catalog's ${ranges[name]}`,
+        );
     }
   }
 } else if (mode === 'packed') {
@@ -79,33 +101,52 @@ if (mode === 'source') {
       .map((f) => f.replace(/^package\//, ''));
     const files = new Set(list);
     const pkg = JSON.parse(
-      execFileSync('tar', ['-xzOf', tarball, 'package/package.json'], { encoding: 'utf8' }),
+      execFileSync('tar', ['-xzOf', tarball, 'package/package.json'], {
+        encoding: 'utf8',
+      }),
     );
     const who = `${pkg.name} (packed)`;
     checkCommon(who, pkg);
     for (const field of DEP_FIELDS)
       for (const [name, range] of Object.entries(pkg[field] ?? {}))
-        if (/^(workspace|catalog|link|portal|file):/.test(range) || range === '*')
+        if (
+          /^(workspace|catalog|link|portal|file):/.test(range) ||
+          range === '*'
+        )
           fail(who, `${field}.${name} is \`${range}\` in the tarball`);
     if (!files.has('README.md')) fail(who, 'the tarball has no README.md');
     if ([...files].some((f) => f.endsWith('.tsbuildinfo')))
       fail(who, 'the tarball carries a .tsbuildinfo');
     const targetsOf = (t) =>
-      typeof t === 'string' ? [t] : Object.entries(t).filter(([c]) => c !== '@conveyor/source').flatMap(([, v]) => targetsOf(v));
+      typeof t === 'string'
+        ? [t]
+        : Object.entries(t)
+            .filter(([c]) => c !== '@conveyor/source')
+            .flatMap(([, v]) => targetsOf(v));
     for (const [sub, target] of Object.entries(pkg.exports ?? {}))
       for (const file of targetsOf(target))
         if (!files.has(file.replace(/^\.\//, '')))
-          fail(who, `exports["${sub}"] → ${file} is not in the tarball (built before packing?)`);
-    for (const [bin, file] of Object.entries(typeof pkg.bin === 'string' ? { [pkg.name]: pkg.bin } : (pkg.bin ?? {})))
-      if (!files.has(file.replace(/^\.\//, ''))) fail(who, `bin ${bin} → ${file} is not in the tarball`);
+          fail(
+            who,
+            `exports["${sub}"] → ${file} is not in the tarball (built before packing?)`,
+          );
+    for (const [bin, file] of Object.entries(
+      typeof pkg.bin === 'string' ? { [pkg.name]: pkg.bin } : (pkg.bin ?? {}),
+    ))
+      if (!files.has(file.replace(/^\.\//, '')))
+        fail(who, `bin ${bin} → ${file} is not in the tarball`);
   }
 } else {
-  console.error('usage: check-manifests.mjs source <dir>... | packed <tarball>...');
+  console.error(
+    'usage: check-manifests.js source <dir>... | packed <tarball>...',
+  );
   process.exit(2);
 }
 
 if (problems.length > 0) {
-  console.error(`Publish manifest problems (${problems.length}):\n  ${problems.join('\n  ')}`);
+  console.error(
+    `Publish manifest problems (${problems.length}):\n  ${problems.join('\n  ')}`,
+  );
   process.exit(1);
 }
 console.log(`${mode}: ${targets.length} manifest(s) fit for publishing`);
