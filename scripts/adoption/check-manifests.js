@@ -2,9 +2,12 @@
 // The publish fields of each framework package (scripts/framework-packages.txt):
 //   node scripts/adoption/check-manifests.js source <dir>...      the workspace's package.json
 //   node scripts/adoption/check-manifests.js packed <tarball>...  what `yarn pack` wrote
+//   node scripts/adoption/check-manifests.js fix <dir>...          sets the fields it can (a new package):
+//     drops `private`, sets `files` and `publishConfig`, moves the shared libraries from
+//     dependencies to peerDependencies (the catalog's range) and devDependencies (`catalog:`).
 // Prints every problem found and exits 1 if there is any.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Libraries the app and Conveyor must share one copy of: peers, never dependencies. */
@@ -136,9 +139,39 @@ if (mode === 'source') {
       if (!files.has(file.replace(/^\.\//, '')))
         fail(who, `bin ${bin} → ${file} is not in the tarball`);
   }
+} else if (mode === 'fix') {
+  const ranges = catalog();
+  for (const dir of targets) {
+    const file = join(dir, 'package.json');
+    const pkg = JSON.parse(readFileSync(file, 'utf8'));
+    delete pkg.private;
+    pkg.files = ['dist', '!dist/*.tsbuildinfo', 'README.md'];
+    for (const name of SHARED) {
+      const range = pkg.dependencies?.[name];
+      if (!range) continue;
+      delete pkg.dependencies[name];
+      pkg.devDependencies = { ...pkg.devDependencies, [name]: range };
+      pkg.peerDependencies = {
+        ...pkg.peerDependencies,
+        [name]: range === 'catalog:' ? ranges[name] : range,
+      };
+    }
+    const sorted = (o) =>
+      o &&
+      Object.fromEntries(
+        Object.entries(o).sort(([a], [b]) => (a < b ? -1 : 1)),
+      );
+    pkg.devDependencies = sorted(pkg.devDependencies);
+    pkg.peerDependencies = sorted(pkg.peerDependencies);
+    pkg.publishConfig = { access: 'public', ...pkg.publishConfig };
+    writeFileSync(file, `${JSON.stringify(pkg, null, 2)}\n`);
+    console.log(
+      `${file}: publish fields set; check its exports and README.md by hand, then run yarn install`,
+    );
+  }
 } else {
   console.error(
-    'usage: check-manifests.js source <dir>... | packed <tarball>...',
+    'usage: check-manifests.js source <dir>... | packed <tarball>... | fix <dir>...',
   );
   process.exit(2);
 }
@@ -149,4 +182,5 @@ if (problems.length > 0) {
   );
   process.exit(1);
 }
-console.log(`${mode}: ${targets.length} manifest(s) fit for publishing`);
+if (mode !== 'fix')
+  console.log(`${mode}: ${targets.length} manifest(s) fit for publishing`);
