@@ -108,7 +108,7 @@ next_redis_url() {
 npm_in() {
   local dir="$1"
   shift
-  (cd "$dir" && lts npm --no-audit --no-fund --loglevel=error "$@")
+  (cd "$dir" && timeout 600 "$root/scripts/with-node-lts.sh" npm --no-audit --no-fund --loglevel=error "$@")
 }
 
 # Every @conveyor package installed came from our tarballs (none from a registry),

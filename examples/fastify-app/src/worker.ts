@@ -1,6 +1,5 @@
 // The worker (its own process in production; in-process here for the check).
-import { runWorker } from '@conveyor/worker';
-import type { ProcessorMap } from '@conveyor/queue';
+import { readWorkerEnv, runWorker, type ProcessorMap } from '@conveyor/worker';
 import { registry, type Registry } from './jobs.ts';
 
 const processors: ProcessorMap<Registry> = {
@@ -14,5 +13,15 @@ const processors: ProcessorMap<Registry> = {
 };
 
 export function startWorker(redisUrl: string) {
-  return runWorker({ registry, processors, redisUrl });
+  return runWorker({
+    registry,
+    processors,
+    // The settings as environment variables give them; `process.env` is read when omitted.
+    env: readWorkerEnv({
+      REDIS_URL: redisUrl,
+      HISTORY: 'off',
+      LOG_LEVEL: 'warn',
+    }),
+    signals: false,
+  });
 }

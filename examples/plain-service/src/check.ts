@@ -16,7 +16,7 @@ const api = await startApi({ redisUrl, adminToken });
 const worker = await startWorker(redisUrl);
 const jobs = createJobProducer(redisUrl);
 try {
-  const client = connectClient(new URL('/trpc', api.url).href, adminToken);
+  const client = connectClient(api.url, adminToken); // the tRPC endpoint
 
   const enqueued = await client.enqueue.mutate({
     name: 'invoice.render',

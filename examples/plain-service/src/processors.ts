@@ -1,6 +1,6 @@
 // What the worker runs for each job: typed from the contracts in jobs.ts.
 import type { Registry } from './jobs.ts';
-import type { ProcessorMap } from '@conveyor/queue';
+import type { ProcessorMap } from '@conveyor/worker';
 
 export const processors: ProcessorMap<Registry> = {
   'invoice.render': async ({ invoiceId }, { progress }) => {
