@@ -170,8 +170,11 @@ const [dir, ...names] = process.argv.slice(2);
 const specifiers = [];
 for (const name of names.sort()) {
   const pkg = JSON.parse(readFileSync(`${dir}/node_modules/${name}/package.json`, 'utf8'));
-  for (const sub of Object.keys(pkg.exports ?? { '.': null }))
+  for (const [sub, target] of Object.entries(pkg.exports ?? { '.': null })) {
+    // Workspace-only entries (only the @conveyor/source condition) resolve in no app.
+    if (target && typeof target === 'object' && Object.keys(target).join() === '@conveyor/source') continue;
     specifiers.push(sub === '.' ? name : `${name}/${sub.slice(2)}`);
+  }
 }
 const lines = specifiers.map((s, i) => `import * as m${i} from '${s}';`);
 lines.push(`console.log(${JSON.stringify(specifiers.length)} + ' entry points load:', [${specifiers.map((_, i) => `m${i}`).join(', ')}].map((m) => Object.keys(m).length).join(' '));`);
