@@ -66,25 +66,35 @@ yarn build
 say "pack"
 tarballs="$work/tarballs"
 mkdir -p "$tarballs"
-declare -A tarball_of=()
+declare -A tarball_of=() conveyor_deps_of=()
 for dir in "${present[@]}"; do
   name="$(node -p "require('./$dir/package.json').name")"
   version="$(node -p "require('./$dir/package.json').version")"
   file="$tarballs/$(echo "${name#@}" | tr / -)-$version.tgz"
   (cd "$dir" && yarn pack --out "$file" >/dev/null)
   tarball_of[$name]="$file"
+  # Its @conveyor dependencies: from a registry npm would fetch them itself; from tarballs we name them.
+  conveyor_deps_of[$name]="$(node -p "Object.keys(require('./$dir/package.json').dependencies ?? {}).filter((d) => d.startsWith('@conveyor/')).join(' ')")"
 done
 node scripts/adoption/check-manifests.js packed "${tarball_of[@]}"
 for name in "${!tarball_of[@]}"; do
   printf '  %-22s %6s KiB  %s\n' "$name" "$(($(stat -c %s "${tarball_of[$name]}") / 1024))" "$(basename "${tarball_of[$name]}")"
 done
 
-# tarballs_for <name>...: the tarball paths, failing on a package that was not packed.
+# tarballs_for <name>...: the tarball paths of these packages and the @conveyor packages they
+# depend on (what `npm install <name>` would fetch from a registry), failing on one not packed.
 tarballs_for() {
-  local name
-  for name in "$@"; do
+  local -A seen=()
+  local queue=("$@") name
+  while [ "${#queue[@]}" -gt 0 ]; do
+    name="${queue[0]}"
+    queue=("${queue[@]:1}")
+    [ -n "${seen[$name]:-}" ] && continue
+    seen[$name]=1
     [ -n "${tarball_of[$name]:-}" ] || die "$name was not packed (is it in scripts/framework-packages.txt?)"
     echo "${tarball_of[$name]}"
+    # shellcheck disable=SC2206
+    queue+=(${conveyor_deps_of[$name]})
   done
 }
 
