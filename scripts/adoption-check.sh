@@ -109,10 +109,6 @@ for _ in $(seq 50); do
   sleep 0.1
 done
 database=0
-next_redis_url() {
-  database=$((database + 1))
-  echo "redis://127.0.0.1:$port/$database"
-}
 
 # npm_in <dir> <args>: npm on the LTS Node, outside the repository.
 npm_in() {
@@ -158,7 +154,8 @@ copy_example() {
 # run_check <dir> <npm script>: runs it with a fresh Redis database; a hang fails after 120 s.
 run_check() {
   local dir="$1" script="$2" url
-  url="$(next_redis_url)"
+  database=$((database + 1))
+  url="redis://127.0.0.1:$port/$database"
   say "$(basename "$dir"): npm run $script (REDIS_URL=$url)"
   (cd "$dir" && REDIS_URL="$url" timeout 120 "$root/scripts/with-node-lts.sh" npm run --silent "$script") ||
     die "$(basename "$dir"): npm run $script failed (exit $?)"
