@@ -108,6 +108,7 @@ for _ in $(seq 50); do
   kill -0 "$redis_pid" 2>/dev/null || die "redis-server did not start: $(cat "$work/redis.log")"
   sleep 0.1
 done
+(exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || die "redis-server answers not on port $port: $(cat "$work/redis.log")"
 database=0
 
 # npm_in <dir> <args>: npm on the LTS Node, outside the repository.
@@ -165,11 +166,12 @@ phase_packages() {
   # Every framework package installed together, each export imported at runtime and
   # typechecked (skipLibCheck off: a published .d.ts naming a package that is not
   # installed, or failing to compile, fails here).
-  local dir="$work/all-packages"
+  local dir="$work/all-packages" tbs
   mkdir -p "$dir/src"
   echo '{ "name": "all-packages", "private": true, "type": "module" }' >"$dir/package.json"
   say "packages: npm install of every tarball with ${PEERS[*]}"
-  npm_in "$dir" install $(tarballs_for "${!tarball_of[@]}") "${PEERS[@]}" fastify typescript@~6.0.3 @types/node@^26
+  tbs="$(tarballs_for "${!tarball_of[@]}")" || exit 1
+  npm_in "$dir" install $tbs "${PEERS[@]}" fastify typescript@~6.0.3 @types/node@^26
   assert_installed_from_tarballs "$dir" || die "packages: installed copies"
   node - "$dir" "${!tarball_of[@]}" <<'EOF'
 const { readFileSync, writeFileSync } = require('node:fs');
@@ -218,10 +220,11 @@ EOF
 
 phase_producer() {
   # A backend that only enqueues in-process: @conveyor/core and @conveyor/queue.
-  local dir
+  local dir tbs
   dir="$(copy_example plain-service)"
   say "producer: npm install @conveyor/core @conveyor/queue zod bullmq ioredis (in $dir)"
-  npm_in "$dir" install $(tarballs_for @conveyor/core @conveyor/queue) zod bullmq ioredis
+  tbs="$(tarballs_for @conveyor/core @conveyor/queue)" || exit 1
+  npm_in "$dir" install $tbs zod bullmq ioredis
   assert_installed_from_tarballs "$dir" || die "producer: installed copies"
   say "producer: typecheck against the installed .d.ts"
   (cd "$dir" && lts npm run --silent typecheck:producer) || die "producer: typecheck failed"
@@ -231,10 +234,11 @@ phase_producer() {
 }
 
 phase_plain_service() {
-  local dir
+  local dir tbs
   dir="$(copy_example plain-service)"
   say "plain-service: npm install @conveyor/core @conveyor/queue @conveyor/server @conveyor/worker @conveyor/client + peers (in $dir)"
-  npm_in "$dir" install $(tarballs_for @conveyor/core @conveyor/queue @conveyor/server @conveyor/worker @conveyor/client) "${PEERS[@]}"
+  tbs="$(tarballs_for @conveyor/core @conveyor/queue @conveyor/server @conveyor/worker @conveyor/client)" || exit 1
+  npm_in "$dir" install $tbs "${PEERS[@]}"
   assert_installed_from_tarballs "$dir" || die "plain-service: installed copies"
   say "plain-service: typecheck against the installed .d.ts"
   (cd "$dir" && lts npm run --silent typecheck) || die "plain-service: typecheck failed"
@@ -243,10 +247,11 @@ phase_plain_service() {
 }
 
 phase_fastify_app() {
-  local dir
+  local dir tbs
   dir="$(copy_example fastify-app)"
   say "fastify-app: npm install (fastify) + @conveyor/core @conveyor/server @conveyor/worker @conveyor/client @conveyor/queue + peers (in $dir)"
-  npm_in "$dir" install $(tarballs_for @conveyor/core @conveyor/queue @conveyor/server @conveyor/worker @conveyor/client) "${PEERS[@]}"
+  tbs="$(tarballs_for @conveyor/core @conveyor/queue @conveyor/server @conveyor/worker @conveyor/client)" || exit 1
+  npm_in "$dir" install $tbs "${PEERS[@]}"
   assert_installed_from_tarballs "$dir" || die "fastify-app: installed copies"
   say "fastify-app: typecheck against the installed .d.ts"
   (cd "$dir" && lts npm run --silent typecheck) || die "fastify-app: typecheck failed"
