@@ -244,6 +244,7 @@ phase_plain_service() {
   (cd "$dir" && lts npm run --silent typecheck) || die "plain-service: typecheck failed"
   run_check "$dir" check:producer
   run_check "$dir" check
+  say "plain-service: node_modules is $(du -sm "$dir/node_modules" | cut -f1) MB (API, worker, client, producer; typescript included)"
 }
 
 phase_fastify_app() {

@@ -41,3 +41,9 @@ export function watchToEnd(client: Client, id: string): Promise<unknown> {
     );
   });
 }
+
+/** Never called: a job this registry does not have, or a wrong payload, does not compile. */
+export function _typedByTheRegistry(client: Client): void {
+  // @ts-expect-error -- not a job of this registry
+  void client.enqueue.mutate({ name: 'no.such-job', data: {} });
+}
