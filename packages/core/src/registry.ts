@@ -7,11 +7,23 @@ import type {
 } from './define-job.ts';
 import {
   EnqueueOptionsSchema,
+  type EnqueueManyItemOptions,
   type EnqueueOptions,
 } from './enqueue-options.ts';
 
 /** The most jobs one `enqueueMany` call may carry. */
 export const MAX_BATCH_SIZE = 1_000;
+
+/**
+ * A batch built at run time (`Array.from`, `slice`) as `enqueueMany` takes
+ * it: the type asks for at least one job, which only a check can show for
+ * an array of computed length. Throws on none, which the API refuses (400).
+ */
+export function nonEmptyBatch<T>(jobs: readonly T[]): readonly [T, ...T[]] {
+  if (jobs.length === 0)
+    throw new RangeError('An enqueueMany batch needs at least one job');
+  return jobs as readonly [T, ...T[]];
+}
 
 export type JobsByName<TJobs extends readonly AnyJobDefinition[]> = {
   [J in TJobs[number] as J['name']]: J;
@@ -26,37 +38,55 @@ export type QueueOf<TMap extends JobMap> = TMap[keyof TMap]['queue'];
 export interface EnqueueRequestFor<
   TMap extends JobMap,
   TName extends JobName<TMap>,
+  TOptions = EnqueueOptions,
 > {
   name: TName;
   data: JobInput<TMap[TName]>;
-  options?: EnqueueOptions;
+  options?: TOptions;
 }
 
-/** One job's request as a caller writes it (schema defaults not yet applied). */
-export interface EnqueueRequestInputFor<
+/**
+ * One job's request as a caller writes it (schema defaults not yet applied).
+ * Distributive: a name widened to `'a' | 'b'` gives the union of a's and b's
+ * requests, so its data must fit the job each name may be; data that fits
+ * only one of them does not compile.
+ */
+export type EnqueueRequestInputFor<
   TMap extends JobMap,
   TName extends JobName<TMap>,
-> {
-  name: TName;
-  data: JobInputArg<TMap[TName]>;
-  options?: EnqueueOptions;
-}
+  TOptions = EnqueueOptions,
+> = TName extends unknown
+  ? { name: TName; data: JobInputArg<TMap[TName]>; options?: TOptions }
+  : never;
 
 /** What `enqueue` accepts once validated: a union discriminated by `name`. */
-export type EnqueueRequest<TMap extends JobMap> = {
-  [K in JobName<TMap>]: EnqueueRequestFor<TMap, K>;
+export type EnqueueRequest<TMap extends JobMap, TOptions = EnqueueOptions> = {
+  [K in JobName<TMap>]: EnqueueRequestFor<TMap, K, TOptions>;
 }[JobName<TMap>];
 
 /** What a caller writes (schema defaults not yet applied). */
-export type EnqueueRequestInput<TMap extends JobMap> = {
-  [K in JobName<TMap>]: EnqueueRequestInputFor<TMap, K>;
-}[JobName<TMap>];
+export type EnqueueRequestInput<
+  TMap extends JobMap,
+  TOptions = EnqueueOptions,
+> = EnqueueRequestInputFor<TMap, JobName<TMap>, TOptions>;
 
+/**
+ * A batch as the schema accepts it: at least one item (an empty batch does
+ * not compile, and is a 400), none with an `idempotencyKey`. MAX_BATCH_SIZE
+ * is checked at run time only: a tuple type cannot count that far.
+ */
 export interface EnqueueManyRequest<TMap extends JobMap> {
-  jobs: EnqueueRequest<TMap>[];
+  jobs: [
+    EnqueueRequest<TMap, EnqueueManyItemOptions>,
+    ...EnqueueRequest<TMap, EnqueueManyItemOptions>[],
+  ];
 }
+/** What a caller writes; readonly so an `as const` batch fits too. */
 export interface EnqueueManyRequestInput<TMap extends JobMap> {
-  jobs: EnqueueRequestInput<TMap>[];
+  jobs: readonly [
+    EnqueueRequestInput<TMap, EnqueueManyItemOptions>,
+    ...EnqueueRequestInput<TMap, EnqueueManyItemOptions>[],
+  ];
 }
 
 export interface Registry<TMap extends JobMap = JobMap> {
@@ -106,9 +136,34 @@ function requestSchema(job: RuntimeJob) {
     );
 }
 
+/**
+ * The first literal name two of the jobs share, or `never`. Names typed as
+ * plain `string` are skipped: only the load-time check can see those.
+ */
+type DuplicateName<
+  TJobs extends readonly AnyJobDefinition[],
+  TSeen extends string = never,
+> = TJobs extends readonly [
+  infer THead extends AnyJobDefinition,
+  ...infer TRest extends readonly AnyJobDefinition[],
+]
+  ? string extends THead['name']
+    ? DuplicateName<TRest, TSeen>
+    : THead['name'] extends TSeen
+      ? THead['name']
+      : DuplicateName<TRest, TSeen | THead['name']>
+  : never;
+
+/** `unknown` (no constraint) when names are unique; else a requirement no tuple meets, naming the job. */
+type UniqueNames<TJobs extends readonly AnyJobDefinition[]> = [
+  DuplicateName<TJobs>,
+] extends [never]
+  ? unknown
+  : { duplicate: `Job "${DuplicateName<TJobs>}" is defined twice` };
+
 export function defineRegistry<
   const TJobs extends readonly [AnyJobDefinition, ...AnyJobDefinition[]],
->(definitions: TJobs): Registry<JobsByName<TJobs>> {
+>(definitions: TJobs & UniqueNames<TJobs>): Registry<JobsByName<TJobs>> {
   type Map = JobsByName<TJobs>;
   const jobs: Record<string, RuntimeJob> = {};
   for (const job of definitions as readonly RuntimeJob[]) {

@@ -1,6 +1,6 @@
-import { JOB_STATES } from '@conveyor/core';
+import { JOB_STATES, StreamIdSchema } from '@conveyor/core';
 import { registry } from '@conveyor/jobs';
-import { MAX_LIST_LIMIT, STREAM_ID } from '@conveyor/queue';
+import { MAX_LIST_LIMIT } from '@conveyor/queue';
 import { tracked, type TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { producerProcedure, viewerProcedure } from '../trpc.ts';
@@ -42,11 +42,8 @@ export const jobsRouter = {
    */
   watch: viewerProcedure
     .input(
-      JobId.extend({
-        // Real stream ids ("<ms>-<seq>") are about 15 characters; an
-        // unbounded one reached Redis and came back as a 500.
-        lastEventId: z.string().max(40).regex(STREAM_ID).nullish(),
-      }),
+      // A typed client passes a `${number}-${number}`; others are a 400.
+      JobId.extend({ lastEventId: StreamIdSchema.nullish() }),
     )
     .subscription(async function* ({ ctx, input, signal }) {
       const events = ctx.queues.watch(input, ctx.tenant, signal);
