@@ -116,13 +116,15 @@ const QUEUE_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
  * beside `name`, not on it: `name: TName` must stay plain for TName to be
  * inferred when a job is defined inline in `defineRegistry([...])`.)
  */
-type CheckedNames<TName extends string, TQueue extends QueueName> =
-  (TName extends `${string}:${string}`
-    ? { nameError: 'job names may not contain a colon (BullMQ reserves it)' }
-    : unknown) &
-    (TQueue extends `${string}${':' | '{' | '}'}${string}`
-      ? { queueError: 'queue names may not contain a colon or braces' }
-      : unknown);
+type CheckedNames<
+  TName extends string,
+  TQueue extends QueueName,
+> = (TName extends `${string}:${string}`
+  ? { nameError: 'job names may not contain a colon (BullMQ reserves it)' }
+  : unknown) &
+  (TQueue extends `${string}${':' | '{' | '}'}${string}`
+    ? { queueError: 'queue names may not contain a colon or braces' }
+    : unknown);
 
 export interface JobSpec<
   TName extends string,

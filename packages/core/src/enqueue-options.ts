@@ -16,8 +16,7 @@ interface CommonOptions {
 
 /** `delay` (ms from now) and `runAt` (a time; a past one means now) exclude each other. */
 type Timing =
-  | { delay?: number; runAt?: undefined }
-  | { runAt?: Date; delay?: undefined };
+  { delay?: number; runAt?: undefined } | { runAt?: Date; delay?: undefined };
 
 /**
  * What a caller may ask of one enqueue. Giving both `delay` and `runAt` does

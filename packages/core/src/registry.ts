@@ -70,23 +70,28 @@ export type EnqueueRequestInput<
   TOptions = EnqueueOptions,
 > = EnqueueRequestInputFor<TMap, JobName<TMap>, TOptions>;
 
+/** One `enqueueMany` item once validated: a request without `idempotencyKey`. */
+export type EnqueueManyItem<TMap extends JobMap> = EnqueueRequest<
+  TMap,
+  EnqueueManyItemOptions
+>;
+/** One `enqueueMany` item as a caller writes it. */
+export type EnqueueManyItemInput<TMap extends JobMap> = EnqueueRequestInput<
+  TMap,
+  EnqueueManyItemOptions
+>;
+
 /**
  * A batch as the schema accepts it: at least one item (an empty batch does
  * not compile, and is a 400), none with an `idempotencyKey`. MAX_BATCH_SIZE
  * is checked at run time only: a tuple type cannot count that far.
  */
 export interface EnqueueManyRequest<TMap extends JobMap> {
-  jobs: [
-    EnqueueRequest<TMap, EnqueueManyItemOptions>,
-    ...EnqueueRequest<TMap, EnqueueManyItemOptions>[],
-  ];
+  jobs: [EnqueueManyItem<TMap>, ...EnqueueManyItem<TMap>[]];
 }
 /** What a caller writes; readonly so an `as const` batch fits too. */
 export interface EnqueueManyRequestInput<TMap extends JobMap> {
-  jobs: readonly [
-    EnqueueRequestInput<TMap, EnqueueManyItemOptions>,
-    ...EnqueueRequestInput<TMap, EnqueueManyItemOptions>[],
-  ];
+  jobs: readonly [EnqueueManyItemInput<TMap>, ...EnqueueManyItemInput<TMap>[]];
 }
 
 export interface Registry<TMap extends JobMap = JobMap> {
