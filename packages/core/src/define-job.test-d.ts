@@ -104,7 +104,7 @@ test('a job name with a colon (BullMQ reserves it) does not compile', () => {
   expectTypeOf(job.queue).toEqualTypeOf<'sms_2'>();
   // A name only known at run time is left to the load-time check.
   const dynamic = defineJob({
-    name: 'a' as string,
+    name: String('a'),
     queue: QUEUES.default,
     input: z.strictObject({}),
   });

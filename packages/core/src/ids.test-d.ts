@@ -1,6 +1,6 @@
 import { expectTypeOf, test } from 'vitest';
 import type { z } from 'zod';
-import { StreamIdSchema, type StreamId } from './ids.ts';
+import type { StreamIdSchema, StreamId } from './ids.ts';
 
 test('a stream id is typed <number>-<number> where a caller writes one', () => {
   // @ts-expect-error -- not a stream id

@@ -1,11 +1,11 @@
 import { expectTypeOf, test } from 'vitest';
 import { z } from 'zod';
 import {
-  fixtureRegistry,
   QUEUES,
   smsSend,
   testJob,
   type FixtureRegistry,
+  type fixtureRegistry,
 } from '@conveyor/fixtures';
 import { defineJob } from './define-job.ts';
 import type {
@@ -127,11 +127,11 @@ test('a name widened to two jobs needs data that fits each of them', () => {
 
   // Jobs that take the same data may share a widened name.
   const same = z.strictObject({ n: z.number() });
-  const pings = defineRegistry([
+  const _pings = defineRegistry([
     defineJob({ name: 'ping', queue: QUEUES.default, input: same }),
     defineJob({ name: 'pong', queue: QUEUES.default, input: same }),
   ]);
-  type Pings = (typeof pings)['jobs'];
+  type Pings = (typeof _pings)['jobs'];
   const either = 'ping' as 'ping' | 'pong';
   const request: EnqueueRequestInputFor<Pings, typeof either> = {
     name: either,
@@ -164,7 +164,7 @@ test('the same job twice, or two jobs of one name, in a registry does not compil
   defineRegistry([
     testJob,
     defineJob({
-      name: 'TEST_JOB' as string,
+      name: String('TEST_JOB'),
       queue: 'q',
       input: z.strictObject({}),
     }),

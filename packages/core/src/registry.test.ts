@@ -92,7 +92,7 @@ describe('registry', () => {
     // @ts-expect-error -- the same job twice does not compile either
     expect(() => defineRegistry([a, a])).toThrow('Job "dup" is defined twice');
     const sameName = defineJob({
-      name: 'dup' as string,
+      name: String('dup'),
       queue: QUEUES.default,
       input: z.strictObject({}),
     });
@@ -101,7 +101,7 @@ describe('registry', () => {
     );
     expect(() =>
       defineJob({
-        name: 'bad:name' as string,
+        name: String('bad:name'),
         queue: QUEUES.default,
         input: z.strictObject({}),
       }),
@@ -109,7 +109,7 @@ describe('registry', () => {
     expect(() =>
       defineJob({
         name: 'ok',
-        queue: 'bad:queue' as string,
+        queue: String('bad:queue'),
         input: z.strictObject({}),
       }),
     ).toThrow('Job "ok": invalid queue name "bad:queue"');
