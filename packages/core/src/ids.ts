@@ -65,11 +65,13 @@ export type StreamId = `${number}-${number}`;
 
 /**
  * Digits only, and bounded: real ids are about 15 characters, and an
- * unbounded one reached Redis and came back as a 500.
+ * unbounded one reached Redis and came back as a 500. Typed StreamId by
+ * hand: the regex is what makes the string one, which Zod cannot infer.
  */
 export const StreamIdSchema = z
   .string()
   .max(40)
-  .regex(/^\d+-\d+$/, 'A stream id is <ms>-<seq>, e.g. 1700000000000-0') as
-  // The regex is what makes a string a StreamId; Zod cannot infer that.
-  z.ZodType<string, string> as z.ZodType<StreamId, StreamId>;
+  .regex(
+    /^\d+-\d+$/,
+    'A stream id is <ms>-<seq>, e.g. 1700000000000-0',
+  ) as z.ZodType<string> as z.ZodType<StreamId, StreamId>;

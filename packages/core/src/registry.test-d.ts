@@ -7,7 +7,7 @@ import {
   type FixtureRegistry,
   type fixtureRegistry,
 } from '@conveyor/fixtures';
-import { defineJob } from './define-job.ts';
+import { defineJob, type JobInputArg } from './define-job.ts';
 import type {
   EnqueueManyItemOptions,
   EnqueueOptions,
@@ -169,4 +169,14 @@ test('the same job twice, or two jobs of one name, in a registry does not compil
       input: z.strictObject({}),
     }),
   ]);
+});
+
+test('a generic wrapper over enqueue still compiles', () => {
+  function send<TName extends JobName<Jobs>>(
+    name: TName,
+    data: JobInputArg<Jobs[TName]>,
+  ) {
+    return enqueue({ name, data });
+  }
+  expectTypeOf(send('TEST_JOB', { message: 'x' })).toEqualTypeOf<'TEST_JOB'>();
 });

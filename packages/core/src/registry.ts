@@ -47,17 +47,22 @@ export interface EnqueueRequestFor<
 
 /**
  * One job's request as a caller writes it (schema defaults not yet applied).
- * Distributive: a name widened to `'a' | 'b'` gives the union of a's and b's
- * requests, so its data must fit the job each name may be; data that fits
- * only one of them does not compile.
+ * Correlated (a mapped type indexed by the name): a name widened to
+ * `'a' | 'b'` gives the union of a's and b's requests, so data that fits
+ * only one of them does not compile; for a generic name it is the one
+ * request, so generic wrappers still compile.
  */
 export type EnqueueRequestInputFor<
   TMap extends JobMap,
   TName extends JobName<TMap>,
   TOptions = EnqueueOptions,
-> = TName extends unknown
-  ? { name: TName; data: JobInputArg<TMap[TName]>; options?: TOptions }
-  : never;
+> = {
+  [K in TName]: {
+    name: K;
+    data: JobInputArg<TMap[K]>;
+    options?: TOptions;
+  };
+}[TName];
 
 /** What `enqueue` accepts once validated: a union discriminated by `name`. */
 export type EnqueueRequest<TMap extends JobMap, TOptions = EnqueueOptions> = {
