@@ -180,3 +180,24 @@ test('without a router type the client is catalog-free (the CLI’s)', () => {
   void anyCatalog.enqueue.mutate({ name: 'any.job', data: { any: 'thing' } });
   void anyCatalog.jobs.list.query({ name: 'any.job' });
 });
+
+test('what the API refuses does not compile through the client either', () => {
+  // @ts-expect-error -- an empty batch
+  void client.enqueueMany.mutate({ jobs: [] });
+  void client.enqueueMany.mutate({
+    jobs: [
+      {
+        name: 'TEST_JOB',
+        data: { message: 'x' },
+        // @ts-expect-error -- an idempotency key in a batch (use enqueue)
+        options: { idempotencyKey: 'k' },
+      },
+    ],
+  });
+  const name = 'TEST_JOB' as 'TEST_JOB' | 'sms.send';
+  // @ts-expect-error -- data that fits only one of the jobs the name may be
+  void client.enqueue.mutate({ name, data: { message: 'x' } });
+  // @ts-expect-error -- a resume point that is no stream id
+  client.jobs.watch.subscribe({ id: 'x', lastEventId: 'latest' }, {});
+  client.jobs.watch.subscribe({ id: 'x', lastEventId: '1700000000000-0' }, {});
+});

@@ -85,3 +85,28 @@ test('job defaults are typed: a backoff kind that does not exist does not compil
     defaults: { backoff: { type: 'fixed', delay: 500 } },
   });
 });
+
+test('a job name with a colon (BullMQ reserves it) does not compile', () => {
+  // @ts-expect-error -- `:` separates BullMQ's key parts
+  defineJob({ name: 'sms:send', queue: 'q', input: z.strictObject({}) });
+  // @ts-expect-error -- whatever the style
+  defineJob({ name: 'TEST:JOB', queue: 'q', input: z.strictObject({}) });
+  // @ts-expect-error -- queue names are key parts too: no colon
+  defineJob({ name: 'ok', queue: 'a:b', input: z.strictObject({}) });
+  // @ts-expect-error -- nor braces (Redis Cluster hash tags)
+  defineJob({ name: 'ok', queue: '{q}', input: z.strictObject({}) });
+  const job = defineJob({
+    name: 'sms.send-v2',
+    queue: 'sms_2',
+    input: z.strictObject({}),
+  });
+  expectTypeOf(job.name).toEqualTypeOf<'sms.send-v2'>();
+  expectTypeOf(job.queue).toEqualTypeOf<'sms_2'>();
+  // A name only known at run time is left to the load-time check.
+  const dynamic = defineJob({
+    name: String('a'),
+    queue: QUEUES.default,
+    input: z.strictObject({}),
+  });
+  expectTypeOf(dynamic.name).toEqualTypeOf<string>();
+});

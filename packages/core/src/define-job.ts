@@ -108,6 +108,24 @@ const JOB_NAME = /^(?:[a-z][a-z0-9-]*(?:\.[a-z][a-z0-9-]*)*|[A-Z][A-Z0-9_]*)$/;
 /** Queue names become Redis key parts: letters, digits, `-` and `_`, no `:` or braces. */
 const QUEUE_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
 
+/**
+ * The part of the name rules a type can check: a literal job name with a `:`
+ * (BullMQ's key separator) does not compile, nor a queue name with `:` or
+ * braces (Redis key parts, hash tags); the rest is checked at load. A refused
+ * name adds a property no spec has, so the error names the rule. (Checked
+ * beside `name`, not on it: `name: TName` must stay plain for TName to be
+ * inferred when a job is defined inline in `defineRegistry([...])`.)
+ */
+type CheckedNames<
+  TName extends string,
+  TQueue extends QueueName,
+> = (TName extends `${string}:${string}`
+  ? { nameError: 'job names may not contain a colon (BullMQ reserves it)' }
+  : unknown) &
+  (TQueue extends `${string}${':' | '{' | '}'}${string}`
+    ? { queueError: 'queue names may not contain a colon or braces' }
+    : unknown);
+
 export interface JobSpec<
   TName extends string,
   TInput extends PayloadSchema,
@@ -136,17 +154,18 @@ export function defineJob<
   TProgress extends PayloadSchema = z.ZodNever,
   const TQueue extends QueueName = QueueName,
 >(
-  spec: JobSpec<TName, TInput, TResult, TProgress, TQueue>,
+  spec: JobSpec<TName, TInput, TResult, TProgress, TQueue> &
+    CheckedNames<TName, TQueue>,
 ): JobDefinition<TName, TInput, TResult, TProgress, TQueue> {
-  const { name } = spec;
+  const { name, queue } = spec;
   if (!JOB_NAME.test(name)) {
     throw new Error(
       `Invalid job name "${name}": use sms.send or TEST_JOB style names`,
     );
   }
-  if (!QUEUE_NAME.test(spec.queue)) {
+  if (!QUEUE_NAME.test(queue)) {
     throw new Error(
-      `Job "${name}": invalid queue name "${spec.queue}": letters, digits, - and _ (at most 64)`,
+      `Job "${name}": invalid queue name "${queue}": letters, digits, - and _ (at most 64)`,
     );
   }
   const defaults = checked(name, 'defaults', JobDefaultsSchema, {
@@ -171,7 +190,7 @@ export function defineJob<
   const schedules = checkSchedules(name, spec.input, spec.schedules ?? []);
   return Object.freeze({
     name,
-    queue: spec.queue,
+    queue,
     input: spec.input,
     result,
     progress,

@@ -12,20 +12,32 @@ interface CommonOptions {
   /** At most the job's `limits.maxAttempts` (checked in the registry's request schema). */
   attempts?: number;
   backoff?: BackoffPolicy;
-  /**
-   * The same key with the same payload returns the same job id for the
-   * job's `limits.idempotencyTtlMs`; with another payload it is a conflict.
-   */
-  idempotencyKey?: string;
 }
 
+/** `delay` (ms from now) and `runAt` (a time; a past one means now) exclude each other. */
+type Timing =
+  { delay?: number; runAt?: undefined } | { runAt?: Date; delay?: undefined };
+
 /**
- * What a caller may ask of one enqueue. `delay` (ms from now) and `runAt` (a
- * time; a past one means now) exclude each other: giving both does not
- * compile, and is a 400 at run time.
+ * What a caller may ask of one enqueue. Giving both `delay` and `runAt` does
+ * not compile, and is a 400 at run time.
  */
 export type EnqueueOptions = CommonOptions &
-  ({ delay?: number; runAt?: undefined } | { runAt?: Date; delay?: undefined });
+  Timing & {
+    /**
+     * The same key with the same payload returns the same job id for the
+     * job's `limits.idempotencyTtlMs`; with another payload it is a conflict.
+     */
+    idempotencyKey?: string;
+  };
+
+/**
+ * The options of one `enqueueMany` item: the same, without `idempotencyKey`,
+ * which the batch schema refuses (a batch is one all-or-nothing write; keys
+ * are for `enqueue`). Typed `undefined` so a key does not compile either.
+ */
+export type EnqueueManyItemOptions = CommonOptions &
+  Timing & { idempotencyKey?: undefined };
 
 const OptionsObject = z.strictObject({
   delay: z.number().int().min(0).max(MAX_DELAY_MS).optional(),

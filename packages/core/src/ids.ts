@@ -54,3 +54,24 @@ export const TenantIdSchema = z
     /^[a-z0-9][a-z0-9_-]{0,62}$/,
     'A tenant id is 1–63 lowercase letters, digits, - or _',
   );
+
+/**
+ * A Redis stream entry id, `<ms>-<seq>`: what a watch resumes after
+ * (`lastEventId`). The type refuses ids of another shape where a caller
+ * writes one; `${number}` still lets `1.5-2` through, which the schema
+ * refuses.
+ */
+export type StreamId = `${number}-${number}`;
+
+/**
+ * Digits only, and bounded: real ids are about 15 characters, and an
+ * unbounded one reached Redis and came back as a 500. Typed StreamId by
+ * hand: the regex is what makes the string one, which Zod cannot infer.
+ */
+export const StreamIdSchema = z
+  .string()
+  .max(40)
+  .regex(
+    /^\d+-\d+$/,
+    'A stream id is <ms>-<seq>, e.g. 1700000000000-0',
+  ) as z.ZodType<string> as z.ZodType<StreamId, StreamId>;

@@ -5,7 +5,7 @@ import { defineJob } from './define-job.ts';
 import { PLATFORM_JOB_DEFAULTS } from './job-defaults.ts';
 import { toPayloadIssues } from './errors/index.ts';
 import { QUEUES } from '@conveyor/fixtures';
-import { defineRegistry } from './registry.ts';
+import { defineRegistry, nonEmptyBatch } from './registry.ts';
 
 describe('registry', () => {
   it('lists every catalog job and the queues they use', () => {
@@ -82,19 +82,68 @@ describe('registry', () => {
   });
 
   it('refuses a name defined twice, and names BullMQ cannot store', () => {
+    // Literal names are refused by the types too (define-job.test-d.ts);
+    // these check the load-time throw, for names only known at run time.
     const a = defineJob({
       name: 'dup',
       queue: QUEUES.default,
       input: z.strictObject({}),
     });
+    // @ts-expect-error -- the same job twice does not compile either
     expect(() => defineRegistry([a, a])).toThrow('Job "dup" is defined twice');
+    const sameName = defineJob({
+      name: String('dup'),
+      queue: QUEUES.default,
+      input: z.strictObject({}),
+    });
+    expect(() => defineRegistry([a, sameName])).toThrow(
+      'Job "dup" is defined twice',
+    );
     expect(() =>
       defineJob({
-        name: 'bad:name',
+        name: String('bad:name'),
         queue: QUEUES.default,
         input: z.strictObject({}),
       }),
     ).toThrow(/Invalid job name/);
+    expect(() =>
+      defineJob({
+        name: 'ok',
+        queue: String('bad:queue'),
+        input: z.strictObject({}),
+      }),
+    ).toThrow('Job "ok": invalid queue name "bad:queue"');
+  });
+
+  it('refuses the batches the types refuse: empty, or an item with an idempotency key', () => {
+    const empty = registry.enqueueManyRequest.safeParse({ jobs: [] });
+    expect(empty.error?.issues[0]?.path).toEqual(['jobs']);
+    const keyed = registry.enqueueManyRequest.safeParse({
+      jobs: [
+        { name: 'TEST_JOB', data: { message: 'a' } },
+        {
+          name: 'TEST_JOB',
+          data: { message: 'b' },
+          options: { idempotencyKey: 'k' },
+        },
+      ],
+    });
+    expect(keyed.error?.issues.map((i) => i.path)).toEqual([
+      ['jobs', 1, 'options', 'idempotencyKey'],
+    ]);
+    expect(() => nonEmptyBatch([])).toThrow(/at least one job/);
+  });
+
+  it('refuses enqueue numbers out of range (types have no ranges), naming the field', () => {
+    const paths = (options: object) =>
+      registry.enqueueRequest
+        .safeParse({ name: 'TEST_JOB', data: { message: 'x' }, options })
+        .error?.issues.map((i) => [i.path.join('.'), i.message]);
+    expect(paths({ attempts: 11 })).toEqual([
+      ['options.attempts', 'TEST_JOB allows at most 10 attempts'],
+    ]);
+    expect(paths({ priority: 0 })?.[0]?.[0]).toBe('options.priority');
+    expect(paths({ delay: -1 })?.[0]?.[0]).toBe('options.delay');
   });
 
   it('applies platform defaults under each job’s overrides', () => {
@@ -248,6 +297,24 @@ describe('rules checked when a job is defined (what types cannot say)', () => {
     expect(() =>
       defineJob({ ...base, name: 'ttl', limits: { idempotencyTtlMs: 5 } }),
     ).toThrow('Job "ttl": limits.idempotencyTtlMs: Too small');
+    // What types cannot say: ranges, and one limit bounding another.
+    expect(() =>
+      defineJob({ ...base, name: 'many', limits: { maxAttempts: 1_001 } }),
+    ).toThrow('Job "many": limits.maxAttempts: Too big');
+    expect(() =>
+      defineJob({ ...base, name: 'half', limits: { maxAttempts: 1.5 } }),
+    ).toThrow('Job "half": limits.maxAttempts');
+    expect(() =>
+      defineJob({ ...base, name: 'tiny', limits: { maxPayloadBytes: 512 } }),
+    ).toThrow('Job "tiny": limits.maxPayloadBytes: Too small');
+    expect(() =>
+      defineJob({
+        ...base,
+        name: 'over',
+        defaults: { attempts: 5 },
+        limits: { maxAttempts: 3 },
+      }),
+    ).toThrow('Job "over": default attempts (5) exceed limits.maxAttempts (3)');
     expect(() =>
       defineJob({
         ...base,

@@ -7,12 +7,24 @@ import type {
 } from './define-job.ts';
 import {
   EnqueueOptionsSchema,
+  type EnqueueManyItemOptions,
   type EnqueueOptions,
 } from './enqueue-options.ts';
 import type { QueueName } from './queue-name.ts';
 
 /** The most jobs one `enqueueMany` call may carry. */
 export const MAX_BATCH_SIZE = 1_000;
+
+/**
+ * A batch built at run time (`Array.from`, `slice`) as `enqueueMany` takes
+ * it: the type asks for at least one job, which only a check can show for
+ * an array of computed length. Throws on none, which the API refuses (400).
+ */
+export function nonEmptyBatch<T>(jobs: readonly T[]): readonly [T, ...T[]] {
+  if (jobs.length === 0)
+    throw new RangeError('An enqueueMany batch needs at least one job');
+  return jobs as readonly [T, ...T[]];
+}
 
 export type JobsByName<TJobs extends readonly AnyJobDefinition[]> = {
   [J in TJobs[number] as J['name']]: J;
@@ -29,37 +41,65 @@ export type QueueOf<TMap extends JobMap> = 0 extends 1 & TMap
 export interface EnqueueRequestFor<
   TMap extends JobMap,
   TName extends JobName<TMap>,
+  TOptions = EnqueueOptions,
 > {
   name: TName;
   data: JobInput<TMap[TName]>;
-  options?: EnqueueOptions;
+  options?: TOptions;
 }
 
-/** One job's request as a caller writes it (schema defaults not yet applied). */
-export interface EnqueueRequestInputFor<
+/**
+ * One job's request as a caller writes it (schema defaults not yet applied).
+ * Correlated (a mapped type indexed by the name): a name widened to
+ * `'a' | 'b'` gives the union of a's and b's requests, so data that fits
+ * only one of them does not compile; for a generic name it is the one
+ * request, so generic wrappers still compile.
+ */
+export type EnqueueRequestInputFor<
   TMap extends JobMap,
   TName extends JobName<TMap>,
-> {
-  name: TName;
-  data: JobInputArg<TMap[TName]>;
-  options?: EnqueueOptions;
-}
+  TOptions = EnqueueOptions,
+> = {
+  [K in TName]: {
+    name: K;
+    data: JobInputArg<TMap[K]>;
+    options?: TOptions;
+  };
+}[TName];
 
 /** What `enqueue` accepts once validated: a union discriminated by `name`. */
-export type EnqueueRequest<TMap extends JobMap> = {
-  [K in JobName<TMap>]: EnqueueRequestFor<TMap, K>;
+export type EnqueueRequest<TMap extends JobMap, TOptions = EnqueueOptions> = {
+  [K in JobName<TMap>]: EnqueueRequestFor<TMap, K, TOptions>;
 }[JobName<TMap>];
 
 /** What a caller writes (schema defaults not yet applied). */
-export type EnqueueRequestInput<TMap extends JobMap> = {
-  [K in JobName<TMap>]: EnqueueRequestInputFor<TMap, K>;
-}[JobName<TMap>];
+export type EnqueueRequestInput<
+  TMap extends JobMap,
+  TOptions = EnqueueOptions,
+> = EnqueueRequestInputFor<TMap, JobName<TMap>, TOptions>;
 
+/** One `enqueueMany` item once validated: a request without `idempotencyKey`. */
+export type EnqueueManyItem<TMap extends JobMap> = EnqueueRequest<
+  TMap,
+  EnqueueManyItemOptions
+>;
+/** One `enqueueMany` item as a caller writes it. */
+export type EnqueueManyItemInput<TMap extends JobMap> = EnqueueRequestInput<
+  TMap,
+  EnqueueManyItemOptions
+>;
+
+/**
+ * A batch as the schema accepts it: at least one item (an empty batch does
+ * not compile, and is a 400), none with an `idempotencyKey`. MAX_BATCH_SIZE
+ * is checked at run time only: a tuple type cannot count that far.
+ */
 export interface EnqueueManyRequest<TMap extends JobMap> {
-  jobs: EnqueueRequest<TMap>[];
+  jobs: [EnqueueManyItem<TMap>, ...EnqueueManyItem<TMap>[]];
 }
+/** What a caller writes; readonly so an `as const` batch fits too. */
 export interface EnqueueManyRequestInput<TMap extends JobMap> {
-  jobs: EnqueueRequestInput<TMap>[];
+  jobs: readonly [EnqueueManyItemInput<TMap>, ...EnqueueManyItemInput<TMap>[]];
 }
 
 export interface Registry<TMap extends JobMap = JobMap> {
@@ -109,9 +149,34 @@ function requestSchema(job: RuntimeJob) {
     );
 }
 
+/**
+ * The first literal name two of the jobs share, or `never`. Names typed as
+ * plain `string` are skipped: only the load-time check can see those.
+ */
+type DuplicateName<
+  TJobs extends readonly AnyJobDefinition[],
+  TSeen extends string = never,
+> = TJobs extends readonly [
+  infer THead extends AnyJobDefinition,
+  ...infer TRest extends readonly AnyJobDefinition[],
+]
+  ? string extends THead['name']
+    ? DuplicateName<TRest, TSeen>
+    : THead['name'] extends TSeen
+      ? THead['name']
+      : DuplicateName<TRest, TSeen | THead['name']>
+  : never;
+
+/** `unknown` (no constraint) when names are unique; else a requirement no tuple meets, naming the job. */
+type UniqueNames<TJobs extends readonly AnyJobDefinition[]> = [
+  DuplicateName<TJobs>,
+] extends [never]
+  ? unknown
+  : { duplicate: `Job "${DuplicateName<TJobs>}" is defined twice` };
+
 export function defineRegistry<
   const TJobs extends readonly [AnyJobDefinition, ...AnyJobDefinition[]],
->(definitions: TJobs): Registry<JobsByName<TJobs>> {
+>(definitions: TJobs & UniqueNames<TJobs>): Registry<JobsByName<TJobs>> {
   type Map = JobsByName<TJobs>;
   const jobs: Record<string, RuntimeJob> = {};
   for (const job of definitions as readonly RuntimeJob[]) {

@@ -1,3 +1,4 @@
+import { nonEmptyBatch } from '@conveyor/core';
 import { fixtureRegistry as registry } from '@conveyor/fixtures';
 import { createKeyspace } from '@conveyor/queue';
 import { connectRedis, keysUnder, waitFor } from '@conveyor/testkit';
@@ -78,10 +79,12 @@ describe('on a Redis Cluster', () => {
 
   it('stores a batch of one queue whole, and runs it', async () => {
     const { jobs } = await harness.client.enqueueMany.mutate({
-      jobs: Array.from({ length: 20 }, (_, i) => ({
-        name: 'TEST_JOB' as const,
-        data: { message: `m${i}` },
-      })),
+      jobs: nonEmptyBatch(
+        Array.from({ length: 20 }, (_, i) => ({
+          name: 'TEST_JOB' as const,
+          data: { message: `m${i}` },
+        })),
+      ),
     });
     expect(jobs).toHaveLength(20);
     await waitFor(async () => {

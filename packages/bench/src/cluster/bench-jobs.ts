@@ -1,7 +1,8 @@
-import { type EnqueueRequestInput, type QueueName } from '@conveyor/core';
+import { type EnqueueManyItemInput, type QueueName } from '@conveyor/core';
 import { QUEUES, type FixtureRegistry } from '@conveyor/fixtures';
 
-type Request = EnqueueRequestInput<FixtureRegistry['jobs']>;
+// Batched (enqueueMany), so without an idempotency key.
+type Request = EnqueueManyItemInput<FixtureRegistry['jobs']>;
 
 /**
  * The queues the cluster bench spreads its jobs over, each with a job whose

@@ -1,4 +1,4 @@
-import { DEFAULT_TENANT, MAX_BATCH_SIZE } from '@conveyor/core';
+import { DEFAULT_TENANT, MAX_BATCH_SIZE, nonEmptyBatch } from '@conveyor/core';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startNoiseMeter } from '../noise.ts';
 import { BENCH_QUEUES, benchJob } from './bench-jobs.ts';
@@ -76,8 +76,8 @@ async function fill(bench: BenchProducer, perQueue: number): Promise<void> {
     for (let start = 0; start < perQueue; start += MAX_BATCH_SIZE) {
       const size = Math.min(MAX_BATCH_SIZE, perQueue - start);
       await bench.producer.enqueueMany({
-        jobs: Array.from({ length: size }, (_, i) =>
-          benchJob(queue, start + i),
+        jobs: nonEmptyBatch(
+          Array.from({ length: size }, (_, i) => benchJob(queue, start + i)),
         ),
       });
     }

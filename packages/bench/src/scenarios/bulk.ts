@@ -1,3 +1,4 @@
+import { nonEmptyBatch } from '@conveyor/core';
 import { startConveyorApi } from '../conveyor-api.ts';
 import { measured, newRedis, withPrefix, type Sample } from '../context.ts';
 import { fairQueue } from '../fair-options.ts';
@@ -43,7 +44,7 @@ export const bulkScenario: Scenario = {
         const started = performance.now();
         await measured(ctx, side, async () => {
           for (let b = 0; b < batches; b += 1)
-            await api.client.enqueueMany.mutate({ jobs });
+            await api.client.enqueueMany.mutate({ jobs: nonEmptyBatch(jobs) });
         });
         const s = (performance.now() - started) / 1_000;
         await api.close();

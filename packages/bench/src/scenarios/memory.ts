@@ -1,4 +1,4 @@
-import { DEFAULT_TENANT } from '@conveyor/core';
+import { DEFAULT_TENANT, nonEmptyBatch } from '@conveyor/core';
 import { fixtureRegistry as registry } from '@conveyor/fixtures';
 import { createKeyspace, createProducer } from '@conveyor/queue';
 import { spawnTsProcess } from '@conveyor/testkit';
@@ -44,10 +44,12 @@ export const memoryScenario: Scenario = {
       });
       // Small batches: each must answer within the producer's enqueue
       // deadline even on a busy machine, and the worker's RSS is what is measured.
-      const batch = Array.from({ length: BATCH }, (_, i) => ({
-        name: 'TEST_JOB' as const,
-        data: { message: `m${i}` },
-      }));
+      const batch = nonEmptyBatch(
+        Array.from({ length: BATCH }, (_, i) => ({
+          name: 'TEST_JOB' as const,
+          data: { message: `m${i}` },
+        })),
+      );
       const fill = (async () => {
         for (let added = 0; added < total; added += BATCH) {
           await producer.enqueueMany({ jobs: batch });

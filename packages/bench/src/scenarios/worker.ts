@@ -1,4 +1,4 @@
-import { DEFAULT_TENANT } from '@conveyor/core';
+import { DEFAULT_TENANT, nonEmptyBatch } from '@conveyor/core';
 import { fixtureRegistry as registry } from '@conveyor/fixtures';
 import { createKeyspace, createProducer, createWorkerPool, type WorkerPoolOptions } from '@conveyor/queue';
 import { Worker } from 'bullmq';
@@ -71,7 +71,9 @@ export async function drain(
         keys: createKeyspace(prefix),
       });
       for (let i = 0; i < count; i += 1_000)
-        await producer.enqueueMany({ jobs: jobs.slice(i, i + 1_000) });
+        await producer.enqueueMany({
+          jobs: nonEmptyBatch(jobs.slice(i, i + 1_000)),
+        });
       await producer.close();
     }
     let done = 0;

@@ -1,3 +1,4 @@
+import { nonEmptyBatch } from '@conveyor/core';
 import {
   createConveyorClient,
   isConveyorError,
@@ -95,10 +96,12 @@ export class LoadGenerator {
             backlog += count;
             try {
               await client.enqueueMany.mutate({
-                jobs: Array.from({ length: count }, (_, i) => ({
-                  name: 'TEST_JOB' as const,
-                  data: { message: `soak ${first + i}` },
-                })),
+                jobs: nonEmptyBatch(
+                  Array.from({ length: count }, (_, i) => ({
+                    name: 'TEST_JOB' as const,
+                    data: { message: `soak ${first + i}` },
+                  })),
+                ),
               });
             } catch (error) {
               if (!isUncertain(error)) throw error;
