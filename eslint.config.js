@@ -10,6 +10,7 @@ export default defineConfig(
       '.yarn/**',
       '.data/**',
       'coverage/**',
+      '.cache/**',
     ],
   },
   eslint.configs.recommended,
