@@ -1,10 +1,82 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+/**
+ * What each workspace's sources (src/, tests aside) may import among Conveyor's
+ * packages: the package map of docs/architecture.md. A workspace missing here
+ * fails the first test, so a new package must say where it sits.
+ */
+const ALLOWED: Record<string, readonly string[]> = {
+  // The framework, bottom up.
+  core: [],
+  queue: ['core'],
+  schedules: ['core', 'queue'],
+  webhooks: ['core', 'queue'],
+  ops: ['core', 'queue'],
+  history: ['core', 'queue'],
+  server: ['core', 'queue', 'schedules', 'webhooks', 'history', 'ops'],
+  worker: ['core', 'queue', 'schedules', 'webhooks', 'history', 'ops'],
+  client: ['server'],
+  // The framework's own tooling.
+  fixtures: ['core'],
+  testkit: [],
+  devtools: ['client', 'testkit'],
+  bench: [
+    'core',
+    'queue',
+    'ops',
+    'history',
+    'server',
+    'client',
+    'fixtures',
+    'testkit',
+  ],
+  // The example app: its catalog and its two mains.
+  jobs: ['core'],
+  api: ['jobs', 'ops', 'server'],
+  'example-worker': ['core', 'jobs', 'ops', 'webhooks', 'worker'],
+};
+/** The example app's packages: nothing else may import them, tests and bench included. */
+const EXAMPLE_APP = ['jobs', 'api', 'example-worker'];
+/** Published packages (scripts/framework-packages.txt). */
+const FRAMEWORK = [
+  'core',
+  'queue',
+  'schedules',
+  'webhooks',
+  'ops',
+  'history',
+  'server',
+  'worker',
+  'client',
+];
+
+interface Workspace {
+  dir: string;
+  name: string;
+  manifest: Record<string, Record<string, string> | undefined>;
+}
+
+const workspaces: Workspace[] = ['packages', 'services'].flatMap((group) =>
+  readdirSync(join(ROOT, group)).map((entry) => {
+    const dir = `${group}/${entry}`;
+    const manifest = JSON.parse(
+      readFileSync(join(ROOT, dir, 'package.json'), 'utf8'),
+    ) as Workspace['manifest'] & { name: string };
+    return { dir, name: manifest.name.replace('@conveyor/', ''), manifest };
+  }),
+);
+const byName = new Map(workspaces.map((w) => [w.name, w]));
+const workspace = (name: string): Workspace => {
+  const found = byName.get(name);
+  if (!found) throw new Error(`no workspace @conveyor/${name}`);
+  return found;
+};
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((entry) => {
@@ -15,161 +87,147 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-/** Every module a file imports, type-only imports and dynamic `import()` included. */
-function importsOf(file: string): { specifier: string; typeOnly: boolean }[] {
-  const text = readFileSync(file, 'utf8');
-  const info = ts.preProcessFile(text, true, true);
-  return info.importedFiles.map(({ fileName }) => ({
-    specifier: fileName,
-    typeOnly: new RegExp(
-      `(import|export) type [^;]*from '${fileName.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}'`,
-    ).test(text),
-  }));
+interface Import {
+  file: string;
+  /** The Conveyor package it names (`core` for `@conveyor/core/x`), or null. */
+  target: string | null;
+  typeOnly: boolean;
+  /** In src/ and not a test: what the package ships. */
+  shipped: boolean;
 }
 
-/** Which workspace a specifier reaches: by package name or by a relative path out of the package. */
-function workspaceOf(file: string, specifier: string): string | null {
-  const named = /^@conveyor\/([^/]+)/.exec(specifier);
-  if (named) return named[1] ?? null;
-  if (!specifier.startsWith('.')) return null;
-  const target = relative(ROOT, resolve(file, '..', specifier)).split('/');
-  return target[0] === 'packages' || target[0] === 'services'
-    ? (target[1] ?? null)
-    : null;
+/** Every module a workspace's files import, type-only and dynamic `import()` included. */
+function importsOf(name: string): Import[] {
+  const root = join(ROOT, workspace(name).dir);
+  return sourceFiles(root).flatMap((path) => {
+    const text = readFileSync(path, 'utf8');
+    const file = relative(ROOT, path);
+    const shipped =
+      relative(root, path).startsWith('src/') &&
+      !/\.(test|test-d|cluster-test)\.ts$/.test(file);
+    return ts.preProcessFile(text, true, true).importedFiles.map((f) => ({
+      file,
+      target: /^@conveyor\/([^/]+)/.exec(f.fileName)?.[1] ?? null,
+      typeOnly: new RegExp(
+        `(import|export) type [^;]*from '${f.fileName.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}'`,
+      ).test(text),
+      shipped,
+    }));
+  });
 }
 
-function workspaceImports(workspace: string) {
-  return sourceFiles(join(ROOT, workspace)).flatMap((file) =>
-    importsOf(file).map((imp) => ({
-      file: relative(ROOT, file),
-      ...imp,
-      target: workspaceOf(file, imp.specifier),
-    })),
-  );
-}
-
-function dependencies(
-  workspace: string,
-  kinds: readonly string[] = [
-    'dependencies',
-    'devDependencies',
-    'peerDependencies',
-  ],
-): string[] {
-  const pkg = JSON.parse(
-    readFileSync(join(ROOT, workspace, 'package.json'), 'utf8'),
-  ) as Record<string, Record<string, string> | undefined>;
-  return kinds.flatMap((kind) => Object.keys(pkg[kind] ?? {}));
-}
-
-/** The workspaces a workspace's own sources (src/, not tests) import. */
-function sourceTargets(workspace: string): string[] {
-  return [
+const targetsOf = (imports: Import[], self: string) =>
+  [
     ...new Set(
-      workspaceImports(workspace)
-        .filter(
-          (i) => i.file.includes('/src/') && !/\.test(-d)?\.ts$/.test(i.file),
-        )
-        .flatMap((i) =>
-          i.target && `${workspace}`.split('/')[1] !== i.target
-            ? [i.target]
-            : [],
-        ),
+      imports.flatMap((i) => (i.target && i.target !== self ? [i.target] : [])),
     ),
   ].sort();
-}
 
-/** Packages above the engine, beside history: each takes from queue and core only. */
-const FEATURES = ['schedules', 'webhooks', 'ops'] as const;
-/** What the engine must never import (its tests included). */
-const ABOVE_ENGINE: readonly string[] = [
-  ...FEATURES,
-  'history',
-  'api',
-  'worker',
-];
+function declared(
+  name: string,
+  kinds = ['dependencies', 'peerDependencies', 'devDependencies'],
+): string[] {
+  const { manifest } = workspace(name);
+  return kinds.flatMap((kind) => Object.keys(manifest[kind] ?? {}));
+}
 
 /** Cycles among workspaces through `dependencies` (devDependencies may point back for tests). */
 function dependencyCycles(): string[][] {
-  const workspaces = ['packages', 'services'].flatMap((dir) =>
-    readdirSync(join(ROOT, dir)).map((name) => `${dir}/${name}`),
-  );
-  const byName = new Map(
-    workspaces.map((w) => {
-      const pkg = JSON.parse(
-        readFileSync(join(ROOT, w, 'package.json'), 'utf8'),
-      ) as { name: string };
-      return [pkg.name, w] as const;
-    }),
-  );
   const cycles: string[][] = [];
   const visit = (name: string, path: readonly string[]): void => {
     if (path.includes(name)) {
       cycles.push([...path.slice(path.indexOf(name)), name]);
       return;
     }
-    const workspace = byName.get(name);
-    if (!workspace) return;
-    for (const dep of dependencies(workspace, ['dependencies']))
-      visit(dep, [...path, name]);
+    if (!byName.has(name)) return;
+    for (const dep of declared(name, ['dependencies', 'peerDependencies']))
+      if (dep.startsWith('@conveyor/'))
+        visit(dep.replace('@conveyor/', ''), [...path, name]);
   };
   for (const name of byName.keys()) visit(name, []);
   return cycles;
 }
 
-describe('the dependency rule', () => {
-  it('sees imports (guards the checker itself)', () => {
-    const targets = workspaceImports('services/api').map((i) => i.target);
-    expect(targets).toContain('jobs');
-    expect(targets).toContain('queue');
-  });
-
-  it('is one-way: services → features → @conveyor/queue → @conveyor/core', () => {
-    expect(sourceTargets('packages/core')).toEqual([]);
-    expect(sourceTargets('packages/jobs')).toEqual(['core']);
-    expect(sourceTargets('packages/queue')).toEqual(['core']);
-    for (const feature of FEATURES)
-      expect(sourceTargets(`packages/${feature}`)).toEqual(['core', 'queue']);
-    expect(sourceTargets('packages/history')).toEqual(['queue']);
-    const services = [
-      'core',
-      'history',
-      'jobs',
-      'ops',
-      'queue',
-      'schedules',
-      'webhooks',
-    ];
-    expect(sourceTargets('services/api')).toEqual(services);
-    expect(sourceTargets('services/worker')).toEqual(services);
-  });
-
-  it('the contract depends on zod and superjson only', () => {
-    expect(
-      dependencies('packages/core', [
-        'dependencies',
-        'peerDependencies',
-      ]).sort(),
-    ).toEqual(['superjson', 'zod']);
-    // Its tests may use the fixtures; what it installs has no workspace.
-    expect(
-      dependencies('packages/core', [
-        'dependencies',
-        'peerDependencies',
-      ]).filter((d) => d.startsWith('@conveyor/')),
-    ).toEqual([]);
-  });
-
-  it('the engine imports no feature above it, and installs only what enqueue and the worker pool need', () => {
-    const upward = workspaceImports('packages/queue').filter(
-      (i) => i.target !== null && ABOVE_ENGINE.includes(i.target),
+describe('the dependency rule (docs/architecture.md, the package map)', () => {
+  it('knows every workspace, and sees imports (guards the checker itself)', () => {
+    expect(workspaces.map((w) => w.name).sort()).toEqual(
+      Object.keys(ALLOWED).sort(),
     );
-    expect(upward).toEqual([]);
-    expect(
-      dependencies('packages/queue', [
+    expect(targetsOf(importsOf('server'), 'server')).toContain('queue');
+    expect(targetsOf(importsOf('example-worker'), 'example-worker')).toContain(
+      'worker',
+    );
+  });
+
+  it('each workspace’s sources import only what the map allows', () => {
+    for (const [name, allowed] of Object.entries(ALLOWED)) {
+      const shipped = importsOf(name).filter((i) => i.shipped);
+      const beyond = targetsOf(shipped, name).filter(
+        (t) => !allowed.includes(t),
+      );
+      expect({ name, beyond }).toEqual({ name, beyond: [] });
+    }
+  });
+
+  it('no framework package, test, type test or bench names the example app', () => {
+    for (const name of Object.keys(ALLOWED)) {
+      if (EXAMPLE_APP.includes(name)) continue;
+      const welded = importsOf(name)
+        .filter((i) => i.target && EXAMPLE_APP.includes(i.target))
+        .map((i) => i.file);
+      expect({ name, welded }).toEqual({ name, welded: [] });
+      const listed = declared(name).filter((d) =>
+        EXAMPLE_APP.includes(d.replace('@conveyor/', '')),
+      );
+      expect({ name, listed }).toEqual({ name, listed: [] });
+    }
+  });
+
+  it('every Conveyor package a workspace imports is in its package.json (shipped code: as a dependency or peer)', () => {
+    for (const name of Object.keys(ALLOWED)) {
+      const imports = importsOf(name);
+      const runtime = declared(name, ['dependencies', 'peerDependencies']);
+      const any = declared(name);
+      const missing = [
+        ...targetsOf(
+          imports.filter((i) => i.shipped),
+          name,
+        ).filter((t) => !runtime.includes(`@conveyor/${t}`)),
+        ...targetsOf(
+          imports.filter((i) => !i.shipped),
+          name,
+        ).filter((t) => !any.includes(`@conveyor/${t}`)),
+      ];
+      expect({ name, missing }).toEqual({ name, missing: [] });
+    }
+  });
+
+  it('workspace runtime dependencies form no cycle', () => {
+    expect(dependencyCycles()).toEqual([]);
+  });
+
+  it('the framework packages install no private workspace', () => {
+    for (const name of FRAMEWORK) {
+      const privateDeps = declared(name, [
         'dependencies',
         'peerDependencies',
-      ]).sort(),
+      ]).filter((d) => {
+        const dep = byName.get(d.replace('@conveyor/', ''));
+        return d.startsWith('@conveyor/') && dep?.manifest.private;
+      });
+      expect({ name, privateDeps }).toEqual({ name, privateDeps: [] });
+    }
+  });
+
+  it('the contract core depends on zod and superjson only', () => {
+    expect(
+      declared('core', ['dependencies', 'peerDependencies']).sort(),
+    ).toEqual(['superjson', 'zod']);
+  });
+
+  it('the engine installs only what enqueue and the worker pool need', () => {
+    expect(
+      declared('queue', ['dependencies', 'peerDependencies']).sort(),
     ).toEqual([
       '@conveyor/core',
       '@opentelemetry/api',
@@ -179,72 +237,34 @@ describe('the dependency rule', () => {
     ]);
   });
 
-  it('schedules, webhooks and ops take only from the engine and the contract', () => {
-    for (const feature of FEATURES) {
-      const targets = workspaceImports(`packages/${feature}`).flatMap((i) =>
-        i.target && i.target !== feature ? [i.target] : [],
-      );
-      expect(
-        targets.filter(
-          (t) => !['core', 'queue', 'fixtures', 'testkit'].includes(t),
-        ),
-      ).toEqual([]);
-    }
-  });
-
-  it('workspace runtime dependencies form no cycle', () => {
-    expect(dependencyCycles()).toEqual([]);
-  });
-
-  it('history sits beside the runtime: it takes from the runtime and the contract, never a service', () => {
-    expect(
-      sourceTargets('packages/history').filter(
-        (t) => !['core', 'jobs', 'queue'].includes(t),
-      ),
-    ).toEqual([]);
-    expect(
-      dependencies('packages/history').filter((d) =>
-        /^@conveyor\/(api|worker|client)$/.test(d),
-      ),
-    ).toEqual([]);
-  });
-
-  it('the runtime and its features depend on no service', () => {
-    for (const workspace of ['queue', ...FEATURES])
-      expect(
-        dependencies(`packages/${workspace}`).filter((d) =>
-          /^@conveyor\/(api|worker|client)$/.test(d),
-        ),
-      ).toEqual([]);
-  });
-
   it('the API and the worker never import each other', () => {
-    expect(
-      workspaceImports('services/api').filter((i) => i.target === 'worker'),
-    ).toEqual([]);
-    expect(
-      workspaceImports('packages/server').filter((i) => i.target === 'worker'),
-    ).toEqual([]);
-    expect(
-      workspaceImports('services/worker').filter((i) => i.target === 'api'),
-    ).toEqual([]);
-    expect(dependencies('services/api')).not.toContain('@conveyor/worker');
-    expect(dependencies('services/worker')).not.toContain('@conveyor/api');
+    const apiSide = ['server', 'api'];
+    const workerSide = ['worker', 'example-worker'];
+    for (const [from, to] of [
+      [apiSide, workerSide],
+      [workerSide, apiSide],
+    ] as const)
+      for (const name of from) {
+        const crossing = importsOf(name).filter(
+          (i) => i.target && to.includes(i.target),
+        );
+        expect({ name, crossing }).toEqual({ name, crossing: [] });
+      }
   });
 
-  it('the client takes only types from the API, and installing it installs no server', () => {
-    const fromApi = workspaceImports('packages/client').filter(
-      (i) => i.target === 'server' && i.file.includes('/src/'),
+  it('the client takes only types from the server, and installing it installs no server', () => {
+    const fromServer = importsOf('client').filter(
+      (i) => i.target === 'server' && i.shipped,
     );
-    expect(fromApi.length).toBeGreaterThan(0);
-    expect(fromApi.filter((i) => !i.typeOnly)).toEqual([]);
-    expect(sourceTargets('packages/client')).toEqual(['server']);
-    // What a consumer installs: no Conveyor workspace, no queue engine.
+    expect(fromServer.length).toBeGreaterThan(0);
+    expect(fromServer.filter((i) => !i.typeOnly)).toEqual([]);
+    expect(declared('client', ['dependencies'])).not.toContain(
+      '@conveyor/server',
+    );
     expect(
-      dependencies('packages/client', [
-        'dependencies',
-        'peerDependencies',
-      ]).filter((d) => /^(@conveyor\/|bullmq$|ioredis$)/.test(d)),
+      declared('client', ['dependencies', 'peerDependencies']).filter((d) =>
+        /^(bullmq|ioredis)$/.test(d),
+      ),
     ).toEqual([]);
   });
 });
