@@ -68,8 +68,15 @@ export default defineConfig(
     rules: { '@typescript-eslint/no-unsafe-assignment': 'off' },
   },
   {
-    files: ['**/*.js'],
+    files: ['**/*.js', '**/*.mjs'],
     extends: [tseslint.configs.disableTypeChecked],
+  },
+  {
+    // A Node script (no type project): Node's globals.
+    files: ['scripts/framework-metrics.mjs'],
+    languageOptions: {
+      globals: { console: 'readonly', process: 'readonly' },
+    },
   },
   {
     // The examples install Conveyor from packed tarballs (scripts/adoption-check.sh),

@@ -171,7 +171,7 @@ export class QueueService<TRegistry extends AnyRegistry = AnyRegistry> {
   /** Bull Board adapters over the catalog's queues (the dashboard, src/dashboard). */
   /** The registry's queues, by name (a generic registry's are `any` to TS). */
   private get queueNames(): readonly string[] {
-    return this.registry.queues as readonly string[];
+    return this.registry.queues;
   }
 
   dashboardAdapters(options: BoardAdapterOptions) {

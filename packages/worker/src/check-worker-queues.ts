@@ -8,7 +8,7 @@ export function checkWorkerQueues(
   queues: readonly string[],
   registry: AnyRegistry,
 ): void {
-  const known = registry.queues as readonly string[];
+  const known = registry.queues;
   const unknown = queues.filter((queue) => !known.includes(queue));
   if (unknown.length === 0) return;
   throw new Error(

@@ -54,7 +54,7 @@ export function startWorkerServices(
           keys,
           queues: env.WORKER_QUEUES.length
             ? env.WORKER_QUEUES
-            : (registry.queues as readonly string[]),
+            : (registry.queues),
           tenantLabels: env.METRICS_TENANT_LABELS,
           token: env.METRICS_TOKEN,
         });

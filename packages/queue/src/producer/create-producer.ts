@@ -35,13 +35,10 @@ export function createProducer<TRegistry extends AnyRegistry>(
   const { registry, redis } = options;
   const keys = options.keys ?? createKeyspace();
   const ledger = new TenantLedger(redis, keys, registry.queues, options.limits);
-  const writer = new JobWriter(
-    redis,
-    keys,
-    ledger,
-    options.timeoutMs ?? DEFAULT_ENQUEUE_TIMEOUT_MS,
-    options.onError ?? (() => undefined),
-  );
+  const writer = new JobWriter(redis, keys, ledger, {
+    timeoutMs: options.timeoutMs ?? DEFAULT_ENQUEUE_TIMEOUT_MS,
+    onError: options.onError ?? (() => undefined),
+  });
   const { one, many } = parsedEntries(registry, writer);
   return {
     enqueue: async (request: unknown) => {

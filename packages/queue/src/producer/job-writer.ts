@@ -54,9 +54,13 @@ export class JobWriter {
     private readonly redis: Redis,
     private readonly keys: Keyspace,
     private readonly ledger: TenantLedger,
-    private readonly timeoutMs: number,
-    onError: (error: Error) => void,
+    private readonly limits: {
+      timeoutMs: number;
+      /** Connection-level errors of the queues it opens. */
+      onError: (error: Error) => void;
+    },
   ) {
+    const { onError } = limits;
     this.queues = new QueueCache(redis, keys, onError);
     this.index = new JobIndex(redis, keys);
     this.transactions = new AddTransactions(redis);
@@ -210,7 +214,7 @@ export class JobWriter {
     // Claimed moments ago and not stored yet: another enqueue with this key
     // may still be adding it. Touch nothing of its; the caller retries.
     const age = Date.now() - (claim.claimedAt ?? 0);
-    if (!claim.fresh && age < this.timeoutMs + IN_FLIGHT_MARGIN_MS)
+    if (!claim.fresh && age < this.limits.timeoutMs + IN_FLIGHT_MARGIN_MS)
       throw new OutcomeUnknownError();
     try {
       attempt.proceed();
@@ -247,7 +251,7 @@ export class JobWriter {
     // late): its outcome is no longer anybody's error.
     work.catch(() => undefined);
     try {
-      return await withDeadline(work, this.timeoutMs);
+      return await withDeadline(work, this.limits.timeoutMs);
     } catch (error) {
       if (error instanceof DeadlineExceededError) attempt.abandon();
       if (error instanceof ConveyorError) throw error;

@@ -54,7 +54,7 @@ export function createApiMetrics(options: ApiMetricsOptions): ApiMetrics {
   const depth = queueDepthCollector(metrics, {
     redis: options.redis,
     keys: options.keys,
-    queues: options.registry.queues as readonly string[],
+    queues: options.registry.queues,
   });
   return {
     metrics,

@@ -25,7 +25,7 @@ export const enqueue = defineCommand({
       name: args.name,
       data,
       ...(Object.keys(options).length > 0 ? { options } : {}),
-    } as EnqueueRequest;
+    };
 
     const job = await sendWithDates(request, (r) => client.enqueue.mutate(r));
     io.out(
