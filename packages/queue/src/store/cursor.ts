@@ -88,15 +88,13 @@ export async function* mergedNewestFirst<TQueue extends string>(
   }
 }
 
-/** A page of a sorted set, highest score first, at or below `max` (and at or above `min`). */
-// eslint-disable-next-line max-params -- 5 params: readSortedSet options object pending (issue #18)
+/** A page of `count` entries of a sorted set, highest score first, at or below `max` (and at or above `min`). */
 export async function readSortedSet(
   redis: Redis,
   key: string,
-  max: number,
-  count: number,
-  min: number | '-inf' = '-inf',
+  page: { max: number; count: number; min?: number | '-inf' },
 ): Promise<Position[]> {
+  const { max, count, min = '-inf' } = page;
   const flat = await redis.zrevrangebyscore(
     key,
     Number.isFinite(max) ? max : '+inf',

@@ -62,13 +62,11 @@ async function* deadLetters<TRegistry extends AnyRegistry>(
   const to = filter.to?.getTime() ?? Number.POSITIVE_INFINITY;
   const min = filter.from?.getTime() ?? '-inf';
   const read = (queue: QueueName, maxScore: number, count: number) =>
-    readSortedSet(
-      store.redis,
-      store.keys.bull(queue, 'failed'),
-      Math.min(maxScore, to),
+    readSortedSet(store.redis, store.keys.bull(queue, 'failed'), {
+      max: Math.min(maxScore, to),
       count,
       min,
-    );
+    });
   // The failed sets are shared by tenants: every entry is yielded (so a page
   // can stop after scanning enough), with `match` set for this tenant's.
   for await (const entry of mergedNewestFirst(queues, read, after)) {

@@ -43,12 +43,10 @@ export async function listJobs<TRegistry extends AnyRegistry>(
     : store.registry.queues;
 
   const read = (queue: QueueName, maxScore: number, count: number) =>
-    readSortedSet(
-      store.redis,
-      store.keys.index(queue, tenant),
-      maxScore,
+    readSortedSet(store.redis, store.keys.index(queue, tenant), {
+      max: maxScore,
       count,
-    );
+    });
 
   const items: JobView<TRegistry>[] = [];
   let scanned = 0;
