@@ -16,10 +16,10 @@ export {
 export type { HistoryLogger } from './history-logger.ts';
 export { HISTORY_MIGRATIONS } from './history-migrations.ts';
 export {
-  historyHooks,
+  historyObserver,
   outcomeTransitionType,
-  type HistoryHooksOptions,
-} from './history-hooks.ts';
+  type HistoryObserverOptions,
+} from './history-observer.ts';
 export { HistoryEnvShape } from './history-env.ts';
 export { HistoryOutbox } from './history-outbox.ts';
 export type { HistoryDatabase, HistoryState } from './history-schema.ts';

@@ -9,7 +9,7 @@ import {
   redisAddress,
   createWorkerPool,
   watchRedisCapacity,
-  type AttemptHooks,
+  type JobObserver,
   type ProcessorMap,
   type Logger,
 } from '@conveyor/queue';
@@ -25,7 +25,8 @@ export interface DaemonOptions<TRegistry extends AnyRegistry> {
   registry: TRegistry;
   processors: ProcessorMap<TRegistry>;
   logger: Logger;
-  hooks?: readonly AttemptHooks[];
+  /** Told after the built-in ones (tracing, the event log, webhooks, metrics, history). */
+  observers?: readonly JobObserver[];
   /** Runs after everything is closed, before the process exits 0 (flush traces). */
   beforeExit?: () => Promise<void>;
 }
@@ -89,18 +90,14 @@ export async function runDaemon<TRegistry extends AnyRegistry>(
     keys,
     logger,
   });
-  const hooks = [
-    ...(metrics ? [metrics.hooks] : []),
-    ...(history ? [history.hooks] : []),
-    ...(options.hooks ?? []),
-  ];
   const pool = createWorkerPool({
-    listeners: [
-      webhooks.listener,
-      ...(metrics ? [metrics.listener] : []),
-      ...(history ? [history.listener] : []),
+    // In this order around attempts and for events (the order they had).
+    observers: [
+      webhooks.observer,
+      ...(metrics ? [metrics.observer] : []),
+      ...(history ? [history.observer] : []),
+      ...(options.observers ?? []),
     ],
-    hooks,
     capacity,
     gate: firedTickGate(connection, keys, options.registry.queues),
     registry: options.registry,

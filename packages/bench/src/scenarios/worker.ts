@@ -24,7 +24,7 @@ const CONCURRENCIES = [1, 10, 100] as const;
 /** Pool options a scenario adds to the Conveyor side (metrics, tracing, history). */
 export type PoolExtras = Pick<
   WorkerPoolOptions<typeof registry>,
-  'hooks' | 'listeners' | 'tracing'
+  'observers' | 'tracing'
 >;
 
 /** Extras made for the run's key prefix, and what to do once it is drained. */

@@ -1,29 +1,66 @@
 import type { Logger } from 'pino';
-import type { AttemptInfo, AttemptOutcome } from '../worker/attempt-hooks.ts';
+import type {
+  AttemptInfo,
+  AttemptOutcome,
+  JobObserver,
+} from '../worker/job-observer.ts';
 import {
   lifecycleEventId,
   type LifecycleEvent,
   type LifecycleEventType,
-  type LifecycleListener,
 } from './lifecycle-event.ts';
 
+type Listening = JobObserver & Required<Pick<JobObserver, 'onEvent'>>;
+
 /**
- * Tells the listeners of every lifecycle event, in order; one that throws
- * is logged and skipped. Synchronous listeners (the event log) cost no
- * promise: one is made only from the first listener that returns one.
+ * Tells the observers of every attempt and lifecycle event, in order; one
+ * that throws is logged and skipped. Only the observers that have a member
+ * are called for it, sorted once: an attempt no observer watches costs no
+ * await, and synchronous `onEvent`s (the event log, metrics) cost no
+ * promise: one is made only from the first observer that returns one.
  */
 export class LifecycleEmitter {
+  /** The observers with `beforeAttempt` or `afterAttempt`. */
+  private readonly watching: readonly JobObserver[];
+  /** The observers with `onEvent`. */
+  private readonly listening: readonly Listening[];
+
   constructor(
-    private readonly listeners: readonly LifecycleListener[],
+    observers: readonly JobObserver[],
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.watching = observers.filter(
+      (o) => o.beforeAttempt !== undefined || o.afterAttempt !== undefined,
+    );
+    this.listening = observers.filter(
+      (o): o is Listening => o.onEvent !== undefined,
+    );
+  }
+
+  /** Each observer's `beforeAttempt`; undefined when none has one. */
+  beforeAttempt(info: AttemptInfo): Promise<void> | undefined {
+    if (this.watching.length === 0) return undefined;
+    return this.around(info, (o) => o.beforeAttempt?.(info));
+  }
+
+  /** Each observer's `afterAttempt`; undefined when none has one. */
+  afterAttempt(
+    info: AttemptInfo,
+    outcome: AttemptOutcome,
+    durationMs: number,
+  ): Promise<void> | undefined {
+    if (this.watching.length === 0) return undefined;
+    return this.around(info, (o) =>
+      o.afterAttempt?.(info, outcome, durationMs),
+    );
+  }
 
   emit(event: LifecycleEvent): Promise<void> | undefined {
-    const { listeners } = this;
-    for (let i = 0; i < listeners.length; i += 1) {
+    const { listening } = this;
+    for (let i = 0; i < listening.length; i += 1) {
       let returned: void | Promise<void>;
       try {
-        returned = listeners[i]?.(event);
+        returned = listening[i]?.onEvent(event);
       } catch (error) {
         this.listenerFailed(event, error);
         continue;
@@ -97,12 +134,28 @@ export class LifecycleEmitter {
     } catch (error) {
       this.listenerFailed(event, error);
     }
-    const { listeners } = this;
-    for (let i = next; i < listeners.length; i += 1) {
+    const { listening } = this;
+    for (let i = next; i < listening.length; i += 1) {
       try {
-        await listeners[i]?.(event);
+        await listening[i]?.onEvent(event);
       } catch (error) {
         this.listenerFailed(event, error);
+      }
+    }
+  }
+
+  private async around(
+    info: AttemptInfo,
+    call: (observer: JobObserver) => void | Promise<void>,
+  ): Promise<void> {
+    for (const observer of this.watching) {
+      try {
+        await call(observer);
+      } catch (error) {
+        this.logger.warn(
+          { err: error, jobId: info.jobId },
+          'attempt hook failed',
+        );
       }
     }
   }

@@ -46,13 +46,6 @@ export interface LifecycleEvent {
   policy?: MissedRunPolicy;
 }
 
-/**
- * Called for every event. Awaited before BullMQ records the attempt (so an
- * event a listener stored is never lost to a crash); a listener that throws
- * is logged and ignored. Keep it cheap: it runs on the job's path.
- */
-export type LifecycleListener = (event: LifecycleEvent) => void | Promise<void>;
-
 export function lifecycleEventId(
   jobId: string,
   run: number,

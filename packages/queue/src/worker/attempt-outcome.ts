@@ -6,7 +6,7 @@ import {
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import type { AttemptControl, Settled } from './attempt-control.ts';
-import type { AttemptInfo, AttemptOutcome } from './attempt-hooks.ts';
+import type { AttemptInfo, AttemptOutcome } from './job-observer.ts';
 import type { AttemptTimeoutError } from './attempt-timeout-error.ts';
 import type { ProcessorContext } from './processor.ts';
 import { RetryLaterError } from './retry-later-error.ts';

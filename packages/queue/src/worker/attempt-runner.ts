@@ -8,22 +8,17 @@ import {
 } from '@conveyor/core';
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { Logger } from 'pino';
-import { formatAttempt } from '../attempt-history.ts';
 import { cancelledFailureReason, type Cancellation } from '../cancellation.ts';
-import type {
-  LifecycleEvent,
-  LifecycleListener,
-} from '../events/lifecycle-event.ts';
+import type { LifecycleEvent } from '../events/lifecycle-event.ts';
 import { LifecycleEmitter } from '../events/lifecycle-emitter.ts';
-import { jobRun } from '../events/job-run.ts';
-import { envelopeTenant } from '../tenancy/envelope-tenant.ts';
 import { AttemptControl, Deadlines } from './attempt-control.ts';
+import { attemptInfo, lazyLogger, recordAttempt } from './attempt-info.ts';
 import type { AttemptGate } from './attempt-gate.ts';
 import type {
-  AttemptHooks,
   AttemptInfo,
   AttemptOutcome,
-} from './attempt-hooks.ts';
+  JobObserver,
+} from './job-observer.ts';
 import {
   judge,
   processorContext,
@@ -53,9 +48,8 @@ export interface AttemptRunnerDeps<TRegistry extends AnyRegistry> {
   processors: ProcessorMap<TRegistry>;
   logger: Logger;
   cancellation: Cancellation;
-  hooks: readonly AttemptHooks[];
-  /** Told of every lifecycle event (the event log, webhooks). */
-  listeners: readonly LifecycleListener[];
+  /** Told of every attempt and event (tracing, the event log, metrics, history, webhooks). */
+  observers: readonly JobObserver[];
   /** May skip an attempt before it runs (schedules' fired-tick gate). */
   gate?: AttemptGate;
 }
@@ -63,7 +57,7 @@ export interface AttemptRunnerDeps<TRegistry extends AnyRegistry> {
 /**
  * One attempt of one job, in three steps: decode and check the stored
  * payload → execute the processor with its context → record the outcome
- * (attempt history, hooks, the value or error BullMQ stores).
+ * (attempt history, observers, the value or error BullMQ stores).
  */
 export class AttemptRunner<TRegistry extends AnyRegistry> {
   /** Jobs running in this process, by id. */
@@ -73,7 +67,7 @@ export class AttemptRunner<TRegistry extends AnyRegistry> {
   private readonly events: LifecycleEmitter;
 
   constructor(private readonly deps: AttemptRunnerDeps<TRegistry>) {
-    this.events = new LifecycleEmitter(deps.listeners, deps.logger);
+    this.events = new LifecycleEmitter(deps.observers, deps.logger);
   }
 
   /** Tells the listeners of an event (stalls, reported by the pool). */
@@ -97,23 +91,11 @@ export class AttemptRunner<TRegistry extends AnyRegistry> {
   }
 
   async run(job: Job, queue: string): Promise<unknown> {
-    const info: AttemptInfo = {
-      jobId: job.id ?? '',
-      tenantId: envelopeTenant(job.data),
-      name: job.name,
-      queue,
-      run: jobRun(job.data),
-      attempt: job.attemptsMade + 1,
-      attempts: job.opts.attempts ?? 1,
-      startedAt: Date.now(),
-    };
-    // opts.delay, not delay: BullMQ zeroes the latter when the job comes due.
-    if (info.attempt === 1 && info.run === 0)
-      info.readyAt = job.timestamp + (job.opts.delay ?? 0);
+    const info = attemptInfo(job, queue);
     const log = lazyLogger(this.deps.logger, info);
     // Each await costs a turn of the microtask queue: skipped when idle.
-    if (this.deps.hooks.length > 0)
-      await this.hook(info, (h) => h.beforeAttempt?.(info));
+    const before = this.events.beforeAttempt(info);
+    if (before) await before;
     let outcome: AttemptOutcome;
     try {
       const { gate } = this.deps;
@@ -212,7 +194,7 @@ export class AttemptRunner<TRegistry extends AnyRegistry> {
     return deadlines;
   }
 
-  /** Step 3: what BullMQ stores (a result envelope, or an error), history, hooks. */
+  /** Step 3: what BullMQ stores (a result envelope, or an error), history, observers. */
   private async record(
     job: Job,
     info: AttemptInfo,
@@ -232,8 +214,8 @@ export class AttemptRunner<TRegistry extends AnyRegistry> {
       }
     }
     const durationMs = Date.now() - info.startedAt;
-    if (this.deps.hooks.length > 0)
-      await this.hook(info, (h) => h.afterAttempt?.(info, outcome, durationMs));
+    const after = this.events.afterAttempt(info, outcome, durationMs);
+    if (after) await after;
     const emitted = this.events.emitOutcome(info, outcome, durationMs);
     if (emitted) await emitted;
     switch (outcome.kind) {
@@ -264,46 +246,4 @@ export class AttemptRunner<TRegistry extends AnyRegistry> {
         throw new UnrecoverableError(outcome.error);
     }
   }
-
-  private async hook(
-    info: AttemptInfo,
-    call: (hooks: AttemptHooks) => void | Promise<void>,
-  ): Promise<void> {
-    for (const hooks of this.deps.hooks) {
-      try {
-        await call(hooks);
-      } catch (error) {
-        this.deps.logger.warn(
-          { err: error, jobId: info.jobId },
-          'attempt hook failed',
-        );
-      }
-    }
-  }
-}
-
-/** History is best effort: a failure to write it must not change the job's outcome. */
-async function recordAttempt(
-  job: Job,
-  info: AttemptInfo,
-  error: string | null,
-) {
-  const row = formatAttempt({
-    attempt: info.attempt,
-    startedAt: new Date(info.startedAt).toISOString(),
-    at: new Date().toISOString(),
-    error,
-  });
-  await job.log(row).catch(() => undefined);
-}
-
-/** A child logger per job costs more than a no-op job: make it on first use. */
-function lazyLogger(logger: Logger, info: AttemptInfo): () => Logger {
-  let child: Logger | undefined;
-  return () =>
-    (child ??= logger.child({
-      jobId: info.jobId,
-      job: info.name,
-      attempt: info.attempt,
-    }));
 }

@@ -32,18 +32,20 @@ export function createWorkerPool<TRegistry extends AnyRegistry>(
   const keys = options.keys ?? createKeyspace();
   const cancellation = new Cancellation(redis, keys);
   const ledger = new TenantLedger(redis, keys, registry.queues);
-  // Decided once: untraced, jobs run through the plain callback and hooks.
+  // Decided once: untraced, jobs run through the plain callback and observers.
   const tracing =
     (options.tracing ?? tracerRegistered()) ? attemptTracing() : null;
-  const hooks = options.hooks ?? [];
   const runner = new AttemptRunner({
     registry,
     processors: options.processors,
     logger,
     cancellation,
-    hooks: tracing ? [tracing.hooks, ...hooks] : hooks,
+    observers: [
+      ...(tracing ? [tracing.observer] : []),
+      eventLog(logger),
+      ...(options.observers ?? []),
+    ],
     ...(options.gate ? { gate: options.gate } : {}),
-    listeners: [eventLog(logger), ...(options.listeners ?? [])],
   });
   const emit = (event: LifecycleEvent) => runner.emit(event);
   const queues = options.queues?.length ? options.queues : registry.queues;

@@ -1,5 +1,5 @@
 import {
-  historyHooks,
+  historyObserver,
   HistoryOutbox,
   HistoryStore,
   openHistoryDatabase,
@@ -164,8 +164,10 @@ export async function startHarness(
       await deliveries.ready();
     }
     pool = createWorkerPool({
-      ...(dispatcher ? { listeners: [dispatcher.listener] } : {}),
-      ...(workerOutbox ? { hooks: [historyHooks(workerOutbox)] } : {}),
+      observers: [
+        ...(dispatcher ? [dispatcher.observer] : []),
+        ...(workerOutbox ? [historyObserver(workerOutbox)] : []),
+      ],
       registry,
       processors: options.processors,
       redis: workerRedis,

@@ -1,7 +1,8 @@
 import type {
-  AttemptHooks,
   AttemptInfo,
   AttemptOutcome,
+  JobObserver,
+  LifecycleEvent,
 } from '@conveyor/queue';
 import { hostname } from 'node:os';
 import type { HistoryOutbox } from './history-outbox.ts';
@@ -11,7 +12,7 @@ import {
   type TransitionType,
 } from './transition.ts';
 
-export interface HistoryHooksOptions {
+export interface HistoryObserverOptions {
   /** Recorded on each attempt; default `{hostname}:{pid}`. */
   worker?: string;
   /**
@@ -54,14 +55,36 @@ function transition(
 }
 
 /**
- * The worker's side of history, for `createWorkerPool({ hooks })`: each
- * attempt's start and outcome go to the outbox, awaited (in Redis before
- * BullMQ records the outcome; appends of one turn share a round trip).
+ * A job BullMQ fails for stalling too often never reaches an attempt, so
+ * `afterAttempt` records nothing: its failure comes from its event.
  */
-export function historyHooks(
+function stallFailure(event: LifecycleEvent): Transition | null {
+  if (event.type !== 'job.failed' || event.durationMs !== undefined)
+    return null;
+  return {
+    id: transitionId(event.jobId, event.run, event.attempt, 'failed'),
+    jobId: event.jobId,
+    tenantId: event.tenantId,
+    name: event.name,
+    queue: event.queue,
+    run: event.run,
+    attempt: event.attempt,
+    type: 'failed',
+    at: event.at,
+    ...(event.error === undefined ? {} : { error: event.error }),
+  };
+}
+
+/**
+ * The worker's side of history, for `createWorkerPool({ observers })`: each
+ * attempt's start and outcome, and stall-limit failures, go to the outbox,
+ * awaited (in Redis before BullMQ records the outcome; appends of one turn
+ * share a round trip).
+ */
+export function historyObserver(
   outbox: HistoryOutbox,
-  options: HistoryHooksOptions = {},
-): AttemptHooks {
+  options: HistoryObserverOptions = {},
+): JobObserver {
   const worker = options.worker ?? `${hostname()}:${process.pid}`;
   return {
     ...(options.starts
@@ -82,6 +105,10 @@ export function historyHooks(
       else
         t.error = outcome.kind === 'cancelled' ? outcome.reason : outcome.error;
       return outbox.append(t);
+    },
+    onEvent: (event) => {
+      const failed = stallFailure(event);
+      return failed ? outbox.append(failed) : undefined;
     },
   };
 }

@@ -1,4 +1,6 @@
-/** What a hook learns about an attempt when it starts. */
+import type { LifecycleEvent } from '../events/lifecycle-event.ts';
+
+/** What an observer learns about an attempt when it starts. */
 export interface AttemptInfo {
   jobId: string;
   /** The tenant that enqueued the job. */
@@ -34,15 +36,27 @@ export type AttemptOutcome =
   | { kind: 'cancelled'; reason: string };
 
 /**
- * The worker's hook point: called around every attempt of every job, in the
- * process that runs it. Metrics, tracing and job history plug in here. A hook
- * that throws is logged and ignored: it never changes a job's outcome.
+ * The worker's one extension point: told around every attempt of every
+ * job, in the process that runs it, and of every lifecycle event (the
+ * event log, metrics, tracing, history and webhooks are one each). Every
+ * member is optional; the pool calls only the ones an observer has, so an
+ * observer without `beforeAttempt`/`afterAttempt` costs attempts no await.
+ * A member that throws (or rejects) is logged and ignored: it never
+ * changes a job's outcome.
  */
-export interface AttemptHooks {
+export interface JobObserver {
+  /** Before the attempt runs (in tracing's span, when traced). */
   beforeAttempt?(info: AttemptInfo): void | Promise<void>;
+  /** After it ran, before its events and before BullMQ records it. */
   afterAttempt?(
     info: AttemptInfo,
     outcome: AttemptOutcome,
     durationMs: number,
   ): void | Promise<void>;
+  /**
+   * Every lifecycle event, in order. Awaited before BullMQ records the
+   * attempt (so an event an observer stored is never lost to a crash).
+   * Keep it cheap: it runs on the job's path.
+   */
+  onEvent?(event: LifecycleEvent): void | Promise<void>;
 }
