@@ -1,16 +1,7 @@
-import type {
-  AttemptInfo,
-  AttemptOutcome,
-  JobObserver,
-  LifecycleEvent,
-} from '@conveyor/queue';
+import type { AttemptInfo, JobObserver } from '@conveyor/queue';
 import { hostname } from 'node:os';
+import { transitionFromEvent, transitionOf } from './from-event.ts';
 import type { HistoryOutbox } from './history-outbox.ts';
-import {
-  transitionId,
-  type Transition,
-  type TransitionType,
-} from './transition.ts';
 
 export interface HistoryObserverOptions {
   /** Recorded on each attempt; default `{hostname}:{pid}`. */
@@ -24,62 +15,11 @@ export interface HistoryObserverOptions {
   starts?: boolean;
 }
 
-/** How an attempt's outcome reads in history: a timeout is a retry or a failure. */
-export function outcomeTransitionType(outcome: AttemptOutcome): TransitionType {
-  switch (outcome.kind) {
-    case 'timed-out':
-      return outcome.final ? 'failed' : 'retrying';
-    default:
-      return outcome.kind;
-  }
-}
-
-function transition(
-  info: AttemptInfo,
-  type: TransitionType,
-  at: number,
-  worker: string,
-): Transition {
-  return {
-    id: transitionId(info.jobId, info.run, info.attempt, type),
-    jobId: info.jobId,
-    tenantId: info.tenantId,
-    name: info.name,
-    queue: info.queue,
-    run: info.run,
-    attempt: info.attempt,
-    type,
-    at,
-    worker,
-  };
-}
-
-/**
- * A job BullMQ fails for stalling too often never reaches an attempt, so
- * `afterAttempt` records nothing: its failure comes from its event.
- */
-function stallFailure(event: LifecycleEvent): Transition | null {
-  if (event.type !== 'job.failed' || event.durationMs !== undefined)
-    return null;
-  return {
-    id: transitionId(event.jobId, event.run, event.attempt, 'failed'),
-    jobId: event.jobId,
-    tenantId: event.tenantId,
-    name: event.name,
-    queue: event.queue,
-    run: event.run,
-    attempt: event.attempt,
-    type: 'failed',
-    at: event.at,
-    ...(event.error === undefined ? {} : { error: event.error }),
-  };
-}
-
 /**
  * The worker's side of history, for `createWorkerPool({ observers })`: each
- * attempt's start and outcome, and stall-limit failures, go to the outbox,
- * awaited (in Redis before BullMQ records the outcome; appends of one turn
- * share a round trip).
+ * attempt's outcome (and a failure for stalling too often) goes to the
+ * outbox as it is reported, awaited (in Redis before BullMQ records the
+ * outcome; appends of one turn share a round trip).
  */
 export function historyObserver(
   outbox: HistoryOutbox,
@@ -89,26 +29,16 @@ export function historyObserver(
   return {
     ...(options.starts
       ? {
-          beforeAttempt: (info: AttemptInfo) =>
-            outbox.append(transition(info, 'started', info.startedAt, worker)),
+          beforeAttempt: (info: AttemptInfo) => {
+            const started = transitionOf(info, 'started', info.startedAt);
+            started.worker = worker;
+            return outbox.append(started);
+          },
         }
       : {}),
-    afterAttempt: (info, outcome, durationMs) => {
-      const t = transition(
-        info,
-        outcomeTransitionType(outcome),
-        Date.now(),
-        worker,
-      );
-      t.durationMs = durationMs;
-      if (outcome.kind === 'completed') t.result = outcome.result;
-      else
-        t.error = outcome.kind === 'cancelled' ? outcome.reason : outcome.error;
-      return outbox.append(t);
-    },
     onEvent: (event) => {
-      const failed = stallFailure(event);
-      return failed ? outbox.append(failed) : undefined;
+      const t = transitionFromEvent(event, worker);
+      return t ? outbox.append(t) : undefined;
     },
   };
 }

@@ -15,9 +15,9 @@ export {
 } from './history-drainer-options.ts';
 export type { HistoryLogger } from './history-logger.ts';
 export { HISTORY_MIGRATIONS } from './history-migrations.ts';
+export { transitionFromEvent, transitionOf } from './from-event.ts';
 export {
   historyObserver,
-  outcomeTransitionType,
   type HistoryObserverOptions,
 } from './history-observer.ts';
 export { HistoryEnvShape } from './history-env.ts';

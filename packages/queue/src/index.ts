@@ -15,6 +15,7 @@ export { jobRun, nextRun } from './events/job-run.ts';
 export {
   LIFECYCLE_EVENT_TYPES,
   lifecycleEventId,
+  type AttemptIdentity,
   type LifecycleEvent,
   type LifecycleEventType,
 } from './events/lifecycle-event.ts';

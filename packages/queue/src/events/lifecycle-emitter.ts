@@ -109,6 +109,8 @@ export class LifecycleEmitter {
         break;
     }
     const event = outcomeEvent(info, type, durationMs, error, timedOut);
+    // Kept even when undefined (a void processor): history records it.
+    if (outcome.kind === 'completed') event.result = outcome.result;
     if (type !== 'job.failed') return this.emit(event);
     return this.emitBoth(
       event,

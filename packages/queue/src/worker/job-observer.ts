@@ -1,18 +1,10 @@
-import type { LifecycleEvent } from '../events/lifecycle-event.ts';
+import type {
+  AttemptIdentity,
+  LifecycleEvent,
+} from '../events/lifecycle-event.ts';
 
 /** What an observer learns about an attempt when it starts. */
-export interface AttemptInfo {
-  jobId: string;
-  /** The tenant that enqueued the job. */
-  tenantId: string;
-  name: string;
-  queue: string;
-  /** 0 as enqueued, +1 per retry or redrive (which start attempts again at 1). */
-  run: number;
-  /** 1 on the first try. */
-  attempt: number;
-  /** Total tries allowed. */
-  attempts: number;
+export interface AttemptInfo extends AttemptIdentity {
   /** When the attempt started (ms since the epoch). */
   startedAt: number;
   /**
