@@ -16,7 +16,7 @@ const CLUSTER_SUITES = [
   'services/api/test/schedules.test.ts',
   'services/api/test/watch.test.ts',
   'services/api/test/tokens.test.ts',
-  'services/worker/test/daemon.test.ts',
+  'packages/worker/test/daemon.test.ts',
 ];
 
 export default defineConfig({

@@ -59,7 +59,7 @@ export function admitFiredJobs(
       const open = keys.open(info.queue, info.tenantId);
       if ((await redis.zscore(open, info.jobId)) !== null) return null;
       try {
-        const job = { queue: info.queue as QueueName, id: info.jobId };
+        const job = { queue: info.queue, id: info.jobId };
         await (await currentLedger()).readmit(info.tenantId, [job]);
         return null;
       } catch (error) {

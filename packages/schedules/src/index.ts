@@ -4,5 +4,6 @@ export {
   reconcileSchedules,
   type ReconcileResult,
 } from './reconcile-schedules.ts';
-export { ScheduleStore, type ScheduleWrite } from './schedule-store.ts';
+export { ScheduleStore } from './schedule-store.ts';
+export type { ScheduleWrite } from './stored-schedule.ts';
 export { firedTickGate } from './fired-tick-gate.ts';

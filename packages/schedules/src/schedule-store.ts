@@ -1,66 +1,28 @@
 import {
   decodeEnvelope,
   encodeEnvelope,
-  InvalidScheduleError,
   ScheduleLimitError,
   ScheduleNotFoundError,
   tenantScheduleId,
   type AnyRegistry,
-  type JobEnvelope,
-  type MissedRunPolicy,
   type QueueName,
-  type ScheduleTiming,
   type ScheduleView,
 } from '@conveyor/core';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { type Keyspace, LuaScript } from '@conveyor/queue';
+import type { Keyspace } from '@conveyor/queue';
 import { withRedisLock } from './redis-lock.ts';
 import {
-  nextTicks,
-  repeatOptions,
-  storedTiming,
-  type StoredTiming,
-} from './schedule-timing.ts';
+  assertSchedulable,
+  changed,
+  STORE_SCRIPT,
+  type ScheduleWrite,
+  type StoredSchedule,
+} from './stored-schedule.ts';
+import { nextTicks, repeatOptions, storedTiming } from './schedule-timing.ts';
 import { scheduleTemplate } from './schedule-template.ts';
 
-/** A tenant's schedule as stored in its `schedules` hash (JSON per name). */
-interface StoredSchedule {
-  name: string;
-  job: string;
-  timing: StoredTiming;
-  /** The parsed data, in an envelope so Dates survive. */
-  data: JobEnvelope;
-  missed: MissedRunPolicy;
-  paused: boolean;
-  createdAt: number;
-  updatedAt: number;
-}
-
-/** What an upsert stores: a parsed request (the API validated `data` with the job's input). */
-export type ScheduleWrite = {
-  name: string;
-  job: string;
-  data: unknown;
-  missed?: MissedRunPolicy | undefined;
-} & ScheduleTiming;
-
 const NEXT_RUNS = 5;
-
-/**
- * Stores a new schedule only if the tenant is under its limit (a changed
- * one always): the count and the write in one step, so concurrent upserts
- * cannot overshoot. KEYS: schedules hash. ARGV: name, JSON, max (-1 = none).
- * Returns 1, or 0 when refused.
- */
-const STORE_SCRIPT = new LuaScript(`
-if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then
-  local max = tonumber(ARGV[3])
-  if max >= 0 and redis.call('HLEN', KEYS[1]) >= max then return 0 end
-end
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-return 1
-`);
 
 /**
  * Tenants' runtime schedules. The tenant's hash is the record (what
@@ -282,21 +244,4 @@ export class ScheduleStore {
       nextRuns: nextRuns.map((t) => new Date(t)),
     };
   }
-}
-
-/** A pattern with the right shape that cron-parser still refuses (`99 * * * *`) fails before anything is stored. */
-function assertSchedulable(timing: StoredTiming): void {
-  try {
-    nextTicks(timing, Date.now(), 1);
-  } catch (error) {
-    throw new InvalidScheduleError(
-      `Invalid cron pattern "${timing.cron}": ${(error as Error).message}`,
-    );
-  }
-}
-
-function changed(before: StoredSchedule, after: StoredSchedule): boolean {
-  const what = (s: StoredSchedule) =>
-    JSON.stringify([s.job, s.timing, s.data, s.missed]);
-  return what(before) !== what(after);
 }

@@ -57,76 +57,12 @@ export function createDeliveryWorker(
   options: DeliveryWorkerOptions,
 ): DeliveryWorker {
   const { redis, keys, logger } = options;
-  const store = new WebhookStore(redis, keys);
-  const log = new DeliveryLog(redis, keys);
-  const policy = { allowPrivate: options.allowPrivate };
-  const timeoutMs = options.timeoutMs ?? 10_000;
-
-  async function attempt(job: Job<DeliveryJobData>): Promise<Attempt> {
-    const { tenantId, webhookId, deliveryId, body } = job.data;
-    const webhook = await store.get(tenantId, webhookId);
-    if (!webhook)
-      return { status: null, error: 'The webhook was removed', final: true };
-    const json = JSON.stringify(body);
-    try {
-      const status = await postWebhook(webhook.url, json, {
-        timeoutMs,
-        policy,
-        headers: {
-          [SIGNATURE_HEADER]: signWebhook(webhook.secret, json),
-          [EVENT_HEADER]: body.type,
-          [DELIVERY_HEADER]: deliveryId,
-        },
-      });
-      const ok = status >= 200 && status < 300;
-      return { status, error: ok ? null : `HTTP ${status}`, final: false };
-    } catch (error) {
-      const text = error instanceof Error ? error.message : String(error);
-      return {
-        status: null,
-        error: text.slice(0, MAX_ERROR_CHARS),
-        final: error instanceof WebhookUrlRefusedError,
-      };
-    }
-  }
-
-  async function record(job: Job<DeliveryJobData>, outcome: Attempt) {
-    const made = job.attemptsMade + 1;
-    const max = job.opts.attempts ?? 1;
-    const status: DeliveryStatus =
-      outcome.error === null
-        ? 'delivered'
-        : outcome.final || made >= max
-          ? 'failed'
-          : 'retrying';
-    const { tenantId, webhookId, deliveryId, body } = job.data;
-    // A log that cannot be written must not fail (and so repeat) a delivery.
-    await log
-      .write(tenantId, {
-        id: deliveryId,
-        webhookId,
-        eventId: body.id,
-        type: body.type,
-        jobId: body.data.jobId || null,
-        status,
-        attempts: made,
-        maxAttempts: max,
-        lastError: outcome.error,
-        responseStatus: outcome.status,
-        createdAt: new Date(job.timestamp),
-        updatedAt: new Date(),
-        body,
-      })
-      .catch((error: unknown) =>
-        logger.warn({ err: error, deliveryId }, 'delivery log write failed'),
-      );
-  }
-
+  const sender = new DeliverySender(options);
   const worker = new Worker<DeliveryJobData>(
     WEBHOOK_QUEUE,
     async (job) => {
-      const outcome = await attempt(job);
-      await record(job, outcome);
+      const outcome = await sender.attempt(job);
+      await sender.record(job, outcome);
       if (outcome.error === null) return;
       if (outcome.final) throw new UnrecoverableError(outcome.error);
       throw new Error(outcome.error);
@@ -148,7 +84,11 @@ export function createDeliveryWorker(
     // Failed by BullMQ for stalling too often, it never reached `attempt`:
     // the log must still say failed, or it could not be redriven.
     if (job && isStallLimitFailure(error))
-      void record(job, { status: null, error: error.message, final: true });
+      void sender.record(job, {
+        status: null,
+        error: error.message,
+        final: true,
+      });
     if (job && job.attemptsMade >= (job.opts.attempts ?? 1))
       logger.warn(
         { deliveryId: job.id, tenantId: job.data.tenantId, err: error.message },
@@ -159,4 +99,80 @@ export function createDeliveryWorker(
     ready: () => worker.waitUntilReady().then(() => undefined),
     close: () => worker.close(),
   };
+}
+
+/** One delivery attempt: find the webhook, sign, POST; then its line in the tenant's log. */
+class DeliverySender {
+  private readonly store: WebhookStore;
+  private readonly log: DeliveryLog;
+  private readonly timeoutMs: number;
+
+  constructor(private readonly options: DeliveryWorkerOptions) {
+    this.store = new WebhookStore(options.redis, options.keys);
+    this.log = new DeliveryLog(options.redis, options.keys);
+    this.timeoutMs = options.timeoutMs ?? 10_000;
+  }
+
+  async attempt(job: Job<DeliveryJobData>): Promise<Attempt> {
+    const { tenantId, webhookId, deliveryId, body } = job.data;
+    const webhook = await this.store.get(tenantId, webhookId);
+    if (!webhook)
+      return { status: null, error: 'The webhook was removed', final: true };
+    const json = JSON.stringify(body);
+    try {
+      const status = await postWebhook(webhook.url, json, {
+        timeoutMs: this.timeoutMs,
+        policy: { allowPrivate: this.options.allowPrivate },
+        headers: {
+          [SIGNATURE_HEADER]: signWebhook(webhook.secret, json),
+          [EVENT_HEADER]: body.type,
+          [DELIVERY_HEADER]: deliveryId,
+        },
+      });
+      const ok = status >= 200 && status < 300;
+      return { status, error: ok ? null : `HTTP ${status}`, final: false };
+    } catch (error) {
+      const text = error instanceof Error ? error.message : String(error);
+      return {
+        status: null,
+        error: text.slice(0, MAX_ERROR_CHARS),
+        final: error instanceof WebhookUrlRefusedError,
+      };
+    }
+  }
+
+  /** A log that cannot be written must not fail (and so repeat) a delivery. */
+  async record(job: Job<DeliveryJobData>, outcome: Attempt): Promise<void> {
+    const made = job.attemptsMade + 1;
+    const max = job.opts.attempts ?? 1;
+    const status: DeliveryStatus =
+      outcome.error === null
+        ? 'delivered'
+        : outcome.final || made >= max
+          ? 'failed'
+          : 'retrying';
+    const { tenantId, webhookId, deliveryId, body } = job.data;
+    await this.log
+      .write(tenantId, {
+        id: deliveryId,
+        webhookId,
+        eventId: body.id,
+        type: body.type,
+        jobId: body.data.jobId || null,
+        status,
+        attempts: made,
+        maxAttempts: max,
+        lastError: outcome.error,
+        responseStatus: outcome.status,
+        createdAt: new Date(job.timestamp),
+        updatedAt: new Date(),
+        body,
+      })
+      .catch((error: unknown) =>
+        this.options.logger.warn(
+          { err: error, deliveryId },
+          'delivery log write failed',
+        ),
+      );
+  }
 }

@@ -1,76 +1,12 @@
-import { type QueueName } from '@conveyor/core';
-import { QUEUES } from '@conveyor/jobs';
-import { DEFAULT_LOCK_DURATION_MS, DEFAULT_MAX_STALLS } from '@conveyor/queue';
-import {
-  readEnv,
-  SharedEnvSchema,
-  commaList,
-  MetricsEnvShape,
-} from '@conveyor/ops';
+import { commaList } from '@conveyor/ops';
+import { WorkerEnvSchema } from '@conveyor/worker';
 import { z } from 'zod';
-import { HistoryEnvShape } from '@conveyor/history';
 
-const queueNames = Object.values(QUEUES) as [QueueName, ...QueueName[]];
-
-/** `VAR=` (as a copied .env.example has it) means unset, not 0. */
-function unsetWhenEmpty<TSchema extends z.ZodType>(schema: TSchema) {
-  return z.preprocess((value) => (value === '' ? undefined : value), schema);
-}
-
-/** The worker's settings. The only file that reads `process.env`; `.env.example` documents each. */
-export const WorkerEnvSchema = SharedEnvSchema.extend({
-  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(10),
-  WORKER_SHUTDOWN_GRACE_MS: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .max(3_600_000)
-    .default(25_000),
-  /**
-   * How long a job's lock lasts between renewals (renewed every half of it).
-   * With WORKER_STALLED_INTERVAL_MS (default half of this), a worker that died
-   * (kill -9, or a shutdown past its grace period) has its jobs run again
-   * within max(lock, interval) + interval: 15 s at the defaults.
-   */
-  WORKER_LOCK_DURATION_MS: z.coerce
-    .number()
-    .int()
-    .min(1_000)
-    .max(600_000)
-    .default(DEFAULT_LOCK_DURATION_MS),
-  WORKER_STALLED_INTERVAL_MS: unsetWhenEmpty(
-    z.coerce.number().int().min(100).max(600_000).optional(),
-  ),
-  /** Recoveries from dead workers one job survives before it fails; stalls never use attempts. */
-  WORKER_MAX_STALLS: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(1_000)
-    .default(DEFAULT_MAX_STALLS),
-  /** Port of /healthz and /readyz; unset = no health server (0 = any free port). */
-  WORKER_HEALTH_PORT: unsetWhenEmpty(
-    z.coerce.number().int().min(0).max(65_535).optional(),
-  ),
-  WORKER_HEALTH_HOST: z.string().min(1).default('127.0.0.1'),
-  /** /readyz is 503 while the event loop lags more than this. */
-  WORKER_HEALTH_MAX_LAG_MS: z.coerce
-    .number()
-    .int()
-    .min(10)
-    .max(60_000)
-    .default(1_000),
-  /** Comma-separated subset of queues to serve (all when empty): lets queues scale apart. */
-  WORKER_QUEUES: commaList(z.enum(queueNames)),
-  /** Webhook deliveries may reach loopback and private addresses (docs/webhooks.md): off, against SSRF. */
-  WEBHOOK_ALLOW_PRIVATE: z
-    .enum(['true', 'false'])
-    .default('false')
-    .transform((v) => v === 'true'),
-  /** Webhook deliveries in flight at once: slow receivers wait here, never in job slots. */
-  WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(10),
-  /** Job history in PostgreSQL: DATABASE_URL, HISTORY, HISTORY_RETENTION_DAYS. */
-  ...HistoryEnvShape,
+/**
+ * The example worker's settings: the runtime's (`WorkerEnvSchema`) and what
+ * its own processors read. `.env.example` documents each.
+ */
+export const ExampleWorkerEnvSchema = WorkerEnvSchema.extend({
   /** What `feed.sync` of `configured` feeds fetches (its contract schedule): none by default. */
   FEED_URLS: commaList(z.url({ protocol: /^https?$/ })),
   /** `feed.sync` may fetch from loopback and private addresses: off, against SSRF. */
@@ -80,15 +16,4 @@ export const WorkerEnvSchema = SharedEnvSchema.extend({
     .transform((v) => v === 'true'),
   /** How long the local content generator takes per section. */
   CONTENT_STEP_MS: z.coerce.number().int().min(0).max(600_000).default(2_000),
-  /** `/metrics` on the health port: METRICS_TOKEN guards it, METRICS_TENANT_LABELS adds tenants. */
-  ...MetricsEnvShape,
 });
-
-export type WorkerEnv = z.infer<typeof WorkerEnvSchema>;
-
-/** Throws a readable message (never a stack) naming each bad variable. */
-export function readWorkerEnv(
-  source: NodeJS.ProcessEnv = process.env,
-): WorkerEnv {
-  return readEnv(WorkerEnvSchema, source);
-}

@@ -1,17 +1,17 @@
+// The example app's worker, whole: its settings, its catalog, its processors
+// with their providers, handed to the framework's runtime.
 import { registry } from '@conveyor/jobs';
-import { startService, startTracing } from '@conveyor/ops';
-import { runDaemon } from './run-daemon.ts';
-import { WorkerEnvSchema } from './env.ts';
+import { startService } from '@conveyor/ops';
+import { runWorker } from '@conveyor/worker';
+import { ExampleWorkerEnvSchema } from './env.ts';
 import { createProcessors } from './processors/index.ts';
 import { createLogProviders } from './providers/log-providers.ts';
 
-const { env, logger } = startService('conveyor-worker', WorkerEnvSchema);
-// Before the pool is made: it asks once whether an SDK is registered.
-const tracing = await startTracing({ serviceName: 'conveyor-worker' });
-if (tracing.enabled) logger.info('tracing on: spans exported by OTLP');
-await runDaemon({
-  env,
+const { env, logger } = startService('conveyor-worker', ExampleWorkerEnvSchema);
+await runWorker({
   registry,
+  env,
+  logger,
   processors: createProcessors(
     createLogProviders(logger, {
       feedUrls: env.FEED_URLS,
@@ -19,8 +19,4 @@ await runDaemon({
     }),
     { feedAllowPrivate: env.FEED_ALLOW_PRIVATE },
   ),
-  logger,
-  // After the pool has closed: the spans of jobs that ended in the grace
-  // period are exported too.
-  beforeExit: () => tracing.shutdown(),
 });

@@ -1,5 +1,5 @@
 import { assertPublicUrl } from '@conveyor/webhooks';
-import { NonRetryableError, RetryLaterError } from '../errors.ts';
+import { NonRetryableError, RetryLaterError } from '@conveyor/worker';
 
 export interface FetchFeedOptions {
   /** The job's signal: a cancel or the attempt's timeout stops the download. */

@@ -1,5 +1,5 @@
 import { parseFeed, type AnyFeed } from 'feedsmith';
-import { NonRetryableError } from '../errors.ts';
+import { NonRetryableError } from '@conveyor/worker';
 import type { FeedItem } from '../providers/providers.ts';
 
 /** Beyond this, a feed is an archive: the newest items are the ones that matter. */

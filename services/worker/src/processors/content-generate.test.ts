@@ -1,5 +1,5 @@
 import { contentGenerate } from '@conveyor/jobs';
-import type { ProcessorContext } from '@conveyor/queue';
+import type { ProcessorContext } from '@conveyor/worker';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createLocalContentGenerator } from '../providers/local-content-generator.ts';

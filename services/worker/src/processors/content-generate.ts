@@ -1,5 +1,5 @@
 import type { contentGenerate } from '@conveyor/jobs';
-import type { Processor } from '@conveyor/queue';
+import type { Processor } from '@conveyor/worker';
 import { rankSources } from '../content/rank-sources.ts';
 import { renderMarkdown } from '../content/render-markdown.ts';
 import type { ContentGenerator, FeedStore } from '../providers/providers.ts';

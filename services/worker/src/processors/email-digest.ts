@@ -1,5 +1,5 @@
 import type { emailDigest } from '@conveyor/jobs';
-import type { Processor } from '@conveyor/queue';
+import type { Processor } from '@conveyor/worker';
 import type { ActivitySource, EmailProvider } from '../providers/providers.ts';
 
 export function createEmailDigestProcessor(

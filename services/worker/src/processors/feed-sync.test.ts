@@ -1,10 +1,13 @@
 import { feedSync } from '@conveyor/jobs';
-import type { ProcessorContext } from '@conveyor/queue';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NonRetryableError, RetryLaterError } from '../errors.ts';
+import {
+  NonRetryableError,
+  RetryLaterError,
+  type ProcessorContext,
+} from '@conveyor/worker';
 import { retryAfterMs } from '../feeds/fetch-feed.ts';
 import { createConfiguredFeeds } from '../providers/configured-feeds.ts';
 import { createLogProviders } from '../providers/log-providers.ts';

@@ -1,7 +1,6 @@
 import type { JobProgress } from '@conveyor/core';
 import type { feedSync } from '@conveyor/jobs';
-import type { Processor } from '@conveyor/queue';
-import { NonRetryableError } from '../errors.ts';
+import { NonRetryableError, type Processor } from '@conveyor/worker';
 import { FEED_FETCH_DEFAULTS, fetchFeed } from '../feeds/fetch-feed.ts';
 import { parseFeedItems } from '../feeds/parse-feed-items.ts';
 import type { FeedDirectory, FeedStore } from '../providers/providers.ts';

@@ -1,5 +1,5 @@
 import type { AppRegistry } from '@conveyor/jobs';
-import type { ProcessorMap } from '@conveyor/queue';
+import type { ProcessorMap } from '@conveyor/worker';
 import type { Providers } from '../providers/providers.ts';
 import { createContentGenerateProcessor } from './content-generate.ts';
 import { createEmailDigestProcessor } from './email-digest.ts';

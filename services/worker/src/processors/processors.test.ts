@@ -1,6 +1,6 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import type { ProcessorContext } from '@conveyor/queue';
+import type { ProcessorContext } from '@conveyor/worker';
 import { createConfiguredFeeds } from '../providers/configured-feeds.ts';
 import { createLocalContentGenerator } from '../providers/local-content-generator.ts';
 import { createMemoryFeedStore } from '../providers/memory-feed-store.ts';

@@ -1,5 +1,5 @@
 import type { smsSend } from '@conveyor/jobs';
-import type { Processor } from '@conveyor/queue';
+import type { Processor } from '@conveyor/worker';
 import type { SmsProvider } from '../providers/providers.ts';
 
 export function createSmsSendProcessor(

@@ -1,5 +1,5 @@
 import type { testJob } from '@conveyor/jobs';
-import type { Processor } from '@conveyor/queue';
+import type { Processor } from '@conveyor/worker';
 
 export const processTestJob: Processor<typeof testJob> = (
   payload,

@@ -1,4 +1,4 @@
-import type { Logger } from '@conveyor/queue';
+import type { Logger } from '@conveyor/worker';
 import { randomUUID } from 'node:crypto';
 import { createConfiguredFeeds } from './configured-feeds.ts';
 import { createLocalContentGenerator } from './local-content-generator.ts';

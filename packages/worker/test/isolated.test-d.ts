@@ -1,14 +1,14 @@
 import { defineJob, defineRegistry } from '@conveyor/core';
-import { QUEUES } from '@conveyor/jobs';
-import { isolated, type ProcessorMap } from '@conveyor/queue';
+import { QUEUES } from '@conveyor/fixtures';
+import { isolated, type ProcessorMap } from '@conveyor/worker';
 import { test } from 'vitest';
 import { z } from 'zod';
-import type * as spin from '../../test/fixtures/spin-processor.ts';
-import type { faultRegistry } from '../../test/fixtures/fault-jobs.ts';
+import type * as spin from './fixtures/spin-processor.ts';
+import type { faultRegistry } from './fixtures/fault-jobs.ts';
 
 type FaultMap = ProcessorMap<typeof faultRegistry>;
 declare const others: Omit<FaultMap, 'fault.spin'>;
-const url = new URL('../../test/fixtures/spin-processor.ts', import.meta.url);
+const url = new URL('./fixtures/spin-processor.ts', import.meta.url);
 
 test('an isolated processor is checked against its job like an in-process one', () => {
   const ok: FaultMap = {

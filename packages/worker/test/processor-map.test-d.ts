@@ -1,6 +1,10 @@
-import { registry, type AppRegistry } from '@conveyor/jobs';
+import {
+  fixtureRegistry as registry,
+  type FixtureRegistry as AppRegistry,
+} from '@conveyor/fixtures';
 import { expectTypeOf, test } from 'vitest';
-import type { ProcessorMap } from '@conveyor/queue';
+// Where an app takes it from.
+import type { ProcessorMap } from '@conveyor/worker';
 
 declare const complete: ProcessorMap<AppRegistry>;
 

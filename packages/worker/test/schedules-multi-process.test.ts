@@ -1,4 +1,9 @@
-import { deletePrefix, spawnTsProcess, uniquePrefix } from '@conveyor/testkit';
+import {
+  deletePrefix,
+  spawnTsProcess,
+  uniquePrefix,
+  waitFor,
+} from '@conveyor/testkit';
 import type { TsProcess } from '@conveyor/testkit';
 import { fileURLToPath } from 'node:url';
 import { afterAll, expect, inject, it } from 'vitest';
@@ -45,9 +50,12 @@ it('three worker processes started together run each tick of a contract schedule
     );
   };
   await Promise.all([start(), start(), start()]);
-  await new Promise((r) => setTimeout(r, 5_500));
+  // Waits on runs, not on the clock: a loaded machine runs ticks late, never twice.
+  const runs = (n: number) => () =>
+    completions().length >= n ? true : undefined;
+  await waitFor(runs(4), 60_000, 'four scheduled runs');
   daemons[0]?.child.kill('SIGKILL');
-  await new Promise((r) => setTimeout(r, 3_000));
+  await waitFor(runs(7), 60_000, 'seven scheduled runs, after the kill too');
 
   const ids = completions();
   const ticks = [...new Set(ids)]
@@ -71,4 +79,4 @@ it('three worker processes started together run each tick of a contract schedule
     d.lines.filter((l) => l.record?.msg === 'contract schedules reconciled'),
   );
   expect(reconciled).toHaveLength(1);
-});
+}, 150_000);

@@ -1,5 +1,5 @@
 import { DEFAULT_TENANT } from '@conveyor/core';
-import { registry } from '@conveyor/jobs';
+import { fixtureRegistry as registry } from '@conveyor/fixtures';
 import {
   createKeyspace,
   createProducer,
@@ -55,10 +55,10 @@ describe('worker daemon (separate process)', () => {
       20_000,
     );
 
-  it('runs the catalog: TEST_JOB is logged with its data, and SIGTERM exits 0', async () => {
+  it('runWorker runs an app’s catalog: TEST_JOB is logged with its data, and SIGTERM exits 0', async () => {
     const prefix = uniquePrefix('daemon');
     cleanup.push(() => deletePrefix(redisUrl, prefix));
-    const daemon = start('../src/main.ts', prefix);
+    const daemon = start('fixtures/catalog-daemon.ts', prefix);
     await ready(daemon);
     const producer = createProducer({
       registry,

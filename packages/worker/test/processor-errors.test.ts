@@ -1,5 +1,5 @@
 import { defineJob, defineRegistry, DEFAULT_TENANT } from '@conveyor/core';
-import { QUEUES } from '@conveyor/jobs';
+import { QUEUES } from '@conveyor/fixtures';
 import {
   createKeyspace,
   createProducer,
@@ -18,7 +18,7 @@ import {
   AttemptTimeoutError,
   NonRetryableError,
   RetryLaterError,
-} from '@conveyor/worker/errors';
+} from '@conveyor/worker';
 
 const redisUrl = inject('redisUrl');
 

@@ -1,0 +1,124 @@
+import type { AnyRegistry } from '@conveyor/core';
+import {
+  createWorkerPool,
+  type JobObserver,
+  type Logger,
+  type ProcessorMap,
+  type WorkerPool,
+} from '@conveyor/queue';
+import { firedTickGate } from '@conveyor/schedules';
+import { checkWorkerQueues } from './check-worker-queues.ts';
+import type { WorkerEnv } from './env.ts';
+import { startHealthServer, type HealthServer } from './health-server.ts';
+import { startWorkerServices, type WorkerServices } from './worker-services.ts';
+
+export interface WorkerRuntimeOptions<TRegistry extends AnyRegistry> {
+  env: WorkerEnv;
+  registry: TRegistry;
+  processors: ProcessorMap<TRegistry>;
+  logger: Logger;
+  /** Told around every attempt and of every event, after the runtime's own (webhooks, metrics, history). */
+  observers?: readonly JobObserver[];
+}
+
+export interface WorkerRuntime {
+  readonly pool: WorkerPool;
+  /** Resolves once every queue's worker and the webhook deliveries take jobs. */
+  ready(): Promise<void>;
+  /** The ordered shutdown; `reason` (a signal) is only logged. */
+  close(reason?: string): Promise<void>;
+}
+
+/** The pool and everything beside it, started; no signal is handled here. */
+export async function startWorkerRuntime<TRegistry extends AnyRegistry>(
+  options: WorkerRuntimeOptions<TRegistry>,
+): Promise<WorkerRuntime> {
+  const { env, logger, registry } = options;
+  // Before any connection: a misnamed queue is a configuration error.
+  checkWorkerQueues(env.WORKER_QUEUES, registry);
+  const services = startWorkerServices(env, registry, logger);
+  const { metrics, history } = services;
+  const pool = createWorkerPool({
+    // In this order around attempts and for events (the order they had).
+    observers: [
+      services.webhooks.observer,
+      ...(metrics ? [metrics.observer] : []),
+      ...(history ? [history.observer] : []),
+      ...(options.observers ?? []),
+    ],
+    capacity: services.capacity,
+    // Fired schedule ticks pass the tenant's quota and the missed-run policy first.
+    gate: firedTickGate(services.connection, services.keys, registry.queues),
+    registry,
+    processors: options.processors,
+    redis: services.connection,
+    logger,
+    keys: services.keys,
+    concurrency: env.WORKER_CONCURRENCY,
+    queues: env.WORKER_QUEUES,
+    lockDuration: env.WORKER_LOCK_DURATION_MS,
+    ...(env.WORKER_STALLED_INTERVAL_MS
+      ? { stalledInterval: env.WORKER_STALLED_INTERVAL_MS }
+      : {}),
+    maxStalls: env.WORKER_MAX_STALLS,
+  });
+  const health =
+    env.WORKER_HEALTH_PORT === undefined
+      ? undefined
+      : await startHealthServer({
+          host: env.WORKER_HEALTH_HOST,
+          port: env.WORKER_HEALTH_PORT,
+          redis: services.connection,
+          maxLagMs: env.WORKER_HEALTH_MAX_LAG_MS,
+          logger,
+          routes: metrics ? [metrics.route] : [],
+        });
+  let closing: Promise<void> | undefined;
+  return {
+    pool,
+    ready: async () => {
+      await pool.ready();
+      await services.deliveries.ready();
+    },
+    close: (reason) =>
+      (closing ??= shutDown({ env, logger, pool, services, health }, reason)),
+  };
+}
+
+interface RunningParts {
+  env: WorkerEnv;
+  logger: Logger;
+  pool: WorkerPool;
+  services: WorkerServices;
+  health: HealthServer | undefined;
+}
+
+/** BullMQ's order: stop taking jobs, let active ones finish within the grace period, close connections. */
+async function shutDown(parts: RunningParts, reason?: string): Promise<void> {
+  const { env, logger, pool, services } = parts;
+  logger.info(
+    {
+      ...(reason ? { signal: reason } : {}),
+      graceMs: env.WORKER_SHUTDOWN_GRACE_MS,
+    },
+    'shutting down: no new jobs, finishing active ones',
+  );
+  // Beside the pool, not after it: in-flight deliveries (each at most
+  // 10 s) finish within the same grace period; queued ones stay queued.
+  const deliveriesClosed = services.deliveries.close();
+  const leftOver = await pool.close(env.WORKER_SHUTDOWN_GRACE_MS);
+  if (leftOver.length > 0) {
+    logger.warn(
+      { jobIds: leftOver },
+      'grace period over: these jobs are left to stalled-job recovery and will run again',
+    );
+  }
+  // After the pool, so the events of its last jobs are still enqueued.
+  await services.webhooks.close();
+  await services.history?.close();
+  await deliveriesClosed;
+  await parts.health?.close();
+  await services.metrics?.close();
+  services.capacity.stop();
+  services.connection.disconnect();
+}
