@@ -70,7 +70,7 @@ export class AttemptRunner<TRegistry extends AnyRegistry> {
     this.events = new LifecycleEmitter(deps.observers, deps.logger);
   }
 
-  /** Tells the listeners of an event (stalls, reported by the pool). */
+  /** Tells the observers of an event the pool reports (stalls). */
   emit(event: LifecycleEvent): Promise<void> | undefined {
     return this.events.emit(event);
   }
