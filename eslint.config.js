@@ -32,6 +32,36 @@ export default defineConfig(
     },
   },
   {
+    // House rules for product code: short files, short functions, few
+    // parameters (an options object past four). Tests, the bench, the test
+    // kit, the dev tools and the fixtures catalog are exempt. An existing
+    // violation carries an inline eslint-disable naming its follow-up.
+    files: ['packages/*/src/**/*.ts', 'services/*/src/**/*.ts'],
+    ignores: [
+      '**/*.test.ts',
+      '**/*.test-d.ts',
+      '**/*.cluster-test.ts',
+      '**/test/**',
+      '**/tests/**',
+      '**/__tests__/**',
+      'packages/bench/**',
+      'packages/testkit/**',
+      'packages/devtools/**',
+      'packages/fixtures/**',
+    ],
+    rules: {
+      'max-lines': [
+        'error',
+        { max: 300, skipBlankLines: true, skipComments: true },
+      ],
+      'max-lines-per-function': [
+        'error',
+        { max: 60, skipBlankLines: true, skipComments: true },
+      ],
+      'max-params': ['error', { max: 4 }],
+    },
+  },
+  {
     // Vitest's asymmetric matchers (expect.any, expect.stringContaining) are typed `any`.
     files: ['**/*.test.ts'],
     rules: { '@typescript-eslint/no-unsafe-assignment': 'off' },

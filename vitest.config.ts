@@ -7,15 +7,15 @@ import { defineConfig } from 'vitest/config';
  * processes, schedules, and the worker daemon.
  */
 const CLUSTER_SUITES = [
-  'services/api/test/lifecycle.test.ts',
-  'services/api/test/enqueue.test.ts',
-  'services/api/test/quotas.test.ts',
-  'services/api/test/tenancy.test.ts',
-  'services/api/test/acknowledgements.test.ts',
-  'services/api/test/cancel-across-processes.test.ts',
-  'services/api/test/schedules.test.ts',
-  'services/api/test/watch.test.ts',
-  'services/api/test/tokens.test.ts',
+  'packages/server/test/lifecycle.test.ts',
+  'packages/server/test/enqueue.test.ts',
+  'packages/server/test/quotas.test.ts',
+  'packages/server/test/tenancy.test.ts',
+  'packages/server/test/acknowledgements.test.ts',
+  'packages/server/test/cancel-across-processes.test.ts',
+  'packages/server/test/schedules.test.ts',
+  'packages/server/test/watch.test.ts',
+  'packages/server/test/tokens.test.ts',
   'packages/worker/test/daemon.test.ts',
 ];
 

@@ -1,4 +1,4 @@
-import { createApiServer, QueueService } from '@conveyor/api/embed';
+import { createApiServer, QueueService } from '@conveyor/server/embed';
 import { createConveyorClient, type ConveyorClient } from '@conveyor/client';
 import { fixtureRegistry as registry } from '@conveyor/fixtures';
 import { createRedisClient } from '@conveyor/queue';

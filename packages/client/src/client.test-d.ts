@@ -1,8 +1,13 @@
 import type { QueueName } from '@conveyor/core';
 import { expectTypeOf, test } from 'vitest';
+import type { FixtureRegistry } from '@conveyor/fixtures';
+import type { ConveyorRouter } from '@conveyor/server';
 import { createConveyorClient } from './create-client.ts';
 
-const client = createConveyorClient({ url: 'http://127.0.0.1:3000/trpc' });
+// Typed by a catalog's router: the fixture catalog stands for an app's.
+const client = createConveyorClient<ConveyorRouter<FixtureRegistry>>({
+  url: 'http://127.0.0.1:3000/trpc',
+});
 
 test('a valid enqueue compiles and returns the job reference', () => {
   const result = client.enqueue.mutate({
@@ -166,4 +171,12 @@ test('read filters take the catalog’s job names', () => {
   void client.deadLetters.list.query({ name: 'sms.sned' });
   // @ts-expect-error -- and bulk redrive
   void client.deadLetters.redriveMany.mutate({ name: 'sms.sned' });
+});
+
+test('without a router type the client is catalog-free (the CLI’s)', () => {
+  const anyCatalog = createConveyorClient({
+    url: 'http://127.0.0.1:3000/trpc',
+  });
+  void anyCatalog.enqueue.mutate({ name: 'any.job', data: { any: 'thing' } });
+  void anyCatalog.jobs.list.query({ name: 'any.job' });
 });

@@ -1,10 +1,11 @@
-import type { AppRouter } from '@conveyor/api';
+import type { AnyConveyorRouter } from '@conveyor/server';
 import {
   createTRPCClient,
   httpBatchLink,
   httpSubscriptionLink,
   splitLink,
   type TRPCClient,
+  type TRPCLink,
 } from '@trpc/client';
 import { EventSource } from 'eventsource';
 import superjson from 'superjson';
@@ -29,51 +30,63 @@ export interface ConveyorClientOptions {
   fetch?: typeof globalThis.fetch;
 }
 
-export type ConveyorClient = TRPCClient<AppRouter>;
+/**
+ * A client typed by an app's router (`ConveyorRouter<AppRegistry>`); by
+ * any registry's (job names and payloads unchecked) when not given.
+ */
+export type ConveyorClient<
+  TRouter extends AnyConveyorRouter = AnyConveyorRouter,
+> = TRPCClient<TRouter>;
 
 /**
  * A typed client: `client.enqueue.mutate({ name: 'TEST_JOB', data: { message: 'hi' } })`.
  * Queries and mutations are batched over HTTP; subscriptions (`jobs.watch`)
  * are server-sent events that resume from the last event after a reconnect.
  */
-export function createConveyorClient(
+export function createConveyorClient<
+  TRouter extends AnyConveyorRouter = AnyConveyorRouter,
+>(options: ConveyorClientOptions): ConveyorClient<TRouter> {
+  // Every Conveyor router shares one transport (superjson, one error
+  // shape): the links are the same for any catalog, which only types calls.
+  return createTRPCClient<TRouter>({ links: conveyorLinks(options) });
+}
+
+function conveyorLinks(
   options: ConveyorClientOptions,
-): ConveyorClient {
+): TRPCLink<AnyConveyorRouter>[] {
   const headers = async (): Promise<Record<string, string>> => ({
     ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
     ...(options.tenant ? { 'x-conveyor-tenant': options.tenant } : {}),
     ...(await options.headers?.()),
   });
-  return createTRPCClient<AppRouter>({
-    links: [
-      ...safeEnqueueLinks({ retries: options.enqueueRetries ?? 6 }),
-      splitLink({
-        condition: (op) => op.type === 'subscription',
-        true: httpSubscriptionLink({
-          url: options.url,
-          transformer: superjson,
-          // Node has no global EventSource before v22 (and it is experimental there).
-          EventSource,
-          // EventSource has no headers of its own: they go through its fetch.
-          eventSourceOptions: async () => {
-            const extra = await headers();
-            return {
-              fetch: (url, init) =>
-                (options.fetch ?? fetch)(url, {
-                  ...init,
-                  headers: { ...init.headers, ...extra },
-                }),
-            };
-          },
-        }),
-        false: httpBatchLink({
-          url: options.url,
-          transformer: superjson,
-          maxItems: options.maxBatchSize ?? 50,
-          headers,
-          ...(options.fetch ? { fetch: options.fetch } : {}),
-        }),
+  return [
+    ...safeEnqueueLinks({ retries: options.enqueueRetries ?? 6 }),
+    splitLink({
+      condition: (op) => op.type === 'subscription',
+      true: httpSubscriptionLink({
+        url: options.url,
+        transformer: superjson,
+        // Node has no global EventSource before v22 (and it is experimental there).
+        EventSource,
+        // EventSource has no headers of its own: they go through its fetch.
+        eventSourceOptions: async () => {
+          const extra = await headers();
+          return {
+            fetch: (url, init) =>
+              (options.fetch ?? fetch)(url, {
+                ...init,
+                headers: { ...init.headers, ...extra },
+              }),
+          };
+        },
       }),
-    ],
-  });
+      false: httpBatchLink({
+        url: options.url,
+        transformer: superjson,
+        maxItems: options.maxBatchSize ?? 50,
+        headers,
+        ...(options.fetch ? { fetch: options.fetch } : {}),
+      }),
+    }),
+  ];
 }

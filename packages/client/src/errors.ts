@@ -1,7 +1,7 @@
-import type { AppRouter } from '@conveyor/api';
+import type { AnyConveyorRouter } from '@conveyor/server';
 import { TRPCClientError } from '@trpc/client';
 
-export type ConveyorClientError = TRPCClientError<AppRouter>;
+export type ConveyorClientError = TRPCClientError<AnyConveyorRouter>;
 
 /** Narrows an unknown error to a Conveyor API error, whose `data` carries `code`, `issues` and `reason`. */
 export function isConveyorError(error: unknown): error is ConveyorClientError {

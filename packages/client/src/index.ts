@@ -4,4 +4,9 @@ export {
   type ConveyorClientOptions,
 } from './create-client.ts';
 export { isConveyorError, type ConveyorClientError } from './errors.ts';
-export type { AppRouter, RouterInputs, RouterOutputs } from '@conveyor/api';
+export type {
+  AnyConveyorRouter,
+  ConveyorRouter,
+  ConveyorRouterInputs as RouterInputs,
+  ConveyorRouterOutputs as RouterOutputs,
+} from '@conveyor/server';

@@ -1,4 +1,4 @@
-import type { AppRouter } from '@conveyor/api';
+import type { AnyConveyorRouter } from '@conveyor/server';
 import { retryLink, type TRPCLink } from '@trpc/client';
 
 /** The answers after which an enqueue may be sent again, unchanged, without risk of a second job. */
@@ -17,10 +17,10 @@ export interface SafeEnqueueOptions {
  * with that key. A caller using the typed client never creates a duplicate.
  * `enqueueMany` takes no keys, so it is not retried.
  */
-export function safeEnqueueLinks(
+export function safeEnqueueLinks<TRouter extends AnyConveyorRouter>(
   options: SafeEnqueueOptions,
-): TRPCLink<AppRouter>[] {
-  const withKey: TRPCLink<AppRouter> =
+): TRPCLink<TRouter>[] {
+  const withKey: TRPCLink<TRouter> =
     () =>
     ({ op, next }) =>
       next(
@@ -28,7 +28,7 @@ export function safeEnqueueLinks(
           ? { ...op, input: keyed(op.input) }
           : op,
       );
-  const retry = retryLink<AppRouter>({
+  const retry = retryLink<TRouter>({
     retry: ({ op, error, attempts }) =>
       op.type === 'mutation' &&
       op.path === 'enqueue' &&

@@ -3,7 +3,7 @@ import {
   scriptedProcessors,
   startHarness,
   type Harness,
-} from '@conveyor/api/test-support';
+} from '@conveyor/server/test-support';
 import { waitFor } from '@conveyor/testkit';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runCli } from './support/run-cli.ts';

@@ -1,4 +1,4 @@
-import { startHarness, type Harness } from '@conveyor/api/test-support';
+import { startHarness, type Harness } from '@conveyor/server/test-support';
 import { spawnTsProcess } from '@conveyor/testkit';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';

@@ -1,4 +1,4 @@
-import { startHarness, type Harness } from '@conveyor/api/test-support';
+import { startHarness, type Harness } from '@conveyor/server/test-support';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runCli } from './support/run-cli.ts';
 

@@ -13,7 +13,7 @@ import {
   scriptedProcessors,
   startHarness,
   type Harness,
-} from '@conveyor/api/test-support';
+} from '@conveyor/server/test-support';
 
 const redisUrl = inject('redisUrl');
 const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));

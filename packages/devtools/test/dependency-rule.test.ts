@@ -223,6 +223,9 @@ describe('the dependency rule', () => {
       workspaceImports('services/api').filter((i) => i.target === 'worker'),
     ).toEqual([]);
     expect(
+      workspaceImports('packages/server').filter((i) => i.target === 'worker'),
+    ).toEqual([]);
+    expect(
       workspaceImports('services/worker').filter((i) => i.target === 'api'),
     ).toEqual([]);
     expect(dependencies('services/api')).not.toContain('@conveyor/worker');
@@ -231,11 +234,11 @@ describe('the dependency rule', () => {
 
   it('the client takes only types from the API, and installing it installs no server', () => {
     const fromApi = workspaceImports('packages/client').filter(
-      (i) => i.target === 'api' && i.file.includes('/src/'),
+      (i) => i.target === 'server' && i.file.includes('/src/'),
     );
     expect(fromApi.length).toBeGreaterThan(0);
     expect(fromApi.filter((i) => !i.typeOnly)).toEqual([]);
-    expect(sourceTargets('packages/client')).toEqual(['api']);
+    expect(sourceTargets('packages/client')).toEqual(['server']);
     // What a consumer installs: no Conveyor workspace, no queue engine.
     expect(
       dependencies('packages/client', [

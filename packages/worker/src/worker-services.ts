@@ -3,13 +3,7 @@ import {
   createDeliveryWorker,
   createWebhookDispatcher,
 } from '@conveyor/webhooks';
-import {
-  createKeyspace,
-  createRedisClient,
-  redisAddress,
-  watchRedisCapacity,
-  type Logger,
-} from '@conveyor/queue';
+import { createKeyspace, createRedisClient, redisAddress, watchRedisCapacity, type Logger } from '@conveyor/queue';
 import { reconcileSchedules } from '@conveyor/schedules';
 import { redisSelfCheck } from '@conveyor/ops';
 import type { WorkerEnv } from './env.ts';

@@ -1,11 +1,3 @@
-// Types only: a client imports these without pulling server code.
+// Types only: the example app's client imports these without pulling server code.
 export type { AppRouter, RouterInputs, RouterOutputs } from './router.ts';
-export type { ConveyorErrorData } from './trpc.ts';
-export type {
-  DeadLetter,
-  JobEvent,
-  JobState,
-  JobView,
-  ListPage,
-  QueueStats,
-} from '@conveyor/core';
+export type { ConveyorErrorData } from '@conveyor/server';

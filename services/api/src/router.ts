@@ -1,26 +1,10 @@
+import { registry, type AppRegistry } from '@conveyor/jobs';
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
-import { deadLettersRouter } from './routers/dead-letters.ts';
-import { enqueueProcedures } from './routers/enqueue.ts';
-import { historyRouter } from './routers/history.ts';
-import { jobsRouter } from './routers/jobs.ts';
-import { queuesRouter } from './routers/queues.ts';
-import { schedulesRouter } from './routers/schedules.ts';
-import { tenantsRouter } from './routers/tenants.ts';
-import { tokensRouter } from './routers/tokens.ts';
-import { webhooksRouter } from './routers/webhooks.ts';
-import { router } from './trpc.ts';
+import { createConveyorRouter, type ConveyorRouter } from '@conveyor/server';
 
-export const appRouter = router({
-  ...enqueueProcedures,
-  jobs: jobsRouter,
-  queues: queuesRouter,
-  deadLetters: deadLettersRouter,
-  tokens: tokensRouter,
-  tenants: tenantsRouter,
-  webhooks: webhooksRouter,
-  schedules: schedulesRouter,
-  history: historyRouter,
-});
+/** The example app's router: what its typed client is built on. */
+export const appRouter: ConveyorRouter<AppRegistry> =
+  createConveyorRouter(registry);
 
 export type AppRouter = typeof appRouter;
 export type RouterInputs = inferRouterInputs<AppRouter>;

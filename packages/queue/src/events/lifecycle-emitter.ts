@@ -108,14 +108,14 @@ export class LifecycleEmitter {
         error = outcome.error;
         break;
     }
-    const event = outcomeEvent(info, type, durationMs, error, timedOut);
+    const event = outcomeEvent(info, type, durationMs, error);
+    if (timedOut) event.timedOut = true;
     // Kept even when undefined (a void processor): history records it.
     if (outcome.kind === 'completed') event.result = outcome.result;
     if (type !== 'job.failed') return this.emit(event);
-    return this.emitBoth(
-      event,
-      outcomeEvent(info, 'job.dead-lettered', durationMs, error, timedOut),
-    );
+    const dead = outcomeEvent(info, 'job.dead-lettered', durationMs, error);
+    if (timedOut) dead.timedOut = true;
+    return this.emitBoth(event, dead);
   }
 
   private async emitBoth(
@@ -195,11 +195,9 @@ function outcomeEvent(
   type: LifecycleEventType,
   durationMs: number,
   error: string | undefined,
-  timedOut: boolean,
 ): LifecycleEvent {
   const event: LifecycleEvent = baseEvent(info, type);
   event.durationMs = durationMs;
   if (error !== undefined) event.error = error;
-  if (timedOut) event.timedOut = true;
   return event;
 }

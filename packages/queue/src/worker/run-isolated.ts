@@ -26,6 +26,7 @@ const THREAD_ENTRY = new URL(
  * settles with its result or error. The context's signal reaches the thread;
  * a timeout terminates it at once, any other abort after a short grace.
  */
+// eslint-disable-next-line max-lines-per-function -- 69 lines: runIsolated split pending (issue #18)
 export function runIsolated(
   target: IsolatedTarget,
   payload: unknown,

@@ -1,10 +1,5 @@
 import { DEFAULT_TENANT } from '@conveyor/core';
-import {
-  createKeyspace,
-  createProducer,
-  parseAttempts,
-  type Producer,
-} from '@conveyor/queue';
+import { createKeyspace, createProducer, parseAttempts, type Producer } from '@conveyor/queue';
 import {
   deletePrefix,
   spawnTsProcess,

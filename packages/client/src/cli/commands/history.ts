@@ -1,4 +1,4 @@
-import type { RouterInputs } from '@conveyor/api';
+import type { ConveyorRouterInputs as RouterInputs } from '@conveyor/server';
 import { CliError } from '../cli-error.ts';
 import { defineCommand } from '../command.ts';
 import { EXIT } from '../exit-codes.ts';
@@ -44,9 +44,7 @@ export const historyList = defineCommand({
     const page = await client.history.list.query({
       ...range(flags),
       // The API checks name and state, answering with the valid ones (exit 2).
-      ...(flags.name !== undefined
-        ? { name: flags.name as ListInput['name'] }
-        : {}),
+      ...(flags.name !== undefined ? { name: flags.name } : {}),
       ...(flags.state !== undefined
         ? { state: flags.state as ListInput['state'] }
         : {}),

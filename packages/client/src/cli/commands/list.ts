@@ -1,4 +1,4 @@
-import type { RouterInputs } from '@conveyor/api';
+import type { ConveyorRouterInputs as RouterInputs } from '@conveyor/server';
 import { defineCommand } from '../command.ts';
 import { EXIT } from '../exit-codes.ts';
 import { wholeNumber } from '../numbers.ts';
@@ -19,7 +19,7 @@ export const list = defineCommand({
       ...(flags.name !== undefined
         ? {
             // Likewise the name: an unknown one is answered with the known ones.
-            name: flags.name as RouterInputs['jobs']['list']['name'],
+            name: flags.name,
           }
         : {}),
       ...(limit !== undefined ? { limit } : {}),

@@ -1,4 +1,7 @@
-import type { RouterInputs, RouterOutputs } from '@conveyor/api';
+import type {
+  ConveyorRouterInputs as RouterInputs,
+  ConveyorRouterOutputs as RouterOutputs,
+} from '@conveyor/server';
 import { CliError } from '../cli-error.ts';
 import { defineCommand } from '../command.ts';
 import { EXIT } from '../exit-codes.ts';

@@ -1,4 +1,4 @@
-import type { RouterInputs } from '@conveyor/api';
+import type { ConveyorRouterInputs as RouterInputs } from '@conveyor/server';
 import { CliError } from '../cli-error.ts';
 import { defineCommand } from '../command.ts';
 import { EXIT } from '../exit-codes.ts';
@@ -22,9 +22,7 @@ export const tokensCreate = defineCommand({
       // The API checks the role and job names, answering with the valid ones.
       role: args.role as NewToken['role'],
       ...(flags.tenant !== undefined ? { tenantId: flags.tenant } : {}),
-      ...(flags.jobs !== undefined
-        ? { jobs: flags.jobs.split(',') as NewToken['jobs'] }
-        : {}),
+      ...(flags.jobs !== undefined ? { jobs: flags.jobs.split(',') } : {}),
       ...(flags.label !== undefined ? { label: flags.label } : {}),
       ...(expiresAt ? { expiresAt } : {}),
     });

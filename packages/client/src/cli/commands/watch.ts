@@ -1,4 +1,4 @@
-import type { RouterOutputs } from '@conveyor/api';
+import type { ConveyorRouterOutputs as RouterOutputs } from '@conveyor/server';
 import type { ConveyorClient } from '../../create-client.ts';
 import { CliError } from '../cli-error.ts';
 import { defineCommand } from '../command.ts';

@@ -1,4 +1,7 @@
-import type { RouterInputs, RouterOutputs } from '@conveyor/api';
+import type {
+  ConveyorRouterInputs as RouterInputs,
+  ConveyorRouterOutputs as RouterOutputs,
+} from '@conveyor/server';
 import { defineCommand } from '../command.ts';
 import { EXIT } from '../exit-codes.ts';
 import { wholeNumber } from '../numbers.ts';
@@ -16,9 +19,7 @@ export const webhooksCreate = defineCommand({
       url: args.url,
       // The API checks event and job names, answering with the valid ones.
       events: args.events.split(',') as NewWebhook['events'],
-      ...(flags.jobs !== undefined
-        ? { jobs: flags.jobs.split(',') as NewWebhook['jobs'] }
-        : {}),
+      ...(flags.jobs !== undefined ? { jobs: flags.jobs.split(',') } : {}),
       ...(flags.label !== undefined ? { label: flags.label } : {}),
     });
     if (json) io.out(toJson(created));

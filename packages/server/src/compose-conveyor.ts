@@ -1,0 +1,158 @@
+import { DEFAULT_TENANT, type AnyRegistry } from '@conveyor/core';
+import { HistoryOutbox } from '@conveyor/history';
+import { createKeyspace, watchRedisCapacity } from '@conveyor/queue';
+import { redisSelfCheck, type HttpRoute } from '@conveyor/ops';
+import type { Logger } from 'pino';
+import { createAuthenticate, type Authenticate } from './auth/authenticate.ts';
+import { anyQueues, type ApiDeps } from './context.ts';
+import type { ConveyorOptions } from './conveyor-options.ts';
+import type { ConveyorRouter } from './create-conveyor-router.ts';
+import {
+  createDashboard,
+  type Dashboard,
+} from './dashboard/create-dashboard.ts';
+import {
+  connectHistory,
+  type ApiHistoryConnection,
+} from './history/connect-history.ts';
+import { createApiMetrics, type ApiMetrics } from './metrics/api-metrics.ts';
+import { QueueService } from './queue-service.ts';
+import { routerFor } from './router-for.ts';
+
+/** A composed Conveyor API, not yet served: what each way of serving it mounts. */
+export interface Conveyor<R extends AnyRegistry> {
+  queues: QueueService<R>;
+  router: ConveyorRouter<R>;
+  /** For `createApiServer`, the plugin's routes and `createInProcessClient`. */
+  deps: ApiDeps<R>;
+  authenticate: Authenticate;
+  /** Beside tRPC: `/metrics`, the dashboard. */
+  routes: readonly HttpRoute[];
+  dashboard: Dashboard | undefined;
+  metrics: ApiMetrics | undefined;
+  /** Settles once contract schedules are reconciled and the tenant policy is published. */
+  started: Promise<void>;
+  /** Everything it opened, the Redis connection and the history database included. */
+  close(): Promise<void>;
+}
+
+/**
+ * The one composition root: queues (with history, webhooks, limits),
+ * authentication, metrics and the dashboard, plus the start-up work every
+ * API replica does (contract schedules reconciled, the tenant policy
+ * published for workers, Redis checked and watched for memory).
+ */
+export function composeConveyor<R extends AnyRegistry>(
+  options: ConveyorOptions<R>,
+): Conveyor<R> {
+  const { registry, redis, logger } = options;
+  const keys = createKeyspace(options.prefix);
+  const history = openHistory(options.historyDatabaseUrl, logger);
+  const metrics = options.metrics
+    ? createApiMetrics({
+        ...(options.metrics === true ? {} : options.metrics),
+        registry,
+        redis,
+        keys,
+      })
+    : undefined;
+  const queues = composeQueues(options, metrics, history);
+  const authenticate =
+    options.authenticate ??
+    createAuthenticate({
+      tokens: queues.tokens,
+      adminToken: options.adminToken,
+      adminTenant: options.adminTenant ?? DEFAULT_TENANT,
+    });
+  const dashboard = options.dashboard
+    ? createDashboard({
+        ...(options.dashboard === true ? {} : options.dashboard),
+        queues: anyQueues(queues),
+        authenticate,
+        logger,
+      })
+    : undefined;
+  const observers = [
+    ...(options.observers ?? []),
+    ...(metrics ? [metrics.observer] : []),
+  ];
+  const capacity = watchRedisCapacity(redis, logger);
+  const started = startUp(anyQueues(queues), redis, logger);
+  return {
+    queues,
+    router: routerFor(registry),
+    deps: { queues, logger, ...(observers.length ? { observers } : {}) },
+    authenticate,
+    routes: [
+      ...(metrics ? [metrics.route] : []),
+      ...(dashboard ? [dashboard.route] : []),
+    ],
+    dashboard,
+    metrics,
+    started,
+    async close() {
+      // Reconciling opens BullMQ queues of its own: closed under it, they
+      // fail on the dropped connection. It never rejects, and is bounded.
+      await started;
+      capacity.stop();
+      await metrics?.close();
+      await dashboard?.close();
+      await queues.close();
+      await history?.close();
+    },
+  };
+}
+
+/** The queues, told of enqueues (metrics) and recording them (history) when those are on. */
+function composeQueues<R extends AnyRegistry>(
+  options: ConveyorOptions<R>,
+  metrics: ApiMetrics | undefined,
+  history: ApiHistoryConnection | undefined,
+): QueueService<R> {
+  const { registry, redis, logger } = options;
+  return new QueueService({
+    registry,
+    redis,
+    logger,
+    ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
+    ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.webhooks ? { webhooks: options.webhooks } : {}),
+    ...(metrics ? { onEnqueued: metrics.onEnqueued } : {}),
+    ...(history
+      ? {
+          history: {
+            store: () => history.store(),
+            outbox: new HistoryOutbox(redis, createKeyspace(options.prefix)),
+          },
+        }
+      : {}),
+  });
+}
+
+/** History on: the database is reached in the background, enqueues wait for it in the outbox. */
+function openHistory(
+  databaseUrl: string | undefined,
+  logger: Logger,
+): ApiHistoryConnection | undefined {
+  if (!databaseUrl) return undefined;
+  const host = new URL(databaseUrl).host;
+  logger.info({ host }, `history on: PostgreSQL at ${host}`);
+  return connectHistory({ databaseUrl, logger });
+}
+
+/** Each failure is logged, never thrown: the API serves without them and the next start retries. */
+async function startUp(
+  queues: QueueService<AnyRegistry>,
+  redis: ConveyorOptions<AnyRegistry>['redis'],
+  logger: Logger,
+): Promise<void> {
+  void redisSelfCheck(redis, logger);
+  await Promise.all([
+    queues.reconcileSchedules(),
+    queues
+      .publishTenantPolicy()
+      .catch((error: unknown) =>
+        logger.warn({ err: error }, 'tenant policy not published for workers'),
+      ),
+  ]);
+}

@@ -1,0 +1,64 @@
+import type { AnyRegistry } from '@conveyor/core';
+import type { TenantLimitPolicy } from '@conveyor/queue';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Authenticate } from './auth/authenticate.ts';
+import type { DashboardOptions } from './dashboard/dashboard-options.ts';
+import type { QueueServiceOptions } from './queue-service.ts';
+import type { RequestObserver } from './request-observer.ts';
+
+/** The dashboard's own settings; the system supplies its queues, authentication and logger. */
+export type ConveyorDashboardOptions = Omit<
+  DashboardOptions,
+  'queues' | 'authenticate' | 'logger'
+>;
+
+/** `/metrics` (Prometheus): requests, enqueues, queue depth, the process. */
+export interface ConveyorMetricsOptions {
+  /** METRICS_TENANT_LABELS: a `tenant` label on enqueue and request metrics. */
+  tenantLabels?: boolean;
+  /** METRICS_TOKEN: scrapes then need it as a Bearer token. */
+  token?: string | undefined;
+  /** Node process metrics; on when omitted. */
+  processMetrics?: boolean;
+}
+
+/**
+ * Everything a Conveyor API is made of, whichever way it is served: the
+ * standalone server (`startConveyorApi`), the Fastify plugin, or a host
+ * calling it in-process (`composeConveyor`).
+ */
+export interface ConveyorOptions<R extends AnyRegistry> {
+  /** The app's job catalog: it types and validates every procedure. */
+  registry: R;
+  /** Fail-fast (`createRedisClient(url, { preset: 'api' })`); closed with the system. */
+  redis: Redis;
+  logger: Logger;
+  /** BullMQ key prefix (`CONVEYOR_PREFIX`); `conveyor` when omitted. */
+  prefix?: string;
+  /** Quotas and rate limits per tenant, published for workers too; none when omitted. */
+  limits?: TenantLimitPolicy;
+  /** Webhook URL policy and delivery retries (private addresses refused when omitted). */
+  webhooks?: QueueServiceOptions<R>['webhooks'];
+  /**
+   * Job history in this PostgreSQL, opened (and migrated) in the background:
+   * a database that is down does not stop enqueues. Off when omitted.
+   */
+  historyDatabaseUrl?: string | undefined;
+  /**
+   * The bootstrap admin's token (CONVEYOR_ADMIN_TOKEN): with it every call
+   * needs a token. Without it and without `authenticate`, only requests
+   * addressed to a loopback name are served, each as the local admin.
+   */
+  adminToken?: string | undefined;
+  /** The bootstrap admin's tenant; `default` when omitted. */
+  adminTenant?: string;
+  /** Who is calling, decided by the host instead (overrides `adminToken`). */
+  authenticate?: Authenticate;
+  /** The dashboard at `/admin` (or its `basePath`); off when omitted or false. */
+  dashboard?: boolean | ConveyorDashboardOptions;
+  /** `/metrics`; off when omitted or false. */
+  metrics?: boolean | ConveyorMetricsOptions;
+  /** Told of every procedure call over HTTP (`requestLog(logger)`). */
+  observers?: readonly RequestObserver[];
+}

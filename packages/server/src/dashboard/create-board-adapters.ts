@@ -1,0 +1,65 @@
+import type { BaseAdapter } from '@bull-board/api/baseAdapter';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import type { QueueAdapterOptions } from '@bull-board/api/typings/app';
+import { decodeEnvelope } from '@conveyor/core';
+import type { Queue } from 'bullmq';
+import { parseFailedReason, decodeOptional, envelopeTenant } from '@conveyor/queue';
+import type { BoardAdapterOptions } from './board-adapter-options.ts';
+
+/**
+ * Bull Board adapters over Conveyor's queues. They live in the API, the
+ * dashboard's only user, so installing the engine installs no dashboard; the
+ * stored form (envelope, cancellation reason, tenant) is read with the
+ * engine's helpers: the board shows payloads, results and progress decoded,
+ * a cancelled job's name prefixed `[cancelled]`, and each job's tenant.
+ */
+export function createBoardAdapters(
+  queues: readonly Queue[],
+  options: BoardAdapterOptions,
+): BaseAdapter[] {
+  return queues.map((queue) => {
+    const shown = options.queues?.[queue.name];
+    const adapterOptions: Partial<QueueAdapterOptions> & {
+      allowCompletedRetries: boolean;
+    } = {
+      readOnlyMode: options.readOnly,
+      // Completed jobs ran once: Conveyor retries failed or cancelled ones.
+      allowCompletedRetries: false,
+      ...(shown?.description ? { description: shown.description } : {}),
+      ...(shown?.jobDataSchema ? { jobDataSchema: shown.jobDataSchema } : {}),
+    };
+    const adapter = new BullMQAdapter(queue, adapterOptions);
+    adapter.setFormatter('data', decodedData);
+    adapter.setFormatter('returnValue', decodedOrRaw);
+    adapter.setFormatter('progress', decodedOrRaw);
+    adapter.setFormatter('name', shownName);
+    return adapter;
+  });
+}
+
+/** The payload the processor receives; data that is no envelope shows why, beside the raw value. */
+function decodedData(data: unknown): unknown {
+  try {
+    return decodeEnvelope(data).payload;
+  } catch (error) {
+    return { dataError: (error as Error).message, raw: data };
+  }
+}
+
+/** Results and progress are envelopes; BullMQ's own defaults (progress 0) stay as they are. */
+function decodedOrRaw(value: unknown): unknown {
+  return decodeOptional(value) ?? value;
+}
+
+/** `[cancelled] sms.send · acme`: a cancelled job is stored as failed, and every tenant shares the board. */
+function shownName(job: {
+  name?: string;
+  data?: unknown;
+  failedReason?: string;
+}): string {
+  const cancelled =
+    typeof job.failedReason === 'string' &&
+    parseFailedReason(job.failedReason).cancelled;
+  const name = `${cancelled ? '[cancelled] ' : ''}${job.name ?? ''}`;
+  return `${name} · ${envelopeTenant(job.data)}`;
+}

@@ -1,0 +1,58 @@
+import { fastifyRequestHandler } from '@trpc/server/adapters/fastify';
+import type { FastifyInstance } from 'fastify';
+import type { Authenticate } from '../auth/authenticate.ts';
+import type { ApiDeps } from '../context.ts';
+import type { HttpOptions } from '../http/http-options.ts';
+import {
+  acceptedByTrpc,
+  createRequestContext,
+  logProcedureError,
+} from '../http/trpc-request.ts';
+import { routerFor } from '../router-for.ts';
+
+export interface TrpcRoutesOptions {
+  deps: ApiDeps;
+  authenticate: Authenticate;
+  http: Pick<HttpOptions, 'maxBodyBytes' | 'maxBatchCalls'>;
+}
+
+/**
+ * The API's router under the prefix it is registered with, in its own
+ * encapsulated scope (its body parser and hooks stay out of the host's
+ * routes). Same checks as the standalone server: method and content type
+ * first, then tRPC with the same body and batch bounds.
+ */
+export function trpcRoutes(
+  app: FastifyInstance,
+  options: TrpcRoutesOptions,
+): Promise<void> {
+  const { deps, authenticate, http } = options;
+  const context = createRequestContext(deps, authenticate);
+  const router = routerFor(deps.queues.registry);
+  // Hands tRPC the raw stream, so it bounds the body as it arrives (413
+  // in its own error shape) instead of Fastify buffering it first.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', (req, payload, done) => {
+    done(null, payload);
+  });
+  app.addHook('onRequest', (req, reply, done) => {
+    reply.raw.setHeader('x-content-type-options', 'nosniff');
+    if (!acceptedByTrpc(req.raw, reply.raw)) reply.hijack();
+    done();
+  });
+  // A wildcard, not `/:path`: a batch's comma-joined paths outgrow
+  // Fastify's default `maxParamLength` (100).
+  app.all<{ Params: { '*': string } }>('/*', async (req, reply) => {
+    await fastifyRequestHandler({
+      router,
+      req,
+      res: reply,
+      path: req.params['*'],
+      maxBodySize: http.maxBodyBytes,
+      maxBatchSize: http.maxBatchCalls,
+      createContext: ({ req: request }) => context(request.raw),
+      onError: logProcedureError(deps.logger),
+    });
+  });
+  return Promise.resolve();
+}

@@ -1,0 +1,27 @@
+import type { AnyRegistry } from '@conveyor/core';
+import type { TRPCRouterRecord } from '@trpc/server';
+import { queuesOf } from '../context.ts';
+import { registrySchemas } from '../registry-schemas.ts';
+import { producerProcedure } from '../trpc.ts';
+
+/**
+ * Submitting jobs. The input schemas are derived from the job registry, so a
+ * job added to the catalog is enqueueable here with no edit. The parse here
+ * is the only one on the way in: the producer takes the parsed request.
+ */
+export function enqueueProcedures<R extends AnyRegistry>(registry: R) {
+  const schemas = registrySchemas(registry);
+  return {
+    /** `{ name, data, options? }` → `{ id, name, queue }`. */
+    enqueue: producerProcedure
+      .input(schemas.enqueueRequest)
+      .mutation(({ ctx, input }) => queuesOf<R>(ctx).enqueueParsed(input, ctx)),
+
+    /** `{ jobs: [...] }` → `{ jobs: [{ id, name, queue }] }`, all or nothing. */
+    enqueueMany: producerProcedure
+      .input(schemas.enqueueManyRequest)
+      .mutation(({ ctx, input }) =>
+        queuesOf<R>(ctx).enqueueManyParsed(input, ctx),
+      ),
+  } satisfies TRPCRouterRecord;
+}

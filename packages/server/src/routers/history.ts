@@ -1,0 +1,93 @@
+import type { AnyRegistry } from '@conveyor/core';
+import { MAX_HISTORY_LIMIT, type HistoryState } from '@conveyor/history';
+import type { TRPCRouterRecord } from '@trpc/server';
+import { z } from 'zod';
+import { viewerProcedure } from '../trpc.ts';
+import { registrySchemas } from '../registry-schemas.ts';
+
+/** History's job states (`retrying`: between attempts). */
+const HISTORY_STATES = [
+  'waiting',
+  'active',
+  'retrying',
+  'completed',
+  'failed',
+  'cancelled',
+] as const satisfies readonly HistoryState[];
+
+const DAY_MS = 24 * 60 * 60 * 1_000;
+/** The widest `stats` range: a year (a leap one included). */
+export const MAX_STATS_DAYS = 366;
+
+const fromBeforeTo = (r: { from?: Date | undefined; to?: Date | undefined }) =>
+  r.from === undefined || r.to === undefined || r.from < r.to;
+
+/**
+ * Every job's story, kept past Redis retention (PostgreSQL). The tenant is
+ * the caller's, never the input's. With history off, each answers 501
+ * HISTORY_DISABLED; with its database down, 503 HISTORY_UNAVAILABLE.
+ */
+export function historyRouter<R extends AnyRegistry>(registry: R) {
+  const { jobName } = registrySchemas(registry);
+  return {
+    /** Newest first (by enqueue); pass `nextCursor` back, with the same filters, for the next page. */
+    list: viewerProcedure
+      .input(
+        z
+          .strictObject({
+            name: jobName.optional(),
+            state: z.enum(HISTORY_STATES).optional(),
+            /** Enqueued at or after. */
+            from: z.date().optional(),
+            /** Enqueued before. */
+            to: z.date().optional(),
+            idempotencyKey: z.string().min(1).max(256).optional(),
+            /** Words that must all appear in the last error. */
+            text: z.string().trim().min(1).max(200).optional(),
+            limit: z.number().int().min(1).max(MAX_HISTORY_LIMIT).default(20),
+            cursor: z.string().min(1).max(500).optional(),
+          })
+          .refine(fromBeforeTo, {
+            message: 'from must be before to',
+            path: ['from'],
+          }),
+      )
+      .query(({ ctx, input }) =>
+        ctx.queues.historyList({ ...input, tenant: ctx.tenant }),
+      ),
+
+    /** A job and every attempt of every run; NOT_FOUND when history has none (another tenant's included). */
+    get: viewerProcedure
+      .input(z.object({ id: z.string().min(1).max(200) }))
+      .query(({ ctx, input }) => ctx.queues.historyGet(input.id, ctx.tenant)),
+
+    /** Per job name and UTC day of enqueue: counts by state, duration percentiles. Default: the last 7 days. */
+    stats: viewerProcedure
+      .input(
+        z
+          .strictObject({ from: z.date().optional(), to: z.date().optional() })
+          .default({})
+          .transform(({ from, to }) => {
+            const end = to ?? new Date();
+            return {
+              from: from ?? new Date(end.getTime() - 7 * DAY_MS),
+              to: end,
+            };
+          })
+          .refine((r) => r.from < r.to, {
+            message: 'from must be before to',
+            path: ['from'],
+          })
+          .refine(
+            (r) => r.to.getTime() - r.from.getTime() <= MAX_STATS_DAYS * DAY_MS,
+            {
+              message: `The range may span at most ${MAX_STATS_DAYS} days`,
+              path: ['to'],
+            },
+          ),
+      )
+      .query(({ ctx, input }) =>
+        ctx.queues.historyStats({ ...input, tenant: ctx.tenant }),
+      ),
+  } satisfies TRPCRouterRecord;
+}

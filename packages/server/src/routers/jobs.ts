@@ -1,0 +1,74 @@
+import { JOB_STATES, type AnyRegistry } from '@conveyor/core';
+import { MAX_LIST_LIMIT, STREAM_ID } from '@conveyor/queue';
+import { tracked, type TRPCRouterRecord } from '@trpc/server';
+import { z } from 'zod';
+import { queuesOf } from '../context.ts';
+import { producerProcedure, viewerProcedure } from '../trpc.ts';
+import { registrySchemas } from '../registry-schemas.ts';
+
+// Not strict: the `{ id, name, queue }` an enqueue returns may be passed as is.
+const JobId = z.object({ id: z.string().min(1).max(200) });
+
+/** Reading and steering jobs after they are enqueued. */
+export function jobsRouter<R extends AnyRegistry>(registry: R) {
+  const { jobName } = registrySchemas(registry);
+  return {
+    /** One job, typed by its name; NOT_FOUND when there is none. */
+    get: viewerProcedure
+      .input(JobId)
+      .query(({ ctx, input }) => queuesOf<R>(ctx).get(input.id, ctx.tenant)),
+
+    /**
+     * A job's attempt history: each failed attempt (and the one that completed
+     * a retried job) with its start, end, error and the wait before it.
+     */
+    attempts: viewerProcedure
+      .input(JobId)
+      .query(({ ctx, input }) => ctx.queues.attempts(input.id, ctx.tenant)),
+
+    /** Newest first; pass `nextCursor` back for the next page. */
+    list: viewerProcedure
+      .input(
+        z.strictObject({
+          state: z.enum(JOB_STATES).optional(),
+          name: jobName.optional(),
+          limit: z.number().int().min(1).max(MAX_LIST_LIMIT).default(20),
+          cursor: z.string().min(1).max(500).optional(),
+        }),
+      )
+      .query(({ ctx, input }) => queuesOf<R>(ctx).list(input, ctx.tenant)),
+
+    /**
+     * Server-sent events: progress, then the terminal event (completed,
+     * failed or cancelled), then the stream ends. Each event is tracked by its
+     * stream id, so a reconnecting client resumes after the last one it got.
+     */
+    watch: viewerProcedure
+      .input(
+        JobId.extend({
+          // Real stream ids ("<ms>-<seq>") are about 15 characters; an
+          // unbounded one reached Redis and came back as a 500.
+          lastEventId: z.string().max(40).regex(STREAM_ID).nullish(),
+        }),
+      )
+      .subscription(async function* ({ ctx, input, signal }) {
+        const events = queuesOf<R>(ctx).watch(input, ctx.tenant, signal);
+        for await (const { id, event } of events) yield tracked(id, event);
+      }),
+
+    /** Waiting/delayed: removed now (`cancelled`). Active: its processor is signalled (`cancelling`). */
+    cancel: producerProcedure
+      .input(JobId)
+      .mutation(({ ctx, input }) => ctx.queues.cancel(input.id, ctx)),
+
+    /** A failed or cancelled job runs again with fresh attempts. */
+    retry: producerProcedure
+      .input(JobId)
+      .mutation(({ ctx, input }) => ctx.queues.retry(input.id, ctx)),
+
+    /** A delayed job runs now. */
+    promote: producerProcedure
+      .input(JobId)
+      .mutation(({ ctx, input }) => ctx.queues.promote(input.id, ctx)),
+  } satisfies TRPCRouterRecord;
+}

@@ -1,0 +1,58 @@
+import {
+  scheduleUpsertSchema,
+  ScheduleNameSchema,
+  type AnyRegistry,
+} from '@conveyor/core';
+import type { TRPCRouterRecord } from '@trpc/server';
+import { z } from 'zod';
+import { producerProcedure, viewerProcedure } from '../trpc.ts';
+
+const Named = z.strictObject({ name: ScheduleNameSchema });
+
+/**
+ * A tenant's own schedules: a cron (with time zone) or an interval firing
+ * one of the jobs its token may enqueue, with data checked by that job's
+ * input. Contract schedules (declared in `defineJob`) are not listed here:
+ * they are the platform's, reconciled at every start.
+ */
+export function schedulesRouter<R extends AnyRegistry>(registry: R) {
+  return {
+    /** Creates or replaces `name`; a new one counts against the tenant's `maxSchedules`. */
+    upsert: producerProcedure
+      .input(scheduleUpsertSchema<R['jobs']>(registry))
+      .mutation(({ ctx, input }) => ctx.queues.scheduleUpsert(input, ctx)),
+
+    list: viewerProcedure.query(({ ctx }) =>
+      ctx.queues.schedulesList(ctx.tenant),
+    ),
+
+    /** One schedule with its next five run times. */
+    get: viewerProcedure
+      .input(Named)
+      .query(({ ctx, input }) =>
+        ctx.queues.scheduleGet(input.name, ctx.tenant),
+      ),
+
+    /** Stops firing (kept, listed as paused) until resumed. */
+    pause: producerProcedure
+      .input(Named)
+      .mutation(({ ctx, input }) =>
+        ctx.queues.schedulePause(input.name, true, ctx),
+      ),
+
+    resume: producerProcedure
+      .input(Named)
+      .mutation(({ ctx, input }) =>
+        ctx.queues.schedulePause(input.name, false, ctx),
+      ),
+
+    remove: producerProcedure
+      .input(Named)
+      .mutation(({ ctx, input }) => ctx.queues.scheduleRemove(input.name, ctx)),
+
+    /** One extra run now, enqueued like any job: `{ id, name, queue }`. */
+    runNow: producerProcedure
+      .input(Named)
+      .mutation(({ ctx, input }) => ctx.queues.scheduleRunNow(input.name, ctx)),
+  } satisfies TRPCRouterRecord;
+}

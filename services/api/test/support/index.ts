@@ -1,5 +1,0 @@
-// Test support shared with the client's CLI tests (`@conveyor/api/test-support`,
-// source only: never built or shipped).
-export { startHarness, type Harness } from './harness.ts';
-export { scriptedProcessors } from './scripted-processors.ts';
-export { createTestDatabase } from '@conveyor/testkit';
