@@ -15,11 +15,11 @@ export {
 } from './history-drainer-options.ts';
 export type { HistoryLogger } from './history-logger.ts';
 export { HISTORY_MIGRATIONS } from './history-migrations.ts';
+export { transitionFromEvent, transitionOf } from './from-event.ts';
 export {
-  historyHooks,
-  outcomeTransitionType,
-  type HistoryHooksOptions,
-} from './history-hooks.ts';
+  historyObserver,
+  type HistoryObserverOptions,
+} from './history-observer.ts';
 export { HistoryEnvShape } from './history-env.ts';
 export { HistoryOutbox } from './history-outbox.ts';
 export type { HistoryDatabase, HistoryState } from './history-schema.ts';

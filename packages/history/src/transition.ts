@@ -1,3 +1,4 @@
+import type { AttemptIdentity } from '@conveyor/queue';
 import type { HistoryState } from './history-schema.ts';
 
 export const TRANSITION_TYPES = [
@@ -15,21 +16,13 @@ export type TransitionType = (typeof TRANSITION_TYPES)[number];
  * unit that flows through the outbox into PostgreSQL. Applying the same
  * transition twice, or two in either order, gives the same rows.
  */
-export interface Transition {
+export interface Transition extends Omit<AttemptIdentity, 'attempts'> {
   /**
-   * Stable across replays: the lifecycle event's id where there is one
-   * (`{jobId}:{run}:{attempt}:{type}`), else built the same way
-   * (`transitionId`). A transition whose id was applied already is skipped.
+   * Stable across replays: `{jobId}:{run}:{attempt}:{type}` (`transitionId`).
+   * A transition whose id was applied already is skipped. `attempt` is 0
+   * for `enqueued` (and a cancel before any attempt).
    */
   id: string;
-  jobId: string;
-  tenantId: string;
-  name: string;
-  queue: string;
-  /** 0 as enqueued, +1 per retry or redrive. */
-  run: number;
-  /** 1 on the first try; 0 for `enqueued` (and a cancel before any attempt). */
-  attempt: number;
   type: TransitionType;
   /** When it happened (ms since the epoch). */
   at: number;

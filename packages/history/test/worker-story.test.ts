@@ -11,7 +11,7 @@ import { deletePrefix, uniquePrefix, waitFor } from '@conveyor/testkit';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { z } from 'zod';
 import {
-  historyHooks,
+  historyObserver,
   HistoryOutbox,
   HistoryStore,
   startHistoryDrainer,
@@ -31,7 +31,7 @@ const flaky = defineJob({
 });
 const registry = defineRegistry([flaky]);
 
-describe('history from a real worker (hooks → outbox → drainer → PostgreSQL)', () => {
+describe('history from a real worker (observer → outbox → drainer → PostgreSQL)', () => {
   const redis = createRedisClient(redisUrl, { preset: 'worker' });
   const keys = createKeyspace(uniquePrefix('history-worker'));
   let history: Awaited<ReturnType<typeof openTestHistory>>;
@@ -64,7 +64,7 @@ describe('history from a real worker (hooks → outbox → drainer → PostgreSQ
       redis,
       keys,
       logger: createLogger('history-test', 'silent'),
-      hooks: [historyHooks(outbox, { worker: 'worker-1' })],
+      observers: [historyObserver(outbox, { worker: 'worker-1' })],
       processors: {
         flaky: ({ failTimes }, { attempt }) =>
           attempt > failTimes

@@ -15,9 +15,9 @@ export { jobRun, nextRun } from './events/job-run.ts';
 export {
   LIFECYCLE_EVENT_TYPES,
   lifecycleEventId,
+  type AttemptIdentity,
   type LifecycleEvent,
   type LifecycleEventType,
-  type LifecycleListener,
 } from './events/lifecycle-event.ts';
 export { whenReady } from './when-ready.ts';
 export { createKeyspace, DEFAULT_PREFIX, type Keyspace } from './keyspace.ts';
@@ -95,10 +95,10 @@ export {
 } from './tenancy/tenant-limits.ts';
 export type { AttemptGate, ReportAttemptEvent } from './worker/attempt-gate.ts';
 export type {
-  AttemptHooks,
   AttemptInfo,
   AttemptOutcome,
-} from './worker/attempt-hooks.ts';
+  JobObserver,
+} from './worker/job-observer.ts';
 export type {
   Processor,
   ProcessorContext,

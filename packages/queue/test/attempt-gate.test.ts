@@ -61,7 +61,7 @@ it('a gated attempt ends cancelled with its reason; the others run', async () =>
     keys,
     logger: pino({ level: 'silent' }),
     gate: skipping,
-    listeners: [(event) => void events.push(event)],
+    observers: [{ onEvent: (event) => void events.push(event) }],
     processors: {
       greet: ({ skip }) => {
         ran.push(skip);

@@ -53,7 +53,7 @@ function setup() {
       redis,
       keys,
       logger: pino({ level: 'silent' }),
-      listeners: [(event) => void events.push(event)],
+      observers: [{ onEvent: (event) => void events.push(event) }],
       processors: { doomed: () => Promise.reject(new Error('always')) },
     });
     await pool.ready();

@@ -79,7 +79,7 @@ describe('contract schedules', () => {
       keys: createKeyspace(prefix),
       gate: firedTickGate(redis, createKeyspace(prefix), registry.queues),
       logger,
-      listeners: [(event) => void events.push(event)],
+      observers: [{ onEvent: (event) => void events.push(event) }],
       processors: {
         tick: ({ label }, { jobId }) => {
           runs.push({ jobId, label, at: Date.now() });

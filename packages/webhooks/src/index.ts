@@ -1,4 +1,4 @@
-// Webhooks: a lifecycle listener that enqueues deliveries, the delivery
+// Webhooks: a job observer that enqueues deliveries, the delivery
 // worker that signs and sends them (SSRF-guarded), and their stores.
 export {
   createDeliveryWorker,

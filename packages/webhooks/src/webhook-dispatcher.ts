@@ -1,11 +1,7 @@
 import { WEBHOOK_EVENTS, type WebhookEventType } from '@conveyor/core';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type {
-  LifecycleEvent,
-  LifecycleListener,
-  Keyspace,
-} from '@conveyor/queue';
+import type { JobObserver, Keyspace, LifecycleEvent } from '@conveyor/queue';
 import { DeliveryQueue } from './delivery-queue.ts';
 import { WebhookDirectory } from './webhook-directory.ts';
 import {
@@ -26,8 +22,8 @@ export interface WebhookDispatcherOptions {
 }
 
 export interface WebhookDispatcher {
-  /** For `createWorkerPool({ listeners })`. */
-  listener: LifecycleListener;
+  /** For `createWorkerPool({ observers })`: its `onEvent` enqueues deliveries. */
+  observer: JobObserver;
   close(): Promise<void>;
 }
 
@@ -50,7 +46,7 @@ export function createWebhookDispatcher(
   );
   const deliveries = new DeliveryQueue(redis, keys, options.retry);
 
-  const listener = async (event: LifecycleEvent) => {
+  const onEvent = async (event: LifecycleEvent) => {
     if (!SUBSCRIBABLE.has(event.type)) return;
     const type = event.type as WebhookEventType;
     const hooks = await directory.forTenant(event.tenantId);
@@ -71,7 +67,7 @@ export function createWebhookDispatcher(
     );
   };
   return {
-    listener,
+    observer: { onEvent },
     async close() {
       directory.close();
       await deliveries.close();

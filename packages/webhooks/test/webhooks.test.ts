@@ -123,7 +123,7 @@ describe('webhooks from the worker (real Redis, real HTTP)', () => {
       keys,
       logger: silent,
       concurrency: 20,
-      ...(options.listen === false ? {} : { listeners: [dispatcher.listener] }),
+      ...(options.listen === false ? {} : { observers: [dispatcher.observer] }),
       processors: {
         step: async ({ fail }) => {
           if (options.processMs)
@@ -314,17 +314,17 @@ describe('webhooks from the worker (real Redis, real HTTP)', () => {
         attempts: 1,
       });
       // First sight of the tenant reads its webhooks; the first add connects.
-      await d.listener(event('job.failed', 'warm'));
+      await d.observer.onEvent?.(event('job.failed', 'warm'));
       await queue.waitUntilReady();
       const sent = vi.spyOn(own, 'sendCommand');
-      await d.listener(event('job.completed', 'j1')); // not subscribed
-      await d.listener(event('job.retrying', 'j1')); // never a webhook event
+      await d.observer.onEvent?.(event('job.completed', 'j1')); // not subscribed
+      await d.observer.onEvent?.(event('job.retrying', 'j1')); // never a webhook event
       expect(sent).not.toHaveBeenCalled();
-      await d.listener(event('job.failed', 'j2'));
+      await d.observer.onEvent?.(event('job.failed', 'j2'));
       const names = sent.mock.calls.map(([command]) => command.name);
       // One webhook matches: exactly one command, BullMQ's add script.
       expect(names).toEqual(['evalsha']);
-      await d.listener(event('job.failed', 'j2')); // replayed after a crash
+      await d.observer.onEvent?.(event('job.failed', 'j2')); // replayed after a crash
       expect(
         await queue.getJobCountByTypes('waiting', 'delayed', 'active'),
       ).toBe(2);

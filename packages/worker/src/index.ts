@@ -18,8 +18,8 @@ export {
   RetryLaterError,
 } from './errors.ts';
 export type {
-  AttemptHooks,
   AttemptInfo,
   AttemptOutcome,
+  JobObserver,
   Logger,
 } from '@conveyor/queue';

@@ -1,6 +1,10 @@
 import type { AnyRegistry } from '@conveyor/core';
 import { createLogger, startService, startTracing } from '@conveyor/ops';
-import { type AttemptHooks, type Logger, type ProcessorMap } from '@conveyor/queue';
+import {
+  type JobObserver,
+  type Logger,
+  type ProcessorMap,
+} from '@conveyor/queue';
 import { checkWorkerQueues } from './check-worker-queues.ts';
 import { WorkerEnvSchema, type WorkerEnv } from './env.ts';
 import { runDaemon } from './run-daemon.ts';
@@ -21,8 +25,8 @@ export interface RunWorkerOptions<TRegistry extends AnyRegistry> {
   env?: WorkerEnv;
   /** Default: pino JSON on stdout at LOG_LEVEL, as `conveyor-worker`. */
   logger?: Logger;
-  /** Called around every attempt, after the built-in metrics and history. */
-  hooks?: readonly AttemptHooks[];
+  /** Told around every attempt and of every event, after the built-in webhooks, metrics and history. */
+  observers?: readonly JobObserver[];
   /** SIGTERM/SIGINT shut down and exit 0 (default); `false` leaves them to the host. */
   signals?: boolean;
 }
@@ -61,7 +65,7 @@ export async function runWorker<TRegistry extends AnyRegistry>(
     registry: options.registry,
     processors: options.processors,
     logger: log,
-    hooks: options.hooks,
+    observers: options.observers,
     signals: options.signals,
     // After the pool has closed: the spans of jobs that ended in the grace
     // period are exported too.

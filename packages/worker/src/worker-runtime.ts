@@ -1,5 +1,11 @@
 import type { AnyRegistry } from '@conveyor/core';
-import { createWorkerPool, type AttemptHooks, type Logger, type ProcessorMap, type WorkerPool } from '@conveyor/queue';
+import {
+  createWorkerPool,
+  type JobObserver,
+  type Logger,
+  type ProcessorMap,
+  type WorkerPool,
+} from '@conveyor/queue';
 import { firedTickGate } from '@conveyor/schedules';
 import { checkWorkerQueues } from './check-worker-queues.ts';
 import type { WorkerEnv } from './env.ts';
@@ -11,8 +17,8 @@ export interface WorkerRuntimeOptions<TRegistry extends AnyRegistry> {
   registry: TRegistry;
   processors: ProcessorMap<TRegistry>;
   logger: Logger;
-  /** Called around every attempt, after the runtime's own metrics and history hooks. */
-  hooks?: readonly AttemptHooks[];
+  /** Told around every attempt and of every event, after the runtime's own (webhooks, metrics, history). */
+  observers?: readonly JobObserver[];
 }
 
 export interface WorkerRuntime {
@@ -33,15 +39,12 @@ export async function startWorkerRuntime<TRegistry extends AnyRegistry>(
   const services = startWorkerServices(env, registry, logger);
   const { metrics, history } = services;
   const pool = createWorkerPool({
-    listeners: [
-      services.webhooks.listener,
-      ...(metrics ? [metrics.listener] : []),
-      ...(history ? [history.listener] : []),
-    ],
-    hooks: [
-      ...(metrics ? [metrics.hooks] : []),
-      ...(history ? [history.hooks] : []),
-      ...(options.hooks ?? []),
+    // In this order around attempts and for events (the order they had).
+    observers: [
+      services.webhooks.observer,
+      ...(metrics ? [metrics.observer] : []),
+      ...(history ? [history.observer] : []),
+      ...(options.observers ?? []),
     ],
     capacity: services.capacity,
     // Fired schedule ticks pass the tenant's quota and the missed-run policy first.

@@ -1,6 +1,14 @@
 import { defineJob, defineRegistry, DEFAULT_TENANT } from '@conveyor/core';
 import { QUEUES } from '@conveyor/fixtures';
-import { createKeyspace, createProducer, createRedisClient, createWorkerPool, parseAttempts, type AttemptOutcome, type WorkerPool } from '@conveyor/queue';
+import {
+  createKeyspace,
+  createProducer,
+  createRedisClient,
+  createWorkerPool,
+  parseAttempts,
+  type AttemptOutcome,
+  type WorkerPool,
+} from '@conveyor/queue';
 import { deletePrefix, uniquePrefix, waitFor } from '@conveyor/testkit';
 import { Queue } from 'bullmq';
 import { pino } from 'pino';
@@ -61,7 +69,7 @@ describe('errors that say what to do, and timeouts, in the attempt runner', () =
       redis,
       keys,
       logger: pino({ level: 'silent' }),
-      hooks: [
+      observers: [
         {
           afterAttempt: (info, outcome) =>
             void outcomes.set(info.jobId, [
@@ -137,7 +145,7 @@ describe('errors that say what to do, and timeouts, in the attempt runner', () =
     });
   });
 
-  it('a retried attempt reported to hooks as timed-out, with its error in the history', async () => {
+  it('a retried attempt reported to observers as timed-out, with its error in the history', async () => {
     await start();
     const { id } = await producer.enqueue({
       name: 'picky',

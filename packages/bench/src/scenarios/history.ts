@@ -1,6 +1,6 @@
 import {
   HistoryOutbox,
-  historyHooks,
+  historyObserver,
   openHistoryDatabase,
   startHistoryDrainer,
   type HistoryDatabaseHandle,
@@ -99,7 +99,7 @@ function withHistory(
     });
     const outbox = new HistoryOutbox(redis, keys);
     return Promise.resolve({
-      extras: { hooks: [historyHooks(outbox)] },
+      extras: { observers: [historyObserver(outbox)] },
       async drained() {
         const deadline = Date.now() + 60_000;
         while ((await drainer.lagMs()) > 0 && Date.now() < deadline)

@@ -69,8 +69,7 @@ async function withObservability<T>(
   });
   try {
     return await run({
-      hooks: [metrics.hooks],
-      listeners: [metrics.listener],
+      observers: [metrics],
       tracing: true,
     });
   } finally {

@@ -1,6 +1,11 @@
 import { DEFAULT_TENANT, nonEmptyBatch } from '@conveyor/core';
 import { fixtureRegistry as registry } from '@conveyor/fixtures';
-import { createKeyspace, createProducer, createWorkerPool, type WorkerPoolOptions } from '@conveyor/queue';
+import {
+  createKeyspace,
+  createProducer,
+  createWorkerPool,
+  type WorkerPoolOptions,
+} from '@conveyor/queue';
 import { Worker } from 'bullmq';
 import {
   measured,
@@ -19,7 +24,7 @@ const CONCURRENCIES = [1, 10, 100] as const;
 /** Pool options a scenario adds to the Conveyor side (metrics, tracing, history). */
 export type PoolExtras = Pick<
   WorkerPoolOptions<typeof registry>,
-  'hooks' | 'listeners' | 'tracing'
+  'observers' | 'tracing'
 >;
 
 /** Extras made for the run's key prefix, and what to do once it is drained. */

@@ -45,7 +45,7 @@ async function values(metrics: MetricsRegistry, name: string) {
 describe('jobMetrics', () => {
   it('counts each lifecycle event on its counter, by queue and job', async () => {
     const metrics = fresh();
-    const { listener } = jobMetrics(metrics, { registry });
+    const observer = jobMetrics(metrics, { registry });
     for (const type of [
       'job.completed',
       'job.completed',
@@ -55,7 +55,7 @@ describe('jobMetrics', () => {
       'job.cancelled',
       'job.stalled',
     ] as const)
-      void listener({ ...base, type });
+      void observer.onEvent({ ...base, type });
     const counted = async (name: string) =>
       (await values(metrics, name)).map((v) => [v.labels, v.value]);
     const labels = { queue: 'sms', job: 'sms.send' };
@@ -73,8 +73,13 @@ describe('jobMetrics', () => {
 
   it('labels a job or queue the contract does not declare `other`', async () => {
     const metrics = fresh();
-    const { listener } = jobMetrics(metrics, { registry });
-    void listener({ ...base, type: 'job.completed', queue: 'q9', name: 'x.y' });
+    const observer = jobMetrics(metrics, { registry });
+    void observer.onEvent({
+      ...base,
+      type: 'job.completed',
+      queue: 'q9',
+      name: 'x.y',
+    });
     expect(
       (await values(metrics, 'conveyor_jobs_completed_total'))[0]?.labels,
     ).toEqual({ queue: 'other', job: 'other' });
@@ -82,13 +87,13 @@ describe('jobMetrics', () => {
 
   it('adds a bounded tenant label only when asked to', async () => {
     const metrics = fresh();
-    const { listener } = jobMetrics(metrics, {
+    const observer = jobMetrics(metrics, {
       registry,
       tenantLabels: true,
       maxTenants: 2,
     });
     for (const tenantId of ['a', 'b', 'c', 'd'])
-      void listener({ ...base, type: 'job.completed', tenantId });
+      void observer.onEvent({ ...base, type: 'job.completed', tenantId });
     const tenants = (await values(metrics, 'conveyor_jobs_completed_total'))
       .map((v) => [v.labels.tenant, v.value])
       .sort();
@@ -101,11 +106,11 @@ describe('jobMetrics', () => {
 
   it('times attempts by outcome, and pickup only for attempts that know when they became runnable', async () => {
     const metrics = fresh();
-    const { hooks } = jobMetrics(metrics, { registry });
-    void hooks.beforeAttempt?.({ ...info, readyAt: 7_500 });
-    void hooks.beforeAttempt?.({ ...info, attempt: 2 }); // a retry: no readyAt
-    void hooks.afterAttempt?.(info, { kind: 'completed', result: null }, 250);
-    void hooks.afterAttempt?.(info, { kind: 'retrying', error: 'x' }, 40);
+    const observer = jobMetrics(metrics, { registry });
+    void observer.beforeAttempt({ ...info, readyAt: 7_500 });
+    void observer.beforeAttempt({ ...info, attempt: 2 }); // a retry: no readyAt
+    void observer.afterAttempt(info, { kind: 'completed', result: null }, 250);
+    void observer.afterAttempt(info, { kind: 'retrying', error: 'x' }, 40);
     const pickup = await values(metrics, 'conveyor_job_pickup_seconds');
     expect(
       pickup.find((v) => v.metricName === 'conveyor_job_pickup_seconds_sum')

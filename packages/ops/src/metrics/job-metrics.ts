@@ -1,9 +1,5 @@
 import { Counter, Histogram } from 'prom-client';
-import type {
-  LifecycleEventType,
-  LifecycleListener,
-  AttemptHooks,
-} from '@conveyor/queue';
+import type { JobObserver, LifecycleEventType } from '@conveyor/queue';
 import { ChildCache } from './child-cache.ts';
 import { JobLabels } from './job-labels.ts';
 import type { JobLabelOptions, MetricsRegistry } from './metrics-options.ts';
@@ -36,18 +32,18 @@ const HELP: Record<keyof typeof COUNTED, string> = {
   'job.stalled': 'Jobs recovered from a worker that died',
 };
 
-export interface JobMetrics {
-  /** Processing duration per outcome, pickup latency. */
-  hooks: AttemptHooks;
-  /** Completed, failed, retried, cancelled and stalled counts. */
-  listener: LifecycleListener;
-}
+/**
+ * One observer: processing duration per outcome and pickup latency (around
+ * attempts); completed, failed, retried, cancelled and stalled counts (from
+ * events).
+ */
+export type JobMetrics = Required<JobObserver>;
 
 /**
- * The worker's job metrics. Counts come from lifecycle events, so they
- * agree with the event log and webhooks (a job failed for stalling too
- * often is one too); timings come from the attempt hooks. Both only
- * increment memory: nothing here touches Redis or waits.
+ * The worker's job metrics, for `createWorkerPool({ observers })`. Counts
+ * come from lifecycle events, so they agree with the event log and webhooks
+ * (a job failed for stalling too often is one too); timings come from the
+ * attempts. All only increment memory: nothing here touches Redis or waits.
  */
 export function jobMetrics(
   metrics: MetricsRegistry,
@@ -79,24 +75,22 @@ export function jobMetrics(
     PICKUP_BUCKETS,
   );
   return {
-    hooks: {
-      beforeAttempt(info) {
-        if (info.readyAt === undefined) return;
-        const waited = Math.max(0, info.startedAt - info.readyAt) / 1_000;
-        pickup
-          .get(...labels.values(info.queue, info.name, info.tenantId))
-          .observe(waited);
-      },
-      afterAttempt(info, outcome, durationMs) {
-        duration
-          .get(
-            ...labels.values(info.queue, info.name, info.tenantId),
-            outcome.kind,
-          )
-          .observe(durationMs / 1_000);
-      },
+    beforeAttempt(info) {
+      if (info.readyAt === undefined) return;
+      const waited = Math.max(0, info.startedAt - info.readyAt) / 1_000;
+      pickup
+        .get(...labels.values(info.queue, info.name, info.tenantId))
+        .observe(waited);
     },
-    listener(event) {
+    afterAttempt(info, outcome, durationMs) {
+      duration
+        .get(
+          ...labels.values(info.queue, info.name, info.tenantId),
+          outcome.kind,
+        )
+        .observe(durationMs / 1_000);
+    },
+    onEvent(event) {
       counters
         .get(event.type)
         ?.get(...labels.values(event.queue, event.name, event.tenantId))

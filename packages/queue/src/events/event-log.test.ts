@@ -12,7 +12,8 @@ function capture(level = 'info') {
         void lines.push(JSON.parse(l) as Record<string, unknown>),
     },
   );
-  return { log: eventLog(logger), lines };
+  const observer = eventLog(logger);
+  return { log: (event: LifecycleEvent) => observer.onEvent?.(event), lines };
 }
 
 const base: LifecycleEvent = {

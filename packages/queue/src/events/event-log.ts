@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import type { LifecycleEvent, LifecycleListener } from './lifecycle-event.ts';
+import type { JobObserver } from '../worker/job-observer.ts';
+import type { LifecycleEvent } from './lifecycle-event.ts';
 
 /** What the attempt came to, as the log line says it; null for events that end no attempt. */
 const OUTCOME: Record<LifecycleEvent['type'], string | null> = {
@@ -30,14 +31,16 @@ const LEVEL: Record<LifecycleEvent['type'], 'info' | 'warn' | 'error'> = {
  * `durationMs`. It needs no watcher connected: the process that ran the
  * job writes it. Job payloads and results are never logged.
  */
-export function eventLog(logger: Logger): LifecycleListener {
-  return (event) => {
-    const level = LEVEL[event.type];
-    // Checked first: a busy worker completes thousands of jobs a second,
-    // and building the line costs more than the no-op job.
-    if (event.type === 'job.dead-lettered' || !logger.isLevelEnabled(level))
-      return;
-    logger[level](logLine(event), event.type);
+export function eventLog(logger: Logger): JobObserver {
+  return {
+    onEvent(event) {
+      const level = LEVEL[event.type];
+      // Checked first: a busy worker completes thousands of jobs a second,
+      // and building the line costs more than the no-op job.
+      if (event.type === 'job.dead-lettered' || !logger.isLevelEnabled(level))
+        return;
+      logger[level](logLine(event), event.type);
+    },
   };
 }
 

@@ -17,7 +17,26 @@ export const LIFECYCLE_EVENT_TYPES = [
 ] as const;
 export type LifecycleEventType = (typeof LIFECYCLE_EVENT_TYPES)[number];
 
-export interface LifecycleEvent {
+/**
+ * Which attempt of which job: what an attempt's observers, its lifecycle
+ * events and history's transitions all say first (history leaves out
+ * `attempts`).
+ */
+export interface AttemptIdentity {
+  jobId: string;
+  /** The tenant that enqueued the job. */
+  tenantId: string;
+  name: string;
+  queue: string;
+  /** Which run of the job (0 as enqueued, +1 per retry or redrive, which start attempts again at 1). */
+  run: number;
+  /** The attempt it concerns (1 = first); 0 for a stall, which uses none. */
+  attempt: number;
+  /** Total tries allowed. */
+  attempts: number;
+}
+
+export interface LifecycleEvent extends AttemptIdentity {
   type: LifecycleEventType;
   /**
    * Unique per event and stable across replays of an attempt (a crash, a
@@ -27,31 +46,21 @@ export interface LifecycleEvent {
   id: string;
   /** When it happened (ms since the epoch). */
   at: number;
-  tenantId: string;
-  queue: string;
-  jobId: string;
-  name: string;
-  /** Which run of the job (0 as enqueued, +1 per retry or redrive). */
-  run: number;
-  /** The attempt it concerns (1 = first); 0 for a stall, which uses none. */
-  attempt: number;
-  attempts: number;
+  /** Outcomes of an attempt that ran in this process (a stall-limit failure has none). */
   durationMs?: number;
   error?: string;
   /** The attempt outlived the job's `timeoutMs` (retrying or failed because of it). */
   timedOut?: boolean;
+  /**
+   * `job.completed` from an attempt: the processor's checked result, as it
+   * returned it (history stores it; the event log and webhooks never send it).
+   */
+  result?: unknown;
   /** `schedule.missed`: the schedule, the tick that came due, and what was done. */
   scheduleId?: string;
   tickAt?: number;
   policy?: MissedRunPolicy;
 }
-
-/**
- * Called for every event. Awaited before BullMQ records the attempt (so an
- * event a listener stored is never lost to a crash); a listener that throws
- * is logged and ignored. Keep it cheap: it runs on the job's path.
- */
-export type LifecycleListener = (event: LifecycleEvent) => void | Promise<void>;
 
 export function lifecycleEventId(
   jobId: string,

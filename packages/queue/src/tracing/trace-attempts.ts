@@ -7,7 +7,7 @@ import {
   type Context,
 } from '@opentelemetry/api';
 import type { Job } from 'bullmq';
-import type { AttemptHooks } from '../worker/attempt-hooks.ts';
+import type { JobObserver } from '../worker/job-observer.ts';
 import { fromEnvelopeTrace } from './envelope-trace.ts';
 import { conveyorTracer } from './tracer.ts';
 
@@ -29,7 +29,7 @@ export interface AttemptTracing {
    */
   wrap(process: ProcessJob): ProcessJob;
   /** Names the span's job, records the queue wait, and sets the outcome. */
-  hooks: AttemptHooks;
+  observer: JobObserver;
 }
 
 // eslint-disable-next-line max-lines-per-function -- 61 lines: attemptTracing split pending (issue #18)
@@ -50,7 +50,7 @@ export function attemptTracing(): AttemptTracing {
         .with(active, () => process(job, token, signal))
         .finally(() => span.end());
     },
-    hooks: {
+    observer: {
       beforeAttempt(info) {
         const span = trace.getActiveSpan();
         if (!span) return;

@@ -3,7 +3,7 @@ import type {
   LifecycleEvent,
   LifecycleEventType,
 } from '../events/lifecycle-event.ts';
-import type { AttemptInfo } from './attempt-hooks.ts';
+import type { AttemptInfo } from './job-observer.ts';
 
 /**
  * Emits one lifecycle event of the attempt being gated: the engine fills in

@@ -1,4 +1,3 @@
-/* eslint-disable max-lines -- 458 lines: attempt-runner.ts split pending (issue #18) */
 import {
   decodeEnvelope,
   encodeEnvelope,
@@ -9,24 +8,23 @@ import {
 } from '@conveyor/core';
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { Logger } from 'pino';
-import { formatAttempt } from '../attempt-history.ts';
 import { cancelledFailureReason, type Cancellation } from '../cancellation.ts';
-import {
-  lifecycleEventId,
-  type LifecycleEvent,
-  type LifecycleEventType,
-  type LifecycleListener,
-} from '../events/lifecycle-event.ts';
-import { jobRun } from '../events/job-run.ts';
-import { envelopeTenant } from '../tenancy/envelope-tenant.ts';
-import { AttemptControl, Deadlines, type Settled } from './attempt-control.ts';
+import type { LifecycleEvent } from '../events/lifecycle-event.ts';
+import { LifecycleEmitter } from '../events/lifecycle-emitter.ts';
+import { AttemptControl, Deadlines } from './attempt-control.ts';
+import { attemptInfo, lazyLogger, recordAttempt } from './attempt-info.ts';
 import type { AttemptGate } from './attempt-gate.ts';
 import type {
-  AttemptHooks,
   AttemptInfo,
   AttemptOutcome,
-} from './attempt-hooks.ts';
-import type { AttemptTimeoutError } from './attempt-timeout-error.ts';
+  JobObserver,
+} from './job-observer.ts';
+import {
+  judge,
+  processorContext,
+  reportLate,
+  timedOut,
+} from './attempt-outcome.ts';
 import { isolatedTarget } from './isolated.ts';
 import type { ProcessorContext, ProcessorMap } from './processor.ts';
 import { RetryLaterError } from './retry-later-error.ts';
@@ -50,9 +48,8 @@ export interface AttemptRunnerDeps<TRegistry extends AnyRegistry> {
   processors: ProcessorMap<TRegistry>;
   logger: Logger;
   cancellation: Cancellation;
-  hooks: readonly AttemptHooks[];
-  /** Told of every lifecycle event (the event log, webhooks). */
-  listeners: readonly LifecycleListener[];
+  /** Told of every attempt and event (tracing, the event log, metrics, history, webhooks). */
+  observers: readonly JobObserver[];
   /** May skip an attempt before it runs (schedules' fired-tick gate). */
   gate?: AttemptGate;
 }
@@ -60,15 +57,23 @@ export interface AttemptRunnerDeps<TRegistry extends AnyRegistry> {
 /**
  * One attempt of one job, in three steps: decode and check the stored
  * payload → execute the processor with its context → record the outcome
- * (attempt history, hooks, the value or error BullMQ stores).
+ * (attempt history, observers, the value or error BullMQ stores).
  */
 export class AttemptRunner<TRegistry extends AnyRegistry> {
   /** Jobs running in this process, by id. */
   readonly active = new Map<string, AttemptControl>();
   /** One deadline list per timeout (jobs' `timeoutMs`). */
   private readonly deadlines = new Map<number, Deadlines>();
+  private readonly events: LifecycleEmitter;
 
-  constructor(private readonly deps: AttemptRunnerDeps<TRegistry>) {}
+  constructor(private readonly deps: AttemptRunnerDeps<TRegistry>) {
+    this.events = new LifecycleEmitter(deps.observers, deps.logger);
+  }
+
+  /** Tells the observers of an event the pool reports (stalls). */
+  emit(event: LifecycleEvent): Promise<void> | undefined {
+    return this.events.emit(event);
+  }
 
   /** Marks a running job cancelled and aborts it; false when it does not run here. */
   cancel(queue: string, jobId: string, reason: string): boolean {
@@ -86,29 +91,17 @@ export class AttemptRunner<TRegistry extends AnyRegistry> {
   }
 
   async run(job: Job, queue: string): Promise<unknown> {
-    const info: AttemptInfo = {
-      jobId: job.id ?? '',
-      tenantId: envelopeTenant(job.data),
-      name: job.name,
-      queue,
-      run: jobRun(job.data),
-      attempt: job.attemptsMade + 1,
-      attempts: job.opts.attempts ?? 1,
-      startedAt: Date.now(),
-    };
-    // opts.delay, not delay: BullMQ zeroes the latter when the job comes due.
-    if (info.attempt === 1 && info.run === 0)
-      info.readyAt = job.timestamp + (job.opts.delay ?? 0);
+    const info = attemptInfo(job, queue);
     const log = lazyLogger(this.deps.logger, info);
     // Each await costs a turn of the microtask queue: skipped when idle.
-    if (this.deps.hooks.length > 0)
-      await this.hook(info, (h) => h.beforeAttempt?.(info));
+    const before = this.events.beforeAttempt(info);
+    if (before) await before;
     let outcome: AttemptOutcome;
     try {
       const { gate } = this.deps;
       const skipped = gate?.concerns(job, info)
         ? await gate.admit(job, info, (type, fields) =>
-            this.emit({ ...baseEvent(info, type), ...fields }),
+            this.events.emitFor(info, type, fields),
           )
         : null;
       const decoded = this.decode(job, log);
@@ -201,7 +194,7 @@ export class AttemptRunner<TRegistry extends AnyRegistry> {
     return deadlines;
   }
 
-  /** Step 3: what BullMQ stores (a result envelope, or an error), history, hooks. */
+  /** Step 3: what BullMQ stores (a result envelope, or an error), history, observers. */
   private async record(
     job: Job,
     info: AttemptInfo,
@@ -221,9 +214,9 @@ export class AttemptRunner<TRegistry extends AnyRegistry> {
       }
     }
     const durationMs = Date.now() - info.startedAt;
-    if (this.deps.hooks.length > 0)
-      await this.hook(info, (h) => h.afterAttempt?.(info, outcome, durationMs));
-    const emitted = this.emitOutcome(info, outcome, durationMs);
+    const after = this.events.afterAttempt(info, outcome, durationMs);
+    if (after) await after;
+    const emitted = this.events.emitOutcome(info, outcome, durationMs);
     if (emitted) await emitted;
     switch (outcome.kind) {
       case 'completed':
@@ -253,259 +246,4 @@ export class AttemptRunner<TRegistry extends AnyRegistry> {
         throw new UnrecoverableError(outcome.error);
     }
   }
-
-  /** The attempt's events; a promise only when a listener returned one. */
-  private emitOutcome(
-    info: AttemptInfo,
-    outcome: AttemptOutcome,
-    durationMs: number,
-  ): Promise<void> | undefined {
-    const timedOut = outcome.kind === 'timed-out';
-    let type: LifecycleEventType = 'job.failed';
-    let error: string | undefined;
-    switch (outcome.kind) {
-      case 'completed':
-        type = 'job.completed';
-        break;
-      case 'cancelled':
-        type = 'job.cancelled';
-        error = outcome.reason;
-        break;
-      case 'retrying':
-        type = 'job.retrying';
-        error = outcome.error;
-        break;
-      case 'timed-out':
-        if (!outcome.final) type = 'job.retrying';
-        error = outcome.error;
-        break;
-      case 'failed':
-        error = outcome.error;
-        break;
-    }
-    const event = outcomeEvent(info, type, durationMs, error, timedOut);
-    if (type !== 'job.failed') return this.emit(event);
-    return this.emitBoth(
-      event,
-      outcomeEvent(info, 'job.dead-lettered', durationMs, error, timedOut),
-    );
-  }
-
-  private async emitBoth(
-    first: LifecycleEvent,
-    second: LifecycleEvent,
-  ): Promise<void> {
-    await this.emit(first);
-    await this.emit(second);
-  }
-
-  /**
-   * Listeners are told in order; one that throws is logged and skipped.
-   * Synchronous listeners (the event log) cost no promise: one is made only
-   * from the first listener that returns one.
-   */
-  emit(event: LifecycleEvent): Promise<void> | undefined {
-    const { listeners } = this.deps;
-    for (let i = 0; i < listeners.length; i += 1) {
-      let returned: void | Promise<void>;
-      try {
-        returned = listeners[i]?.(event);
-      } catch (error) {
-        this.listenerFailed(event, error);
-        continue;
-      }
-      if (returned) return this.emitFrom(event, returned, i + 1);
-    }
-    return undefined;
-  }
-
-  private async emitFrom(
-    event: LifecycleEvent,
-    pending: Promise<void>,
-    next: number,
-  ): Promise<void> {
-    try {
-      await pending;
-    } catch (error) {
-      this.listenerFailed(event, error);
-    }
-    const { listeners } = this.deps;
-    for (let i = next; i < listeners.length; i += 1) {
-      try {
-        await listeners[i]?.(event);
-      } catch (error) {
-        this.listenerFailed(event, error);
-      }
-    }
-  }
-
-  private listenerFailed(event: LifecycleEvent, error: unknown): void {
-    this.deps.logger.warn(
-      { err: error, jobId: event.jobId, event: event.type },
-      'lifecycle listener failed',
-    );
-  }
-
-  private async hook(
-    info: AttemptInfo,
-    call: (hooks: AttemptHooks) => void | Promise<void>,
-  ): Promise<void> {
-    for (const hooks of this.deps.hooks) {
-      try {
-        await call(hooks);
-      } catch (error) {
-        this.deps.logger.warn(
-          { err: error, jobId: info.jobId },
-          'attempt hook failed',
-        );
-      }
-    }
-  }
-}
-
-/** The fields every lifecycle event of an attempt has. */
-function baseEvent(
-  info: AttemptInfo,
-  type: LifecycleEventType,
-): LifecycleEvent {
-  return {
-    type,
-    id: lifecycleEventId(info.jobId, info.run, info.attempt, type),
-    at: Date.now(),
-    tenantId: info.tenantId,
-    queue: info.queue,
-    jobId: info.jobId,
-    name: info.name,
-    run: info.run,
-    attempt: info.attempt,
-    attempts: info.attempts,
-  };
-}
-
-/** An attempt's outcome event, built without spreads (one per job: kept cheap). */
-// eslint-disable-next-line max-params -- 5 params: outcomeEvent options object pending (issue #18)
-function outcomeEvent(
-  info: AttemptInfo,
-  type: LifecycleEventType,
-  durationMs: number,
-  error: string | undefined,
-  timedOut: boolean,
-): LifecycleEvent {
-  const event: LifecycleEvent = baseEvent(info, type);
-  event.durationMs = durationMs;
-  if (error !== undefined) event.error = error;
-  if (timedOut) event.timedOut = true;
-  return event;
-}
-
-/** What a settled processor call means for the attempt. */
-function judge(
-  info: AttemptInfo,
-  definition: RuntimeJob,
-  settled: Settled,
-  log: () => Logger,
-): AttemptOutcome {
-  if (settled.ok) {
-    const checked = definition.result.safeParse(settled.value);
-    if (checked.success) return { kind: 'completed', result: checked.data };
-    log().error(
-      { issues: toPayloadIssues(checked.error) },
-      'processor returned a result its contract does not allow',
-    );
-    return {
-      kind: 'failed',
-      error: 'Processor result does not match the job contract',
-    };
-  }
-  const { error } = settled;
-  const message = error instanceof Error ? error.message : String(error);
-  const final =
-    error instanceof UnrecoverableError || info.attempt >= info.attempts;
-  if (final) return { kind: 'failed', error: message };
-  return error instanceof RetryLaterError
-    ? { kind: 'retrying', error: message, delayMs: error.delayMs }
-    : { kind: 'retrying', error: message };
-}
-
-/** What a processor settles with after its attempt timed out is only logged. */
-function reportLate(
-  late: Settled,
-  error: AttemptTimeoutError | undefined,
-  log: () => Logger,
-): void {
-  // A terminated isolated thread settles with the timeout itself: no result.
-  if (!late.ok && late.error === error) return;
-  log().warn(
-    { succeeded: late.ok },
-    'result of a timed-out attempt arrived late: discarded',
-  );
-}
-
-/** The attempt ends now, at its deadline. */
-function timedOut(
-  info: AttemptInfo,
-  error: AttemptTimeoutError | undefined,
-  log: () => Logger,
-): AttemptOutcome {
-  log().warn({ timeoutMs: error?.timeoutMs }, 'attempt timed out');
-  return {
-    kind: 'timed-out',
-    error: error?.message ?? 'Attempt timed out',
-    final: info.attempt >= info.attempts,
-  };
-}
-
-// eslint-disable-next-line max-params -- 5 params: processorContext options object pending (issue #18)
-function processorContext(
-  job: Job,
-  info: AttemptInfo,
-  definition: RuntimeJob,
-  control: AttemptControl,
-  log: () => Logger,
-): ProcessorContext {
-  return {
-    jobId: info.jobId,
-    tenantId: info.tenantId,
-    attempt: info.attempt,
-    attempts: info.attempts,
-    get logger() {
-      return log();
-    },
-    // Made when read (see AttemptControl).
-    get signal() {
-      return control.signal;
-    },
-    async progress(value) {
-      const checked = definition.progress.safeParse(value);
-      if (!checked.success)
-        throw new Error(`${job.name}: progress does not match its contract`);
-      await job.updateProgress(encodeEnvelope(checked.data));
-    },
-  };
-}
-
-/** History is best effort: a failure to write it must not change the job's outcome. */
-async function recordAttempt(
-  job: Job,
-  info: AttemptInfo,
-  error: string | null,
-) {
-  const row = formatAttempt({
-    attempt: info.attempt,
-    startedAt: new Date(info.startedAt).toISOString(),
-    at: new Date().toISOString(),
-    error,
-  });
-  await job.log(row).catch(() => undefined);
-}
-
-/** A child logger per job costs more than a no-op job: make it on first use. */
-function lazyLogger(logger: Logger, info: AttemptInfo): () => Logger {
-  let child: Logger | undefined;
-  return () =>
-    (child ??= logger.child({
-      jobId: info.jobId,
-      job: info.name,
-      attempt: info.attempt,
-    }));
 }

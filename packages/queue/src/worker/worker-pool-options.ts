@@ -2,11 +2,10 @@ import type { AnyRegistry, QueueName } from '@conveyor/core';
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { LifecycleListener } from '../events/lifecycle-event.ts';
 import type { Keyspace } from '../keyspace.ts';
 import type { RedisCapacityWatch } from '../redis-capacity-watch.ts';
 import type { AttemptGate } from './attempt-gate.ts';
-import type { AttemptHooks } from './attempt-hooks.ts';
+import type { JobObserver } from './job-observer.ts';
 import type { ProcessorMap } from './processor.ts';
 
 export interface WorkerPoolOptions<TRegistry extends AnyRegistry> {
@@ -42,8 +41,12 @@ export interface WorkerPoolOptions<TRegistry extends AnyRegistry> {
    * for lack of memory the workers hold, and resume by themselves.
    */
   capacity?: RedisCapacityWatch;
-  /** Called around every attempt (metrics, tracing, history). */
-  hooks?: readonly AttemptHooks[];
+  /**
+   * Told around every attempt and of every lifecycle event (completed,
+   * retrying, failed, stalled, cancelled, schedule.missed), in this order,
+   * after tracing's and the built-in event log: metrics, history, webhooks.
+   */
+  observers?: readonly JobObserver[];
   /**
    * An OpenTelemetry span per attempt, continuing the trace its enqueue
    * stored in the envelope (`conveyor.process {name}`, `conveyor.wait`).
@@ -51,11 +54,6 @@ export interface WorkerPoolOptions<TRegistry extends AnyRegistry> {
    * (`startTracing` with an OTLP endpoint); off, nothing is added per job.
    */
   tracing?: boolean;
-  /**
-   * Told of every lifecycle event (completed, retrying, failed, stalled,
-   * cancelled, schedule.missed) after the built-in event log: webhooks.
-   */
-  listeners?: readonly LifecycleListener[];
   /**
    * Asked before an attempt runs whether it runs at all. Serving contract
    * schedules, pass `firedTickGate` (@conveyor/schedules): without it a tick

@@ -1,4 +1,4 @@
-import { transitionId, type Transition } from '@conveyor/history';
+import { transitionOf, type Transition } from '@conveyor/history';
 import { jobRun, type Found } from '@conveyor/queue';
 import superjson from 'superjson';
 
@@ -62,17 +62,15 @@ function apiTransition(
   type: 'enqueued' | 'cancelled',
   at: number,
 ): Transition {
-  return {
-    id: transitionId(job.id, run, 0, type),
+  const subject = {
     jobId: job.id,
     tenantId: tenant,
     name: job.name,
     queue: job.queue,
     run,
     attempt: 0,
-    type,
-    at,
   };
+  return transitionOf(subject, type, at);
 }
 
 /** The run a job is on, from its envelope (`run`; 0 when absent), live or cancelled. */

@@ -1,5 +1,5 @@
 import {
-  historyHooks,
+  historyObserver,
   HistoryOutbox,
   HistoryStore,
   openHistoryDatabase,
@@ -20,7 +20,14 @@ import {
   type DeliveryWorker,
   type WebhookDispatcher,
 } from '@conveyor/webhooks';
-import { createKeyspace, createRedisClient, createWorkerPool, type ProcessorMap, type TenantLimitPolicy, type WorkerPool } from '@conveyor/queue';
+import {
+  createKeyspace,
+  createRedisClient,
+  createWorkerPool,
+  type ProcessorMap,
+  type TenantLimitPolicy,
+  type WorkerPool,
+} from '@conveyor/queue';
 import { firedTickGate } from '@conveyor/schedules';
 import { deletePrefix, uniquePrefix } from '@conveyor/testkit';
 import type { Redis } from 'ioredis';
@@ -161,8 +168,10 @@ export async function startHarness(
       await deliveries.ready();
     }
     pool = createWorkerPool({
-      ...(dispatcher ? { listeners: [dispatcher.listener] } : {}),
-      ...(workerOutbox ? { hooks: [historyHooks(workerOutbox)] } : {}),
+      observers: [
+        ...(dispatcher ? [dispatcher.observer] : []),
+        ...(workerOutbox ? [historyObserver(workerOutbox)] : []),
+      ],
       registry,
       processors: options.processors,
       redis: workerRedis,

@@ -1,13 +1,17 @@
 import {
   connectHistoryDatabase,
   HistoryOutbox,
-  historyHooks,
+  historyObserver,
   startHistoryDrainer,
   startHistoryRetention,
-  transitionId,
   type HistoryDrainer,
 } from '@conveyor/history';
-import type { AttemptHooks, createRedisClient, Keyspace, LifecycleListener, Logger } from '@conveyor/queue';
+import type {
+  createRedisClient,
+  JobObserver,
+  Keyspace,
+  Logger,
+} from '@conveyor/queue';
 
 type Redis = ReturnType<typeof createRedisClient>;
 
@@ -23,35 +27,11 @@ export interface WorkerHistoryOptions {
 }
 
 export interface WorkerHistory {
-  /** For the pool: every attempt's outcome, into the outbox. */
-  hooks: AttemptHooks;
-  /** For the pool: failures no attempt reported (the stall limit). */
-  listener: LifecycleListener;
+  /** For the pool: every attempt's outcome (and stall-limit failures), into the outbox. */
+  observer: JobObserver;
   /** The drainer, once PostgreSQL has been reached. */
   drainer(): HistoryDrainer | undefined;
   close(): Promise<void>;
-}
-
-/**
- * A job BullMQ fails for stalling too often never reaches an attempt, so
- * the attempt hooks record nothing: its failure comes from its event.
- */
-function stallFailures(outbox: HistoryOutbox): LifecycleListener {
-  return async (event) => {
-    if (event.type !== 'job.failed' || event.durationMs !== undefined) return;
-    await outbox.append({
-      id: transitionId(event.jobId, event.run, event.attempt, 'failed'),
-      jobId: event.jobId,
-      tenantId: event.tenantId,
-      name: event.name,
-      queue: event.queue,
-      run: event.run,
-      attempt: event.attempt,
-      type: 'failed',
-      at: event.at,
-      ...(event.error === undefined ? {} : { error: event.error }),
-    });
-  };
 }
 
 /**
@@ -93,8 +73,7 @@ export function startWorkerHistory(
   });
   const outbox = new HistoryOutbox(options.redis, options.keys);
   return {
-    hooks: historyHooks(outbox),
-    listener: stallFailures(outbox),
+    observer: historyObserver(outbox),
     drainer: () => drainer,
     async close() {
       // Drainer first (its batch under way is acked or left pending), then

@@ -8,7 +8,7 @@ import {
   type MetricsRegistry,
   type QueueDepthOptions,
 } from '@conveyor/ops';
-import type { AttemptHooks, Keyspace, LifecycleListener } from '@conveyor/queue';
+import type { JobObserver, Keyspace } from '@conveyor/queue';
 
 export interface WorkerMetricsOptions {
   registry: AnyRegistry;
@@ -27,10 +27,8 @@ export interface WorkerMetricsOptions {
 
 export interface WorkerMetrics {
   readonly metrics: MetricsRegistry;
-  /** For `createWorkerPool({ hooks })`: durations and pickup latency. */
-  hooks: AttemptHooks;
-  /** For `createWorkerPool({ listeners })`: outcome counts. */
-  listener: LifecycleListener;
+  /** For `createWorkerPool({ observers })`: durations, pickup latency and outcome counts. */
+  observer: JobObserver;
   /** `/metrics`, for the health server's routes. */
   route: HttpRoute;
   close(): Promise<void>;
@@ -57,8 +55,7 @@ export function createWorkerMetrics(
   });
   return {
     metrics,
-    hooks: jobs.hooks,
-    listener: jobs.listener,
+    observer: jobs,
     route: metricsRoute(metrics, { token: options.token }),
     close: () => depth.close(),
   };

@@ -10,8 +10,8 @@ import {
   createProducer,
   createRedisClient,
   createWorkerPool,
-  type AttemptHooks,
   type AttemptOutcome,
+  type JobObserver,
   type WorkerPool,
 } from '../src/index.ts';
 
@@ -29,9 +29,9 @@ const step = defineJob({
 });
 const stepRegistry = defineRegistry([step]);
 
-describe('attempt hooks (the worker’s hook point)', () => {
+describe('job observers (the worker’s one extension point)', () => {
   const redis = createRedisClient(redisUrl, { preset: 'worker' });
-  const keys = createKeyspace(uniquePrefix('hooks'));
+  const keys = createKeyspace(uniquePrefix('observers'));
   const producer = createProducer({
     registry: stepRegistry,
     redis,
@@ -46,13 +46,13 @@ describe('attempt hooks (the worker’s hook point)', () => {
     redis.disconnect();
   });
 
-  function start(hooks: AttemptHooks[]) {
+  function start(observers: JobObserver[]) {
     pool = createWorkerPool({
       registry: stepRegistry,
       redis,
       keys,
       logger: pino({ level: 'silent' }),
-      hooks,
+      observers,
       processors: {
         step: ({ failTimes, unrecoverable }, { attempt }) => {
           if (attempt > failTimes) return Promise.resolve({ ok: true });
@@ -137,16 +137,23 @@ describe('attempt hooks (the worker’s hook point)', () => {
     expect(seen.every((s) => s.ms === undefined || s.ms >= 0)).toBe(true);
   });
 
-  it('a hook that throws changes no outcome', async () => {
+  it('an observer that throws changes no outcome, and the next ones are still told', async () => {
     const after: string[] = [];
+    const events: string[] = [];
     start([
       {
         beforeAttempt: () => {
           throw new Error('metrics backend down');
         },
         afterAttempt: () => Promise.reject(new Error('still down')),
+        onEvent: () => {
+          throw new Error('and down');
+        },
       },
-      { afterAttempt: (_info, outcome) => void after.push(outcome.kind) },
+      {
+        afterAttempt: (_info, outcome) => void after.push(outcome.kind),
+        onEvent: (event) => void events.push(event.type),
+      },
     ]);
     const { id } = await producer.enqueue({
       name: 'step',
@@ -158,5 +165,6 @@ describe('attempt hooks (the worker’s hook point)', () => {
     });
     expect(job.failedReason).toBeFalsy();
     expect(after).toEqual(['completed']);
+    expect(events).toEqual(['job.completed']);
   });
 });
