@@ -5,9 +5,11 @@ import {
   SpanStatusCode,
   trace,
   type Context,
+  type Span,
+  type Tracer,
 } from '@opentelemetry/api';
 import type { Job } from 'bullmq';
-import type { JobObserver } from '../worker/job-observer.ts';
+import type { AttemptInfo, JobObserver } from '../worker/job-observer.ts';
 import { fromEnvelopeTrace } from './envelope-trace.ts';
 import { conveyorTracer } from './tracer.ts';
 
@@ -32,7 +34,6 @@ export interface AttemptTracing {
   observer: JobObserver;
 }
 
-// eslint-disable-next-line max-lines-per-function -- 61 lines: attemptTracing split pending (issue #18)
 export function attemptTracing(): AttemptTracing {
   const tracer = conveyorTracer();
   return {
@@ -65,26 +66,7 @@ export function attemptTracing(): AttemptTracing {
           'conveyor.attempt': info.attempt,
           'conveyor.attempts': info.attempts,
         });
-        if (info.readyAt === undefined) return;
-        // The time in the queue, as its own span (it shows in a trace's
-        // timeline) and as a number on the attempt (to query and alert on).
-        const waitMs = Math.max(0, info.startedAt - info.readyAt);
-        span.setAttribute('conveyor.queue.wait_ms', waitMs);
-        const enqueued = context.active().getValue(ENQUEUE_CONTEXT) as
-          Context | undefined;
-        // Beside the attempt, under the enqueue: a job stored untraced has none.
-        if (!enqueued || !trace.getSpanContext(enqueued)) return;
-        tracer
-          .startSpan(
-            'conveyor.wait',
-            {
-              kind: SpanKind.INTERNAL,
-              startTime: info.startedAt - waitMs,
-              attributes: { 'messaging.destination.name': info.queue },
-            },
-            enqueued,
-          )
-          .end(info.startedAt);
+        recordWait(tracer, span, info);
       },
       afterAttempt(_info, outcome) {
         const span = trace.getActiveSpan();
@@ -96,4 +78,29 @@ export function attemptTracing(): AttemptTracing {
       },
     },
   };
+}
+
+/**
+ * The time in the queue, as its own span (it shows in a trace's timeline)
+ * and as a number on the attempt (to query and alert on).
+ */
+function recordWait(tracer: Tracer, span: Span, info: AttemptInfo): void {
+  if (info.readyAt === undefined) return;
+  const waitMs = Math.max(0, info.startedAt - info.readyAt);
+  span.setAttribute('conveyor.queue.wait_ms', waitMs);
+  const enqueued = context.active().getValue(ENQUEUE_CONTEXT) as
+    Context | undefined;
+  // Beside the attempt, under the enqueue: a job stored untraced has none.
+  if (!enqueued || !trace.getSpanContext(enqueued)) return;
+  tracer
+    .startSpan(
+      'conveyor.wait',
+      {
+        kind: SpanKind.INTERNAL,
+        startTime: info.startedAt - waitMs,
+        attributes: { 'messaging.destination.name': info.queue },
+      },
+      enqueued,
+    )
+    .end(info.startedAt);
 }
