@@ -14,13 +14,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JOB_NAME, QUEUE_NAME, catalogPaths } from '../src/catalog-files.ts';
-import { removeJob } from './support/remove-job.ts';
-import {
-  run,
-  scratchRepo,
-  yarn,
-  type RunResult,
-} from './support/scratch-repo.ts';
+import { removeJob } from '../src/remove-job.ts';
+import { run, scratchRepo, yarn, type RunResult } from '../src/scratch-repo.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 // A whole-repo tsc on a busy machine takes minutes.

@@ -14,7 +14,7 @@ import {
   removeFrom,
   removeImport,
   type Edit,
-} from '../../src/catalog-files.ts';
+} from './catalog-files.ts';
 import ts from 'typescript';
 
 /** Removes the job whose contract is packages/jobs/src/<file>.ts; returns its name. */
