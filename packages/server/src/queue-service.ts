@@ -14,7 +14,34 @@ import {
   type AttemptRecord,
   type ScheduleView,
 } from '@conveyor/core';
-import { Cancellation, createKeyspace, createProducer, DEFAULT_ENQUEUE_TIMEOUT_MS, isRedisOutOfMemory, JobControl, JobEventHub, JobReader, listDeadLetters, listJobs, redrive, readRedisCapacity, redriveMany, tenantStats, watchJob, whenReady, withDeadline, type DeadLetterFilter, type EnqueueResult, type ListQuery, type Producer, type TenantLedger, type TenantLimitPolicy, publishTenantPolicy, type Keyspace } from '@conveyor/queue';
+import {
+  Cancellation,
+  createKeyspace,
+  createProducer,
+  DEFAULT_ENQUEUE_TIMEOUT_MS,
+  isRedisOutOfMemory,
+  JobControl,
+  JobEventHub,
+  JobReader,
+  listDeadLetters,
+  listJobs,
+  redrive,
+  readRedisCapacity,
+  redriveMany,
+  tenantStats,
+  watchJob,
+  whenReady,
+  withDeadline,
+  type DeadLetterFilter,
+  type EnqueueResult,
+  type Found,
+  type ListQuery,
+  type Producer,
+  type TenantLedger,
+  type TenantLimitPolicy,
+  publishTenantPolicy,
+  type Keyspace,
+} from '@conveyor/queue';
 import {
   reconcileSchedules,
   ScheduleStore,
@@ -238,16 +265,14 @@ export class QueueService<TRegistry extends AnyRegistry = AnyRegistry> {
     );
   }
 
-  /** A retried or redriven job's new run, as history's `enqueued` (read back for its run number). */
-  private async recordRerun(id: string, caller: Caller): Promise<void> {
+  /** A retried or redriven job's new run, as history's `enqueued`: the run after the one found. */
+  private async recordRerun(found: Found, caller: Caller): Promise<void> {
     if (!this.history.active) return;
     const at = Date.now();
-    const found = await this.reader.find(id, caller.tenant).catch(() => null);
-    if (!found || found.kind !== 'job') return;
-    const { name, queue } = this.reader.view(found);
+    const { id, name, queue } = this.reader.view(found);
     await this.history.record([
       enqueuedTransition({ id, name, queue }, caller.tenant, at, {
-        run: runOf(found),
+        run: runOf(found) + 1,
       }),
     ]);
   }
@@ -401,23 +426,21 @@ export class QueueService<TRegistry extends AnyRegistry = AnyRegistry> {
   /** Steering a job needs the same job scope as enqueueing it. */
   cancel(id: string, caller: Caller) {
     return this.up(async () => {
-      await this.inScope(id, caller);
+      const found = await this.inScope(id, caller);
       const reason = 'cancelled by request';
-      const result = await this.control.cancel(id, caller.tenant, reason);
+      const result = await this.control.cancel(found, caller.tenant, reason);
       // An active job's cancel is the worker's to record (its attempt ends cancelled).
       if (result.state === 'cancelled')
-        await this.recordCancel(id, caller, reason);
+        await this.recordCancel(found, caller, reason);
       return result;
     });
   }
 
   /** A waiting or delayed job removed before its run's next attempt. Never throws. */
-  private async recordCancel(id: string, caller: Caller, reason: string) {
+  private async recordCancel(found: Found, caller: Caller, reason: string) {
     if (!this.history.active) return;
     const at = Date.now();
-    const found = await this.reader.find(id, caller.tenant).catch(() => null);
-    if (!found) return;
-    const { name, queue } = this.reader.view(found);
+    const { id, name, queue } = this.reader.view(found);
     await this.history.record([
       cancelledTransition(
         { id, name, queue },
@@ -431,18 +454,17 @@ export class QueueService<TRegistry extends AnyRegistry = AnyRegistry> {
 
   retry(id: string, caller: Caller) {
     return this.up(async () => {
-      await this.inScope(id, caller);
-      const result = await this.control.retry(id, caller.tenant);
-      await this.recordRerun(id, caller);
+      const found = await this.inScope(id, caller);
+      const result = await this.control.retry(found, caller.tenant);
+      await this.recordRerun(found, caller);
       return result;
     });
   }
 
   promote(id: string, caller: Caller) {
-    return this.up(async () => {
-      await this.inScope(id, caller);
-      return this.control.promote(id, caller.tenant);
-    });
+    return this.up(async () =>
+      this.control.promote(await this.inScope(id, caller)),
+    );
   }
 
   deadLetters(
@@ -454,9 +476,9 @@ export class QueueService<TRegistry extends AnyRegistry = AnyRegistry> {
 
   redrive(id: string, caller: Caller) {
     return this.up(async () => {
-      await this.inScope(id, caller);
-      const result = await redrive(this.reader, id, caller.tenant);
-      await this.recordRerun(id, caller);
+      const found = await this.inScope(id, caller);
+      const result = await redrive(this.reader, found, caller.tenant);
+      await this.recordRerun(found, caller);
       return result;
     });
   }
@@ -472,12 +494,15 @@ export class QueueService<TRegistry extends AnyRegistry = AnyRegistry> {
     return this.up(() => redriveMany(this.reader, filter, caller.tenant));
   }
 
-  /** For a token scoped to some jobs: the job must be one of them (read first). */
-  private async inScope(id: string, caller: Caller): Promise<void> {
-    if (!caller.principal.jobs) return;
+  /**
+   * The job, read once for the whole call: NOT_FOUND for none (or another
+   * tenant's), FORBIDDEN when a token scoped to some jobs may not steer it.
+   */
+  private async inScope(id: string, caller: Caller): Promise<Found> {
     const found = await this.reader.find(id, caller.tenant);
     if (!found) throw new JobNotFoundError(id);
     allowedToEnqueue(caller.principal, [this.reader.view(found).name]);
+    return found;
   }
 
   /** The tenant's jobs per state, per queue. */
