@@ -20,14 +20,24 @@ import {
   type DeliveryWorker,
   type WebhookDispatcher,
 } from '@conveyor/webhooks';
-import { createKeyspace, createRedisClient, createWorkerPool, type ProcessorMap, type TenantLimitPolicy, type WorkerPool } from '@conveyor/queue';
+import {
+  createKeyspace,
+  createRedisClient,
+  createWorkerPool,
+  type ProcessorMap,
+  type TenantLimitPolicy,
+  type WorkerPool,
+} from '@conveyor/queue';
 import { firedTickGate } from '@conveyor/schedules';
 import { deletePrefix, uniquePrefix } from '@conveyor/testkit';
 import type { Redis } from 'ioredis';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { createAuthenticate } from '../../src/auth/authenticate.ts';
-import { QueueService } from '../../src/queue-service.ts';
+import {
+  createServices,
+  type ConveyorServices,
+} from '../../src/domain/create-services.ts';
 import { createApiServer } from '../../src/server.ts';
 import type { WebhookService } from '../../src/webhook-service.ts';
 import type { FixtureRouter, FixtureClient } from './fixture-router.ts';
@@ -36,7 +46,7 @@ export interface Harness {
   prefix: string;
   apiUrl: string;
   client: FixtureClient;
-  queues: QueueService<FixtureRegistry>;
+  services: ConveyorServices<FixtureRegistry>;
   webhooks: WebhookService;
   pool?: WorkerPool;
   /** With `history`: the migrated database (for direct reads) and, with processors, the drainer. */
@@ -85,7 +95,7 @@ export async function startHarness(
         logger: silent,
       })
     : undefined;
-  const queues = new QueueService({
+  const services = createServices({
     registry,
     redis: apiRedis,
     logger: silent,
@@ -110,14 +120,14 @@ export async function startHarness(
         }
       : {}),
   });
-  const webhooks = queues.webhooks;
+  const webhooks = services.webhooks;
   // Workers admit the jobs schedules fire with the policy the API publishes.
-  await queues.publishTenantPolicy();
+  await services.tenants.publishPolicy();
   const server = createApiServer({
-    queues,
+    services,
     logger: silent,
     authenticate: createAuthenticate({
-      tokens: queues.tokens,
+      tokens: services.tokens,
       adminToken: options.adminToken,
       adminTenant: DEFAULT_TENANT,
     }),
@@ -187,7 +197,7 @@ export async function startHarness(
     apiUrl,
     client: options.adminToken ? clientWith(options.adminToken) : client,
     clientWith,
-    queues,
+    services,
     webhooks,
     ...(pool ? { pool } : {}),
     ...(historyDb
@@ -203,7 +213,7 @@ export async function startHarness(
       workerRedis?.disconnect();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await queues.close();
+      await services.close();
       await deletePrefix(redisUrl, prefix);
     },
   };
