@@ -1,5 +1,5 @@
 import { fixtureRegistry } from '@conveyor/fixtures';
-import { isClusterUrl, waitFor } from '@conveyor/testkit';
+import { createTestDatabase, isClusterUrl, waitFor } from '@conveyor/testkit';
 import { Redis } from 'ioredis';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -8,6 +8,7 @@ import type { FixtureClient } from './support/fixture-router.ts';
 import { scriptedProcessors } from './support/scripted-processors.ts';
 
 const redisUrl = inject('redisUrl');
+const postgresUrl = inject('postgresUrl');
 const adminToken = randomBytes(32).toString('base64url');
 
 /**
@@ -65,18 +66,27 @@ const readsOf = (id: string, commands: string[][]) =>
 /** One read is one LPOS per queue (find looks in every queue at once). */
 const ONE_READ = fixtureRegistry.queues.length;
 
-describe.skipIf(isClusterUrl(redisUrl))(
-  'steering a job reads it once (issue item 3)',
-  () => {
+/**
+ * With history on, the cancel, retry or redrive is also recorded: from the
+ * same read, not a read of its own.
+ */
+describe
+  .skipIf(isClusterUrl(redisUrl))
+  .each([{ history: false }, { history: true }])(
+  'steering a job reads it once (issue item 3), history $history',
+  ({ history }) => {
     let harness: Harness;
+    let database: Awaited<ReturnType<typeof createTestDatabase>> | undefined;
     /** Scoped to TEST_JOB: the scope check needs the job's name, from the same read. */
     let scoped: FixtureClient;
     const log = new CommandLog();
 
     beforeAll(async () => {
+      database = history ? await createTestDatabase(postgresUrl) : undefined;
       harness = await startHarness(redisUrl, {
         adminToken,
         processors: scriptedProcessors(),
+        ...(database ? { history: { databaseUrl: database.url } } : {}),
       });
       const { token } = await harness.client.tokens.create.mutate({
         role: 'producer',
@@ -88,6 +98,7 @@ describe.skipIf(isClusterUrl(redisUrl))(
     afterAll(async () => {
       log.stop();
       await harness.close();
+      await database?.drop();
     });
 
     const deadLetter = async () => {
