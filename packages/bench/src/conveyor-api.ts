@@ -1,4 +1,4 @@
-import { createApiServer, QueueService } from '@conveyor/server/embed';
+import { createApiServer, createServices } from '@conveyor/server/embed';
 import { createConveyorClient, type ConveyorClient } from '@conveyor/client';
 import { fixtureRegistry as registry } from '@conveyor/fixtures';
 import { createRedisClient } from '@conveyor/queue';
@@ -11,13 +11,13 @@ export async function startConveyorApi(
   prefix: string,
 ): Promise<{ client: ConveyorClient; close(): Promise<void> }> {
   const logger = quietLogger();
-  const queues = new QueueService({
+  const services = createServices({
     registry,
     redis: createRedisClient(ctx.redisUrl, { preset: 'api' }),
     logger,
     prefix,
   });
-  const server = createApiServer({ queues, logger });
+  const server = createApiServer({ services, logger });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const client = createConveyorClient({ url: `http://127.0.0.1:${port}/trpc` });
@@ -31,7 +31,7 @@ export async function startConveyorApi(
     async close() {
       server.closeAllConnections();
       server.close();
-      await queues.close();
+      await services.close();
     },
   };
 }

@@ -88,7 +88,9 @@ it('a redriven job that fails again reports a new failure, under a new event id'
     5_000,
     'the first failure',
   );
-  await redrive(reader, id, DEFAULT_TENANT);
+  const found = await reader.find(id, DEFAULT_TENANT);
+  if (!found) throw new Error(`job ${id} not found`);
+  await redrive(reader, found, DEFAULT_TENANT);
   await waitFor(
     () => failures(events, 'job.failed').length === 2 || undefined,
     5_000,

@@ -4,7 +4,7 @@ import { createKeyspace, watchRedisCapacity } from '@conveyor/queue';
 import { redisSelfCheck, type HttpRoute } from '@conveyor/ops';
 import type { Logger } from 'pino';
 import { createAuthenticate, type Authenticate } from './auth/authenticate.ts';
-import { anyQueues, type ApiDeps } from './context.ts';
+import { anyServices, type ApiDeps } from './context.ts';
 import type { ConveyorOptions } from './conveyor-options.ts';
 import type { ConveyorRouter } from './create-conveyor-router.ts';
 import {
@@ -16,12 +16,15 @@ import {
   type ApiHistoryConnection,
 } from './history/connect-history.ts';
 import { createApiMetrics, type ApiMetrics } from './metrics/api-metrics.ts';
-import { QueueService } from './queue-service.ts';
+import {
+  createServices,
+  type ConveyorServices,
+} from './domain/create-services.ts';
 import { routerFor } from './router-for.ts';
 
 /** A composed Conveyor API, not yet served: what each way of serving it mounts. */
 export interface Conveyor<R extends AnyRegistry> {
-  queues: QueueService<R>;
+  services: ConveyorServices<R>;
   router: ConveyorRouter<R>;
   /** For `createApiServer`, the plugin's routes and `createInProcessClient`. */
   deps: ApiDeps<R>;
@@ -56,18 +59,18 @@ export function composeConveyor<R extends AnyRegistry>(
         keys,
       })
     : undefined;
-  const queues = composeQueues(options, metrics, history);
+  const services = composeServices(options, metrics, history);
   const authenticate =
     options.authenticate ??
     createAuthenticate({
-      tokens: queues.tokens,
+      tokens: services.tokens,
       adminToken: options.adminToken,
       adminTenant: options.adminTenant ?? DEFAULT_TENANT,
     });
   const dashboard = options.dashboard
     ? createDashboard({
         ...(options.dashboard === true ? {} : options.dashboard),
-        queues: anyQueues(queues),
+        services: anyServices(services),
         authenticate,
         logger,
       })
@@ -77,11 +80,11 @@ export function composeConveyor<R extends AnyRegistry>(
     ...(metrics ? [metrics.observer] : []),
   ];
   const capacity = watchRedisCapacity(redis, logger);
-  const started = startUp(anyQueues(queues), redis, logger);
+  const started = startUp(anyServices(services), redis, logger);
   return {
-    queues,
+    services,
     router: routerFor(registry),
-    deps: { queues, logger, ...(observers.length ? { observers } : {}) },
+    deps: { services, logger, ...(observers.length ? { observers } : {}) },
     authenticate,
     routes: [
       ...(metrics ? [metrics.route] : []),
@@ -97,20 +100,20 @@ export function composeConveyor<R extends AnyRegistry>(
       capacity.stop();
       await metrics?.close();
       await dashboard?.close();
-      await queues.close();
+      await services.close();
       await history?.close();
     },
   };
 }
 
-/** The queues, told of enqueues (metrics) and recording them (history) when those are on. */
-function composeQueues<R extends AnyRegistry>(
+/** The API's services, told of enqueues (metrics) and recording them (history) when those are on. */
+function composeServices<R extends AnyRegistry>(
   options: ConveyorOptions<R>,
   metrics: ApiMetrics | undefined,
   history: ApiHistoryConnection | undefined,
-): QueueService<R> {
+): ConveyorServices<R> {
   const { registry, redis, logger } = options;
-  return new QueueService({
+  return createServices({
     registry,
     redis,
     logger,
@@ -142,15 +145,15 @@ function openHistory(
 
 /** Each failure is logged, never thrown: the API serves without them and the next start retries. */
 async function startUp(
-  queues: QueueService<AnyRegistry>,
+  services: ConveyorServices,
   redis: ConveyorOptions<AnyRegistry>['redis'],
   logger: Logger,
 ): Promise<void> {
   void redisSelfCheck(redis, logger);
   await Promise.all([
-    queues.reconcileSchedules(),
-    queues
-      .publishTenantPolicy()
+    services.schedules.reconcile(),
+    services.tenants
+      .publishPolicy()
       .catch((error: unknown) =>
         logger.warn({ err: error }, 'tenant policy not published for workers'),
       ),

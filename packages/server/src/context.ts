@@ -1,11 +1,13 @@
 import type { AnyRegistry } from '@conveyor/core';
 import type { Logger } from '@conveyor/queue';
 import type { Principal } from './auth/principal.ts';
+import type { ConveyorServices } from './domain/create-services.ts';
+import type { JobReadService } from './domain/job-read-service.ts';
 import type { QueueService } from './queue-service.ts';
 import type { RequestObserver } from './request-observer.ts';
 
 export interface ApiDeps<TRegistry extends AnyRegistry = AnyRegistry> {
-  queues: QueueService<TRegistry>;
+  services: ConveyorServices<TRegistry>;
   logger: Logger;
   /** Told of every procedure call (request log, metrics). */
   observers?: readonly RequestObserver[];
@@ -13,6 +15,8 @@ export interface ApiDeps<TRegistry extends AnyRegistry = AnyRegistry> {
 
 /**
  * The request-independent part: what callers and tests build directly.
+ * Each service is its own handle (`ctx.jobs`, `ctx.control`,
+ * `ctx.schedules`, …), so a procedure reaches only the one it calls.
  * `principal` is null for a caller without valid credentials (a 401 on any
  * procedure that needs one); `requestedTenant` is the tenant an admin names
  * to act for.
@@ -22,30 +26,49 @@ export function createContextInner(
   principal: Principal | null,
   requestedTenant: string | null = null,
 ) {
-  return { ...deps, principal, requestedTenant };
+  const { services, logger, observers } = deps;
+  const { enqueue, jobs, control, schedules, tenants } = services;
+  const { tokens, webhooks, history, readiness } = services;
+  return {
+    ...{ enqueue, jobs, control, schedules, tenants },
+    ...{ tokens, webhooks, history, readiness },
+    logger,
+    observers,
+    principal,
+    requestedTenant,
+  };
 }
 
 export type Context = ReturnType<typeof createContextInner>;
 
-/**
- * The context's queues, typed by the registry a router was built for. One
+/*
+ * The context's services, typed by the registry a router was built for. One
  * tRPC instance serves every registry, so its context knows only
- * `AnyRegistry`; the router is always built from `queues.registry`
- * (`routerFor`), which is what makes this narrowing true.
+ * `AnyRegistry`; the router is always built from `services.registry`
+ * (`routerFor`), which is what makes these narrowings true.
  */
-export function queuesOf<TRegistry extends AnyRegistry>(ctx: {
-  queues: QueueService;
+
+/** `ctx.enqueue`, typed by the router's registry. */
+export function enqueueOf<TRegistry extends AnyRegistry>(ctx: {
+  enqueue: QueueService;
 }): QueueService<TRegistry> {
-  return ctx.queues as unknown as QueueService<TRegistry>;
+  return ctx.enqueue as unknown as QueueService<TRegistry>;
+}
+
+/** `ctx.jobs`, typed by the router's registry. */
+export function jobsOf<TRegistry extends AnyRegistry>(ctx: {
+  jobs: JobReadService;
+}): JobReadService<TRegistry> {
+  return ctx.jobs as unknown as JobReadService<TRegistry>;
 }
 
 /**
  * The reverse, for code that serves any registry (the dashboard, the
- * context): a `QueueService<R>` is one, but TS cannot see it while `R` is
+ * context): `ConveyorServices<R>` are, but TS cannot see it while `R` is
  * still generic (it can once `R` is an app's registry).
  */
-export function anyQueues<TRegistry extends AnyRegistry>(
-  queues: QueueService<TRegistry>,
-): QueueService {
-  return queues as unknown as QueueService;
+export function anyServices<TRegistry extends AnyRegistry>(
+  services: ConveyorServices<TRegistry>,
+): ConveyorServices {
+  return services as unknown as ConveyorServices;
 }

@@ -4,13 +4,13 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Authenticate } from './auth/authenticate.ts';
 import type { DashboardOptions } from './dashboard/dashboard-options.ts';
-import type { QueueServiceOptions } from './queue-service.ts';
+import type { ServicesOptions } from './domain/create-services.ts';
 import type { RequestObserver } from './request-observer.ts';
 
 /** The dashboard's own settings; the system supplies its queues, authentication and logger. */
 export type ConveyorDashboardOptions = Omit<
   DashboardOptions,
-  'queues' | 'authenticate' | 'logger'
+  'services' | 'authenticate' | 'logger'
 >;
 
 /** `/metrics` (Prometheus): requests, enqueues, queue depth, the process. */
@@ -39,7 +39,7 @@ export interface ConveyorOptions<R extends AnyRegistry> {
   /** Quotas and rate limits per tenant, published for workers too; none when omitted. */
   limits?: TenantLimitPolicy;
   /** Webhook URL policy and delivery retries (private addresses refused when omitted). */
-  webhooks?: QueueServiceOptions<R>['webhooks'];
+  webhooks?: ServicesOptions<R>['webhooks'];
   /**
    * Job history in this PostgreSQL, opened (and migrated) in the background:
    * a database that is down does not stop enqueues. Off when omitted.

@@ -19,11 +19,12 @@ export {
   type Dashboard,
 } from './dashboard/create-dashboard.ts';
 export type { DashboardOptions } from './dashboard/dashboard-options.ts';
+export { QueueService, type Readiness } from './queue-service.ts';
 export {
-  QueueService,
-  type QueueServiceOptions,
-  type Readiness,
-} from './queue-service.ts';
+  createServices,
+  type ConveyorServices,
+  type ServicesOptions,
+} from './domain/create-services.ts';
 export {
   requestLog,
   type ObservedCall,

@@ -2,7 +2,7 @@ import type { AnyRegistry } from '@conveyor/core';
 import { createTRPCClient, localLink, type TRPCClient } from '@trpc/client';
 import superjson from 'superjson';
 import type { Principal } from './auth/principal.ts';
-import { anyQueues, createContextInner, type ApiDeps } from './context.ts';
+import { anyServices, createContextInner, type ApiDeps } from './context.ts';
 import type { ConveyorRouter } from './create-conveyor-router.ts';
 import { routerFor } from './router-for.ts';
 
@@ -20,12 +20,12 @@ export function createInProcessClient<R extends AnyRegistry>(
   return createTRPCClient<ConveyorRouter<R>>({
     links: [
       localLink({
-        router: routerFor(deps.queues.registry),
+        router: routerFor(deps.services.registry),
         transformer: superjson,
         createContext: () =>
           Promise.resolve(
             createContextInner(
-              { ...deps, queues: anyQueues(deps.queues) },
+              { ...deps, services: anyServices(deps.services) },
               principal,
             ),
           ),

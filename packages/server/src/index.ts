@@ -36,11 +36,12 @@ export {
   type Role,
 } from './auth/principal.ts';
 export type { ApiDeps } from './context.ts';
+export { QueueService, type Readiness } from './queue-service.ts';
 export {
-  QueueService,
-  type QueueServiceOptions,
-  type Readiness,
-} from './queue-service.ts';
+  createServices,
+  type ConveyorServices,
+  type ServicesOptions,
+} from './domain/create-services.ts';
 export {
   requestLog,
   type ObservedCall,

@@ -50,7 +50,7 @@ export function createApiServer(options: ApiServerOptions): Server {
   const http = { ...DEFAULT_HTTP_OPTIONS, ...httpOptions };
   const corsOrigins = new Set(http.corsOrigins);
   const context = createRequestContext(deps, authenticate);
-  const router = routerFor(deps.queues.registry);
+  const router = routerFor(deps.services.registry);
   const trpc = createHTTPHandler({
     router,
     basePath: '/trpc/',
@@ -94,7 +94,7 @@ export function createApiServer(options: ApiServerOptions): Server {
         });
         return;
       }
-      answerOwnRoute(req, res, path, deps.queues);
+      answerOwnRoute(req, res, path, deps.services.readiness);
     },
   );
   server.keepAliveTimeout = http.keepAliveTimeoutMs;
@@ -107,14 +107,14 @@ function answerOwnRoute(
   req: IncomingMessage,
   res: ServerResponse,
   path: string | undefined,
-  queues: ApiDeps['queues'],
+  readiness: ApiDeps['services']['readiness'],
 ): void {
   if (req.method === 'GET' && path === '/healthz') {
     sendJson(res, 200, { status: 'ok' });
     return;
   }
   if (req.method === 'GET' && path === '/readyz') {
-    queues.readiness().then(
+    readiness.check().then(
       (readiness) => sendJson(res, readiness.ready ? 200 : 503, readiness),
       () => sendJson(res, 503, { ready: false }),
     );

@@ -5,7 +5,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { composeConveyor } from './compose-conveyor.ts';
-import { anyQueues } from './context.ts';
+import { anyServices } from './context.ts';
 import { conveyorOptionsFromEnv } from './conveyor-options-from-env.ts';
 import { httpOptionsFromEnv, readApiEnv, type ApiEnv } from './env.ts';
 import { isLoopback } from './is-loopback.ts';
@@ -55,7 +55,7 @@ export async function startConveyorApi<R extends AnyRegistry>(
   });
   const server = createApiServer({
     ...system.deps,
-    queues: anyQueues(system.queues),
+    services: anyServices(system.services),
     routes: system.routes,
     http: httpOptionsFromEnv(env),
     authenticate: system.authenticate,

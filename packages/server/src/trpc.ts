@@ -180,13 +180,13 @@ function allow(roles: readonly Role[]) {
 }
 
 /**
- * Runs the rest of the call once Redis is up, as `QueueService.up` does for
- * its own methods: for procedures that reach Redis through a store
+ * Runs the rest of the call once Redis is up, as `ReadinessService.up` does
+ * for the services' own methods: for procedures that reach Redis through a store
  * (tokens, tenant limits, webhooks), a Redis that is down or drops
  * meanwhile is a 503 QUEUE_UNAVAILABLE (QUEUE_FULL out of memory), not a 500.
  */
 const queuesUp = t.middleware(({ ctx, next }) =>
-  ctx.queues.up(async () => {
+  ctx.readiness.up(async () => {
     const result = await next();
     // next() never throws: a failure the resolver threw goes back to up(),
     // which knows a Redis outage; a refusal tRPC made (a 400) stays as is.

@@ -1,7 +1,11 @@
 import { isConveyorError } from '@conveyor/client';
 import { encodeEnvelope, DEFAULT_TENANT } from '@conveyor/core';
 import { fixtureRegistry as registry } from '@conveyor/fixtures';
-import { createKeyspace, createProducer, createRedisClient } from '@conveyor/queue';
+import {
+  createKeyspace,
+  createProducer,
+  createRedisClient,
+} from '@conveyor/queue';
 import { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { request } from 'node:http';
@@ -24,7 +28,7 @@ describe('the contract at every entry point', () => {
   beforeAll(async () => {
     harness = await startHarness(redisUrl);
     inProcess = createInProcessClient(
-      { queues: harness.queues, logger: pino({ level: 'silent' }) },
+      { services: harness.services, logger: pino({ level: 'silent' }) },
       LOCAL_PRINCIPAL,
     );
   });
@@ -72,9 +76,9 @@ describe('the contract at every entry point', () => {
       issues: expected.issues,
     });
     await producer.close();
-    expect((await harness.queues.stats(DEFAULT_TENANT)).default.waiting).toBe(
-      0,
-    );
+    expect(
+      (await harness.services.jobs.stats(DEFAULT_TENANT)).default.waiting,
+    ).toBe(0);
   });
 
   it('a read filter naming no job is a 400 that lists the known names', async () => {

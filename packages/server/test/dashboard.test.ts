@@ -35,10 +35,10 @@ describe('the dashboard in a browser', () => {
       processors: scriptedProcessors(seen),
     });
     dashboard = createDashboard({
-      queues: harness.queues,
+      services: harness.services,
       logger: pino({ level: 'silent' }),
       authenticate: createAuthenticate({
-        tokens: harness.queues.tokens,
+        tokens: harness.services.tokens,
         adminToken: ADMIN_TOKEN,
         adminTenant: DEFAULT_TENANT,
       }),
@@ -93,7 +93,7 @@ describe('the dashboard in a browser', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     // 'commit': the board's page never "loads" offline (it asks for a web font).
     await page.waitForURL(`${api.apiUrl}/admin`, { waitUntil: 'commit' });
-    for (const queue of harness.queues.registry.queues)
+    for (const queue of harness.services.registry.queues)
       await page.getByText(queue, { exact: true }).first().waitFor();
     await shot('02-queues');
 
@@ -202,10 +202,10 @@ describe('the dashboard over fetch, with no workers', () => {
   beforeAll(async () => {
     harness = await startHarness(redisUrl, { adminToken: ADMIN_TOKEN });
     dashboard = createDashboard({
-      queues: harness.queues,
+      services: harness.services,
       logger: pino({ level: 'silent' }),
       authenticate: createAuthenticate({
-        tokens: harness.queues.tokens,
+        tokens: harness.services.tokens,
         adminToken: ADMIN_TOKEN,
         adminTenant: DEFAULT_TENANT,
       }),

@@ -8,7 +8,10 @@ import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { LOCAL_PRINCIPAL } from '../src/auth/principal.ts';
 import { createContextInner } from '../src/context.ts';
-import { QueueService } from '../src/queue-service.ts';
+import {
+  createServices,
+  type ConveyorServices,
+} from '../src/domain/create-services.ts';
 import { createConveyorRouter } from '../src/create-conveyor-router.ts';
 import { createCallerFactory } from '../src/trpc.ts';
 
@@ -18,11 +21,11 @@ const createCaller = createCallerFactory(createConveyorRouter(registry));
 
 describe('enqueue procedure (server-side caller)', () => {
   let prefix: string;
-  let queues: QueueService<typeof registry>;
+  let services: ConveyorServices<typeof registry>;
 
   beforeEach(() => {
     prefix = uniquePrefix('caller');
-    queues = new QueueService({
+    services = createServices({
       registry,
       redis: createRedisClient(redisUrl, { preset: 'api' }),
       logger,
@@ -30,13 +33,13 @@ describe('enqueue procedure (server-side caller)', () => {
     });
   });
   afterEach(async () => {
-    await queues.close();
+    await services.close();
     await deletePrefix(redisUrl, prefix);
   });
 
   it('enqueues for an authenticated caller', async () => {
     const caller = createCaller(
-      createContextInner({ queues, logger }, LOCAL_PRINCIPAL),
+      createContextInner({ services, logger }, LOCAL_PRINCIPAL),
     );
     const result = await caller.enqueue({
       name: 'sms.send',
@@ -47,22 +50,22 @@ describe('enqueue procedure (server-side caller)', () => {
       name: 'sms.send',
       queue: 'sms',
     });
-    expect((await queues.stats(DEFAULT_TENANT)).sms.waiting).toBe(1);
+    expect((await services.jobs.stats(DEFAULT_TENANT)).sms.waiting).toBe(1);
   });
 
   it('rejects a caller without a principal before touching the queue', async () => {
-    const caller = createCaller(createContextInner({ queues, logger }, null));
+    const caller = createCaller(createContextInner({ services, logger }, null));
     const error = await caller
       .enqueue({ name: 'TEST_JOB', data: { message: 'x' } })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TRPCError);
     expect((error as TRPCError).code).toBe('UNAUTHORIZED');
-    expect((await queues.stats(DEFAULT_TENANT)).default.waiting).toBe(0);
+    expect((await services.jobs.stats(DEFAULT_TENANT)).default.waiting).toBe(0);
   });
 
   it('rejects invalid input with BAD_REQUEST', async () => {
     const caller = createCaller(
-      createContextInner({ queues, logger }, LOCAL_PRINCIPAL),
+      createContextInner({ services, logger }, LOCAL_PRINCIPAL),
     );
     const error = await caller
       .enqueue({ name: 'TEST_JOB', data: { message: '' } })
@@ -78,7 +81,7 @@ describe('readiness', () => {
       string,
       string,
     ];
-    const queues = new QueueService({
+    const services = createServices({
       registry,
       redis: createRedisClient(redisUrl, { preset: 'api' }),
       logger,
@@ -88,7 +91,7 @@ describe('readiness', () => {
       await admin.config('SET', 'maxmemory-policy', 'allkeys-lru');
       // Not ready until the fail-fast connection is up; then ready, with a warning.
       const readiness = await waitFor(async () => {
-        const r = await queues.readiness();
+        const r = await services.readiness.check();
         return r.ready ? r : undefined;
       });
       expect(readiness).toMatchObject({
@@ -99,7 +102,7 @@ describe('readiness', () => {
       expect(readiness.warnings[0]).toContain('set it to "noeviction"');
     } finally {
       await admin.config('SET', 'maxmemory-policy', before);
-      await queues.close();
+      await services.close();
       admin.disconnect();
     }
     expect(before).toBe('noeviction');

@@ -9,7 +9,7 @@ import superjson from 'superjson';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createAuthenticate } from '../src/auth/authenticate.ts';
 import type { NewToken } from '../src/auth/token-store.ts';
-import { QueueService } from '../src/queue-service.ts';
+import { createServices } from '../src/domain/create-services.ts';
 import { startTwinApis, type TwinApis } from './support/twin-apis.ts';
 
 const redisUrl = inject('redisUrl');
@@ -102,7 +102,7 @@ const requestArb = fc
 describe('the enqueue fast path, over random requests', () => {
   const prefix = uniquePrefix('fast-path-property');
   const redis = createRedisClient(redisUrl, { preset: 'api' });
-  const queues = new QueueService({
+  const services = createServices({
     registry,
     redis,
     logger: pino({ level: 'silent' }),
@@ -121,11 +121,11 @@ describe('the enqueue fast path, over random requests', () => {
       { tenantId: 'acme', role: 'producer', jobs: ['sms.send'] },
     ];
     for (const spec of specs)
-      callers.push((await queues.tokens.create(spec)).token);
+      callers.push((await services.tokens.create(spec)).token);
     twins = await startTwinApis({
-      queues,
+      services,
       authenticate: createAuthenticate({
-        tokens: queues.tokens,
+        tokens: services.tokens,
         adminToken,
         adminTenant: DEFAULT_TENANT,
       }),
@@ -134,7 +134,7 @@ describe('the enqueue fast path, over random requests', () => {
   });
   afterAll(async () => {
     await twins.close();
-    await queues.close();
+    await services.close();
     await deletePrefix(redisUrl, prefix);
   });
 

@@ -7,7 +7,10 @@ import { pino } from 'pino';
 import superjson from 'superjson';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createAuthenticate } from '../src/auth/authenticate.ts';
-import { QueueService } from '../src/queue-service.ts';
+import {
+  createServices,
+  type ConveyorServices,
+} from '../src/domain/create-services.ts';
 import {
   startTwinApis,
   type Answer,
@@ -29,7 +32,7 @@ const later = (message: string, options: object = {}) =>
 describe('the enqueue fast path answers as tRPC does', () => {
   const prefix = uniquePrefix('fast-path');
   const redis = createRedisClient(redisUrl, { preset: 'api' });
-  let queues: QueueService;
+  let services: ConveyorServices;
   let twins: TwinApis;
   const tokens: Record<'producer' | 'scoped' | 'viewer' | 'capped', string> = {
     producer: '',
@@ -42,7 +45,7 @@ describe('the enqueue fast path answers as tRPC does', () => {
     // Commands fail at once until connected (the API preset has no offline queue).
     if (redis.status !== 'ready')
       await new Promise((resolve) => redis.once('ready', resolve));
-    queues = new QueueService({
+    services = createServices({
       registry,
       redis,
       logger: silent,
@@ -57,9 +60,9 @@ describe('the enqueue fast path answers as tRPC does', () => {
         unlimitedTenants: [DEFAULT_TENANT, 'acme'],
       },
     });
-    await queues.publishTenantPolicy();
-    const mint = async (spec: Parameters<typeof queues.tokens.create>[0]) =>
-      (await queues.tokens.create(spec)).token;
+    await services.tenants.publishPolicy();
+    const mint = async (spec: Parameters<typeof services.tokens.create>[0]) =>
+      (await services.tokens.create(spec)).token;
     tokens.producer = await mint({ tenantId: 'acme', role: 'producer' });
     tokens.scoped = await mint({
       tenantId: 'acme',
@@ -69,9 +72,9 @@ describe('the enqueue fast path answers as tRPC does', () => {
     tokens.viewer = await mint({ tenantId: 'acme', role: 'viewer' });
     tokens.capped = await mint({ tenantId: 'capped', role: 'producer' });
     twins = await startTwinApis({
-      queues,
+      services,
       authenticate: createAuthenticate({
-        tokens: queues.tokens,
+        tokens: services.tokens,
         adminToken,
         adminTenant: DEFAULT_TENANT,
       }),
@@ -80,7 +83,7 @@ describe('the enqueue fast path answers as tRPC does', () => {
   });
   afterAll(async () => {
     await twins.close();
-    await queues.close();
+    await services.close();
     await deletePrefix(redisUrl, prefix);
   });
 
@@ -312,11 +315,11 @@ describe('the enqueue fast path answers as tRPC does', () => {
 describe('the enqueue fast path with Redis down', () => {
   it('answers 503 as tRPC does', async () => {
     const redis = createRedisClient('redis://127.0.0.1:1', { preset: 'api' });
-    const queues = new QueueService({ registry, redis, logger: silent });
+    const services = createServices({ registry, redis, logger: silent });
     const twins = await startTwinApis({
-      queues,
+      services,
       authenticate: createAuthenticate({
-        tokens: queues.tokens,
+        tokens: services.tokens,
         adminToken,
         adminTenant: DEFAULT_TENANT,
       }),
@@ -345,7 +348,7 @@ describe('the enqueue fast path with Redis down', () => {
       expect(stored.standard.status).toBe(503);
     } finally {
       await twins.close();
-      await queues.close();
+      await services.close();
     }
   });
 });

@@ -73,7 +73,7 @@ describe('enqueue through the typed HTTP client', () => {
       `${name} to be processed`,
     );
   const totalJobs = async () => {
-    const counts = await harness.queues.stats(DEFAULT_TENANT);
+    const counts = await harness.services.jobs.stats(DEFAULT_TENANT);
     return Object.values(counts)
       .flatMap((byState) => Object.values(byState))
       .reduce((a, b) => a + b, 0);

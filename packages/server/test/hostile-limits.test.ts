@@ -11,7 +11,10 @@ import { deletePrefix, uniquePrefix } from '@conveyor/testkit';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { QueueService } from '../src/queue-service.ts';
+import {
+  createServices,
+  type ConveyorServices,
+} from '../src/domain/create-services.ts';
 import { createApiServer } from '../src/server.ts';
 import { startHarness, type Harness } from './support/harness.ts';
 import { countStoredJobs, postJson, rawRequest } from './support/raw-http.ts';
@@ -106,25 +109,25 @@ describe('payload bytes per job (limits.maxPayloadBytes)', () => {
     emailDigest,
   ]) as unknown as FixtureRegistry;
   const prefix = uniquePrefix('payload');
-  let queues: QueueService<FixtureRegistry>;
+  let services: ConveyorServices<FixtureRegistry>;
   let server: ReturnType<typeof createApiServer>;
   let apiUrl: string;
 
   beforeAll(async () => {
-    queues = new QueueService({
+    services = createServices({
       registry: tightRegistry,
       redis: createRedisClient(redisUrl, { preset: 'api' }),
       logger: pino({ level: 'silent' }),
       prefix,
     });
-    server = createApiServer({ queues, logger: pino({ level: 'silent' }) });
+    server = createApiServer({ services, logger: pino({ level: 'silent' }) });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
   afterAll(async () => {
     server.closeAllConnections();
     await new Promise<void>((r) => server.close(() => r()));
-    await queues.close();
+    await services.close();
     await deletePrefix(redisUrl, prefix);
   });
 

@@ -15,7 +15,7 @@ import {
   createApiMetrics,
   type ApiMetrics,
 } from '../src/metrics/api-metrics.ts';
-import { QueueService } from '../src/queue-service.ts';
+import { createServices } from '../src/domain/create-services.ts';
 import { createApiServer } from '../src/server.ts';
 import type { FixtureRouter } from './support/fixture-router.ts';
 
@@ -25,7 +25,7 @@ const TOKEN = 'metrics-token-0123456789';
 
 const sample = metricSample;
 
-/** A real API (its own QueueService, so `onEnqueued` is wired as main.ts does). */
+/** A real API (its own services, so `onEnqueued` is wired as main.ts does). */
 async function startApi(options: { tenantLabels?: boolean } = {}) {
   const prefix = uniquePrefix('metrics');
   const redis = createRedisClient(redisUrl, { preset: 'api' });
@@ -36,7 +36,7 @@ async function startApi(options: { tenantLabels?: boolean } = {}) {
     token: TOKEN,
     tenantLabels: options.tenantLabels ?? false,
   });
-  const queues = new QueueService({
+  const services = createServices({
     registry,
     redis,
     logger: silent,
@@ -44,7 +44,7 @@ async function startApi(options: { tenantLabels?: boolean } = {}) {
     onEnqueued: metrics.onEnqueued,
   });
   const server: Server = createApiServer({
-    queues,
+    services,
     logger: silent,
     observers: [metrics.observer],
     routes: [metrics.route],
@@ -65,7 +65,7 @@ async function startApi(options: { tenantLabels?: boolean } = {}) {
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
       await metrics.close();
-      await queues.close();
+      await services.close();
       await deletePrefix(redisUrl, prefix);
     },
   };

@@ -93,6 +93,8 @@ describe('enqueue when Redis is out of memory', () => {
     // The key the refused call tried is free: another payload under it is no CONFLICT.
     const after = await enqueue(h, 'after', 'order-1');
     expect(after.name).toBe('TEST_JOB');
-    expect((await h.queues.stats(DEFAULT_TENANT)).default.waiting).toBe(2);
+    expect((await h.services.jobs.stats(DEFAULT_TENANT)).default.waiting).toBe(
+      2,
+    );
   });
 });

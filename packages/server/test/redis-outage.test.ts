@@ -33,7 +33,7 @@ describe('enqueue while Redis is down', () => {
   /** Refused means never run: give a pending add time to land, then count. */
   const onlyTheRecoveredJob = async (h: Harness) => {
     await new Promise((r) => setTimeout(r, 2_500));
-    const counts = await h.queues.stats(DEFAULT_TENANT);
+    const counts = await h.services.jobs.stats(DEFAULT_TENANT);
     expect(counts.default.waiting).toBe(1);
     expect((await h.client.jobs.list.query({ limit: 10 })).items).toHaveLength(
       1,

@@ -28,11 +28,11 @@ beforeAll(async () => {
     },
   );
   server = createApiServer({
-    queues: harness.queues,
+    services: harness.services,
     logger,
     observers: [requestLog(logger), (call) => void calls.push(call)],
     authenticate: createAuthenticate({
-      tokens: harness.queues.tokens,
+      tokens: harness.services.tokens,
       adminToken,
       adminTenant: 'default',
     }),

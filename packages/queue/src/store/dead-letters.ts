@@ -1,5 +1,4 @@
 import {
-  JobNotFoundError,
   JobStateError,
   type AnyRegistry,
   type DeadLetter,
@@ -13,7 +12,7 @@ import {
   readSortedSet,
   type Position,
 } from './cursor.ts';
-import type { JobReader } from './job-reader.ts';
+import type { Found, JobReader } from './job-reader.ts';
 import { runAgain } from './run-again.ts';
 
 /** The most jobs one bulk redrive touches; run it again for more. */
@@ -113,14 +112,13 @@ export async function listDeadLetters<TRegistry extends AnyRegistry>(
   return { items, nextCursor: null };
 }
 
-/** Puts one dead letter back in its queue with fresh attempts. */
+/** Puts one dead letter, as the caller found it (`find`), back in its queue with fresh attempts. */
 export async function redrive<TRegistry extends AnyRegistry>(
   store: JobReader<TRegistry>,
-  id: string,
+  found: Found,
   tenant: string,
 ): Promise<{ id: string }> {
-  const found = await store.find(id, tenant);
-  if (!found) throw new JobNotFoundError(id);
+  const id = found.kind === 'job' ? (found.job.id ?? '') : found.id;
   if (found.kind !== 'job' || store.view(found).state !== 'failed') {
     throw new JobStateError(`Job ${id} is not a dead letter`);
   }

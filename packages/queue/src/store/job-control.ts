@@ -1,5 +1,4 @@
 import {
-  JobNotFoundError,
   JobStateError,
   TERMINAL_STATES,
   type AnyRegistry,
@@ -8,7 +7,11 @@ import {
 import type { Found, JobReader } from './job-reader.ts';
 import { runAgain } from './run-again.ts';
 
-/** Cancel, retry and promote: the operations that move a job between states. */
+/**
+ * Cancel, retry and promote: the operations that move a job between states.
+ * Each takes the job as the caller already found it (`JobReader.find`, which
+ * also checked its tenant), so steering a job reads it once.
+ */
 export class JobControl<TRegistry extends AnyRegistry> {
   constructor(private readonly store: JobReader<TRegistry>) {}
 
@@ -18,11 +21,11 @@ export class JobControl<TRegistry extends AnyRegistry> {
    * and the job ends `cancelled` without retries.
    */
   async cancel(
-    id: string,
+    found: Found,
     tenant: string,
     reason = 'cancelled by request',
   ): Promise<{ id: string; state: 'cancelled' | 'cancelling' }> {
-    const found = await this.found(id, tenant);
+    const id = jobIdOf(found);
     const state = this.store.view(found).state;
     if (TERMINAL_STATES.has(state) || found.kind !== 'job') {
       throw new JobStateError(
@@ -43,10 +46,10 @@ export class JobControl<TRegistry extends AnyRegistry> {
 
   /** Runs a failed or cancelled job again, with its attempts counted from zero. */
   async retry(
-    id: string,
+    found: Found,
     tenant: string,
   ): Promise<{ id: string; state: JobState }> {
-    const found = await this.found(id, tenant);
+    const id = jobIdOf(found);
     if (found.kind === 'cancelled') {
       await this.readmitted(tenant, found, () =>
         this.store.cancellation.restore(
@@ -68,11 +71,8 @@ export class JobControl<TRegistry extends AnyRegistry> {
   }
 
   /** Runs a delayed job now. */
-  async promote(
-    id: string,
-    tenant: string,
-  ): Promise<{ id: string; state: JobState }> {
-    const found = await this.found(id, tenant);
+  async promote(found: Found): Promise<{ id: string; state: JobState }> {
+    const id = jobIdOf(found);
     const state = this.store.view(found).state;
     if (found.kind !== 'job' || state !== 'delayed') {
       throw new JobStateError(
@@ -98,13 +98,8 @@ export class JobControl<TRegistry extends AnyRegistry> {
       throw error;
     }
   }
-
-  private async found(id: string, tenant: string): Promise<Found> {
-    const found = await this.store.find(id, tenant);
-    if (!found) throw new JobNotFoundError(id);
-    return found;
-  }
 }
 
-const jobIdOf = (found: Found) =>
+/** The found job's id (a live job's, or a cancelled snapshot's). */
+export const jobIdOf = (found: Found) =>
   found.kind === 'job' ? (found.job.id ?? '') : found.id;

@@ -3,7 +3,7 @@ import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import { envelopeTenant } from '@conveyor/queue';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Principal } from '../auth/principal.ts';
-import type { QueueService } from '../queue-service.ts';
+import type { ConveyorServices } from '../domain/create-services.ts';
 import { toTRPCError } from '../to-trpc-error.ts';
 import { parseAddJob } from './add-job.ts';
 import { readBody } from './read-body.ts';
@@ -33,7 +33,7 @@ const CLEANABLE = new Set(['completed', 'failed']);
 /**
  * The board's own actions that would bypass Conveyor's bookkeeping (the
  * tenant's quota ledger, the run number in the envelope, validation, job
- * history) go through `QueueService` instead: retrying a job, removing an
+ * history) go through the API's services instead: retrying a job, removing an
  * unfinished one (a cancel), adding one. A call that changes state and is
  * not known to be harmless is refused. `api` is the path below `/api`, as
  * `boardPath` reads it. Resolves false when Bull Board may serve the call
@@ -45,7 +45,7 @@ export async function boardAction(
   context: {
     api: { segments: string[]; words: string[] };
     readOnly: boolean;
-    queues: QueueService;
+    services: ConveyorServices;
     adapters: ReadonlyMap<string, BaseAdapter>;
     principal: Principal;
   },
@@ -119,7 +119,7 @@ async function steer(
   adapter: BaseAdapter,
   route: 'retry' | 'remove',
   id: string,
-  context: { queues: QueueService; principal: Principal },
+  context: { services: ConveyorServices; principal: Principal },
 ): Promise<void> {
   const job = await adapter.getJob(id);
   if (!job) {
@@ -132,21 +132,21 @@ async function steer(
     tenant: envelopeTenant(job.toJSON().data),
   };
   if (route === 'retry')
-    return answer(res, 204, () => context.queues.retry(id, caller));
+    return answer(res, 204, () => context.services.control.retry(id, caller));
   const state = await job.getState();
   if (state === 'completed' || state === 'failed') {
     await job.remove();
     sendJson(res, 204, undefined);
     return;
   }
-  await answer(res, 204, () => context.queues.cancel(id, caller));
+  await answer(res, 204, () => context.services.control.cancel(id, caller));
 }
 
 async function add(
   req: IncomingMessage,
   res: ServerResponse,
   queueName: string,
-  context: { queues: QueueService; principal: Principal },
+  context: { services: ConveyorServices; principal: Principal },
 ): Promise<void> {
   const text = await readBody(req, 1024 * 1024);
   if (text === null) {
@@ -163,7 +163,7 @@ async function add(
       CONVEYOR_OPTIONS.has(k),
     ),
   );
-  const parsed = parseAddJob(context.queues.registry, {
+  const parsed = parseAddJob(context.services.registry, {
     name: body?.name,
     data: body?.data,
     options,
@@ -179,10 +179,13 @@ async function add(
   }
   const { principal } = context;
   await answer(res, 200, async () => {
-    const job = await context.queues.enqueueParsed(parsed.data.request, {
-      principal,
-      tenant: principal.tenantId,
-    });
+    const job = await context.services.enqueue.enqueueParsed(
+      parsed.data.request,
+      {
+        principal,
+        tenant: principal.tenantId,
+      },
+    );
     return { job: { id: job.id, name: job.name }, status: 'waiting' };
   });
 }

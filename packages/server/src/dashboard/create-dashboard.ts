@@ -36,10 +36,10 @@ const ONE_MINUTE_MS = 60_000;
 // eslint-disable-next-line max-lines-per-function -- 95 lines: createDashboard split pending (issue #18)
 export function createDashboard(options: DashboardOptions): Dashboard {
   const base = options.basePath ?? '/admin';
-  const { queues, logger } = options;
-  const schemas = contractSchemas(queues.registry);
+  const { services, logger } = options;
+  const schemas = contractSchemas(services.registry);
   const readOnly = options.readOnly ?? false;
-  const adapters = queues.dashboardAdapters({
+  const adapters = services.dashboardAdapters({
     readOnly,
     queues: queuePresentation(schemas, base),
   });
@@ -68,7 +68,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
     options.sessionTtlMs ?? EIGHT_HOURS_MS,
   );
   const check = new SessionCheck(
-    queues.tokens,
+    services.tokens,
     options.sessionRecheckMs ?? ONE_MINUTE_MS,
   );
   const auth = {
@@ -109,7 +109,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
         segments: path.segments.slice(1),
         words: path.words.slice(1),
       };
-      const context = { api, readOnly, queues, adapters: byName, principal };
+      const context = { api, readOnly, services, adapters: byName, principal };
       if (await boardAction(req, res, context)) return;
     }
     req.url = `${sub}${url.search}`;
@@ -129,7 +129,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
   return {
     route: { path: base, handle: handler },
     handler,
-    // The queues belong to QueueService, which closes them.
+    // The queues belong to the services, which close them.
     close: () => Promise.resolve(),
   };
 }

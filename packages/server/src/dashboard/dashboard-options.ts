@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
 import type { Authenticate } from '../auth/authenticate.ts';
-import type { QueueService } from '../queue-service.ts';
+import type { ConveyorServices } from '../domain/create-services.ts';
 
 export interface DashboardOptions {
-  queues: QueueService;
+  services: ConveyorServices;
   /** The API's own check (`createAuthenticate`): the sign-in form's token goes through it. */
   authenticate: Authenticate;
   logger: Logger;

@@ -6,11 +6,11 @@ import fastifyPlugin from 'fastify-plugin';
 import type { Logger } from 'pino';
 import type { Principal } from '../auth/principal.ts';
 import { composeConveyor } from '../compose-conveyor.ts';
-import { anyQueues } from '../context.ts';
+import { anyServices } from '../context.ts';
 import type { ConveyorRouter } from '../create-conveyor-router.ts';
 import { DEFAULT_HTTP_OPTIONS } from '../http/http-options.ts';
 import { createInProcessClient } from '../in-process-client.ts';
-import type { QueueService } from '../queue-service.ts';
+import type { ConveyorServices } from '../domain/create-services.ts';
 import type { ConveyorPluginOptions } from './conveyor-plugin-options.ts';
 import { mountRoutes } from './mount-routes.ts';
 import { trpcRoutes } from './trpc-routes.ts';
@@ -23,8 +23,8 @@ import { trpcRoutes } from './trpc-routes.ts';
 export interface ConveyorDecoration<R extends AnyRegistry = AnyRegistry> {
   /** The typed client, in process: same procedures and validation as over HTTP. */
   client: TRPCClient<ConveyorRouter<R>>;
-  /** The queues behind both (readiness, schedules at startup). */
-  queues: QueueService<R>;
+  /** The services behind both (readiness, schedules, tokens, …). */
+  services: ConveyorServices<R>;
 }
 
 declare module 'fastify' {
@@ -73,11 +73,11 @@ function conveyor(
   const routes = [...(hostRoutes ?? []), ...system.routes];
   app.decorate('conveyor', {
     client: createInProcessClient(system.deps, principal ?? HOST_PRINCIPAL),
-    queues: anyQueues(system.queues),
+    services: anyServices(system.services),
   });
   void app.register(trpcRoutes, {
     prefix: path ?? '/trpc',
-    deps: { ...system.deps, queues: anyQueues(system.queues) },
+    deps: { ...system.deps, services: anyServices(system.services) },
     authenticate: system.authenticate,
     http: { ...DEFAULT_HTTP_OPTIONS, ...http },
   });

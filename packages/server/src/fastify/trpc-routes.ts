@@ -28,7 +28,7 @@ export function trpcRoutes(
 ): Promise<void> {
   const { deps, authenticate, http } = options;
   const context = createRequestContext(deps, authenticate);
-  const router = routerFor(deps.queues.registry);
+  const router = routerFor(deps.services.registry);
   // Hands tRPC the raw stream, so it bounds the body as it arrives (413
   // in its own error shape) instead of Fastify buffering it first.
   app.removeAllContentTypeParsers();

@@ -2,7 +2,7 @@ import type { AnyRegistry } from '@conveyor/core';
 import { MAX_LIST_LIMIT, MAX_REDRIVE } from '@conveyor/queue';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
-import { queuesOf } from '../context.ts';
+import { jobsOf } from '../context.ts';
 import { producerProcedure, viewerProcedure } from '../trpc.ts';
 import { registrySchemas } from '../registry-schemas.ts';
 
@@ -24,13 +24,11 @@ export function deadLettersRouter<R extends AnyRegistry>(registry: R) {
           cursor: z.string().min(1).max(500).optional(),
         }),
       )
-      .query(({ ctx, input }) =>
-        queuesOf<R>(ctx).deadLetters(input, ctx.tenant),
-      ),
+      .query(({ ctx, input }) => jobsOf<R>(ctx).deadLetters(input, ctx.tenant)),
 
     redrive: producerProcedure
       .input(z.strictObject({ id: z.string().min(1).max(200) }))
-      .mutation(({ ctx, input }) => ctx.queues.redrive(input.id, ctx)),
+      .mutation(({ ctx, input }) => ctx.control.redrive(input.id, ctx)),
 
     /** Every dead letter matching the filter, up to `max`; returns how many were redriven. */
     redriveMany: producerProcedure
@@ -39,6 +37,6 @@ export function deadLettersRouter<R extends AnyRegistry>(registry: R) {
           max: z.number().int().min(1).max(MAX_REDRIVE).default(1_000),
         }),
       )
-      .mutation(({ ctx, input }) => ctx.queues.redriveMany(input, ctx)),
+      .mutation(({ ctx, input }) => ctx.control.redriveMany(input, ctx)),
   } satisfies TRPCRouterRecord;
 }

@@ -1,6 +1,6 @@
 import type { AnyRegistry } from '@conveyor/core';
 import type { TRPCRouterRecord } from '@trpc/server';
-import { queuesOf } from '../context.ts';
+import { enqueueOf } from '../context.ts';
 import { registrySchemas } from '../registry-schemas.ts';
 import { producerProcedure } from '../trpc.ts';
 
@@ -15,13 +15,15 @@ export function enqueueProcedures<R extends AnyRegistry>(registry: R) {
     /** `{ name, data, options? }` → `{ id, name, queue }`. */
     enqueue: producerProcedure
       .input(schemas.enqueueRequest)
-      .mutation(({ ctx, input }) => queuesOf<R>(ctx).enqueueParsed(input, ctx)),
+      .mutation(({ ctx, input }) =>
+        enqueueOf<R>(ctx).enqueueParsed(input, ctx),
+      ),
 
     /** `{ jobs: [...] }` → `{ jobs: [{ id, name, queue }] }`, all or nothing. */
     enqueueMany: producerProcedure
       .input(schemas.enqueueManyRequest)
       .mutation(({ ctx, input }) =>
-        queuesOf<R>(ctx).enqueueManyParsed(input, ctx),
+        enqueueOf<R>(ctx).enqueueManyParsed(input, ctx),
       ),
   } satisfies TRPCRouterRecord;
 }

@@ -53,13 +53,13 @@ export function historyRouter<R extends AnyRegistry>(registry: R) {
           }),
       )
       .query(({ ctx, input }) =>
-        ctx.queues.historyList({ ...input, tenant: ctx.tenant }),
+        ctx.history.list({ ...input, tenant: ctx.tenant }),
       ),
 
     /** A job and every attempt of every run; NOT_FOUND when history has none (another tenant's included). */
     get: viewerProcedure
       .input(z.object({ id: z.string().min(1).max(200) }))
-      .query(({ ctx, input }) => ctx.queues.historyGet(input.id, ctx.tenant)),
+      .query(({ ctx, input }) => ctx.history.get(input.id, ctx.tenant)),
 
     /** Per job name and UTC day of enqueue: counts by state, duration percentiles. Default: the last 7 days. */
     stats: viewerProcedure
@@ -87,7 +87,7 @@ export function historyRouter<R extends AnyRegistry>(registry: R) {
           ),
       )
       .query(({ ctx, input }) =>
-        ctx.queues.historyStats({ ...input, tenant: ctx.tenant }),
+        ctx.history.stats({ ...input, tenant: ctx.tenant }),
       ),
   } satisfies TRPCRouterRecord;
 }

@@ -2,7 +2,7 @@ import { JOB_STATES, StreamIdSchema, type AnyRegistry } from '@conveyor/core';
 import { MAX_LIST_LIMIT } from '@conveyor/queue';
 import { tracked, type TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
-import { queuesOf } from '../context.ts';
+import { jobsOf } from '../context.ts';
 import { producerProcedure, viewerProcedure } from '../trpc.ts';
 import { registrySchemas } from '../registry-schemas.ts';
 
@@ -16,7 +16,7 @@ export function jobsRouter<R extends AnyRegistry>(registry: R) {
     /** One job, typed by its name; NOT_FOUND when there is none. */
     get: viewerProcedure
       .input(JobId)
-      .query(({ ctx, input }) => queuesOf<R>(ctx).get(input.id, ctx.tenant)),
+      .query(({ ctx, input }) => jobsOf<R>(ctx).get(input.id, ctx.tenant)),
 
     /**
      * A job's attempt history: each failed attempt (and the one that completed
@@ -24,7 +24,7 @@ export function jobsRouter<R extends AnyRegistry>(registry: R) {
      */
     attempts: viewerProcedure
       .input(JobId)
-      .query(({ ctx, input }) => ctx.queues.attempts(input.id, ctx.tenant)),
+      .query(({ ctx, input }) => ctx.jobs.attempts(input.id, ctx.tenant)),
 
     /** Newest first; pass `nextCursor` back for the next page. */
     list: viewerProcedure
@@ -36,7 +36,7 @@ export function jobsRouter<R extends AnyRegistry>(registry: R) {
           cursor: z.string().min(1).max(500).optional(),
         }),
       )
-      .query(({ ctx, input }) => queuesOf<R>(ctx).list(input, ctx.tenant)),
+      .query(({ ctx, input }) => jobsOf<R>(ctx).list(input, ctx.tenant)),
 
     /**
      * Server-sent events: progress, then the terminal event (completed,
@@ -49,23 +49,23 @@ export function jobsRouter<R extends AnyRegistry>(registry: R) {
         JobId.extend({ lastEventId: StreamIdSchema.nullish() }),
       )
       .subscription(async function* ({ ctx, input, signal }) {
-        const events = queuesOf<R>(ctx).watch(input, ctx.tenant, signal);
+        const events = jobsOf<R>(ctx).watch(input, ctx.tenant, signal);
         for await (const { id, event } of events) yield tracked(id, event);
       }),
 
     /** Waiting/delayed: removed now (`cancelled`). Active: its processor is signalled (`cancelling`). */
     cancel: producerProcedure
       .input(JobId)
-      .mutation(({ ctx, input }) => ctx.queues.cancel(input.id, ctx)),
+      .mutation(({ ctx, input }) => ctx.control.cancel(input.id, ctx)),
 
     /** A failed or cancelled job runs again with fresh attempts. */
     retry: producerProcedure
       .input(JobId)
-      .mutation(({ ctx, input }) => ctx.queues.retry(input.id, ctx)),
+      .mutation(({ ctx, input }) => ctx.control.retry(input.id, ctx)),
 
     /** A delayed job runs now. */
     promote: producerProcedure
       .input(JobId)
-      .mutation(({ ctx, input }) => ctx.queues.promote(input.id, ctx)),
+      .mutation(({ ctx, input }) => ctx.control.promote(input.id, ctx)),
   } satisfies TRPCRouterRecord;
 }

@@ -20,39 +20,35 @@ export function schedulesRouter<R extends AnyRegistry>(registry: R) {
     /** Creates or replaces `name`; a new one counts against the tenant's `maxSchedules`. */
     upsert: producerProcedure
       .input(scheduleUpsertSchema<R['jobs']>(registry))
-      .mutation(({ ctx, input }) => ctx.queues.scheduleUpsert(input, ctx)),
+      .mutation(({ ctx, input }) => ctx.schedules.upsert(input, ctx)),
 
-    list: viewerProcedure.query(({ ctx }) =>
-      ctx.queues.schedulesList(ctx.tenant),
-    ),
+    list: viewerProcedure.query(({ ctx }) => ctx.schedules.list(ctx.tenant)),
 
     /** One schedule with its next five run times. */
     get: viewerProcedure
       .input(Named)
-      .query(({ ctx, input }) =>
-        ctx.queues.scheduleGet(input.name, ctx.tenant),
-      ),
+      .query(({ ctx, input }) => ctx.schedules.get(input.name, ctx.tenant)),
 
     /** Stops firing (kept, listed as paused) until resumed. */
     pause: producerProcedure
       .input(Named)
       .mutation(({ ctx, input }) =>
-        ctx.queues.schedulePause(input.name, true, ctx),
+        ctx.schedules.setPaused(input.name, true, ctx),
       ),
 
     resume: producerProcedure
       .input(Named)
       .mutation(({ ctx, input }) =>
-        ctx.queues.schedulePause(input.name, false, ctx),
+        ctx.schedules.setPaused(input.name, false, ctx),
       ),
 
     remove: producerProcedure
       .input(Named)
-      .mutation(({ ctx, input }) => ctx.queues.scheduleRemove(input.name, ctx)),
+      .mutation(({ ctx, input }) => ctx.schedules.remove(input.name, ctx)),
 
     /** One extra run now, enqueued like any job: `{ id, name, queue }`. */
     runNow: producerProcedure
       .input(Named)
-      .mutation(({ ctx, input }) => ctx.queues.scheduleRunNow(input.name, ctx)),
+      .mutation(({ ctx, input }) => ctx.schedules.runNow(input.name, ctx)),
   } satisfies TRPCRouterRecord;
 }

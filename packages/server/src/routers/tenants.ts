@@ -9,7 +9,7 @@ const Tenant = z.strictObject({ tenantId: TenantIdSchema });
 export const tenantsRouter = {
   limits: adminProcedure
     .input(Tenant)
-    .query(({ ctx, input }) => ctx.queues.ledger.limits(input.tenantId)),
+    .query(({ ctx, input }) => ctx.tenants.limits(input.tenantId)),
 
   /** `null` lifts a limit. */
   setLimits: adminProcedure
@@ -22,13 +22,7 @@ export const tenantsRouter = {
         maxSchedules: z.number().int().min(0).max(10_000).nullable().optional(),
       }),
     )
-    .mutation(async ({ ctx, input: { tenantId, maxSchedules, ...limits } }) => {
-      const current = await ctx.queues.ledger.limits(tenantId);
-      await ctx.queues.ledger.setLimits(tenantId, {
-        ...limits,
-        maxSchedules:
-          maxSchedules === undefined ? current.maxSchedules : maxSchedules,
-      });
-      return ctx.queues.ledger.limits(tenantId);
-    }),
+    .mutation(({ ctx, input: { tenantId, ...limits } }) =>
+      ctx.tenants.setLimits(tenantId, limits),
+    ),
 } satisfies TRPCRouterRecord;

@@ -26,7 +26,7 @@ export function tokensRouter<R extends AnyRegistry>(registry: R) {
         }),
       )
       .mutation(({ ctx, input }) =>
-        ctx.queues.tokens.create({
+        ctx.tokens.create({
           ...input,
           tenantId: input.tenantId ?? ctx.tenant,
         }),
@@ -35,13 +35,13 @@ export function tokensRouter<R extends AnyRegistry>(registry: R) {
     /** Every token (or one tenant's), newest first; never a secret. */
     list: adminProcedure
       .input(z.strictObject({ tenantId: TenantIdSchema.optional() }).optional())
-      .query(({ ctx, input }) => ctx.queues.tokens.list(input?.tenantId)),
+      .query(({ ctx, input }) => ctx.tokens.list(input?.tenantId)),
 
     /** The token stops working at once (401). */
     revoke: adminProcedure
       .input(z.strictObject({ id: z.string().regex(/^[0-9a-f]{12}$/) }))
       .mutation(async ({ ctx, input }) => {
-        if (!(await ctx.queues.tokens.revoke(input.id)))
+        if (!(await ctx.tokens.revoke(input.id)))
           throw new JobNotFoundError(input.id);
         return { id: input.id, revoked: true as const };
       }),

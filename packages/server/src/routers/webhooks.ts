@@ -10,7 +10,6 @@ import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { storeProducerProcedure, storeViewerProcedure } from '../trpc.ts';
 
-/** An API built without webhooks (a host that embeds it) answers 501, not a 500. */
 /**
  * Webhooks send the tenant's job events to an outside URL, so managing them
  * (create, remove, test, redrive) needs a producer: what may enqueue may
@@ -22,11 +21,9 @@ const manage = storeProducerProcedure.use(({ ctx, next }) => {
     throw new ForbiddenError(
       'A token limited to some jobs may not manage webhooks',
     );
-  return next({ ctx: { webhooks: ctx.queues.webhooks } });
+  return next();
 });
-const read = storeViewerProcedure.use(({ ctx, next }) =>
-  next({ ctx: { webhooks: ctx.queues.webhooks } }),
-);
+const read = storeViewerProcedure;
 
 const ById = z.strictObject({ id: WebhookIdSchema });
 

@@ -19,7 +19,7 @@ export async function startApiWithOptions(
   } = {},
 ): Promise<{ apiUrl: string; close(): Promise<void> }> {
   const server = createApiServer({
-    queues: harness.queues,
+    services: harness.services,
     logger: pino({ level: 'silent' }),
     http,
     ...extra,

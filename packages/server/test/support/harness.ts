@@ -34,7 +34,10 @@ import type { Redis } from 'ioredis';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { createAuthenticate } from '../../src/auth/authenticate.ts';
-import { QueueService } from '../../src/queue-service.ts';
+import {
+  createServices,
+  type ConveyorServices,
+} from '../../src/domain/create-services.ts';
 import { createApiServer } from '../../src/server.ts';
 import type { WebhookService } from '../../src/webhook-service.ts';
 import type { FixtureRouter, FixtureClient } from './fixture-router.ts';
@@ -43,7 +46,7 @@ export interface Harness {
   prefix: string;
   apiUrl: string;
   client: FixtureClient;
-  queues: QueueService<FixtureRegistry>;
+  services: ConveyorServices<FixtureRegistry>;
   webhooks: WebhookService;
   pool?: WorkerPool;
   /** With `history`: the migrated database (for direct reads) and, with processors, the drainer. */
@@ -92,7 +95,7 @@ export async function startHarness(
         logger: silent,
       })
     : undefined;
-  const queues = new QueueService({
+  const services = createServices({
     registry,
     redis: apiRedis,
     logger: silent,
@@ -117,14 +120,14 @@ export async function startHarness(
         }
       : {}),
   });
-  const webhooks = queues.webhooks;
+  const webhooks = services.webhooks;
   // Workers admit the jobs schedules fire with the policy the API publishes.
-  await queues.publishTenantPolicy();
+  await services.tenants.publishPolicy();
   const server = createApiServer({
-    queues,
+    services,
     logger: silent,
     authenticate: createAuthenticate({
-      tokens: queues.tokens,
+      tokens: services.tokens,
       adminToken: options.adminToken,
       adminTenant: DEFAULT_TENANT,
     }),
@@ -196,7 +199,7 @@ export async function startHarness(
     apiUrl,
     client: options.adminToken ? clientWith(options.adminToken) : client,
     clientWith,
-    queues,
+    services,
     webhooks,
     ...(pool ? { pool } : {}),
     ...(historyDb
@@ -212,7 +215,7 @@ export async function startHarness(
       workerRedis?.disconnect();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await queues.close();
+      await services.close();
       await deletePrefix(redisUrl, prefix);
     },
   };

@@ -46,7 +46,7 @@ const JOB_ID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
  * has its own logger and observer, so each answer carries its own traces.
  */
 export async function startTwinApis(options: {
-  queues: ApiDeps['queues'];
+  services: ApiDeps['services'];
   authenticate: Authenticate;
   http?: Partial<HttpOptions>;
 }): Promise<TwinApis> {
@@ -98,7 +98,7 @@ async function startOne(
     }),
   );
   const server = createApiServer({
-    queues: options.queues,
+    services: options.services,
     logger,
     authenticate: options.authenticate,
     observers: [

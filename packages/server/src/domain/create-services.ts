@@ -1,0 +1,174 @@
+import type { AnyRegistry } from '@conveyor/core';
+import {
+  Cancellation,
+  createKeyspace,
+  createProducer,
+  JobControl,
+  JobEventHub,
+  JobReader,
+  type TenantLimitPolicy,
+} from '@conveyor/queue';
+import { ScheduleStore } from '@conveyor/schedules';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { TokenStore } from '../auth/token-store.ts';
+import type { BoardAdapterOptions } from '../dashboard/board-adapter-options.ts';
+import { createBoardAdapters } from '../dashboard/create-board-adapters.ts';
+import type { ApiHistoryOptions } from '../history/api-history-options.ts';
+import { JobHistory } from '../history/job-history.ts';
+import { QueueService, type OnEnqueued } from '../queue-service.ts';
+import {
+  WebhookService,
+  type WebhookServiceOptions,
+} from '../webhook-service.ts';
+import { HistoryRecorder } from './history-recorder.ts';
+import { HistoryService } from './history-service.ts';
+import { JobControlService } from './job-control-service.ts';
+import { JobReadService } from './job-read-service.ts';
+import { ReadinessService } from './readiness.ts';
+import { ScheduleService } from './schedule-service.ts';
+import { TenantService } from './tenant-service.ts';
+
+export interface ServicesOptions<TRegistry extends AnyRegistry> {
+  registry: TRegistry;
+  /** Fail-fast: `createRedisClient(url, { preset: 'api' })`. */
+  redis: Redis;
+  logger: Logger;
+  /** BullMQ key prefix; `conveyor` when omitted. */
+  prefix?: string;
+  /** Quotas and rate limits per tenant; none when omitted. */
+  limits?: TenantLimitPolicy;
+  /** Webhook URL policy and delivery retries (private addresses refused when omitted). */
+  webhooks?: Omit<WebhookServiceOptions, 'redis' | 'prefix'>;
+  /**
+   * Told of the jobs each successful enqueue stored, for the tenant (the
+   * enqueued-jobs metric). Synchronous and cheap; one that throws is ignored.
+   */
+  onEnqueued?: OnEnqueued;
+  /**
+   * Job history on: enqueues, retries, redrives and cancels are recorded
+   * (who, with which key), `history.*` reads answer, and `get` falls back
+   * to history for a job Redis no longer holds. Off when omitted.
+   */
+  history?: ApiHistoryOptions;
+}
+
+/**
+ * The API's services, one per concern: what the context hands each
+ * procedure (`ctx.jobs`, `ctx.schedules`, …). None reaches into another's
+ * collaborators; `close` ends what they share (the producer's queues, the
+ * event hub, webhook delivery, the Redis connection).
+ */
+export interface ConveyorServices<TRegistry extends AnyRegistry = AnyRegistry> {
+  registry: TRegistry;
+  enqueue: QueueService<TRegistry>;
+  jobs: JobReadService<TRegistry>;
+  control: JobControlService<TRegistry>;
+  schedules: ScheduleService<TRegistry>;
+  tenants: TenantService;
+  /** API tokens, stored beside the queues. */
+  tokens: TokenStore;
+  /** Tenants' webhook endpoints and delivery log, beside the queues. */
+  webhooks: WebhookService;
+  history: HistoryService;
+  readiness: ReadinessService;
+  /** Bull Board adapters over the catalog's queues (the dashboard). */
+  dashboardAdapters(
+    options: BoardAdapterOptions,
+  ): ReturnType<typeof createBoardAdapters>;
+  close(): Promise<void>;
+}
+
+/** The engine the API drives: one producer (with its BullMQ queues), a job reader, the event hub. */
+function createEngine<TRegistry extends AnyRegistry>(
+  options: ServicesOptions<TRegistry>,
+) {
+  const { registry, redis, logger } = options;
+  const keys = createKeyspace(options.prefix);
+  const producer = createProducer({
+    registry,
+    redis,
+    keys,
+    // Unused: the API stamps each caller's own tenant (enqueueParsed).
+    tenantId: '',
+    ...(options.limits ? { limits: options.limits } : {}),
+    // The connection itself logs outages (createRedisClient).
+    onError: () => undefined,
+  });
+  const queue = (name: string) => producer.queue(name);
+  const reader = new JobReader({
+    registry,
+    redis,
+    keys,
+    queue,
+    cancellation: new Cancellation(redis, keys),
+    ledger: producer.ledger,
+  });
+  const queueNames: readonly string[] = registry.queues;
+  const events = new JobEventHub(redis, keys, queueNames, logger);
+  const [first] = queueNames;
+  const probeKey =
+    first === undefined ? undefined : queue(first).toKey('cv:probe');
+  return { keys, producer, queue, queueNames, reader, events, probeKey };
+}
+
+/**
+ * Builds the engine and the services over it, on one Redis connection.
+ * `composeConveyor` calls it; tests and hosts that serve the API
+ * themselves (`createApiServer`) may too.
+ */
+export function createServices<TRegistry extends AnyRegistry>(
+  options: ServicesOptions<TRegistry>,
+): ConveyorServices<TRegistry> {
+  const { registry, redis, logger } = options;
+  const engine = createEngine(options);
+  const { keys, producer, queue, reader, events } = engine;
+  const history = new JobHistory(options.history, registry, logger);
+  const recorder = new HistoryRecorder(history, reader);
+  const readiness = new ReadinessService(redis, logger, engine.probeKey);
+  const enqueue = new QueueService({
+    producer,
+    recorder,
+    logger,
+    onEnqueued: options.onEnqueued,
+  });
+  const webhooks = new WebhookService({
+    redis,
+    ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
+    allowPrivate: false,
+    ...options.webhooks,
+  });
+  const { ledger } = producer;
+  const control = new JobControl(reader);
+  return {
+    registry,
+    enqueue,
+    jobs: new JobReadService(reader, events, history, readiness),
+    control: new JobControlService(reader, control, recorder, readiness),
+    schedules: new ScheduleService({
+      store: new ScheduleStore(redis, keys, registry, queue),
+      ledger,
+      enqueue,
+      readiness,
+      home: { registry, redis, keys, logger },
+    }),
+    tenants: new TenantService(
+      ledger,
+      options.limits,
+      { redis, keys },
+      readiness,
+    ),
+    tokens: new TokenStore(redis, keys),
+    webhooks,
+    history: new HistoryService(history),
+    readiness,
+    dashboardAdapters: (board) =>
+      createBoardAdapters(engine.queueNames.map(queue), board),
+    async close() {
+      await webhooks.close();
+      await events.close();
+      await producer.close();
+      redis.disconnect();
+    },
+  };
+}

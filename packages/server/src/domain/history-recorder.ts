@@ -1,0 +1,71 @@
+import type { AnyRegistry } from '@conveyor/core';
+import type { EnqueueResult, Found, JobReader } from '@conveyor/queue';
+import {
+  cancelledTransition,
+  enqueuedTransition,
+  runOf,
+} from '../history/api-transitions.ts';
+import type { JobHistory } from '../history/job-history.ts';
+import type { Caller } from './scope.ts';
+
+/**
+ * What only the API sees, into history: who enqueued a job (with which
+ * key), and the cancels, retries and redrives asked for. Each records from
+ * what the caller already read; with history off, nothing. Never throws.
+ */
+export class HistoryRecorder {
+  constructor(
+    private readonly history: JobHistory,
+    private readonly reader: Pick<JobReader<AnyRegistry>, 'view'>,
+  ) {}
+
+  /** History's `enqueued` rows: jobs[i] is what requests[i] stored. */
+  enqueued(
+    jobs: readonly EnqueueResult[],
+    requests: readonly {
+      data: unknown;
+      options?: { idempotencyKey?: string };
+    }[],
+    caller: Caller,
+    at: number,
+  ): Promise<void> {
+    if (!this.history.active) return Promise.resolve();
+    return this.history.record(
+      jobs.map((job, i) =>
+        enqueuedTransition(job, caller.tenant, at, {
+          data: requests[i]?.data,
+          idempotencyKey: requests[i]?.options?.idempotencyKey,
+          enqueuedBy: caller.principal.subject,
+        }),
+      ),
+    );
+  }
+
+  /** A retried or redriven job's new run, as `enqueued`: the run after the one found. */
+  async rerun(found: Found, caller: Caller): Promise<void> {
+    if (!this.history.active) return;
+    const at = Date.now();
+    const { id, name, queue } = this.reader.view(found);
+    await this.history.record([
+      enqueuedTransition({ id, name, queue }, caller.tenant, at, {
+        run: runOf(found) + 1,
+      }),
+    ]);
+  }
+
+  /** A waiting or delayed job removed before its run's next attempt. */
+  async cancelled(found: Found, caller: Caller, reason: string): Promise<void> {
+    if (!this.history.active) return;
+    const at = Date.now();
+    const { id, name, queue } = this.reader.view(found);
+    await this.history.record([
+      cancelledTransition(
+        { id, name, queue },
+        caller.tenant,
+        runOf(found),
+        at,
+        reason,
+      ),
+    ]);
+  }
+}

@@ -1,0 +1,76 @@
+import {
+  JobNotFoundError,
+  type AnyRegistry,
+  type AttemptRecord,
+  type JobView,
+  type QueueOf,
+  type QueueStats,
+} from '@conveyor/core';
+import {
+  listDeadLetters,
+  listJobs,
+  tenantStats,
+  watchJob,
+  type DeadLetterFilter,
+  type JobEventHub,
+  type JobReader,
+  type ListQuery,
+} from '@conveyor/queue';
+import type { JobHistory } from '../history/job-history.ts';
+import type { ReadinessService } from './readiness.ts';
+
+/** Reading jobs: one, a page, its attempts, its events, the tenant's counts, dead letters. */
+export class JobReadService<TRegistry extends AnyRegistry = AnyRegistry> {
+  constructor(
+    private readonly reader: JobReader<TRegistry>,
+    private readonly events: JobEventHub,
+    private readonly history: JobHistory,
+    private readonly readiness: ReadinessService,
+  ) {}
+
+  /** From Redis; once retention removed the job, from history (`archived: true`) when it is on. */
+  async get(id: string, tenant: string): Promise<JobView<TRegistry>> {
+    const live = await this.readiness.up(async () => {
+      const found = await this.reader.find(id, tenant);
+      return found ? this.reader.view(found) : null;
+    });
+    if (live) return live;
+    const archived = await this.history.archived(id, tenant);
+    if (!archived) throw new JobNotFoundError(id);
+    // Validated when it was enqueued, as the live view's data was.
+    return archived as unknown as JobView<TRegistry>;
+  }
+
+  /** A job's attempts, each with the wait before it (the backoff it really got). */
+  attempts(id: string, tenant: string): Promise<AttemptRecord[]> {
+    return this.readiness.up(async () => {
+      const found = await this.reader.find(id, tenant);
+      if (!found) throw new JobNotFoundError(id);
+      return this.reader.attempts(found);
+    });
+  }
+
+  list(query: ListQuery, tenant: string) {
+    return this.readiness.up(() => listJobs(this.reader, query, tenant));
+  }
+
+  watch(
+    input: { id: string; lastEventId?: string | null | undefined },
+    tenant: string,
+    signal: AbortSignal | undefined,
+  ) {
+    return watchJob(this.reader, this.events, input, tenant, signal);
+  }
+
+  /** The tenant's jobs per state, per queue. */
+  stats(tenant: string): Promise<QueueStats<QueueOf<TRegistry['jobs']>>> {
+    return this.readiness.up(() => tenantStats(this.reader, tenant));
+  }
+
+  deadLetters(
+    query: DeadLetterFilter & { limit: number; cursor?: string | undefined },
+    tenant: string,
+  ) {
+    return this.readiness.up(() => listDeadLetters(this.reader, query, tenant));
+  }
+}
