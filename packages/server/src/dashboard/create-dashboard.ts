@@ -33,54 +33,65 @@ const ONE_MINUTE_MS = 60_000;
  * progress decoded, for admin tokens only (the board cannot filter a
  * queue's jobs by tenant). Retry and add-job go through Conveyor.
  */
-// eslint-disable-next-line max-lines-per-function -- 95 lines: createDashboard split pending (issue #18)
 export function createDashboard(options: DashboardOptions): Dashboard {
-  const base = options.basePath ?? '/admin';
-  const { services, logger } = options;
-  const schemas = contractSchemas(services.registry);
-  const readOnly = options.readOnly ?? false;
-  const adapters = services.dashboardAdapters({
-    readOnly,
-    queues: queuePresentation(schemas, base),
-  });
-  const board = new ExpressAdapter();
-  board.setBasePath(base);
-  createBullBoard({
-    queues: adapters,
-    serverAdapter: board,
-    options: {
-      uiConfig: {
-        boardTitle: 'Conveyor',
-        hideDocsLink: true,
-        miscLinks: [
-          { text: 'Job schemas', url: `${base}/schemas` },
-          { text: 'Sign out', url: `${base}/logout` },
-        ],
-      },
-    },
-  });
-  const app = board.getRouter() as Express;
-  const byName = new Map<string, BaseAdapter>(
-    adapters.map((adapter) => [adapter.getName(), adapter]),
-  );
-  const sessions = new SessionCodec(
-    options.sessionSecret,
-    options.sessionTtlMs ?? EIGHT_HOURS_MS,
-  );
-  const check = new SessionCheck(
-    services.tokens,
-    options.sessionRecheckMs ?? ONE_MINUTE_MS,
-  );
-  const auth = {
-    base,
-    sessions,
-    authenticate: options.authenticate,
-    secure: options.secureCookie ?? false,
+  const board = new DashboardRequests(options);
+  const { logger } = options;
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
+    board.handle(req, res).catch((error: unknown) => {
+      logger.error({ err: error }, 'dashboard failed');
+      if (!res.headersSent) sendJson(res, 500, { error: 'Internal error' });
+      else res.end();
+    });
   };
+  return {
+    route: { path: board.base, handle: handler },
+    handler,
+    // The queues belong to the services, which close them.
+    close: () => Promise.resolve(),
+  };
+}
 
-  async function handle(req: IncomingMessage, res: ServerResponse) {
+/** One dashboard's state (board, sessions, schemas) and how it answers a request. */
+class DashboardRequests {
+  readonly base: string;
+  private readonly schemas: ReturnType<typeof contractSchemas>;
+  private readonly readOnly: boolean;
+  private readonly app: Express;
+  private readonly adapters: Map<string, BaseAdapter>;
+  private readonly sessions: SessionCodec;
+  private readonly check: SessionCheck;
+  private readonly auth: Parameters<typeof signIn>[2];
+
+  constructor(private readonly options: DashboardOptions) {
+    const { services } = options;
+    this.base = options.basePath ?? '/admin';
+    this.schemas = contractSchemas(services.registry);
+    this.readOnly = options.readOnly ?? false;
+    const adapters = services.dashboardAdapters({
+      readOnly: this.readOnly,
+      queues: queuePresentation(this.schemas, this.base),
+    });
+    this.app = mountBoard(adapters, this.base);
+    this.adapters = new Map(adapters.map((a) => [a.getName(), a]));
+    this.sessions = new SessionCodec(
+      options.sessionSecret,
+      options.sessionTtlMs ?? EIGHT_HOURS_MS,
+    );
+    this.check = new SessionCheck(
+      services.tokens,
+      options.sessionRecheckMs ?? ONE_MINUTE_MS,
+    );
+    this.auth = {
+      base: this.base,
+      sessions: this.sessions,
+      authenticate: options.authenticate,
+      secure: options.secureCookie ?? false,
+    };
+  }
+
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://dashboard');
-    const sub = url.pathname.slice(base.length) || '/';
+    const sub = url.pathname.slice(this.base.length) || '/';
     res.setHeader('cache-control', 'no-store');
     res.setHeader('x-frame-options', 'DENY');
     // Not no-referrer: that makes a browser send `Origin: null` with the form.
@@ -89,49 +100,44 @@ export function createDashboard(options: DashboardOptions): Dashboard {
     const path = boardPath(sub);
     if (!path) return sendJson(res, 400, { error: 'Malformed path' });
     const page = path.words.join('/');
-    if (page === 'login') return signIn(req, res, auth);
-    if (page === 'logout') return signOut(res, auth);
+    if (page === 'login') return signIn(req, res, this.auth);
+    if (page === 'logout') return signOut(res, this.auth);
     const isApi = path.words[0] === 'api';
-    const session = sessions.read(req.headers.cookie);
-    const changes = req.method !== 'GET' && req.method !== 'HEAD';
-    let principal;
-    try {
-      principal = session && (await check.principal(session, changes));
-    } catch (error) {
-      logger.warn({ err: error }, 'dashboard session not checked');
-      return sendJson(res, 503, { error: 'Redis is unavailable: try again' });
-    }
-    if (!principal || principal.role !== 'admin')
-      return unauthenticated(res, base, isApi);
-    if (page === 'schemas') return sendJson(res, 200, schemas);
+    const principal = await this.admin(req, res);
+    if (principal === undefined) return;
+    if (!principal) return unauthenticated(res, this.base, isApi);
+    if (page === 'schemas') return sendJson(res, 200, this.schemas);
     if (isApi) {
       const api = {
         segments: path.segments.slice(1),
         words: path.words.slice(1),
       };
-      const context = { api, readOnly, services, adapters: byName, principal };
+      const { readOnly, adapters } = this;
+      const { services } = this.options;
+      const context = { api, readOnly, services, adapters, principal };
       if (await boardAction(req, res, context)) return;
     }
     req.url = `${sub}${url.search}`;
-    app(req, res, (error) => {
-      if (error) logger.error({ err: error }, 'dashboard failed');
+    this.app(req, res, (error) => {
+      if (error) this.options.logger.error({ err: error }, 'dashboard failed');
       if (!res.headersSent) sendJson(res, error ? 500 : 404, {});
     });
   }
 
-  const handler = (req: IncomingMessage, res: ServerResponse) => {
-    handle(req, res).catch((error: unknown) => {
-      logger.error({ err: error }, 'dashboard failed');
-      if (!res.headersSent) sendJson(res, 500, { error: 'Internal error' });
-      else res.end();
-    });
-  };
-  return {
-    route: { path: base, handle: handler },
-    handler,
-    // The queues belong to the services, which close them.
-    close: () => Promise.resolve(),
-  };
+  /** The signed-in admin, null when there is none, undefined once a 503 is sent. */
+  private async admin(req: IncomingMessage, res: ServerResponse) {
+    const session = this.sessions.read(req.headers.cookie);
+    const changes = req.method !== 'GET' && req.method !== 'HEAD';
+    try {
+      const principal =
+        session && (await this.check.principal(session, changes));
+      return principal && principal.role === 'admin' ? principal : null;
+    } catch (error) {
+      this.options.logger.warn({ err: error }, 'dashboard session not checked');
+      sendJson(res, 503, { error: 'Redis is unavailable: try again' });
+      return undefined;
+    }
+  }
 }
 
 /** Pages go to the sign-in form; the board's API calls get a 401. */
@@ -158,4 +164,25 @@ function sameOrigin(req: IncomingMessage): boolean {
   const origin = req.headers.origin;
   if (!origin) return true;
   return URL.canParse(origin) && new URL(origin).host === req.headers.host;
+}
+
+/** Bull Board's own app over the adapters, at `base`: a plain (req, res, next) handler. */
+function mountBoard(adapters: BaseAdapter[], base: string): Express {
+  const board = new ExpressAdapter();
+  board.setBasePath(base);
+  createBullBoard({
+    queues: adapters,
+    serverAdapter: board,
+    options: {
+      uiConfig: {
+        boardTitle: 'Conveyor',
+        hideDocsLink: true,
+        miscLinks: [
+          { text: 'Job schemas', url: `${base}/schemas` },
+          { text: 'Sign out', url: `${base}/logout` },
+        ],
+      },
+    },
+  });
+  return board.getRouter() as Express;
 }
