@@ -1,7 +1,11 @@
 // Child process for the memory scenario: a Conveyor worker pool that reports
 // its RSS every `REPORT_EVERY` processed jobs, so nothing else shares its heap.
 import { fixtureRegistry as registry } from '@conveyor/fixtures';
-import { createKeyspace, createRedisClient, createWorkerPool } from '@conveyor/queue';
+import {
+  createKeyspace,
+  createRedisClient,
+  createWorkerPool,
+} from '@conveyor/queue';
 import { quietLogger } from './context.ts';
 
 const REPORT_EVERY = 10_000;

@@ -20,7 +20,7 @@ const CLOSE_DEADLINE_MS = 5_000;
  * the outage is logged when it starts and when it ends, not per retry.
  * Entries a dead process left pending are claimed after `claimIdleMs`.
  */
- 
+
 export function startHistoryDrainer(
   options: HistoryDrainerOptions,
 ): HistoryDrainer {

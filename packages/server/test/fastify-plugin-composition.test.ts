@@ -1,5 +1,9 @@
 import { fixtureRegistry as registry } from '@conveyor/fixtures';
-import { createKeyspace, readTenantPolicy, type TenantLimitPolicy } from '@conveyor/queue';
+import {
+  createKeyspace,
+  readTenantPolicy,
+  type TenantLimitPolicy,
+} from '@conveyor/queue';
 import {
   createTestDatabase,
   deletePrefix,

@@ -1,6 +1,12 @@
 import { fixtureRegistry as registry } from '@conveyor/fixtures';
 import { createConveyorClient } from '@conveyor/client';
-import { createKeyspace, createRedisClient, createWorkerPool, REDIS_PRESETS, type WorkerPool } from '@conveyor/queue';
+import {
+  createKeyspace,
+  createRedisClient,
+  createWorkerPool,
+  REDIS_PRESETS,
+  type WorkerPool,
+} from '@conveyor/queue';
 import { deletePrefix, uniquePrefix, waitFor } from '@conveyor/testkit';
 import { fastify, type FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';

@@ -6,7 +6,11 @@ import { LOCAL_PRINCIPAL } from '../src/auth/principal.ts';
 import { createInProcessClient } from '../src/in-process-client.ts';
 import { composeConveyor, type Conveyor } from '../src/compose-conveyor.ts';
 import { deletePrefix, uniquePrefix, waitFor } from '@conveyor/testkit';
-import { createKeyspace, createRedisClient, createWorkerPool } from '@conveyor/queue';
+import {
+  createKeyspace,
+  createRedisClient,
+  createWorkerPool,
+} from '@conveyor/queue';
 import type { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';

@@ -121,7 +121,10 @@ describe('one trace across the API and worker processes (OTLP)', () => {
   it('links the caller’s span, the API request, the enqueue, the wait and the attempt', async () => {
     receiver = await startReceiver();
     const api = spawn('fixtures/fixture-api.ts', receiver.url);
-    const worker = spawn('../../worker/test/fixtures/catalog-daemon.ts', receiver.url);
+    const worker = spawn(
+      '../../worker/test/fixtures/catalog-daemon.ts',
+      receiver.url,
+    );
     const listening = await api.waitForLine(
       (l) => typeof l.record?.url === 'string',
       20_000,

@@ -53,7 +53,7 @@ interface Attempt {
  * response status) in the tenant's delivery log. A 2xx is delivered; any
  * other answer, a timeout or a network error is retried with backoff.
  */
- 
+
 export function createDeliveryWorker(
   options: DeliveryWorkerOptions,
 ): DeliveryWorker {

@@ -3,7 +3,13 @@ import {
   createDeliveryWorker,
   createWebhookDispatcher,
 } from '@conveyor/webhooks';
-import { createKeyspace, createRedisClient, redisAddress, watchRedisCapacity, type Logger } from '@conveyor/queue';
+import {
+  createKeyspace,
+  createRedisClient,
+  redisAddress,
+  watchRedisCapacity,
+  type Logger,
+} from '@conveyor/queue';
 import { reconcileSchedules } from '@conveyor/schedules';
 import { redisSelfCheck } from '@conveyor/ops';
 import type { WorkerEnv } from './env.ts';
@@ -54,7 +60,7 @@ export function startWorkerServices(
           keys,
           queues: env.WORKER_QUEUES.length
             ? env.WORKER_QUEUES
-            : (registry.queues),
+            : registry.queues,
           tenantLabels: env.METRICS_TENANT_LABELS,
           token: env.METRICS_TOKEN,
         });

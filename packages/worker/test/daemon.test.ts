@@ -1,6 +1,10 @@
 import { DEFAULT_TENANT } from '@conveyor/core';
 import { fixtureRegistry as registry } from '@conveyor/fixtures';
-import { createKeyspace, createProducer, createWorkerPool } from '@conveyor/queue';
+import {
+  createKeyspace,
+  createProducer,
+  createWorkerPool,
+} from '@conveyor/queue';
 import {
   connectRedis,
   deletePrefix,

@@ -3,7 +3,14 @@ import {
   fixtureRegistry as registry,
   type FixtureRegistry,
 } from '@conveyor/fixtures';
-import { createKeyspace, createProducer, createRedisClient, whenReady, type Keyspace, type Producer } from '@conveyor/queue';
+import {
+  createKeyspace,
+  createProducer,
+  createRedisClient,
+  whenReady,
+  type Keyspace,
+  type Producer,
+} from '@conveyor/queue';
 import { deletePrefix, uniquePrefix } from '@conveyor/testkit';
 import type { Redis } from 'ioredis';
 

@@ -1,6 +1,10 @@
 import { DEFAULT_TENANT } from '@conveyor/core';
 import { fixtureRegistry as registry } from '@conveyor/fixtures';
-import { createKeyspace, createProducer, createWorkerPool } from '@conveyor/queue';
+import {
+  createKeyspace,
+  createProducer,
+  createWorkerPool,
+} from '@conveyor/queue';
 import { Worker } from 'bullmq';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {

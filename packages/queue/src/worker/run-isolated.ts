@@ -26,7 +26,7 @@ const THREAD_ENTRY = new URL(
  * settles with its result or error. The context's signal reaches the thread;
  * a timeout terminates it at once, any other abort after a short grace.
  */
- 
+
 export function runIsolated(
   target: IsolatedTarget,
   payload: unknown,

@@ -1,5 +1,9 @@
 import { TenantIdSchema } from '@conveyor/core';
-import { DEFAULT_ENQUEUE_TIMEOUT_MS, whenReady, type Keyspace } from '@conveyor/queue';
+import {
+  DEFAULT_ENQUEUE_TIMEOUT_MS,
+  whenReady,
+  type Keyspace,
+} from '@conveyor/queue';
 import type { Redis } from 'ioredis';
 import { createHash, randomBytes } from 'node:crypto';
 import type { Principal, Role } from './principal.ts';

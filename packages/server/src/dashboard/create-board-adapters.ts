@@ -3,7 +3,11 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import type { QueueAdapterOptions } from '@bull-board/api/typings/app';
 import { decodeEnvelope } from '@conveyor/core';
 import type { Queue } from 'bullmq';
-import { parseFailedReason, decodeOptional, envelopeTenant } from '@conveyor/queue';
+import {
+  parseFailedReason,
+  decodeOptional,
+  envelopeTenant,
+} from '@conveyor/queue';
 import type { BoardAdapterOptions } from './board-adapter-options.ts';
 
 /**

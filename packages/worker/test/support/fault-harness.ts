@@ -1,5 +1,10 @@
 import { DEFAULT_TENANT } from '@conveyor/core';
-import { createKeyspace, createProducer, parseAttempts, type Producer } from '@conveyor/queue';
+import {
+  createKeyspace,
+  createProducer,
+  parseAttempts,
+  type Producer,
+} from '@conveyor/queue';
 import {
   deletePrefix,
   spawnTsProcess,
