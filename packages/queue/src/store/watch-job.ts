@@ -37,7 +37,7 @@ export interface WatchInput {
  * resumes after it: nothing lost, nothing repeated. The listener is
  * registered before anything is read, and stream ids order the rest.
  */
-// eslint-disable-next-line max-params -- 5 params: watchJob options object pending (issue #18)
+// eslint-disable-next-line max-params -- 5 params: watchJob an options object is a follow-up
 export async function* watchJob<TRegistry extends AnyRegistry>(
   store: JobReader<TRegistry>,
   hub: JobEventHub,

@@ -69,7 +69,7 @@ export function timedOut(
 }
 
 /** What the processor gets beside its payload. */
-// eslint-disable-next-line max-params -- 5 params: processorContext options object pending (issue #18)
+// eslint-disable-next-line max-params -- 5 params: processorContext an options object is a follow-up
 export function processorContext(
   job: Job,
   info: AttemptInfo,

@@ -16,7 +16,7 @@ type Emit = (event: LifecycleEvent) => void | Promise<void>;
  * worker died): the job's tenant and name are read from Redis. Each stall
  * is its own event (the id carries the time).
  */
-// eslint-disable-next-line max-params -- 5 params: reportStall options object pending (issue #18)
+// eslint-disable-next-line max-params -- 5 params: reportStall an options object is a follow-up
 export async function reportStall(
   redis: Redis,
   keys: Keyspace,

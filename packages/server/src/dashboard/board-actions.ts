@@ -113,7 +113,7 @@ function refuse(res: ServerResponse): void {
 }
 
 /** Retry, or remove (a cancel unless the job is finished), for the job's own tenant. */
-// eslint-disable-next-line max-params -- 5 params: steer options object pending (issue #18)
+// eslint-disable-next-line max-params -- 5 params: steer an options object is a follow-up
 async function steer(
   res: ServerResponse,
   adapter: BaseAdapter,

@@ -42,7 +42,7 @@ export function enqueuedTransition(
 }
 
 /** A waiting or delayed job cancelled before any attempt of its run. */
-// eslint-disable-next-line max-params -- 5 params: cancelledTransition options object pending (issue #18)
+// eslint-disable-next-line max-params -- 5 params: cancelledTransition an options object is a follow-up
 export function cancelledTransition(
   job: TransitionJob,
   tenant: string,
@@ -54,7 +54,7 @@ export function cancelledTransition(
 }
 
 /** What every transition the API records has: before any attempt of the run. */
-// eslint-disable-next-line max-params -- 5 params: apiTransition options object pending (issue #18)
+// eslint-disable-next-line max-params -- 5 params: apiTransition an options object is a follow-up
 function apiTransition(
   job: TransitionJob,
   tenant: string,

@@ -201,7 +201,7 @@ function send(res: ServerResponse, status: number, body: string): void {
 }
 
 /** `resolveResponse`'s last resort: an answer that could not be built. */
-// eslint-disable-next-line max-params -- 5 params: sendCaught options object pending (issue #18)
+// eslint-disable-next-line max-params -- 5 params: sendCaught an options object is a follow-up
 function sendCaught(
   req: IncomingMessage,
   res: ServerResponse,

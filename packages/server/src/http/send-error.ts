@@ -7,7 +7,7 @@ import superjson from 'superjson';
  * Answers a request refused before tRPC sees it (method, content type) with
  * the body tRPC itself would send, so clients read one error shape.
  */
-// eslint-disable-next-line max-params -- 5 params: sendTrpcError options object pending (issue #18)
+// eslint-disable-next-line max-params -- 5 params: sendTrpcError an options object is a follow-up
 export function sendTrpcError(
   res: ServerResponse,
   status: number,

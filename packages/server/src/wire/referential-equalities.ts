@@ -14,7 +14,7 @@ import { WireFormatError } from './wire-format-error.ts';
  * entry by walking the collection, once per path: the rows walked are
  * budgeted, or a few kilobytes of paths into a big Map would cost seconds.
  */
-// eslint-disable-next-line max-params -- 5 params: checkReferentialEqualities options object pending (issue #18)
+// eslint-disable-next-line max-params -- 5 params: checkReferentialEqualities an options object is a follow-up
 export function checkReferentialEqualities(
   json: unknown,
   equalities: unknown,
@@ -46,7 +46,7 @@ export function checkReferentialEqualities(
   }
 }
 
-// eslint-disable-next-line max-params -- 5 params: checkReferencePath options object pending (issue #18)
+// eslint-disable-next-line max-params -- 5 params: checkReferencePath an options object is a follow-up
 function checkReferencePath(
   json: unknown,
   path: unknown,
