@@ -1,12 +1,8 @@
-import type { ConveyorClient } from '../../create-client.ts';
 import { defineCommand } from '../command.ts';
 import { EXIT } from '../exit-codes.ts';
 import { wholeNumber } from '../numbers.ts';
 import { parseJsonArgument, sendWithDates } from '../json-argument.ts';
 import { toJson } from '../table.ts';
-
-// The CLI knows no job schemas: the API is the one to validate the request.
-type EnqueueRequest = Parameters<ConveyorClient['enqueue']['mutate']>[0];
 
 export const enqueue = defineCommand({
   args: ['name', 'json'],
@@ -21,6 +17,7 @@ export const enqueue = defineCommand({
       ...(priority !== undefined ? { priority } : {}),
       ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
     };
+    // The CLI knows no job schemas: the API is the one to validate the request.
     const request = {
       name: args.name,
       data,
