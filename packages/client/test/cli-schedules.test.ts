@@ -5,6 +5,7 @@ import { runCli } from './support/run-cli.ts';
 
 const redisUrl = inject('redisUrl');
 const adminToken = randomBytes(32).toString('base64url');
+const FEED = 'c.feed.sync.configured';
 
 describe('conveyor schedules …', () => {
   let harness: Harness;
@@ -43,7 +44,12 @@ describe('conveyor schedules …', () => {
 
     const list = await conveyor('schedules', 'list', '--json');
     expect(JSON.parse(list.output)).toEqual([
-      expect.objectContaining({ name: 'nightly', paused: false }),
+      expect.objectContaining({ name: FEED, source: 'contract' }),
+      expect.objectContaining({
+        name: 'nightly',
+        source: 'runtime',
+        paused: false,
+      }),
     ]);
     const paused = await conveyor('schedules', 'pause', 'nightly');
     expect(paused.output).toContain('paused');
@@ -53,6 +59,42 @@ describe('conveyor schedules …', () => {
     expect((await conveyor('schedules', 'remove', 'nightly')).code).toBe(0);
     const gone = await conveyor('schedules', 'get', 'nightly');
     expect(gone.code).toBe(3);
+  });
+
+  it('lists the contract’s schedules beside the tenant’s, with source, next run and last tick', async () => {
+    await harness.services.schedules.reconcile();
+    const list = await conveyor('schedules', 'list');
+    expect(list.code).toBe(0);
+    const [header, ...rows] = list.output.split('\n');
+    expect(header?.split(/\s{2,}/)).toEqual([
+      'NAME',
+      'SOURCE',
+      'JOB',
+      'TIMING',
+      'STATE',
+      'NEXT RUN',
+      'LAST',
+    ]);
+    // feed.sync fired at once on reconcile (an interval does); the job is
+    // the default tenant's, so acme sees that it fired, not its state.
+    const feed = rows.find((row) => row.startsWith(FEED))?.split(/\s{2,}/);
+    expect(feed).toEqual([
+      FEED,
+      'contract',
+      'feed.sync',
+      'every 900s',
+      'active',
+      expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      'fired',
+    ]);
+    const got = await conveyor('schedules', 'get', FEED);
+    expect(got.output).toContain('read-only');
+    expect(got.output.match(/ {2}next: /g)).toHaveLength(5);
+    const refused = await conveyor('schedules', 'pause', FEED);
+    expect(refused.code).toBe(8);
+    expect(refused.output).toContain(
+      `Schedule "${FEED}" is declared in the contract (job feed.sync); change it there`,
+    );
   });
 
   it('refuses a schedule without a timing, and a bad one, with exit 2', async () => {

@@ -15,6 +15,9 @@ const JOB_ID =
  */
 const SCHEDULE_ID =
   /^(?:c\.(?:[a-z][a-z0-9.-]*|[A-Z][A-Z0-9_]*)|t\.[a-z0-9][a-z0-9_-]{0,62})\.[a-z0-9][a-z0-9-]{0,62}$/;
+/** A contract schedule's id: `c.{job}.{key}`. */
+export const CONTRACT_SCHEDULE_ID =
+  /^c\.(?:[a-z][a-z0-9.-]*|[A-Z][A-Z0-9_]*)\.[a-z0-9][a-z0-9-]{0,62}$/;
 const SCHEDULED_JOB_ID = /^repeat:([^:]+):(\d{1,16})$/;
 
 export function isJobId(id: string): boolean {

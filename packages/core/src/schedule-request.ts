@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { JobInput, JobInputArg, RuntimeJob } from './define-job.ts';
 import type { Duration } from './duration.ts';
+import { CONTRACT_SCHEDULE_ID } from './ids.ts';
+import type { JobState } from './job-view.ts';
 import type { JobName, JobMap, Registry } from './registry.ts';
 import {
   CronSchema,
@@ -32,9 +34,27 @@ export type ScheduleUpsertInput<TMap extends JobMap> = {
   [K in JobName<TMap>]: UpsertFor<TMap, K, JobInputArg<TMap[K]>>;
 }[JobName<TMap>];
 
-/** A tenant's schedule as reads return it; `nextRuns` is empty while paused. */
+/**
+ * When a schedule last fired, and the job that tick made. `jobId` and
+ * `state` are null when the caller may not read that job (a contract
+ * schedule firing another tenant's jobs) or retention removed it.
+ */
+export interface ScheduleTick {
+  at: Date;
+  jobId: string | null;
+  state: JobState | null;
+}
+
+/**
+ * A schedule as reads return it: a tenant's own (`runtime`), or one a job's
+ * contract declares (`contract`, named by its scheduler id
+ * `c.{job}.{key}`, read-only). `nextRuns` is empty while paused.
+ */
 export interface ScheduleView {
   name: string;
+  source: 'contract' | 'runtime';
+  /** The tenant whose jobs it fires. */
+  tenant: string;
   job: string;
   cron: string | null;
   tz: string | null;
@@ -43,10 +63,13 @@ export interface ScheduleView {
   data: unknown;
   missed: MissedRunPolicy;
   paused: boolean;
-  createdAt: Date;
-  updatedAt: Date;
+  /** Null for a contract schedule: the contract is its record. */
+  createdAt: Date | null;
+  updatedAt: Date | null;
   /** The next ticks (up to 5), as the scheduler computes them. */
   nextRuns: Date[];
+  /** The latest tick a worker started (or one now due); null: never fired. */
+  lastTick: ScheduleTick | null;
 }
 
 export const ScheduleNameSchema = z
@@ -56,10 +79,23 @@ export const ScheduleNameSchema = z
     'A schedule name is 1–63 lowercase letters, digits or -',
   );
 
+/**
+ * What reads and changes name: a tenant's schedule, or a contract's by its
+ * id (`c.feed.sync.configured`), so that changing one is refused in words
+ * rather than as a malformed name.
+ */
+export const ScheduleRefSchema = z
+  .string()
+  .max(200)
+  .regex(
+    new RegExp(`${SCHEDULE_KEY.source}|${CONTRACT_SCHEDULE_ID.source}`),
+    'A schedule name is 1–63 lowercase letters, digits or -',
+  );
+
 function upsertSchema(job: RuntimeJob) {
   return z
     .strictObject({
-      name: ScheduleNameSchema,
+      name: ScheduleRefSchema,
       job: z.literal(job.name),
       data: job.input,
       missed: z.enum(MISSED_RUN_POLICIES).optional(),

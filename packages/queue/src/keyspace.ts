@@ -69,6 +69,8 @@ export interface Keyspace {
   cancelChannel(): string;
   schedules(tenant: string): string;
   contractSchedules(): string;
+  /** Per schedule id, the latest tick (ms) a worker started. */
+  scheduleTicks(): string;
   scheduleLock(): string;
   tenantScheduleLock(tenant: string, name: string): string;
   webhooks(tenant: string): string;
@@ -120,6 +122,7 @@ export function createKeyspace(prefix: string = DEFAULT_PREFIX): Keyspace {
     cancelChannel: () => `${prefix}:cv:cancel`,
     schedules: (tenant: string) => tenantKey(tenant, 'schedules'),
     contractSchedules: () => `${prefix}:cv:schedules:contract`,
+    scheduleTicks: () => `${prefix}:cv:schedules:ticks`,
     scheduleLock: () => `${prefix}:cv:schedules:lock`,
     tenantScheduleLock: (tenant: string, name: string) =>
       tenantKey(tenant, `schedule-lock:${name}`),

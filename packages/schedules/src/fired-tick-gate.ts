@@ -3,11 +3,12 @@ import type { AttemptGate, AttemptInfo, Keyspace } from '@conveyor/queue';
 import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { admitFiredJobs } from './admit-fired-job.ts';
+import { recordTick } from './last-tick.ts';
 import { missedTick, type MissedTick } from './missed-tick.ts';
 
 /**
  * The worker pool's `gate` for contract schedules: a fired tick's first
- * attempt is listed for its tenant, checked against the schedule's missed-tick
+ * attempt is listed for its tenant, noted as its schedule's last, checked against the schedule's missed-tick
  * policy (`schedule.missed` reported), then admitted like an enqueue. A tick
  * that is skipped ends cancelled with the reason.
  */
@@ -21,6 +22,7 @@ export function firedTickGate(
     concerns: isFiredTick,
     async admit(job, info, report) {
       await admission.list(info);
+      await recordTick(redis, keys, info.jobId);
       const missed = missedTick(job, info.startedAt);
       if (missed)
         await report('schedule.missed', {

@@ -7,3 +7,8 @@ export {
 export { ScheduleStore } from './schedule-store.ts';
 export type { ScheduleWrite } from './stored-schedule.ts';
 export { firedTickGate } from './fired-tick-gate.ts';
+export {
+  ContractScheduleViews,
+  findDeclaredSchedule,
+  type DeclaredSchedule,
+} from './contract-schedule-views.ts';

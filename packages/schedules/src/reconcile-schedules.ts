@@ -81,6 +81,7 @@ async function reconcileAll({
         if (!id.startsWith('c.') || declared.has(id)) continue;
         await queue.removeJobScheduler(id);
         await redis.hdel(keys.contractSchedules(), id);
+        await redis.hdel(keys.scheduleTicks(), id);
         result.removed.push(id);
       }
     } finally {

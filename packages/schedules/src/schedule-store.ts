@@ -19,10 +19,9 @@ import {
   type ScheduleWrite,
   type StoredSchedule,
 } from './stored-schedule.ts';
-import { nextTicks, repeatOptions, storedTiming } from './schedule-timing.ts';
+import { repeatOptions, storedTiming } from './schedule-timing.ts';
+import { scheduleRuns } from './schedule-runs.ts';
 import { scheduleTemplate } from './schedule-template.ts';
-
-const NEXT_RUNS = 5;
 
 /**
  * Tenants' runtime schedules. The tenant's hash is the record (what
@@ -134,6 +133,11 @@ export class ScheduleStore {
       const stored = await this.require(tenant, name);
       await this.unschedule(tenant, stored);
       await this.redis.hdel(this.keys.schedules(tenant), name);
+      // A schedule made again under this name starts without a last tick.
+      await this.redis.hdel(
+        this.keys.scheduleTicks(),
+        tenantScheduleId(tenant, name),
+      );
     });
   }
 
@@ -210,28 +214,26 @@ export class ScheduleStore {
     return stored;
   }
 
-  /** Next runs: a cron's from now; an interval's from the pending run BullMQ holds. */
   private async view(
     tenant: string,
     stored: StoredSchedule,
   ): Promise<ScheduleView> {
-    const { timing } = stored;
-    let nextRuns: number[] = [];
-    if (!stored.paused && timing.cron !== undefined)
-      nextRuns = nextTicks(timing, Date.now(), NEXT_RUNS);
     const queue = this.queueOf(stored.job);
-    if (!stored.paused && timing.cron === undefined && queue) {
-      const scheduler = await this.queue(queue).getJobScheduler(
-        tenantScheduleId(tenant, stored.name),
-      );
-      if (scheduler?.next)
-        nextRuns = [
-          scheduler.next,
-          ...nextTicks(timing, scheduler.next, NEXT_RUNS - 1),
-        ];
-    }
+    const runs = await scheduleRuns(
+      {
+        redis: this.redis,
+        keys: this.keys,
+        queue: queue === undefined ? undefined : this.queue(queue),
+      },
+      tenantScheduleId(tenant, stored.name),
+      stored.timing,
+      stored.paused,
+    );
+    const { timing } = stored;
     return {
       name: stored.name,
+      source: 'runtime',
+      tenant,
       job: stored.job,
       cron: timing.cron ?? null,
       tz: timing.tz ?? null,
@@ -241,7 +243,7 @@ export class ScheduleStore {
       paused: stored.paused,
       createdAt: new Date(stored.createdAt),
       updatedAt: new Date(stored.updatedAt),
-      nextRuns: nextRuns.map((t) => new Date(t)),
+      ...runs,
     };
   }
 }

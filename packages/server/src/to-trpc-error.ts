@@ -23,6 +23,7 @@ const CODES: Record<string, TRPCError['code']> = {
   SCHEDULE_LIMIT: 'BAD_REQUEST',
   INVALID_SCHEDULE: 'BAD_REQUEST',
   SCHEDULE_NOT_FOUND: 'NOT_FOUND',
+  CONTRACT_SCHEDULE: 'FORBIDDEN',
   // A setting, not an outage: 501 tells clients and probes not to retry.
   HISTORY_DISABLED: 'NOT_IMPLEMENTED',
   HISTORY_UNAVAILABLE: 'SERVICE_UNAVAILABLE',

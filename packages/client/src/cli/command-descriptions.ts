@@ -33,8 +33,10 @@ error. --state failed|retrying|delivered|pending, --limit N`,
     '(producer) Send a failed delivery again, fresh attempts.',
   'schedules set': `Create or change a schedule of your tenant: --cron '0 3 * * *'
 [--tz Europe/Paris] or --every 15m; --missed skip|run-once`,
-  'schedules list': 'Your schedules, with their next run.',
-  'schedules get': 'One schedule and its next five runs.',
+  'schedules list':
+    "Your tenant's schedules and the contract's (SOURCE), with their next run and last tick.",
+  'schedules get':
+    "One schedule (yours, or the contract's: c.{job}.{key}), its next five runs and its last tick.",
   'schedules pause': 'Stop firing the schedule until it is resumed.',
   'schedules resume': 'Fire a paused schedule again.',
   'schedules remove': 'Delete the schedule.',

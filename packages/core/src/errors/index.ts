@@ -27,3 +27,4 @@ export { ScheduleLimitError } from './schedule-limit-error.ts';
 export { ScheduleNotFoundError } from './schedule-not-found-error.ts';
 export { InvalidScheduleError } from './invalid-schedule-error.ts';
 export { InvalidHistoryQueryError } from './invalid-history-query-error.ts';
+export { ContractScheduleError } from './contract-schedule-error.ts';

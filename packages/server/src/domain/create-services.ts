@@ -8,7 +8,7 @@ import {
   JobReader,
   type TenantLimitPolicy,
 } from '@conveyor/queue';
-import { ScheduleStore } from '@conveyor/schedules';
+import { ContractScheduleViews, ScheduleStore } from '@conveyor/schedules';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { TokenStore } from '../auth/token-store.ts';
@@ -140,13 +140,16 @@ export function createServices<TRegistry extends AnyRegistry>(
   });
   const { ledger } = producer;
   const control = new JobControl(reader);
+  const jobs = new JobReadService(reader, events, history, readiness);
   return {
     registry,
     enqueue,
-    jobs: new JobReadService(reader, events, history, readiness),
+    jobs,
     control: new JobControlService(reader, control, recorder, readiness),
     schedules: new ScheduleService({
       store: new ScheduleStore(redis, keys, registry, queue),
+      contract: new ContractScheduleViews(redis, keys, registry, queue),
+      jobs,
       ledger,
       enqueue,
       readiness,

@@ -1,18 +1,33 @@
-import type { AnyRegistry, EnqueueRequest, ScheduleView } from '@conveyor/core';
+import {
+  CONTRACT_SCHEDULE_ID,
+  ContractScheduleError,
+  JobNotFoundError,
+  ScheduleNotFoundError,
+  type AnyRegistry,
+  type EnqueueRequest,
+  type ScheduleView,
+} from '@conveyor/core';
 import type { Keyspace, TenantLedger } from '@conveyor/queue';
 import {
+  findDeclaredSchedule,
   reconcileSchedules,
+  type ContractScheduleViews,
   type ScheduleStore,
   type ScheduleWrite,
 } from '@conveyor/schedules';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { QueueService } from '../queue-service.ts';
+import type { JobReadService } from './job-read-service.ts';
 import type { ReadinessService } from './readiness.ts';
 import { allowedToEnqueue, type Caller } from './scope.ts';
 
 export interface ScheduleServiceDeps<TRegistry extends AnyRegistry> {
   store: ScheduleStore;
+  /** The contract's schedules, read-only. */
+  contract: ContractScheduleViews;
+  /** A last tick's job is shown only as the caller may read it. */
+  jobs: JobReadService<TRegistry>;
   /** Each tenant's `maxSchedules`. */
   ledger: Pick<TenantLedger, 'limits'>;
   /** A run now is enqueued as any job is. */
@@ -27,9 +42,15 @@ export interface ScheduleServiceDeps<TRegistry extends AnyRegistry> {
   };
 }
 
-/** A tenant's runtime schedules, and the contract's reconciled at start. */
+/**
+ * A tenant's runtime schedules, and the contract's: reconciled at start,
+ * listed to every caller beside its own (they are the shared contract),
+ * never changed through the API.
+ */
 export class ScheduleService<TRegistry extends AnyRegistry = AnyRegistry> {
   private readonly store: ScheduleStore;
+  private readonly contract: ContractScheduleViews;
+  private readonly jobs: JobReadService<TRegistry>;
   private readonly ledger: Pick<TenantLedger, 'limits'>;
   private readonly enqueue: QueueService<TRegistry>;
   private readonly readiness: ReadinessService;
@@ -38,6 +59,8 @@ export class ScheduleService<TRegistry extends AnyRegistry = AnyRegistry> {
   constructor(deps: ScheduleServiceDeps<TRegistry>) {
     ({
       store: this.store,
+      contract: this.contract,
+      jobs: this.jobs,
       ledger: this.ledger,
       enqueue: this.enqueue,
       readiness: this.readiness,
@@ -62,6 +85,7 @@ export class ScheduleService<TRegistry extends AnyRegistry = AnyRegistry> {
 
   /** A tenant's runtime schedule, created or changed; a new one counts against its limit. */
   upsert(write: ScheduleWrite, caller: Caller): Promise<ScheduleView> {
+    this.refuseContract(write.name);
     allowedToEnqueue(caller.principal, [write.job]);
     return this.readiness.up(async () => {
       const { maxSchedules } = await this.ledger.limits(caller.tenant);
@@ -71,15 +95,32 @@ export class ScheduleService<TRegistry extends AnyRegistry = AnyRegistry> {
     });
   }
 
+  /** The contract's schedules, then the tenant's. */
   list(tenant: string): Promise<ScheduleView[]> {
-    return this.readiness.up(() => this.store.list(tenant));
+    return this.readiness.up(async () => {
+      const [contract, runtime] = await Promise.all([
+        this.contract.list(),
+        this.store.list(tenant),
+      ]);
+      return Promise.all(
+        [...contract, ...runtime].map((view) => this.withTick(view, tenant)),
+      );
+    });
   }
 
   get(name: string, tenant: string): Promise<ScheduleView> {
-    return this.readiness.up(() => this.store.get(tenant, name));
+    return this.readiness.up(async () =>
+      this.withTick(
+        CONTRACT_SCHEDULE_ID.test(name)
+          ? await this.contract.get(name)
+          : await this.store.get(tenant, name),
+        tenant,
+      ),
+    );
   }
 
   setPaused(name: string, paused: boolean, caller: Caller) {
+    this.refuseContract(name);
     return this.readiness.up(async () => {
       await this.inScope(name, caller);
       return this.store.setPaused(caller.tenant, name, paused);
@@ -87,6 +128,7 @@ export class ScheduleService<TRegistry extends AnyRegistry = AnyRegistry> {
   }
 
   remove(name: string, caller: Caller): Promise<void> {
+    this.refuseContract(name);
     return this.readiness.up(async () => {
       await this.inScope(name, caller);
       await this.store.remove(caller.tenant, name);
@@ -95,6 +137,7 @@ export class ScheduleService<TRegistry extends AnyRegistry = AnyRegistry> {
 
   /** One run now, enqueued like any job (quota, rate and all); the schedule is unchanged. */
   runNow(name: string, caller: Caller) {
+    this.refuseContract(name, (job) => `enqueue ${job} to run it now`);
     return this.readiness.up(async () => {
       const request = await this.store.runRequest(caller.tenant, name);
       return this.enqueue.enqueueParsed(
@@ -102,6 +145,37 @@ export class ScheduleService<TRegistry extends AnyRegistry = AnyRegistry> {
         caller,
       );
     });
+  }
+
+  /** A contract schedule's name: refused in words (an unknown one is not found). */
+  private refuseContract(
+    name: string,
+    instead?: (job: string) => string,
+  ): void {
+    if (!CONTRACT_SCHEDULE_ID.test(name)) return;
+    const declared = findDeclaredSchedule(this.home.registry, name);
+    if (!declared) throw new ScheduleNotFoundError(name);
+    const job = declared.job.name;
+    throw new ContractScheduleError(name, job, instead?.(job));
+  }
+
+  /**
+   * The last tick's job state, read as the caller (history included): a
+   * job it may not read (another tenant's) or that is gone shows only when.
+   */
+  private async withTick(
+    view: ScheduleView,
+    tenant: string,
+  ): Promise<ScheduleView> {
+    const tick = view.lastTick;
+    if (!tick?.jobId) return view;
+    try {
+      const job = await this.jobs.get(tick.jobId, tenant);
+      return { ...view, lastTick: { ...tick, state: job.state } };
+    } catch (error) {
+      if (!(error instanceof JobNotFoundError)) throw error;
+      return { ...view, lastTick: { at: tick.at, jobId: null, state: null } };
+    }
   }
 
   private async inScope(name: string, caller: Caller) {

@@ -1,19 +1,21 @@
 import {
   scheduleUpsertSchema,
-  ScheduleNameSchema,
+  ScheduleRefSchema,
   type AnyRegistry,
 } from '@conveyor/core';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { producerProcedure, viewerProcedure } from '../trpc.ts';
 
-const Named = z.strictObject({ name: ScheduleNameSchema });
+// A contract schedule's id passes, so that changing one is refused in words.
+const Named = z.strictObject({ name: ScheduleRefSchema });
 
 /**
- * A tenant's own schedules: a cron (with time zone) or an interval firing
- * one of the jobs its token may enqueue, with data checked by that job's
- * input. Contract schedules (declared in `defineJob`) are not listed here:
- * they are the platform's, reconciled at every start.
+ * A tenant's own schedules (`source: 'runtime'`): a cron (with time zone)
+ * or an interval firing one of the jobs its token may enqueue, with data
+ * checked by that job's input. The contract's (`source: 'contract'`,
+ * declared in `defineJob`, reconciled at every start) are listed to every
+ * caller, read-only: changing one is refused (403 CONTRACT_SCHEDULE).
  */
 export function schedulesRouter<R extends AnyRegistry>(registry: R) {
   return {
@@ -22,6 +24,7 @@ export function schedulesRouter<R extends AnyRegistry>(registry: R) {
       .input(scheduleUpsertSchema<R['jobs']>(registry))
       .mutation(({ ctx, input }) => ctx.schedules.upsert(input, ctx)),
 
+    /** The contract's schedules, then the tenant's, each with its next runs and last tick. */
     list: viewerProcedure.query(({ ctx }) => ctx.schedules.list(ctx.tenant)),
 
     /** One schedule with its next five run times. */

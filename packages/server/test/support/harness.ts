@@ -8,10 +8,7 @@ import {
   type HistoryDrainer,
 } from '@conveyor/history';
 import { DEFAULT_TENANT } from '@conveyor/core';
-import {
-  fixtureRegistry as registry,
-  type FixtureRegistry,
-} from '@conveyor/fixtures';
+import { fixtureRegistry, type FixtureRegistry } from '@conveyor/fixtures';
 import { createConveyorClient } from '@conveyor/client';
 import {
   createDeliveryWorker,
@@ -85,8 +82,11 @@ export async function startHarness(
      * drainer writes the outbox to PostgreSQL.
      */
     history?: { databaseUrl: string };
+    /** The fixture jobs changed for one test (a contract schedule added, a limit lowered). */
+    registry?: FixtureRegistry;
   } = {},
 ): Promise<Harness> {
+  const registry = options.registry ?? fixtureRegistry;
   const prefix = uniquePrefix('api');
   const apiRedis = createRedisClient(redisUrl, { preset: 'api' });
   const historyDb = options.history

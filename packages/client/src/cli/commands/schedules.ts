@@ -17,11 +17,23 @@ const timingOf = (s: View) =>
     ? `cron ${s.cron} (${s.tz ?? 'UTC'})`
     : `every ${(s.everyMs ?? 0) / 1_000}s`;
 
+/** When it last fired; the job and its state only when the caller may read it. */
+function lastTickOf({ lastTick }: View): string {
+  if (!lastTick) return 'never fired';
+  const at = lastTick.at.toISOString();
+  return lastTick.jobId ? `${at} ${lastTick.jobId} (${lastTick.state})` : at;
+}
+
 function describe(s: View): string {
+  const contract =
+    s.source === 'contract'
+      ? ` (declared in the contract, for tenant ${s.tenant}; read-only)`
+      : '';
   return [
-    `${s.name}: ${s.job} ${timingOf(s)}${s.paused ? ', paused' : ''}, missed runs: ${s.missed}`,
+    `${s.name}: ${s.job} ${timingOf(s)}${s.paused ? ', paused' : ''}, missed runs: ${s.missed}${contract}`,
     `  data: ${JSON.stringify(s.data)}`,
     ...s.nextRuns.map((at) => `  next: ${at.toISOString()}`),
+    `  last: ${lastTickOf(s)}`,
   ].join('\n');
 }
 
@@ -65,13 +77,15 @@ export const schedulesList = defineCommand({
       json
         ? toJson(all)
         : table(
-            ['NAME', 'JOB', 'TIMING', 'STATE', 'NEXT RUN'],
+            ['NAME', 'SOURCE', 'JOB', 'TIMING', 'STATE', 'NEXT RUN', 'LAST'],
             all.map((s) => [
               s.name,
+              s.source,
               s.job,
               timingOf(s),
               s.paused ? 'paused' : 'active',
               s.nextRuns[0]?.toISOString() ?? '-',
+              s.lastTick ? (s.lastTick.state ?? 'fired') : 'never',
             ]),
           ),
     );
