@@ -131,6 +131,22 @@ describe('contract schedules, listed beside the tenant’s', () => {
     expect(
       await failure(acme.schedules.pause.mutate({ name: 'c.feed.sync.other' })),
     ).toMatchObject({ code: 'NOT_FOUND' });
+    expect(
+      await failure(
+        acme.schedules.upsert.mutate({
+          name: 'c.feed.sync.other',
+          job: 'feed.sync',
+          data: { feeds: 'configured' },
+          every: '1m',
+        }),
+      ),
+    ).toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringContaining('would name a contract schedule'),
+    });
+    expect(
+      await failure(acme.schedules.get.query({ name: 'c.Feed..x' })),
+    ).toMatchObject({ code: 'BAD_REQUEST' });
     expect(await harness.client.schedules.get.query({ name: FEED })).toEqual(
       before,
     );

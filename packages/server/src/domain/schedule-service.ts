@@ -1,6 +1,7 @@
 import {
   CONTRACT_SCHEDULE_ID,
   ContractScheduleError,
+  InvalidScheduleError,
   JobNotFoundError,
   ScheduleNotFoundError,
   type AnyRegistry,
@@ -85,6 +86,10 @@ export class ScheduleService<TRegistry extends AnyRegistry = AnyRegistry> {
 
   /** A tenant's runtime schedule, created or changed; a new one counts against its limit. */
   upsert(write: ScheduleWrite, caller: Caller): Promise<ScheduleView> {
+    if (CONTRACT_SCHEDULE_ID.test(write.name) && !this.declared(write.name))
+      throw new InvalidScheduleError(
+        `A tenant's schedule name is 1–63 lowercase letters, digits or - ("${write.name}" would name a contract schedule)`,
+      );
     this.refuseContract(write.name);
     allowedToEnqueue(caller.principal, [write.job]);
     return this.readiness.up(async () => {
@@ -153,10 +158,14 @@ export class ScheduleService<TRegistry extends AnyRegistry = AnyRegistry> {
     instead?: (job: string) => string,
   ): void {
     if (!CONTRACT_SCHEDULE_ID.test(name)) return;
-    const declared = findDeclaredSchedule(this.home.registry, name);
+    const declared = this.declared(name);
     if (!declared) throw new ScheduleNotFoundError(name);
     const job = declared.job.name;
     throw new ContractScheduleError(name, job, instead?.(job));
+  }
+
+  private declared(name: string) {
+    return findDeclaredSchedule(this.home.registry, name);
   }
 
   /**
