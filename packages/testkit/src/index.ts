@@ -11,6 +11,7 @@ export {
 export { createTestDatabase } from './postgres-database.ts';
 export {
   findPostgresBinaries,
+  postgresServerUser,
   startPostgres,
   type PostgresServerHandle,
   type PostgresServerOptions,
