@@ -1,5 +1,10 @@
-import { createTestDatabase } from '@conveyor/testkit';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import {
+  createTestDatabase,
+  findPostgresBinaries,
+  reachableBinariesCopy,
+  startPostgres,
+} from '@conveyor/testkit';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -91,6 +96,34 @@ describe('job history for a local run', () => {
       await first.server?.stop();
       if (first.server && !first.server.dataDir.startsWith(checkout.root))
         rmSync(dirname(first.server.dataDir), { recursive: true, force: true });
+      checkout.dispose();
+    }
+  }, 120_000);
+
+  it('runs PostgreSQL binaries that sit in a private (0700) checkout from a copy its user can reach', async () => {
+    const checkout = privateCheckout();
+    const version = `test-${process.pid}-${Date.now()}`;
+    let copy: string | undefined;
+    try {
+      const installed = findPostgresBinaries();
+      expect(installed).not.toBeNull();
+      // The embedded package's tree as `yarn install` leaves it in a checkout under /root.
+      const native = join(checkout.root, 'node_modules', 'native');
+      cpSync(dirname(installed?.dir ?? ''), native, {
+        recursive: true,
+        verbatimSymlinks: true,
+      });
+      copy = reachableBinariesCopy(join(native, 'bin'), version);
+      expect(copy.startsWith(checkout.root)).toBe(false);
+      const server = await startPostgres({ binDir: copy });
+      try {
+        const database = await createTestDatabase(server.url);
+        await database.drop();
+      } finally {
+        await server.dispose();
+      }
+    } finally {
+      if (copy) rmSync(dirname(copy), { recursive: true, force: true });
       checkout.dispose();
     }
   }, 120_000);
