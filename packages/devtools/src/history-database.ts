@@ -35,7 +35,11 @@ export async function resolveHistoryDatabase(
     );
     return { url: server.url, server };
   } catch (error) {
-    const why = `the embedded PostgreSQL did not start: ${gist(error)}`;
+    // Its data directory is locked while another local run's server uses it.
+    const hint = String(error).includes('postmaster.pid')
+      ? ' (another `yarn start` uses its data?)'
+      : '';
+    const why = `the embedded PostgreSQL did not start: ${gist(error)}${hint}`;
     if (env.HISTORY === 'on')
       throw new SystemError(`Job history (HISTORY=on) is unavailable: ${why}`);
     say(

@@ -76,7 +76,7 @@ describe('job history for a local run', () => {
       expect(second).toEqual({});
       expect(messages).toHaveLength(1);
       expect(messages[0]).toMatch(
-        /^Job history is off: the embedded PostgreSQL did not start: .*postmaster\.pid/,
+        /^Job history is off: the embedded PostgreSQL did not start: .*postmaster\.pid.* \(another `yarn start` uses its data\?\)/,
       );
       expect(messages[0]).not.toContain('\n');
 
