@@ -1,5 +1,6 @@
 import { createConveyorClient } from '@conveyor/client';
-import { getFreePort } from '@conveyor/testkit';
+import { deletePrefix, getFreePort } from '@conveyor/testkit';
+import { randomBytes } from 'node:crypto';
 import { loadDotEnv } from './dot-env.ts';
 import { formatLogLine, startSystem, SystemError } from './system.ts';
 
@@ -10,8 +11,19 @@ import { formatLogLine, startSystem, SystemError } from './system.ts';
  */
 loadDotEnv();
 const say = (message: string) => console.log(`[demo] ${message}`);
+// A prefix of its own: on a shared Redis (e.g. the one a running `yarn start`
+// uses) another stack's worker must not take the demo's job and let the demo
+// claim its success. Its keys are removed at the end.
+const ownPrefix = process.env.CONVEYOR_PREFIX
+  ? undefined
+  : `conveyor-demo-${randomBytes(4).toString('hex')}`;
+if (ownPrefix) process.env.CONVEYOR_PREFIX = ownPrefix;
 
 try {
+  if (ownPrefix)
+    say(
+      `Keys under a prefix of its own, ${ownPrefix} (removed at the end), so no other stack's worker takes the job.`,
+    );
   const apiPort = process.env.API_PORT
     ? Number(process.env.API_PORT)
     : await getFreePort();
@@ -44,7 +56,9 @@ try {
     }
     say(`The worker processed job ${job.id}: the job travelled end to end.`);
   } finally {
-    await system.stop();
+    await system.stop(async (redisUrl) => {
+      if (ownPrefix) await deletePrefix(redisUrl, ownPrefix);
+    });
   }
   process.exit(0);
 } catch (error) {

@@ -15,8 +15,15 @@ try {
   say(
     `Ready: API at ${system.apiUrl}/trpc (health ${system.apiUrl}/healthz), worker running. Ctrl-C stops everything.`,
   );
+  const token =
+    system.adminTokenFrom === 'CONVEYOR_ADMIN_TOKEN'
+      ? 'the admin token from CONVEYOR_ADMIN_TOKEN'
+      : `the admin token in ${system.adminTokenFrom}`;
+  say(`Dashboard: ${system.apiUrl}/admin (sign in with ${token}).`);
   say(
-    `Dashboard: ${system.apiUrl}/admin (sign in with the admin token above).`,
+    system.historyUrl
+      ? `Job history database: ${withoutPassword(system.historyUrl)}`
+      : 'Job history: off.',
   );
   let stopping = false;
   const stop = async (code: number) => {
@@ -37,4 +44,15 @@ try {
     `[conveyor] ${error instanceof SystemError ? error.message : String(error)}`,
   );
   process.exit(1);
+}
+
+/** A DATABASE_URL for the terminal: its password masked. */
+function withoutPassword(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(DATABASE_URL, not a URL)';
+  }
 }

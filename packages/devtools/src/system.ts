@@ -10,14 +10,15 @@ import {
 import { createServer, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { resolveHistoryDatabase } from './history-database.ts';
-import { LOCAL_TOKEN_FILE, localAdminToken } from './local-admin-token.ts';
+import { localAdminToken } from './local-admin-token.ts';
+import { ensurePortsFree } from './port-holder.ts';
+import { SystemError } from './system-error.ts';
 import { prettyFactory } from 'pino-pretty';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
-/** A failure to show the user as it is: one clear message, no stack. */
-export class SystemError extends Error {}
+export { SystemError };
 
 export interface LogLine extends OutputLine {
   source: 'api' | 'worker';
@@ -26,6 +27,10 @@ export interface LogLine extends OutputLine {
 export interface RunningSystem {
   /** The admin token the API requires (also in `.data/admin-token`). */
   adminToken: string;
+  /** Where that token comes from: its file's path, or `CONVEYOR_ADMIN_TOKEN`. */
+  adminTokenFrom: string;
+  /** The job-history database (DATABASE_URL); undefined when history is off. */
+  historyUrl?: string;
   apiUrl: string;
   /** The worker's health server (`/healthz`, `/readyz`). */
   workerHealthUrl: string;
@@ -38,7 +43,8 @@ export interface RunningSystem {
   ): Promise<OutputLine>;
   /** Resolves when a service exits on its own (i.e. not by `stop`). */
   crashed: Promise<string>;
-  stop(): Promise<void>;
+  /** Stops the services, runs `cleanUp` while Redis still answers, then stops what it started. */
+  stop(cleanUp?: (redisUrl: string) => Promise<void>): Promise<void>;
 }
 
 export interface SystemOptions {
@@ -94,9 +100,11 @@ export async function resolveRedis(
       ].join('\n'),
     );
   }
+  const port = Number(new URL(defaultUrl).port || 6379);
+  await ensurePortsFree([{ port, role: 'the Redis it would start' }]);
   const server = await startRedisServer({
     binary,
-    port: Number(new URL(defaultUrl).port || 6379),
+    port,
     dataDir: `${ROOT}.data/redis`,
   });
   say(
@@ -109,6 +117,19 @@ export async function resolveRedis(
 export async function startSystem(
   options: SystemOptions,
 ): Promise<RunningSystem> {
+  // Beside another stack, our services would fail to bind while the
+  // readiness probes below reached the other one and called it ours.
+  await ensurePortsFree([
+    { port: options.apiPort, role: 'the API (API_PORT)' },
+    ...(process.env.WORKER_HEALTH_PORT
+      ? [
+          {
+            port: Number(process.env.WORKER_HEALTH_PORT),
+            role: "the worker's health server (WORKER_HEALTH_PORT)",
+          },
+        ]
+      : []),
+  ]);
   const redis = await resolveRedis(options.say);
   const history = await resolveHistoryDatabase(options.say, ROOT);
   const apiUrl = `http://127.0.0.1:${options.apiPort}`;
@@ -119,11 +140,13 @@ export async function startSystem(
   );
   const workerHealthUrl = `http://127.0.0.1:${workerPort}`;
   const admin = localAdminToken(ROOT);
+  const adminTokenFrom =
+    admin.source === 'env' ? 'CONVEYOR_ADMIN_TOKEN' : admin.file;
   options.say(
     admin.source === 'env'
       ? 'API tokens are on: the admin token is CONVEYOR_ADMIN_TOKEN.'
-      : `API tokens are on: the local admin token is in ${LOCAL_TOKEN_FILE}${admin.source === 'new' ? ' (new)' : ''}. ` +
-          '`yarn conveyor` finds it by itself; other clients send it as `Authorization: Bearer $(cat .data/admin-token)`.',
+      : `API tokens are on: the local admin token is in ${admin.file}${admin.source === 'new' ? ' (new)' : ''}. ` +
+          `\`yarn conveyor\` finds it by itself; other clients send it as \`Authorization: Bearer $(cat ${admin.file})\`.`,
   );
   const env = {
     ...process.env,
@@ -155,9 +178,10 @@ export async function startSystem(
     worker: run('worker', 'services/worker/src/main.ts'),
   };
 
-  async function stop(): Promise<void> {
+  async function stop(cleanUp?: (redisUrl: string) => Promise<void>) {
     stopping = true;
     await Promise.all([services.api.stop(), services.worker.stop()]);
+    await cleanUp?.(redis.url);
     await redis.server?.stop();
     await history.server?.stop();
   }
@@ -185,6 +209,8 @@ export async function startSystem(
     workerHealthUrl,
     redisUrl: redis.url,
     adminToken: admin.token,
+    adminTokenFrom,
+    historyUrl: history.url,
     waitForLog,
     crashed,
     stop,

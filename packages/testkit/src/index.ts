@@ -9,8 +9,10 @@ export {
   type RedisClusterHandle,
 } from './redis-cluster.ts';
 export { createTestDatabase } from './postgres-database.ts';
+export { reachableBinariesCopy } from './postgres-binaries-copy.ts';
 export {
   findPostgresBinaries,
+  postgresServerUser,
   startPostgres,
   type PostgresServerHandle,
   type PostgresServerOptions,

