@@ -5,7 +5,13 @@
 // from: every project `tsc -b` would build for it, found through the
 // tsconfig references, so an edit anywhere in that chain rebuilds it once.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync, utimesSync } from 'node:fs';
+import {
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -13,6 +19,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const project = join(root, 'packages/client/tsconfig.build.json');
 const bin = join(root, 'packages/client/dist/cli.js');
+const buildInfo = join(root, 'packages/client/dist/tsconfig.build.tsbuildinfo');
 
 const mtimeOf = (path) => {
   try {
@@ -65,7 +72,9 @@ function isStale(builtAt) {
   return false;
 }
 
-function build() {
+function build(missing) {
+  // tsc -b trusts its build info over the outputs: a deleted cli.js alone would stay deleted.
+  if (missing) rmSync(buildInfo, { force: true });
   process.stderr.write(
     'Building the CLI (tsc -b packages/client/tsconfig.build.json)…\n',
   );
@@ -86,5 +95,5 @@ function build() {
 }
 
 const builtAt = mtimeOf(bin);
-if (builtAt === undefined || isStale(builtAt)) build();
+if (builtAt === undefined || isStale(builtAt)) build(builtAt === undefined);
 await import(pathToFileURL(bin).href);
