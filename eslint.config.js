@@ -73,7 +73,7 @@ export default defineConfig(
   },
   {
     // A Node script (no type project): Node's globals.
-    files: ['scripts/framework-metrics.mjs'],
+    files: ['scripts/framework-metrics.mjs', 'scripts/conveyor.mjs'],
     languageOptions: {
       globals: { console: 'readonly', process: 'readonly' },
     },

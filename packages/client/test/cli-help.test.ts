@@ -80,6 +80,8 @@ describe('CLI help and usage errors', () => {
       conveyor(['help', 'stast']),
       conveyor(['tokens']),
       conveyor(['list', '--frobnicate']),
+      conveyor(['STATS']),
+      conveyor(['Tokens', 'LIST']),
     ]);
     for (const run of runs) expect([run.code, run.stdout]).toEqual([2, '']);
     const first = runs.map((run) => run.stderr.split('\n')[0]);
@@ -90,6 +92,8 @@ describe('CLI help and usage errors', () => {
       'Unknown command "stast". Did you mean "stats"?',
       '"tokens" needs a command: tokens create, tokens list, tokens revoke.',
       'Unknown option --frobnicate.',
+      'Unknown command "STATS". Did you mean "stats"?',
+      'Unknown command "Tokens". Did you mean "tokens"?',
     ]);
   });
 

@@ -168,7 +168,9 @@ describe('the conveyor CLI against a running API and worker', () => {
         '  data.message: Too small: expected string to have >=1 characters',
       ].join('\n'),
     );
-    expect(unknownJob).toMatch(/^Invalid input:\n {2}name: .*TEST_JOB/);
+    expect(unknownJob).toBe(
+      'Unknown job "sms.sned". Did you mean "sms.send"? See conveyor jobs.',
+    );
     expect(usage).toEqual([
       expect.stringContaining('Unknown command "frobnicate"'),
       expect.stringContaining('Missing arguments. Usage: conveyor get <id>'),

@@ -1,5 +1,6 @@
 import type { AnyRegistry } from '@conveyor/core';
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
+import { catalogRouter } from './routers/catalog.ts';
 import { deadLettersRouter } from './routers/dead-letters.ts';
 import { enqueueProcedures } from './routers/enqueue.ts';
 import { historyRouter } from './routers/history.ts';
@@ -28,6 +29,7 @@ export function createConveyorRouter<R extends AnyRegistry>(registry: R) {
     webhooks: webhooksRouter(registry),
     schedules: schedulesRouter(registry),
     history: historyRouter(registry),
+    catalog: catalogRouter(registry),
   });
 }
 

@@ -47,6 +47,7 @@ export {
   type ObservedCall,
   type RequestObserver,
 } from './request-observer.ts';
+export type { CatalogJob } from './job-catalog.ts';
 export type { ConveyorErrorData } from './trpc.ts';
 export type {
   DeadLetter,

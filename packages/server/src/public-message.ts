@@ -1,4 +1,4 @@
-import { ConveyorError } from '@conveyor/core';
+import { ConveyorError, formatIssue, toPayloadIssues } from '@conveyor/core';
 import type { TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
 
@@ -34,17 +34,34 @@ const TRANSPORT_BAD_REQUESTS: [RegExp, string][] = [
   [/^Cannot mix procedure types/, 'Malformed request: mixed procedure types'],
 ];
 
+/** Issues named in a validation error's message; `data.issues` has them all. */
+const ISSUES_IN_MESSAGE = 3;
+
 /**
- * The message a client sees. Conveyor's errors (and Zod's issues) speak for
- * themselves; a message the API wrote with no cause is kept. Anything else
+ * A validation error as one sentence naming each field (Zod's own message is
+ * its issue list as pretty-printed JSON, dozens of lines):
+ * `Invalid input: data.to: must be E.164; data.message: Too big…`.
+ */
+function invalidInputMessage(error: ZodError): string {
+  const issues = toPayloadIssues(error).map(formatIssue);
+  if (issues.length === 0) return 'Invalid input';
+  const more = issues.length - ISSUES_IN_MESSAGE;
+  return `Invalid input: ${issues.slice(0, ISSUES_IN_MESSAGE).join('; ')}${
+    more > 0 ? `; and ${more} more (see data.issues)` : ''
+  }`;
+}
+
+/**
+ * The message a client sees. Conveyor's errors speak for themselves, and
+ * Zod's issues are summed up in one sentence; a message the API wrote with no cause is kept. Anything else
  * (an exception's text wrapped by tRPC, "Maximum call stack size exceeded",
  * a library's URL, tRPC's own wording) is replaced by the API's words for the
  * code, and any 5xx says only that the server failed.
  */
 export function publicMessage(error: TRPCError, httpStatus: number): string {
   const { cause, code } = error;
-  if (cause instanceof ConveyorError || cause instanceof ZodError)
-    return error.message;
+  if (cause instanceof ZodError) return invalidInputMessage(cause);
+  if (cause instanceof ConveyorError) return error.message;
   if (httpStatus >= 500)
     return code === 'INTERNAL_SERVER_ERROR'
       ? 'Internal server error'

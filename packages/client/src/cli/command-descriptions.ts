@@ -16,6 +16,8 @@ one line per event otherwise. The exit code is the outcome.`,
   promote: 'Run a delayed job now.',
   stats: `Your tenant's jobs per state, per queue: waiting, delayed
 and active now; completed, failed and cancelled in total.`,
+  jobs: `The job catalog: each job's queue, attempts, backoff,
+timeout and input. --json: everything, input as JSON Schema.`,
   'tokens create': `(admin) A token: role admin, producer or viewer. Printed
 once. --tenant T, --jobs a,b (only these jobs), --label L,
 --expires ISO-DATE`,

@@ -2,6 +2,7 @@ import type { Command } from './command.ts';
 import { DESCRIPTIONS, type CommandName } from './command-descriptions.ts';
 import { enqueue } from './commands/enqueue.ts';
 import { get } from './commands/get.ts';
+import { jobs } from './commands/jobs.ts';
 import { historyGet, historyList, historyStats } from './commands/history.ts';
 import { list } from './commands/list.ts';
 import {
@@ -35,6 +36,7 @@ const BY_NAME = {
   retry: steer('retry'),
   promote: steer('promote'),
   stats,
+  jobs,
   'tokens create': tokensCreate,
   'tokens list': tokensList,
   'tokens revoke': tokensRevoke,

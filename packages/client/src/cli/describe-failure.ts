@@ -36,7 +36,7 @@ export function describeFailure(error: unknown, url: string): Failure {
     }
     const issues = error.data?.issues ?? [];
     return {
-      // A validation error's message is the raw issue list: print it path by path instead.
+      // A validation error's message names at most three fields: print every issue, one a line.
       message:
         issues.length > 0
           ? [

@@ -16,6 +16,16 @@ describe('did you mean', () => {
     expect(closest('idem', flags)).toBe('idempotency-key');
   });
 
+  it('ignores case, and suggests the candidate as it is spelt', () => {
+    const jobs = ['sms.send', 'TEST_JOB', 'email.digest'];
+    expect(closest('SMS.SEND', jobs)).toBe('sms.send');
+    expect(closest('Sms.Sned', jobs)).toBe('sms.send');
+    expect(closest('test_job', jobs)).toBe('TEST_JOB');
+    expect(closest('EMAIL', jobs)).toBe('email.digest');
+    expect(closest('ENQUEUE', ['enqueue', 'get', 'list'])).toBe('enqueue');
+    expect(closest('STAST', ['stats', 'jobs'])).toBe('stats');
+  });
+
   it('suggests nothing for a word unlike any candidate', () => {
     expect(closest('frobnicate', ['enqueue', 'get', 'list'])).toBeUndefined();
     expect(closest('x', ['tz', 'get'])).toBeUndefined();

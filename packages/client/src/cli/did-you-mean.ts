@@ -1,18 +1,21 @@
 /**
  * The candidate closest to a mistyped word, if one is close enough to be
  * what was meant: a typo or two (edit distance, a swap counting once), or
- * a prefix of at least three letters.
+ * a prefix of at least three letters. Case does not count (`SMS.SEND`
+ * means `sms.send`); the candidate comes back as it is spelt.
  */
 export function closest(
   input: string,
   candidates: Iterable<string>,
 ): string | undefined {
+  const typed = input.toLowerCase();
   let best: { candidate: string; distance: number } | undefined;
   for (const candidate of candidates) {
+    const lower = candidate.toLowerCase();
     const distance =
-      input.length >= 3 && candidate.startsWith(input)
+      typed.length >= 3 && typed !== lower && lower.startsWith(typed)
         ? 1
-        : editDistance(input, candidate);
+        : editDistance(typed, lower);
     if (distance < (best?.distance ?? Infinity)) best = { candidate, distance };
   }
   if (!best) return undefined;

@@ -3,6 +3,7 @@ import { EXIT } from '../exit-codes.ts';
 import { wholeNumber } from '../numbers.ts';
 import { parseJsonArgument, sendWithDates } from '../json-argument.ts';
 import { toJson } from '../table.ts';
+import { explainUnknownJob } from '../unknown-job.ts';
 
 export const enqueue = defineCommand({
   args: ['name', 'json'],
@@ -24,7 +25,11 @@ export const enqueue = defineCommand({
       ...(Object.keys(options).length > 0 ? { options } : {}),
     };
 
-    const job = await sendWithDates(request, (r) => client.enqueue.mutate(r));
+    const job = await sendWithDates(request, (r) =>
+      client.enqueue.mutate(r),
+    ).catch(async (error: unknown) => {
+      throw await explainUnknownJob(error, client, args.name);
+    });
     io.out(
       json
         ? toJson(job)
