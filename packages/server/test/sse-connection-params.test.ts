@@ -162,6 +162,18 @@ describe('jobs.watch from a browser (connectionParams over SSE)', () => {
     expect(res.status).toBe(401);
   });
 
+  it('refuses malformed connectionParams in its own words', async () => {
+    const input = encodeURIComponent(JSON.stringify({ json: { id: 'x' } }));
+    for (const params of ['{bad', JSON.stringify({ token: 1 })]) {
+      const res = await fetch(
+        `${harness.apiUrl}/trpc/jobs.watch?input=${input}&connectionParams=${encodeURIComponent(params)}`,
+      );
+      const text = await res.text();
+      expect([params, res.status]).toEqual([params, 400]);
+      expect(text).toMatch(/Malformed connectionParams/);
+    }
+  });
+
   it('logs the watch, never the token in its URL', async () => {
     const id = await digest();
     const client = browserLikeClient(logged.apiUrl, acmeViewer);
