@@ -34,6 +34,19 @@ describe('publicMessage', () => {
     );
   });
 
+  it('names connectionParams when tRPC refuses them', () => {
+    for (const message of [
+      'Not JSON-parsable query params',
+      'Invalid connection params shape',
+    ])
+      expect(
+        publicMessage(
+          new TRPCError({ code: 'PARSE_ERROR', message, cause: new Error() }),
+          400,
+        ),
+      ).toMatch(/^Malformed connectionParams/);
+  });
+
   it("replaces tRPC's own wording, which may echo the request", () => {
     const noSuch = new TRPCError({
       code: 'NOT_FOUND',

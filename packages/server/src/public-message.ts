@@ -24,6 +24,11 @@ const TRANSPORT_CODES = new Set<TRPCError['code']>([
   'PAYLOAD_TOO_LARGE',
 ]);
 
+const CONNECTION_PARAMS_ERRORS = new Set([
+  'Not JSON-parsable query params',
+  'Invalid connection params shape',
+]);
+
 /** tRPC's own 400s, told apart from the API's by their text. */
 const TRANSPORT_BAD_REQUESTS: [RegExp, string][] = [
   [
@@ -66,6 +71,9 @@ export function publicMessage(error: TRPCError, httpStatus: number): string {
     return code === 'INTERNAL_SERVER_ERROR'
       ? 'Internal server error'
       : 'Service unavailable';
+  // tRPC's two refusals of a subscription's `connectionParams` (in the URL).
+  if (code === 'PARSE_ERROR' && CONNECTION_PARAMS_ERRORS.has(error.message))
+    return 'Malformed connectionParams: send a JSON object of strings ({ "token": "…" })';
   if (cause instanceof SyntaxError) return WORDS.PARSE_ERROR!;
   if (cause === undefined && code === 'BAD_REQUEST') {
     const known = TRANSPORT_BAD_REQUESTS.find(([text]) =>

@@ -58,7 +58,7 @@ export function createApiServer(options: ApiServerOptions): Server {
     // streams in (413), the batch from the URL's paths (400).
     maxBodySize: http.maxBodyBytes,
     maxBatchSize: http.maxBatchCalls,
-    createContext: ({ req }) => context(req),
+    createContext: ({ req, info }) => context(req, info),
     onError: logProcedureError(deps.logger),
   });
   const fastPath = enqueueFastPath

@@ -60,7 +60,8 @@ export function createAuthenticate(options: AuthOptions): Authenticate {
 function bearerToken(req: IncomingMessage): string | null {
   const header = req.headers.authorization;
   if (typeof header !== 'string') return null;
-  const match = /^Bearer ([A-Za-z0-9._~+/=-]{16,200})$/.exec(header.trim());
+  // The scheme is case-insensitive (RFC 9110 §11.1): `bearer` is as good.
+  const match = /^Bearer +([A-Za-z0-9._~+/=-]{16,200})$/i.exec(header.trim());
   return match?.[1] ?? null;
 }
 

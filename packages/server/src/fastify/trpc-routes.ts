@@ -9,6 +9,7 @@ import {
   logProcedureError,
 } from '../http/trpc-request.ts';
 import { routerFor } from '../router-for.ts';
+import { serializeRequestForLog } from './request-log-serializer.ts';
 
 export interface TrpcRoutesOptions {
   deps: ApiDeps;
@@ -40,19 +41,25 @@ export function trpcRoutes(
     if (!acceptedByTrpc(req.raw, reply.raw)) reply.hijack();
     done();
   });
+  // Fastify logs each request's URL: a watch stream's may hold a token.
+  const logSerializers = { req: serializeRequestForLog };
   // A wildcard, not `/:path`: a batch's comma-joined paths outgrow
   // Fastify's default `maxParamLength` (100).
-  app.all<{ Params: { '*': string } }>('/*', async (req, reply) => {
-    await fastifyRequestHandler({
-      router,
-      req,
-      res: reply,
-      path: req.params['*'],
-      maxBodySize: http.maxBodyBytes,
-      maxBatchSize: http.maxBatchCalls,
-      createContext: ({ req: request }) => context(request.raw),
-      onError: logProcedureError(deps.logger),
-    });
-  });
+  app.all<{ Params: { '*': string } }>(
+    '/*',
+    { logSerializers },
+    async (req, reply) => {
+      await fastifyRequestHandler({
+        router,
+        req,
+        res: reply,
+        path: req.params['*'],
+        maxBodySize: http.maxBodyBytes,
+        maxBatchSize: http.maxBatchCalls,
+        createContext: ({ req: request, info }) => context(request.raw, info),
+        onError: logProcedureError(deps.logger),
+      });
+    },
+  );
   return Promise.resolve();
 }

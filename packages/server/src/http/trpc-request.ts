@@ -1,10 +1,12 @@
 import type { TRPCError } from '@trpc/server';
+import type { TRPCRequestInfo } from '@trpc/server/http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { requestedTenant, type Authenticate } from '../auth/authenticate.ts';
 import { LOCAL_PRINCIPAL } from '../auth/principal.ts';
 import { createContextInner, type ApiDeps, type Context } from '../context.ts';
 import { toTRPCError } from '../to-trpc-error.ts';
 import { sendTrpcError } from './send-error.ts';
+import { withSubscriptionCredentials } from './subscription-credentials.ts';
 
 /** Without tokens configured, every caller is the local admin. */
 export const openAuthenticate: Authenticate = () =>
@@ -12,15 +14,18 @@ export const openAuthenticate: Authenticate = () =>
 
 /**
  * A request's context, for every HTTP adapter (the standalone server and
- * the Fastify plugin): who calls, and for which tenant.
+ * the Fastify plugin): who calls, and for which tenant. `info` is tRPC's
+ * (a subscription's `connectionParams` may carry its token).
  */
 export function createRequestContext(
   deps: ApiDeps,
   authenticate: Authenticate,
-): (req: IncomingMessage) => Promise<Context> {
-  return async (req) => {
+): (req: IncomingMessage, info?: TRPCRequestInfo) => Promise<Context> {
+  return async (req, info) => {
     try {
-      const principal = await authenticate(req);
+      const principal = await authenticate(
+        withSubscriptionCredentials(req, info),
+      );
       return createContextInner(deps, principal, requestedTenant(req));
     } catch (error) {
       throw toTRPCError(error); // credentials that cannot be checked: 503

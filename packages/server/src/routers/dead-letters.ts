@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { jobsOf } from '../context.ts';
 import { producerProcedure, viewerProcedure } from '../trpc.ts';
 import { registrySchemas } from '../registry-schemas.ts';
+import { cursorPage } from './cursor-page.ts';
 
 /** Jobs that used up their attempts: inspect, and send back to their queue. */
 export function deadLettersRouter<R extends AnyRegistry>(registry: R) {
@@ -20,8 +21,7 @@ export function deadLettersRouter<R extends AnyRegistry>(registry: R) {
     list: viewerProcedure
       .input(
         Filter.extend({
-          limit: z.number().int().min(1).max(MAX_LIST_LIMIT).default(20),
-          cursor: z.string().min(1).max(500).optional(),
+          ...cursorPage(MAX_LIST_LIMIT),
         }),
       )
       .query(({ ctx, input }) => jobsOf<R>(ctx).deadLetters(input, ctx.tenant)),

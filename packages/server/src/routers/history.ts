@@ -4,6 +4,7 @@ import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { viewerProcedure } from '../trpc.ts';
 import { registrySchemas } from '../registry-schemas.ts';
+import { cursorPage } from './cursor-page.ts';
 
 /** History's job states (`retrying`: between attempts). */
 const HISTORY_STATES = [
@@ -44,8 +45,7 @@ export function historyRouter<R extends AnyRegistry>(registry: R) {
             idempotencyKey: z.string().min(1).max(256).optional(),
             /** Words that must all appear in the last error. */
             text: z.string().trim().min(1).max(200).optional(),
-            limit: z.number().int().min(1).max(MAX_HISTORY_LIMIT).default(20),
-            cursor: z.string().min(1).max(500).optional(),
+            ...cursorPage(MAX_HISTORY_LIMIT),
           })
           .refine(fromBeforeTo, {
             message: 'from must be before to',

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { jobsOf } from '../context.ts';
 import { producerProcedure, viewerProcedure } from '../trpc.ts';
 import { registrySchemas } from '../registry-schemas.ts';
+import { cursorPage } from './cursor-page.ts';
 
 // Not strict: the `{ id, name, queue }` an enqueue returns may be passed as is.
 const JobId = z.object({ id: z.string().min(1).max(200) });
@@ -32,8 +33,7 @@ export function jobsRouter<R extends AnyRegistry>(registry: R) {
         z.strictObject({
           state: z.enum(JOB_STATES).optional(),
           name: jobName.optional(),
-          limit: z.number().int().min(1).max(MAX_LIST_LIMIT).default(20),
-          cursor: z.string().min(1).max(500).optional(),
+          ...cursorPage(MAX_LIST_LIMIT),
         }),
       )
       .query(({ ctx, input }) => jobsOf<R>(ctx).list(input, ctx.tenant)),

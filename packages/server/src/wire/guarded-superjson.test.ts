@@ -60,6 +60,20 @@ describe('deserializeUntrusted', () => {
     };
     expect(() => deserializeUntrusted(loop)).toThrow(WireFormatError);
   });
+
+  it('refuses a reference bomb: few paths, a value of 2^40 nodes', () => {
+    // l0 = [1, 1]; each next level holds the previous one twice.
+    const levels = 40;
+    const json: Record<string, unknown> = { l0: [1, 1] };
+    const refs: Record<string, string[]> = {};
+    for (let i = 1; i <= levels; i++) {
+      json[`l${i}`] = [null, null];
+      refs[`l${i - 1}`] = [`l${i}.0`, `l${i}.1`];
+    }
+    const bomb = { json, meta: { v: 1, referentialEqualities: refs } };
+    expect(JSON.stringify(bomb).length).toBeLessThan(2_000);
+    expect(() => deserializeUntrusted(bomb)).toThrow(/expand beyond/);
+  });
 });
 
 describe('createGuardedTransformer', () => {

@@ -13,7 +13,9 @@ const META_KEYS = new Set(['values', 'referentialEqualities', 'v']);
  * Everything superjson would act on is checked first, without recursion and
  * without building anything: the shape, the nesting depth, each annotation's
  * type and target, the shared references. Then superjson decodes, and the
- * result is measured once more, so shared references cannot expand it.
+ * result is measured once more: resolved, the shared references may make
+ * it no larger than what was sent (a reference bomb, a few bytes naming an
+ * object from many places, is refused however few paths it takes).
  */
 export function deserializeUntrusted(
   payload: unknown,
@@ -37,13 +39,11 @@ export function deserializeUntrusted(
       ? []
       : checkValueAnnotations(json, meta.values, legacy, limits);
   if (meta.referentialEqualities !== undefined)
-    checkReferentialEqualities(
-      json,
-      meta.referentialEqualities,
-      annotations,
+    checkReferentialEqualities(json, meta.referentialEqualities, annotations, {
       legacy,
-      limits,
-    );
+      jsonNodes: nodes,
+      maxCollectionSteps: limits.maxCollectionSteps,
+    });
   const value = superjson.deserialize({ json, meta } as never);
   measureValue(value, { maxDepth: limits.maxDepth, maxNodes: nodes });
   return value;

@@ -1,14 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { checkReferentialEqualities } from './referential-equalities.ts';
 import { DEFAULT_WIRE_LIMITS } from './wire-limits.ts';
+import { measureValue } from './measure-value.ts';
+
+const nodesOf = (json: unknown) =>
+  measureValue(json, { maxDepth: 64, maxNodes: Number.POSITIVE_INFINITY });
 
 const check = (json: unknown, refs: unknown, maps: string[][] = []) =>
   checkReferentialEqualities(
     json,
     refs,
     maps.map((path) => ({ path, type: 'map' as const })),
-    false,
-    DEFAULT_WIRE_LIMITS,
+    {
+      legacy: false,
+      jsonNodes: nodesOf(json),
+      maxCollectionSteps: DEFAULT_WIRE_LIMITS.maxCollectionSteps,
+    },
   );
 
 describe('checkReferentialEqualities', () => {
@@ -34,10 +41,21 @@ describe('checkReferentialEqualities', () => {
     );
   });
 
-  it('bounds the number of paths', () => {
-    const many = Array.from({ length: 2_000 }, () => 'b');
+  it('bounds the paths by the values sent, not by a fixed count', () => {
+    const many = Array.from({ length: 10 }, () => 'b');
     expect(() => check(json, { a: many })).toThrow(
-      /Too many shared references \(at most 2000 paths\)/,
+      /Too many shared references \(more paths than values sent\)/,
     );
+    // 1,000 jobs, each naming two shared Dates twice: 4,000 paths, all sent.
+    const jobs = Array.from({ length: 1_000 }, () => ({
+      data: { from: 'd1', to: 'd2', since: 'd1', until: 'd2' },
+    }));
+    const aliases = (key: string) =>
+      jobs.map((_, i) => `jobs.${i}.data.${key}`);
+    const refs = {
+      'jobs.0.data.from': [...aliases('from').slice(1), ...aliases('since')],
+      'jobs.0.data.to': [...aliases('to').slice(1), ...aliases('until')],
+    };
+    expect(() => check({ jobs }, refs)).not.toThrow();
   });
 });

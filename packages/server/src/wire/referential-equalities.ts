@@ -3,25 +3,35 @@ import {
   resolveAnnotationPath,
 } from './annotation-path.ts';
 import type { ValueAnnotation } from './value-annotations.ts';
-import type { WireLimits } from './wire-limits.ts';
 import { WireFormatError } from './wire-format-error.ts';
+
+export interface ReferenceCheckOptions {
+  /** Paths without the `v: 1` escaping (superjson before 2.x). */
+  legacy: boolean;
+  /** Nodes of the JSON sent: every path names one, so there are never more paths. */
+  jsonNodes: number;
+  /** Map/Set rows superjson may walk to resolve them (`WireLimits.maxCollectionSteps`). */
+  maxCollectionSteps: number;
+}
 
 /**
  * Checks `meta.referentialEqualities` (`{ path: [identical paths] }`) before
- * superjson applies it: a bounded number of paths, each naming a value that
- * exists. Refused: the `[rootPaths, …]` form (an input that contains itself
- * is a cycle by definition). Through a Map or Set superjson finds the n-th
- * entry by walking the collection, once per path: the rows walked are
- * budgeted, or a few kilobytes of paths into a big Map would cost seconds.
+ * superjson applies it: each path names a value that exists, and there are
+ * no more paths than values sent (superjson names each place once), so the
+ * work of applying them grows with the input, whatever the batch. What they
+ * expand to is bounded after decoding (`deserializeUntrusted`). Refused:
+ * the `[rootPaths, …]` form (an input that contains itself is a cycle by
+ * definition). Through a Map or Set superjson finds the n-th entry by
+ * walking the collection, once per path: the rows walked are budgeted, or a
+ * few kilobytes of paths into a big Map would cost seconds.
  */
-// eslint-disable-next-line max-params -- 5 params: checkReferentialEqualities an options object is a follow-up
 export function checkReferentialEqualities(
   json: unknown,
   equalities: unknown,
   annotations: readonly ValueAnnotation[],
-  legacy: boolean,
-  limits: WireLimits,
+  options: ReferenceCheckOptions,
 ): void {
+  const { legacy } = options;
   if (typeof equalities !== 'object' || equalities === null)
     throw new WireFormatError('Malformed superjson referentialEqualities');
   if (Array.isArray(equalities))
@@ -32,14 +42,14 @@ export function checkReferentialEqualities(
       .map((a) => JSON.stringify(a.path)),
   );
   let count = 0;
-  const budget = { steps: limits.maxCollectionSteps };
+  const budget = { steps: options.maxCollectionSteps };
   for (const [representative, identical] of Object.entries(equalities)) {
     if (!Array.isArray(identical))
       throw new WireFormatError('Malformed superjson referentialEqualities');
     count += 1 + identical.length;
-    if (count > limits.maxReferencePaths)
+    if (count > options.jsonNodes)
       throw new WireFormatError(
-        `Too many shared references (at most ${limits.maxReferencePaths} paths)`,
+        'Too many shared references (more paths than values sent)',
       );
     for (const path of [representative, ...(identical as unknown[])])
       checkReferencePath(json, path, collections, legacy, budget);

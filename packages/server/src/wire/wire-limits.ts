@@ -19,8 +19,6 @@ export type AllowedAnnotation = (typeof ALLOWED_ANNOTATIONS)[number];
 export interface WireLimits {
   /** Nesting of the JSON value (and of the decoded value): the contract's payloads are shallow; decoding and Zod recurse. */
   maxDepth: number;
-  /** Paths in `meta.referentialEqualities`, representatives and aliases together. */
-  maxReferencePaths: number;
   /** Map/Set entries superjson may walk to resolve shared references (it finds the n-th by iterating). */
   maxCollectionSteps: number;
   /** Characters of a BigInt's decimal string: parsing is superlinear in it. */
@@ -31,8 +29,6 @@ export interface WireLimits {
 
 export const DEFAULT_WIRE_LIMITS: WireLimits = Object.freeze({
   maxDepth: 64,
-  // Two per job of a full enqueueMany (a Date object reused in one job).
-  maxReferencePaths: 2_000,
   maxCollectionSteps: 100_000,
   maxBigIntDigits: 256,
   maxDateLength: 64,

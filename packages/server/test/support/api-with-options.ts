@@ -1,6 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import type { HttpRoute } from '@conveyor/ops';
+import type { Logger } from '@conveyor/queue';
+import type { Authenticate } from '../../src/auth/authenticate.ts';
 import type { HttpOptions } from '../../src/http/http-options.ts';
 import type { RequestObserver } from '../../src/request-observer.ts';
 import { createApiServer } from '../../src/server.ts';
@@ -16,11 +18,13 @@ export async function startApiWithOptions(
   extra: {
     observers?: readonly RequestObserver[];
     routes?: readonly HttpRoute[];
+    authenticate?: Authenticate;
+    logger?: Logger;
   } = {},
 ): Promise<{ apiUrl: string; close(): Promise<void> }> {
   const server = createApiServer({
     services: harness.services,
-    logger: pino({ level: 'silent' }),
+    logger: extra.logger ?? pino({ level: 'silent' }),
     http,
     ...extra,
   });
