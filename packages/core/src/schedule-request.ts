@@ -53,8 +53,11 @@ export interface ScheduleTick {
 export interface ScheduleView {
   name: string;
   source: 'contract' | 'runtime';
-  /** The tenant whose jobs it fires. */
-  tenant: string;
+  /**
+   * The tenant whose jobs it fires; null on a contract schedule that fires for
+   * another tenant than the caller's (its `data` is null then too).
+   */
+  tenant: string | null;
   job: string;
   cron: string | null;
   tz: string | null;

@@ -60,7 +60,8 @@ describe('contract schedules, listed beside the tenant’s', () => {
       [FEED, 'contract'],
       ['nightly', 'runtime'],
     ]);
-    expect(listed[0]).toMatchObject({
+    const asAdmin = await harness.client.schedules.list.query();
+    expect(asAdmin[0]).toMatchObject({
       job: 'feed.sync',
       tenant: 'default',
       everyMs: 15 * 60_000,
@@ -71,10 +72,16 @@ describe('contract schedules, listed beside the tenant’s', () => {
       lastTick: null,
     });
     expect(listed[1]).toMatchObject({ tenant: 'acme', lastTick: null });
-    // Another tenant (a viewer) sees the contract's, not acme's.
-    expect((await viewer.schedules.list.query()).map((s) => s.name)).toEqual([
-      FEED,
-    ]);
+    // Another tenant (a viewer) sees the contract's, not acme's; the default
+    // tenant's payload and name are not acme's or globex's to read.
+    const seen = await viewer.schedules.list.query();
+    expect(seen.map((s) => s.name)).toEqual([FEED]);
+    expect(listed[0]).toMatchObject({ tenant: null, data: null });
+    expect(seen[0]).toMatchObject({
+      tenant: null,
+      data: null,
+      everyMs: 15 * 60_000,
+    });
   });
 
   it('shows next runs from the engine’s scheduler, and the due first tick to who may read its job', async () => {
@@ -214,7 +221,11 @@ describe('a contract schedule’s last tick, with a worker', () => {
     const seen = (await globex.schedules.list.query()).find(
       (s) => s.name === pulse,
     );
-    expect(seen).toMatchObject({ source: 'contract', tenant: 'acme' });
+    expect(seen).toMatchObject({
+      source: 'contract',
+      tenant: null,
+      data: null,
+    });
     expect(seen?.lastTick).toMatchObject({ jobId: null, state: null });
     expect(seen?.lastTick?.at).toBeInstanceOf(Date);
   }, 90_000);

@@ -1,6 +1,7 @@
 import {
   CONTRACT_SCHEDULE_ID,
   ContractScheduleError,
+  HistoryUnavailableError,
   InvalidScheduleError,
   JobNotFoundError,
   ScheduleNotFoundError,
@@ -108,14 +109,14 @@ export class ScheduleService<TRegistry extends AnyRegistry = AnyRegistry> {
         this.store.list(tenant),
       ]);
       return Promise.all(
-        [...contract, ...runtime].map((view) => this.withTick(view, tenant)),
+        [...contract, ...runtime].map((view) => this.asSeenBy(view, tenant)),
       );
     });
   }
 
   get(name: string, tenant: string): Promise<ScheduleView> {
     return this.readiness.up(async () =>
-      this.withTick(
+      this.asSeenBy(
         CONTRACT_SCHEDULE_ID.test(name)
           ? await this.contract.get(name)
           : await this.store.get(tenant, name),
@@ -169,8 +170,27 @@ export class ScheduleService<TRegistry extends AnyRegistry = AnyRegistry> {
   }
 
   /**
-   * The last tick's job state, read as the caller (history included): a
-   * job it may not read (another tenant's) or that is gone shows only when.
+   * A contract schedule that fires for another tenant shows its definition and
+   * timing only: its payload, its tenant's name and the job a tick made are
+   * that tenant's (docs/security.md). Its own tenant gets the tick's job state.
+   */
+  private async asSeenBy(
+    view: ScheduleView,
+    tenant: string,
+  ): Promise<ScheduleView> {
+    if (view.tenant === tenant) return this.withTick(view, tenant);
+    const tick = view.lastTick && {
+      at: view.lastTick.at,
+      jobId: null,
+      state: null,
+    };
+    return { ...view, tenant: null, data: null, lastTick: tick };
+  }
+
+  /**
+   * The last tick's job state, read as the caller: a job that is gone shows
+   * only when; so does one whose history cannot be read right now (a list
+   * does not fail because PostgreSQL is down).
    */
   private async withTick(
     view: ScheduleView,
@@ -182,6 +202,9 @@ export class ScheduleService<TRegistry extends AnyRegistry = AnyRegistry> {
       const job = await this.jobs.get(tick.jobId, tenant);
       return { ...view, lastTick: { ...tick, state: job.state } };
     } catch (error) {
+      if (error instanceof HistoryUnavailableError) {
+        return { ...view, lastTick: { ...tick, state: null } };
+      }
       if (!(error instanceof JobNotFoundError)) throw error;
       return { ...view, lastTick: { at: tick.at, jobId: null, state: null } };
     }

@@ -27,7 +27,7 @@ function lastTickOf({ lastTick }: View): string {
 function describe(s: View): string {
   const contract =
     s.source === 'contract'
-      ? ` (declared in the contract, for tenant ${s.tenant}; read-only)`
+      ? ` (declared in the contract, for ${s.tenant === null ? 'another tenant' : `tenant ${s.tenant}`}; read-only)`
       : '';
   return [
     `${s.name}: ${s.job} ${timingOf(s)}${s.paused ? ', paused' : ''}, missed runs: ${s.missed}${contract}`,
