@@ -1,4 +1,4 @@
-import { postgresServerUser } from '@conveyor/testkit';
+import { assertOwnedFolder, postgresServerUser } from '@conveyor/testkit';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
@@ -22,6 +22,7 @@ export function historyDataDir(root: string): { dir: string; shown: string } {
   const folder = join(base, `conveyor-${key}`);
   mkdirSync(folder, { recursive: true });
   chmodSync(folder, 0o755); // whatever root's umask
+  assertOwnedFolder(folder);
   const dir = join(folder, 'postgres');
   return { dir, shown: dir };
 }

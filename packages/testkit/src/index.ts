@@ -9,6 +9,7 @@ export {
   type RedisClusterHandle,
 } from './redis-cluster.ts';
 export { createTestDatabase } from './postgres-database.ts';
+export { assertOwnedFolder } from './owned-folder.ts';
 export { reachableBinariesCopy } from './postgres-binaries-copy.ts';
 export {
   findPostgresBinaries,

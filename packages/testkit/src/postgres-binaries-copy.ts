@@ -8,6 +8,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { assertOwnedFolder } from './owned-folder.ts';
 
 /**
  * A copy of the embedded PostgreSQL's `native` tree where any user can run
@@ -33,5 +34,6 @@ export function reachableBinariesCopy(binDir: string, version: string): string {
       rmSync(staging, { recursive: true, force: true });
     }
   }
+  assertOwnedFolder(target);
   return join(target, 'bin');
 }
