@@ -4,6 +4,8 @@ import { z } from 'zod';
 /** One job's contract as JSON Schema: what `data` must be, what it returns and reports. */
 export interface JobSchemas {
   queue: string;
+  /** The contract's defaults (attempts, backoff, timeout…), as JSON. */
+  defaults: object;
   input: object;
   result: object;
   progress: object;
@@ -24,6 +26,7 @@ export function contractSchemas(
       job.name,
       {
         queue: job.queue,
+        defaults: JSON.parse(JSON.stringify(job.defaults ?? {})) as object,
         input: toJsonSchema(job.input),
         result: toJsonSchema(job.result),
         progress: toJsonSchema(job.progress),
