@@ -152,6 +152,36 @@ describe('the dashboard offers only what Conveyor does', () => {
     await page.close();
   });
 
+  it("retries every tenant's failed jobs of a queue from the board's Retry all, each through Conveyor", async () => {
+    const ids = [await failedJob('acme'), await failedJob('globex')];
+    const runs = () =>
+      rig.seen.filter(
+        (s) => (s.payload as { message: string }).message === 'always-fail',
+      ).length;
+    const before = runs();
+    const { page } = await rig.newPage();
+    await rig.signIn(page, DASHBOARD_ADMIN_TOKEN);
+    await page.goto(`${rig.api.apiUrl}/admin/queue/default?status=failed`);
+    for (const id of ids) await page.getByText(id).first().waitFor();
+    const failed = await page
+      .getByRole('link', { name: /^FAILED/ })
+      .innerText();
+    const count = Number(/\d+/.exec(failed)?.[0]);
+    await page.getByRole('button', { name: 'Retry all' }).click();
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    await waitFor(() => (runs() >= before + count ? true : undefined));
+    await rig.shot(page, '07-retried-all');
+    for (const [tenant, id] of [
+      ['acme', ids[0]],
+      ['globex', ids[1]],
+    ] as const) {
+      const admin = rig.harness.clientWith(DASHBOARD_ADMIN_TOKEN, tenant);
+      const attempts = await admin.jobs.attempts.query({ id: id ?? '' });
+      expect(attempts.length).toBeGreaterThanOrEqual(2);
+    }
+    await page.close();
+  });
+
   it('refuses a producer token at sign-in', async () => {
     const response = await fetch(`${rig.api.apiUrl}/admin/login`, {
       method: 'POST',

@@ -177,7 +177,7 @@ describe('the dashboard in a browser', () => {
     expect(view.dataError).toBeNull();
     expect(view.data).toEqual({ message: 'from the board' });
 
-    expect((await call('PUT', 'default/retry/failed')).status).toBe(405);
+    expect((await call('PUT', 'default/retry/completed')).status).toBe(405);
     expect((await call('PUT', 'default/obliterate')).status).toBe(405);
     const anonymous = await fetch(
       `${api.apiUrl}/admin/api/queues/default/add`,

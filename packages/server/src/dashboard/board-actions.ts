@@ -6,6 +6,7 @@ import type { Principal } from '../auth/principal.ts';
 import type { ConveyorServices } from '../domain/create-services.ts';
 import { toTRPCError } from '../to-trpc-error.ts';
 import { parseAddJob } from './add-job.ts';
+import { retryAllFailed } from './board-retry-all.ts';
 import { readBody } from './read-body.ts';
 
 const CONVEYOR_OPTIONS = new Set([
@@ -17,7 +18,7 @@ const CONVEYOR_OPTIONS = new Set([
 ]);
 
 /** How a state-changing call to the board's API is served. */
-type BoardRoute = 'board' | 'refuse' | 'add' | 'retry' | 'remove';
+type BoardRoute = 'board' | 'refuse' | 'add' | 'retry' | 'retryAll' | 'remove';
 
 const QUEUE_SETTINGS = new Set([
   'promote',
@@ -66,6 +67,8 @@ export async function boardAction(
     return true;
   }
   if (route === 'add') await add(req, res, queueName, context);
+  else if (route === 'retryAll')
+    sendJson(res, 200, await retryAllFailed(adapter, context));
   else await steer(res, adapter, route, segments[2] ?? '', context);
   return true;
 }
@@ -92,7 +95,8 @@ function classify(
     return first === 'pause' || first === 'resume' ? 'board' : 'refuse';
   if (arity === 2) return QUEUE_SETTINGS.has(second ?? '') ? 'board' : 'refuse';
   if (arity !== 3) return 'refuse';
-  if (second === 'retry') return 'refuse'; // every job of a state, raw
+  // Retry all: failed jobs only, each through Conveyor (`board-retry-all.ts`).
+  if (second === 'retry') return words[3] === 'failed' ? 'retryAll' : 'refuse';
   // The state is Bull Board's parameter, passed on as it is written.
   if (second === 'clean')
     return CLEANABLE.has(segments[3] ?? '') ? 'board' : 'refuse';
