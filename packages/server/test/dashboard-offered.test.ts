@@ -135,6 +135,18 @@ describe('the dashboard offers only what Conveyor does', () => {
       'always-fail',
     );
     await rig.shot(page, '05-viewer-other-tenant');
+    await page.goto(`${rig.api.apiUrl}/admin/queue/default?status=failed`);
+    await page.getByText(own).first().waitFor();
+    const actions = page.getByRole('button', { name: /Retry all|Clean all/ });
+    await expect(actions.count()).resolves.toBe(0);
+    const menu = page.locator('button[aria-haspopup]');
+    for (let at = 0; at < (await menu.count()); at += 1) {
+      await menu.nth(at).click();
+      const items = await page.getByRole('menuitem').allInnerTexts();
+      expect(items.join()).not.toMatch(/Add job|Retry|Pause|Empty|Obliterate/);
+      await page.keyboard.press('Escape');
+    }
+    await rig.shot(page, '06-viewer-failed-tab');
 
     const cookie = (await page.context().cookies())
       .map((c) => `${c.name}=${c.value}`)
@@ -203,7 +215,7 @@ describe('the dashboard offers only what Conveyor does', () => {
     await expect(job.innerText()).resolves.toMatch(
       /Queue default[\s\S]*message\s+string\s+required/,
     );
-    await rig.shot(page, '06-schemas');
+    await rig.shot(page, '08-schemas');
     const json = await page.request.get(
       `${rig.api.apiUrl}/admin/schemas?format=json`,
     );
