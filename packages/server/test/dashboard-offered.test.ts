@@ -1,3 +1,5 @@
+import type { BackoffPolicy } from '@conveyor/core';
+import { RetryLaterError } from '@conveyor/queue';
 import { waitFor } from '@conveyor/testkit';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -12,7 +14,17 @@ describe('the dashboard offers only what Conveyor does', () => {
   let rig: DashboardRig;
 
   beforeAll(async () => {
-    rig = await startDashboardRig(inject('redisUrl'), 'dashboard-offered');
+    rig = await startDashboardRig(
+      inject('redisUrl'),
+      'dashboard-offered',
+      (scripted) => ({
+        // `later`: the processor asks for its own wait, 15 min.
+        TEST_JOB: (payload, context) =>
+          payload.message === 'later'
+            ? Promise.reject(new RetryLaterError('not yet', 15 * 60_000))
+            : scripted.TEST_JOB(payload, context),
+      }),
+    );
   }, 60_000);
   afterAll(async () => {
     await rig?.close();
@@ -72,39 +84,50 @@ describe('the dashboard offers only what Conveyor does', () => {
     await page.close();
   });
 
-  it("shows a ladder's next retry at its real time, not as an unknown delay", async () => {
-    const { id } = await rig.harness.client.enqueue.mutate({
-      name: 'TEST_JOB',
-      data: { message: 'always-fail' },
-      options: { attempts: 3, backoff: { type: 'ladder', delays: ['20m'] } },
-    });
-    await waitFor(async () =>
-      (await rig.harness.client.jobs.get.query({ id })).state === 'delayed'
-        ? true
-        : undefined,
-    );
-    const response = await fetch(
-      `${rig.api.apiUrl}/admin/api/queues/default/${id}`,
-      { headers: { cookie: await adminCookie() } },
-    );
-    const { job } = (await response.json()) as {
-      job: { timestamp: number; delay: number; processedOn: number };
-    };
-    const runAt = job.timestamp + job.delay;
-    // The step starts when attempt 1 failed, after it started.
-    expect(runAt - job.processedOn).toBeGreaterThanOrEqual(20 * 60_000);
-    expect(runAt - job.processedOn).toBeLessThan(21 * 60_000);
+  it.each([
+    {
+      kind: 'a ladder step',
+      message: 'always-fail',
+      backoff: { type: 'ladder', delays: ['20m'] } satisfies BackoffPolicy,
+      waitMs: 20 * 60_000,
+    },
+    { kind: 'a RetryLaterError', message: 'later', waitMs: 15 * 60_000 },
+  ])(
+    'shows the retry after $kind at its real time, not as an unknown delay',
+    async ({ message, backoff, waitMs }) => {
+      const { id } = await rig.harness.client.enqueue.mutate({
+        name: 'TEST_JOB',
+        data: { message },
+        options: { attempts: 3, ...(backoff ? { backoff } : {}) },
+      });
+      await waitFor(async () =>
+        (await rig.harness.client.jobs.get.query({ id })).state === 'delayed'
+          ? true
+          : undefined,
+      );
+      const response = await fetch(
+        `${rig.api.apiUrl}/admin/api/queues/default/${id}`,
+        { headers: { cookie: await adminCookie() } },
+      );
+      const { job } = (await response.json()) as {
+        job: { timestamp: number; delay: number; processedOn: number };
+      };
+      const runAt = job.timestamp + job.delay;
+      // The step starts when attempt 1 failed, after it started.
+      expect(runAt - job.processedOn).toBeGreaterThanOrEqual(waitMs);
+      expect(runAt - job.processedOn).toBeLessThan(waitMs + 60_000);
 
-    const { page } = await rig.newPage();
-    await rig.signIn(page, DASHBOARD_ADMIN_TOKEN);
-    await page.goto(`${rig.api.apiUrl}/admin/queue/default/${id}`);
-    await page.getByText('Will run at').waitFor();
-    await rig.shot(page, '03-ladder-delay');
-    await expect(page.locator('body').innerText()).resolves.not.toContain(
-      'unknown',
-    );
-    await page.close();
-  });
+      const { page } = await rig.newPage();
+      await rig.signIn(page, DASHBOARD_ADMIN_TOKEN);
+      await page.goto(`${rig.api.apiUrl}/admin/queue/default/${id}`);
+      await page.getByText('Will run at').waitFor();
+      await rig.shot(page, `03-delay-${message}`);
+      await expect(page.locator('body').innerText()).resolves.not.toContain(
+        'unknown',
+      );
+      await page.close();
+    },
+  );
 
   async function adminCookie(): Promise<string> {
     const response = await fetch(`${rig.api.apiUrl}/admin/login`, {

@@ -30,9 +30,13 @@ export interface DashboardRig {
   close(): Promise<void>;
 }
 
+type Processors = ReturnType<typeof scriptedProcessors>;
+
+/** `processors` wrap the scripted ones (which record into `seen`). */
 export async function startDashboardRig(
   redisUrl: string,
   artifactsFolder: string,
+  processors: (scripted: Processors) => Partial<Processors> = () => ({}),
 ): Promise<DashboardRig> {
   const artifacts = fileURLToPath(
     new URL(`../../../../test-artifacts/${artifactsFolder}/`, import.meta.url),
@@ -41,7 +45,10 @@ export async function startDashboardRig(
   const seen: { name: string; payload: unknown }[] = [];
   const harness = await startHarness(redisUrl, {
     adminToken: DASHBOARD_ADMIN_TOKEN,
-    processors: scriptedProcessors(seen),
+    processors: {
+      ...scriptedProcessors(seen),
+      ...processors(scriptedProcessors(seen)),
+    },
   });
   const dashboard = createDashboard({
     services: harness.services,
