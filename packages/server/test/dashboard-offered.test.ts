@@ -125,6 +125,13 @@ describe('the dashboard offers only what Conveyor does', () => {
       await expect(page.locator('body').innerText()).resolves.not.toContain(
         'unknown',
       );
+      // Delayed jobs are unfinished: Conveyor refuses to clean them.
+      await page.goto(`${rig.api.apiUrl}/admin/queue/default?status=delayed`);
+      await page.getByText(id).first().waitFor();
+      await page.getByRole('button', { name: 'Promote all' }).waitFor();
+      await expect(
+        page.getByRole('button', { name: 'Clean all' }).isVisible(),
+      ).resolves.toBe(false);
       await page.close();
     },
   );
