@@ -12,7 +12,9 @@ export const DESCRIPTIONS = {
   watch: `Follow a job until it ends: a progress bar on a terminal,
 one line per event otherwise. The exit code is the outcome.`,
   cancel: 'Cancel a waiting, delayed or active job.',
-  retry: 'Run a failed or cancelled job again, with fresh attempts.',
+  retry: `Run a failed or cancelled job again, with fresh attempts.
+--all --state failed [--name N]: every failed job; prints
+how many, and retries them with --yes`,
   promote: 'Run a delayed job now.',
   stats: `Your tenant's jobs per state, per queue: waiting, delayed
 and active now; completed, failed and cancelled in total.`,

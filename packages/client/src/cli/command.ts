@@ -25,11 +25,16 @@ export const COMMAND_FLAGS = [
 ] as const;
 export type CommandFlag = (typeof COMMAND_FLAGS)[number];
 
+/** Options without a value (`--all`, `--yes`), for the commands that name them. */
+export const COMMAND_SWITCHES = ['all', 'yes'] as const;
+export type CommandSwitch = (typeof COMMAND_SWITCHES)[number];
+
 export interface CommandContext<TArg extends string = string> {
   client: ConveyorClient;
   /** The positional arguments by name; the parser checked they are all there. */
   args: Record<TArg, string>;
   flags: Partial<Record<CommandFlag, string>>;
+  switches: Partial<Record<CommandSwitch, true>>;
   json: boolean;
   io: Output;
 }
@@ -37,6 +42,9 @@ export interface CommandContext<TArg extends string = string> {
 export interface Command<TArg extends string = string> {
   args: readonly TArg[];
   flags: readonly CommandFlag[];
+  switches?: readonly CommandSwitch[];
+  /** With this switch given, the positional arguments are not (`retry --all`). */
+  argsUnless?: CommandSwitch;
   run(ctx: CommandContext<TArg>): Promise<ExitCode>;
 }
 

@@ -1,7 +1,13 @@
 import { parseArgs } from 'node:util';
 import { resolveApiUrl } from './api-url.ts';
 import { CliError } from './cli-error.ts';
-import { COMMAND_FLAGS, type Command, type CommandFlag } from './command.ts';
+import {
+  COMMAND_FLAGS,
+  COMMAND_SWITCHES,
+  type Command,
+  type CommandFlag,
+  type CommandSwitch,
+} from './command.ts';
 import type { CommandName } from './command-descriptions.ts';
 import { COMMANDS, GROUPS, usageOf } from './commands.ts';
 import { closest } from './did-you-mean.ts';
@@ -15,6 +21,7 @@ export type Invocation =
       command: Command;
       args: Record<string, string>;
       flags: Partial<Record<CommandFlag, string>>;
+      switches: Partial<Record<CommandSwitch, true>>;
       json: boolean;
       url: string;
       /** The tenant an admin acts for (`--as-tenant`). */
@@ -32,6 +39,9 @@ const OPTIONS = {
   ...(Object.fromEntries(
     COMMAND_FLAGS.map((flag) => [flag, { type: 'string' }]),
   ) as Record<CommandFlag, { type: 'string' }>),
+  ...(Object.fromEntries(
+    COMMAND_SWITCHES.map((name) => [name, { type: 'boolean' }]),
+  ) as Record<CommandSwitch, { type: 'boolean' }>),
 } as const;
 
 /** Reads argv against the command table; a CliError (exit 2) for bad usage. */
@@ -51,9 +61,14 @@ export function parseInvocation(
     );
   const { name, rest } = target;
   const command = COMMANDS.get(name) as Command;
-  if (rest.length !== command.args.length)
+  const switches = switchesFor(name, command, values);
+  const argCount =
+    command.argsUnless && switches[command.argsUnless]
+      ? 0
+      : command.args.length;
+  if (rest.length !== argCount)
     throw usageError(
-      `${rest.length < command.args.length ? 'Missing' : 'Too many'} arguments. Usage: ${usageOf(name, command)}`,
+      `${rest.length < argCount ? 'Missing' : 'Too many'} arguments. Usage: ${usageOf(name, command)}`,
     );
   const flags: Partial<Record<CommandFlag, string>> = {};
   for (const flag of COMMAND_FLAGS) {
@@ -73,10 +88,29 @@ export function parseInvocation(
       command.args.map((arg, i) => [arg, rest[i] ?? '']),
     ),
     flags,
+    switches,
     json: values.json ?? false,
     url: resolveApiUrl(values.url, env),
     asTenant: values['as-tenant'],
   };
+}
+
+/** The switches given, each one the command takes; a usage error for any other. */
+function switchesFor(
+  name: string,
+  command: Command,
+  values: Partial<Record<CommandSwitch, boolean>>,
+): Partial<Record<CommandSwitch, true>> {
+  const given: Partial<Record<CommandSwitch, true>> = {};
+  for (const flag of COMMAND_SWITCHES) {
+    if (!values[flag]) continue;
+    if (!command.switches?.includes(flag))
+      throw usageError(
+        `${name} does not take --${flag}. Usage: ${usageOf(name, command)}`,
+      );
+    given[flag] = true;
+  }
+  return given;
 }
 
 function parseArgv(argv: string[]) {

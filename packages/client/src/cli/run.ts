@@ -27,6 +27,7 @@ export async function runCli(
       }),
       args: invocation.args,
       flags: invocation.flags,
+      switches: invocation.switches,
       json: invocation.json,
       io,
     });

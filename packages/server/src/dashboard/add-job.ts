@@ -6,7 +6,7 @@ type Parsed =
       success: true;
       data: { queue: string; request: EnqueueRequest<AnyRegistry['jobs']> };
     }
-  | { success: false; message: string };
+  | { success: false; message: string; field: string };
 
 /**
  * A job from the board's add-job form, through the contract's enqueue
@@ -26,10 +26,35 @@ export function parseAddJob(registry: AnyRegistry, input: unknown): Parsed {
       message: result.error.issues
         .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
         .join('; '),
+      field: result.error.issues[0]?.path.join('.') || 'data',
     };
   const request = result.data;
   const job = registry.get(request.name) as { queue: string } | undefined;
   return { success: true, data: { queue: job?.queue ?? '', request } };
+}
+
+/** Bull Board's add-job form sends this when the job name is left empty. */
+const BOARD_DEFAULT_NAME = '__default__';
+
+/**
+ * The job an add-job form means: the name given, or, left empty, the
+ * queue's only job. A queue with several needs one named, and says which.
+ */
+export function addJobName(
+  registry: AnyRegistry,
+  queue: string,
+  given: unknown,
+): { name: unknown } | { message: string } {
+  if (given !== BOARD_DEFAULT_NAME && given !== '' && given !== undefined)
+    return { name: given };
+  const names = registry.names.filter(
+    (name) =>
+      (registry.get(name) as { queue: string } | undefined)?.queue === queue,
+  );
+  if (names.length === 1) return { name: names[0] };
+  return {
+    message: `Name the job: the ${queue} queue runs ${names.join(', ')}`,
+  };
 }
 
 function reviveDates(input: unknown, issues: readonly z.core.$ZodIssue[]) {

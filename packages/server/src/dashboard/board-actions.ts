@@ -5,7 +5,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Principal } from '../auth/principal.ts';
 import type { ConveyorServices } from '../domain/create-services.ts';
 import { toTRPCError } from '../to-trpc-error.ts';
-import { parseAddJob } from './add-job.ts';
+import { addJobName, parseAddJob } from './add-job.ts';
+import { retryAllFailed } from './board-retry-all.ts';
 import { readBody } from './read-body.ts';
 
 const CONVEYOR_OPTIONS = new Set([
@@ -17,7 +18,7 @@ const CONVEYOR_OPTIONS = new Set([
 ]);
 
 /** How a state-changing call to the board's API is served. */
-type BoardRoute = 'board' | 'refuse' | 'add' | 'retry' | 'remove';
+type BoardRoute = 'board' | 'refuse' | 'add' | 'retry' | 'retryAll' | 'remove';
 
 const QUEUE_SETTINGS = new Set([
   'promote',
@@ -66,6 +67,8 @@ export async function boardAction(
     return true;
   }
   if (route === 'add') await add(req, res, queueName, context);
+  else if (route === 'retryAll')
+    sendJson(res, 200, await retryAllFailed(adapter, context));
   else await steer(res, adapter, route, segments[2] ?? '', context);
   return true;
 }
@@ -92,7 +95,8 @@ function classify(
     return first === 'pause' || first === 'resume' ? 'board' : 'refuse';
   if (arity === 2) return QUEUE_SETTINGS.has(second ?? '') ? 'board' : 'refuse';
   if (arity !== 3) return 'refuse';
-  if (second === 'retry') return 'refuse'; // every job of a state, raw
+  // Retry all: failed jobs only, each through Conveyor (`board-retry-all.ts`).
+  if (second === 'retry') return words[3] === 'failed' ? 'retryAll' : 'refuse';
   // The state is Bull Board's parameter, passed on as it is written.
   if (second === 'clean')
     return CLEANABLE.has(segments[3] ?? '') ? 'board' : 'refuse';
@@ -150,7 +154,10 @@ async function add(
 ): Promise<void> {
   const text = await readBody(req, 1024 * 1024);
   if (text === null) {
-    sendJson(res, 413, { error: { key: 'ERRORS.INVALID_REQUEST_BODY' } });
+    sendJson(res, 413, {
+      error: { key: 'ERRORS.INVALID_REQUEST_BODY', options: { field: 'data' } },
+      message: 'That job is too large for the dashboard (1 MiB at most).',
+    });
     return;
   }
   const body = parseJson(text) as {
@@ -163,20 +170,21 @@ async function add(
       CONVEYOR_OPTIONS.has(k),
     ),
   );
-  const parsed = parseAddJob(context.services.registry, {
-    name: body?.name,
+  const { registry } = context.services;
+  const named = addJobName(registry, queueName, body?.name);
+  if ('message' in named) return invalid(res, 'name', named.message);
+  const parsed = parseAddJob(registry, {
+    name: named.name,
     data: body?.data,
     options,
   });
-  if (!parsed.success || parsed.data.queue !== queueName) {
-    sendJson(res, 400, {
-      error: { key: 'ERRORS.INVALID_REQUEST_BODY' },
-      message: parsed.success
-        ? `${String(body?.name)} belongs to the ${parsed.data.queue} queue`
-        : parsed.message,
-    });
-    return;
-  }
+  if (!parsed.success) return invalid(res, parsed.field, parsed.message);
+  if (parsed.data.queue !== queueName)
+    return invalid(
+      res,
+      'name',
+      `${String(named.name)} belongs to the ${parsed.data.queue} queue`,
+    );
   const { principal } = context;
   await answer(res, 200, async () => {
     const job = await context.services.enqueue.enqueueParsed(
@@ -188,6 +196,22 @@ async function add(
     );
     return { job: { id: job.id, name: job.name }, status: 'waiting' };
   });
+}
+
+/** A 400 in the board's shape: the headline names the field, the detail is Conveyor's message. */
+function invalid(res: ServerResponse, field: string, message: string): void {
+  sendJson(res, 400, {
+    error: { key: 'ERRORS.INVALID_REQUEST_BODY', options: { field } },
+    message,
+  });
+}
+
+/** The board's headline for one of Conveyor's refusals; the message says the rest. */
+function errorKey(status: number) {
+  if (status === 404) return { key: 'ERRORS.JOB_NOT_FOUND' };
+  if (status === 400)
+    return { key: 'ERRORS.INVALID_REQUEST_BODY', options: { field: 'data' } };
+  return { key: 'ERRORS.FORBIDDEN' };
 }
 
 /** Conveyor's answer in the board's error shape, with the API's status codes. */
@@ -202,8 +226,9 @@ async function answer(
   } catch (error) {
     const trpc = toTRPCError(error);
     if (trpc.code === 'INTERNAL_SERVER_ERROR') throw error;
-    sendJson(res, getHTTPStatusCodeFromError(trpc), {
-      error: { key: 'ERRORS.INVALID_REQUEST_BODY' },
+    const status = getHTTPStatusCodeFromError(trpc);
+    sendJson(res, status, {
+      error: errorKey(status),
       message: trpc.message,
       code: trpc.code,
     });

@@ -1,9 +1,12 @@
 import type { AnyRegistry } from '@conveyor/core';
 import { z } from 'zod';
+import { requiredTemplate } from './required-template.ts';
 
 /** One job's contract as JSON Schema: what `data` must be, what it returns and reports. */
 export interface JobSchemas {
   queue: string;
+  /** The contract's defaults (attempts, backoff, timeout…), as JSON. */
+  defaults: object;
   input: object;
   result: object;
   progress: object;
@@ -24,6 +27,7 @@ export function contractSchemas(
       job.name,
       {
         queue: job.queue,
+        defaults: JSON.parse(JSON.stringify(job.defaults ?? {})) as object,
         input: toJsonSchema(job.input),
         result: toJsonSchema(job.result),
         progress: toJsonSchema(job.progress),
@@ -47,12 +51,17 @@ export function queuePresentation(
     [...byQueue].map(([queue, jobs]) => [
       queue,
       {
-        description: `Jobs: ${jobs.map(([name]) => name).join(', ')}. Data is shown decoded; schemas at ${basePath}/schemas`,
+        description: `${jobs.length === 1 ? 'Job' : 'Jobs (name one when adding)'}: ${jobs.map(([name]) => name).join(', ')}. Data is shown decoded; schemas at ${basePath}/schemas`,
+        // `default` is the form's starting value: required fields only.
         jobDataSchema:
           jobs.length === 1
-            ? (jobs[0]?.[1].input ?? {})
+            ? {
+                ...jobs[0]?.[1].input,
+                default: requiredTemplate(jobs[0]?.[1].input ?? {}, new Date()),
+              }
             : {
                 anyOf: jobs.map(([name, s]) => ({ title: name, ...s.input })),
+                default: {},
               },
       },
     ]),

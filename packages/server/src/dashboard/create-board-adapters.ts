@@ -1,5 +1,4 @@
 import type { BaseAdapter } from '@bull-board/api/baseAdapter';
-import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import type { QueueAdapterOptions } from '@bull-board/api/typings/app';
 import { decodeEnvelope } from '@conveyor/core';
 import type { Queue } from 'bullmq';
@@ -9,13 +8,15 @@ import {
   envelopeTenant,
 } from '@conveyor/queue';
 import type { BoardAdapterOptions } from './board-adapter-options.ts';
+import { BoardQueueAdapter } from './board-queue-adapter.ts';
 
 /**
  * Bull Board adapters over Conveyor's queues. They live in the API, the
  * dashboard's only user, so installing the engine installs no dashboard; the
  * stored form (envelope, cancellation reason, tenant) is read with the
  * engine's helpers: the board shows payloads, results and progress decoded,
- * a cancelled job's name prefixed `[cancelled]`, and each job's tenant.
+ * a cancelled job's name prefixed `[cancelled]`, and each job's tenant;
+ * a viewer's board (`tenant`) hides other tenants' payloads.
  */
 export function createBoardAdapters(
   queues: readonly Queue[],
@@ -32,8 +33,13 @@ export function createBoardAdapters(
       ...(shown?.description ? { description: shown.description } : {}),
       ...(shown?.jobDataSchema ? { jobDataSchema: shown.jobDataSchema } : {}),
     };
-    const adapter = new BullMQAdapter(queue, adapterOptions);
-    adapter.setFormatter('data', decodedData);
+    const { tenant } = options;
+    const adapter = new BoardQueueAdapter(queue, adapterOptions, tenant);
+    adapter.setFormatter('data', (data: unknown) =>
+      tenant === undefined || envelopeTenant(data) === tenant
+        ? decodedData(data)
+        : { hidden: "another tenant's job" },
+    );
     adapter.setFormatter('returnValue', decodedOrRaw);
     adapter.setFormatter('progress', decodedOrRaw);
     adapter.setFormatter('name', shownName);

@@ -1,6 +1,4 @@
-import { createBullBoard } from '@bull-board/api';
 import type { BaseAdapter } from '@bull-board/api/baseAdapter';
-import { ExpressAdapter } from '@bull-board/express';
 import type { HttpRoute } from '@conveyor/ops';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { boardAction, sendJson } from './board-actions.ts';
@@ -8,6 +6,8 @@ import { boardPath } from './board-path.ts';
 import { contractSchemas, queuePresentation } from './contract-schemas.ts';
 import type { DashboardOptions } from './dashboard-options.ts';
 import { SessionCodec } from './dashboard-session.ts';
+import { mountBoard, type Express } from './mount-board.ts';
+import { sendSchemas } from './schemas-page.ts';
 import { SessionCheck } from './session-check.ts';
 import { signIn, signOut } from './sign-in.ts';
 
@@ -19,19 +19,14 @@ export interface Dashboard {
   close(): Promise<void>;
 }
 
-type Express = (
-  req: IncomingMessage,
-  res: ServerResponse,
-  next: (error?: unknown) => void,
-) => void;
-
 const EIGHT_HOURS_MS = 8 * 60 * 60 * 1_000;
 const ONE_MINUTE_MS = 60_000;
 
 /**
  * Bull Board behind a sign-in: the queues with payloads, results and
- * progress decoded, for admin tokens only (the board cannot filter a
- * queue's jobs by tenant). Retry and add-job go through Conveyor.
+ * progress decoded. Admin tokens get the whole board (retry and add-job go
+ * through Conveyor); viewer tokens a read-only one, with only their
+ * tenant's payloads (the board cannot filter a queue's jobs by tenant).
  */
 export function createDashboard(options: DashboardOptions): Dashboard {
   const board = new DashboardRequests(options);
@@ -58,6 +53,8 @@ class DashboardRequests {
   private readonly readOnly: boolean;
   private readonly app: Express;
   private readonly adapters: Map<string, BaseAdapter>;
+  /** Per tenant: a viewer's read-only board, made on its first visit. */
+  private readonly viewerBoards = new Map<string, Express>();
   private readonly sessions: SessionCodec;
   private readonly check: SessionCheck;
   private readonly auth: Parameters<typeof signIn>[2];
@@ -71,7 +68,7 @@ class DashboardRequests {
       readOnly: this.readOnly,
       queues: queuePresentation(this.schemas, this.base),
     });
-    this.app = mountBoard(adapters, this.base);
+    this.app = mountBoard(adapters, this.base, 'admin');
     this.adapters = new Map(adapters.map((a) => [a.getName(), a]));
     this.sessions = new SessionCodec(
       options.sessionSecret,
@@ -103,35 +100,52 @@ class DashboardRequests {
     if (page === 'login') return signIn(req, res, this.auth);
     if (page === 'logout') return signOut(res, this.auth);
     const isApi = path.words[0] === 'api';
-    const principal = await this.admin(req, res);
+    const principal = await this.signedIn(req, res);
     if (principal === undefined) return;
     if (!principal) return unauthenticated(res, this.base, isApi);
-    if (page === 'schemas') return sendJson(res, 200, this.schemas);
+    if (page === 'schemas') return sendSchemas(req, res, this.schemas);
+    const admin = principal.role === 'admin';
     if (isApi) {
       const api = {
         segments: path.segments.slice(1),
         words: path.words.slice(1),
       };
-      const { readOnly, adapters } = this;
+      const readOnly = this.readOnly || !admin;
+      const { adapters } = this;
       const { services } = this.options;
       const context = { api, readOnly, services, adapters, principal };
       if (await boardAction(req, res, context)) return;
     }
     req.url = `${sub}${url.search}`;
-    this.app(req, res, (error) => {
+    const app = admin ? this.app : this.viewerBoard(principal.tenantId);
+    app(req, res, (error) => {
       if (error) this.options.logger.error({ err: error }, 'dashboard failed');
       if (!res.headersSent) sendJson(res, error ? 500 : 404, {});
     });
   }
 
-  /** The signed-in admin, null when there is none, undefined once a 503 is sent. */
-  private async admin(req: IncomingMessage, res: ServerResponse) {
+  private viewerBoard(tenant: string): Express {
+    let app = this.viewerBoards.get(tenant);
+    if (!app) {
+      const adapters = this.options.services.dashboardAdapters({
+        readOnly: true,
+        tenant,
+        queues: queuePresentation(this.schemas, this.base),
+      });
+      app = mountBoard(adapters, this.base, `viewer · ${tenant}`);
+      this.viewerBoards.set(tenant, app);
+    }
+    return app;
+  }
+
+  /** The signed-in admin or viewer, null when there is none, undefined once a 503 is sent. */
+  private async signedIn(req: IncomingMessage, res: ServerResponse) {
     const session = this.sessions.read(req.headers.cookie);
     const changes = req.method !== 'GET' && req.method !== 'HEAD';
     try {
       const principal =
         session && (await this.check.principal(session, changes));
-      return principal && principal.role === 'admin' ? principal : null;
+      return principal && principal.role !== 'producer' ? principal : null;
     } catch (error) {
       this.options.logger.warn({ err: error }, 'dashboard session not checked');
       sendJson(res, 503, { error: 'Redis is unavailable: try again' });
@@ -164,25 +178,4 @@ function sameOrigin(req: IncomingMessage): boolean {
   const origin = req.headers.origin;
   if (!origin) return true;
   return URL.canParse(origin) && new URL(origin).host === req.headers.host;
-}
-
-/** Bull Board's own app over the adapters, at `base`: a plain (req, res, next) handler. */
-function mountBoard(adapters: BaseAdapter[], base: string): Express {
-  const board = new ExpressAdapter();
-  board.setBasePath(base);
-  createBullBoard({
-    queues: adapters,
-    serverAdapter: board,
-    options: {
-      uiConfig: {
-        boardTitle: 'Conveyor',
-        hideDocsLink: true,
-        miscLinks: [
-          { text: 'Job schemas', url: `${base}/schemas` },
-          { text: 'Sign out', url: `${base}/logout` },
-        ],
-      },
-    },
-  });
-  return board.getRouter() as Express;
 }

@@ -1,3 +1,5 @@
+import { escapeHtml } from './escape-html.ts';
+
 /** The dashboard's sign-in form: the token is posted in the body, never put in a URL. */
 export function signInPage(basePath: string, error?: string): string {
   const message = error
@@ -24,21 +26,11 @@ export function signInPage(basePath: string, error?: string): string {
 <form method="post" action="${basePath}/login">
   <h1>Conveyor dashboard</h1>
   ${message}
-  <label for="token">Admin token</label>
+  <label for="token">Token</label>
   <input id="token" name="token" type="password" autocomplete="current-password" required autofocus>
-  <p class="hint">CONVEYOR_ADMIN_TOKEN, or an admin token from <code>conveyor tokens create admin</code>.</p>
+  <p class="hint">CONVEYOR_ADMIN_TOKEN, or a token from <code>conveyor tokens create admin</code> (the whole board) or <code>conveyor tokens create viewer</code> (read-only).</p>
   <button type="submit">Sign in</button>
 </form>
 </body>
 </html>`;
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(
-    /[&<>"']/g,
-    (c) =>
-      ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[
-        c
-      ] ?? c,
-  );
 }

@@ -15,9 +15,9 @@ export interface SignInDeps {
 
 /**
  * `GET {base}/login` shows the form; `POST` checks the token exactly as the
- * API checks a Bearer token, and an admin's gets a session cookie. Other
- * roles are refused: Bull Board shows whole queues, and every tenant's jobs
- * share them.
+ * API checks a Bearer token; an admin's or a viewer's gets a session
+ * cookie. Producer tokens are refused: the board's changes act on whole
+ * queues, which every tenant's jobs share, and a viewer's board is read-only.
  */
 export async function signIn(
   req: IncomingMessage,
@@ -37,12 +37,12 @@ export async function signIn(
   }
   if (!principal)
     return page(res, 401, deps.base, 'That token was not accepted.');
-  if (principal.role !== 'admin')
+  if (principal.role === 'producer')
     return page(
       res,
       403,
       deps.base,
-      `This is a ${principal.role} token of tenant ${principal.tenantId}. The dashboard shows every tenant's jobs, so it needs an admin token.`,
+      `This is a producer token of tenant ${principal.tenantId}. The dashboard needs an admin token, or a viewer token to look without changing anything.`,
     );
   res.writeHead(303, {
     location: deps.base,

@@ -13,6 +13,12 @@ import {
 } from '@conveyor/queue';
 import type { HistoryRecorder } from './history-recorder.ts';
 import type { ReadinessService } from './readiness.ts';
+import {
+  checkRetryManyScope,
+  failedJobIds,
+  type RetryManyFilter,
+  type RetryManyResult,
+} from './retry-many.ts';
 import { allowedToEnqueue, type Caller } from './scope.ts';
 
 const CANCEL_REASON = 'cancelled by request';
@@ -52,6 +58,32 @@ export class JobControlService<TRegistry extends AnyRegistry = AnyRegistry> {
       await this.recorder.rerun(found, caller);
       return result;
     });
+  }
+
+  /**
+   * `retry` for each of the tenant's failed jobs the filter matches (the
+   * same checks, quota and history per job); with `dryRun`, only how many.
+   */
+  async retryMany(
+    filter: RetryManyFilter,
+    caller: Caller,
+  ): Promise<RetryManyResult> {
+    checkRetryManyScope(filter, caller);
+    const ids = await this.readiness.up(() =>
+      failedJobIds(this.reader, filter, caller.tenant),
+    );
+    if (filter.dryRun) return { matched: ids.length, retried: 0, skipped: 0 };
+    let retried = 0;
+    for (const id of ids) {
+      try {
+        await this.retry(id, caller);
+        retried += 1;
+      } catch (error) {
+        // Moved meanwhile, or over a quota: skipped. When none could run, the reason is the answer.
+        if (retried === 0 && id === ids.at(-1)) throw error;
+      }
+    }
+    return { matched: ids.length, retried, skipped: ids.length - retried };
   }
 
   promote(id: string, caller: Caller) {

@@ -63,6 +63,21 @@ export function jobsRouter<R extends AnyRegistry>(registry: R) {
       .input(JobId)
       .mutation(({ ctx, input }) => ctx.control.retry(input.id, ctx)),
 
+    /**
+     * Every failed job of the tenant's that matches (at most 1,000), each as
+     * `retry` would; `dryRun: true` answers how many without retrying.
+     */
+    retryMany: producerProcedure
+      .input(
+        z.strictObject({
+          state: z.literal('failed'),
+          name: jobName.optional(),
+          queue: z.enum(registry.queues as [string, ...string[]]).optional(),
+          dryRun: z.boolean().default(false),
+        }),
+      )
+      .mutation(({ ctx, input }) => ctx.control.retryMany(input, ctx)),
+
     /** A delayed job runs now. */
     promote: producerProcedure
       .input(JobId)

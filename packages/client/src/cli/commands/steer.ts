@@ -1,10 +1,11 @@
 import { defineCommand } from '../command.ts';
 import { EXIT } from '../exit-codes.ts';
 import { toJson } from '../table.ts';
+import { withRetryAll } from './retry-all.ts';
 
-/** cancel, retry and promote: one id in, `{ id, state }` out. */
+/** cancel, retry and promote: one id in, `{ id, state }` out (retry also takes `--all`). */
 export function steer(action: 'cancel' | 'retry' | 'promote') {
-  return defineCommand({
+  const one = defineCommand({
     args: ['id'],
     flags: [],
     async run({ client, args, io, json }) {
@@ -13,4 +14,5 @@ export function steer(action: 'cancel' | 'retry' | 'promote') {
       return EXIT.ok;
     },
   });
+  return action === 'retry' ? withRetryAll(one) : one;
 }

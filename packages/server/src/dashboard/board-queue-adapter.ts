@@ -1,0 +1,62 @@
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import type { QueueAdapterOptions } from '@bull-board/api/typings/app';
+import { envelopeTenant } from '@conveyor/queue';
+import type { Job, Queue } from 'bullmq';
+import { forTenant, presentedAs, withRunAt } from './board-job-view.ts';
+
+type JobStatuses = Parameters<BullMQAdapter['getJobs']>[0];
+
+/**
+ * Bull Board's BullMQ adapter, with each job shown as Conveyor means it: a
+ * delayed job's real run time, and for a viewer board (`tenant`) only that
+ * tenant's payloads.
+ */
+export class BoardQueueAdapter extends BullMQAdapter {
+  constructor(
+    private readonly bullQueue: Queue,
+    options: Partial<QueueAdapterOptions> & { allowCompletedRetries: boolean },
+    private readonly tenant: string | undefined,
+  ) {
+    super(bullQueue, options);
+  }
+
+  override async getJob(id: string): Promise<Job | undefined> {
+    const job = await super.getJob(id);
+    return job ? (await this.present([job]))[0] : undefined;
+  }
+
+  override async getJobs(
+    statuses: JobStatuses,
+    start?: number,
+    end?: number,
+  ): Promise<Job[]> {
+    return this.present(await super.getJobs(statuses, start, end));
+  }
+
+  /** A viewer reads only its own tenant's logs. */
+  override async getJobLogs(id: string): Promise<string[]> {
+    if (this.tenant !== undefined) {
+      const job = await super.getJob(id);
+      if (!job || envelopeTenant(job.data) !== this.tenant) return [];
+    }
+    return super.getJobLogs(id);
+  }
+
+  private async present(jobs: Job[]): Promise<Job[]> {
+    if (jobs.length === 0) return jobs;
+    const client = await this.bullQueue.backend.client;
+    const delayed = this.bullQueue.keys.delayed ?? '';
+    const scores = await Promise.all(
+      jobs.map(async (job) =>
+        job.delay > 0 && job.id ? client.zscore(delayed, job.id) : null,
+      ),
+    );
+    return jobs.map((job, at) => {
+      const fields = withRunAt(job.toJSON(), scores[at] ?? null);
+      return presentedAs(
+        job,
+        this.tenant === undefined ? fields : forTenant(fields, this.tenant),
+      );
+    });
+  }
+}
