@@ -146,13 +146,13 @@ describe('the dashboard offers only what Conveyor does', () => {
     return (response.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
   }
 
-  it("signs a viewer in read-only: nothing that changes is offered or accepted, and other tenants' payloads stay hidden", async () => {
-    const own = await failedJob('acme');
+  it("signs the operator's viewer in read-only: nothing that changes is offered or accepted, and other tenants' payloads stay hidden", async () => {
+    const own = await failedJob('default');
     const other = await failedJob('globex');
     const { page } = await rig.newPage();
-    await rig.signIn(page, await tokenFor('acme', 'viewer'));
+    await rig.signIn(page, await tokenFor('default', 'viewer'));
     await page.goto(`${rig.api.apiUrl}/admin/queue/default/${own}`);
-    await page.getByText('TEST_JOB · acme').waitFor();
+    await page.getByText('TEST_JOB · default').waitFor();
     await page.getByText('Data', { exact: true }).click();
     await page.getByText('message:"always-fail"').first().waitFor();
     await expect(page.locator('svg.lucide-trash-2').count()).resolves.toBe(0);
@@ -186,8 +186,8 @@ describe('the dashboard offers only what Conveyor does', () => {
       { method: 'PUT', headers: { cookie } },
     );
     expect(retry.status).toBe(405);
-    const acme = rig.harness.clientWith(DASHBOARD_ADMIN_TOKEN, 'acme');
-    await expect(acme.jobs.get.query({ id: own })).resolves.toMatchObject({
+    const operator = rig.harness.clientWith(DASHBOARD_ADMIN_TOKEN, 'default');
+    await expect(operator.jobs.get.query({ id: own })).resolves.toMatchObject({
       state: 'failed',
       attemptsMade: 1,
     });
@@ -224,17 +224,26 @@ describe('the dashboard offers only what Conveyor does', () => {
     await page.close();
   });
 
-  it('refuses a producer token at sign-in', async () => {
-    const response = await fetch(`${rig.api.apiUrl}/admin/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        token: await tokenFor('acme', 'producer'),
-      }).toString(),
-      redirect: 'manual',
-    });
-    expect(response.status).toBe(403);
-    await expect(response.text()).resolves.toContain('viewer token');
+  it("refuses a producer token, and another tenant's viewer, at sign-in", async () => {
+    const signIn = async (token: string) => {
+      const response = await fetch(`${rig.api.apiUrl}/admin/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ token }).toString(),
+        redirect: 'manual',
+      });
+      return {
+        status: response.status,
+        text: await response.text(),
+        cookie: response.headers.get('set-cookie'),
+      };
+    };
+    const producer = await signIn(await tokenFor('acme', 'producer'));
+    expect(producer).toMatchObject({ status: 403, cookie: null });
+    expect(producer.text).toContain('viewer token of tenant default');
+    const viewer = await signIn(await tokenFor('acme', 'viewer'));
+    expect(viewer).toMatchObject({ status: 403, cookie: null });
+    expect(viewer.text).toContain('shows every tenant');
   });
 
   it('shows the job schemas as a page, and as JSON on request', async () => {

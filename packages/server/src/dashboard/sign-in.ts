@@ -1,3 +1,4 @@
+import { DEFAULT_TENANT } from '@conveyor/core';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Authenticate } from '../auth/authenticate.ts';
 import type { Principal } from '../auth/principal.ts';
@@ -37,13 +38,8 @@ export async function signIn(
   }
   if (!principal)
     return page(res, 401, deps.base, 'That token was not accepted.');
-  if (principal.role === 'producer')
-    return page(
-      res,
-      403,
-      deps.base,
-      `This is a producer token of tenant ${principal.tenantId}. The dashboard needs an admin token, or a viewer token to look without changing anything.`,
-    );
+  const refused = refusal(principal);
+  if (refused) return page(res, 403, deps.base, refused);
   res.writeHead(303, {
     location: deps.base,
     'set-cookie': cookie(
@@ -87,4 +83,19 @@ function page(
 ): void {
   res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' });
   res.end(signInPage(base, error));
+}
+
+/**
+ * Bull Board's queue pages list every tenant's jobs (ids, names, states) and
+ * cannot be filtered by tenant, so only the operator's tokens sign in: an
+ * admin, or a viewer of the default tenant. Another tenant reads its own jobs
+ * through the API or the CLI, which are tenant-scoped.
+ */
+function refusal(principal: Principal): string | null {
+  const { role, tenantId } = principal;
+  if (role === 'producer')
+    return `This is a producer token of tenant ${tenantId}. The dashboard needs an admin token, or a viewer token of tenant ${DEFAULT_TENANT} to look without changing anything.`;
+  if (role === 'viewer' && tenantId !== DEFAULT_TENANT)
+    return `This is a viewer token of tenant ${tenantId}. The dashboard shows every tenant's queues, so it takes the operator's tokens only (an admin, or a viewer of tenant ${DEFAULT_TENANT}); read tenant ${tenantId}'s jobs through the API or \`conveyor jobs list\`.`;
+  return null;
 }
