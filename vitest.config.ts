@@ -26,8 +26,10 @@ export default defineConfig({
   test: {
     // Suites share one redis-server and some measure timing (backoff): one file at a time.
     fileParallelism: false,
-    testTimeout: 20_000,
-    hookTimeout: 30_000,
+    // Deadlines for a loaded machine: many tests start tsx child processes
+    // or servers; a test's own waits give the precise failure first.
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
     projects: [
       {
         extends: true,

@@ -118,14 +118,13 @@ describe('transport hygiene', () => {
   it('cuts off a client that trickles its headers', async () => {
     const socket = connect(Number(new URL(tuned.apiUrl).port), '127.0.0.1');
     socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\n');
-    const started = performance.now();
+    // No clock: without the header timeout the socket stays open and the test times out.
     const answer = await new Promise<string>((resolve) => {
       let text = '';
       socket.on('data', (chunk: Buffer) => (text += chunk.toString()));
       socket.on('close', () => resolve(text));
     });
     expect(answer).toMatch(/^HTTP\/1\.1 408/);
-    expect(performance.now() - started).toBeLessThan(3_000);
   });
 
   it('keeps an SSE watch open well past requestTimeout', async () => {
