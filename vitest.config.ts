@@ -28,6 +28,9 @@ export default defineConfig({
     fileParallelism: false,
     // Deadlines for a loaded machine: many tests start tsx child processes
     // or servers; a test's own waits give the precise failure first.
+    // What the tests start never reads the repository's `.env` (it may name a
+    // developer's own Redis): see packages/devtools/src/dot-env.ts.
+    env: { CONVEYOR_DOTENV: 'off' },
     testTimeout: 60_000,
     hookTimeout: 120_000,
     projects: [
