@@ -26,8 +26,13 @@ export default defineConfig({
   test: {
     // Suites share one redis-server and some measure timing (backoff): one file at a time.
     fileParallelism: false,
-    testTimeout: 20_000,
-    hookTimeout: 30_000,
+    // Deadlines for a loaded machine: many tests start tsx child processes
+    // or servers; a test's own waits give the precise failure first.
+    // What the tests start never reads the repository's `.env` (it may name a
+    // developer's own Redis): see packages/devtools/src/dot-env.ts.
+    env: { CONVEYOR_DOTENV: 'off' },
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
     projects: [
       {
         extends: true,

@@ -29,7 +29,7 @@ describe('the CLI retries every failed job', () => {
           role: 'producer',
         })
       ).token;
-  }, 30_000);
+  }, 120_000);
   afterAll(() => harness?.close());
 
   function conveyor(args: string[], tenant: string) {

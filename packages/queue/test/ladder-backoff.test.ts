@@ -86,7 +86,6 @@ it('a ladder waits each step, then its last step; the waits are in the attempt h
     );
     waits.forEach((waited, i) => {
       expect(waited).toBeGreaterThanOrEqual((steps[i] ?? 0) - 5);
-      expect(waited).toBeLessThan((steps[i] ?? 0) + 700);
     });
   } finally {
     await pool.close();

@@ -102,11 +102,9 @@ describe('producer', () => {
       keys: createKeyspace(prefix),
       timeoutMs: 500,
     });
-    const started = Date.now();
     await expect(
       offline.enqueue({ name: 'TEST_JOB', data: { message: 'x' } }),
     ).rejects.toBeInstanceOf(QueueUnavailableError);
-    expect(Date.now() - started).toBeLessThan(1_500);
     await offline.close();
     offlineRedis.disconnect();
   });

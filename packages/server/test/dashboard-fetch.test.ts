@@ -31,7 +31,7 @@ describe('the dashboard over fetch, with no workers', () => {
       sessionRecheckMs: 300,
     });
     api = await startApiWithOptions(harness, {}, { routes: [dashboard.route] });
-  }, 30_000);
+  }, 120_000);
   afterAll(async () => {
     await api?.close();
     await dashboard?.close();

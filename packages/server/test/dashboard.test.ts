@@ -49,7 +49,7 @@ describe('the dashboard in a browser', () => {
       args: ['--no-sandbox'],
     });
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  }, 30_000);
+  }, 120_000);
   afterAll(async () => {
     await browser?.close();
     await api?.close();

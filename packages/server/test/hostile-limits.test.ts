@@ -64,13 +64,11 @@ describe('request size limits', () => {
   it('checks enqueueMany item count before validating any item', async () => {
     // Within the body limit: 200k empty items (~600 KB).
     const items = `[${Array(200_000).fill('{}').join(',')}]`;
-    const started = performance.now();
     const res = await postJson(
       harness.apiUrl,
       'enqueueMany',
       `{"json":{"jobs":${items}}}`,
     );
-    const elapsed = performance.now() - started;
     expect(res.status).toBe(400);
     const issues = errorOf(res.json).data.issues as { path: unknown[] }[];
     // One issue, about the count: not one per item.
@@ -80,7 +78,6 @@ describe('request size limits', () => {
         message: expect.stringContaining(String(MAX_BATCH_SIZE)),
       }),
     ]);
-    expect(elapsed).toBeLessThan(2_000);
   });
 
   it('keeps item issue paths of a valid-size batch', async () => {

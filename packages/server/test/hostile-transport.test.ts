@@ -118,14 +118,13 @@ describe('transport hygiene', () => {
   it('cuts off a client that trickles its headers', async () => {
     const socket = connect(Number(new URL(tuned.apiUrl).port), '127.0.0.1');
     socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\n');
-    const started = performance.now();
+    // No clock: without the header timeout the socket stays open and the test times out.
     const answer = await new Promise<string>((resolve) => {
       let text = '';
       socket.on('data', (chunk: Buffer) => (text += chunk.toString()));
       socket.on('close', () => resolve(text));
     });
     expect(answer).toMatch(/^HTTP\/1\.1 408/);
-    expect(performance.now() - started).toBeLessThan(3_000);
   });
 
   it('keeps an SSE watch open well past requestTimeout', async () => {
@@ -143,8 +142,10 @@ describe('transport hygiene', () => {
     const reader = res.body!.getReader();
     let text = '';
     let pending = reader.read();
-    const until = performance.now() + 2_600; // requestTimeout is 500 ms
-    while (performance.now() < until) {
+    // requestTimeout is 500 ms; tRPC's first ping comes after 2 s. Read until
+    // it arrives (or a deadline for a loaded machine), not for a fixed time.
+    const until = performance.now() + 30_000;
+    while (performance.now() < until && !/event: ping/.test(text)) {
       const chunk = await Promise.race([
         pending,
         new Promise<null>((r) => setTimeout(() => r(null), 200)),

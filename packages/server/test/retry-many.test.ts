@@ -32,7 +32,7 @@ describe('retrying many failed jobs', () => {
       );
     acme = await producer('acme');
     globex = await producer('globex');
-  }, 30_000);
+  }, 120_000);
   afterAll(async () => {
     await harness?.close();
   });

@@ -94,11 +94,11 @@ describe('API tokens and roles', () => {
     const { token } = await create({
       tenantId: 'acme',
       role: 'viewer',
-      expiresAt: new Date(Date.now() + 400),
+      expiresAt: new Date(Date.now() + 3_000),
     });
     const client = harness.clientWith(token);
     expect((await client.queues.stats.query()).default).toBeDefined();
-    await sleep(500);
+    await sleep(3_100);
     expect(await codeOf(client.queues.stats.query())).toBe('UNAUTHORIZED');
   });
 

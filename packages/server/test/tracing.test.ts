@@ -127,11 +127,11 @@ describe('one trace across the API and worker processes (OTLP)', () => {
     );
     const listening = await api.waitForLine(
       (l) => typeof l.record?.url === 'string',
-      20_000,
+      60_000,
     );
     await worker.waitForLine(
       (l) => l.record?.msg === 'Conveyor worker ready',
-      20_000,
+      60_000,
     );
     expect(
       api.lines.some(

@@ -70,7 +70,8 @@ export function spawnTsProcess(
 
   function waitForLine(
     match: (line: OutputLine) => boolean,
-    timeoutMs = 15_000,
+    // Generous: a tsx child compiles its sources first, slowly on a loaded machine.
+    timeoutMs = 60_000,
   ): Promise<OutputLine> {
     const seen = lines.find(match);
     if (seen) return Promise.resolve(seen);

@@ -337,43 +337,30 @@ describe('webhooks from the worker (real Redis, real HTTP)', () => {
     }
   });
 
-  it('a receiver that takes 5 s never delays jobs', async () => {
-    const burst = async () => {
-      const started = Date.now();
-      const jobs = await Promise.all(
-        Array.from({ length: 30 }, () => enqueue('slow-co')),
-      );
-      const queue = producers.get('slow-co')?.queue('default');
-      if (!queue) throw new Error('no producer for slow-co');
-      await waitFor(async () => {
-        const states = await Promise.all(
-          jobs.map((j) => queue.getJobState(j.id)),
-        );
-        return states.every((s) => s === 'completed') ? true : undefined;
-      }, 20_000);
-      return Date.now() - started;
-    };
-    await start({ listen: false });
-    const baseline = await burst();
-    await pool?.close();
-    await dispatcher?.close();
-    await deliveries?.close();
-
+  it('a receiver that takes 8 s never delays jobs', async () => {
     const hook = await store.create('slow-co', {
       url: receiver.url,
       events: ['job.completed'],
     });
     receiver.reply(() => ({ status: 200, delayMs: 8_000 }));
     await start();
-    const withSlowReceiver = await burst();
-    // Every job finished while the receiver still held its first request.
+    const jobs = await Promise.all(
+      Array.from({ length: 30 }, () => enqueue('slow-co')),
+    );
+    const queue = producers.get('slow-co')?.queue('default');
+    if (!queue) throw new Error('no producer for slow-co');
+    await waitFor(async () => {
+      const states = await Promise.all(
+        jobs.map((j) => queue.getJobState(j.id)),
+      );
+      return states.every((s) => s === 'completed') ? true : undefined;
+    }, 60_000);
+    // Every job finished while the receiver still held its first request:
+    // compared with the receiver's own clock, not a speed.
     expect(receiver.received.length).toBeGreaterThan(0);
     expect(receiver.received.every((r) => r.answeredAt === undefined)).toBe(
       true,
     );
-    expect(withSlowReceiver).toBeLessThan(
-      Math.max(baseline * 3, baseline + 1_000),
-    );
     await store.remove('slow-co', hook.id);
-  }, 30_000);
+  });
 });

@@ -52,7 +52,7 @@ describe('worker daemon (separate process)', () => {
   const ready = (daemon: TsProcess) =>
     daemon.waitForLine(
       (l) => l.record?.msg === 'Conveyor worker ready',
-      20_000,
+      60_000,
     );
 
   it('runWorker runs an app’s catalog: TEST_JOB is logged with its data, and SIGTERM exits 0', async () => {

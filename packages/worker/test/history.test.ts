@@ -36,7 +36,7 @@ it('the real daemon with DATABASE_URL records each attempt in PostgreSQL, and sa
   await harness.ready(daemon);
   await daemon.waitForLine(
     (l) => l.record?.msg === 'history on: attempts recorded in PostgreSQL',
-    15_000,
+    60_000,
   );
   const { id } = await harness.producer.enqueue({
     name: 'fault.sleepy',
@@ -59,7 +59,7 @@ it('the real daemon with DATABASE_URL records each attempt in PostgreSQL, and sa
   expect(story.attempts[0]?.error).toMatch(/timed out/i);
   // Another tenant's view of the same id: nothing.
   expect(await store.get(id, 'other')).toBeNull();
-}, 40_000);
+}, 120_000);
 
 it('a job BullMQ fails for stalling too often is recorded failed, though no attempt reported it', async () => {
   const { id } = await harness.producer.enqueue({
@@ -85,7 +85,7 @@ it('a job BullMQ fails for stalling too often is recorded failed, though no atte
     'the stall-limit failure in PostgreSQL',
   );
   expect(story.job.lastError).toMatch(/stalled more than allowable limit/);
-}, 30_000);
+}, 120_000);
 
 it('with HISTORY=off the daemon says so at start and records nothing', async () => {
   await Promise.all(harness.daemons.map((d) => d.stop()));
@@ -119,4 +119,4 @@ it('with HISTORY=off the daemon says so at start and records nothing', async () 
   expect(
     outboxEntries.filter(([, fields]) => fields.join(' ').includes(id)),
   ).toEqual([]);
-}, 30_000);
+}, 120_000);

@@ -32,7 +32,7 @@ it('a Redis outage is one warn line and one info line per episode, not one per r
   });
   await daemon.waitForLine(
     (l) => l.record?.msg === 'Conveyor worker ready',
-    20_000,
+    60_000,
   );
   // Startup lines (the Redis self-check) are not part of the episode.
   await new Promise((r) => setTimeout(r, 1_000));
@@ -42,7 +42,7 @@ it('a Redis outage is one warn line and one info line per episode, not one per r
   redis = await startRedisServer({ port });
   await daemon.waitForLine(
     (l) => l.record?.msg === 'Redis connection restored',
-    20_000,
+    60_000,
   );
   await new Promise((r) => setTimeout(r, 1_000));
   const episode = daemon.lines.slice(before).filter((l) => l.record);

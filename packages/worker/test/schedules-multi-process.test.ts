@@ -46,7 +46,8 @@ it('three worker processes started together run each tick of a contract schedule
     daemons.push(daemon);
     return daemon.waitForLine(
       (l) => l.record?.msg === 'Conveyor worker ready',
-      20_000,
+      // Three tsx processes compiling at once on a loaded machine.
+      90_000,
     );
   };
   await Promise.all([start(), start(), start()]);

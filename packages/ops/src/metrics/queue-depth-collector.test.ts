@@ -76,9 +76,7 @@ describe('queueDepthCollector', () => {
     const metrics = collector(server.url, uniquePrefix('depth-down'), 0);
     expect(depthOf(await metrics.metrics(), 'waiting')).toBe(0);
     await server.stop();
-    const started = Date.now();
     const text = await metrics.metrics();
-    expect(Date.now() - started).toBeLessThan(3_000);
     expect(depthOf(text, 'waiting')).toBeUndefined();
   });
 });

@@ -75,7 +75,7 @@ export function faultHarness(redisUrl: string, label: string) {
     ready: (daemon: TsProcess) =>
       daemon.waitForLine(
         (l) => l.record?.msg === 'Conveyor worker ready',
-        20_000,
+        60_000,
       ),
     /** Every `msg` line about one job, across all daemons started so far, oldest first. */
     linesOf: (jobId: string, msg: string): OutputLine[] =>
