@@ -313,7 +313,7 @@ function spawnPostgres(
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`postgres did not start on port ${port}:\n${output}`));
-    }, 20_000);
+    }, 60_000);
     const collect = (chunk: Buffer) => {
       output = (output + chunk.toString()).slice(-4_000);
       if (output.includes('ready to accept connections')) {
