@@ -16,6 +16,21 @@ const redisUrl = inject('redisUrl');
 const adminToken = randomBytes(32).toString('base64url');
 
 /**
+ * What superjson (so any tRPC client) can send: it refuses to serialize an
+ * object with a `__proto__`, `prototype` or `constructor` key, which random
+ * JSON sometimes holds. How the API treats such a body sent raw is the
+ * hostile-wire tests' concern.
+ */
+function serializable(value: unknown): boolean {
+  try {
+    superjson.serialize(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Mostly jobs the API takes (with valid options), some it refuses. No
  * idempotency keys: the first server's enqueue would change what the
  * second answers (enqueue-fast-path.test.ts compares those one by one).
@@ -50,7 +65,7 @@ const jobArb = fc.oneof(
             startDate: fc.date(),
             endDate: fc.date(),
           }),
-          fc.jsonValue({ maxDepth: 3 }),
+          fc.jsonValue({ maxDepth: 3 }).filter(serializable),
         ),
         options: fc.record(
           {
