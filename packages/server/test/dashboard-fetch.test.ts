@@ -1,17 +1,15 @@
-import { waitFor } from '@conveyor/testkit';
-import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DEFAULT_TENANT } from '@conveyor/core';
-import { createAuthenticate } from '../src/auth/authenticate.ts';
-import {
-  createDashboard,
-  type Dashboard,
-} from '../src/dashboard/create-dashboard.ts';
-import { startApiWithOptions } from './support/api-with-options.ts';
+import { waitFor } from '@conveyor/testkit';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Dashboard } from '../src/dashboard/create-dashboard.ts';
 import { startHarness, type Harness } from './support/harness.ts';
+import {
+  DASHBOARD_ADMIN_TOKEN,
+  serveDashboard,
+} from './support/serve-dashboard.ts';
 
 const redisUrl = inject('redisUrl');
-const ADMIN_TOKEN = 'dashboard-admin-token-0123456789abcdef';
+const ADMIN_TOKEN = DASHBOARD_ADMIN_TOKEN;
 
 describe('the dashboard over fetch, with no workers', () => {
   let harness: Harness;
@@ -20,17 +18,9 @@ describe('the dashboard over fetch, with no workers', () => {
 
   beforeAll(async () => {
     harness = await startHarness(redisUrl, { adminToken: ADMIN_TOKEN });
-    dashboard = createDashboard({
-      services: harness.services,
-      logger: pino({ level: 'silent' }),
-      authenticate: createAuthenticate({
-        tokens: harness.services.tokens,
-        adminToken: ADMIN_TOKEN,
-        adminTenant: DEFAULT_TENANT,
-      }),
+    ({ dashboard, api } = await serveDashboard(harness, {
       sessionRecheckMs: 300,
-    });
-    api = await startApiWithOptions(harness, {}, { routes: [dashboard.route] });
+    }));
   }, 120_000);
   afterAll(async () => {
     await api?.close();

@@ -1,21 +1,18 @@
 import { waitFor } from '@conveyor/testkit';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { pino } from 'pino';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { DEFAULT_TENANT } from '@conveyor/core';
-import { createAuthenticate } from '../src/auth/authenticate.ts';
-import {
-  createDashboard,
-  type Dashboard,
-} from '../src/dashboard/create-dashboard.ts';
-import { startApiWithOptions } from './support/api-with-options.ts';
+import type { Dashboard } from '../src/dashboard/create-dashboard.ts';
 import { startHarness, type Harness } from './support/harness.ts';
+import {
+  DASHBOARD_ADMIN_TOKEN,
+  serveDashboard,
+} from './support/serve-dashboard.ts';
 import { scriptedProcessors } from './support/scripted-processors.ts';
 
 const redisUrl = inject('redisUrl');
-const ADMIN_TOKEN = 'dashboard-admin-token-0123456789abcdef';
+const ADMIN_TOKEN = DASHBOARD_ADMIN_TOKEN;
 const ARTIFACTS = fileURLToPath(
   new URL('../../../test-artifacts/dashboard/', import.meta.url),
 );
@@ -34,16 +31,7 @@ describe('the dashboard in a browser', () => {
       adminToken: ADMIN_TOKEN,
       processors: scriptedProcessors(seen),
     });
-    dashboard = createDashboard({
-      services: harness.services,
-      logger: pino({ level: 'silent' }),
-      authenticate: createAuthenticate({
-        tokens: harness.services.tokens,
-        adminToken: ADMIN_TOKEN,
-        adminTenant: DEFAULT_TENANT,
-      }),
-    });
-    api = await startApiWithOptions(harness, {}, { routes: [dashboard.route] });
+    ({ dashboard, api } = await serveDashboard(harness));
     browser = await chromium.launch({
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
       args: ['--no-sandbox'],

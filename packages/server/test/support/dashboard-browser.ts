@@ -1,18 +1,12 @@
-import { DEFAULT_TENANT } from '@conveyor/core';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { pino } from 'pino';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { createAuthenticate } from '../../src/auth/authenticate.ts';
-import {
-  createDashboard,
-  type Dashboard,
-} from '../../src/dashboard/create-dashboard.ts';
-import { startApiWithOptions } from './api-with-options.ts';
+import type { Dashboard } from '../../src/dashboard/create-dashboard.ts';
 import { startHarness, type Harness } from './harness.ts';
 import { scriptedProcessors } from './scripted-processors.ts';
+import { DASHBOARD_ADMIN_TOKEN, serveDashboard } from './serve-dashboard.ts';
 
-export const DASHBOARD_ADMIN_TOKEN = 'dashboard-admin-token-0123456789abcdef';
+export { DASHBOARD_ADMIN_TOKEN };
 
 /** A harness with workers, the dashboard on a second API server, and Chromium. */
 export interface DashboardRig {
@@ -50,20 +44,7 @@ export async function startDashboardRig(
       ...processors(scriptedProcessors(seen)),
     },
   });
-  const dashboard = createDashboard({
-    services: harness.services,
-    logger: pino({ level: 'silent' }),
-    authenticate: createAuthenticate({
-      tokens: harness.services.tokens,
-      adminToken: DASHBOARD_ADMIN_TOKEN,
-      adminTenant: DEFAULT_TENANT,
-    }),
-  });
-  const api = await startApiWithOptions(
-    harness,
-    {},
-    { routes: [dashboard.route] },
-  );
+  const { dashboard, api } = await serveDashboard(harness);
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: ['--no-sandbox'],
