@@ -4,6 +4,14 @@ import {
   mergeJobDefaults,
   type JobDefaults,
 } from './job-defaults.ts';
+import {
+  checkDeduplicate,
+  checkFlow,
+  type DeduplicateSpec,
+  type FlowSpec,
+  type RuntimeDeduplicate,
+  type RuntimeFlow,
+} from './flow.ts';
 import type { QueueName } from './queue-name.ts';
 import {
   checkSchedules,
@@ -78,6 +86,10 @@ export interface JobDefinition<
   readonly limits: JobLimits;
   /** Fired by the platform; reconciled with Redis whenever a worker or API starts. */
   readonly schedules: readonly ContractSchedule[];
+  /** Fair share, per-key concurrency and rate limits; null when the job has none. */
+  readonly flow: RuntimeFlow | null;
+  /** Deduplication by a key of the input; null when the job has none. */
+  readonly deduplicate: RuntimeDeduplicate | null;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a registry holds jobs of any schema
@@ -93,6 +105,8 @@ export interface RuntimeJob {
   readonly defaults: JobDefaults;
   readonly limits: JobLimits;
   readonly schedules: readonly ContractSchedule[];
+  readonly flow: RuntimeFlow | null;
+  readonly deduplicate: RuntimeDeduplicate | null;
 }
 
 export type JobInput<TJob extends AnyJobDefinition> = z.output<TJob['input']>;
@@ -145,6 +159,14 @@ export interface JobSpec<
    * input: data that does not match does not compile.
    */
   schedules?: readonly ScheduleSpec<NoInfer<z.input<TInput>>>[];
+  /**
+   * How runs are admitted: fair share between tenants, concurrency and rate
+   * limits per key of the input (a key function over a field the input
+   * lacks does not compile).
+   */
+  flow?: FlowSpec<NoInfer<z.output<TInput>>>;
+  /** Debounce, throttle or simple deduplication by a key of the input. */
+  deduplicate?: DeduplicateSpec<NoInfer<z.output<TInput>>>;
 }
 
 export function defineJob<
@@ -188,6 +210,11 @@ export function defineJob<
   assertSchemaRules(name, 'result', result);
   assertSchemaRules(name, 'progress', progress);
   const schedules = checkSchedules(name, spec.input, spec.schedules ?? []);
+  const flow = checkFlow(name, spec.flow as FlowSpec<never> | undefined);
+  const deduplicate = checkDeduplicate(
+    name,
+    spec.deduplicate as DeduplicateSpec<never> | undefined,
+  );
   return Object.freeze({
     name,
     queue,
@@ -197,6 +224,8 @@ export function defineJob<
     defaults,
     limits,
     schedules,
+    flow,
+    deduplicate,
   });
 }
 

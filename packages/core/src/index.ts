@@ -4,6 +4,7 @@
 export * from './define-job.ts';
 export * from './duration.ts';
 export * from './enqueue-options.ts';
+export * from './flow.ts';
 export * from './envelope.ts';
 export * from './errors/index.ts';
 export * from './ids.ts';

@@ -102,11 +102,27 @@ export interface EnqueueManyRequestInput<TMap extends JobMap> {
   jobs: readonly [EnqueueManyItemInput<TMap>, ...EnqueueManyItemInput<TMap>[]];
 }
 
+/** Settings of one queue, declared with the registry. */
+export interface QueueSettings {
+  /**
+   * At most this many jobs of the queue run at once across every worker
+   * process (BullMQ's global concurrency); null = only each worker's own.
+   */
+  globalConcurrency: number | null;
+}
+
+/** What `defineRegistry` takes beside the jobs: settings per queue, keyed by the jobs' queue names. */
+export interface RegistryOptions<TQueue extends string> {
+  queues?: Partial<Record<TQueue, { globalConcurrency?: number }>>;
+}
+
 export interface Registry<TMap extends JobMap = JobMap> {
   readonly jobs: TMap;
   readonly names: readonly JobName<TMap>[];
   /** The queues at least one job uses, each once. */
   readonly queues: readonly QueueOf<TMap>[];
+  /** A queue's settings (defaults when the registry declared none). */
+  queueSettings(queue: string): QueueSettings;
   /** The job called `name`, for runtime code that routes by a name it read from Redis or a request. */
   get(name: string): RuntimeJob | undefined;
   /**
@@ -176,7 +192,10 @@ type UniqueNames<TJobs extends readonly AnyJobDefinition[]> = [
 
 export function defineRegistry<
   const TJobs extends readonly [AnyJobDefinition, ...AnyJobDefinition[]],
->(definitions: TJobs & UniqueNames<TJobs>): Registry<JobsByName<TJobs>> {
+>(
+  definitions: TJobs & UniqueNames<TJobs>,
+  options: RegistryOptions<TJobs[number]['queue'] & string> = {},
+): Registry<JobsByName<TJobs>> {
   type Map = JobsByName<TJobs>;
   const jobs: Record<string, RuntimeJob> = {};
   for (const job of definitions as readonly RuntimeJob[]) {
@@ -219,10 +238,39 @@ export function defineRegistry<
       ...new Set(Object.values(jobs).map((job) => job.queue)),
     ] as QueueOf<Map>[],
     get: (name: string) => (Object.hasOwn(jobs, name) ? jobs[name] : undefined),
+    queueSettings: queueSettingsOf(options, Object.values(jobs)),
     jobName,
     enqueueRequest:
       enqueueRequest as unknown as Registry<Map>['enqueueRequest'],
     enqueueManyRequest:
       enqueueManyRequest as unknown as Registry<Map>['enqueueManyRequest'],
   });
+}
+
+/** Checks the declared queue settings at load: known queues, sane numbers. */
+function queueSettingsOf(
+  options: RegistryOptions<string>,
+  jobs: readonly RuntimeJob[],
+): (queue: string) => QueueSettings {
+  const declared = (options.queues ?? {}) as Record<
+    string,
+    { globalConcurrency?: number } | undefined
+  >;
+  const known = new Set(jobs.map((job) => job.queue));
+  const settings = new Map<string, QueueSettings>();
+  for (const [queue, spec] of Object.entries(declared)) {
+    if (!known.has(queue))
+      throw new Error(`Queue "${queue}" has settings but no job uses it`);
+    const limit = spec?.globalConcurrency;
+    if (
+      limit !== undefined &&
+      (!Number.isInteger(limit) || limit < 1 || limit > 100_000)
+    )
+      throw new Error(
+        `Queue "${queue}": globalConcurrency must be an integer from 1 to 100000`,
+      );
+    settings.set(queue, Object.freeze({ globalConcurrency: limit ?? null }));
+  }
+  const none: QueueSettings = Object.freeze({ globalConcurrency: null });
+  return (queue) => settings.get(queue) ?? none;
 }

@@ -13,6 +13,18 @@
  * | `{Q}:repeat:{scheduleId}`                     | HASH   | BullMQ  | a Job Scheduler (`c.{job}.{key}` contract, `t.{tenant}.{name}`) |
  * | `{Q}:cv:t:{tenant}:index`                     | ZSET   | Conveyor| a tenant's job ids by creation (ms·1000 + seq): stable listing |
  * | `{Q}:cv:t:{tenant}:idem:{sha256}`             | STRING | Conveyor| `"{jobId} {payloadHash}"` for an idempotency key (TTL)         |
+ * | `{Q}:cv:fc:lane:{lane}`                       | ZSET   | Conveyor| a lane's held job ids by priority·2³² + seq (flow control)     |
+ * | `{Q}:cv:fc:t:{tenant}:ready`                  | ZSET   | Conveyor| a tenant's lanes that may dispatch, by their head job's score  |
+ * | `{Q}:cv:fc:tenants`                           | ZSET   | Conveyor| tenants with a ready lane, by pass (virtual time): fair share  |
+ * | `{Q}:cv:fc:pass`                              | HASH   | Conveyor| pass of a tenant while it has no ready lane (no credit idling) |
+ * | `{Q}:cv:fc:vt`                                | STRING | Conveyor| the pass of the latest dispatch (where returning tenants join) |
+ * | `{Q}:cv:fc:weights`                           | HASH   | Conveyor| tenant → fair-share weight (mirrored from `{T}:limits`)        |
+ * | `{Q}:cv:fc:backlog`                           | HASH   | Conveyor| tenant → held jobs (not yet dispatched)                        |
+ * | `{Q}:cv:fc:seq`                               | STRING | Conveyor| FIFO counter of held jobs                                      |
+ * | `{Q}:cv:fc:sleep`                             | ZSET   | Conveyor| lanes parked by a full key or an empty bucket, by wake time    |
+ * | `{Q}:cv:fc:slots:{lane}`                      | ZSET   | Conveyor| job ids holding one of the lane's concurrency slots, by lease  |
+ * | `{Q}:cv:fc:limiters`                          | ZSET   | Conveyor| lanes with slots, by last use: swept for dead holders          |
+ * | `{Q}:cv:fc:bucket:{lane or *:job:}`           | HASH   | Conveyor| a rate limit's token bucket (`tokens`, `at`; expires idle)     |
  * | `{Q}:cv:cancel:{jobId}`                       | STRING | Conveyor| pending cancel of an active job: its reason (TTL 1 h)          |
  * | `{Q}:cv:cancelled:{jobId}`                    | HASH   | Conveyor| snapshot of a waiting/delayed job removed by cancel (TTL 7 d)  |
  * | `{T}:open:{queue}`                            | ZSET   | Conveyor| a tenant's unfinished job ids, by admission time: the quota    |
@@ -35,6 +47,11 @@
  *
  * where `{Q}` is `{p}:{<queue>}:<queue>` (BullMQ's prefix for the queue is
  * `{p}:{<queue>}`) and `{T}` is `{p}:cv:t:{<tenant>}`; the braces are literal.
+ * A flow-control lane `{lane}` is `{tenant}:{job}:{key}` (key empty for a job
+ * without one); the Lua scripts in `flow/` build these names from
+ * `flowPrefix`, inside the queue's slot. A held job's hash also carries
+ * `cvh` (held), `cvf` (its lane and limits, JSON) and `cvd` (dispatched, not
+ * yet started).
  *
  * **Redis Cluster.** The braces are hash tags: every key of one queue lives
  * on one slot (BullMQ's scripts and Conveyor's add transaction touch only
@@ -55,6 +72,10 @@ export interface Keyspace {
   /** A BullMQ key of a queue: a state (`completed`, `failed`, …) or a job id. */
   bull(queue: string, suffix: string): string;
   events(queue: string): string;
+  /** `{Q}:`: the prefix BullMQ's scripts put before a job id (and Conveyor's Lua before its flow keys). */
+  queueKeyPrefix(queue: string): string;
+  /** `{Q}:cv:fc:`: every flow-control key of a queue starts with it. */
+  flowPrefix(queue: string): string;
   index(queue: string, tenant: string): string;
   idempotency(queue: string, tenant: string, keyHash: string): string;
   open(queue: string, tenant: string): string;
@@ -103,6 +124,8 @@ export function createKeyspace(prefix: string = DEFAULT_PREFIX): Keyspace {
     bullPrefix,
     bull: queueKey,
     events: (queue: string) => queueKey(queue, 'events'),
+    queueKeyPrefix: (queue: string) => queueKey(queue, ''),
+    flowPrefix: (queue: string) => queueKey(queue, 'cv:fc:'),
     index: (queue: string, tenant: string) =>
       queueKey(queue, `cv:t:${tenant}:index`),
     idempotency: (queue: string, tenant: string, keyHash: string) =>

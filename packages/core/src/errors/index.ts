@@ -28,3 +28,4 @@ export { ScheduleNotFoundError } from './schedule-not-found-error.ts';
 export { InvalidScheduleError } from './invalid-schedule-error.ts';
 export { InvalidHistoryQueryError } from './invalid-history-query-error.ts';
 export { ContractScheduleError } from './contract-schedule-error.ts';
+export { FlowKeyError } from './flow-key-error.ts';
