@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
  * The suites that run a second time against a real 3-master Redis Cluster
  * (docs/architecture.md, "Redis Cluster"): the lifecycle through the typed
  * client, enqueue answers, quotas and tenancy, cancellation across
- * processes, schedules, and the worker daemon.
+ * processes, schedules, the worker daemon, and flow control.
  */
 const CLUSTER_SUITES = [
   'packages/server/test/lifecycle.test.ts',
@@ -17,6 +17,7 @@ const CLUSTER_SUITES = [
   'packages/server/test/watch.test.ts',
   'packages/server/test/tokens.test.ts',
   'packages/worker/test/daemon.test.ts',
+  'packages/queue/test/flow-control.test.ts',
 ];
 
 export default defineConfig({

@@ -20,7 +20,12 @@ export {
   type LifecycleEventType,
 } from './events/lifecycle-event.ts';
 export { whenReady } from './when-ready.ts';
-export { createKeyspace, DEFAULT_PREFIX, type Keyspace } from './keyspace.ts';
+export {
+  createKeyspace,
+  DEFAULT_PREFIX,
+  hashTag,
+  type Keyspace,
+} from './keyspace.ts';
 export { LuaScript } from './lua-script.ts';
 // The logger every engine API takes (ops' createLogger makes one).
 export type { Logger } from 'pino';

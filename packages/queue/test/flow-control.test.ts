@@ -1,129 +1,15 @@
-import { defineJob, defineRegistry } from '@conveyor/core';
-import { deletePrefix, uniquePrefix, waitFor } from '@conveyor/testkit';
-import { Redis } from 'ioredis';
-import { pino } from 'pino';
+import { keysUnder, waitFor } from '@conveyor/testkit';
 import { afterEach, expect, inject, it } from 'vitest';
-import { z } from 'zod';
-import {
-  createKeyspace,
-  createProducer,
-  createWorkerPool,
-  type Keyspace,
-} from '../src/index.ts';
+import { hashTag } from '../src/index.ts';
+import { cleanUp, flowKeys, harness as start } from './support/flow-harness.ts';
 
 // Flow control in one process (the cross-process and fault runs are in
 // flow-*.test.ts): what the dispatch hands out, in which order, and what it
-// leaves behind.
+// leaves behind. Runs on one Redis and again on a Cluster (vitest.config.ts):
+// every flow key of a queue is in the queue's slot.
 const redisUrl = inject('redisUrl');
-const fair = defineJob({
-  name: 'fc.fair',
-  queue: 'fcq',
-  input: z.strictObject({ n: z.number() }),
-  flow: { fairShare: true },
-});
-const keyed = defineJob({
-  name: 'fc.keyed',
-  queue: 'fcq',
-  input: z.strictObject({ user: z.string(), n: z.number() }),
-  flow: { key: (input) => input.user, concurrency: 2 },
-  defaults: { attempts: 3, backoff: { type: 'fixed', delay: 10 } },
-});
-const rated = defineJob({
-  name: 'fc.rated',
-  queue: 'fcq',
-  input: z.strictObject({ n: z.number() }),
-  flow: { rateLimit: { max: 3, per: '1s' } },
-});
-const registry = defineRegistry([fair, keyed, rated], {
-  queues: { fcq: { globalConcurrency: 50 } },
-});
-
-const cleanup: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const step of cleanup.splice(0).reverse()) await step();
-});
-
-interface Started {
-  name: string;
-  tenant: string;
-  key: string;
-  at: number;
-}
-
-function harness(concurrency: number) {
-  const prefix = uniquePrefix('flow');
-  const keys = createKeyspace(prefix);
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
-  const started: Started[] = [];
-  const running = new Map<string, number>();
-  let overLimit = 0;
-  let failOnce = true;
-  const producers = new Map<string, ReturnType<typeof createProducer>>();
-  const producer = (tenant: string) => {
-    let found = producers.get(tenant);
-    if (!found) {
-      found = createProducer({ registry, tenantId: tenant, redis, keys });
-      producers.set(tenant, found);
-    }
-    return found;
-  };
-  const pool = createWorkerPool({
-    registry,
-    redis,
-    keys,
-    concurrency,
-    logger: pino({ level: 'silent' }),
-    processors: {
-      'fc.fair': async ({ n }, { tenantId }) => {
-        started.push({
-          name: 'fc.fair',
-          tenant: tenantId,
-          key: String(n),
-          at: Date.now(),
-        });
-        await new Promise((r) => setTimeout(r, 2));
-      },
-      'fc.keyed': async ({ user }, { tenantId }) => {
-        const slot = `${tenantId}:${user}`;
-        const now = (running.get(slot) ?? 0) + 1;
-        running.set(slot, now);
-        if (now > 2) overLimit += 1;
-        started.push({
-          name: 'fc.keyed',
-          tenant: tenantId,
-          key: user,
-          at: Date.now(),
-        });
-        await new Promise((r) => setTimeout(r, 5));
-        running.set(slot, (running.get(slot) ?? 1) - 1);
-        if (failOnce) {
-          failOnce = false;
-          throw new Error('first attempt fails');
-        }
-      },
-      'fc.rated': ({ n }, { tenantId }) => {
-        started.push({
-          name: 'fc.rated',
-          tenant: tenantId,
-          key: String(n),
-          at: Date.now(),
-        });
-        return Promise.resolve();
-      },
-    },
-  });
-  cleanup.push(async () => {
-    await pool.close();
-    for (const p of producers.values()) await p.close();
-    redis.disconnect();
-    await deletePrefix(redisUrl, prefix);
-  });
-  return { keys, redis, pool, producer, started, overLimit: () => overLimit };
-}
-
-async function flowKeys(redis: Redis, keys: Keyspace, what: string) {
-  return redis.keys(`${keys.flowPrefix('fcq')}${what}*`);
-}
+const harness = (concurrency: number) => start(redisUrl, concurrency);
+afterEach(cleanUp);
 
 it('a second tenant behind a backlog is served in turn, not after it', async () => {
   const h = harness(2);
@@ -136,6 +22,12 @@ it('a second tenant behind a backlog is served in turn, not after it', async () 
     });
   await batch('tenant-a', 0, 400);
   await batch('tenant-b', 0, 10);
+  const held = (await keysUnder(h.redis, h.keys.prefix)).filter((k) =>
+    k.includes(':cv:fc:'),
+  );
+  expect(held.some((k) => k.includes(':cv:fc:lane:tenant-b:'))).toBe(true);
+  // One slot per queue, on a Cluster too: the dispatch is one script.
+  expect(new Set(held.map(hashTag))).toEqual(new Set(['fcq']));
   await h.pool.ready();
   await waitFor(
     () => (h.started.length >= 410 ? true : undefined),
