@@ -48,6 +48,7 @@ interface Started {
   name: string;
   tenant: string;
   key: string;
+  n: number;
   at: number;
 }
 
@@ -80,11 +81,12 @@ export function harness(redisUrl: string, concurrency: number) {
           name: 'fc.fair',
           tenant: tenantId,
           key: String(n),
+          n,
           at: Date.now(),
         });
         await new Promise((r) => setTimeout(r, 2));
       },
-      'fc.keyed': async ({ user }, { tenantId }) => {
+      'fc.keyed': async ({ user, n }, { tenantId }) => {
         const slot = `${tenantId}:${user}`;
         const now = (running.get(slot) ?? 0) + 1;
         running.set(slot, now);
@@ -93,6 +95,7 @@ export function harness(redisUrl: string, concurrency: number) {
           name: 'fc.keyed',
           tenant: tenantId,
           key: user,
+          n,
           at: Date.now(),
         });
         await new Promise((r) => setTimeout(r, 5));
@@ -107,6 +110,7 @@ export function harness(redisUrl: string, concurrency: number) {
           name: 'fc.rated',
           tenant: tenantId,
           key: String(n),
+          n,
           at: Date.now(),
         });
         return Promise.resolve();
