@@ -38,5 +38,9 @@ export function planFlow(
     const bucket = flow.key ? lane : `*:${job.name}:`;
     spec.r = [flow.rateLimit.max, flow.rateLimit.perMs, bucket];
   }
-  return { lane, cvf: JSON.stringify(spec), priority: priority ?? 0 };
+  return {
+    lane,
+    cvf: JSON.stringify(spec),
+    priority: priority ?? 0,
+  };
 }

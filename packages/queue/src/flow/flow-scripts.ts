@@ -83,7 +83,8 @@ while sent < room and steps < room * 4 + 50 do
       else
         redis.call('ZREM', F .. 'lane:' .. lane, id)
         redis.call('HDEL', P .. id, 'cvh')
-        redis.call('HSET', P .. id, 'cvd', '1')
+        -- As BullMQ's promote: a delay served is no longer pending.
+        redis.call('HSET', P .. id, 'cvd', '1', 'delay', 0)
         redis.call('HINCRBY', F .. 'backlog', t, -1)
         redis.call('LPUSH', KEYS[1], id)
         refreshLane(lane)
