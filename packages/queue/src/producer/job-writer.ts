@@ -12,6 +12,12 @@ import type { Keyspace } from '../keyspace.ts';
 import { isRedisOutOfMemory } from '../redis-errors.ts';
 import type { TenantLedger } from '../tenancy/tenant-ledger.ts';
 import { AddTransactions } from './add-transaction.ts';
+import { deduplicatedOptions } from './deduplication.ts';
+import {
+  deduplicationStep,
+  settleDeduplicated,
+  type DeduplicationOutcome,
+} from './deduplication-outcome.ts';
 import {
   claimIdempotencyKey,
   markStored,
@@ -22,17 +28,25 @@ import {
 } from './idempotency.ts';
 import { JobIndex } from './job-index.ts';
 import type { PreparedJob } from './prepare-job.ts';
-import type { EnqueueResult } from './producer-options.ts';
+import type {
+  EnqueueDeduplication,
+  EnqueueResult,
+} from './producer-options.ts';
 import { QueueCache } from './queue-cache.ts';
 import { WriteAttempt } from './write-attempt.ts';
 
 /** A prepared job, stamped with its tenant (in the envelope, where readers and the worker find it). */
-export type TenantJob = PreparedJob & { tenant: string };
+export type TenantJob = PreparedJob & {
+  tenant: string;
+  /** Set once stored, when deduplication made something else of the enqueue. */
+  deduplicated?: EnqueueDeduplication;
+};
 
 export function forTenant(prepared: PreparedJob, tenant: string): TenantJob {
   return {
     ...prepared,
     envelope: { ...prepared.envelope, tenantId: tenant },
+    bullOptions: deduplicatedOptions(prepared, tenant),
     tenant,
   };
 }
@@ -128,8 +142,14 @@ export class JobWriter {
     const admission = await this.ledger.admit(tenant, jobs, {
       openInAdd: true,
     });
+    let outcomes: Map<string, DeduplicationOutcome>;
     try {
-      await this.store(prepared, attempt, admission.openPending, after);
+      outcomes = await this.store(
+        prepared,
+        attempt,
+        admission.openPending,
+        after,
+      );
     } catch (error) {
       if (!admission.openPending && !attempt.mayHaveStored(error))
         await this.ledger.release(tenant, jobs).catch(() => undefined);
@@ -141,7 +161,9 @@ export class JobWriter {
         tenant,
         jobs.filter((j) => j.queue === queue).length,
       );
-    return prepared;
+    return outcomes.size === 0
+      ? prepared
+      : settleDeduplicated(prepared, outcomes, this.ledger);
   }
 
   /**
@@ -154,8 +176,9 @@ export class JobWriter {
     attempt: WriteAttempt,
     withOpen: boolean,
     after?: (multi: ChainableCommander) => void,
-  ): Promise<void> {
+  ): Promise<Map<string, DeduplicationOutcome>> {
     const admittedAt = Date.now();
+    const outcomes = new Map<string, DeduplicationOutcome>();
     await this.transactions.add({
       attempt,
       after,
@@ -164,6 +187,7 @@ export class JobWriter {
       jobs: prepared.map((p) => {
         const { queue } = p.job;
         const score = this.index.score(now(p.bullOptions));
+        const dedup = deduplicationStep(this.keys, p, outcomes);
         return {
           queue: this.queues.get(queue),
           name: p.job.name,
@@ -173,10 +197,13 @@ export class JobWriter {
             if (withOpen)
               multi.zadd(this.keys.open(queue, p.tenant), admittedAt, p.id);
             multi.zadd(this.keys.index(queue, p.tenant), 'NX', score, p.id);
+            dedup?.before(multi);
           },
+          ...(dedup ? { afterAdd: dedup.afterAdd } : {}),
         };
       }),
     });
+    return outcomes;
   }
 
   /**
@@ -279,4 +306,5 @@ const result = (p: TenantJob): EnqueueResult => ({
   id: p.id,
   name: p.job.name,
   queue: p.job.queue,
+  ...(p.deduplicated ? { deduplicated: p.deduplicated } : {}),
 });

@@ -1,5 +1,6 @@
 import {
   encodeEnvelope,
+  flowKeyOf,
   type EnqueueOptions,
   type EnvelopeTrace,
   type JobEnvelope,
@@ -18,6 +19,8 @@ export interface PreparedJob {
   envelope: JobEnvelope;
   options: EnqueueOptions | undefined;
   bullOptions: JobsOptions;
+  /** The job's deduplication key of this input (its `deduplicate.key`), if it has one. */
+  deduplicationKey: string | null;
 }
 
 /**
@@ -32,6 +35,10 @@ export function prepareJob(
   trace?: EnvelopeTrace,
 ): PreparedJob {
   const id = randomUUID();
+  // Before anything else: a key function that gives no key is the caller's 400.
+  const deduplicationKey = job.deduplicate
+    ? flowKeyOf(job.name, job.deduplicate.key, request.data)
+    : null;
   const envelope = encodeEnvelope(request.data);
   assertPayloadFits(job, envelope);
   // After the size check: whether a request is traced never decides whether it fits.
@@ -42,6 +49,7 @@ export function prepareJob(
     envelope,
     options: request.options,
     bullOptions: toJobsOptions(job, request.options, id, now),
+    deduplicationKey,
   };
 }
 
