@@ -82,6 +82,8 @@ export class AddTransactions {
     // BullMQ's view of the same connection (its scripts are defined on it),
     // whose transactions take BullMQ's adds as well as plain commands.
     const multi = createIORedisClient(this.client).multi() as unknown as Multi;
+    // `length` counts the MULTI itself, which has no reply of its own.
+    const base = multi.length;
     const spans: {
       request: Pending;
       from: number;
@@ -95,9 +97,9 @@ export class AddTransactions {
         request.reject(error);
         continue;
       }
-      const from = multi.length;
+      const from = multi.length - base;
       const readers = queueJobs(multi, request.jobs);
-      const own = multi.length;
+      const own = multi.length - base;
       request.after?.(multi);
       spans.push({ request, from, own, readers });
     }
@@ -113,8 +115,12 @@ export class AddTransactions {
       const failure = failureOf(replies, from, own);
       if (failure) request.reject(failure);
       else {
-        for (const { at, read } of readers) read(replies?.[at]?.[1]);
-        request.resolve();
+        try {
+          for (const { at, read } of readers) read(replies?.[at - base]?.[1]);
+          request.resolve();
+        } catch (error) {
+          request.reject(error);
+        }
       }
     }
   }
