@@ -67,8 +67,8 @@ function setup(options: { tenant?: string; limits?: TenantLimitPolicy } = {}) {
 /** The tenant's bookkeeping: its listing index and its open (quota) set. */
 async function books(keys: Keyspace, tenant = 'acme') {
   const [index, open] = await Promise.all([
-    redis.zrange(keys.index(QUEUES.default, tenant), 0, -1),
-    redis.zrange(keys.open(QUEUES.default, tenant), 0, -1),
+    redis.zrange(keys.index(QUEUES.default, tenant), '0', '-1'),
+    redis.zrange(keys.open(QUEUES.default, tenant), '0', '-1'),
   ]);
   return { index: index.sort(), open: open.sort() };
 }
@@ -279,7 +279,9 @@ function startPool(
       'dedupe.keep-last': processor,
     },
   });
-  cleanup.push(() => pool.close());
+  cleanup.push(async () => {
+    await pool.close();
+  });
   return pool.ready().then(() => pool);
 }
 
