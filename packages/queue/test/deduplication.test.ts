@@ -213,6 +213,21 @@ describe('keep-last-if-active', () => {
 });
 
 describe('isolation and bookkeeping', () => {
+  it('points an idempotency key at the job its enqueue joined', async () => {
+    const { keys, producer, enqueue } = setup();
+    const first = await enqueue('dedupe.simple', 'u1', 'a');
+    const request = {
+      name: 'dedupe.simple' as const,
+      data: { userId: 'u1', note: 'b' },
+      options: { idempotencyKey: 'k1' },
+    };
+    const joined = await producer.enqueue(request);
+    expect(joined.deduplicated).toEqual({ outcome: 'joined', into: first.id });
+    const retried = await producer.enqueue(request);
+    expect(retried.id).toBe(first.id);
+    expect(await books(keys)).toEqual({ index: [first.id], open: [first.id] });
+  });
+
   it('never shares a key between tenants', async () => {
     const { keys, producerFor } = setup();
     const data = { userId: 'u1', note: 'x' };

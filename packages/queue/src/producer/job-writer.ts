@@ -24,6 +24,7 @@ import {
   markStoredIn,
   payloadHash,
   releaseIdempotencyKey,
+  repointIdempotencyKey,
   type IdempotencyTarget,
 } from './idempotency.ts';
 import { JobIndex } from './job-index.ts';
@@ -243,9 +244,10 @@ export class JobWriter {
     const age = Date.now() - (claim.claimedAt ?? 0);
     if (!claim.fresh && age < this.limits.timeoutMs + IN_FLIGHT_MARGIN_MS)
       throw new OutcomeUnknownError();
+    let stored: TenantJob | undefined;
     try {
       attempt.proceed();
-      await this.admitted([claimed], attempt, (multi) =>
+      [stored] = await this.admitted([claimed], attempt, (multi) =>
         markStoredIn(multi, target, claimed.id),
       );
     } catch (error) {
@@ -255,7 +257,9 @@ export class JobWriter {
         );
       throw error;
     }
-    return claimed;
+    if (stored && stored.id !== claimed.id)
+      await repointIdempotencyKey(this.redis, target, claimed.id, stored.id);
+    return stored ?? claimed;
   }
 
   private async exists(prepared: TenantJob): Promise<boolean> {
