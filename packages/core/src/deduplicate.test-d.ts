@@ -32,7 +32,7 @@ test('a key function over a field the input lacks does not compile', () => {
     deduplicate: {
       mode: 'simple',
       // @ts-expect-error -- the input has no `accountId`
-      key: (data) => data.accountId,
+      key: (data) => String(data.accountId),
     },
   });
 });

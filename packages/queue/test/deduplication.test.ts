@@ -28,7 +28,7 @@ const registry = defineRegistry([
   defineDedupeJob('dedupe.debounce', 'debounce', '10m'),
   defineDedupeJob('dedupe.keep-last', 'keep-last-if-active', '50ms'),
 ]);
-type Name = keyof (typeof registry)['jobs'] & string;
+type Name = Extract<keyof (typeof registry)['jobs'], string>;
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -99,7 +99,7 @@ describe('simple', () => {
 
   it('adds a new job once the key’s job has finished', async () => {
     const { keys, enqueue } = setup();
-    await startPool(keys, async () => undefined);
+    await startPool(keys, () => Promise.resolve());
     const first = await enqueue('dedupe.simple', 'u1', 'a');
     await waitFor(
       async () => (await stateOf(keys, first.id)) === 'completed' || undefined,
@@ -193,9 +193,17 @@ describe('keep-last-if-active', () => {
     const a = await enqueue('dedupe.keep-last', 'u1', 'a');
     await waitFor(() => seen.includes('a') || undefined, 30_000, 'a to run');
     const b = await enqueue('dedupe.keep-last', 'u1', 'b');
-    expect(b.deduplicated).toEqual({ outcome: 'next', into: b.id, after: a.id });
+    expect(b.deduplicated).toEqual({
+      outcome: 'next',
+      into: b.id,
+      after: a.id,
+    });
     const c = await enqueue('dedupe.keep-last', 'u1', 'c');
-    expect(c.deduplicated).toEqual({ outcome: 'next', into: c.id, after: a.id });
+    expect(c.deduplicated).toEqual({
+      outcome: 'next',
+      into: c.id,
+      after: a.id,
+    });
     // b was overwritten by c before it existed: no bookkeeping for it.
     expect(await books(keys)).toEqual({
       index: [a.id, c.id].sort(),

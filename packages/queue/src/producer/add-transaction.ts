@@ -18,8 +18,8 @@ export interface TransactionJob {
   alongside(multi: ChainableCommander): void;
   /** One command right after the add, whose reply `read` is given once the transaction succeeded. */
   afterAdd?: {
-    queue(multi: ChainableCommander): void;
-    read(reply: unknown): void;
+    queue: (multi: ChainableCommander) => void;
+    read: (reply: unknown) => void;
   };
 }
 
@@ -129,7 +129,7 @@ export class AddTransactions {
 /** A job's `afterAdd` reply: its position in the transaction. */
 interface Reader {
   at: number;
-  read(reply: unknown): void;
+  read: (reply: unknown) => void;
 }
 
 function queueJobs(multi: Multi, jobs: readonly TransactionJob[]): Reader[] {

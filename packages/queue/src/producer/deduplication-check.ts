@@ -97,7 +97,17 @@ export function snapshotBeforeAdd(
   target: DeduplicationTarget,
 ): void {
   const k = keysOf(target);
-  multi.eval(BEFORE_LUA, 4, k.de, k.dn, k.delayed, k.snapshot, k.prefix, ABSORBED_FIELD, SNAPSHOT_TTL_MS);
+  multi.eval(
+    BEFORE_LUA,
+    4,
+    k.de,
+    k.dn,
+    k.delayed,
+    k.snapshot,
+    k.prefix,
+    ABSORBED_FIELD,
+    SNAPSHOT_TTL_MS,
+  );
 }
 
 /** Queued just after BullMQ's add; its reply goes to `readOutcome`. */
@@ -106,7 +116,17 @@ export function settleAfterAdd(
   target: DeduplicationTarget,
 ): void {
   const k = keysOf(target);
-  multi.eval(AFTER_LUA, 4, k.snapshot, k.de, k.dn, k.index, k.prefix, target.jobId, ABSORBED_FIELD);
+  multi.eval(
+    AFTER_LUA,
+    4,
+    k.snapshot,
+    k.de,
+    k.dn,
+    k.index,
+    k.prefix,
+    target.jobId,
+    ABSORBED_FIELD,
+  );
 }
 
 export function readOutcome(reply: unknown): DeduplicationOutcome {

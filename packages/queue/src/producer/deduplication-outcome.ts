@@ -26,8 +26,8 @@ export function deduplicationStep(
   | {
       before(multi: ChainableCommander): void;
       afterAdd: {
-        queue(multi: ChainableCommander): void;
-        read(reply: unknown): void;
+        queue: (multi: ChainableCommander) => void;
+        read: (reply: unknown) => void;
       };
     }
   | undefined {

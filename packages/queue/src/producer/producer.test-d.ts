@@ -1,9 +1,6 @@
 import type { fixtureRegistry as registry } from '@conveyor/fixtures';
 import { expectTypeOf, test } from 'vitest';
-import type {
-  EnqueueDeduplication,
-  Producer,
-} from './producer-options.ts';
+import type { EnqueueDeduplication, Producer } from './producer-options.ts';
 
 const producer = {} as Producer<typeof registry>;
 

@@ -159,9 +159,7 @@ export class JobReader<TRegistry extends AnyRegistry> {
         .exec();
       const [completed, failed, delayed, active, absorbed] = (
         replies ?? []
-      ).map(
-        ([, value]) => value,
-      );
+      ).map(([, value]) => value);
       const bullState =
         completed !== null
           ? 'completed'
