@@ -1,9 +1,15 @@
-import { decodeEnvelope, defineRegistry } from '@conveyor/core';
+import {
+  decodeEnvelope,
+  defineJob,
+  defineRegistry,
+  FlowKeyError,
+} from '@conveyor/core';
 import { defineDedupeJob, QUEUES } from '@conveyor/fixtures';
 import { deletePrefix, uniquePrefix, waitFor } from '@conveyor/testkit';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
+import { z } from 'zod';
 import {
   Cancellation,
   createKeyspace,
@@ -27,6 +33,12 @@ const registry = defineRegistry([
   defineDedupeJob('dedupe.throttle-brief', 'throttle', '300ms'),
   defineDedupeJob('dedupe.debounce', 'debounce', '10m'),
   defineDedupeJob('dedupe.keep-last', 'keep-last-if-active', '50ms'),
+  defineJob({
+    name: 'dedupe.by-note',
+    queue: QUEUES.default,
+    input: z.strictObject({ userId: z.string(), note: z.string() }),
+    deduplicate: { mode: 'simple', key: (input) => input.note },
+  }),
 ]);
 type Name = Extract<keyof (typeof registry)['jobs'], string>;
 
@@ -221,6 +233,18 @@ describe('keep-last-if-active', () => {
 });
 
 describe('isolation and bookkeeping', () => {
+  it('refuses an input whose key is empty or too long, storing nothing', async () => {
+    const { keys, enqueue, producer } = setup();
+    for (const note of ['', 'x'.repeat(201)]) {
+      const error = await enqueue('dedupe.by-note', 'u1', note).catch(
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(FlowKeyError);
+    }
+    expect(await books(keys)).toEqual({ index: [], open: [] });
+    expect(await producer.queue(QUEUES.default).count()).toBe(0);
+  });
+
   it('points an idempotency key at the job its enqueue joined', async () => {
     const { keys, producer, enqueue } = setup();
     const first = await enqueue('dedupe.simple', 'u1', 'a');
@@ -300,6 +324,7 @@ function startPool(
       'dedupe.throttle-brief': processor,
       'dedupe.debounce': processor,
       'dedupe.keep-last': processor,
+      'dedupe.by-note': () => Promise.resolve(),
     },
   });
   cleanup.push(async () => {
