@@ -9,6 +9,7 @@ import { defineConfig } from 'vitest/config';
 const CLUSTER_SUITES = [
   'packages/server/test/lifecycle.test.ts',
   'packages/server/test/enqueue.test.ts',
+  'packages/server/test/enqueue-deduplication.test.ts',
   'packages/server/test/quotas.test.ts',
   'packages/server/test/tenancy.test.ts',
   'packages/server/test/acknowledgements.test.ts',

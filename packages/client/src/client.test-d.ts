@@ -1,6 +1,7 @@
 import type { QueueName } from '@conveyor/core';
 import { expectTypeOf, test } from 'vitest';
 import type { FixtureRegistry } from '@conveyor/fixtures';
+import type { EnqueueDeduplication } from '@conveyor/queue';
 import type { ConveyorRouter } from '@conveyor/server';
 import { createConveyorClient } from './create-client.ts';
 
@@ -23,6 +24,7 @@ test('a valid enqueue compiles and returns the job reference', () => {
       | 'feed.sync'
       | 'content.generate';
     queue: QueueName;
+    deduplicated?: EnqueueDeduplication;
   }>();
   void client.enqueue.mutate({
     name: 'sms.send',

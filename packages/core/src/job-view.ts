@@ -4,6 +4,7 @@ import type {
   JobProgress,
   JobResult,
 } from './define-job.ts';
+import type { DeduplicateMode } from './flow.ts';
 import type { QueueName } from './queue-name.ts';
 import type { AnyRegistry } from './registry.ts';
 
@@ -50,6 +51,19 @@ export interface JobViewBase<
    * view comes from job history: `progress` is then null. Absent otherwise.
    */
   archived?: true;
+  /**
+   * How the job was deduplicated (its job's `deduplicate` spec): the mode,
+   * the key its input gave, and how many other enqueues it stands for (they
+   * joined it, or it replaced their waiting job). Absent without one.
+   */
+  deduplication?: JobDeduplication;
+}
+
+/** A deduplicated job's mode and key (the tenant's own data), and the enqueues it absorbed. */
+export interface JobDeduplication {
+  mode: DeduplicateMode;
+  key: string;
+  absorbed: number;
 }
 
 /**

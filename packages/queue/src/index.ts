@@ -65,6 +65,7 @@ export { toJobsOptions } from './producer/prepare-job.ts';
 export {
   DEFAULT_ENQUEUE_TIMEOUT_MS,
   type EnqueueResult,
+  type EnqueueDeduplication,
   type Producer,
   type ProducerOptions,
 } from './producer/producer-options.ts';

@@ -76,7 +76,9 @@ export class QueueService<TRegistry extends AnyRegistry = AnyRegistry> {
     result: T,
   ): T {
     try {
-      this.deps.onEnqueued?.(jobs, tenant);
+      // Jobs stored: an enqueue that joined an existing job added none.
+      const stored = jobs.filter((j) => j.deduplicated?.outcome !== 'joined');
+      this.deps.onEnqueued?.(stored, tenant);
     } catch (error) {
       this.deps.logger.warn({ err: error }, 'onEnqueued failed');
     }

@@ -16,6 +16,11 @@ export interface TransactionJob {
   opts: JobsOptions & { jobId: string };
   /** Conveyor's own writes for this job, on its queue's slot (index, open set). */
   alongside(multi: ChainableCommander): void;
+  /** One command right after the add, whose reply `read` is given once the transaction succeeded. */
+  afterAdd?: {
+    queue: (multi: ChainableCommander) => void;
+    read: (reply: unknown) => void;
+  };
   /** Writes right after the add (a flow-controlled job moves to its lane). */
   held?: ((multi: ChainableCommander) => void) | undefined;
 }
@@ -79,7 +84,14 @@ export class AddTransactions {
     // BullMQ's view of the same connection (its scripts are defined on it),
     // whose transactions take BullMQ's adds as well as plain commands.
     const multi = createIORedisClient(this.client).multi() as unknown as Multi;
-    const spans: { request: Pending; from: number; own: number }[] = [];
+    // `length` counts the MULTI itself, which has no reply of its own.
+    const base = multi.length;
+    const spans: {
+      request: Pending;
+      from: number;
+      own: number;
+      readers: Reader[];
+    }[] = [];
     for (const request of requests) {
       try {
         request.attempt.sending();
@@ -87,11 +99,11 @@ export class AddTransactions {
         request.reject(error);
         continue;
       }
-      const from = multi.length;
-      queueJobs(multi, request.jobs);
-      const own = multi.length;
+      const from = multi.length - base;
+      const readers = queueJobs(multi, request.jobs);
+      const own = multi.length - base;
       request.after?.(multi);
-      spans.push({ request, from, own });
+      spans.push({ request, from, own, readers });
     }
     if (spans.length === 0) return;
     let replies: [Error | null, unknown][] | null;
@@ -101,15 +113,29 @@ export class AddTransactions {
       for (const { request } of spans) request.reject(error);
       return;
     }
-    for (const { request, from, own } of spans) {
+    for (const { request, from, own, readers } of spans) {
       const failure = failureOf(replies, from, own);
       if (failure) request.reject(failure);
-      else request.resolve();
+      else {
+        try {
+          for (const { at, read } of readers) read(replies?.[at - base]?.[1]);
+          request.resolve();
+        } catch (error) {
+          request.reject(error);
+        }
+      }
     }
   }
 }
 
-function queueJobs(multi: Multi, jobs: readonly TransactionJob[]): void {
+/** A job's `afterAdd` reply: its position in the transaction. */
+interface Reader {
+  at: number;
+  read: (reply: unknown) => void;
+}
+
+function queueJobs(multi: Multi, jobs: readonly TransactionJob[]): Reader[] {
+  const readers: Reader[] = [];
   for (const job of jobs) {
     job.alongside(multi);
     // Queues the add script on the transaction synchronously; its promise
@@ -117,8 +143,13 @@ function queueJobs(multi: Multi, jobs: readonly TransactionJob[]): void {
     new Job(job.queue, job.name, job.data, job.opts, job.opts.jobId)
       .addJob(multi)
       .catch(() => undefined);
+    if (job.afterAdd) {
+      readers.push({ at: multi.length, read: job.afterAdd.read });
+      job.afterAdd.queue(multi);
+    }
     job.held?.(multi);
   }
+  return readers;
 }
 
 /** The error of a request's own replies (`from` to `own`), if any; `after` is best effort. */

@@ -104,6 +104,24 @@ export function markStoredIn(
   multi.eval(MARK_STORED_LUA, 1, idempotencyRedisKey(target), jobId);
 }
 
+const REPOINT = new LuaScript(`
+local held = redis.call('GET', KEYS[1])
+local from = ARGV[1] .. ' '
+if held and string.sub(held, 1, string.len(from)) == from then
+  redis.call('SET', KEYS[1], ARGV[2] .. ' ' .. string.sub(held, string.len(from) + 1), 'KEEPTTL')
+end
+return 1`);
+
+/** The claimed job joined another (deduplication): the key now answers with that one. */
+export async function repointIdempotencyKey(
+  redis: Redis,
+  target: IdempotencyTarget,
+  from: string,
+  to: string,
+): Promise<void> {
+  await REPOINT.run(redis, [idempotencyRedisKey(target)], [from, to]);
+}
+
 /** Gives a key back when adding its job was refused, so a retry can add it. */
 export async function releaseIdempotencyKey(
   redis: Redis,

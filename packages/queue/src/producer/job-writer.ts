@@ -12,28 +12,43 @@ import type { Keyspace } from '../keyspace.ts';
 import { isRedisOutOfMemory } from '../redis-errors.ts';
 import type { TenantLedger } from '../tenancy/tenant-ledger.ts';
 import { AddTransactions } from './add-transaction.ts';
+import { deduplicatedOptions } from './deduplication.ts';
+import {
+  deduplicationStep,
+  settleDeduplicated,
+  type DeduplicationOutcome,
+} from './deduplication-outcome.ts';
 import {
   claimIdempotencyKey,
   markStored,
   markStoredIn,
   payloadHash,
   releaseIdempotencyKey,
+  repointIdempotencyKey,
   type IdempotencyTarget,
 } from './idempotency.ts';
 import { FlowHold } from '../flow/flow-hold.ts';
 import { JobIndex } from './job-index.ts';
 import type { PreparedJob } from './prepare-job.ts';
-import type { EnqueueResult } from './producer-options.ts';
+import type {
+  EnqueueDeduplication,
+  EnqueueResult,
+} from './producer-options.ts';
 import { QueueCache } from './queue-cache.ts';
 import { WriteAttempt } from './write-attempt.ts';
 
 /** A prepared job, stamped with its tenant (in the envelope, where readers and the worker find it). */
-export type TenantJob = PreparedJob & { tenant: string };
+export type TenantJob = PreparedJob & {
+  tenant: string;
+  /** Set once stored, when deduplication made something else of the enqueue. */
+  deduplicated?: EnqueueDeduplication;
+};
 
 export function forTenant(prepared: PreparedJob, tenant: string): TenantJob {
   return {
     ...prepared,
     envelope: { ...prepared.envelope, tenantId: tenant },
+    bullOptions: deduplicatedOptions(prepared, tenant),
     tenant,
   };
 }
@@ -131,8 +146,14 @@ export class JobWriter {
     const admission = await this.ledger.admit(tenant, jobs, {
       openInAdd: true,
     });
+    let outcomes: Map<string, DeduplicationOutcome>;
     try {
-      await this.store(prepared, attempt, admission.openPending, after);
+      outcomes = await this.store(
+        prepared,
+        attempt,
+        admission.openPending,
+        after,
+      );
     } catch (error) {
       if (!admission.openPending && !attempt.mayHaveStored(error))
         await this.ledger.release(tenant, jobs).catch(() => undefined);
@@ -144,7 +165,9 @@ export class JobWriter {
         tenant,
         jobs.filter((j) => j.queue === queue).length,
       );
-    return prepared;
+    return outcomes.size === 0
+      ? prepared
+      : settleDeduplicated(prepared, outcomes, this.ledger);
   }
 
   /**
@@ -157,8 +180,9 @@ export class JobWriter {
     attempt: WriteAttempt,
     withOpen: boolean,
     after?: (multi: ChainableCommander) => void,
-  ): Promise<void> {
+  ): Promise<Map<string, DeduplicationOutcome>> {
     const admittedAt = Date.now();
+    const outcomes = new Map<string, DeduplicationOutcome>();
     await this.transactions.add({
       attempt,
       after,
@@ -167,6 +191,7 @@ export class JobWriter {
       jobs: prepared.map((p) => {
         const { queue } = p.job;
         const score = this.index.score(now(p.bullOptions));
+        const dedup = deduplicationStep(this.keys, p, outcomes);
         return {
           queue: this.queues.get(queue),
           name: p.job.name,
@@ -176,11 +201,14 @@ export class JobWriter {
             if (withOpen)
               multi.zadd(this.keys.open(queue, p.tenant), admittedAt, p.id);
             multi.zadd(this.keys.index(queue, p.tenant), 'NX', score, p.id);
+            dedup?.before(multi);
           },
+          ...(dedup ? { afterAdd: dedup.afterAdd } : {}),
           held: this.hold.hook(p),
         };
       }),
     });
+    return outcomes;
   }
 
   /**
@@ -220,9 +248,10 @@ export class JobWriter {
     const age = Date.now() - (claim.claimedAt ?? 0);
     if (!claim.fresh && age < this.limits.timeoutMs + IN_FLIGHT_MARGIN_MS)
       throw new OutcomeUnknownError();
+    let stored: TenantJob | undefined;
     try {
       attempt.proceed();
-      await this.admitted([claimed], attempt, (multi) =>
+      [stored] = await this.admitted([claimed], attempt, (multi) =>
         markStoredIn(multi, target, claimed.id),
       );
     } catch (error) {
@@ -232,7 +261,9 @@ export class JobWriter {
         );
       throw error;
     }
-    return claimed;
+    if (stored && stored.id !== claimed.id)
+      await repointIdempotencyKey(this.redis, target, claimed.id, stored.id);
+    return stored ?? claimed;
   }
 
   private async exists(prepared: TenantJob): Promise<boolean> {
@@ -283,4 +314,5 @@ const result = (p: TenantJob): EnqueueResult => ({
   id: p.id,
   name: p.job.name,
   queue: p.job.queue,
+  ...(p.deduplicated ? { deduplicated: p.deduplicated } : {}),
 });

@@ -1,5 +1,6 @@
 import {
   encodeEnvelope,
+  flowKeyOf,
   type EnqueueOptions,
   type EnvelopeTrace,
   type JobEnvelope,
@@ -21,6 +22,8 @@ export interface PreparedJob {
   bullOptions: JobsOptions;
   /** The flow-control partition key ('' without one); null when the job has no flow spec. */
   flowKey: string | null;
+  /** The job's deduplication key of this input (its `deduplicate.key`), if it has one. */
+  deduplicationKey: string | null;
 }
 
 /**
@@ -35,6 +38,10 @@ export function prepareJob(
   trace?: EnvelopeTrace,
 ): PreparedJob {
   const id = randomUUID();
+  // Before anything else: a key function that gives no key is the caller's 400.
+  const deduplicationKey = job.deduplicate
+    ? flowKeyOf(job.name, job.deduplicate.key, request.data)
+    : null;
   const envelope = encodeEnvelope(request.data);
   assertPayloadFits(job, envelope);
   // Before anything is stored: a key the contract cannot compute is a 400.
@@ -48,6 +55,7 @@ export function prepareJob(
     options: request.options,
     bullOptions: toJobsOptions(job, request.options, id, now),
     flowKey: key,
+    deduplicationKey,
   };
 }
 

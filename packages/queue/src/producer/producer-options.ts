@@ -40,10 +40,26 @@ export interface ProducerOptions<TRegistry extends AnyRegistry> {
 }
 
 export interface EnqueueResult<TName extends string = string> {
+  /** The job this enqueue became (for a `joined` deduplication, the existing one's). */
   id: string;
   name: TName;
   queue: QueueName;
+  /** Present when the job's `deduplicate` spec folded this enqueue into another job. */
+  deduplicated?: EnqueueDeduplication;
 }
+
+/**
+ * What deduplication made of an enqueue (`into` is always the answer's `id`):
+ * - `joined`: an existing job of the key answered; nothing new was stored;
+ * - `replaced`: a new job took the place of the waiting job `replaced`
+ *   (debounce), which is gone with its data;
+ * - `next`: the job of the key is running; this one runs once after `after`
+ *   finishes (keep-last-if-active), unless a later enqueue replaces it.
+ */
+export type EnqueueDeduplication =
+  | { outcome: 'joined'; into: string }
+  | { outcome: 'replaced'; into: string; replaced: string }
+  | { outcome: 'next'; into: string; after: string };
 
 type Jobs<TRegistry extends AnyRegistry> = TRegistry['jobs'];
 type Name<TRegistry extends AnyRegistry> = JobName<Jobs<TRegistry>>;

@@ -1,6 +1,6 @@
 import type { fixtureRegistry as registry } from '@conveyor/fixtures';
 import { expectTypeOf, test } from 'vitest';
-import type { Producer } from './producer-options.ts';
+import type { EnqueueDeduplication, Producer } from './producer-options.ts';
 
 const producer = {} as Producer<typeof registry>;
 
@@ -11,6 +11,7 @@ test('the producer accepts exactly the catalog requests', () => {
     id: string;
     name: 'TEST_JOB';
     queue: string;
+    deduplicated?: EnqueueDeduplication;
   }>();
   // @ts-expect-error -- unknown job
   void producer.enqueue({ name: 'nope', data: {} });

@@ -13,12 +13,20 @@ import { envelopeTenant } from '../tenancy/envelope-tenant.ts';
 import type { TenantLedger } from '../tenancy/tenant-ledger.ts';
 import { parseAttempts } from '../attempt-history.ts';
 import { parseJson, toJobView } from './to-job-view.ts';
+import { ABSORBED_FIELD } from '../producer/deduplication-check.ts';
 
 /** Attempt rows read per job: a job allows at most 1,000 attempts, people read the first few. */
 const HISTORY_ROWS = 50;
 
 export type Found =
-  | { kind: 'job'; queue: QueueName; job: Job; bullState: string }
+  | {
+      kind: 'job';
+      queue: QueueName;
+      job: Job;
+      bullState: string;
+      /** Enqueues a deduplicated job absorbed (its hash's counter). */
+      absorbed?: number;
+    }
   | {
       kind: 'cancelled';
       queue: QueueName;
@@ -138,7 +146,7 @@ export class JobReader<TRegistry extends AnyRegistry> {
   private async read(
     queue: QueueName,
     id: string,
-  ): Promise<{ job: Job; bullState: string } | null> {
+  ): Promise<{ job: Job; bullState: string; absorbed: number } | null> {
     const key = (suffix: string) => this.keys.bull(queue, suffix);
     for (let attempt = 0; ; attempt += 1) {
       const replies = await this.redis
@@ -147,10 +155,11 @@ export class JobReader<TRegistry extends AnyRegistry> {
         .zscore(key('failed'), id)
         .zscore(key('delayed'), id)
         .lpos(key('active'), id)
+        .hget(key(id), ABSORBED_FIELD)
         .exec();
-      const [completed, failed, delayed, active] = (replies ?? []).map(
-        ([, value]) => value,
-      );
+      const [completed, failed, delayed, active, absorbed] = (
+        replies ?? []
+      ).map(([, value]) => value);
       const bullState =
         completed !== null
           ? 'completed'
@@ -165,7 +174,7 @@ export class JobReader<TRegistry extends AnyRegistry> {
       if (!job) return null;
       const finished = bullState === 'completed' || bullState === 'failed';
       if (finished === (job.finishedOn !== undefined) || attempt >= 2)
-        return { job, bullState };
+        return { job, bullState, absorbed: Number(absorbed ?? 0) };
     }
   }
 }

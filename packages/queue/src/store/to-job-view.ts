@@ -4,6 +4,10 @@ import {
   type JobViewBase,
 } from '@conveyor/core';
 import { parseFailedReason } from '../cancellation.ts';
+import {
+  deduplicateModeOf,
+  deduplicationKeyOf,
+} from '../producer/deduplication.ts';
 import type { Found } from './job-reader.ts';
 
 /** A job as callers see it, before the registry's types are put on it. */
@@ -33,6 +37,7 @@ export function toJobView(found: Found): UntypedJobView {
   }
   const { job, queue, bullState } = found;
   const failure = job.failedReason ? parseFailedReason(job.failedReason) : null;
+  const dedup = job.opts.deduplication;
   return {
     id: job.id ?? '',
     name: job.name,
@@ -47,6 +52,15 @@ export function toJobView(found: Found): UntypedJobView {
     createdAt: new Date(job.timestamp),
     startedAt: job.processedOn ? new Date(job.processedOn) : null,
     finishedAt: job.finishedOn ? new Date(job.finishedOn) : null,
+    ...(dedup
+      ? {
+          deduplication: {
+            mode: deduplicateModeOf(dedup),
+            key: deduplicationKeyOf(dedup.id),
+            absorbed: found.absorbed ?? 0,
+          },
+        }
+      : {}),
   };
 }
 

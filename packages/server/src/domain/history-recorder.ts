@@ -31,12 +31,17 @@ export class HistoryRecorder {
   ): Promise<void> {
     if (!this.history.active) return Promise.resolve();
     return this.history.record(
-      jobs.map((job, i) =>
-        enqueuedTransition(job, caller.tenant, at, {
-          data: requests[i]?.data,
-          idempotencyKey: requests[i]?.options?.idempotencyKey,
-          enqueuedBy: caller.principal.subject,
-        }),
+      jobs.flatMap((job, i) =>
+        // An enqueue that joined an existing job stored nothing new.
+        job.deduplicated?.outcome === 'joined'
+          ? []
+          : [
+              enqueuedTransition(job, caller.tenant, at, {
+                data: requests[i]?.data,
+                idempotencyKey: requests[i]?.options?.idempotencyKey,
+                enqueuedBy: caller.principal.subject,
+              }),
+            ],
       ),
     );
   }

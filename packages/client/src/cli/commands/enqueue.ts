@@ -1,3 +1,4 @@
+import type { EnqueueDeduplication } from '@conveyor/queue';
 import { defineCommand } from '../command.ts';
 import { EXIT } from '../exit-codes.ts';
 import { wholeNumber } from '../numbers.ts';
@@ -30,11 +31,27 @@ export const enqueue = defineCommand({
     ).catch(async (error: unknown) => {
       throw await explainUnknownJob(error, client, args.name);
     });
-    io.out(
-      json
-        ? toJson(job)
-        : `Enqueued ${job.name} as job ${job.id} on queue "${job.queue}"`,
-    );
+    io.out(json ? toJson(job) : enqueuedText(job));
     return EXIT.ok;
   },
 });
+
+/** The line a person reads; deduplication says what became of the enqueue. */
+function enqueuedText(job: {
+  id: string;
+  name: string;
+  queue: string;
+  deduplicated?: EnqueueDeduplication;
+}): string {
+  const line = `Enqueued ${job.name} as job ${job.id} on queue "${job.queue}"`;
+  switch (job.deduplicated?.outcome) {
+    case 'joined':
+      return `${job.name}: deduplicated into existing job ${job.id} on queue "${job.queue}" (nothing new enqueued)`;
+    case 'replaced':
+      return `${line}, replacing waiting job ${job.deduplicated.replaced} (debounced)`;
+    case 'next':
+      return `${line}, to run once job ${job.deduplicated.after} finishes`;
+    default:
+      return line;
+  }
+}
