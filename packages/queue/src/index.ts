@@ -89,10 +89,15 @@ export {
 } from './tenancy/tenant-policy.ts';
 export {
   DEFAULT_TENANT_LIMITS,
+  DEFAULT_WEIGHT,
+  MAX_WEIGHT,
   UNLIMITED,
+  type DefaultLimits,
+  type StoredLimits,
   type TenantLimitPolicy,
   type TenantLimits,
 } from './tenancy/tenant-limits.ts';
+export { mirrorTenantWeight } from './tenancy/tenant-weights.ts';
 export type { AttemptGate, ReportAttemptEvent } from './worker/attempt-gate.ts';
 export type {
   AttemptInfo,

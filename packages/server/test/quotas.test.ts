@@ -183,6 +183,7 @@ describe('quotas and rate limits per tenant', () => {
       ratePerSecond: 0.5,
       burst: 5,
       maxSchedules: 20,
+      weight: 1,
     });
   });
 

@@ -3,7 +3,11 @@ import type { Redis } from 'ioredis';
 import { hashTag, type Keyspace } from '../keyspace.ts';
 import { ADMIT_SCRIPT } from './admit-script.ts';
 import { assertAdmitted, type AdmitVerdict } from './admit-verdict.ts';
-import type { TenantLimitPolicy, TenantLimits } from './tenant-limits.ts';
+import type {
+  StoredLimits,
+  TenantLimitPolicy,
+  TenantLimits,
+} from './tenant-limits.ts';
 import { TenantLimitsStore } from './tenant-limits-store.ts';
 
 /** A job to admit: its queue and id. */
@@ -236,7 +240,7 @@ export class TenantLedger {
     return this.limitsStore.get(tenant);
   }
 
-  setLimits(tenant: string, limits: TenantLimits): Promise<void> {
+  setLimits(tenant: string, limits: StoredLimits): Promise<void> {
     return this.limitsStore.set(tenant, limits);
   }
 

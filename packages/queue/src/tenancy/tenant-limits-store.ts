@@ -1,7 +1,10 @@
 import type { Redis } from 'ioredis';
 import type { Keyspace } from '../keyspace.ts';
 import {
+  DEFAULT_WEIGHT,
   UNLIMITED,
+  type DefaultLimits,
+  type StoredLimits,
   type TenantLimitPolicy,
   type TenantLimits,
 } from './tenant-limits.ts';
@@ -42,6 +45,7 @@ export class TenantLimitsStore {
       ratePerSecond: read(stored.ratePerSecond, base.ratePerSecond),
       burst: read(stored.burst, base.burst) ?? base.burst,
       maxSchedules: read(stored.maxSchedules, base.maxSchedules),
+      weight: read(stored.weight, DEFAULT_WEIGHT) ?? DEFAULT_WEIGHT,
     };
   }
 
@@ -55,18 +59,22 @@ export class TenantLimitsStore {
     return limits;
   }
 
-  async set(tenant: string, limits: TenantLimits): Promise<void> {
+  async set(tenant: string, limits: StoredLimits): Promise<void> {
     this.cache.delete(tenant);
-    await this.redis.hset(this.keys.limits(tenant), {
+    const key = this.keys.limits(tenant);
+    const write = this.redis.multi().hset(key, {
       maxUnfinished: String(limits.maxUnfinished ?? -1),
       ratePerSecond: String(limits.ratePerSecond ?? -1),
       burst: String(limits.burst),
       maxSchedules: String(limits.maxSchedules ?? -1),
     });
+    if (limits.weight === null) write.hdel(key, 'weight');
+    else write.hset(key, 'weight', String(limits.weight));
+    await write.exec();
   }
 
   /** The policy's limits for a tenant, which the admission script applies where none are stored. */
-  defaultsFor(tenant: string): TenantLimits {
+  defaultsFor(tenant: string): DefaultLimits {
     return this.policy.unlimitedTenants.includes(tenant)
       ? UNLIMITED
       : this.policy.defaults;

@@ -158,7 +158,7 @@ export function createServices<TRegistry extends AnyRegistry>(
     tenants: new TenantService(
       ledger,
       options.limits,
-      { redis, keys },
+      { redis, keys, queues: registry.queues },
       readiness,
     ),
     tokens: new TokenStore(redis, keys),

@@ -1,4 +1,5 @@
 import {
+  mirrorTenantWeight,
   publishTenantPolicy,
   type Keyspace,
   type TenantLedger,
@@ -8,15 +9,20 @@ import {
 import type { Redis } from 'ioredis';
 import type { ReadinessService } from './readiness.ts';
 
-/** New limits; `maxSchedules` omitted keeps the current one (callers from before schedules). */
-export type LimitsChange = Omit<TenantLimits, 'maxSchedules'> & {
+/**
+ * New limits; `maxSchedules` or `weight` omitted keeps the current one
+ * (callers from before they existed); `weight: null` clears it (back to 1).
+ */
+export type LimitsChange = Omit<TenantLimits, 'maxSchedules' | 'weight'> & {
   maxSchedules?: TenantLimits['maxSchedules'] | undefined;
+  weight?: number | null | undefined;
 };
 
-/** Where the policy is published: the queues' Redis and key layout. */
+/** Where the policy is published and weights mirrored: the queues' Redis, key layout and queues. */
 export interface PolicyHome {
   redis: Redis;
   keys: Keyspace;
+  queues: readonly string[];
 }
 
 /** Per-tenant limits (quota, rate, schedules) and the policy workers admit by. */
@@ -35,15 +41,32 @@ export class TenantService {
   /** Sets them, and answers them as now stored. */
   async setLimits(
     tenant: string,
-    { maxSchedules, ...limits }: LimitsChange,
+    { maxSchedules, weight, ...limits }: LimitsChange,
   ): Promise<TenantLimits> {
     const current = await this.ledger.limits(tenant);
     await this.ledger.setLimits(tenant, {
       ...limits,
       maxSchedules:
         maxSchedules === undefined ? current.maxSchedules : maxSchedules,
+      weight: weight === undefined ? await this.storedWeight(tenant) : weight,
     });
+    // After the limits hash (the source): a crash in between leaves the
+    // dispatch on the old weight until the same call is made again.
+    if (weight !== undefined)
+      await mirrorTenantWeight(this.home.redis, this.home.keys, this.home.queues, {
+        tenant,
+        weight,
+      });
     return this.ledger.limits(tenant);
+  }
+
+  /** The weight set for a tenant, null when none is (a default is not stored). */
+  private async storedWeight(tenant: string): Promise<number | null> {
+    const stored = await this.home.redis.hget(
+      this.home.keys.limits(tenant),
+      'weight',
+    );
+    return stored === null ? null : Number(stored);
   }
 
   /**
