@@ -79,6 +79,11 @@ export {
   type JobReaderDeps,
 } from './store/job-reader.ts';
 export { tenantStats } from './store/tenant-stats.ts';
+export {
+  heldBacklog,
+  tenantHeldBacklog,
+  type HeldBacklogRow,
+} from './store/held-backlog.ts';
 export { decodeOptional, parseJson } from './store/to-job-view.ts';
 export { watchJob, type WatchedEvent } from './store/watch-job.ts';
 export { envelopeTenant } from './tenancy/envelope-tenant.ts';
@@ -98,6 +103,7 @@ export {
   type TenantLimits,
 } from './tenancy/tenant-limits.ts';
 export { mirrorTenantWeight } from './tenancy/tenant-weights.ts';
+export { readWaitingFor, type FlowJobRef } from './flow/flow-reader.ts';
 export type { AttemptGate, ReportAttemptEvent } from './worker/attempt-gate.ts';
 export type {
   AttemptInfo,

@@ -2,6 +2,7 @@ import {
   decodeEnvelope,
   type JobState,
   type JobViewBase,
+  type WaitingFor,
 } from '@conveyor/core';
 import { parseFailedReason } from '../cancellation.ts';
 import type { Found } from './job-reader.ts';
@@ -12,7 +13,11 @@ export type UntypedJobView = JobViewBase & {
   dataError: string | null;
 };
 
-export function toJobView(found: Found): UntypedJobView {
+/** `waitingFor`, when given, is put on a waiting job's view (see `JobReader.waitingFor`). */
+export function toJobView(
+  found: Found,
+  waitingFor?: WaitingFor | null,
+): UntypedJobView {
   if (found.kind === 'cancelled') {
     const { snapshot } = found;
     return {
@@ -47,6 +52,7 @@ export function toJobView(found: Found): UntypedJobView {
     createdAt: new Date(job.timestamp),
     startedAt: job.processedOn ? new Date(job.processedOn) : null,
     finishedAt: job.finishedOn ? new Date(job.finishedOn) : null,
+    ...(waitingFor ? { waitingFor } : {}),
   };
 }
 
