@@ -98,7 +98,6 @@ export {
   MAX_WEIGHT,
   UNLIMITED,
   type DefaultLimits,
-  type StoredLimits,
   type TenantLimitPolicy,
   type TenantLimits,
 } from './tenancy/tenant-limits.ts';

@@ -78,6 +78,31 @@ describe('tenant fair-share weights', () => {
       expect(weights.kept).toBeUndefined();
   });
 
+  it('setWeight changes only the weight: a tenant on the policy’s defaults stays on them', async () => {
+    const answered = await harness.client.tenants.setWeight.mutate({
+      tenantId: 'solo',
+      weight: 4,
+    });
+    expect(answered).toEqual({
+      maxUnfinished: null,
+      ratePerSecond: null,
+      burst: 1_000,
+      maxSchedules: null,
+      weight: 4,
+    });
+    expect(
+      await redis.hgetall(createKeyspace(harness.prefix).limits('solo')),
+    ).toEqual({ weight: '4' });
+    for (const { weights } of await everyQueue())
+      expect(weights.solo).toBe('4');
+    await harness.client.tenants.setWeight.mutate({
+      tenantId: 'solo',
+      weight: null,
+    });
+    for (const { weights } of await everyQueue())
+      expect(weights.solo).toBeUndefined();
+  });
+
   it('a tenant without a weight reads 1', async () => {
     expect(
       (await harness.client.tenants.limits.query({ tenantId: 'never-set' }))
@@ -100,6 +125,11 @@ describe('tenant fair-share weights', () => {
         }),
       ),
     ).toEqual({ code: 'FORBIDDEN', httpStatus: 403 });
+    expect(
+      await failureOf(
+        tenant.tenants.setWeight.mutate({ tenantId: 'sneaky', weight: 1_000 }),
+      ),
+    ).toEqual({ code: 'FORBIDDEN', httpStatus: 403 });
     for (const { weights } of await everyQueue())
       expect(weights.sneaky).toBeUndefined();
   });
@@ -117,6 +147,14 @@ describe('tenant fair-share weights', () => {
           harness.client.tenants.setLimits.mutate({
             tenantId: 'target',
             ...limits,
+            weight: weight as number,
+          }),
+        ),
+      ).toEqual({ code: 'BAD_REQUEST', httpStatus: 400 });
+      expect(
+        await failureOf(
+          harness.client.tenants.setWeight.mutate({
+            tenantId: 'target',
             weight: weight as number,
           }),
         ),

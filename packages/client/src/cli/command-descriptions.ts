@@ -16,8 +16,9 @@ one line per event otherwise. The exit code is the outcome.`,
 --all --state failed [--name N]: every failed job; prints
 how many, and retries them with --yes`,
   promote: 'Run a delayed job now.',
-  stats: `Your tenant's jobs per state, per queue: waiting, delayed
-and active now; completed, failed and cancelled in total.`,
+  stats: `Your tenant's jobs per state, per queue: waiting (held:
+of those, kept back by flow control), delayed and active
+now; completed, failed and cancelled in total.`,
   jobs: `The job catalog: each job's queue, attempts, backoff,
 timeout and input. --json: everything, input as JSON Schema.`,
   'tokens create': `(admin) A token: role admin, producer or viewer. Printed

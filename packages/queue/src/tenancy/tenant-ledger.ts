@@ -4,7 +4,7 @@ import { hashTag, type Keyspace } from '../keyspace.ts';
 import { ADMIT_SCRIPT } from './admit-script.ts';
 import { assertAdmitted, type AdmitVerdict } from './admit-verdict.ts';
 import type {
-  StoredLimits,
+  DefaultLimits,
   TenantLimitPolicy,
   TenantLimits,
 } from './tenant-limits.ts';
@@ -240,8 +240,14 @@ export class TenantLedger {
     return this.limitsStore.get(tenant);
   }
 
-  setLimits(tenant: string, limits: StoredLimits): Promise<void> {
+  /** Every limit but the weight (`setWeight`). */
+  setLimits(tenant: string, limits: DefaultLimits): Promise<void> {
     return this.limitsStore.set(tenant, limits);
+  }
+
+  /** Only the fair-share weight; null clears it. */
+  setWeight(tenant: string, weight: number | null): Promise<void> {
+    return this.limitsStore.setWeight(tenant, weight);
   }
 
   private async tryAdmit(

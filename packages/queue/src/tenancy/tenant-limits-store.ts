@@ -4,7 +4,6 @@ import {
   DEFAULT_WEIGHT,
   UNLIMITED,
   type DefaultLimits,
-  type StoredLimits,
   type TenantLimitPolicy,
   type TenantLimits,
 } from './tenant-limits.ts';
@@ -59,18 +58,23 @@ export class TenantLimitsStore {
     return limits;
   }
 
-  async set(tenant: string, limits: StoredLimits): Promise<void> {
+  /** Every limit but the weight (`setWeight`), which stays as it is. */
+  async set(tenant: string, limits: DefaultLimits): Promise<void> {
     this.cache.delete(tenant);
-    const key = this.keys.limits(tenant);
-    const write = this.redis.multi().hset(key, {
+    await this.redis.hset(this.keys.limits(tenant), {
       maxUnfinished: String(limits.maxUnfinished ?? -1),
       ratePerSecond: String(limits.ratePerSecond ?? -1),
       burst: String(limits.burst),
       maxSchedules: String(limits.maxSchedules ?? -1),
     });
-    if (limits.weight === null) write.hdel(key, 'weight');
-    else write.hset(key, 'weight', String(limits.weight));
-    await write.exec();
+  }
+
+  /** Sets (or, with null, clears) only the fair-share weight. */
+  async setWeight(tenant: string, weight: number | null): Promise<void> {
+    this.cache.delete(tenant);
+    const key = this.keys.limits(tenant);
+    if (weight === null) await this.redis.hdel(key, 'weight');
+    else await this.redis.hset(key, 'weight', String(weight));
   }
 
   /** The policy's limits for a tenant, which the admission script applies where none are stored. */

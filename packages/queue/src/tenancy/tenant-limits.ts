@@ -27,9 +27,6 @@ export const MAX_WEIGHT = 1_000;
  */
 export type DefaultLimits = Omit<TenantLimits, 'weight'>;
 
-/** What `setLimits` stores: `weight` null clears it (back to the default). */
-export type StoredLimits = DefaultLimits & { weight: number | null };
-
 /** The seeds' "50 jobs per organization", and a rate that a UI or a cron cannot exceed by accident. */
 export const DEFAULT_TENANT_LIMITS: DefaultLimits = Object.freeze({
   maxUnfinished: 50,

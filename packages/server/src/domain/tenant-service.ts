@@ -28,7 +28,10 @@ export interface PolicyHome {
 /** Per-tenant limits (quota, rate, schedules) and the policy workers admit by. */
 export class TenantService {
   constructor(
-    private readonly ledger: Pick<TenantLedger, 'limits' | 'setLimits'>,
+    private readonly ledger: Pick<
+      TenantLedger,
+      'limits' | 'setLimits' | 'setWeight'
+    >,
     private readonly policy: TenantLimitPolicy | undefined,
     private readonly home: PolicyHome,
     private readonly readiness: ReadinessService,
@@ -48,25 +51,28 @@ export class TenantService {
       ...limits,
       maxSchedules:
         maxSchedules === undefined ? current.maxSchedules : maxSchedules,
-      weight: weight === undefined ? await this.storedWeight(tenant) : weight,
     });
-    // After the limits hash (the source): a crash in between leaves the
-    // dispatch on the old weight until the same call is made again.
-    if (weight !== undefined)
-      await mirrorTenantWeight(this.home.redis, this.home.keys, this.home.queues, {
-        tenant,
-        weight,
-      });
+    if (weight === undefined) return this.ledger.limits(tenant);
+    return this.setWeight(tenant, weight);
+  }
+
+  /** Sets (null: clears) only the tenant's fair-share weight; answers its limits. */
+  async setWeight(
+    tenant: string,
+    weight: number | null,
+  ): Promise<TenantLimits> {
+    await this.ledger.setWeight(tenant, weight);
+    await this.mirror(tenant, weight);
     return this.ledger.limits(tenant);
   }
 
-  /** The weight set for a tenant, null when none is (a default is not stored). */
-  private async storedWeight(tenant: string): Promise<number | null> {
-    const stored = await this.home.redis.hget(
-      this.home.keys.limits(tenant),
-      'weight',
-    );
-    return stored === null ? null : Number(stored);
+  /**
+   * After the limits hash (the source): a crash in between leaves dispatch
+   * on the old weight until the same call is made again.
+   */
+  private mirror(tenant: string, weight: number | null): Promise<void> {
+    const { redis, keys, queues } = this.home;
+    return mirrorTenantWeight(redis, keys, queues, { tenant, weight });
   }
 
   /**
