@@ -76,9 +76,9 @@ describe('conveyor tenants and get, for flow control', () => {
       tenantId: 'acme',
       role: 'producer',
     });
-    expect((await conveyor(['tenants', 'weight', 'acme', '9'], token)).code).toBe(
-      8,
-    );
+    expect(
+      (await conveyor(['tenants', 'weight', 'acme', '9'], token)).code,
+    ).toBe(8);
   });
 
   it('get says why a held job waits', async () => {

@@ -38,7 +38,11 @@ describe('flow-control visibility through the API', () => {
       ).token,
     );
 
-  async function enqueueHeld(client: FixtureClient, tenant: string, key: string) {
+  async function enqueueHeld(
+    client: FixtureClient,
+    tenant: string,
+    key: string,
+  ) {
     const job = await client.enqueue.mutate({
       name: 'TEST_JOB',
       data: { message: 'held' },

@@ -45,8 +45,7 @@ describe('tenant fair-share weights', () => {
     });
     expect(set.weight).toBe(5);
     expect(
-      (await harness.client.tenants.limits.query({ tenantId: 'heavy' }))
-        .weight,
+      (await harness.client.tenants.limits.query({ tenantId: 'heavy' })).weight,
     ).toBe(5);
     const queues = await everyQueue();
     expect(queues.length).toBeGreaterThan(1);

@@ -1,5 +1,5 @@
 import { Histogram } from 'prom-client';
-import type { AttemptInfo, JobObserver } from '@conveyor/queue';
+import type { AttemptInfo } from '@conveyor/queue';
 import { LabelBound } from './label-bound.ts';
 import type { MetricsRegistry } from './metrics-options.ts';
 import { PICKUP_BUCKETS } from './job-metrics.ts';
@@ -15,7 +15,7 @@ import type { TopTenants } from './top-tenants.ts';
 export function flowWaitMetrics(
   metrics: MetricsRegistry,
   options: { queues: readonly string[]; tenants: TopTenants },
-): Required<Pick<JobObserver, 'beforeAttempt'>> {
+): { beforeAttempt(info: AttemptInfo): void } {
   const queues = new LabelBound(new Set(options.queues), 0);
   const wait = new Histogram({
     name: 'conveyor_flow_wait_seconds',

@@ -42,7 +42,11 @@ describe('flow-control metrics: held backlog and wait per tenant, bounded', () =
   it('names the top tenants by backlog and sums the rest as other, per queue', async () => {
     // 30 tenants: t00 holds 30 jobs in email, t01 29, …; big also 100 in sms.
     for (let i = 0; i < 30; i += 1)
-      await redis.hset(backlog('email'), `t${String(i).padStart(2, '0')}`, 30 - i);
+      await redis.hset(
+        backlog('email'),
+        `t${String(i).padStart(2, '0')}`,
+        30 - i,
+      );
     await redis.hset(backlog('sms'), { big: 100, t29: 2, emptied: 0 });
     const { metrics } = setup();
     const text = await metrics.metrics();
@@ -50,7 +54,9 @@ describe('flow-control metrics: held backlog and wait per tenant, bounded', () =
     const named = new Set(series.map((l) => /tenant="([^"]+)"/.exec(l)?.[1]));
     expect(named).toEqual(new Set(['big', 't00', 't01', 'other']));
     expect(metricSample(text, HELD, { queue: 'sms', tenant: 'big' })).toBe(100);
-    expect(metricSample(text, HELD, { queue: 'email', tenant: 't00' })).toBe(30);
+    expect(metricSample(text, HELD, { queue: 'email', tenant: 't00' })).toBe(
+      30,
+    );
     // email: t02..t29 = 28 + 27 + … + 1.
     expect(metricSample(text, HELD, { queue: 'email', tenant: 'other' })).toBe(
       (28 * 29) / 2,

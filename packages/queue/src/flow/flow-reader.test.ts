@@ -103,7 +103,11 @@ describe('why a held job waits (flow reader)', () => {
 
   it('an unreadable flow spec is no reason rather than an error', async () => {
     const id = randomUUID();
-    await redis.hset(keys.bull(queue, id), { name, cvh: '1', cvf: '{not json' });
+    await redis.hset(keys.bull(queue, id), {
+      name,
+      cvh: '1',
+      cvf: '{not json',
+    });
     expect(
       await readWaitingFor(redis, keys, { queue, id, tenant, name }),
     ).toBeNull();

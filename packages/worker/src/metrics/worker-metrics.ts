@@ -67,8 +67,8 @@ export function createWorkerMetrics(
     observer: {
       ...jobs,
       beforeAttempt(info) {
-        jobs.beforeAttempt(info);
         wait.beforeAttempt(info);
+        return jobs.beforeAttempt(info);
       },
     },
     route: metricsRoute(metrics, { token: options.token }),

@@ -7,7 +7,8 @@ import { table, toJson } from '../table.ts';
 type Limits = RouterOutputs['tenants']['limits'];
 
 const MAX_WEIGHT = 1_000;
-const none = (value: number | null) => (value === null ? 'none' : String(value));
+const none = (value: number | null) =>
+  value === null ? 'none' : String(value);
 
 function limitsTable(tenant: string, limits: Limits): string {
   return table(
