@@ -3,6 +3,10 @@ import { createKeyspace, createRedisClient } from '@conveyor/queue';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startHarness, type Harness } from './support/harness.ts';
+import {
+  DASHBOARD_ADMIN_TOKEN,
+  serveDashboard,
+} from './support/serve-dashboard.ts';
 import type { FixtureClient } from './support/fixture-router.ts';
 
 const redisUrl = inject('redisUrl');
@@ -124,5 +128,39 @@ describe('flow-control visibility through the API', () => {
     expect(
       await codeOf(harness.client.queues.heldBacklog.query({ limit: 0 })),
     ).toBe('BAD_REQUEST');
+  });
+
+  it('the dashboard’s job page says why a held job waits, first in its logs', async () => {
+    const job = await enqueueHeld(acme, 'acme', 'board');
+    const plain = await acme.enqueue.mutate({
+      name: 'TEST_JOB',
+      data: { message: 'not held' },
+      options: { delay: 600_000 },
+    });
+    const { dashboard, api } = await serveDashboard(harness);
+    try {
+      const signIn = await fetch(`${api.apiUrl}/admin/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: `token=${DASHBOARD_ADMIN_TOKEN}`,
+        redirect: 'manual',
+      });
+      const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0];
+      const logsOf = async (id: string) => {
+        const res = await fetch(
+          `${api.apiUrl}/admin/api/queues/${queue}/${id}/logs`,
+          { headers: { cookie: cookie ?? '' } },
+        );
+        expect(res.status).toBe(200);
+        return (await res.json()) as string[];
+      };
+      expect(await logsOf(job.id)).toEqual([
+        "[flow control] held: waiting its tenant's turn (fair share) (key board, position 1 in line)",
+      ]);
+      expect(await logsOf(plain.id)).toEqual([]);
+    } finally {
+      await api.close();
+      await dashboard.close();
+    }
   });
 });

@@ -1,7 +1,7 @@
+import { waitingForText } from '@conveyor/core';
 import { defineCommand } from '../command.ts';
 import { EXIT } from '../exit-codes.ts';
 import { formatValue, table, toJson } from '../table.ts';
-import { waitingForText } from '../waiting-for-text.ts';
 
 export const get = defineCommand({
   args: ['id'],

@@ -1,4 +1,4 @@
-import type { WaitingFor } from '@conveyor/core';
+import type { WaitingFor } from './job-view.ts';
 
 const WHY: Record<WaitingFor['reason'], string> = {
   'fair-share': "held: waiting its tenant's turn (fair share)",
@@ -7,7 +7,7 @@ const WHY: Record<WaitingFor['reason'], string> = {
   dispatched: 'dispatched: waiting for a free worker',
 };
 
-/** One line for `conveyor get`, e.g. `held: its key is at its concurrency limit (key customer-7, position 3 in line, …)`. */
+/** One line for people (`conveyor get`, the dashboard), e.g. `held: its key is at its concurrency limit (key customer-7, position 3 in line, …)`. */
 export function waitingForText(waitingFor: WaitingFor): string {
   const details = [
     ...(waitingFor.key === null ? [] : [`key ${waitingFor.key}`]),
