@@ -140,6 +140,7 @@ describe('the CLI against an API on API_PORT', () => {
     expect(header?.split(/\s+/)).toEqual([
       'QUEUE',
       'WAITING',
+      'HELD',
       'DELAYED',
       'ACTIVE',
       'COMPLETED',
@@ -148,7 +149,7 @@ describe('the CLI against an API on API_PORT', () => {
     ]);
     expect(
       rows.find((row) => row.startsWith('default '))?.split(/\s+/),
-    ).toEqual(['default', '0', '0', '0', '0', '0', '1']);
+    ).toEqual(['default', '0', '0', '0', '0', '0', '0', '1']);
     expect(json.code).toBe(0);
     expect(
       (JSON.parse(json.stdout) as Record<string, unknown>).default,
@@ -159,6 +160,7 @@ describe('the CLI against an API on API_PORT', () => {
       completed: 0,
       failed: 0,
       cancelled: 1,
+      held: 0,
     });
   });
 });

@@ -335,7 +335,7 @@ describe('the conveyor CLI against a running API and worker', () => {
     expect(counts.sms?.delayed).toBeGreaterThanOrEqual(1);
     const rows = statsTable.stdout.split('\n');
     expect(rows[0]).toMatch(
-      /^QUEUE +WAITING +DELAYED +ACTIVE +COMPLETED +FAILED +CANCELLED$/,
+      /^QUEUE +WAITING +HELD +DELAYED +ACTIVE +COMPLETED +FAILED +CANCELLED$/,
     );
     expect(
       rows

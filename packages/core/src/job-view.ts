@@ -57,6 +57,27 @@ export interface JobViewBase<
    * joined it, or it replaced their waiting job). Absent without one.
    */
   deduplication?: JobDeduplication;
+  /**
+   * Why a `waiting` job has not started, when flow control knows (`jobs.get`
+   * only): absent for a job no flow spec holds, and in any other state.
+   */
+  waitingFor?: WaitingFor;
+}
+
+/**
+ * What a waiting job under flow control waits for. `fair-share`: its
+ * tenant's turn (other tenants' jobs go first, by weight); `concurrency`:
+ * a slot of its key (`key`); `rate-limit`: its key's rate; `dispatched`: it
+ * left flow control and waits for a free worker like any job.
+ */
+export interface WaitingFor {
+  reason: 'fair-share' | 'concurrency' | 'rate-limit' | 'dispatched';
+  /** The job's flow key (its per-key limits'), null for a job without one. */
+  key: string | null;
+  /** While held: its place among its tenant's jobs of the same job and key (1 = next). */
+  position?: number;
+  /** `concurrency` / `rate-limit`: when its key is next tried (a slot may free sooner). */
+  retryAt?: Date;
 }
 
 /** A deduplicated job's mode and key (the tenant's own data), and the enqueues it absorbed. */
@@ -110,8 +131,15 @@ export type JobEvent<TRegistry extends AnyRegistry> = {
  */
 export type QueueStats<TQueue extends QueueName = QueueName> = Record<
   TQueue,
-  Record<JobState, number>
+  QueueCounts
 >;
+
+/**
+ * One queue's counts for a tenant; `held` is how many of its `waiting` jobs
+ * flow control still holds (fair share, per-key concurrency, rate limits):
+ * not yet handed to workers.
+ */
+export type QueueCounts = Record<JobState, number> & { held: number };
 
 /** A page of a newest-first listing. */
 export interface ListPage<T> {

@@ -20,6 +20,12 @@ export {
   type EnqueueCounter,
 } from './metrics/enqueue-metrics.ts';
 export { jobMetrics, type JobMetrics } from './metrics/job-metrics.ts';
+export { flowWaitMetrics } from './metrics/flow-wait-metrics.ts';
+export {
+  heldBacklogCollector,
+  type HeldBacklogCollector,
+} from './metrics/held-backlog-collector.ts';
+export { DEFAULT_TOP_TENANTS, TopTenants } from './metrics/top-tenants.ts';
 export type {
   JobLabelOptions,
   MetricsRegistry,

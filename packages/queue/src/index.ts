@@ -85,6 +85,11 @@ export {
   type JobReaderDeps,
 } from './store/job-reader.ts';
 export { tenantStats } from './store/tenant-stats.ts';
+export {
+  heldBacklog,
+  tenantHeldBacklog,
+  type HeldBacklogRow,
+} from './store/held-backlog.ts';
 export { decodeOptional, parseJson } from './store/to-job-view.ts';
 export { watchJob, type WatchedEvent } from './store/watch-job.ts';
 export { envelopeTenant } from './tenancy/envelope-tenant.ts';
@@ -95,10 +100,15 @@ export {
 } from './tenancy/tenant-policy.ts';
 export {
   DEFAULT_TENANT_LIMITS,
+  DEFAULT_WEIGHT,
+  MAX_WEIGHT,
   UNLIMITED,
+  type DefaultLimits,
   type TenantLimitPolicy,
   type TenantLimits,
 } from './tenancy/tenant-limits.ts';
+export { mirrorTenantWeight } from './tenancy/tenant-weights.ts';
+export { readWaitingFor, type FlowJobRef } from './flow/flow-reader.ts';
 export type { AttemptGate, ReportAttemptEvent } from './worker/attempt-gate.ts';
 export type {
   AttemptInfo,

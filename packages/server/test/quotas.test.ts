@@ -183,6 +183,7 @@ describe('quotas and rate limits per tenant', () => {
       ratePerSecond: 0.5,
       burst: 5,
       maxSchedules: 20,
+      weight: 1,
     });
   });
 
@@ -258,6 +259,7 @@ describe('quotas and rate limits per tenant', () => {
       completed: 2,
       failed: 0,
       cancelled: 0,
+      held: 0,
     });
     for (const id of ids)
       expect((await client.jobs.get.query({ id })).state).toBe('completed');

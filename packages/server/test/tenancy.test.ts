@@ -146,6 +146,7 @@ describe('tenants are isolated in every read, action, key and count', () => {
       completed: 0,
       failed: 0,
       cancelled: 0,
+      held: 0,
     });
     const ours = await acme.queues.stats.query();
     expect(ours.default).toEqual({
@@ -155,6 +156,7 @@ describe('tenants are isolated in every read, action, key and count', () => {
       completed: 1,
       failed: 1,
       cancelled: 0,
+      held: 0,
     });
   });
 

@@ -16,8 +16,9 @@ one line per event otherwise. The exit code is the outcome.`,
 --all --state failed [--name N]: every failed job; prints
 how many, and retries them with --yes`,
   promote: 'Run a delayed job now.',
-  stats: `Your tenant's jobs per state, per queue: waiting, delayed
-and active now; completed, failed and cancelled in total.`,
+  stats: `Your tenant's jobs per state, per queue: waiting (held:
+of those, kept back by flow control), delayed and active
+now; completed, failed and cancelled in total.`,
   jobs: `The job catalog: each job's queue, attempts, backoff,
 timeout and input. --json: everything, input as JSON Schema.`,
   'tokens create': `(admin) A token: role admin, producer or viewer. Printed
@@ -25,6 +26,11 @@ once. --tenant T, --jobs a,b (only these jobs), --label L,
 --expires ISO-DATE`,
   'tokens list': '(admin) Tokens, never their secrets. --tenant T',
   'tokens revoke': '(admin) The token stops working at once.',
+  'tenants limits': `(admin) A tenant's limits in force: unfinished jobs, rate,
+burst, schedules and fair-share weight.`,
+  'tenants weight': `(admin) A tenant's fair-share weight, 1 to 1000 (default
+1; "default" clears it): weight 3 gets about three held
+jobs dispatched to a weight-1 tenant's one.`,
   'webhooks create': `(producer) POST these events (comma-separated: job.completed,
 job.failed, job.dead-lettered, schedule.missed) to url,
 signed. Prints the secret once. --jobs a,b, --label L`,

@@ -15,6 +15,7 @@ import {
 } from './commands/schedules.ts';
 import { stats } from './commands/stats.ts';
 import { steer } from './commands/steer.ts';
+import { tenantsLimits, tenantsWeight } from './commands/tenants.ts';
 import { tokensCreate, tokensList, tokensRevoke } from './commands/tokens.ts';
 import { watch } from './commands/watch.ts';
 import {
@@ -40,6 +41,8 @@ const BY_NAME = {
   'tokens create': tokensCreate,
   'tokens list': tokensList,
   'tokens revoke': tokensRevoke,
+  'tenants limits': tenantsLimits,
+  'tenants weight': tenantsWeight,
   'webhooks create': webhooksCreate,
   'webhooks list': webhooksList,
   'webhooks remove': webhooksRemove,

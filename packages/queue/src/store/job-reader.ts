@@ -4,10 +4,12 @@ import {
   type AttemptRecord,
   type JobView,
   type QueueName,
+  type WaitingFor,
 } from '@conveyor/core';
 import type { Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { CancelledSnapshot, Cancellation } from '../cancellation.ts';
+import { readWaitingFor } from '../flow/flow-reader.ts';
 import type { Keyspace } from '../keyspace.ts';
 import { envelopeTenant } from '../tenancy/envelope-tenant.ts';
 import type { TenantLedger } from '../tenancy/tenant-ledger.ts';
@@ -126,8 +128,23 @@ export class JobReader<TRegistry extends AnyRegistry> {
     return parseAttempts(logs);
   }
 
-  view(found: Found): JobView<TRegistry> {
-    return toJobView(found) as JobView<TRegistry>;
+  view(found: Found, waitingFor?: WaitingFor | null): JobView<TRegistry> {
+    return toJobView(found, waitingFor) as JobView<TRegistry>;
+  }
+
+  /**
+   * Why a waiting job has not started, when flow control holds or dispatched
+   * it; null otherwise. A held job is in no BullMQ structure, so `read`
+   * already calls it waiting. One more read, so only for a single job.
+   */
+  async waitingFor(found: Found): Promise<WaitingFor | null> {
+    if (found.kind !== 'job' || found.bullState !== 'waiting') return null;
+    return readWaitingFor(this.redis, this.keys, {
+      queue: found.queue,
+      id: found.job.id ?? '',
+      tenant: tenantOf(found),
+      name: found.job.name,
+    });
   }
 
   /** The job if it is this tenant's and of a job this contract knows. */

@@ -2,6 +2,7 @@ import {
   decodeEnvelope,
   type JobState,
   type JobViewBase,
+  type WaitingFor,
 } from '@conveyor/core';
 import { parseFailedReason } from '../cancellation.ts';
 import {
@@ -16,7 +17,11 @@ export type UntypedJobView = JobViewBase & {
   dataError: string | null;
 };
 
-export function toJobView(found: Found): UntypedJobView {
+/** `waitingFor`, when given, is put on a waiting job's view (see `JobReader.waitingFor`). */
+export function toJobView(
+  found: Found,
+  waitingFor?: WaitingFor | null,
+): UntypedJobView {
   if (found.kind === 'cancelled') {
     const { snapshot } = found;
     return {
@@ -61,6 +66,7 @@ export function toJobView(found: Found): UntypedJobView {
           },
         }
       : {}),
+    ...(waitingFor ? { waitingFor } : {}),
   };
 }
 

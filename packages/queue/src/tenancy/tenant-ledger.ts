@@ -3,7 +3,11 @@ import type { Redis } from 'ioredis';
 import { hashTag, type Keyspace } from '../keyspace.ts';
 import { ADMIT_SCRIPT } from './admit-script.ts';
 import { assertAdmitted, type AdmitVerdict } from './admit-verdict.ts';
-import type { TenantLimitPolicy, TenantLimits } from './tenant-limits.ts';
+import type {
+  DefaultLimits,
+  TenantLimitPolicy,
+  TenantLimits,
+} from './tenant-limits.ts';
 import { TenantLimitsStore } from './tenant-limits-store.ts';
 
 /** A job to admit: its queue and id. */
@@ -236,8 +240,14 @@ export class TenantLedger {
     return this.limitsStore.get(tenant);
   }
 
-  setLimits(tenant: string, limits: TenantLimits): Promise<void> {
+  /** Every limit but the weight (`setWeight`). */
+  setLimits(tenant: string, limits: DefaultLimits): Promise<void> {
     return this.limitsStore.set(tenant, limits);
+  }
+
+  /** Only the fair-share weight; null clears it. */
+  setWeight(tenant: string, weight: number | null): Promise<void> {
+    return this.limitsStore.setWeight(tenant, weight);
   }
 
   private async tryAdmit(

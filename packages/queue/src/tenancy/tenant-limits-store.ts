@@ -1,7 +1,9 @@
 import type { Redis } from 'ioredis';
 import type { Keyspace } from '../keyspace.ts';
 import {
+  DEFAULT_WEIGHT,
   UNLIMITED,
+  type DefaultLimits,
   type TenantLimitPolicy,
   type TenantLimits,
 } from './tenant-limits.ts';
@@ -42,6 +44,7 @@ export class TenantLimitsStore {
       ratePerSecond: read(stored.ratePerSecond, base.ratePerSecond),
       burst: read(stored.burst, base.burst) ?? base.burst,
       maxSchedules: read(stored.maxSchedules, base.maxSchedules),
+      weight: read(stored.weight, DEFAULT_WEIGHT) ?? DEFAULT_WEIGHT,
     };
   }
 
@@ -55,7 +58,8 @@ export class TenantLimitsStore {
     return limits;
   }
 
-  async set(tenant: string, limits: TenantLimits): Promise<void> {
+  /** Every limit but the weight (`setWeight`), which stays as it is. */
+  async set(tenant: string, limits: DefaultLimits): Promise<void> {
     this.cache.delete(tenant);
     await this.redis.hset(this.keys.limits(tenant), {
       maxUnfinished: String(limits.maxUnfinished ?? -1),
@@ -65,8 +69,16 @@ export class TenantLimitsStore {
     });
   }
 
+  /** Sets (or, with null, clears) only the fair-share weight. */
+  async setWeight(tenant: string, weight: number | null): Promise<void> {
+    this.cache.delete(tenant);
+    const key = this.keys.limits(tenant);
+    if (weight === null) await this.redis.hdel(key, 'weight');
+    else await this.redis.hset(key, 'weight', String(weight));
+  }
+
   /** The policy's limits for a tenant, which the admission script applies where none are stored. */
-  defaultsFor(tenant: string): TenantLimits {
+  defaultsFor(tenant: string): DefaultLimits {
     return this.policy.unlimitedTenants.includes(tenant)
       ? UNLIMITED
       : this.policy.defaults;

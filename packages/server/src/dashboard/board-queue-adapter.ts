@@ -6,16 +6,21 @@ import { forTenant, presentedAs, withRunAt } from './board-job-view.ts';
 
 type JobStatuses = Parameters<BullMQAdapter['getJobs']>[0];
 
+/** Why a job waits, in a sentence, when flow control holds or dispatched it; null otherwise. */
+export type ExplainWait = (queue: string, job: Job) => Promise<string | null>;
+
 /**
  * Bull Board's BullMQ adapter, with each job shown as Conveyor means it: a
- * delayed job's real run time, and for a viewer board (`tenant`) only that
- * tenant's payloads.
+ * delayed job's real run time, why a job flow control holds waits (first
+ * line of its logs: Bull Board has no other place for it), and for a
+ * viewer board (`tenant`) only that tenant's payloads.
  */
 export class BoardQueueAdapter extends BullMQAdapter {
   constructor(
     private readonly bullQueue: Queue,
     options: Partial<QueueAdapterOptions> & { allowCompletedRetries: boolean },
     private readonly tenant: string | undefined,
+    private readonly explainWait?: ExplainWait,
   ) {
     super(bullQueue, options);
   }
@@ -35,11 +40,16 @@ export class BoardQueueAdapter extends BullMQAdapter {
 
   /** A viewer reads only its own tenant's logs. */
   override async getJobLogs(id: string): Promise<string[]> {
+    const job = await super.getJob(id);
     if (this.tenant !== undefined) {
-      const job = await super.getJob(id);
       if (!job || envelopeTenant(job.data) !== this.tenant) return [];
     }
-    return super.getJobLogs(id);
+    const logs = await super.getJobLogs(id);
+    const why =
+      job && this.explainWait
+        ? await this.explainWait(this.bullQueue.name, job)
+        : null;
+    return why === null ? logs : [`[flow control] ${why}`, ...logs];
   }
 
   private async present(jobs: Job[]): Promise<Job[]> {

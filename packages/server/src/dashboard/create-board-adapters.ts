@@ -8,7 +8,7 @@ import {
   envelopeTenant,
 } from '@conveyor/queue';
 import type { BoardAdapterOptions } from './board-adapter-options.ts';
-import { BoardQueueAdapter } from './board-queue-adapter.ts';
+import { BoardQueueAdapter, type ExplainWait } from './board-queue-adapter.ts';
 
 /**
  * Bull Board adapters over Conveyor's queues. They live in the API, the
@@ -21,6 +21,7 @@ import { BoardQueueAdapter } from './board-queue-adapter.ts';
 export function createBoardAdapters(
   queues: readonly Queue[],
   options: BoardAdapterOptions,
+  explainWait?: ExplainWait,
 ): BaseAdapter[] {
   return queues.map((queue) => {
     const shown = options.queues?.[queue.name];
@@ -34,7 +35,12 @@ export function createBoardAdapters(
       ...(shown?.jobDataSchema ? { jobDataSchema: shown.jobDataSchema } : {}),
     };
     const { tenant } = options;
-    const adapter = new BoardQueueAdapter(queue, adapterOptions, tenant);
+    const adapter = new BoardQueueAdapter(
+      queue,
+      adapterOptions,
+      tenant,
+      explainWait,
+    );
     adapter.setFormatter('data', (data: unknown) =>
       tenant === undefined || envelopeTenant(data) === tenant
         ? decodedData(data)

@@ -14,6 +14,7 @@ import type { Logger } from 'pino';
 import { TokenStore } from '../auth/token-store.ts';
 import type { BoardAdapterOptions } from '../dashboard/board-adapter-options.ts';
 import { createBoardAdapters } from '../dashboard/create-board-adapters.ts';
+import { explainWait } from '../dashboard/explain-wait.ts';
 import type { ApiHistoryOptions } from '../history/api-history-options.ts';
 import { JobHistory } from '../history/job-history.ts';
 import { QueueService, type OnEnqueued } from '../queue-service.ts';
@@ -158,7 +159,7 @@ export function createServices<TRegistry extends AnyRegistry>(
     tenants: new TenantService(
       ledger,
       options.limits,
-      { redis, keys },
+      { redis, keys, queues: registry.queues },
       readiness,
     ),
     tokens: new TokenStore(redis, keys),
@@ -166,7 +167,9 @@ export function createServices<TRegistry extends AnyRegistry>(
     history: new HistoryService(history),
     readiness,
     dashboardAdapters: (board) =>
-      createBoardAdapters(engine.queueNames.map(queue), board),
+      createBoardAdapters(engine.queueNames.map(queue), board, (name, job) =>
+        explainWait(reader, name, job),
+      ),
     async close() {
       await webhooks.close();
       await events.close();

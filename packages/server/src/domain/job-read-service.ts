@@ -7,6 +7,7 @@ import {
   type QueueStats,
 } from '@conveyor/core';
 import {
+  heldBacklog,
   listDeadLetters,
   listJobs,
   tenantStats,
@@ -28,11 +29,15 @@ export class JobReadService<TRegistry extends AnyRegistry = AnyRegistry> {
     private readonly readiness: ReadinessService,
   ) {}
 
-  /** From Redis; once retention removed the job, from history (`archived: true`) when it is on. */
+  /**
+   * From Redis, with why it waits when flow control holds it; once retention
+   * removed the job, from history (`archived: true`) when it is on.
+   */
   async get(id: string, tenant: string): Promise<JobView<TRegistry>> {
     const live = await this.readiness.up(async () => {
       const found = await this.reader.find(id, tenant);
-      return found ? this.reader.view(found) : null;
+      if (!found) return null;
+      return this.reader.view(found, await this.reader.waitingFor(found));
     });
     if (live) return live;
     const archived = await this.history.archived(id, tenant);
@@ -65,6 +70,15 @@ export class JobReadService<TRegistry extends AnyRegistry = AnyRegistry> {
   /** The tenant's jobs per state, per queue. */
   stats(tenant: string): Promise<QueueStats<QueueOf<TRegistry['jobs']>>> {
     return this.readiness.up(() => tenantStats(this.reader, tenant));
+  }
+
+  /** Every tenant's held jobs per queue, largest first (operators only: it names tenants). */
+  async heldBacklog(limit: number) {
+    const { redis, keys, registry } = this.reader;
+    const rows = await this.readiness.up(() =>
+      heldBacklog(redis, keys, registry.queues),
+    );
+    return rows.slice(0, limit);
   }
 
   deadLetters(

@@ -2,6 +2,7 @@ import type { AnyRegistry } from '@conveyor/core';
 import {
   createMetricsRegistry,
   enqueueMetrics,
+  heldBacklogCollector,
   metricsRoute,
   queueDepthCollector,
   requestMetrics,
@@ -40,8 +41,8 @@ export interface ApiMetrics {
 
 /**
  * The API's metrics: requests by procedure and status, jobs enqueued, and
- * queue depth (here too, not only on workers, so a backlog with no worker
- * left to report it still shows), plus Node's process metrics.
+ * queue depth and held backlog (here too, not only on workers, so a backlog
+ * with no worker left to report it still shows), plus Node's process metrics.
  */
 export function createApiMetrics(options: ApiMetricsOptions): ApiMetrics {
   const metrics = createMetricsRegistry({
@@ -51,11 +52,13 @@ export function createApiMetrics(options: ApiMetricsOptions): ApiMetrics {
       : { processMetrics: options.processMetrics }),
   });
   const tenantLabels = options.tenantLabels ?? false;
-  const depth = queueDepthCollector(metrics, {
+  const queueReads = {
     redis: options.redis,
     keys: options.keys,
     queues: options.registry.queues,
-  });
+  };
+  const depth = queueDepthCollector(metrics, queueReads);
+  heldBacklogCollector(metrics, queueReads);
   return {
     metrics,
     observer: requestMetrics(metrics, {

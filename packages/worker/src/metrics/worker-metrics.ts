@@ -1,6 +1,8 @@
 import type { AnyRegistry } from '@conveyor/core';
 import {
   createMetricsRegistry,
+  flowWaitMetrics,
+  heldBacklogCollector,
   jobMetrics,
   metricsRoute,
   queueDepthCollector,
@@ -27,7 +29,7 @@ export interface WorkerMetricsOptions {
 
 export interface WorkerMetrics {
   readonly metrics: MetricsRegistry;
-  /** For `createWorkerPool({ observers })`: durations, pickup latency and outcome counts. */
+  /** For `createWorkerPool({ observers })`: durations, pickup latency, flow wait per tenant and outcome counts. */
   observer: JobObserver;
   /** `/metrics`, for the health server's routes. */
   route: HttpRoute;
@@ -48,14 +50,27 @@ export function createWorkerMetrics(
     registry: options.registry,
     tenantLabels: options.tenantLabels ?? false,
   });
-  const depth = queueDepthCollector(metrics, {
+  const queueReads = {
     redis: options.redis,
     keys: options.keys,
     queues: options.queues,
+  };
+  const depth = queueDepthCollector(metrics, queueReads);
+  // The wait histogram names the tenants the backlog gauge found on top.
+  const held = heldBacklogCollector(metrics, queueReads);
+  const wait = flowWaitMetrics(metrics, {
+    queues: options.queues,
+    tenants: held.tenants,
   });
   return {
     metrics,
-    observer: jobs,
+    observer: {
+      ...jobs,
+      beforeAttempt(info) {
+        wait.beforeAttempt(info);
+        return jobs.beforeAttempt(info);
+      },
+    },
     route: metricsRoute(metrics, { token: options.token }),
     close: () => depth.close(),
   };

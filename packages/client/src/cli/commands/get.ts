@@ -1,3 +1,4 @@
+import { waitingForText } from '@conveyor/core';
 import { defineCommand } from '../command.ts';
 import { EXIT } from '../exit-codes.ts';
 import { formatValue, table, toJson } from '../table.ts';
@@ -14,7 +15,9 @@ export const get = defineCommand({
             ['FIELD', 'VALUE'],
             Object.entries(job).map(([key, value]) => [
               key,
-              formatValue(value),
+              key === 'waitingFor' && job.waitingFor
+                ? waitingForText(job.waitingFor)
+                : formatValue(value),
             ]),
           ),
     );

@@ -3,8 +3,10 @@ import { EXIT } from '../exit-codes.ts';
 import { table, toJson } from '../table.ts';
 
 // Cancelled apart from failed: a job someone stopped is not a job that broke.
+// Held beside waiting: of the waiting jobs, those flow control still holds.
 const STATES = [
   'waiting',
+  'held',
   'delayed',
   'active',
   'completed',
