@@ -65,7 +65,8 @@ describe('per-key concurrency across worker processes, with kill -9', () => {
       `all ${TOTAL} jobs completed`,
     );
     const slotsLeft = await waitFor(
-      async () => ((await h.slotKeys(FLOW_QUEUES.keyed)).length === 0 ? [] : undefined),
+      async () =>
+        (await h.slotKeys(FLOW_QUEUES.keyed)).length === 0 ? [] : undefined,
       60_000,
       'no {Q}:cv:fc:slots:* key left',
     ).catch(async () => h.slotKeys(FLOW_QUEUES.keyed));
