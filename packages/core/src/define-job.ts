@@ -210,11 +210,8 @@ export function defineJob<
   assertSchemaRules(name, 'result', result);
   assertSchemaRules(name, 'progress', progress);
   const schedules = checkSchedules(name, spec.input, spec.schedules ?? []);
-  const flow = checkFlow(name, spec.flow as FlowSpec<never> | undefined);
-  const deduplicate = checkDeduplicate(
-    name,
-    spec.deduplicate as DeduplicateSpec<never> | undefined,
-  );
+  const flow = checkFlow(name, spec.flow);
+  const deduplicate = checkDeduplicate(name, spec.deduplicate);
   return Object.freeze({
     name,
     queue,

@@ -16,6 +16,8 @@ export interface TransactionJob {
   opts: JobsOptions & { jobId: string };
   /** Conveyor's own writes for this job, on its queue's slot (index, open set). */
   alongside(multi: ChainableCommander): void;
+  /** Writes right after the add (a flow-controlled job moves to its lane). */
+  held?: ((multi: ChainableCommander) => void) | undefined;
 }
 
 /** One enqueue's share of a transaction. */
@@ -115,6 +117,7 @@ function queueJobs(multi: Multi, jobs: readonly TransactionJob[]): void {
     new Job(job.queue, job.name, job.data, job.opts, job.opts.jobId)
       .addJob(multi)
       .catch(() => undefined);
+    job.held?.(multi);
   }
 }
 

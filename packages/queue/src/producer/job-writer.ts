@@ -20,6 +20,7 @@ import {
   releaseIdempotencyKey,
   type IdempotencyTarget,
 } from './idempotency.ts';
+import { FlowHold } from '../flow/flow-hold.ts';
 import { JobIndex } from './job-index.ts';
 import type { PreparedJob } from './prepare-job.ts';
 import type { EnqueueResult } from './producer-options.ts';
@@ -49,6 +50,7 @@ export class JobWriter {
   readonly queues: QueueCache;
   private readonly index: JobIndex;
   private readonly transactions: AddTransactions;
+  private readonly hold: FlowHold;
 
   constructor(
     private readonly redis: Redis,
@@ -64,6 +66,7 @@ export class JobWriter {
     this.queues = new QueueCache(redis, keys, onError);
     this.index = new JobIndex(redis, keys);
     this.transactions = new AddTransactions(redis);
+    this.hold = new FlowHold(redis, keys);
   }
 
   add(prepared: TenantJob): Promise<EnqueueResult> {
@@ -174,6 +177,7 @@ export class JobWriter {
               multi.zadd(this.keys.open(queue, p.tenant), admittedAt, p.id);
             multi.zadd(this.keys.index(queue, p.tenant), 'NX', score, p.id);
           },
+          held: this.hold.hook(p),
         };
       }),
     });

@@ -9,6 +9,7 @@ import {
 } from '@conveyor/core';
 import type { JobsOptions, KeepJobs } from 'bullmq';
 import { randomUUID } from 'node:crypto';
+import { flowKey } from '../flow/flow-plan.ts';
 import { toBullBackoff } from '../ladder-backoff.ts';
 
 /** A validated request, ready to add: its id, envelope and BullMQ options. */
@@ -18,6 +19,8 @@ export interface PreparedJob {
   envelope: JobEnvelope;
   options: EnqueueOptions | undefined;
   bullOptions: JobsOptions;
+  /** The flow-control partition key ('' without one); null when the job has no flow spec. */
+  flowKey: string | null;
 }
 
 /**
@@ -34,6 +37,8 @@ export function prepareJob(
   const id = randomUUID();
   const envelope = encodeEnvelope(request.data);
   assertPayloadFits(job, envelope);
+  // Before anything is stored: a key the contract cannot compute is a 400.
+  const key = job.flow ? flowKey(job, request.data) : null;
   // After the size check: whether a request is traced never decides whether it fits.
   if (trace) envelope.trace = trace;
   return {
@@ -42,6 +47,7 @@ export function prepareJob(
     envelope,
     options: request.options,
     bullOptions: toJobsOptions(job, request.options, id, now),
+    flowKey: key,
   };
 }
 

@@ -12,6 +12,7 @@ import type { AttemptRunner } from './attempt-runner.ts';
 import { backoffStrategy } from './backoff-strategy.ts';
 import { reportStall, reportStallFailure } from './stall-events.ts';
 import { DEFAULT_MAX_STALLS, defaultStalledInterval } from './stall-policy.ts';
+import type { QueueFlow } from '../flow/queue-flow.ts';
 import type { WorkerPoolOptions } from './worker-pool-options.ts';
 
 type FinishedAs = 'completed' | 'failed' | 'cancelled';
@@ -32,6 +33,8 @@ export interface QueueWorkerDeps {
   options: QueueWorkerOptions;
   keys: Keyspace;
   runner: Pick<AttemptRunner<AnyRegistry>, 'run' | 'emit' | 'abort'>;
+  /** The queue's flow control (gate and dispatcher), or null when none of its jobs has a flow spec. */
+  flow(queue: string): QueueFlow | null;
   ledger: TenantLedger;
   tracing: AttemptTracing | null;
   lockDuration: number;
@@ -43,9 +46,16 @@ export function createQueueWorker(
   deps: QueueWorkerDeps,
 ): Worker {
   const { options, keys, runner, tracing, lockDuration } = deps;
-  // One parameter: BullMQ then makes no AbortController per job (the
-  // runner makes the processor's signal only when it is read).
-  const run = (job: Job) => runner.run(job, queue);
+  const flow = deps.flow(queue);
+  // At most two parameters: BullMQ then makes no AbortController per job
+  // (the runner makes the processor's signal only when it is read).
+  const attempt = (job: Job) => runner.run(job, queue);
+  const run = flow
+    ? (job: Job, token?: string) =>
+        flow.gate.concerns(job)
+          ? flow.gate.run(job, token, () => attempt(job))
+          : attempt(job)
+    : attempt;
   const worker = new Worker(queue, tracing ? tracing.wrap(run) : run, {
     connection: options.redis,
     prefix: keys.bullPrefix(queue),
@@ -61,6 +71,8 @@ export function createQueueWorker(
   const emit = (event: LifecycleEvent) => runner.emit(event);
   const finish = ledgerFinish(queue, deps);
   worker.on('completed', (job) => finish(job.id ?? '', job.data, 'completed'));
+  // A job's end leaves room in the wait list for the dispatch to fill.
+  if (flow) worker.on('completed', () => flow.dispatcher.nudge());
   worker.on('failed', (job, error) => {
     if (!job) return;
     const cancelled = parseFailedReason(error.message).cancelled;

@@ -8,6 +8,7 @@ import { TenantLedger } from '../tenancy/tenant-ledger.ts';
 import { attemptTracing } from '../tracing/trace-attempts.ts';
 import { tracerRegistered } from '../tracing/tracer.ts';
 
+import { applyQueueSettings, startQueueFlows } from '../flow/queue-flow.ts';
 import { AttemptRunner } from './attempt-runner.ts';
 import { createQueueWorker, type QueueWorkerDeps } from './queue-worker.ts';
 import { DEFAULT_LOCK_DURATION_MS } from './stall-policy.ts';
@@ -24,28 +25,29 @@ export function createWorkerPool<TRegistry extends AnyRegistry>(
   // Decided once: untraced, jobs run through the plain callback and observers.
   const tracing =
     (options.tracing ?? tracerRegistered()) ? attemptTracing() : null;
-  const runner = new AttemptRunner({
-    registry,
-    processors: options.processors,
-    logger,
-    cancellation,
-    observers: [
-      ...(tracing ? [tracing.observer] : []),
-      eventLog(logger),
-      ...(options.observers ?? []),
-    ],
-    ...(options.gate ? { gate: options.gate } : {}),
-  });
+  const runner = createRunner(options, cancellation, tracing);
   const queues = options.queues?.length ? options.queues : registry.queues;
+  const lockDuration = options.lockDuration ?? DEFAULT_LOCK_DURATION_MS;
+  const flows = startQueueFlows(queues, {
+    ...options,
+    keys,
+    concurrency: options.concurrency ?? 10,
+    lockDuration,
+  });
   const deps: QueueWorkerDeps = {
     options,
     keys,
     runner,
     ledger,
     tracing,
-    lockDuration: options.lockDuration ?? DEFAULT_LOCK_DURATION_MS,
+    lockDuration,
+    flow: (queue) => flows.get(queue) ?? null,
   };
   const workers = queues.map((queue) => createQueueWorker(queue, deps));
+  const settings = applyQueueSettings(redis, keys, registry, queues);
+  settings.catch((error: unknown) =>
+    logger.error({ err: error }, 'queue settings not applied'),
+  );
 
   const listener = cancellation.listen({
     logger,
@@ -59,14 +61,36 @@ export function createWorkerPool<TRegistry extends AnyRegistry>(
     workers,
     async ready() {
       await Promise.all(workers.map((w) => w.waitUntilReady()));
+      await settings;
     },
     async close(graceMs = Infinity) {
       listener.close();
+      for (const flow of flows.values()) flow.dispatcher.close();
       return await closeWorkers(workers, graceMs, () => [
         ...runner.active.keys(),
       ]);
     },
   };
+}
+
+function createRunner<TRegistry extends AnyRegistry>(
+  options: WorkerPoolOptions<TRegistry>,
+  cancellation: Cancellation,
+  tracing: ReturnType<typeof attemptTracing> | null,
+): AttemptRunner<TRegistry> {
+  const { registry, logger } = options;
+  return new AttemptRunner({
+    registry,
+    processors: options.processors,
+    logger,
+    cancellation,
+    observers: [
+      ...(tracing ? [tracing.observer] : []),
+      eventLog(logger),
+      ...(options.observers ?? []),
+    ],
+    ...(options.gate ? { gate: options.gate } : {}),
+  });
 }
 
 /** The workers closed within `graceMs`: the ids of the jobs still running then. */

@@ -1,0 +1,105 @@
+import { decodeEnvelope, type AnyRegistry } from '@conveyor/core';
+import { DelayedError, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Keyspace } from '../keyspace.ts';
+import { envelopeTenant } from '../tenancy/envelope-tenant.ts';
+import type { FlowDispatcher } from './flow-dispatcher.ts';
+import { flowKey, planFlow, type FlowPlan } from './flow-plan.ts';
+import { RELEASE_SCRIPT, START_GATE_SCRIPT } from './flow-scripts.ts';
+
+export interface FlowGateOptions {
+  redis: Redis;
+  keys: Keyspace;
+  registry: AnyRegistry;
+  queue: string;
+  dispatcher: FlowDispatcher;
+  /** How long a dispatched job keeps its slot before it starts (ms). */
+  graceMs: number;
+}
+
+/**
+ * The worker's side of flow control, around each attempt of a job with a
+ * flow spec: the start gate (run, or back to the lane without spending an
+ * attempt), then the slot's release as soon as the attempt ends, whatever
+ * its outcome; both nudge the dispatcher.
+ */
+export class FlowGate {
+  constructor(private readonly options: FlowGateOptions) {}
+
+  /** Whether attempts of this job pass the gate (a synchronous check: others pay nothing). */
+  concerns(job: Job): boolean {
+    return this.options.registry.get(job.name)?.flow != null;
+  }
+
+  async run<T>(
+    job: Job,
+    token: string | undefined,
+    attempt: () => Promise<T>,
+  ): Promise<T> {
+    const plan = this.plan(job);
+    // A payload the contract cannot read is the attempt's to fail.
+    if (!plan) return attempt();
+    const verdict = await this.start(job, plan, token ?? '');
+    if (verdict[0] !== 'run') {
+      this.options.dispatcher.nudge();
+      // BullMQ leaves a job alone after a DelayedError: the script has
+      // already put it back in its lane (or another worker holds it).
+      throw new DelayedError('held by flow control');
+    }
+    const lease = Number(verdict[1]);
+    try {
+      return await attempt();
+    } finally {
+      if (lease > 0) await this.release(job, plan, lease);
+      this.options.dispatcher.nudge();
+    }
+  }
+
+  private plan(job: Job): FlowPlan | null {
+    const definition = this.options.registry.get(job.name);
+    if (!definition) return null;
+    try {
+      const { payload } = decodeEnvelope(job.data);
+      const key = flowKey(definition, payload);
+      return planFlow(
+        definition,
+        envelopeTenant(job.data),
+        key,
+        job.opts.priority,
+      );
+    } catch {
+      return null;
+    }
+  }
+
+  private async start(
+    job: Job,
+    plan: FlowPlan,
+    token: string,
+  ): Promise<unknown[]> {
+    const { redis, keys, queue, graceMs } = this.options;
+    return (await START_GATE_SCRIPT.run(
+      redis,
+      [keys.bull(queue, 'active'), keys.bull(queue, 'stalled')],
+      [
+        keys.queueKeyPrefix(queue),
+        job.id ?? '',
+        plan.cvf,
+        plan.priority,
+        Date.now(),
+        graceMs,
+        token,
+      ],
+    )) as unknown[];
+  }
+
+  /** Best effort: a release that fails leaves a slot the sweep frees once the lock has lapsed. */
+  private async release(job: Job, plan: FlowPlan, lease: number) {
+    const { redis, keys, queue } = this.options;
+    await RELEASE_SCRIPT.run(
+      redis,
+      [`${keys.flowPrefix(queue)}slots:${plan.lane}`],
+      [keys.queueKeyPrefix(queue), job.id ?? '', plan.lane, lease, Date.now()],
+    ).catch(() => undefined);
+  }
+}
