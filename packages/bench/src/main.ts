@@ -24,6 +24,7 @@ import {
 import type { Scenario } from './scenario.ts';
 import { apiScenario } from './scenarios/api.ts';
 import { bulkScenario } from './scenarios/bulk.ts';
+import { fairnessScenario } from './scenarios/fairness.ts';
 import { memoryScenario } from './scenarios/memory.ts';
 import { pickupScenario } from './scenarios/pickup.ts';
 import { producerScenario } from './scenarios/producer.ts';
@@ -42,6 +43,7 @@ const SCENARIOS: Scenario[] = [
   pickupScenario,
   redisCpuScenario,
   memoryScenario,
+  fairnessScenario,
 ];
 const ROOT = new URL('../../../', import.meta.url);
 
