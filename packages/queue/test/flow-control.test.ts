@@ -70,7 +70,7 @@ it('per-key concurrency holds across attempts, and no slot is left held', async 
   );
 });
 
-it('a rate limit is taken before dispatch: no attempt spent waiting', async () => {
+it('a rate limit holds jobs before they start: no attempt spent waiting', async () => {
   const h = harness(10);
   await h.pool.ready();
   const { jobs } = await h.producer('t1').enqueueMany({

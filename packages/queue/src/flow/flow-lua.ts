@@ -63,35 +63,63 @@ local function liveHolders(slots, now, grace)
   return n
 end
 
--- Grants job \`id\` its lane's slot and a token, or answers how long the lane
--- should sleep (and why). 0 = granted (the slot, if any, leased at \`now\`).
+-- Whether job \`id\` holds or may take one of its lane's slots.
+local function slotFree(spec, id, now, grace)
+  local slots = F .. 'slots:' .. spec.l
+  return redis.call('ZSCORE', slots, id) or redis.call('ZCARD', slots) < spec.c
+    or liveHolders(slots, now, grace) < spec.c
+end
+
+local function takeSlot(spec, id, now)
+  redis.call('ZADD', F .. 'slots:' .. spec.l, now, id)
+  redis.call('ZADD', F .. 'limiters', now, spec.l)
+end
+
+-- A rate limit's bucket: tokens are taken when a job STARTS (so starts, not
+-- dispatches, keep the rate); the dispatch reserves one per job it hands
+-- out (\`:res\`, by dispatch time), and hands out only what the free tokens
+-- cover. A reservation whose job never starts (removed) lapses after grace.
+local function freeTokens(spec, now, grace)
+  local max, per = spec.r[1], spec.r[2]
+  local bucket = F .. 'bucket:' .. spec.r[3]
+  local b = redis.call('HMGET', bucket, 'tokens', 'at')
+  local tokens = tonumber(b[1]) or max
+  local at = tonumber(b[2]) or now
+  tokens = math.min(max, tokens + math.max(0, now - at) * max / per)
+  redis.call('ZREMRANGEBYSCORE', bucket .. ':res', '-inf', now - grace)
+  return bucket, tokens, tokens - redis.call('ZCARD', bucket .. ':res')
+end
+
+local function tokenWait(spec, free)
+  return math.max(1, math.ceil((1 - free) * spec.r[2] / spec.r[1]))
+end
+
+-- The dispatch's check: grants job \`id\` its lane's slot and reserves a
+-- token, or answers how long the lane should sleep (and why). 0 = granted.
 -- A lane waiting for a slot is woken by the release; the 5 s recheck only
 -- matters when a holder died without one.
 local function admit(spec, id, now, grace)
-  local slots
-  if spec.c then
-    slots = F .. 'slots:' .. spec.l
-    if not redis.call('ZSCORE', slots, id) and redis.call('ZCARD', slots) >= spec.c
-      and liveHolders(slots, now, grace) >= spec.c then
-      return 5000, 'concurrency'
-    end
-  end
+  if spec.c and not slotFree(spec, id, now, grace) then return 5000, 'concurrency' end
   if spec.r then
-    local max, per = spec.r[1], spec.r[2]
-    local bucket = F .. 'bucket:' .. spec.r[3]
-    local b = redis.call('HMGET', bucket, 'tokens', 'at')
-    local tokens = tonumber(b[1]) or max
-    local at = tonumber(b[2]) or now
-    tokens = math.min(max, tokens + math.max(0, now - at) * max / per)
-    if tokens < 1 then return math.max(1, math.ceil((1 - tokens) * per / max)), 'rate-limit' end
-    redis.call('HSET', bucket, 'tokens', tostring(tokens - 1), 'at', now)
-    redis.call('PEXPIRE', bucket, per * 2 + 1000)
+    local bucket, _, free = freeTokens(spec, now, grace)
+    if free < 1 then return tokenWait(spec, free), 'rate-limit' end
+    redis.call('ZADD', bucket .. ':res', now, id)
+    redis.call('PEXPIRE', bucket .. ':res', grace + 1000)
   end
-  if slots then
-    redis.call('ZADD', slots, now, id)
-    redis.call('ZADD', F .. 'limiters', now, spec.l)
-  end
+  if spec.c then takeSlot(spec, id, now) end
   return 0
+end
+
+-- The start's take: job \`id\`'s reservation (if any) becomes a token spent.
+-- False when no token is free (a retry, a restart): the job waits.
+local function takeToken(spec, id, now, grace)
+  local bucket = F .. 'bucket:' .. spec.r[3]
+  redis.call('ZREM', bucket .. ':res', id)
+  local _, tokens, free = freeTokens(spec, now, grace)
+  if free < 1 then return false end
+  redis.call('HSET', bucket, 'tokens', tostring(tokens - 1), 'at', now)
+  redis.call('PEXPIRE', bucket, spec.r[2] * 2 + 1000)
+  return true
 end
 
 -- Puts job \`id\` (already out of BullMQ's lists) into its lane.

@@ -105,7 +105,8 @@ return sent
 
 /**
  * At the start of an attempt of a job with a flow spec. A job the dispatch
- * handed over runs (its slot confirmed); a job that reached a worker
+ * handed over runs (its slot confirmed, its reserved token spent: a rate
+ * limit counts starts); a job that reached a worker
  * another way (a retry after backoff, a restart after a stall, a delayed
  * job's first run) takes a slot and a token now, or goes back to its lane
  * (out of `active`, its lock released) without spending an attempt.
@@ -119,23 +120,24 @@ local id, cvf, now, grace = ARGV[2], ARGV[3], tonumber(ARGV[5]), tonumber(ARGV[6
 local spec = cjson.decode(cvf)
 local jobKey = P .. id
 local f = redis.call('HMGET', jobKey, 'cvd', 'cvf')
-local slots = F .. 'slots:' .. spec.l
-if f[1] == '1' then
-  redis.call('HDEL', jobKey, 'cvd')
+if f[1] == '1' then redis.call('HDEL', jobKey, 'cvd') end
+-- A job never through its lane (a delayed add, a schedule's fire) goes
+-- there first; any other start takes its slot and a token now.
+local go = f[2] ~= false
+if go and spec.c then go = slotFree(spec, id, now, grace) end
+if go and spec.r then go = takeToken(spec, id, now, grace) end
+if go then
   if not spec.c then return { 'run', 0 } end
-  if redis.call('ZSCORE', slots, id) then
-    redis.call('ZADD', slots, now, id)
-    return { 'run', now }
-  end
-end
-if f[2] and admit(spec, id, now, grace) == 0 then
-  return { 'run', spec.c and now or 0 }
+  takeSlot(spec, id, now)
+  return { 'run', now }
 end
 local lock = redis.call('GET', jobKey .. ':lock')
 if lock ~= ARGV[7] then return { 'lost' } end
 redis.call('DEL', jobKey .. ':lock')
 redis.call('SREM', KEYS[2], id)
 redis.call('LREM', KEYS[1], -1, id)
+if spec.c then redis.call('ZREM', F .. 'slots:' .. spec.l, id) end
+if spec.r then redis.call('ZREM', F .. 'bucket:' .. spec.r[3] .. ':res', id) end
 holdJob(id, cvf, spec, tonumber(ARGV[4]))
 return { 'held' }
 `);
