@@ -1,4 +1,5 @@
 import { Histogram } from 'prom-client';
+import type { AnyRegistry } from '@conveyor/core';
 import type { AttemptInfo } from '@conveyor/queue';
 import { LabelBound } from './label-bound.ts';
 import type { MetricsRegistry } from './metrics-options.ts';
@@ -14,7 +15,11 @@ import type { TopTenants } from './top-tenants.ts';
  */
 export function flowWaitMetrics(
   metrics: MetricsRegistry,
-  options: { queues: readonly string[]; tenants: TopTenants },
+  options: {
+    registry: AnyRegistry;
+    queues: readonly string[];
+    tenants: TopTenants;
+  },
 ): { beforeAttempt(info: AttemptInfo): void } {
   const queues = new LabelBound(new Set(options.queues), 0);
   const wait = new Histogram({
@@ -26,7 +31,9 @@ export function flowWaitMetrics(
   });
   return {
     beforeAttempt(info: AttemptInfo) {
-      if (info.readyAt === undefined) return;
+      // Only jobs flow control holds: the others' wait is the pickup metric's.
+      if (info.readyAt === undefined || !options.registry.get(info.name)?.flow)
+        return;
       wait
         .labels(queues.label(info.queue), options.tenants.label(info.tenantId))
         .observe(Math.max(0, info.startedAt - info.readyAt) / 1_000);

@@ -1,4 +1,5 @@
 import { deletePrefix, metricSample, uniquePrefix } from '@conveyor/testkit';
+import type { AnyRegistry } from '@conveyor/core';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createKeyspace, createRedisClient } from '@conveyor/queue';
 import { createMetricsRegistry } from './create-metrics-registry.ts';
@@ -33,6 +34,11 @@ describe('flow-control metrics: held backlog and wait per tenant, bounded', () =
       timeoutMs: 10_000,
     });
     const wait = flowWaitMetrics(metrics, {
+      // The one job whose contract has a flow spec: sms.send.
+      registry: {
+        get: (name: string) =>
+          name === 'sms.send' ? { flow: { fairShare: true } } : undefined,
+      } as unknown as AnyRegistry,
       queues: ['email', 'sms'],
       tenants: held.tenants,
     });

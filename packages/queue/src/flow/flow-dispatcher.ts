@@ -83,7 +83,7 @@ export class FlowDispatcher {
         keys.bull(queue, 'meta'),
         keys.bull(queue, 'marker'),
       ],
-      [keys.queueKeyPrefix(queue), Date.now(), target, graceMs],
+      [keys.queueKeyPrefix(queue), target, graceMs],
     );
     return Number(sent);
   }

@@ -50,7 +50,7 @@ export class FlowGate {
     try {
       return await attempt();
     } finally {
-      if (lease > 0) await this.release(job, plan, lease);
+      if (lease !== 0) await this.release(job, plan, lease);
       this.options.dispatcher.nudge();
     }
   }
@@ -86,7 +86,6 @@ export class FlowGate {
         job.id ?? '',
         plan.cvf,
         plan.priority,
-        Date.now(),
         graceMs,
         token,
       ],
@@ -99,7 +98,7 @@ export class FlowGate {
     await RELEASE_SCRIPT.run(
       redis,
       [`${keys.flowPrefix(queue)}slots:${plan.lane}`],
-      [keys.queueKeyPrefix(queue), job.id ?? '', plan.lane, lease, Date.now()],
+      [keys.queueKeyPrefix(queue), job.id ?? '', plan.lane, lease],
     ).catch(() => undefined);
   }
 }

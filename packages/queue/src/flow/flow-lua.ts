@@ -46,19 +46,19 @@ local function sleepLane(lane, untilMs, why)
   redis.call('HSET', F .. 'why', lane, why)
 end
 
--- Live holders of a lane's slots: a running job keeps its BullMQ lock; a
--- dispatched one not yet started counts for \`grace\` ms. Others (a killed
--- worker's, a removed job's) are dropped here.
+-- Live holders of a lane's slots. A started job's lease is scored -start:
+-- it holds while its BullMQ lock exists (a killed worker's lapses with its
+-- lock). A dispatched one, scored +dispatch, holds for \`grace\` ms while
+-- its job exists. Others (dead, removed) are dropped here.
 local function liveHolders(slots, now, grace)
   local n = 0
   local all = redis.call('ZRANGE', slots, 0, -1, 'WITHSCORES')
   for i = 1, #all, 2 do
-    local id = all[i]
-    if now - tonumber(all[i + 1]) < grace or redis.call('EXISTS', P .. id .. ':lock') == 1 then
-      n = n + 1
-    else
-      redis.call('ZREM', slots, id)
-    end
+    local id, score = all[i], tonumber(all[i + 1])
+    local live
+    if score < 0 then live = redis.call('EXISTS', P .. id .. ':lock') == 1
+    else live = now - score < grace and redis.call('EXISTS', P .. id) == 1 end
+    if live then n = n + 1 else redis.call('ZREM', slots, id) end
   end
   return n
 end
@@ -70,8 +70,9 @@ local function slotFree(spec, id, now, grace)
     or liveHolders(slots, now, grace) < spec.c
 end
 
-local function takeSlot(spec, id, now)
-  redis.call('ZADD', F .. 'slots:' .. spec.l, now, id)
+-- \`lease\`: +now when dispatched, -now when started (see liveHolders).
+local function takeSlot(spec, id, now, lease)
+  redis.call('ZADD', F .. 'slots:' .. spec.l, lease, id)
   redis.call('ZADD', F .. 'limiters', now, spec.l)
 end
 
@@ -82,12 +83,23 @@ end
 local function freeTokens(spec, now, grace)
   local max, per = spec.r[1], spec.r[2]
   local bucket = F .. 'bucket:' .. spec.r[3]
+  local res = bucket .. ':res'
   local b = redis.call('HMGET', bucket, 'tokens', 'at')
   local tokens = tonumber(b[1]) or max
   local at = tonumber(b[2]) or now
   tokens = math.min(max, tokens + math.max(0, now - at) * max / per)
-  redis.call('ZREMRANGEBYSCORE', bucket .. ':res', '-inf', now - grace)
-  return bucket, tokens, tokens - redis.call('ZCARD', bucket .. ':res')
+  redis.call('ZREMRANGEBYSCORE', res, '-inf', now - grace)
+  local free = tokens - redis.call('ZCARD', res)
+  if free < 1 then
+    -- Before waiting: a reservation whose job was removed is no one's.
+    for _, id in ipairs(redis.call('ZRANGE', res, 0, -1)) do
+      if redis.call('EXISTS', P .. id) == 0 then
+        redis.call('ZREM', res, id)
+        free = free + 1
+      end
+    end
+  end
+  return bucket, tokens, free, math.max(at, now)
 end
 
 local function tokenWait(spec, free)
@@ -106,7 +118,7 @@ local function admit(spec, id, now, grace)
     redis.call('ZADD', bucket .. ':res', now, id)
     redis.call('PEXPIRE', bucket .. ':res', grace + 1000)
   end
-  if spec.c then takeSlot(spec, id, now) end
+  if spec.c then takeSlot(spec, id, now, now) end
   return 0
 end
 
@@ -115,19 +127,20 @@ end
 local function takeToken(spec, id, now, grace)
   local bucket = F .. 'bucket:' .. spec.r[3]
   redis.call('ZREM', bucket .. ':res', id)
-  local _, tokens, free = freeTokens(spec, now, grace)
+  local _, tokens, free, at = freeTokens(spec, now, grace)
   if free < 1 then return false end
-  redis.call('HSET', bucket, 'tokens', tostring(tokens - 1), 'at', now)
+  redis.call('HSET', bucket, 'tokens', tostring(tokens - 1), 'at', at)
   redis.call('PEXPIRE', bucket, spec.r[2] * 2 + 1000)
   return true
 end
 
 -- Puts job \`id\` (already out of BullMQ's lists) into its lane.
 local function holdJob(id, cvf, spec, priority)
-  local seq = redis.call('INCR', F .. 'seq')
+  local seq = redis.call('INCR', F .. 'seq') % 4294967296
   redis.call('HSET', P .. id, 'cvh', '1', 'cvf', cvf)
-  redis.call('ZADD', F .. 'lane:' .. spec.l, priority * 4294967296 + seq, id)
-  redis.call('HINCRBY', F .. 'backlog', tenantOfLane(spec.l), 1)
+  if redis.call('ZADD', F .. 'lane:' .. spec.l, priority * 4294967296 + seq, id) == 1 then
+    redis.call('HINCRBY', F .. 'backlog', tenantOfLane(spec.l), 1)
+  end
   refreshLane(spec.l)
 end
 `;

@@ -4,6 +4,11 @@ import { FLOW_LUA } from './flow-lua.ts';
 const PRELUDE = `
 local P = ARGV[1]
 local F = P .. 'cv:fc:'
+-- Redis's clock, not the callers': hosts' clocks differ, buckets must not.
+local function nowMs()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
 ${FLOW_LUA}
 `;
 
@@ -33,12 +38,12 @@ return 1
  * (LPUSH, then the base marker unless the queue is paused or maxed).
  *
  * KEYS: wait, active, meta, marker.
- * ARGV: queue prefix, now, target, grace (ms a dispatched job's slot is
- * kept before it starts).
+ * ARGV: queue prefix, target, grace (ms a dispatched job's slot is kept
+ * before it starts). Time is Redis's (TIME), the same for every process.
  * Returns the number of jobs dispatched.
  */
 export const DISPATCH_SCRIPT = new LuaScript(`${PRELUDE}
-local now, target, grace = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local now, target, grace = nowMs(), tonumber(ARGV[2]), tonumber(ARGV[3])
 local meta = redis.call('HMGET', KEYS[3], 'paused', 'concurrency')
 if meta[1] then return 0 end
 for _, lane in ipairs(redis.call('ZRANGEBYSCORE', F .. 'sleep', '-inf', now, 'LIMIT', 0, 100)) do
@@ -46,19 +51,25 @@ for _, lane in ipairs(redis.call('ZRANGEBYSCORE', F .. 'sleep', '-inf', now, 'LI
   redis.call('HDEL', F .. 'why', lane)
   refreshLane(lane)
 end
--- Sweep a few idle limiters: a killed worker's slot must not outlive it.
+-- Sweep a few idle limiters: a key never used again must not keep a slot.
 for _, lane in ipairs(redis.call('ZRANGEBYSCORE', F .. 'limiters', '-inf', now - grace, 'LIMIT', 0, 3)) do
-  local slots = F .. 'slots:' .. lane
-  if liveHolders(slots, now, grace) == 0 then redis.call('ZREM', F .. 'limiters', lane)
+  if liveHolders(F .. 'slots:' .. lane, now, grace) == 0 then redis.call('ZREM', F .. 'limiters', lane)
   else redis.call('ZADD', F .. 'limiters', now, lane) end
 end
+-- A tenant whose lanes keep failing admission (its keys full, its buckets
+-- empty) is skipped for the rest of this run after a few tries, so one
+-- tenant's blocked keys cannot use up a run other tenants could use.
+local fails, skipped = {}, 0
 local room = target - redis.call('LLEN', KEYS[1])
 local sent, steps = 0, 0
 while sent < room and steps < room * 4 + 50 do
   steps = steps + 1
-  local top = redis.call('ZRANGE', F .. 'tenants', 0, 0, 'WITHSCORES')
-  if #top == 0 then break end
-  local t, pass = top[1], tonumber(top[2])
+  local t, pass
+  local top = redis.call('ZRANGE', F .. 'tenants', 0, skipped, 'WITHSCORES')
+  for i = 1, #top, 2 do
+    if (fails[top[i]] or 0) < 3 then t, pass = top[i], tonumber(top[i + 1]) break end
+  end
+  if not t then break end
   local ready = F .. 't:' .. t .. ':ready'
   local first = redis.call('ZRANGE', ready, 0, 0)
   if #first == 0 then
@@ -69,6 +80,7 @@ while sent < room and steps < room * 4 + 50 do
     local head = redis.call('ZRANGE', F .. 'lane:' .. lane, 0, 0)
     local id = head[1]
     local f = id and redis.call('HMGET', P .. id, 'cvh', 'cvf') or {}
+    local ok, spec = pcall(cjson.decode, f[2] or '')
     if not id then
       refreshLane(lane)
     elseif f[1] ~= '1' then
@@ -77,9 +89,13 @@ while sent < room and steps < room * 4 + 50 do
       redis.call('HINCRBY', F .. 'backlog', t, -1)
       refreshLane(lane)
     else
-      local wait, why = admit(cjson.decode(f[2]), id, now, grace)
+      -- A damaged spec must not stop the queue: the start gate applies the contract's.
+      if not ok or type(spec) ~= 'table' then spec = { l = lane } end
+      local wait, why = admit(spec, id, now, grace)
       if wait > 0 then
         sleepLane(lane, now + wait, why)
+        fails[t] = (fails[t] or 0) + 1
+        if fails[t] == 3 then skipped = skipped + 1 end
       else
         redis.call('ZREM', F .. 'lane:' .. lane, id)
         redis.call('HDEL', P .. id, 'cvh')
@@ -111,12 +127,13 @@ return sent
  * job's first run) takes a slot and a token now, or goes back to its lane
  * (out of `active`, its lock released) without spending an attempt.
  *
- * KEYS: active, stalled. ARGV: queue prefix, id, cvf, priority, now, grace,
+ * KEYS: active, stalled. ARGV: queue prefix, id, cvf, priority, grace,
  * lock token.
- * Returns { 'run', lease } (lease 0 = no slot), { 'held' } or { 'lost' }.
+ * Returns { 'run', lease } (lease 0 = no slot; else -start, see
+ * liveHolders), { 'held' } or { 'lost' }.
  */
 export const START_GATE_SCRIPT = new LuaScript(`${PRELUDE}
-local id, cvf, now, grace = ARGV[2], ARGV[3], tonumber(ARGV[5]), tonumber(ARGV[6])
+local id, cvf, now, grace = ARGV[2], ARGV[3], nowMs(), tonumber(ARGV[5])
 local spec = cjson.decode(cvf)
 local jobKey = P .. id
 local f = redis.call('HMGET', jobKey, 'cvd', 'cvf')
@@ -128,12 +145,14 @@ if go and spec.c then go = slotFree(spec, id, now, grace) end
 if go and spec.r then go = takeToken(spec, id, now, grace) end
 if go then
   if not spec.c then return { 'run', 0 } end
-  takeSlot(spec, id, now)
-  return { 'run', now }
+  takeSlot(spec, id, now, -now)
+  return { 'run', -now }
 end
 local lock = redis.call('GET', jobKey .. ':lock')
-if lock ~= ARGV[7] then return { 'lost' } end
+if lock ~= ARGV[6] then return { 'lost' } end
 redis.call('DEL', jobKey .. ':lock')
+-- It did not start: BullMQ's fetch stamped it as if it had.
+redis.call('HDEL', jobKey, 'processedOn')
 redis.call('SREM', KEYS[2], id)
 redis.call('LREM', KEYS[1], -1, id)
 if spec.c then redis.call('ZREM', F .. 'slots:' .. spec.l, id) end
@@ -146,14 +165,14 @@ return { 'held' }
  * When an attempt ends: frees the job's slot if it still holds the lease it
  * took (a later attempt's lease is not ours to free) and wakes its lane.
  *
- * KEYS: the lane's slots set. ARGV: queue prefix, id, lane, lease, now.
+ * KEYS: the lane's slots set. ARGV: queue prefix, id, lane, lease.
  */
 export const RELEASE_SCRIPT = new LuaScript(`${PRELUDE}
 local id, lane = ARGV[2], ARGV[3]
-if redis.call('ZSCORE', KEYS[1], id) ~= ARGV[4] then return 0 end
+if tonumber(redis.call('ZSCORE', KEYS[1], id)) ~= tonumber(ARGV[4]) then return 0 end
 redis.call('ZREM', KEYS[1], id)
 if redis.call('ZSCORE', F .. 'sleep', lane) then
-  redis.call('ZADD', F .. 'sleep', ARGV[5], lane)
+  redis.call('ZADD', F .. 'sleep', nowMs(), lane)
 end
 return 1
 `);

@@ -62,8 +62,9 @@ export function createQueueFlow(
 
 /**
  * Applies the registry's global concurrency to the queue (BullMQ keeps it in
- * the queue's `meta` hash, as `Queue.setGlobalConcurrency` does); a queue
- * that declares none has it removed, so a deploy can lift a limit.
+ * the queue's `meta` hash, as `Queue.setGlobalConcurrency` does). A limit
+ * Conveyor set is marked (`cv-concurrency`), so a deploy that drops the
+ * declaration lifts it, while one an operator set by hand is left alone.
  */
 export async function applyQueueSettings(
   redis: Redis,
@@ -74,8 +75,10 @@ export async function applyQueueSettings(
   for (const queue of queues) {
     const limit = registry.queueSettings(queue).globalConcurrency;
     const meta = keys.bull(queue, 'meta');
-    if (limit === null) await redis.hdel(meta, 'concurrency');
-    else await redis.hset(meta, 'concurrency', limit);
+    if (limit !== null)
+      await redis.hset(meta, 'concurrency', limit, 'cv-concurrency', limit);
+    else if ((await redis.hget(meta, 'cv-concurrency')) !== null)
+      await redis.hdel(meta, 'concurrency', 'cv-concurrency');
   }
 }
 

@@ -34,7 +34,7 @@ const rated = defineJob({
   input: z.strictObject({ n: z.number() }),
   flow: { rateLimit: { max: 3, per: '1s' } },
 });
-const registry = defineRegistry([fair, keyed, rated], {
+export const registry = defineRegistry([fair, keyed, rated], {
   queues: { fcq: { globalConcurrency: 50 } },
 });
 

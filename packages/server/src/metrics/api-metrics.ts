@@ -58,7 +58,10 @@ export function createApiMetrics(options: ApiMetricsOptions): ApiMetrics {
     queues: options.registry.queues,
   };
   const depth = queueDepthCollector(metrics, queueReads);
-  heldBacklogCollector(metrics, queueReads);
+  heldBacklogCollector(metrics, {
+    ...queueReads,
+    ...(tenantLabels ? {} : { topTenants: 0 }),
+  });
   return {
     metrics,
     observer: requestMetrics(metrics, {

@@ -56,9 +56,14 @@ export function createWorkerMetrics(
     queues: options.queues,
   };
   const depth = queueDepthCollector(metrics, queueReads);
-  // The wait histogram names the tenants the backlog gauge found on top.
-  const held = heldBacklogCollector(metrics, queueReads);
+  // The wait histogram names the tenants the backlog gauge found on top;
+  // none when tenant labels are off (METRICS_TENANT_LABELS).
+  const held = heldBacklogCollector(metrics, {
+    ...queueReads,
+    ...(options.tenantLabels ? {} : { topTenants: 0 }),
+  });
   const wait = flowWaitMetrics(metrics, {
+    registry: options.registry,
     queues: options.queues,
     tenants: held.tenants,
   });
