@@ -10,7 +10,6 @@ export * from './errors/index.ts';
 export * from './ids.ts';
 export * from './job-defaults.ts';
 export * from './job-view.ts';
-export * from './waiting-for-text.ts';
 export * from './queue-name.ts';
 export * from './registry.ts';
 export * from './schedule.ts';

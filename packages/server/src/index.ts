@@ -48,6 +48,7 @@ export {
   type RequestObserver,
 } from './request-observer.ts';
 export type { CatalogJob } from './job-catalog.ts';
+export type { EnqueueDeduplication } from '@conveyor/queue';
 export type { ConveyorErrorData } from './trpc.ts';
 export type {
   DeadLetter,
@@ -56,4 +57,5 @@ export type {
   JobView,
   ListPage,
   QueueStats,
+  WaitingFor,
 } from '@conveyor/core';

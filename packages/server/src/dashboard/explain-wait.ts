@@ -1,4 +1,4 @@
-import { waitingForText } from '@conveyor/core';
+import { waitingForText } from './waiting-for-text.ts';
 import { envelopeTenant, readWaitingFor, type Keyspace } from '@conveyor/queue';
 import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';

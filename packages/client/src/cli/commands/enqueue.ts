@@ -1,4 +1,4 @@
-import type { EnqueueDeduplication } from '@conveyor/queue';
+import type { EnqueueDeduplication } from '@conveyor/server';
 import { defineCommand } from '../command.ts';
 import { EXIT } from '../exit-codes.ts';
 import { wholeNumber } from '../numbers.ts';

@@ -1,4 +1,4 @@
-import { waitingForText } from '@conveyor/core';
+import { waitingForText } from '../waiting-for-text.ts';
 import { defineCommand } from '../command.ts';
 import { EXIT } from '../exit-codes.ts';
 import { formatValue, table, toJson } from '../table.ts';

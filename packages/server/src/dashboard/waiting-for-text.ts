@@ -1,4 +1,4 @@
-import type { WaitingFor } from './job-view.ts';
+import type { WaitingFor } from '@conveyor/core';
 
 const WHY: Record<WaitingFor['reason'], string> = {
   'fair-share': "held: waiting its tenant's turn (fair share)",
