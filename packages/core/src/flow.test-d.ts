@@ -27,7 +27,7 @@ test('a flow key over a field the input lacks does not compile', () => {
     queue: 'sms',
     input,
     // @ts-expect-error -- the input has no `brand`
-    flow: { key: (data) => data.brand, concurrency: 1 },
+    flow: { key: (data) => String(data.brand), concurrency: 1 },
   });
 });
 
