@@ -1,6 +1,6 @@
 import type { ChainableCommander, Redis } from 'ioredis';
 import type { Keyspace } from '../keyspace.ts';
-import type { TenantJob } from '../producer/job-writer.ts';
+import type { TenantJob } from '../producer/tenant-job.ts';
 import { planFlow } from './flow-plan.ts';
 import { HOLD_LUA } from './flow-scripts.ts';
 

@@ -10,7 +10,8 @@ import {
 import { createKeyspace } from '../keyspace.ts';
 import { TenantLedger } from '../tenancy/tenant-ledger.ts';
 import { enqueueTracing } from '../tracing/trace-enqueue.ts';
-import { forTenant, JobWriter } from './job-writer.ts';
+import { JobWriter } from './job-writer.ts';
+import { forTenant } from './tenant-job.ts';
 import { prepareJob } from './prepare-job.ts';
 import {
   DEFAULT_ENQUEUE_TIMEOUT_MS,

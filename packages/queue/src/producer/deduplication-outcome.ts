@@ -8,7 +8,7 @@ import {
   type DeduplicationOutcome,
   type DeduplicationTarget,
 } from './deduplication-check.ts';
-import type { TenantJob } from './job-writer.ts';
+import type { TenantJob } from './tenant-job.ts';
 import type { EnqueueDeduplication } from './producer-options.ts';
 
 export type { DeduplicationOutcome } from './deduplication-check.ts';

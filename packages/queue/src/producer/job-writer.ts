@@ -12,7 +12,6 @@ import type { Keyspace } from '../keyspace.ts';
 import { isRedisOutOfMemory } from '../redis-errors.ts';
 import type { TenantLedger } from '../tenancy/tenant-ledger.ts';
 import { AddTransactions } from './add-transaction.ts';
-import { deduplicatedOptions } from './deduplication.ts';
 import {
   deduplicationStep,
   settleDeduplicated,
@@ -29,29 +28,10 @@ import {
 } from './idempotency.ts';
 import { FlowHold } from '../flow/flow-hold.ts';
 import { JobIndex } from './job-index.ts';
-import type { PreparedJob } from './prepare-job.ts';
-import type {
-  EnqueueDeduplication,
-  EnqueueResult,
-} from './producer-options.ts';
+import { withId, type TenantJob } from './tenant-job.ts';
+import type { EnqueueResult } from './producer-options.ts';
 import { QueueCache } from './queue-cache.ts';
 import { WriteAttempt } from './write-attempt.ts';
-
-/** A prepared job, stamped with its tenant (in the envelope, where readers and the worker find it). */
-export type TenantJob = PreparedJob & {
-  tenant: string;
-  /** Set once stored, when deduplication made something else of the enqueue. */
-  deduplicated?: EnqueueDeduplication;
-};
-
-export function forTenant(prepared: PreparedJob, tenant: string): TenantJob {
-  return {
-    ...prepared,
-    envelope: { ...prepared.envelope, tenantId: tenant },
-    bullOptions: deduplicatedOptions(prepared, tenant),
-    tenant,
-  };
-}
 
 /**
  * Writes prepared jobs: the idempotency claim, the tenant's admission
@@ -300,12 +280,6 @@ export class JobWriter {
 
 /** Past its deadline plus this, an enqueue sends nothing more: its claim can be completed by another. */
 const IN_FLIGHT_MARGIN_MS = 1_000;
-
-function withId(prepared: TenantJob, id: string): TenantJob {
-  return id === prepared.id
-    ? prepared
-    : { ...prepared, id, bullOptions: { ...prepared.bullOptions, jobId: id } };
-}
 
 const now = (options: { timestamp?: number }) =>
   options.timestamp ?? Date.now();
