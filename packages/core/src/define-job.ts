@@ -19,6 +19,7 @@ import {
   type ScheduleSpec,
 } from './schedule.ts';
 import { assertSchemaRules } from './schema-rules.ts';
+import type { SchemaVersion, SchemaVersions } from './versions.ts';
 
 export type PayloadSchema = z.ZodType<unknown, unknown>;
 /**
@@ -90,6 +91,10 @@ export interface JobDefinition<
   readonly flow: RuntimeFlow | null;
   /** Deduplication by a key of the input; null when the job has none. */
   readonly deduplicate: RuntimeDeduplicate | null;
+  /** The input version payloads are written with now (1 without `versions`). */
+  readonly version: number;
+  /** Every input version, oldest first; the last is `input`. */
+  readonly versions: readonly SchemaVersion[];
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a registry holds jobs of any schema
@@ -107,6 +112,8 @@ export interface RuntimeJob {
   readonly schedules: readonly ContractSchedule[];
   readonly flow: RuntimeFlow | null;
   readonly deduplicate: RuntimeDeduplicate | null;
+  readonly version: number;
+  readonly versions: readonly SchemaVersion[];
 }
 
 export type JobInput<TJob extends AnyJobDefinition> = z.output<TJob['input']>;
@@ -167,6 +174,12 @@ export interface JobSpec<
   flow?: FlowSpec<NoInfer<z.output<TInput>>>;
   /** Debounce, throttle or simple deduplication by a key of the input. */
   deduplicate?: DeduplicateSpec<NoInfer<z.output<TInput>>>;
+  /**
+   * The input's release history, `versions(v1).next(v2, upcast)…`, ending
+   * in `input` itself: payloads stored with an older version are upcast
+   * before the processor sees them.
+   */
+  versions?: SchemaVersions<NoInfer<TInput>>;
 }
 
 export function defineJob<
@@ -212,6 +225,11 @@ export function defineJob<
   const schedules = checkSchedules(name, spec.input, spec.schedules ?? []);
   const flow = checkFlow(name, spec.flow);
   const deduplicate = checkDeduplicate(name, spec.deduplicate);
+  const history = checkVersions(
+    name,
+    spec.input,
+    spec.versions as SchemaVersions<PayloadSchema> | undefined,
+  );
   return Object.freeze({
     name,
     queue,
@@ -223,7 +241,28 @@ export function defineJob<
     schedules,
     flow,
     deduplicate,
+    version: history.length,
+    versions: history,
   });
+}
+
+/** A version history must end in the input itself, and each older schema follows the schema rules. */
+function checkVersions(
+  jobName: string,
+  input: PayloadSchema,
+  spec: SchemaVersions<PayloadSchema> | undefined,
+): readonly SchemaVersion[] {
+  if (!spec) return Object.freeze([{ schema: input as z.ZodType, upcast: null }]);
+  if (spec.current !== input)
+    throw new Error(
+      `Job "${jobName}": versions must end with the job's input schema (the same object)`,
+    );
+  spec.steps.forEach((step, index) => {
+    if (index > 0 && typeof step.upcast !== 'function')
+      throw new Error(`Job "${jobName}": version ${index + 1} has no upcaster`);
+    assertSchemaRules(jobName, 'input', step.schema);
+  });
+  return spec.steps;
 }
 
 /** Validates a job's numbers (TypeScript has no ranges); the message names the job and field. */

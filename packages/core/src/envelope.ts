@@ -16,6 +16,12 @@ export interface JobEnvelope {
   v: typeof ENVELOPE_VERSION;
   payload: SuperJSONResult;
   tenantId?: string;
+  /**
+   * The job's input version the payload was written with (see
+   * `versions()`); absent on version 1, so envelopes of jobs that never
+   * changed their input stay as they were.
+   */
+  pv?: number;
   /** On a schedule's jobs: what to do with a tick that came due while nothing ran. */
   missed?: MissedRunPolicy;
   /** Which run this is: absent (0) as enqueued, +1 per retry or redrive. */
@@ -36,7 +42,7 @@ export interface EnvelopeTrace {
 
 export function encodeEnvelope(
   payload: unknown,
-  meta: { tenantId?: string; missed?: MissedRunPolicy } = {},
+  meta: { tenantId?: string; missed?: MissedRunPolicy; version?: number } = {},
 ): JobEnvelope {
   const envelope: JobEnvelope = {
     v: ENVELOPE_VERSION,
@@ -44,13 +50,19 @@ export function encodeEnvelope(
   };
   if (meta.tenantId !== undefined) envelope.tenantId = meta.tenantId;
   if (meta.missed !== undefined) envelope.missed = meta.missed;
+  if (meta.version !== undefined && meta.version > 1)
+    envelope.pv = meta.version;
   return envelope;
 }
 
-export function decodeEnvelope(data: unknown): {
+/** A decoded envelope: the payload, its tenant, and the input version it was written with (1 when unmarked). */
+export interface DecodedEnvelope {
   payload: unknown;
   tenantId?: string;
-} {
+  version: number;
+}
+
+export function decodeEnvelope(data: unknown): DecodedEnvelope {
   if (typeof data !== 'object' || data === null) {
     throw new MalformedJobError('Job data is not a Conveyor envelope');
   }
@@ -60,12 +72,18 @@ export function decodeEnvelope(data: unknown): {
       `Unsupported envelope version: ${JSON.stringify(envelope.v)}`,
     );
   }
+  const version = envelope.pv ?? 1;
+  if (!Number.isSafeInteger(version) || version < 1) {
+    throw new MalformedJobError(
+      `Unsupported payload version: ${JSON.stringify(envelope.pv)}`,
+    );
+  }
   const payload = envelope.payload;
   if (typeof payload !== 'object' || payload === null || !('json' in payload)) {
     throw new MalformedJobError('Job envelope has no payload');
   }
   try {
-    const decoded = { payload: superjson.deserialize(payload) };
+    const decoded = { payload: superjson.deserialize(payload), version };
     return envelope.tenantId === undefined
       ? decoded
       : { ...decoded, tenantId: envelope.tenantId };

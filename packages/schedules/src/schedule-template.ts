@@ -25,5 +25,9 @@ export function scheduleTemplate(
     timestamp: _at,
     ...opts
   } = toJobsOptions(job, undefined, '', 0);
-  return { name: job.name, data: encodeEnvelope(data, meta), opts };
+  return {
+    name: job.name,
+    data: encodeEnvelope(data, { ...meta, version: job.version }),
+    opts,
+  };
 }

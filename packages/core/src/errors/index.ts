@@ -29,3 +29,4 @@ export { InvalidScheduleError } from './invalid-schedule-error.ts';
 export { InvalidHistoryQueryError } from './invalid-history-query-error.ts';
 export { ContractScheduleError } from './contract-schedule-error.ts';
 export { FlowKeyError } from './flow-key-error.ts';
+export { UpcastError } from './upcast-error.ts';

@@ -42,7 +42,7 @@ export function prepareJob(
   const deduplicationKey = job.deduplicate
     ? flowKeyOf(job.name, job.deduplicate.key, request.data)
     : null;
-  const envelope = encodeEnvelope(request.data);
+  const envelope = encodeEnvelope(request.data, { version: job.version });
   assertPayloadFits(job, envelope);
   // Before anything is stored: a key the contract cannot compute is a 400.
   const key = job.flow ? flowKey(job, request.data) : null;
