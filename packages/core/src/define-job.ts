@@ -225,11 +225,7 @@ export function defineJob<
   const schedules = checkSchedules(name, spec.input, spec.schedules ?? []);
   const flow = checkFlow(name, spec.flow);
   const deduplicate = checkDeduplicate(name, spec.deduplicate);
-  const history = checkVersions(
-    name,
-    spec.input,
-    spec.versions as SchemaVersions<PayloadSchema> | undefined,
-  );
+  const history = checkVersions(name, spec);
   return Object.freeze({
     name,
     queue,
@@ -249,10 +245,10 @@ export function defineJob<
 /** A version history must end in the input itself, and each older schema follows the schema rules. */
 function checkVersions(
   jobName: string,
-  input: PayloadSchema,
-  spec: SchemaVersions<PayloadSchema> | undefined,
+  { input, versions }: { input: PayloadSchema; versions?: unknown },
 ): readonly SchemaVersion[] {
-  if (!spec) return Object.freeze([{ schema: input as z.ZodType, upcast: null }]);
+  const spec = versions as SchemaVersions<PayloadSchema> | undefined;
+  if (!spec) return Object.freeze([{ schema: input, upcast: null }]);
   if (spec.current !== input)
     throw new Error(
       `Job "${jobName}": versions must end with the job's input schema (the same object)`,

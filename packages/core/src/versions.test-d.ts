@@ -33,7 +33,7 @@ test('an upcaster that reads a field the previous version lacks does not compile
   versions(v1)
     .next(v2, (old) => ({ to: old.to, text: old.body }))
     // @ts-expect-error -- v2's output has no `body`
-    .next(v3, (old) => ({ to: [old.to], text: old.body }));
+    .next(v3, (old) => ({ to: [old.to], text: String(old.body) }));
 });
 
 test('a job whose versions end in its input compiles, with the current type', () => {

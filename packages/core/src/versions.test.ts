@@ -79,7 +79,7 @@ describe('versions', () => {
         versions: versions(v1).next(v2.extend({}), (old) => ({
           to: old.to,
           text: old.body,
-        })) as never,
+        })),
       }),
     ).toThrow(/must end with the job's input schema/);
   });
