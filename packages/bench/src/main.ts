@@ -31,6 +31,7 @@ import { producerScenario } from './scenarios/producer.ts';
 import { redisCpuScenario } from './scenarios/redis-cpu.ts';
 import { historyScenario } from './scenarios/history.ts';
 import { observabilityScenario } from './scenarios/observability.ts';
+import { upcastScenario } from './scenarios/upcast.ts';
 import { workerScenario } from './scenarios/worker.ts';
 
 const SCENARIOS: Scenario[] = [
@@ -44,6 +45,7 @@ const SCENARIOS: Scenario[] = [
   redisCpuScenario,
   memoryScenario,
   fairnessScenario,
+  upcastScenario,
 ];
 const ROOT = new URL('../../../', import.meta.url);
 
