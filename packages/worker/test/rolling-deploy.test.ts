@@ -27,7 +27,9 @@ const DAEMON = fileURLToPath(
   new URL('./fixtures/versioned-daemon.ts', import.meta.url),
 );
 const QUEUE = 'versioned';
-const WAIT_MS = 90_000;
+// A v2 job a v1 worker takes again and again waits 1, 2, 4 … 30 s between
+// tries (either worker may fetch it): generous, for a long unlucky run.
+const WAIT_MS = 240_000;
 const HANDED_BACK =
   'jobs of notice.send version 2 handed back: this worker knows version 1; deploy workers that know it first';
 
@@ -239,5 +241,5 @@ describe('a rolling deploy of a changed input (real daemons, separate processes)
         `(v1 jobs on v1 ${byRelease.v1}, on v2 ${byRelease.v2}; v2 jobs on v2 ${newJobs.length}; dead letters redriven on v2 ${redriven.length}); ` +
         `failed for good 0 (v1 dead letters before redrive ${failing.length}, v2 jobs failed 0); handed back by v1 ${handBacks}`,
     );
-  });
+  }, 420_000);
 });
