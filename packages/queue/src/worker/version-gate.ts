@@ -48,7 +48,10 @@ export class VersionGate {
     const pv = (job.data as { pv?: unknown } | null | undefined)?.pv;
     if (pv === undefined) return false;
     const known = this.options.registry.get(job.name)?.version;
-    return typeof pv === 'number' && known !== undefined && pv > known;
+    // A pv that is not a version is malformed: the attempt fails it.
+    return (
+      Number.isSafeInteger(pv) && known !== undefined && (pv as number) > known
+    );
   }
 
   /** Records the hand-back, puts the job back delayed, and tells BullMQ to leave it alone. */
