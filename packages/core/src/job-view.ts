@@ -58,26 +58,41 @@ export interface JobViewBase<
    */
   deduplication?: JobDeduplication;
   /**
-   * Why a `waiting` job has not started, when flow control knows (`jobs.get`
-   * only): absent for a job no flow spec holds, and in any other state.
+   * Why a `waiting` job has not started, when flow control knows, or why a
+   * `waiting`/`delayed` job was handed back (`reason: 'version'`) (`jobs.get`
+   * only): absent for a job neither holds, and in any other state.
    */
   waitingFor?: WaitingFor;
 }
 
 /**
- * What a waiting job under flow control waits for. `fair-share`: its
+ * What a waiting job waits for. Under flow control: `fair-share`: its
  * tenant's turn (other tenants' jobs go first, by weight); `concurrency`:
  * a slot of its key (`key`); `rate-limit`: its key's rate; `dispatched`: it
- * left flow control and waits for a free worker like any job.
+ * left flow control and waits for a free worker like any job. For any job:
+ * `version`: its input was written with a version newer than the worker
+ * that took it knows (`storedVersion` > `knownVersion`), so that worker put
+ * it back, delayed, without spending an attempt; it waits for a worker that
+ * knows the version (a rolling deploy not finished yet).
  */
 export interface WaitingFor {
-  reason: 'fair-share' | 'concurrency' | 'rate-limit' | 'dispatched';
-  /** The job's flow key (its per-key limits'), null for a job without one. */
+  reason:
+    'fair-share' | 'concurrency' | 'rate-limit' | 'dispatched' | 'version';
+  /** The job's flow key (its per-key limits'), null for a job without one (always null for `version`). */
   key: string | null;
   /** While held: its place among its tenant's jobs of the same job and key (1 = next). */
   position?: number;
-  /** `concurrency` / `rate-limit`: when its key is next tried (a slot may free sooner). */
+  /**
+   * `concurrency` / `rate-limit`: when its key is next tried (a slot may free
+   * sooner); `version`: when it is offered to the workers again.
+   */
   retryAt?: Date;
+  /** `version`: the input version the job's payload was written with. */
+  storedVersion?: number;
+  /** `version`: the newest input version the worker that handed it back knows. */
+  knownVersion?: number;
+  /** `version`: how many times workers have handed this job back so far. */
+  handBacks?: number;
 }
 
 /** A deduplicated job's mode and key (the tenant's own data), and the enqueues it absorbed. */

@@ -21,6 +21,7 @@ export {
 } from './metrics/enqueue-metrics.ts';
 export { jobMetrics, type JobMetrics } from './metrics/job-metrics.ts';
 export { flowWaitMetrics } from './metrics/flow-wait-metrics.ts';
+export { versionHandbackMetrics } from './metrics/version-handback-metrics.ts';
 export {
   heldBacklogCollector,
   type HeldBacklogCollector,

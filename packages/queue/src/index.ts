@@ -113,8 +113,13 @@ export type { AttemptGate, ReportAttemptEvent } from './worker/attempt-gate.ts';
 export type {
   AttemptInfo,
   AttemptOutcome,
+  HandBack,
   JobObserver,
 } from './worker/job-observer.ts';
+export {
+  readHandBack,
+  type HandBackRecord,
+} from './versioning/hand-back-record.ts';
 export type {
   Processor,
   ProcessorContext,

@@ -20,6 +20,7 @@ describe('keyspace', () => {
     expect(keys.tokens()).toBe('acme:cv:{tokens}:all');
     expect(keys.cancelRequest('sms', 'j')).toBe('acme:{sms}:sms:cv:cancel:j');
     expect(keys.cancelledJob('sms', 'j')).toBe('acme:{sms}:sms:cv:cancelled:j');
+    expect(keys.handBack('sms', 'j')).toBe('acme:{sms}:sms:cv:handback:j');
     expect(keys.cancelChannel()).toBe('acme:cv:cancel');
   });
 
@@ -33,6 +34,7 @@ describe('keyspace', () => {
       keys.idempotency('sms', 'a', 'h'),
       keys.cancelRequest('sms', 'j'),
       keys.cancelledJob('sms', 'j'),
+      keys.handBack('sms', 'j'),
     ];
     expect(new Set(queueKeys.map(hashTag))).toEqual(new Set(['sms']));
     // BullMQ builds its keys as `${prefix}:${queue}:${suffix}`.

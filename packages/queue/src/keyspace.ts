@@ -26,6 +26,7 @@
  * | `{Q}:cv:fc:limiters`                          | ZSET   | Conveyor| lanes with slots, by last use: swept for dead holders          |
  * | `{Q}:cv:fc:bucket:{lane or *:job:}`           | HASH   | Conveyor| a rate limit's token bucket (`tokens`, `at`; expires idle)     |
  * | `{Q}:cv:cancel:{jobId}`                       | STRING | Conveyor| pending cancel of an active job: its reason (TTL 1 h)          |
+ * | `{Q}:cv:handback:{jobId}`                    | STRING | Conveyor| a job handed back as too new: versions, count, at (JSON, 1 d)  |
  * | `{Q}:cv:dd:{jobId}`                           | HASH   | Conveyor| a deduplicated add's pre-add snapshot (lives inside its MULTI) |
  * | `{Q}:de:{tenant}:{job}:{key}`, `dn:…`         | STR/H  | BullMQ  | deduplication: the key's job; keep-last's next job              |
  * | `{Q}:cv:cancelled:{jobId}`                    | HASH   | Conveyor| snapshot of a waiting/delayed job removed by cancel (TTL 7 d)  |
@@ -89,6 +90,8 @@ export interface Keyspace {
   tokens(): string;
   cancelRequest(queue: string, jobId: string): string;
   cancelledJob(queue: string, jobId: string): string;
+  /** A job's latest hand-back: a worker that knows an older version of its input put it back. */
+  handBack(queue: string, jobId: string): string;
   deduplicationSnapshot(queue: string, jobId: string): string;
   cancelChannel(): string;
   schedules(tenant: string): string;
@@ -145,6 +148,8 @@ export function createKeyspace(prefix: string = DEFAULT_PREFIX): Keyspace {
       queueKey(queue, `cv:cancel:${jobId}`),
     cancelledJob: (queue: string, jobId: string) =>
       queueKey(queue, `cv:cancelled:${jobId}`),
+    handBack: (queue: string, jobId: string) =>
+      queueKey(queue, `cv:handback:${jobId}`),
     deduplicationSnapshot: (queue: string, jobId: string) =>
       queueKey(queue, `cv:dd:${jobId}`),
     cancelChannel: () => `${prefix}:cv:cancel`,

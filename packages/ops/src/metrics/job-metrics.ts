@@ -37,7 +37,9 @@ const HELP: Record<keyof typeof COUNTED, string> = {
  * attempts); completed, failed, retried, cancelled and stalled counts (from
  * events).
  */
-export type JobMetrics = Required<JobObserver>;
+export type JobMetrics = Required<
+  Pick<JobObserver, 'beforeAttempt' | 'afterAttempt' | 'onEvent'>
+>;
 
 /**
  * The worker's job metrics, for `createWorkerPool({ observers })`. Counts

@@ -1,4 +1,4 @@
-import { decodeEnvelope, type AnyRegistry } from '@conveyor/core';
+import { readStoredPayload, type AnyRegistry } from '@conveyor/core';
 import { DelayedError, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Keyspace } from '../keyspace.ts';
@@ -59,8 +59,11 @@ export class FlowGate {
     const definition = this.options.registry.get(job.name);
     if (!definition) return null;
     try {
-      const { payload } = decodeEnvelope(job.data);
-      const key = flowKey(definition, payload);
+      // The key comes from the payload as the processor will see it: an
+      // older one upcast (the version gate runs first, so never a newer one).
+      const stored = readStoredPayload(definition, job.data);
+      if (stored.kind === 'newer') return null;
+      const key = flowKey(definition, stored.payload);
       return planFlow(
         definition,
         envelopeTenant(job.data),

@@ -10,6 +10,7 @@ import type { Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { CancelledSnapshot, Cancellation } from '../cancellation.ts';
 import { readWaitingFor } from '../flow/flow-reader.ts';
+import { readHandBack } from '../versioning/hand-back-record.ts';
 import type { Keyspace } from '../keyspace.ts';
 import { envelopeTenant } from '../tenancy/envelope-tenant.ts';
 import type { TenantLedger } from '../tenancy/tenant-ledger.ts';
@@ -133,12 +134,18 @@ export class JobReader<TRegistry extends AnyRegistry> {
   }
 
   /**
-   * Why a waiting job has not started, when flow control holds or dispatched
-   * it; null otherwise. A held job is in no BullMQ structure, so `read`
-   * already calls it waiting. One more read, so only for a single job.
+   * Why a waiting or delayed job has not started: a worker handed it back
+   * as too new (only a job with a versioned envelope costs that read), or
+   * flow control holds or dispatched it (waiting only); null otherwise. A
+   * held job is in no BullMQ structure, so `read` already calls it waiting.
+   * One or two more reads, so only for a single job.
    */
   async waitingFor(found: Found): Promise<WaitingFor | null> {
-    if (found.kind !== 'job' || found.bullState !== 'waiting') return null;
+    if (found.kind !== 'job') return null;
+    const { bullState, job, queue } = found;
+    if (bullState !== 'waiting' && bullState !== 'delayed') return null;
+    const handedBack = await readHandBack(this.redis, this.keys, queue, job);
+    if (handedBack || bullState !== 'waiting') return handedBack;
     return readWaitingFor(this.redis, this.keys, {
       queue: found.queue,
       id: found.job.id ?? '',

@@ -1,8 +1,10 @@
 import {
-  decodeEnvelope,
   encodeEnvelope,
   formatIssue,
+  readStoredPayload,
   toPayloadIssues,
+  UpcastError,
+  type StoredPayload,
   type AnyRegistry,
   type RuntimeJob,
 } from '@conveyor/core';
@@ -131,31 +133,9 @@ export class AttemptRunner<TRegistry extends AnyRegistry> {
       log().error('no processor for this job name; failing without retry');
       return { error: `No processor for job "${job.name}"` };
     }
-    let payload: unknown;
-    try {
-      payload = decodeEnvelope(job.data).payload;
-    } catch (error) {
-      log().error({ reason: (error as Error).message }, 'malformed job data');
-      return { error: (error as Error).message };
-    }
-    // The stored payload was parsed on the way in; it may predate a schema
-    // change or not come from a Conveyor producer, so it is checked again.
-    // Schema rules (schema-rules.ts) make this check idempotent, so its output
-    // is the stored value, except where a default fills a field added to the
-    // schema after the job was stored: the processor then gets what its type says.
-    const check = definition.input.safeParse(payload);
-    if (!check.success) {
-      const issues = toPayloadIssues(check.error);
-      log().error({ issues }, 'invalid payload; failing without retry');
-      return {
-        error: `Invalid payload: ${issues.map(formatIssue).join('; ')}`,
-      };
-    }
-    return {
-      definition,
-      processor,
-      payload: check.data,
-    };
+    const read = readPayload(definition, job, log);
+    if ('error' in read) return read;
+    return { definition, processor, payload: read.payload };
   }
 
   /**
@@ -246,4 +226,56 @@ export class AttemptRunner<TRegistry extends AnyRegistry> {
         throw new UnrecoverableError(outcome.error);
     }
   }
+}
+
+/**
+ * The stored payload as the current contract reads it: an older one upcast
+ * (its processor always gets the current type), the current one checked
+ * again; an error for anything no attempt can run.
+ */
+function readPayload(
+  definition: RuntimeJob,
+  job: Job,
+  log: () => Logger,
+): { payload: unknown } | { error: string } {
+  let stored: StoredPayload;
+  try {
+    stored = readStoredPayload(definition, job.data);
+  } catch (error) {
+    // Malformed data, or an older payload with no path to this version:
+    // no attempt can change either, so the job fails without retry.
+    const reason = (error as Error).message;
+    if (error instanceof UpcastError)
+      log().error(
+        { reason },
+        'payload cannot be upcast; failing without retry',
+      );
+    else log().error({ reason }, 'malformed job data');
+    return { error: reason };
+  }
+  // The version gate (queue-worker.ts) hands newer payloads back before
+  // they get here; one that slips through (a pool without the gate) is not
+  // the attempt's to read with an older schema.
+  if (stored.kind === 'newer') {
+    const reason = `Payload of version ${stored.storedVersion} of "${job.name}": this worker knows version ${definition.version}`;
+    log().error({ reason }, 'newer payload; failing without retry');
+    return { error: reason };
+  }
+  // The stored payload was parsed on the way in; it may predate a schema
+  // change or not come from a Conveyor producer, so it is checked again.
+  // Schema rules (schema-rules.ts) make this check idempotent, so its output
+  // is the stored value, except where a default fills a field added to the
+  // schema after the job was stored: the processor then gets what its type says.
+  // An upcast payload was parsed by the current schema on its way up.
+  if (stored.storedVersion < definition.version)
+    return { payload: stored.payload };
+  const check = definition.input.safeParse(stored.payload);
+  if (!check.success) {
+    const issues = toPayloadIssues(check.error);
+    log().error({ issues }, 'invalid payload; failing without retry');
+    return {
+      error: `Invalid payload: ${issues.map(formatIssue).join('; ')}`,
+    };
+  }
+  return { payload: check.data };
 }

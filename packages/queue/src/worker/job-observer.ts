@@ -28,6 +28,23 @@ export type AttemptOutcome =
   | { kind: 'cancelled'; reason: string };
 
 /**
+ * A job a worker handed back without running it: its input was written
+ * with a newer version than the worker's contract knows (a rolling deploy
+ * in progress). No attempt was spent; it runs again after `delayMs`.
+ */
+export interface HandBack {
+  jobId: string;
+  tenantId: string;
+  name: string;
+  queue: string;
+  storedVersion: number;
+  knownVersion: number;
+  /** Hand-backs of this job so far. */
+  count: number;
+  delayMs: number;
+}
+
+/**
  * The worker's one extension point: told around every attempt of every
  * job, in the process that runs it, and of every lifecycle event (the
  * event log, metrics, tracing, history and webhooks are one each). Every
@@ -51,4 +68,6 @@ export interface JobObserver {
    * Keep it cheap: it runs on the job's path.
    */
   onEvent?(event: LifecycleEvent): void | Promise<void>;
+  /** A job handed back as too new (metrics); not awaited, keep it synchronous. */
+  onHandBack?(handBack: HandBack): void;
 }

@@ -13,6 +13,7 @@ import { backoffStrategy } from './backoff-strategy.ts';
 import { reportStall, reportStallFailure } from './stall-events.ts';
 import { DEFAULT_MAX_STALLS, defaultStalledInterval } from './stall-policy.ts';
 import type { QueueFlow } from '../flow/queue-flow.ts';
+import type { VersionGate } from './version-gate.ts';
 import type { WorkerPoolOptions } from './worker-pool-options.ts';
 
 type FinishedAs = 'completed' | 'failed' | 'cancelled';
@@ -35,6 +36,8 @@ export interface QueueWorkerDeps {
   runner: Pick<AttemptRunner<AnyRegistry>, 'run' | 'emit' | 'abort'>;
   /** The queue's flow control (gate and dispatcher), or null when none of its jobs has a flow spec. */
   flow(queue: string): QueueFlow | null;
+  /** Hands back jobs written with an input version this worker does not know. */
+  versions: VersionGate;
   ledger: TenantLedger;
   tracing: AttemptTracing | null;
   lockDuration: number;
@@ -50,12 +53,18 @@ export function createQueueWorker(
   // At most two parameters: BullMQ then makes no AbortController per job
   // (the runner makes the processor's signal only when it is read).
   const attempt = (job: Job) => runner.run(job, queue);
-  const run = flow
+  const gated = flow
     ? (job: Job, token?: string) =>
         flow.gate.concerns(job)
           ? flow.gate.run(job, token, () => attempt(job))
           : attempt(job)
     : attempt;
+  // Before the flow gate: a job this worker cannot read takes no slot.
+  const { versions } = deps;
+  const run = (job: Job, token?: string) =>
+    versions.concerns(job)
+      ? versions.handBack(job, queue, token)
+      : gated(job, token);
   const worker = new Worker(queue, tracing ? tracing.wrap(run) : run, {
     connection: options.redis,
     prefix: keys.bullPrefix(queue),

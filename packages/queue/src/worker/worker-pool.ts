@@ -11,6 +11,7 @@ import { tracerRegistered } from '../tracing/tracer.ts';
 import { applyQueueSettings, startQueueFlows } from '../flow/queue-flow.ts';
 import { AttemptRunner } from './attempt-runner.ts';
 import { createQueueWorker, type QueueWorkerDeps } from './queue-worker.ts';
+import { VersionGate } from './version-gate.ts';
 import { DEFAULT_LOCK_DURATION_MS } from './stall-policy.ts';
 import type { WorkerPool, WorkerPoolOptions } from './worker-pool-options.ts';
 
@@ -34,6 +35,8 @@ export function createWorkerPool<TRegistry extends AnyRegistry>(
     concurrency: options.concurrency ?? 10,
     lockDuration,
   });
+  const observers = options.observers ?? [];
+  const versions = new VersionGate({ ...options, keys, observers });
   const deps: QueueWorkerDeps = {
     options,
     keys,
@@ -42,6 +45,7 @@ export function createWorkerPool<TRegistry extends AnyRegistry>(
     tracing,
     lockDuration,
     flow: (queue) => flows.get(queue) ?? null,
+    versions,
   };
   const workers = queues.map((queue) => createQueueWorker(queue, deps));
   const settings = applyQueueSettings(redis, keys, registry, queues);
@@ -66,6 +70,7 @@ export function createWorkerPool<TRegistry extends AnyRegistry>(
     async close(graceMs = Infinity) {
       listener.close();
       for (const flow of flows.values()) flow.dispatcher.close();
+      versions.close();
       return await closeWorkers(workers, graceMs, () => [
         ...runner.active.keys(),
       ]);

@@ -49,7 +49,7 @@ export class BoardQueueAdapter extends BullMQAdapter {
       job && this.explainWait
         ? await this.explainWait(this.bullQueue.name, job)
         : null;
-    return why === null ? logs : [`[flow control] ${why}`, ...logs];
+    return why === null ? logs : [why, ...logs];
   }
 
   private async present(jobs: Job[]): Promise<Job[]> {

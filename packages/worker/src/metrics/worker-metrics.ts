@@ -9,6 +9,7 @@ import {
   type HttpRoute,
   type MetricsRegistry,
   type QueueDepthOptions,
+  versionHandbackMetrics,
 } from '@conveyor/ops';
 import type { JobObserver, Keyspace } from '@conveyor/queue';
 
@@ -29,7 +30,7 @@ export interface WorkerMetricsOptions {
 
 export interface WorkerMetrics {
   readonly metrics: MetricsRegistry;
-  /** For `createWorkerPool({ observers })`: durations, pickup latency, flow wait per tenant and outcome counts. */
+  /** For `createWorkerPool({ observers })`: durations, pickup latency, flow wait per tenant, outcome and hand-back counts. */
   observer: JobObserver;
   /** `/metrics`, for the health server's routes. */
   route: HttpRoute;
@@ -67,10 +68,12 @@ export function createWorkerMetrics(
     queues: options.queues,
     tenants: held.tenants,
   });
+  const handBacks = versionHandbackMetrics(metrics);
   return {
     metrics,
     observer: {
       ...jobs,
+      ...handBacks,
       beforeAttempt(info) {
         wait.beforeAttempt(info);
         return jobs.beforeAttempt(info);

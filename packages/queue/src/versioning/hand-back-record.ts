@@ -1,0 +1,93 @@
+import type { WaitingFor } from '@conveyor/core';
+import type { Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Keyspace } from '../keyspace.ts';
+
+/**
+ * A job's latest hand-back (`{Q}:cv:handback:{jobId}`, keyspace.ts): a
+ * worker took it, found its input written with a version it does not know,
+ * and put it back delayed. Kept a day: long enough to explain a stuck
+ * rolling deploy, gone without anyone deleting it.
+ */
+export interface HandBackRecord {
+  /** The input version the payload was written with. */
+  stored: number;
+  /** The newest version the worker that handed it back knows. */
+  known: number;
+  /** Hand-backs of this job so far (the delay doubles with each). */
+  count: number;
+  /** When it was handed back (ms since the epoch, the worker's clock). */
+  at: number;
+  /** When it is offered to the workers again. */
+  retryAt: number;
+}
+
+export const HAND_BACK_TTL_MS = 24 * 60 * 60 * 1_000;
+
+/** The first hand-back waits a second, each next one twice as long, up to 30 s. */
+export function handBackDelayMs(count: number): number {
+  return Math.min(1_000 * 2 ** Math.min(Math.max(count - 1, 0), 5), 30_000);
+}
+
+/** The stored input version of a job (from its envelope's `pv`), 1 when unmarked. */
+export function storedVersionOf(job: Pick<Job, 'data'>): number {
+  const pv = (job.data as { pv?: unknown } | null | undefined)?.pv;
+  return typeof pv === 'number' ? pv : 1;
+}
+
+export async function readHandBackRecord(
+  redis: Redis,
+  key: string,
+): Promise<HandBackRecord | null> {
+  const raw = await redis.get(key);
+  if (raw === null) return null;
+  try {
+    const record = JSON.parse(raw) as Partial<HandBackRecord>;
+    const fields = [
+      record.stored,
+      record.known,
+      record.count,
+      record.at,
+      record.retryAt,
+    ];
+    return fields.every((n) => typeof n === 'number')
+      ? (record as HandBackRecord)
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+export async function writeHandBackRecord(
+  redis: Redis,
+  key: string,
+  record: HandBackRecord,
+): Promise<void> {
+  await redis.set(key, JSON.stringify(record), 'PX', HAND_BACK_TTL_MS);
+}
+
+/**
+ * Why a waiting or delayed job has not run, when a worker handed it back as
+ * too new; null otherwise. A job whose envelope carries no version (or
+ * version 1) was never handed back, so it costs no read; one a worker has
+ * started since the hand-back (a worker that knows its version) is no
+ * longer waiting for one.
+ */
+export async function readHandBack(
+  redis: Redis,
+  keys: Keyspace,
+  queue: string,
+  job: Pick<Job, 'id' | 'data' | 'processedOn'>,
+): Promise<WaitingFor | null> {
+  if (storedVersionOf(job) <= 1 || !job.id) return null;
+  const record = await readHandBackRecord(redis, keys.handBack(queue, job.id));
+  if (!record || record.at < (job.processedOn ?? 0)) return null;
+  return {
+    reason: 'version',
+    key: null,
+    storedVersion: record.stored,
+    knownVersion: record.known,
+    handBacks: record.count,
+    retryAt: new Date(record.retryAt),
+  };
+}
