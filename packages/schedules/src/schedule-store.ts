@@ -69,7 +69,10 @@ export class ScheduleStore {
       name: write.name,
       job: write.job,
       timing: storedTiming(write),
-      data: encodeEnvelope(write.data, { tenantId: tenant }),
+      data: encodeEnvelope(write.data, {
+        tenantId: tenant,
+        version: this.registry.get(write.job)?.version ?? 1,
+      }),
       missed: write.missed ?? 'run-once',
       paused: previous?.paused ?? false,
       createdAt: previous?.createdAt ?? now,
