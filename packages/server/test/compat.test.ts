@@ -10,13 +10,25 @@ import {
   createProducer,
   createRedisClient,
 } from '@conveyor/queue';
-import { deletePrefix, uniquePrefix } from '@conveyor/testkit';
+import {
+  applyTransitions,
+  openHistoryDatabase,
+  transitionId,
+} from '@conveyor/history';
+import {
+  createTestDatabase,
+  deletePrefix,
+  uniquePrefix,
+} from '@conveyor/testkit';
+import { pino } from 'pino';
+import superjson from 'superjson';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { checkStoredCompatibility } from '../src/index.ts';
 import { startRegistryApi } from './support/registry-api.ts';
 
 const redisUrl = inject('redisUrl');
+const postgresUrl = inject('postgresUrl');
 const adminToken = randomBytes(32).toString('base64url');
 
 describe('compat: stored input versions against a contract', () => {
@@ -119,6 +131,52 @@ describe('compat: stored input versions against a contract', () => {
       }
     } finally {
       await api.close();
+    }
+  });
+
+  it('with history on, the inventory adds what PostgreSQL holds', async () => {
+    const database = await createTestDatabase(postgresUrl);
+    const api = await startRegistryApi(redisUrl, {
+      registry: versionedV2Registry,
+      prefix,
+      adminToken,
+      historyUrl: database.url,
+    });
+    try {
+      const history = await openHistoryDatabase({
+        connectionString: database.url,
+        logger: pino({ level: 'silent' }),
+      });
+      await applyTransitions(history.db, [
+        {
+          id: transitionId('old-1', 0, 0, 'enqueued'),
+          jobId: 'old-1',
+          tenantId: 'acme',
+          name: 'notice.send',
+          queue: 'versioned',
+          run: 0,
+          attempt: 0,
+          type: 'enqueued',
+          at: Date.now(),
+          payload: superjson.serialize({ to: 'old', body: 'kept' }),
+        },
+      ]);
+      await history.close();
+      const inventory = await api
+        .clientWith(adminToken)
+        .compat.inventory.query();
+      expect(inventory.history).toBe(true);
+      expect(
+        inventory.groups
+          .filter((g) => g.source === 'history')
+          .map((g) => [g.job, g.version, g.place, g.count]),
+      ).toEqual([['notice.send', 1, 'waiting', 1]]);
+      expect((await api.clientWith(adminToken).compat.check.query()).ok).toBe(
+        true,
+      );
+    } finally {
+      await api.close();
+      await database.drop();
     }
   });
 

@@ -1,7 +1,8 @@
 /**
  * Where a stored payload sits: a job's BullMQ state (`failed` holds the
- * dead letters), a flow-control lane (`held`), or a schedule's template
- * (`schedule`: fired with this data on every tick).
+ * dead letters), a flow-control lane (`held`), a schedule's template
+ * (`schedule`: fired with this data on every tick), or, in history only,
+ * a cancelled job (`cancelled`).
  */
 export type StoredPlace =
   | 'waiting'
@@ -10,7 +11,8 @@ export type StoredPlace =
   | 'completed'
   | 'failed'
   | 'held'
-  | 'schedule';
+  | 'schedule'
+  | 'cancelled';
 
 export const STORED_PLACES = [
   'waiting',
@@ -20,6 +22,7 @@ export const STORED_PLACES = [
   'failed',
   'held',
   'schedule',
+  'cancelled',
 ] as const satisfies readonly StoredPlace[];
 
 /**

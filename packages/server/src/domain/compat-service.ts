@@ -7,6 +7,7 @@ import {
 import type { Keyspace } from '@conveyor/queue';
 import type { Redis } from 'ioredis';
 import { readInstallationVersions } from '../check-stored-compatibility.ts';
+import type { JobHistory } from '../history/job-history.ts';
 import type { ReadinessService } from './readiness.ts';
 
 /**
@@ -19,12 +20,20 @@ export class CompatService {
       registry: AnyRegistry;
       redis: Redis;
       keys: Keyspace;
+      history: JobHistory;
     },
     private readonly readiness: ReadinessService,
   ) {}
 
-  inventory(): Promise<StoredVersionInventory> {
-    return this.readiness.up(() => readInstallationVersions(this.home));
+  /** Redis's, and history's when it is on (PostgreSQL down: a 503). */
+  async inventory(): Promise<StoredVersionInventory> {
+    const redis = await this.readiness.up(() =>
+      readInstallationVersions(this.home),
+    );
+    const history = await this.home.history.storedVersions();
+    return history === null
+      ? redis
+      : { groups: [...redis.groups, ...history], history: true };
   }
 
   async check(): Promise<CompatReport> {

@@ -167,7 +167,7 @@ export function createServices<TRegistry extends AnyRegistry>(
     tokens: new TokenStore(redis, keys),
     webhooks,
     history: new HistoryService(history),
-    compat: new CompatService({ registry, redis, keys }, readiness),
+    compat: new CompatService({ registry, redis, keys, history }, readiness),
     readiness,
     dashboardAdapters: (board) =>
       createBoardAdapters(engine.queueNames.map(queue), board, (name, job) =>

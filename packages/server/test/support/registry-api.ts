@@ -1,6 +1,11 @@
 import { createConveyorClient } from '@conveyor/client';
 import { DEFAULT_TENANT, type AnyRegistry } from '@conveyor/core';
-import { createRedisClient } from '@conveyor/queue';
+import {
+  HistoryOutbox,
+  HistoryStore,
+  openHistoryDatabase,
+} from '@conveyor/history';
+import { createKeyspace, createRedisClient } from '@conveyor/queue';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { createAuthenticate } from '../../src/auth/authenticate.ts';
@@ -24,14 +29,35 @@ export interface RegistryApi {
  */
 export async function startRegistryApi(
   redisUrl: string,
-  options: { registry: AnyRegistry; prefix: string; adminToken: string },
+  options: {
+    registry: AnyRegistry;
+    prefix: string;
+    adminToken: string;
+    /** History on, in this database (migrated here). */
+    historyUrl?: string;
+  },
 ): Promise<RegistryApi> {
   const silent = pino({ level: 'silent' });
+  const redis = createRedisClient(redisUrl, { preset: 'api' });
+  const database = options.historyUrl
+    ? await openHistoryDatabase({
+        connectionString: options.historyUrl,
+        logger: silent,
+      })
+    : undefined;
   const services = createServices({
     registry: options.registry,
-    redis: createRedisClient(redisUrl, { preset: 'api' }),
+    redis,
     logger: silent,
     prefix: options.prefix,
+    ...(database
+      ? {
+          history: {
+            store: new HistoryStore(database.db),
+            outbox: new HistoryOutbox(redis, createKeyspace(options.prefix)),
+          },
+        }
+      : {}),
   });
   const server = createApiServer({
     services,
@@ -52,6 +78,7 @@ export async function startRegistryApi(
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await services.close();
+      await database?.close();
     },
   };
 }
