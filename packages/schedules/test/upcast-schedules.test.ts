@@ -80,6 +80,10 @@ describe('stored schedules upcast on reconcile', () => {
     };
     await redis.hset(keys.schedules('acme'), 'broken', JSON.stringify(broken));
 
+    // Read by v2 before any start reconciled it: shown upcast already.
+    const early = await storeOf(versionedV2Registry).get('acme', 'daily');
+    expect(early.data).toEqual({ to: 'ann', text: 'hi', locale: 'en' });
+
     // The v2 release starts (a worker or the API: both reconcile).
     await reconcileSchedules({
       registry: versionedV2Registry,

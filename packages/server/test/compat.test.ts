@@ -174,6 +174,24 @@ describe('compat: stored input versions against a contract', () => {
       expect((await api.clientWith(adminToken).compat.check.query()).ok).toBe(
         true,
       );
+      // What the v2 API records of its own enqueues carries the version.
+      await api.clientWith(adminToken).enqueue.mutate({
+        name: 'notice.send',
+        data: { to: 'new', text: 'v2' },
+      });
+      const outbox = await redis.xrange(
+        createKeyspace(prefix).historyStream(),
+        '-',
+        '+',
+      );
+      const recorded = outbox.map(([, fields]) =>
+        superjson.parse<{ type: string; payloadVersion?: number }>(
+          fields[1] ?? '',
+        ),
+      );
+      expect(recorded).toContainEqual(
+        expect.objectContaining({ type: 'enqueued', payloadVersion: 2 }),
+      );
     } finally {
       await api.close();
       await database.drop();
