@@ -9,6 +9,7 @@ import {
   readStoredVersions,
   type Keyspace,
 } from '@conveyor/queue';
+import type { HistoryStore } from '@conveyor/history';
 import { storedScheduleItems } from '@conveyor/schedules';
 import type { Redis } from 'ioredis';
 
@@ -20,6 +21,8 @@ export interface StoredCompatibilityOptions {
   prefix?: string;
   /** Samples kept per group (5 when omitted). */
   samplesPerGroup?: number;
+  /** History's database too (`new HistoryStore(db)`), when history is on. */
+  history?: Pick<HistoryStore, 'storedVersions'>;
 }
 
 /**
@@ -57,5 +60,12 @@ export async function checkStoredCompatibility(
     ...options,
     keys: createKeyspace(options.prefix),
   });
-  return checkCompatibility(options.registry, inventory);
+  if (options.history)
+    inventory.groups.push(
+      ...(await options.history.storedVersions(options.samplesPerGroup)),
+    );
+  return checkCompatibility(options.registry, {
+    ...inventory,
+    history: options.history !== undefined,
+  });
 }

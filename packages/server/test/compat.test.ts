@@ -12,6 +12,7 @@ import {
 } from '@conveyor/queue';
 import {
   applyTransitions,
+  HistoryStore,
   openHistoryDatabase,
   transitionId,
 } from '@conveyor/history';
@@ -161,6 +162,16 @@ describe('compat: stored input versions against a contract', () => {
           payload: superjson.serialize({ to: 'old', body: 'kept' }),
         },
       ]);
+      // A CI's check reads the same database.
+      const ci = await checkStoredCompatibility({
+        registry: versionedV2WithoutUpcasterRegistry,
+        redis,
+        prefix,
+        history: new HistoryStore(history.db),
+      });
+      expect(
+        ci.findings.filter((f) => f.source === 'history' && !f.ok),
+      ).toHaveLength(1);
       await history.close();
       const inventory = await api
         .clientWith(adminToken)
