@@ -1,6 +1,7 @@
 // The contract core: what every caller (a browser app included) may import to
 // define and read jobs. Zod and superjson only; the Redis runtime lives in
 // @conveyor/queue, the app's own jobs in its catalog package.
+export * from './compat/index.ts';
 export * from './define-job.ts';
 export * from './duration.ts';
 export * from './enqueue-options.ts';

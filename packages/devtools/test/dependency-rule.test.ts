@@ -21,7 +21,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   history: ['core', 'queue'],
   server: ['core', 'queue', 'schedules', 'webhooks', 'history', 'ops'],
   worker: ['core', 'queue', 'schedules', 'webhooks', 'history', 'ops'],
-  client: ['server'],
+  client: ['core', 'server'],
   // The framework's own tooling.
   fixtures: ['core'],
   testkit: [],

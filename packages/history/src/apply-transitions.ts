@@ -78,6 +78,7 @@ async function upsertJobs(trx: Trx, todo: Transition[]): Promise<void> {
           result: sql`coalesce(case when ${newer} then excluded.result end, history_jobs.result, excluded.result)`,
           last_error: sql`coalesce(case when ${newer} then excluded.last_error end, history_jobs.last_error, excluded.last_error)`,
           payload: sql`coalesce(history_jobs.payload, excluded.payload)`,
+          payload_version: sql`case when history_jobs.payload is null then excluded.payload_version else history_jobs.payload_version end`,
           idempotency_key: sql`coalesce(history_jobs.idempotency_key, excluded.idempotency_key)`,
           enqueued_by: sql`coalesce(history_jobs.enqueued_by, excluded.enqueued_by)`,
           enqueued_at: sql`coalesce(history_jobs.enqueued_at, excluded.enqueued_at)`,

@@ -43,6 +43,7 @@ export function foldJobs(transitions: readonly Transition[]): JobRow[] {
       state_key: '',
       run: t.run,
       payload: null,
+      payload_version: null,
       result: null,
       last_error: null,
       idempotency_key: null,
@@ -64,7 +65,10 @@ export function foldJobs(transitions: readonly Transition[]): JobRow[] {
     if (t.type === 'enqueued') {
       // First value wins, as the upsert's coalesce does: a later run's
       // enqueue (which carries none) must not erase the first one's.
-      if (t.payload !== undefined) row.payload ??= JSON.stringify(t.payload);
+      if (t.payload !== undefined && row.payload === null) {
+        row.payload = JSON.stringify(t.payload);
+        row.payload_version = t.payloadVersion ?? null;
+      }
       row.idempotency_key ??= t.idempotencyKey ?? null;
       row.enqueued_by ??= t.enqueuedBy ?? null;
       row.enqueued_at ??= new Date(t.at);

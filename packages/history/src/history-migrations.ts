@@ -90,6 +90,22 @@ export const HISTORY_MIGRATIONS: Record<string, Migration> = {
         .execute();
     },
   },
+  // Which input version a stored payload was written with, for compat: a
+  // row without one (older rows included) is version 1.
+  '2026-12-07-003-payload-version': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .alterTable('history_jobs')
+        .addColumn('payload_version', 'integer')
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema
+        .alterTable('history_jobs')
+        .dropColumn('payload_version')
+        .execute();
+    },
+  },
 };
 
 /** Every read filters by tenant first, then walks (sort_at, id) newest first. */

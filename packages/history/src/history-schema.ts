@@ -26,6 +26,12 @@ export interface HistoryJobsTable {
   run: number;
   /** The envelope's superjson payload (`{ json, meta }`), as stored in Redis. */
   payload: NullableJson;
+  /** The input version `payload` was written with (see `versions()`); null: 1, or written before versions. */
+  payload_version: ColumnType<
+    number | null,
+    number | null | undefined,
+    number | null
+  >;
   /** superjson of the processor's result. */
   result: NullableJson;
   last_error: string | null;

@@ -1,3 +1,4 @@
+import type { StoredVersionGroup } from '@conveyor/core';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import superjson, { type SuperJSONResult } from 'superjson';
 import {
@@ -18,6 +19,7 @@ import type {
   HistoryStatsQuery,
   HistoryStatsRow,
 } from './history-view.ts';
+import { readHistoryVersions } from './stored-versions.ts';
 
 export const MAX_HISTORY_LIMIT = 200;
 
@@ -178,5 +180,10 @@ export class HistoryStore {
       (a, b) =>
         a.day.getTime() - b.day.getTime() || a.name.localeCompare(b.name),
     );
+  }
+
+  /** (admin) Every tenant's stored payload versions, with samples: for compat. */
+  storedVersions(samplesPerGroup?: number): Promise<StoredVersionGroup[]> {
+    return readHistoryVersions(this.db, samplesPerGroup);
   }
 }

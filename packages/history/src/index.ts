@@ -24,6 +24,7 @@ export { HistoryEnvShape } from './history-env.ts';
 export { HistoryOutbox } from './history-outbox.ts';
 export type { HistoryDatabase, HistoryState } from './history-schema.ts';
 export { HistoryStore, MAX_HISTORY_LIMIT } from './history-store.ts';
+export { readHistoryVersions } from './stored-versions.ts';
 export type {
   HistoryAttemptView,
   HistoryJobDetail,

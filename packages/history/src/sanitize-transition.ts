@@ -65,6 +65,11 @@ export function sanitizeTransition(t: Transition): Transition {
     queue: storable(t.queue),
   };
   if (t.payload !== undefined) out.payload = storableJson(t.payload);
+  if (
+    t.payloadVersion !== undefined &&
+    !(Number.isSafeInteger(t.payloadVersion) && t.payloadVersion >= 1)
+  )
+    delete out.payloadVersion;
   if (t.error !== undefined) out.error = capOptional(t.error);
   if (t.idempotencyKey !== undefined)
     out.idempotencyKey = capOptional(t.idempotencyKey);

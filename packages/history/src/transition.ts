@@ -28,6 +28,8 @@ export interface Transition extends Omit<AttemptIdentity, 'attempts'> {
   at: number;
   /** `enqueued`: the envelope's superjson payload (`{ json, meta }`), as stored. */
   payload?: unknown;
+  /** `enqueued` with a payload: the job's input version it was written with (1 when absent). */
+  payloadVersion?: number;
   /** `completed`: the processor's result (any superjson-able value). */
   result?: unknown;
   /** `retrying`, `failed`, `cancelled`: the error or reason. */

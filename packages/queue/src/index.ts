@@ -150,3 +150,13 @@ export {
   TRACER_NAME,
   tracerRegistered,
 } from './tracing/tracer.ts';
+export {
+  readStoredVersions,
+  type StoredVersionsOptions,
+} from './compat/stored-versions.ts';
+export {
+  envelopeVersion,
+  parseStored,
+  StoredVersionTally,
+  type StoredItem,
+} from './compat/stored-version-tally.ts';

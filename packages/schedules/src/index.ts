@@ -12,3 +12,8 @@ export {
   findDeclaredSchedule,
   type DeclaredSchedule,
 } from './contract-schedule-views.ts';
+export { storedScheduleItems } from './stored-schedule-items.ts';
+export {
+  upcastSchedules,
+  type UpcastSchedulesResult,
+} from './upcast-schedules.ts';

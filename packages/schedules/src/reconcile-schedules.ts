@@ -12,6 +12,7 @@ import type { Keyspace } from '@conveyor/queue';
 import { withRedisLock } from './redis-lock.ts';
 import { repeatOptions, type StoredTiming } from './schedule-timing.ts';
 import { scheduleTemplate } from './schedule-template.ts';
+import { upcastSchedules } from './upcast-schedules.ts';
 
 export interface ReconcileResult {
   upserted: string[];
@@ -25,7 +26,8 @@ export interface ReconcileResult {
  * run (an `every` schedule even fires at once), so upserting on every start
  * would add runs. What was last upserted is kept as a fingerprint per id;
  * processes starting together take turns under a lock, so the later ones
- * find nothing to do. Tenants' schedules (`t.…`) are never touched here.
+ * find nothing to do. Tenants' schedules (`t.…`) are not reconciled, but
+ * any schedule's data an older release stored is upcast (`upcastSchedules`).
  */
 export async function reconcileSchedules(options: {
   registry: AnyRegistry;
@@ -34,9 +36,12 @@ export async function reconcileSchedules(options: {
   logger: Logger;
 }): Promise<ReconcileResult> {
   const { redis, keys, logger } = options;
-  const result = await withRedisLock(redis, keys.scheduleLock(), () =>
-    reconcileAll(options),
-  );
+  const result = await withRedisLock(redis, keys.scheduleLock(), async () => {
+    const reconciled = await reconcileAll(options);
+    // Schedules an older release stored, at this release's input version.
+    await upcastSchedules(options);
+    return reconciled;
+  });
   if (result.upserted.length || result.removed.length)
     logger.info(result, 'contract schedules reconciled');
   return result;

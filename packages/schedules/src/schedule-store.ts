@@ -1,5 +1,6 @@
 import {
   decodeEnvelope,
+  readStoredPayload,
   encodeEnvelope,
   ScheduleLimitError,
   ScheduleNotFoundError,
@@ -69,7 +70,10 @@ export class ScheduleStore {
       name: write.name,
       job: write.job,
       timing: storedTiming(write),
-      data: encodeEnvelope(write.data, { tenantId: tenant }),
+      data: encodeEnvelope(write.data, {
+        tenantId: tenant,
+        version: this.registry.get(write.job)?.version ?? 1,
+      }),
       missed: write.missed ?? 'run-once',
       paused: previous?.paused ?? false,
       createdAt: previous?.createdAt ?? now,
@@ -162,7 +166,7 @@ export class ScheduleStore {
     name: string,
   ): Promise<{ name: string; data: unknown }> {
     const stored = await this.require(tenant, name);
-    return { name: stored.job, data: decodeEnvelope(stored.data).payload };
+    return { name: stored.job, data: this.dataOf(stored) };
   }
 
   private async schedule(tenant: string, stored: StoredSchedule) {
@@ -171,7 +175,7 @@ export class ScheduleStore {
     await this.queue(job.queue).upsertJobScheduler(
       tenantScheduleId(tenant, stored.name),
       repeatOptions(stored.timing),
-      scheduleTemplate(job, decodeEnvelope(stored.data).payload, {
+      scheduleTemplate(job, this.dataOf(stored), {
         tenantId: tenant,
         missed: stored.missed,
       }),
@@ -194,6 +198,21 @@ export class ScheduleStore {
       await queue
         .remove(`repeat:${id}:${scheduler.next}`)
         .catch(() => undefined); // active (locked): it runs, once
+  }
+
+  /**
+   * The schedule's data at its job's current input version: one an older
+   * release stored (not yet upcast at start) is upcast here; one with no
+   * path stays as stored (the enqueue then names what does not fit).
+   */
+  private dataOf(stored: StoredSchedule): unknown {
+    const job = this.registry.get(stored.job);
+    try {
+      if (job) return readStoredPayload(job, stored.data).payload;
+    } catch {
+      // No path to the current version: shown and sent as stored.
+    }
+    return decodeEnvelope(stored.data).payload;
   }
 
   private queueOf(jobName: string): QueueName | undefined {
@@ -238,7 +257,7 @@ export class ScheduleStore {
       cron: timing.cron ?? null,
       tz: timing.tz ?? null,
       everyMs: timing.everyMs ?? null,
-      data: decodeEnvelope(stored.data).payload,
+      data: this.dataOf(stored),
       missed: stored.missed,
       paused: stored.paused,
       createdAt: new Date(stored.createdAt),

@@ -1,6 +1,7 @@
 import type { AnyRegistry } from '@conveyor/core';
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import { catalogRouter } from './routers/catalog.ts';
+import { compatRouter } from './routers/compat.ts';
 import { deadLettersRouter } from './routers/dead-letters.ts';
 import { enqueueProcedures } from './routers/enqueue.ts';
 import { historyRouter } from './routers/history.ts';
@@ -30,6 +31,7 @@ export function createConveyorRouter<R extends AnyRegistry>(registry: R) {
     schedules: schedulesRouter(registry),
     history: historyRouter(registry),
     catalog: catalogRouter(registry),
+    compat: compatRouter,
   });
 }
 

@@ -22,6 +22,16 @@ export type {
 } from './conveyor-options.ts';
 export { conveyorOptionsFromEnv } from './conveyor-options-from-env.ts';
 export { ApiEnvSchema, readApiEnv, type ApiEnv } from './env.ts';
+export {
+  checkStoredCompatibility,
+  readInstallationVersions,
+  type StoredCompatibilityOptions,
+} from './check-stored-compatibility.ts';
+export type {
+  CompatFinding,
+  CompatReport,
+  StoredVersionInventory,
+} from '@conveyor/core';
 export { createInProcessClient } from './in-process-client.ts';
 export { createApiServer, type ApiServerOptions } from './server.ts';
 export {

@@ -57,6 +57,12 @@ error. --state failed|retrying|delivered|pending, --limit N`,
   'history get': 'One job from history, with every attempt and its error.',
   'history stats': `Per job and day: counts by state, duration p50/p95/p99.
 --from ISO, --to ISO (default: the last 7 days)`,
+  compat: `(admin) Before a deploy: can the contract read every stored
+payload (jobs in every state, dead letters, schedules)?
+Samples are upcast and validated. Default: the API's own
+contract. --contract FILE [--export NAME]: the module's
+registry export (default "registry"), checked here. Exit
+0 when compatible, 10 with the problems.`,
 } as const;
 
 export type CommandName = keyof typeof DESCRIPTIONS;

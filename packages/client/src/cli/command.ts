@@ -22,6 +22,8 @@ export const COMMAND_FLAGS = [
   'from',
   'to',
   'text',
+  'contract',
+  'export',
 ] as const;
 export type CommandFlag = (typeof COMMAND_FLAGS)[number];
 

@@ -1,5 +1,6 @@
 import type { Command } from './command.ts';
 import { DESCRIPTIONS, type CommandName } from './command-descriptions.ts';
+import { compat } from './commands/compat.ts';
 import { enqueue } from './commands/enqueue.ts';
 import { get } from './commands/get.ts';
 import { jobs } from './commands/jobs.ts';
@@ -59,6 +60,7 @@ const BY_NAME = {
   'history list': historyList,
   'history get': historyGet,
   'history stats': historyStats,
+  compat,
 } satisfies Record<CommandName, Command>;
 
 /** Every command by name, in the order `--help` lists them. */

@@ -17,6 +17,8 @@ export const EXIT = {
   notAllowed: 8,
   /** The tenant's quota or rate limit (429): try again later. */
   limited: 9,
+  /** `compat`: something stored that the contract cannot read. */
+  incompatible: 10,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

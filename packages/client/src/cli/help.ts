@@ -86,4 +86,5 @@ Exit codes:
   6  watch: the job failed
   7  watch: the job was cancelled
   8  not allowed (no valid token, or its role or job scope forbids it)
-  9  the tenant's quota or rate limit: try again later`;
+  9  the tenant's quota or rate limit: try again later
+  10 compat: something stored that the contract cannot read`;

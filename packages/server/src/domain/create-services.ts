@@ -22,6 +22,7 @@ import {
   WebhookService,
   type WebhookServiceOptions,
 } from '../webhook-service.ts';
+import { CompatService } from './compat-service.ts';
 import { HistoryRecorder } from './history-recorder.ts';
 import { HistoryService } from './history-service.ts';
 import { JobControlService } from './job-control-service.ts';
@@ -72,6 +73,8 @@ export interface ConveyorServices<TRegistry extends AnyRegistry = AnyRegistry> {
   /** Tenants' webhook endpoints and delivery log, beside the queues. */
   webhooks: WebhookService;
   history: HistoryService;
+  /** (admin) Stored input versions, and whether this contract reads them. */
+  compat: CompatService;
   readiness: ReadinessService;
   /** Bull Board adapters over the catalog's queues (the dashboard). */
   dashboardAdapters(
@@ -139,7 +142,6 @@ export function createServices<TRegistry extends AnyRegistry>(
     allowPrivate: false,
     ...options.webhooks,
   });
-  const { ledger } = producer;
   const control = new JobControl(reader);
   const jobs = new JobReadService(reader, events, history, readiness);
   return {
@@ -151,13 +153,13 @@ export function createServices<TRegistry extends AnyRegistry>(
       store: new ScheduleStore(redis, keys, registry, queue),
       contract: new ContractScheduleViews(redis, keys, registry, queue),
       jobs,
-      ledger,
+      ledger: producer.ledger,
       enqueue,
       readiness,
       home: { registry, redis, keys, logger },
     }),
     tenants: new TenantService(
-      ledger,
+      producer.ledger,
       options.limits,
       { redis, keys, queues: registry.queues },
       readiness,
@@ -165,6 +167,7 @@ export function createServices<TRegistry extends AnyRegistry>(
     tokens: new TokenStore(redis, keys),
     webhooks,
     history: new HistoryService(history),
+    compat: new CompatService({ registry, redis, keys, history }, readiness),
     readiness,
     dashboardAdapters: (board) =>
       createBoardAdapters(engine.queueNames.map(queue), board, (name, job) =>

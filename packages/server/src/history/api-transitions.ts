@@ -12,6 +12,8 @@ export interface TransitionJob {
 export interface EnqueuedDetails {
   /** The parsed payload; absent for a new run (the first enqueue's stays). */
   data?: unknown;
+  /** The job's input version `data` is of (1 when omitted). */
+  version?: number;
   idempotencyKey?: string | undefined;
   /** The principal's subject (`token:<id>`, `bootstrap-admin`, `local`): never a secret. */
   enqueuedBy?: string;
@@ -32,6 +34,9 @@ export function enqueuedTransition(
     ...(details.data === undefined
       ? {}
       : { payload: superjson.serialize(details.data) }),
+    ...(details.data === undefined || (details.version ?? 1) === 1
+      ? {}
+      : { payloadVersion: details.version }),
     ...(details.idempotencyKey === undefined
       ? {}
       : { idempotencyKey: details.idempotencyKey }),

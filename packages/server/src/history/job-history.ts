@@ -6,6 +6,7 @@ import {
   HistoryUnavailableError,
   InvalidCursorError,
   type AnyRegistry,
+  type StoredVersionGroup,
 } from '@conveyor/core';
 import {
   InvalidCursorError as HistoryCursorError,
@@ -68,6 +69,17 @@ export class JobHistory {
 
   stats(query: HistoryStatsQuery): Promise<HistoryStatsRow[]> {
     return this.read((store) => store.stats(query));
+  }
+
+  /** Compat's inventory from PostgreSQL: null with history off. */
+  async storedVersions(): Promise<StoredVersionGroup[] | null> {
+    if (!this.options) return null;
+    return this.read((store) => store.storedVersions());
+  }
+
+  /** The input version a payload of `jobName` is written with now. */
+  versionOf(jobName: string): number {
+    return this.registry.get(jobName)?.version ?? 1;
   }
 
   /** `jobs.get`'s fallback: null with history off or no such job. */

@@ -3,3 +3,4 @@
 export { startHarness, type Harness } from './harness.ts';
 export { scriptedProcessors } from './scripted-processors.ts';
 export { createTestDatabase } from '@conveyor/testkit';
+export { startRegistryApi, type RegistryApi } from './registry-api.ts';
