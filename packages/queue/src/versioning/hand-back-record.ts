@@ -12,7 +12,7 @@ import type { Keyspace } from '../keyspace.ts';
 export interface HandBackRecord {
   /** The input version the payload was written with. */
   stored: number;
-  /** The newest version the worker that handed it back knows. */
+  /** The newest version the worker that handed it back knows; 0 when it does not know the job. */
   known: number;
   /** Hand-backs of this job so far (the delay doubles with each). */
   count: number;
@@ -68,10 +68,9 @@ export async function writeHandBackRecord(
 
 /**
  * Why a waiting or delayed job has not run, when a worker handed it back as
- * too new; null otherwise. A job whose envelope carries no version (or
- * version 1) was never handed back, so it costs no read; one a worker has
- * started since the hand-back (a worker that knows its version) is no
- * longer waiting for one.
+ * too new (a newer input version, or a job its contract lacks); null
+ * otherwise. One GET, for a single job's read. One a worker has started
+ * since the hand-back (a worker that knows it) is no longer waiting.
  */
 export async function readHandBack(
   redis: Redis,
@@ -79,7 +78,7 @@ export async function readHandBack(
   queue: string,
   job: Pick<Job, 'id' | 'data' | 'processedOn'>,
 ): Promise<WaitingFor | null> {
-  if (storedVersionOf(job) <= 1 || !job.id) return null;
+  if (!job.id) return null;
   const record = await readHandBackRecord(redis, keys.handBack(queue, job.id));
   if (!record || record.at < (job.processedOn ?? 0)) return null;
   return {

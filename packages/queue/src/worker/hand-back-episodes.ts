@@ -34,7 +34,9 @@ export class HandBackEpisodes {
     }
     this.logger.warn(
       { job: name, storedVersion: stored, knownVersion: known },
-      `jobs of ${name} version ${stored} handed back: this worker knows version ${known}; deploy workers that know it first`,
+      known === 0
+        ? `jobs of ${name} handed back: this worker does not know the job; deploy workers that know it first`
+        : `jobs of ${name} version ${stored} handed back: this worker knows version ${known}; deploy workers that know it first`,
     );
     const timer = setTimeout(() => this.end(pair, name, stored), this.quietMs);
     timer.unref();

@@ -21,7 +21,12 @@ export interface VersionGateOptions {
   observers: readonly JobObserver[];
   /** Quiet time that ends a hand-back episode (default 5 min). */
   episodeMs?: number;
+  /** See `WorkerPoolOptions.unknownJobGraceMs`. */
+  unknownJobGraceMs?: number | undefined;
 }
+
+/** A rolling deploy's span: long enough for new workers to come up, short enough for a planted name to fail soon. */
+export const DEFAULT_UNKNOWN_JOB_GRACE_MS = 15 * 60 * 1_000;
 
 /**
  * The worker's side of a rolling deploy: a job whose input was written
@@ -43,15 +48,23 @@ export class VersionGate {
     );
   }
 
-  /** Synchronous and cheap: a job whose envelope has no version pays one property read. */
+  /**
+   * Synchronous and cheap: a job whose envelope has no version pays a
+   * registry lookup and one property read. A job of a name this contract
+   * lacks is handed back while it is young (a newer release may have added
+   * it), then left to the attempt, which fails it as having no processor.
+   */
   concerns(job: Job): boolean {
+    const definition = this.options.registry.get(job.name);
+    if (!definition) {
+      const grace =
+        this.options.unknownJobGraceMs ?? DEFAULT_UNKNOWN_JOB_GRACE_MS;
+      return Date.now() - job.timestamp < grace;
+    }
     const pv = (job.data as { pv?: unknown } | null | undefined)?.pv;
     if (pv === undefined) return false;
-    const known = this.options.registry.get(job.name)?.version;
     // A pv that is not a version is malformed: the attempt fails it.
-    return (
-      Number.isSafeInteger(pv) && known !== undefined && (pv as number) > known
-    );
+    return Number.isSafeInteger(pv) && (pv as number) > definition.version;
   }
 
   /** Records the hand-back, puts the job back delayed, and tells BullMQ to leave it alone. */
@@ -62,7 +75,8 @@ export class VersionGate {
   ): Promise<never> {
     const { redis, keys, registry, logger } = this.options;
     const stored = storedVersionOf(job);
-    const known = registry.get(job.name)?.version ?? 1;
+    // 0: this worker does not know the job at all.
+    const known = registry.get(job.name)?.version ?? 0;
     const key = keys.handBack(queue, job.id ?? '');
     const previous = await readHandBackRecord(redis, key).catch(() => null);
     const count = (previous?.count ?? 0) + 1;
@@ -87,7 +101,9 @@ export class VersionGate {
       ...{ storedVersion: stored, knownVersion: known, count, delayMs },
     });
     throw new DelayedError(
-      `handed back: version ${stored} of ${job.name}, this worker knows version ${known}`,
+      known === 0
+        ? `handed back: this worker does not know ${job.name}`
+        : `handed back: version ${stored} of ${job.name}, this worker knows version ${known}`,
     );
   }
 

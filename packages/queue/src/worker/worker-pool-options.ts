@@ -61,6 +61,13 @@ export interface WorkerPoolOptions<TRegistry extends AnyRegistry> {
    * policy, not listed in its tenant's index).
    */
   gate?: AttemptGate;
+  /**
+   * How long after its enqueue a job of a name this worker's contract does
+   * not have is handed back (a newer release added the job during a rolling
+   * deploy) rather than failed as having no processor. Default 15 min; 0
+   * fails such jobs at once.
+   */
+  unknownJobGraceMs?: number;
 }
 
 export interface WorkerPool {

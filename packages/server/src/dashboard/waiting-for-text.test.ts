@@ -17,6 +17,20 @@ describe('waitingForText', () => {
     );
   });
 
+  it('says when the worker did not know the job at all', () => {
+    expect(
+      waitingForText({
+        reason: 'version',
+        key: null,
+        storedVersion: 1,
+        knownVersion: 0,
+        handBacks: 1,
+      }),
+    ).toBe(
+      'handed back: the worker that took it does not know this job; waiting for a worker that does (handed back 1 time)',
+    );
+  });
+
   it('keeps the flow-control sentences', () => {
     expect(
       waitingForText({ reason: 'concurrency', key: 'c7', position: 3 }),

@@ -38,6 +38,8 @@ export function waitingForText(waitingFor: WaitingFor): string {
 function versionText(waitingFor: WaitingFor): string | null {
   const { reason, storedVersion, knownVersion } = waitingFor;
   if (reason !== 'version' || storedVersion === undefined) return null;
+  if (knownVersion === 0)
+    return 'handed back: the worker that took it does not know this job; waiting for a worker that does';
   const known =
     knownVersion === undefined ? 'an older one' : `version ${knownVersion}`;
   return `handed back: written with version ${storedVersion} of its input, the worker that took it knows ${known}; waiting for a worker that knows version ${storedVersion}`;
