@@ -62,6 +62,11 @@ describe('reads of a versioned job', () => {
       blockMs: 100,
     });
   }, 120_000);
+  const versionedQueue = () =>
+    new Queue('versioned', {
+      connection: { url: redisUrl },
+      prefix: createKeyspace(prefix).bullPrefix('versioned'),
+    });
   afterAll(async () => {
     await drainer?.close();
     await v1?.close();
@@ -124,10 +129,7 @@ describe('reads of a versioned job', () => {
   });
 
   it('a stored v1 payload with no path to v2 shows null data and why, not an error', async () => {
-    const queue = new Queue('versioned', {
-      connection: { url: redisUrl },
-      prefix: createKeyspace(prefix).bullPrefix('versioned'),
-    });
+    const queue = versionedQueue();
     // Written by hand: no v1 producer writes an empty `to`.
     const planted = await queue.add(
       'notice.send',
@@ -171,6 +173,35 @@ describe('reads of a versioned job', () => {
       text: 'archived',
       locale: 'en',
     });
+    // Once Redis no longer holds it, jobs.get answers from history alike.
+    const queue = versionedQueue();
+    await queue.remove(id);
+    await queue.close();
+    expect(await v2.client.jobs.get.query({ id })).toMatchObject({
+      archived: true,
+      data: { to: 'cy', text: 'archived', locale: 'en' },
+      dataError: null,
+      payloadVersion: { stored: 1, current: 2 },
+    });
+  });
+
+  it('history shows a v2 payload recorded by a v2 API as version 2', async () => {
+    const { id } = await v2.client.enqueue.mutate({
+      name: 'notice.send',
+      data: { to: 'ev', text: 'recorded' },
+    });
+    const found = await waitFor(
+      async () =>
+        (await v2.client.history.get.query({ id }).catch(() => null)) ??
+        undefined,
+      15_000,
+      `job ${id} in history`,
+    );
+    expect(found.job).toMatchObject({
+      data: { to: 'ev', text: 'recorded', locale: 'en' },
+      payloadVersion: { stored: 2, current: 2 },
+    });
+    expect(found.job).not.toHaveProperty('dataError');
   });
 
   it('the dashboard shows the upcast payload and the version it was stored as', async () => {
