@@ -55,7 +55,7 @@ export function boardVersionLine(data: unknown, jobOf?: JobOf): string | null {
   return stored === current ? null : payloadVersionLine({ stored, current });
 }
 
-/** How a read that is no JSON says which version a payload was stored with. */
+/** The sentence people read (the board; the CLI has its copy) for a payload's stored version. */
 export function payloadVersionLine({
   stored,
   current,
