@@ -11,6 +11,7 @@ export * from './errors/index.ts';
 export * from './ids.ts';
 export * from './job-defaults.ts';
 export * from './job-view.ts';
+export * from './payload-view.ts';
 export * from './queue-name.ts';
 export * from './registry.ts';
 export * from './schedule.ts';

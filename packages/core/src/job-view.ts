@@ -63,6 +63,20 @@ export interface JobViewBase<
    * only): absent for a job neither holds, and in any other state.
    */
   waitingFor?: WaitingFor;
+  /**
+   * Which input version the payload was stored with, and the version this
+   * API's contract writes now: present only when either is above 1, so
+   * views of jobs that never changed their input stay as they were. `data`
+   * is upcast to `current` when `stored` is older; a payload of a newer
+   * version (`stored > current`) is shown as stored.
+   */
+  payloadVersion?: PayloadVersion;
+}
+
+/** A stored payload's input version beside the reading contract's. */
+export interface PayloadVersion {
+  stored: number;
+  current: number;
 }
 
 /**

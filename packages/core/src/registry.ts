@@ -11,6 +11,7 @@ import {
   type EnqueueOptions,
 } from './enqueue-options.ts';
 import type { QueueName } from './queue-name.ts';
+import { requestData } from './versioned-input.ts';
 
 /** The most jobs one `enqueueMany` call may carry. */
 export const MAX_BATCH_SIZE = 1_000;
@@ -151,7 +152,7 @@ function requestSchema(job: RuntimeJob) {
   return z
     .strictObject({
       name: z.literal(job.name),
-      data: job.input,
+      data: requestData(job),
       options: EnqueueOptionsSchema.optional(),
     })
     .refine(

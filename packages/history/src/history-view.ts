@@ -8,8 +8,23 @@ export interface HistoryJobView {
   queue: string;
   state: HistoryState;
   run: number;
-  /** The payload as the producer validated it (superjson-decoded). */
+  /**
+   * The payload as the producer validated it (superjson-decoded); the API
+   * shows it upcast to its contract's input version (see `payloadVersion`).
+   */
   data: unknown;
+  /**
+   * The input version `data` was recorded with, when the row recorded it;
+   * absent otherwise (the API then infers it from the payload).
+   */
+  storedVersion?: number;
+  /** Set by the API when a recorded older payload cannot be upcast: why `data` is null. */
+  dataError?: string;
+  /**
+   * Set by the API when versions are in play (either is above 1): the
+   * version the payload was recorded with, and its contract's current one.
+   */
+  payloadVersion?: { stored: number; current: number };
   /** The processor's result, once completed. */
   result: unknown;
   lastError: string | null;

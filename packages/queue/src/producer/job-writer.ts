@@ -31,6 +31,7 @@ import { JobIndex } from './job-index.ts';
 import { withId, type TenantJob } from './tenant-job.ts';
 import type { EnqueueResult } from './producer-options.ts';
 import { QueueCache } from './queue-cache.ts';
+import { isUpcastReplay } from './upcast-replay.ts';
 import { WriteAttempt } from './write-attempt.ts';
 
 /**
@@ -216,7 +217,11 @@ export class JobWriter {
       payloadHash: payloadHash(envelope.payload),
       ttlMs: job.limits.idempotencyTtlMs,
     });
-    if (!claim.samePayload) throw new IdempotencyConflictError(job.name);
+    if (
+      !claim.samePayload &&
+      !(await isUpcastReplay(this.redis, this.keys, prepared, claim.jobId))
+    )
+      throw new IdempotencyConflictError(job.name);
     const claimed = withId(prepared, claim.jobId);
     if (claim.stored) return claimed;
     if (!claim.fresh && (await this.exists(claimed))) {

@@ -130,7 +130,12 @@ export class JobReader<TRegistry extends AnyRegistry> {
   }
 
   view(found: Found, waitingFor?: WaitingFor | null): JobView<TRegistry> {
-    return toJobView(found, waitingFor) as JobView<TRegistry>;
+    const name = found.kind === 'job' ? found.job.name : found.snapshot.name;
+    return toJobView(
+      found,
+      waitingFor,
+      this.registry.get(name),
+    ) as JobView<TRegistry>;
   }
 
   /**

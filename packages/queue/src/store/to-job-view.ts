@@ -1,7 +1,10 @@
 import {
   decodeEnvelope,
+  payloadView,
   type JobState,
   type JobViewBase,
+  type PayloadView,
+  type RuntimeJob,
   type WaitingFor,
 } from '@conveyor/core';
 import { parseFailedReason } from '../cancellation.ts';
@@ -17,10 +20,15 @@ export type UntypedJobView = JobViewBase & {
   dataError: string | null;
 };
 
-/** `waitingFor`, when given, is put on a waiting job's view (see `JobReader.waitingFor`). */
+/**
+ * `waitingFor`, when given, is put on a waiting job's view (see
+ * `JobReader.waitingFor`); `definition`, the job's contract, upcasts an
+ * older payload to what the processor will receive.
+ */
 export function toJobView(
   found: Found,
   waitingFor?: WaitingFor | null,
+  definition?: RuntimeJob,
 ): UntypedJobView {
   if (found.kind === 'cancelled') {
     const { snapshot } = found;
@@ -29,7 +37,7 @@ export function toJobView(
       name: snapshot.name,
       queue: found.queue,
       state: 'cancelled',
-      ...decodeData(parseJson(snapshot.data)),
+      ...decodeData(parseJson(snapshot.data), definition),
       progress: null,
       result: null,
       failedReason: snapshot.reason,
@@ -48,7 +56,7 @@ export function toJobView(
     name: job.name,
     queue,
     state: toJobState(bullState, failure?.cancelled ?? false),
-    ...decodeData(job.data),
+    ...decodeData(job.data, definition),
     progress: decodeOptional(job.progress),
     result: decodeOptional(job.returnvalue),
     failedReason: failure?.reason ?? null,
@@ -84,14 +92,14 @@ function toJobState(bullState: string, cancelled: boolean): JobState {
 }
 
 /** Planted or corrupted data shows as such, not as a 500 and not as a typed null. */
-function decodeData(
-  data: unknown,
-): { data: unknown; dataError: null } | { data: null; dataError: string } {
+function decodeData(data: unknown, definition?: RuntimeJob): PayloadView {
+  let decoded;
   try {
-    return { data: decodeEnvelope(data).payload, dataError: null };
+    decoded = decodeEnvelope(data);
   } catch (error) {
     return { data: null, dataError: (error as Error).message };
   }
+  return payloadView(definition, decoded.payload, decoded.version);
 }
 
 /** Progress and results are stored as envelopes; anything else (BullMQ's default 0) is "none". */

@@ -3,6 +3,7 @@ import type { QueueAdapterOptions } from '@bull-board/api/typings/app';
 import { envelopeTenant } from '@conveyor/queue';
 import type { Job, Queue } from 'bullmq';
 import { forTenant, presentedAs, withRunAt } from './board-job-view.ts';
+import { stampJobName } from './board-payload.ts';
 
 type JobStatuses = Parameters<BullMQAdapter['getJobs']>[0];
 
@@ -62,7 +63,11 @@ export class BoardQueueAdapter extends BullMQAdapter {
       ),
     );
     return jobs.map((job, at) => {
-      const fields = withRunAt(job.toJSON(), scores[at] ?? null);
+      const json = job.toJSON();
+      const fields = withRunAt(
+        { ...json, data: stampJobName(json.data, job.name) },
+        scores[at] ?? null,
+      );
       return presentedAs(
         job,
         this.tenant === undefined ? fields : forTenant(fields, this.tenant),

@@ -1,6 +1,5 @@
 import type { BaseAdapter } from '@bull-board/api/baseAdapter';
 import type { QueueAdapterOptions } from '@bull-board/api/typings/app';
-import { decodeEnvelope } from '@conveyor/core';
 import type { Queue } from 'bullmq';
 import {
   parseFailedReason,
@@ -8,6 +7,7 @@ import {
   envelopeTenant,
 } from '@conveyor/queue';
 import type { BoardAdapterOptions } from './board-adapter-options.ts';
+import { boardData, boardVersionLine, type JobOf } from './board-payload.ts';
 import { BoardQueueAdapter, type ExplainWait } from './board-queue-adapter.ts';
 
 /**
@@ -16,12 +16,15 @@ import { BoardQueueAdapter, type ExplainWait } from './board-queue-adapter.ts';
  * stored form (envelope, cancellation reason, tenant) is read with the
  * engine's helpers: the board shows payloads, results and progress decoded,
  * a cancelled job's name prefixed `[cancelled]`, and each job's tenant;
- * a viewer's board (`tenant`) hides other tenants' payloads.
+ * a viewer's board (`tenant`) hides other tenants' payloads. With `jobOf`
+ * (the contract), a payload stored with an older input version shows
+ * upcast, and its name says which version it was stored as.
  */
 export function createBoardAdapters(
   queues: readonly Queue[],
   options: BoardAdapterOptions,
   explainWait?: ExplainWait,
+  jobOf?: JobOf,
 ): BaseAdapter[] {
   return queues.map((queue) => {
     const shown = options.queues?.[queue.name];
@@ -43,23 +46,17 @@ export function createBoardAdapters(
     );
     adapter.setFormatter('data', (data: unknown) =>
       tenant === undefined || envelopeTenant(data) === tenant
-        ? decodedData(data)
+        ? boardData(data, jobOf)
         : { hidden: "another tenant's job" },
     );
     adapter.setFormatter('returnValue', decodedOrRaw);
     adapter.setFormatter('progress', decodedOrRaw);
-    adapter.setFormatter('name', shownName);
+    adapter.setFormatter('name', (job: Parameters<typeof shownName>[0]) => {
+      const line = boardVersionLine(job.data, jobOf);
+      return line === null ? shownName(job) : `${shownName(job)} · ${line}`;
+    });
     return adapter;
   });
-}
-
-/** The payload the processor receives; data that is no envelope shows why, beside the raw value. */
-function decodedData(data: unknown): unknown {
-  try {
-    return decodeEnvelope(data).payload;
-  } catch (error) {
-    return { dataError: (error as Error).message, raw: data };
-  }
 }
 
 /** Results and progress are envelopes; BullMQ's own defaults (progress 0) stay as they are. */

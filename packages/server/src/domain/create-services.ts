@@ -113,7 +113,24 @@ function createEngine<TRegistry extends AnyRegistry>(
   const [first] = queueNames;
   const probeKey =
     first === undefined ? undefined : queue(first).toKey('cv:probe');
-  return { keys, producer, queue, queueNames, reader, events, probeKey };
+  // The board reads payloads with the contract: older ones show upcast.
+  const boardAdapters = (board: BoardAdapterOptions) =>
+    createBoardAdapters(
+      queueNames.map(queue),
+      board,
+      (name, job) => explainWait(reader, name, job),
+      (name) => registry.get(name),
+    );
+  return {
+    keys,
+    producer,
+    queue,
+    queueNames,
+    reader,
+    events,
+    probeKey,
+    boardAdapters,
+  };
 }
 
 /**
@@ -169,10 +186,7 @@ export function createServices<TRegistry extends AnyRegistry>(
     history: new HistoryService(history),
     compat: new CompatService({ registry, redis, keys, history }, readiness),
     readiness,
-    dashboardAdapters: (board) =>
-      createBoardAdapters(engine.queueNames.map(queue), board, (name, job) =>
-        explainWait(reader, name, job),
-      ),
+    dashboardAdapters: engine.boardAdapters,
     async close() {
       await webhooks.close();
       await events.close();

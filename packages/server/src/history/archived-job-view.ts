@@ -38,9 +38,7 @@ export function archivedJobView(
     // Written by this system's producer and worker: one of the catalog's queues.
     queue: job.queue,
     state,
-    ...(job.data === null
-      ? { data: null, dataError: 'The payload was not recorded in history' }
-      : { data: job.data, dataError: null }),
+    ...archivedData(job),
     progress: null,
     result: state === 'completed' ? job.result : null,
     failedReason:
@@ -51,5 +49,17 @@ export function archivedJobView(
     startedAt: job.startedAt,
     finishedAt: job.finishedAt,
     archived: true,
+    ...(job.payloadVersion ? { payloadVersion: job.payloadVersion } : {}),
   };
+}
+
+/** The payload as history shows it (upcast by `JobHistory`), or why there is none. */
+function archivedData(
+  job: HistoryJobDetail['job'],
+): { data: unknown; dataError: null } | { data: null; dataError: string } {
+  if (job.dataError !== undefined)
+    return { data: null, dataError: job.dataError };
+  return job.data === null
+    ? { data: null, dataError: 'The payload was not recorded in history' }
+    : { data: job.data, dataError: null };
 }

@@ -22,6 +22,7 @@ import type { Logger } from '@conveyor/queue';
 import { archivedJobView, type ArchivedJobView } from './archived-job-view.ts';
 import type { ApiHistoryOptions } from './api-history-options.ts';
 import { isPostgresUnavailable } from './is-postgres-unavailable.ts';
+import { upcastHistoryView } from './upcast-history-view.ts';
 
 /**
  * The API's side of job history: it records what only the API sees (who
@@ -57,14 +58,21 @@ export class JobHistory {
     }
   }
 
-  list(query: HistoryListQuery): Promise<HistoryPage> {
-    return this.read((store) => store.list(query));
+  async list(query: HistoryListQuery): Promise<HistoryPage> {
+    const page = await this.read((store) => store.list(query));
+    return {
+      ...page,
+      items: page.items.map((job) => upcastHistoryView(job, this.registry)),
+    };
   }
 
   /** Null for an id no job can have (history holds only real job ids). */
-  get(id: string, tenant: string): Promise<HistoryJobDetail | null> {
-    if (this.options && !isJobId(id)) return Promise.resolve(null);
-    return this.read((store) => store.get(id, tenant));
+  async get(id: string, tenant: string): Promise<HistoryJobDetail | null> {
+    if (this.options && !isJobId(id)) return null;
+    const detail = await this.read((store) => store.get(id, tenant));
+    return detail
+      ? { ...detail, job: upcastHistoryView(detail.job, this.registry) }
+      : null;
   }
 
   stats(query: HistoryStatsQuery): Promise<HistoryStatsRow[]> {

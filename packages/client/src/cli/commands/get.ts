@@ -1,4 +1,8 @@
 import { waitingForText } from '../waiting-for-text.ts';
+import {
+  isPayloadVersion,
+  payloadVersionText,
+} from '../payload-version-text.ts';
 import { defineCommand } from '../command.ts';
 import { EXIT } from '../exit-codes.ts';
 import { formatValue, table, toJson } from '../table.ts';
@@ -17,7 +21,9 @@ export const get = defineCommand({
               key,
               key === 'waitingFor' && job.waitingFor
                 ? waitingForText(job.waitingFor)
-                : formatValue(value),
+                : isPayloadVersion(key, value)
+                  ? payloadVersionText(value)
+                  : formatValue(value),
             ]),
           ),
     );

@@ -4,6 +4,10 @@ import { defineCommand } from '../command.ts';
 import { EXIT } from '../exit-codes.ts';
 import { wholeNumber } from '../numbers.ts';
 import { formatValue, table, toJson } from '../table.ts';
+import {
+  isPayloadVersion,
+  payloadVersionText,
+} from '../payload-version-text.ts';
 
 type ListInput = RouterInputs['history']['list'];
 
@@ -104,7 +108,12 @@ export const historyGet = defineCommand({
     io.out(
       table(
         ['FIELD', 'VALUE'],
-        Object.entries(job).map(([key, value]) => [key, formatValue(value)]),
+        Object.entries(job).map(([key, value]) => [
+          key,
+          isPayloadVersion(key, value)
+            ? payloadVersionText(value)
+            : formatValue(value),
+        ]),
       ),
     );
     io.out('');
