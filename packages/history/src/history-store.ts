@@ -51,6 +51,10 @@ function toView(row: Selectable<HistoryJobsTable>): HistoryJobView {
     finishedAt: row.finished_at,
     durationMs: row.duration_ms,
     updatedAt: row.updated_at,
+    // Recorded by enqueues since versions were; older rows leave it to the reader.
+    ...(row.payload_version === null
+      ? {}
+      : { storedVersion: row.payload_version }),
   };
 }
 
