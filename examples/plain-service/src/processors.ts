@@ -10,7 +10,7 @@ export const processors: ProcessorMap<Registry> = {
       pages: 2,
     };
   },
-  'receipt.email': async ({ invoiceId, to }) => {
-    return { messageId: `receipt-${invoiceId}-${to}` };
+  'receipt.email': async ({ invoiceId, recipient }) => {
+    return { messageId: `receipt-${invoiceId}-${recipient}` };
   },
 };

@@ -19,11 +19,11 @@ try {
     jobs: [
       {
         name: 'receipt.email',
-        data: { invoiceId: 'inv-1', to: 'a@example.com' },
+        data: { invoiceId: 'inv-1', recipient: 'a@example.com' },
       },
       {
         name: 'receipt.email',
-        data: { invoiceId: 'inv-2', to: 'b@example.com' },
+        data: { invoiceId: 'inv-2', recipient: 'b@example.com' },
       },
     ],
   });
@@ -32,12 +32,12 @@ try {
   const once = { idempotencyKey: 'inv-3-receipt' };
   const first = await producer.enqueue({
     name: 'receipt.email',
-    data: { invoiceId: 'inv-3', to: 'c@example.com' },
+    data: { invoiceId: 'inv-3', recipient: 'c@example.com' },
     options: once,
   });
   const again = await producer.enqueue({
     name: 'receipt.email',
-    data: { invoiceId: 'inv-3', to: 'c@example.com' },
+    data: { invoiceId: 'inv-3', recipient: 'c@example.com' },
     options: once,
   });
   assert(first.id === again.id, 'an idempotency key answers the same job');

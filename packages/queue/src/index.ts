@@ -160,3 +160,4 @@ export {
   StoredVersionTally,
   type StoredItem,
 } from './compat/stored-version-tally.ts';
+export { scanKeys } from './scan-keys.ts';

@@ -172,12 +172,14 @@ export class ScheduleStore {
   private async schedule(tenant: string, stored: StoredSchedule) {
     const job = this.registry.get(stored.job);
     if (!job) throw new ScheduleNotFoundError(stored.name);
+    const read = this.readData(stored);
     await this.queue(job.queue).upsertJobScheduler(
       tenantScheduleId(tenant, stored.name),
       repeatOptions(stored.timing),
-      scheduleTemplate(job, this.dataOf(stored), {
+      scheduleTemplate(job, read.payload, {
         tenantId: tenant,
         missed: stored.missed,
+        version: read.version,
       }),
     );
   }
@@ -203,16 +205,29 @@ export class ScheduleStore {
   /**
    * The schedule's data at its job's current input version: one an older
    * release stored (not yet upcast at start) is upcast here; one with no
-   * path stays as stored (the enqueue then names what does not fit).
+   * path, or of a newer release, stays as stored with its own version, so
+   * no data is ever stamped with a version it was not written with.
    */
-  private dataOf(stored: StoredSchedule): unknown {
+  private readData(stored: StoredSchedule): {
+    payload: unknown;
+    version: number;
+  } {
     const job = this.registry.get(stored.job);
     try {
-      if (job) return readStoredPayload(job, stored.data).payload;
+      if (job) {
+        const read = readStoredPayload(job, stored.data);
+        if (read.kind === 'current')
+          return { payload: read.payload, version: job.version };
+      }
     } catch {
-      // No path to the current version: shown and sent as stored.
+      // No path to the current version: kept as stored.
     }
-    return decodeEnvelope(stored.data).payload;
+    const { payload, version } = decodeEnvelope(stored.data);
+    return { payload, version };
+  }
+
+  private dataOf(stored: StoredSchedule): unknown {
+    return this.readData(stored).payload;
   }
 
   private queueOf(jobName: string): QueueName | undefined {

@@ -10,11 +10,13 @@ import { toJobsOptions } from '@conveyor/queue';
  * What each job a schedule fires looks like: the job's name, its data in an
  * envelope stamped with the tenant and the missed-run policy, and the job's
  * contract defaults (attempts, backoff, retention), as an enqueue would get.
+ * The data is stamped with the job's current input version unless
+ * `meta.version` says it is of another (kept as a newer release stored it).
  */
 export function scheduleTemplate(
   job: RuntimeJob,
   data: unknown,
-  meta: { tenantId: string; missed: MissedRunPolicy },
+  meta: { tenantId: string; missed: MissedRunPolicy; version?: number },
 ): {
   name: string;
   data: ReturnType<typeof encodeEnvelope>;
@@ -27,7 +29,8 @@ export function scheduleTemplate(
   } = toJobsOptions(job, undefined, '', 0);
   return {
     name: job.name,
-    data: encodeEnvelope(data, { ...meta, version: job.version }),
+    // `version` only for data kept as another release stored it.
+    data: encodeEnvelope(data, { version: job.version, ...meta }),
     opts,
   };
 }

@@ -42,10 +42,16 @@ export async function upcastSchedules(
   home: Home,
 ): Promise<UpcastSchedulesResult> {
   const result: UpcastSchedulesResult = { upcast: [], failed: [] };
+  // Nothing to upcast until a job declares a second version: no scan at all.
+  const versioned = home.registry.names.filter(
+    (name) => (home.registry.get(name)?.version ?? 1) > 1,
+  );
+  if (versioned.length === 0) return result;
+  const queues = new Set(versioned.map((n) => home.registry.get(n)?.queue));
   for (const hash of await tenantScheduleHashes(home.redis, home.keys))
     for (const [name, json] of Object.entries(await home.redis.hgetall(hash)))
       await upcastRecord(home, { hash, name, json }, result);
-  for (const queue of home.registry.queues) {
+  for (const queue of home.registry.queues.filter((q) => queues.has(q))) {
     const index = home.keys.bull(queue, 'repeat');
     for (const id of await home.redis.zrange(index, '0', '-1'))
       await upcastTemplate(home, home.keys.bull(queue, `repeat:${id}`), result);

@@ -7,6 +7,7 @@ import {
 import {
   createKeyspace,
   readStoredVersions,
+  whenReady,
   type Keyspace,
 } from '@conveyor/queue';
 import type { HistoryStore } from '@conveyor/history';
@@ -56,6 +57,8 @@ export function readInstallationVersions(options: {
 export async function checkStoredCompatibility(
   options: StoredCompatibilityOptions,
 ): Promise<CompatReport> {
+  // A fail-fast connection just made refuses commands until it is up.
+  await whenReady(options.redis, 10_000);
   const inventory = await readInstallationVersions({
     ...options,
     keys: createKeyspace(options.prefix),

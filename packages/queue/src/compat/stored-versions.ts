@@ -1,3 +1,4 @@
+import { scanKeys } from '../scan-keys.ts';
 import type { StoredPlace, StoredVersionInventory } from '@conveyor/core';
 import type { Redis } from 'ioredis';
 import type { Keyspace } from '../keyspace.ts';
@@ -121,23 +122,12 @@ class QueueScan {
     }
   }
 
-  /** The queue's flow-control lanes (held jobs), by scanning their keys. */
-  async lanes(queue: string): Promise<string[]> {
-    const match = `${escapeGlob(this.keys.flowPrefix(queue))}lane:*`;
-    const found = new Set<string>();
-    let cursor = '0';
-    do {
-      const [next, keys] = await this.redis.scan(
-        cursor,
-        'MATCH',
-        match,
-        'COUNT',
-        1_000,
-      );
-      for (const key of keys) found.add(key);
-      cursor = next;
-    } while (cursor !== '0');
-    return [...found].sort();
+  /** The queue's flow-control lanes (held jobs), by scanning their keys (every master on a Cluster). */
+  lanes(queue: string): Promise<string[]> {
+    return scanKeys(
+      this.redis,
+      `${escapeGlob(this.keys.flowPrefix(queue))}lane:*`,
+    );
   }
 
   /** Job schedulers' templates: the data every tick of theirs fires. */

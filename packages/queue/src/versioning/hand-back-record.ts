@@ -69,7 +69,8 @@ export async function writeHandBackRecord(
 /**
  * Why a waiting or delayed job has not run, when a worker handed it back as
  * too new (a newer input version, or a job its contract lacks); null
- * otherwise. One GET, for a single job's read. One a worker has started
+ * otherwise. One GET for every waiting or delayed job read singly (a
+ * hand-back leaves no mark on the job itself). One a worker has started
  * since the hand-back (a worker that knows it) is no longer waiting.
  */
 export async function readHandBack(

@@ -59,7 +59,9 @@ export class VersionGate {
     if (!definition) {
       const grace =
         this.options.unknownJobGraceMs ?? DEFAULT_UNKNOWN_JOB_GRACE_MS;
-      return Date.now() - job.timestamp < grace;
+      // From when it came due: a delayed or scheduled run was made long before.
+      const due = job.timestamp + (job.opts.delay ?? 0);
+      return Date.now() - due < grace;
     }
     const pv = (job.data as { pv?: unknown } | null | undefined)?.pv;
     if (pv === undefined) return false;
