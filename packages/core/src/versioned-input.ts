@@ -15,8 +15,7 @@ export function requestData(job: RuntimeJob): PayloadSchema {
     const parsed = parseAnyVersion(job, raw);
     if (parsed.success) return parsed.data;
     // The issues keep their paths, codes and messages (relative to `data`).
-    for (const issue of parsed.error.issues)
-      ctx.addIssue({ ...issue });
+    for (const issue of parsed.error.issues) ctx.addIssue({ ...issue });
     return z.NEVER;
   });
 }
