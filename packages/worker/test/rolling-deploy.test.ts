@@ -1,11 +1,20 @@
-import { DEFAULT_TENANT } from '@conveyor/core';
-import { versionedV1Registry, versionedV2Registry } from '@conveyor/fixtures';
+import {
+  checkCompatibility,
+  DEFAULT_TENANT,
+  formatCompatReport,
+} from '@conveyor/core';
+import {
+  versionedV1Registry,
+  versionedV2Registry,
+  versionedV2WithoutUpcasterRegistry,
+} from '@conveyor/fixtures';
 import {
   Cancellation,
   createKeyspace,
   createProducer,
   JobReader,
   parseAttempts,
+  readStoredVersions,
   redrive,
 } from '@conveyor/queue';
 import {
@@ -128,7 +137,10 @@ function setup() {
       WAIT_MS,
       `${ids.length} jobs ${state}`,
     );
-  return { queue, reader, v1, v2, start, view, settled };
+  /** What `conveyor compat` reads: every version stored in this Redis. */
+  const inventory = () =>
+    readStoredVersions({ redis, keys, queues: versionedV2Registry.queues });
+  return { queue, reader, v1, v2, start, view, settled, inventory };
 }
 
 /** A job's data as the v2 reader shows it: what a v2 processor receives. */
@@ -168,6 +180,17 @@ describe('a rolling deploy of a changed input (real daemons, separate processes)
         ),
       );
     await t.settled(failing, 'failed');
+
+    // Before the deploy, `conveyor compat`'s check: v2 reads every stored v1
+    // job; v2 with its upcaster removed does not, and the report says where.
+    const stored = await t.inventory();
+    expect(checkCompatibility(versionedV2Registry, stored).ok).toBe(true);
+    const broken = checkCompatibility(
+      versionedV2WithoutUpcasterRegistry,
+      stored,
+    );
+    expect(broken.ok).toBe(false);
+    expect(formatCompatReport(broken)).toMatch(/notice\.send version 1/);
 
     // The v2 API ships before the v2 workers: its first jobs meet v1 only.
     const sendV2 = (i: number) =>
