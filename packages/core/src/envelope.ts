@@ -62,6 +62,21 @@ export interface DecodedEnvelope {
   version: number;
 }
 
+/**
+ * The input version an envelope says it was written with, read without
+ * decoding its payload (hot paths, listings): 1 when unmarked, null for
+ * data that is no envelope or a `pv` that is no version.
+ */
+export function envelopeVersion(data: unknown): number | null {
+  if (typeof data !== 'object' || data === null) return null;
+  const { v, pv } = data as { v?: unknown; pv?: unknown };
+  if (v !== ENVELOPE_VERSION) return null;
+  if (pv === undefined) return 1;
+  return Number.isSafeInteger(pv) && (pv as number) >= 1
+    ? (pv as number)
+    : null;
+}
+
 export function decodeEnvelope(data: unknown): DecodedEnvelope {
   if (typeof data !== 'object' || data === null) {
     throw new MalformedJobError('Job data is not a Conveyor envelope');

@@ -155,7 +155,6 @@ export {
   type StoredVersionsOptions,
 } from './compat/stored-versions.ts';
 export {
-  envelopeVersion,
   parseStored,
   StoredVersionTally,
   type StoredItem,

@@ -1,12 +1,13 @@
 import {
   encodeEnvelope,
+  envelopeVersion,
   readStoredPayload,
   type AnyRegistry,
   type JobEnvelope,
 } from '@conveyor/core';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { envelopeVersion, LuaScript, type Keyspace } from '@conveyor/queue';
+import { LuaScript, type Keyspace } from '@conveyor/queue';
 import type { StoredSchedule } from './stored-schedule.ts';
 import { tenantScheduleHashes } from './tenant-schedule-hashes.ts';
 

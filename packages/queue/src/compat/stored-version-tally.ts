@@ -1,7 +1,8 @@
-import type {
-  StoredPlace,
-  StoredVersionGroup,
-  StoredVersionInventory,
+import {
+  envelopeVersion,
+  type StoredPlace,
+  type StoredVersionGroup,
+  type StoredVersionInventory,
 } from '@conveyor/core';
 
 /** One stored payload: where it is, and its `data` (and result) as stored. */
@@ -12,17 +13,6 @@ export interface StoredItem {
   /** The envelope, parsed from its JSON (or the raw string when it is not JSON). */
   data: unknown;
   result?: unknown;
-}
-
-/** The input version an envelope was written with, without decoding its payload; null for no envelope. */
-export function envelopeVersion(data: unknown): number | null {
-  if (typeof data !== 'object' || data === null) return null;
-  const { v, pv } = data as { v?: unknown; pv?: unknown };
-  if (v !== 1) return null;
-  if (pv === undefined) return 1;
-  return Number.isSafeInteger(pv) && (pv as number) >= 1
-    ? (pv as number)
-    : null;
 }
 
 /** JSON as stored, or the string itself when it is not JSON (reported as no envelope). */

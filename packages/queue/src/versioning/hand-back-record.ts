@@ -1,4 +1,4 @@
-import type { WaitingFor } from '@conveyor/core';
+import { envelopeVersion, type WaitingFor } from '@conveyor/core';
 import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Keyspace } from '../keyspace.ts';
@@ -31,8 +31,7 @@ export function handBackDelayMs(count: number): number {
 
 /** The stored input version of a job (from its envelope's `pv`), 1 when unmarked. */
 export function storedVersionOf(job: Pick<Job, 'data'>): number {
-  const pv = (job.data as { pv?: unknown } | null | undefined)?.pv;
-  return typeof pv === 'number' ? pv : 1;
+  return envelopeVersion(job.data) ?? 1;
 }
 
 export async function readHandBackRecord(

@@ -1,4 +1,4 @@
-import type { AnyRegistry } from '@conveyor/core';
+import { envelopeVersion, type AnyRegistry } from '@conveyor/core';
 import { DelayedError, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -63,10 +63,9 @@ export class VersionGate {
       const due = job.timestamp + (job.opts.delay ?? 0);
       return Date.now() - due < grace;
     }
-    const pv = (job.data as { pv?: unknown } | null | undefined)?.pv;
-    if (pv === undefined) return false;
-    // A pv that is not a version is malformed: the attempt fails it.
-    return Number.isSafeInteger(pv) && (pv as number) > definition.version;
+    // Null (a pv that is no version) is malformed: the attempt fails it.
+    const stored = envelopeVersion(job.data);
+    return stored !== null && stored > definition.version;
   }
 
   /** Records the hand-back, puts the job back delayed, and tells BullMQ to leave it alone. */

@@ -1,5 +1,6 @@
 import {
   decodeEnvelope,
+  envelopeVersion,
   payloadView,
   type PayloadVersion,
   type RuntimeJob,
@@ -45,12 +46,9 @@ export function boardData(data: unknown, jobOf?: JobOf): unknown {
 
 /** `stored as version 1 of 2` for a payload not of its contract's current version; null otherwise. */
 export function boardVersionLine(data: unknown, jobOf?: JobOf): string | null {
-  let stored;
-  try {
-    stored = decodeEnvelope(data).version;
-  } catch {
-    return null;
-  }
+  // Read off the envelope's mark: no payload decoded just for a line.
+  const stored = envelopeVersion(data);
+  if (stored === null) return null;
   const current = jobOf?.(nameOf(data))?.version ?? 1;
   return stored === current ? null : payloadVersionLine({ stored, current });
 }

@@ -1,17 +1,7 @@
 import { createConveyorClient } from '@conveyor/client';
-import { DEFAULT_TENANT, type AnyRegistry } from '@conveyor/core';
-import {
-  HistoryOutbox,
-  HistoryStore,
-  openHistoryDatabase,
-} from '@conveyor/history';
-import { createKeyspace, createRedisClient } from '@conveyor/queue';
-import type { AddressInfo } from 'node:net';
-import { pino } from 'pino';
-import { createAuthenticate } from '../../src/auth/authenticate.ts';
+import type { AnyRegistry } from '@conveyor/core';
 import type { AnyConveyorRouter } from '../../src/create-conveyor-router.ts';
-import { createServices } from '../../src/domain/create-services.ts';
-import { createApiServer } from '../../src/server.ts';
+import { startVersionedApi } from './versioned-api.ts';
 
 export interface RegistryApi {
   apiUrl: string;
@@ -23,9 +13,10 @@ export interface RegistryApi {
 }
 
 /**
- * A real API for any registry over an existing prefix: releases of one app
- * (a v1 and a v2 contract) served one after the other over the same Redis.
- * The prefix is the caller's to delete.
+ * A real API for any registry over an existing prefix (one release's API,
+ * `startVersionedApi`), with an untyped client: releases of one app (a v1
+ * and a v2 contract) served one after the other over the same Redis. The
+ * prefix is the caller's to delete.
  */
 export async function startRegistryApi(
   redisUrl: string,
@@ -37,48 +28,20 @@ export async function startRegistryApi(
     historyUrl?: string;
   },
 ): Promise<RegistryApi> {
-  const silent = pino({ level: 'silent' });
-  const redis = createRedisClient(redisUrl, { preset: 'api' });
-  const database = options.historyUrl
-    ? await openHistoryDatabase({
-        connectionString: options.historyUrl,
-        logger: silent,
-      })
-    : undefined;
-  const services = createServices({
-    registry: options.registry,
-    redis,
-    logger: silent,
-    prefix: options.prefix,
-    ...(database
-      ? {
-          history: {
-            store: new HistoryStore(database.db),
-            outbox: new HistoryOutbox(redis, createKeyspace(options.prefix)),
-          },
-        }
-      : {}),
+  const { historyUrl, ...release } = options;
+  const api = await startVersionedApi(redisUrl, {
+    ...release,
+    ...(historyUrl === undefined
+      ? {}
+      : { history: { databaseUrl: historyUrl } }),
   });
-  const server = createApiServer({
-    services,
-    logger: silent,
-    authenticate: createAuthenticate({
-      tokens: services.tokens,
-      adminToken: options.adminToken,
-      adminTenant: DEFAULT_TENANT,
-    }),
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    apiUrl,
+    apiUrl: api.apiUrl,
     clientWith: (token) =>
-      createConveyorClient<AnyConveyorRouter>({ url: `${apiUrl}/trpc`, token }),
-    async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await services.close();
-      await database?.close();
-    },
+      createConveyorClient<AnyConveyorRouter>({
+        url: `${api.apiUrl}/trpc`,
+        token,
+      }),
+    close: () => api.close(),
   };
 }
