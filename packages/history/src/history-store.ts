@@ -14,11 +14,18 @@ import type {
 import type {
   HistoryJobDetail,
   HistoryJobView,
-  HistoryListQuery,
   HistoryPage,
   HistoryStatsQuery,
   HistoryStatsRow,
 } from './history-view.ts';
+import { filteredJobs } from './search/filtered-jobs.ts';
+import {
+  DEFAULT_SEARCH_LIMITS,
+  type HistoryCount,
+  type HistorySearchLimits,
+  type HistorySearchQuery,
+} from './search/history-search-query.ts';
+import { withStatementTimeout } from './search/with-statement-timeout.ts';
 import { readHistoryVersions } from './stored-versions.ts';
 
 export const MAX_HISTORY_LIMIT = 200;
@@ -63,35 +70,42 @@ function toView(row: Selectable<HistoryJobsTable>): HistoryJobView {
  * reach another tenant's rows, whatever id it is given.
  */
 export class HistoryStore {
-  constructor(private readonly db: Kysely<HistoryDatabase>) {}
+  private readonly limits: HistorySearchLimits;
 
-  /** Newest first (by enqueue), keyset-paged: rows added meanwhile never shift a page. */
-  async list(query: HistoryListQuery): Promise<HistoryPage> {
+  constructor(
+    private readonly db: Kysely<HistoryDatabase>,
+    limits: Partial<HistorySearchLimits> = {},
+  ) {
+    this.limits = { ...DEFAULT_SEARCH_LIMITS, ...limits };
+  }
+
+  /**
+   * Newest first (by enqueue), keyset-paged: rows added meanwhile never
+   * shift a page. Typed conditions (`search`) and the list's own filters
+   * alike, under the search statement timeout.
+   */
+  async list(query: HistorySearchQuery): Promise<HistoryPage> {
     const limit = Math.min(Math.max(1, query.limit ?? 50), MAX_HISTORY_LIMIT);
     const cursor =
       query.cursor === undefined ? null : decodeCursor(query.cursor);
     if (query.cursor !== undefined && !cursor) throw new InvalidCursorError();
-    let q = this.db
-      .selectFrom('history_jobs')
-      .selectAll()
-      .where('tenant', '=', query.tenant);
-    if (query.name !== undefined) q = q.where('name', '=', query.name);
-    if (query.state !== undefined) q = q.where('state', '=', query.state);
-    if (query.from !== undefined) q = q.where('sort_at', '>=', query.from);
-    if (query.to !== undefined) q = q.where('sort_at', '<', query.to);
-    if (query.idempotencyKey !== undefined)
-      q = q.where('idempotency_key', '=', query.idempotencyKey);
-    if (query.text !== undefined && query.text.trim() !== '')
-      q = q.where(
-        sql<boolean>`to_tsvector('simple', last_error) @@ plainto_tsquery('simple', ${query.text})`,
-      );
-    if (cursor)
-      q = q.where(sql<boolean>`(sort_at, id) < (${cursor.at}, ${cursor.id})`);
-    const rows = await q
-      .orderBy('sort_at', 'desc')
-      .orderBy('id', 'desc')
-      .limit(limit + 1)
-      .execute();
+    const { statementTimeoutMs } = this.limits;
+    const rows = await withStatementTimeout(
+      this.db,
+      statementTimeoutMs,
+      (trx) => {
+        let q = filteredJobs(trx, query).selectAll();
+        if (cursor)
+          q = q.where(
+            sql<boolean>`(sort_at, id) < (${cursor.at}, ${cursor.id})`,
+          );
+        return q
+          .orderBy('sort_at', 'desc')
+          .orderBy('id', 'desc')
+          .limit(limit + 1)
+          .execute();
+      },
+    );
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     return {
@@ -101,6 +115,27 @@ export class HistoryStore {
           ? encodeCursor({ at: last.sort_at, id: last.id })
           : null,
     };
+  }
+
+  /** How many jobs a search matches, up to the count cap. */
+  async count(query: HistorySearchQuery): Promise<HistoryCount> {
+    const { statementTimeoutMs, countCap } = this.limits;
+    const counted = await withStatementTimeout(
+      this.db,
+      statementTimeoutMs,
+      (trx) =>
+        trx
+          .selectFrom(
+            filteredJobs(trx, query)
+              .select('id')
+              .limit(countCap + 1)
+              .as('matched'),
+          )
+          .select((eb) => eb.fn.countAll<string>().as('count'))
+          .executeTakeFirstOrThrow(),
+    );
+    const count = Number(counted.count);
+    return { count: Math.min(count, countCap), capped: count > countCap };
   }
 
   /** A job and its attempts, or null (unknown, trimmed, or another tenant's). */

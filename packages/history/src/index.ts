@@ -24,6 +24,12 @@ export { HistoryEnvShape } from './history-env.ts';
 export { HistoryOutbox } from './history-outbox.ts';
 export type { HistoryDatabase, HistoryState } from './history-schema.ts';
 export { HistoryStore, MAX_HISTORY_LIMIT } from './history-store.ts';
+export {
+  DEFAULT_SEARCH_LIMITS,
+  type HistoryCount,
+  type HistorySearchLimits,
+  type HistorySearchQuery,
+} from './search/history-search-query.ts';
 export { readHistoryVersions } from './stored-versions.ts';
 export type {
   HistoryAttemptView,

@@ -1,4 +1,10 @@
-import type { AnyRegistry, JobDefaults, JobLimits } from '@conveyor/core';
+import {
+  searchFields,
+  type AnyRegistry,
+  type JobDefaults,
+  type JobLimits,
+  type SearchField,
+} from '@conveyor/core';
 import { contractSchemas } from './dashboard/contract-schemas.ts';
 
 /** One job as a client sees it before enqueueing: where it runs, how, and what it takes. */
@@ -13,6 +19,8 @@ export interface CatalogJob {
   input: object;
   result: object;
   progress: object;
+  /** What `history.search` may filter this job by (`data.*`, `result.*`), with each field's kind. */
+  searchFields: SearchField[];
 }
 
 /**
@@ -31,6 +39,10 @@ export function jobCatalog(registry: AnyRegistry): CatalogJob[] {
       input: schemas[job.name]?.input ?? {},
       result: schemas[job.name]?.result ?? {},
       progress: schemas[job.name]?.progress ?? {},
+      searchFields: [
+        ...searchFields(job.input, 'data'),
+        ...searchFields(job.result, 'result'),
+      ],
     }))
     .sort((a, b) => a.name.localeCompare(b.name));
 }

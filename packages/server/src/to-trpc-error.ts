@@ -8,6 +8,10 @@ const CODES: Record<string, TRPCError['code']> = {
   INVALID_FLOW_KEY: 'BAD_REQUEST',
   INVALID_CURSOR: 'BAD_REQUEST',
   INVALID_HISTORY_QUERY: 'BAD_REQUEST',
+  INVALID_SEARCH_FILTER: 'BAD_REQUEST',
+  // The request was understood and cannot be answered in time as asked:
+  // narrowing it helps, retrying it as is does not.
+  SEARCH_TIMEOUT: 'UNPROCESSABLE_CONTENT',
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   IDEMPOTENCY_CONFLICT: 'CONFLICT',
   CROSS_SLOT_BATCH: 'BAD_REQUEST',

@@ -27,6 +27,8 @@ export { ScheduleLimitError } from './schedule-limit-error.ts';
 export { ScheduleNotFoundError } from './schedule-not-found-error.ts';
 export { InvalidScheduleError } from './invalid-schedule-error.ts';
 export { InvalidHistoryQueryError } from './invalid-history-query-error.ts';
+export { InvalidSearchFilterError } from './invalid-search-filter-error.ts';
+export { SearchTimeoutError } from './search-timeout-error.ts';
 export { ContractScheduleError } from './contract-schedule-error.ts';
 export { FlowKeyError } from './flow-key-error.ts';
 export { UpcastError } from './upcast-error.ts';

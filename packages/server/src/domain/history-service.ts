@@ -2,6 +2,7 @@ import { JobNotFoundError } from '@conveyor/core';
 import type {
   HistoryJobDetail,
   HistoryListQuery,
+  HistorySearchQuery,
   HistoryPage,
   HistoryStatsQuery,
   HistoryStatsRow,
@@ -14,6 +15,11 @@ export class HistoryService {
 
   /** The tenant's job history, newest first. */
   list(query: HistoryListQuery): Promise<HistoryPage> {
+    return this.history.list(query);
+  }
+
+  /** Typed search: `list`'s filters plus conditions on payload and result. */
+  search(query: HistorySearchQuery): Promise<HistoryPage> {
     return this.history.list(query);
   }
 

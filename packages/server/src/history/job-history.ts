@@ -11,7 +11,8 @@ import {
 import {
   InvalidCursorError as HistoryCursorError,
   type HistoryJobDetail,
-  type HistoryListQuery,
+  type HistoryCount,
+  type HistorySearchQuery,
   type HistoryPage,
   type HistoryStatsQuery,
   type HistoryStatsRow,
@@ -58,12 +59,18 @@ export class JobHistory {
     }
   }
 
-  async list(query: HistoryListQuery): Promise<HistoryPage> {
+  /** `list` and `search`: filters, typed conditions included, newest first. */
+  async list(query: HistorySearchQuery): Promise<HistoryPage> {
     const page = await this.read((store) => store.list(query));
     return {
       ...page,
       items: page.items.map((job) => upcastHistoryView(job, this.registry)),
     };
+  }
+
+  /** How many jobs a search matches (up to the store's cap): a bulk action's preview. */
+  count(query: HistorySearchQuery): Promise<HistoryCount> {
+    return this.read((store) => store.count(query));
   }
 
   /** Null for an id no job can have (history holds only real job ids). */

@@ -1,20 +1,12 @@
 import type { AnyRegistry } from '@conveyor/core';
-import { MAX_HISTORY_LIMIT, type HistoryState } from '@conveyor/history';
+import { MAX_HISTORY_LIMIT } from '@conveyor/history';
+import { HISTORY_STATES } from '../search/search-filter.ts';
+import { historySearchProcedures } from './history-search.ts';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { viewerProcedure } from '../trpc.ts';
 import { registrySchemas } from '../registry-schemas.ts';
 import { cursorPage } from './cursor-page.ts';
-
-/** History's job states (`retrying`: between attempts). */
-const HISTORY_STATES = [
-  'waiting',
-  'active',
-  'retrying',
-  'completed',
-  'failed',
-  'cancelled',
-] as const satisfies readonly HistoryState[];
 
 const DAY_MS = 24 * 60 * 60 * 1_000;
 /** The widest `stats` range: a year (a leap one included). */
@@ -31,6 +23,7 @@ const fromBeforeTo = (r: { from?: Date | undefined; to?: Date | undefined }) =>
 export function historyRouter<R extends AnyRegistry>(registry: R) {
   const { jobName } = registrySchemas(registry);
   return {
+    ...historySearchProcedures(registry),
     /** Newest first (by enqueue); pass `nextCursor` back, with the same filters, for the next page. */
     list: viewerProcedure
       .input(
