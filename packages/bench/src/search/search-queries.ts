@@ -1,5 +1,9 @@
 import { parseWhere, searchFields, type SearchField } from '@conveyor/core';
-import type { HistorySearchQuery, HistoryState } from '@conveyor/history';
+import type {
+  HistorySearchQuery,
+  HistoryState,
+  HistoryStore,
+} from '@conveyor/history';
 import { BIG_TENANT, SEED_DAYS, TENANTS } from './seed-history.ts';
 import {
   OTHER_JOB_NAMES,
@@ -16,6 +20,8 @@ export interface SearchKindSpec {
   /** `count` runs HistoryStore.count; `page2` times the page after the first. */
   call: 'list' | 'count' | 'page2';
   query(i: number, random: () => number): HistorySearchQuery;
+  /** A store with other limits (a smaller count cap) instead of the run's. */
+  store?: HistoryStore;
 }
 
 /** A small deterministic PRNG (mulberry32): the same values on every run. */

@@ -21,18 +21,19 @@ export async function runSearch(
   random: () => number,
 ): Promise<{ ms: number | null; found: number }> {
   const query = spec.query(i, random);
+  const target = spec.store ?? store;
   if (spec.call === 'count') {
     const t = performance.now();
-    const { count } = await store.count(query);
+    const { count } = await target.count(query);
     return { ms: performance.now() - t, found: count };
   }
   let cursor: string | undefined;
   if (spec.call === 'page2') {
-    cursor = (await store.list(query)).nextCursor ?? undefined;
+    cursor = (await target.list(query)).nextCursor ?? undefined;
     if (cursor === undefined) return { ms: null, found: 0 };
   }
   const t = performance.now();
-  const page = await store.list(
+  const page = await target.list(
     cursor === undefined ? query : { ...query, cursor },
   );
   return { ms: performance.now() - t, found: page.items.length };
