@@ -24,6 +24,7 @@ import {
 } from './search-report.ts';
 import { searchKinds, type SearchKindSpec } from './search-queries.ts';
 import { explainSearches } from './explain-searches.ts';
+import { withDueAtIndex } from './proposed-index.ts';
 import { seedHistory } from './seed-history.ts';
 import { timeSearches } from './time-searches.ts';
 
@@ -94,6 +95,9 @@ async function measure(
     ctx.log(
       `  ${s.kind}: p50 ${s.p50.toFixed(1)} ms, p95 ${s.p95.toFixed(1)} ms, p99 ${s.p99.toFixed(1)} ms`,
     );
+  ctx.log('The date range again, with a per-field index');
+  const dueAt = await withDueAtIndex(db, store, kinds, runs);
+  searches.push(...dueAt.searches);
   ctx.log('Index write cost (history drain)');
   const { drain, rebuildSeconds } = await indexWriteCost(
     db,
@@ -110,7 +114,7 @@ async function measure(
     seed,
     sizes,
     searches,
-    drain,
+    drain: [...drain, dueAt.drain],
     rebuildSeconds,
     hotPaths,
     load,
