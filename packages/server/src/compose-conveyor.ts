@@ -1,5 +1,5 @@
 import { DEFAULT_TENANT, type AnyRegistry } from '@conveyor/core';
-import { HistoryOutbox } from '@conveyor/history';
+import { HistoryOutbox, type SearchIndexSpec } from '@conveyor/history';
 import { createKeyspace, watchRedisCapacity } from '@conveyor/queue';
 import { redisSelfCheck, type HttpRoute } from '@conveyor/ops';
 import type { Logger } from 'pino';
@@ -15,6 +15,7 @@ import {
   connectHistory,
   type ApiHistoryConnection,
 } from './history/connect-history.ts';
+import { searchIndexSpecs } from './search/search-index-specs.ts';
 import { createApiMetrics, type ApiMetrics } from './metrics/api-metrics.ts';
 import {
   createServices,
@@ -50,7 +51,11 @@ export function composeConveyor<R extends AnyRegistry>(
 ): Conveyor<R> {
   const { registry, redis, logger } = options;
   const keys = createKeyspace(options.prefix);
-  const history = openHistory(options, logger);
+  const history = openHistory(
+    options,
+    searchIndexSpecs(options.registry),
+    logger,
+  );
   const metrics = options.metrics
     ? createApiMetrics({
         ...(options.metrics === true ? {} : options.metrics),
@@ -138,6 +143,7 @@ function openHistory(
     ConveyorOptions<AnyRegistry>,
     'historyDatabaseUrl' | 'historySearch'
   >,
+  searchIndexes: readonly SearchIndexSpec[],
   logger: Logger,
 ): ApiHistoryConnection | undefined {
   const databaseUrl = options.historyDatabaseUrl;
@@ -147,6 +153,7 @@ function openHistory(
   return connectHistory({
     databaseUrl,
     logger,
+    searchIndexes,
     ...(options.historySearch ? { search: options.historySearch } : {}),
   });
 }
