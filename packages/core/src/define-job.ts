@@ -210,16 +210,7 @@ export function defineJob<
     CheckedNames<TName, TQueue>,
 ): JobDefinition<TName, TInput, TResult, TProgress, TQueue> {
   const { name, queue } = spec;
-  if (!JOB_NAME.test(name)) {
-    throw new Error(
-      `Invalid job name "${name}": use sms.send or TEST_JOB style names`,
-    );
-  }
-  if (!QUEUE_NAME.test(queue)) {
-    throw new Error(
-      `Job "${name}": invalid queue name "${queue}": letters, digits, - and _ (at most 64)`,
-    );
-  }
+  checkNames(name, queue);
   const defaults = checked(name, 'defaults', JobDefaultsSchema, {
     ...mergeJobDefaults(spec.defaults),
   });
@@ -262,6 +253,18 @@ export function defineJob<
       spec.searchIndexes as readonly string[] | undefined,
     ),
   });
+}
+
+/** Job and queue names that types could not refuse (see CheckedNames). */
+function checkNames(name: string, queue: string): void {
+  if (!JOB_NAME.test(name))
+    throw new Error(
+      `Invalid job name "${name}": use sms.send or TEST_JOB style names`,
+    );
+  if (!QUEUE_NAME.test(queue))
+    throw new Error(
+      `Job "${name}": invalid queue name "${queue}": letters, digits, - and _ (at most 64)`,
+    );
 }
 
 /** A version history must end in the input itself, and each older schema follows the schema rules. */

@@ -1,5 +1,5 @@
 import { DEFAULT_TENANT, type AnyRegistry } from '@conveyor/core';
-import { HistoryOutbox, type SearchIndexSpec } from '@conveyor/history';
+import { HistoryOutbox } from '@conveyor/history';
 import { createKeyspace, watchRedisCapacity } from '@conveyor/queue';
 import { redisSelfCheck, type HttpRoute } from '@conveyor/ops';
 import type { Logger } from 'pino';
@@ -51,11 +51,7 @@ export function composeConveyor<R extends AnyRegistry>(
 ): Conveyor<R> {
   const { registry, redis, logger } = options;
   const keys = createKeyspace(options.prefix);
-  const history = openHistory(
-    options,
-    searchIndexSpecs(options.registry),
-    logger,
-  );
+  const history = openHistory(options, logger);
   const metrics = options.metrics
     ? createApiMetrics({
         ...(options.metrics === true ? {} : options.metrics),
@@ -141,9 +137,8 @@ function composeServices<R extends AnyRegistry>(
 function openHistory(
   options: Pick<
     ConveyorOptions<AnyRegistry>,
-    'historyDatabaseUrl' | 'historySearch'
+    'historyDatabaseUrl' | 'historySearch' | 'registry'
   >,
-  searchIndexes: readonly SearchIndexSpec[],
   logger: Logger,
 ): ApiHistoryConnection | undefined {
   const databaseUrl = options.historyDatabaseUrl;
@@ -153,7 +148,7 @@ function openHistory(
   return connectHistory({
     databaseUrl,
     logger,
-    searchIndexes,
+    searchIndexes: searchIndexSpecs(options.registry),
     ...(options.historySearch ? { search: options.historySearch } : {}),
   });
 }
