@@ -126,6 +126,31 @@ export const HISTORY_MIGRATIONS: Record<string, Migration> = {
       await sql`drop index if exists history_jobs_payload_search`.execute(db);
     },
   },
+  // The run story (`history.story`): through what a job was enqueued, and
+  // each failing attempt's stack (BullMQ keeps stacks only while Redis
+  // holds the job). Both nullable: older rows simply have none.
+  '2026-12-07-006-story-columns': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .alterTable('history_jobs')
+        .addColumn('enqueued_via', 'text')
+        .execute();
+      await db.schema
+        .alterTable('history_attempts')
+        .addColumn('stack', 'text')
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema
+        .alterTable('history_attempts')
+        .dropColumn('stack')
+        .execute();
+      await db.schema
+        .alterTable('history_jobs')
+        .dropColumn('enqueued_via')
+        .execute();
+    },
+  },
 };
 
 /** Every read filters by tenant first, then walks (sort_at, id) newest first. */

@@ -53,6 +53,7 @@ function toView(row: Selectable<HistoryJobsTable>): HistoryJobView {
     attempts: row.attempts,
     idempotencyKey: row.idempotency_key,
     enqueuedBy: row.enqueued_by,
+    ...(row.enqueued_via === null ? {} : { enqueuedVia: row.enqueued_via }),
     enqueuedAt: row.enqueued_at,
     startedAt: row.started_at,
     finishedAt: row.finished_at,
@@ -164,6 +165,7 @@ export class HistoryStore {
         endedAt: a.ended_at,
         outcome: a.outcome,
         error: a.error,
+        ...(a.stack === null ? {} : { stack: a.stack }),
         worker: a.worker,
       })),
     };

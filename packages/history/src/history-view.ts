@@ -31,6 +31,8 @@ export interface HistoryJobView {
   attempts: number;
   idempotencyKey: string | null;
   enqueuedBy: string | null;
+  /** Through what the API enqueued it (`api`, `in-process`, `dashboard`, …); absent when not recorded. */
+  enqueuedVia?: string;
   enqueuedAt: Date | null;
   startedAt: Date | null;
   finishedAt: Date | null;
@@ -45,6 +47,8 @@ export interface HistoryAttemptView {
   endedAt: Date | null;
   outcome: string | null;
   error: string | null;
+  /** The failing attempt's stack (≤ 8 KB), when the processor threw one; absent otherwise. */
+  stack?: string;
   worker: string | null;
 }
 

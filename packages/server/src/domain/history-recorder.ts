@@ -41,6 +41,7 @@ export class HistoryRecorder {
                 version: this.history.versionOf(job.name),
                 idempotencyKey: requests[i]?.options?.idempotencyKey,
                 enqueuedBy: caller.principal.subject,
+                enqueuedVia: caller.via ?? 'api',
               }),
             ],
       ),
