@@ -82,6 +82,7 @@ async function upsertJobs(trx: Trx, todo: Transition[]): Promise<void> {
           idempotency_key: sql`coalesce(history_jobs.idempotency_key, excluded.idempotency_key)`,
           enqueued_by: sql`coalesce(history_jobs.enqueued_by, excluded.enqueued_by)`,
           enqueued_via: sql`coalesce(history_jobs.enqueued_via, excluded.enqueued_via)`,
+          enqueued_delay_ms: sql`coalesce(history_jobs.enqueued_delay_ms, excluded.enqueued_delay_ms)`,
           enqueued_at: sql`coalesce(history_jobs.enqueued_at, excluded.enqueued_at)`,
           sort_at: sql`least(history_jobs.sort_at, excluded.sort_at)`,
           updated_at: sql`now()`,

@@ -49,6 +49,7 @@ export function foldJobs(transitions: readonly Transition[]): JobRow[] {
       idempotency_key: null,
       enqueued_by: null,
       enqueued_via: null,
+      enqueued_delay_ms: null,
       enqueued_at: null,
       finished_at: null,
       sort_at: new Date(t.at),
@@ -73,6 +74,7 @@ export function foldJobs(transitions: readonly Transition[]): JobRow[] {
       row.idempotency_key ??= t.idempotencyKey ?? null;
       row.enqueued_by ??= t.enqueuedBy ?? null;
       row.enqueued_via ??= t.enqueuedVia ?? null;
+      row.enqueued_delay_ms ??= t.delayMs ?? null;
       row.enqueued_at ??= new Date(t.at);
     }
     if (t.error !== undefined && key > row.errorKey) {

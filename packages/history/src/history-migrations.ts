@@ -126,14 +126,15 @@ export const HISTORY_MIGRATIONS: Record<string, Migration> = {
       await sql`drop index if exists history_jobs_payload_search`.execute(db);
     },
   },
-  // The run story (`history.story`): through what a job was enqueued, and
-  // each failing attempt's stack (BullMQ keeps stacks only while Redis
+  // The run story (`history.story`): through what a job was enqueued (and
+  // the delay it asked for), and each failing attempt's stack (BullMQ keeps stacks only while Redis
   // holds the job). Both nullable: older rows simply have none.
   '2026-12-07-006-story-columns': {
     async up(db: Kysely<unknown>) {
       await db.schema
         .alterTable('history_jobs')
         .addColumn('enqueued_via', 'text')
+        .addColumn('enqueued_delay_ms', 'integer')
         .execute();
       await db.schema
         .alterTable('history_attempts')
@@ -148,6 +149,7 @@ export const HISTORY_MIGRATIONS: Record<string, Migration> = {
       await db.schema
         .alterTable('history_jobs')
         .dropColumn('enqueued_via')
+        .dropColumn('enqueued_delay_ms')
         .execute();
     },
   },

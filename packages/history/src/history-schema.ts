@@ -45,6 +45,12 @@ export interface HistoryJobsTable {
     string | null | undefined,
     string | null
   >;
+  /** The delay the enqueue asked for (ms); null: none, or not recorded. */
+  enqueued_delay_ms: ColumnType<
+    number | null,
+    number | null | undefined,
+    number | null
+  >;
   enqueued_at: NullableTimestamp;
   /** The current run's first attempt. */
   started_at: NullableTimestamp;

@@ -33,6 +33,8 @@ export interface HistoryJobView {
   enqueuedBy: string | null;
   /** Through what the API enqueued it (`api`, `in-process`, `dashboard`, …); absent when not recorded. */
   enqueuedVia?: string;
+  /** The delay its enqueue asked for (ms); absent: none, or not recorded. */
+  enqueuedDelayMs?: number;
   enqueuedAt: Date | null;
   startedAt: Date | null;
   finishedAt: Date | null;

@@ -45,6 +45,8 @@ export interface Transition extends Omit<AttemptIdentity, 'attempts'> {
    * jobs the worker side enqueues (a schedule's ticks): no `enqueued` row.
    */
   enqueuedVia?: string;
+  /** `enqueued`: the delay asked for (`delay`, or `runAt` less the enqueue time), when above 0. */
+  delayMs?: number;
   /** Which worker process ran the attempt. */
   worker?: string;
   /** How long the attempt ran (outcomes). */

@@ -19,6 +19,8 @@ export interface EnqueuedDetails {
   enqueuedBy?: string;
   /** Through what (`Caller.via`). */
   enqueuedVia?: string;
+  /** The delay asked for (ms). */
+  delayMs?: number | undefined;
   /** 0 as enqueued; a retry or redrive's new run. */
   run?: number;
 }
@@ -48,6 +50,7 @@ export function enqueuedTransition(
     ...(details.enqueuedVia === undefined
       ? {}
       : { enqueuedVia: details.enqueuedVia }),
+    ...(details.delayMs ? { delayMs: details.delayMs } : {}),
   };
 }
 
