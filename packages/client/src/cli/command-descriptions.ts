@@ -57,6 +57,11 @@ error. --state failed|retrying|delivered|pending, --limit N`,
   'history get': 'One job from history, with every attempt and its error.',
   'history stats': `Per job and day: counts by state, duration p50/p95/p99.
 --from ISO, --to ISO (default: the last 7 days)`,
+  'history show': `A run's whole story: enqueued (by whom, through what),
+each wait, each attempt (worker, duration, error, stack),
+the end, the payload as stored and as received.`,
+  'history failures': `The top 20 failure reasons per job, with counts.
+--name N, --from ISO, --to ISO (default: the last 7 days)`,
   compat: `(admin) Before a deploy: can the contract read every stored
 payload (jobs in every state, dead letters, schedules)?
 Samples are upcast and validated. Default: the API's own

@@ -5,6 +5,7 @@ import { enqueue } from './commands/enqueue.ts';
 import { get } from './commands/get.ts';
 import { jobs } from './commands/jobs.ts';
 import { historyGet, historyList, historyStats } from './commands/history.ts';
+import { historyFailures, historyShow } from './commands/history-show.ts';
 import { list } from './commands/list.ts';
 import {
   schedulesGet,
@@ -60,6 +61,8 @@ const BY_NAME = {
   'history list': historyList,
   'history get': historyGet,
   'history stats': historyStats,
+  'history show': historyShow,
+  'history failures': historyFailures,
   compat,
 } satisfies Record<CommandName, Command>;
 
