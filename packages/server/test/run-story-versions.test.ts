@@ -1,6 +1,12 @@
 import { versionedV1Registry, versionedV2Registry } from '@conveyor/fixtures';
 import { startHistoryDrainer, type HistoryDrainer } from '@conveyor/history';
-import { createKeyspace, createRedisClient } from '@conveyor/queue';
+import {
+  createKeyspace,
+  createRedisClient,
+  createWorkerPool,
+  type WorkerPool,
+} from '@conveyor/queue';
+import type { AnyRegistry } from '@conveyor/core';
 import {
   createTestDatabase,
   deletePrefix,
@@ -57,7 +63,26 @@ describe('history.story of a versioned job: the payload as stored and as receive
       blockMs: 100,
     });
   }, 120_000);
+  const pools: WorkerPool[] = [];
+  /** A worker of one release, over the APIs' prefix. */
+  const startWorker = async (registry: AnyRegistry, release: string) => {
+    const pool = createWorkerPool({
+      registry,
+      redis: workerRedis,
+      keys: createKeyspace(prefix),
+      logger: pino({ level: 'silent' }),
+      processors: {
+        'notice.send': (data: Record<string, unknown>) =>
+          Promise.resolve({ received: data, release }),
+        'notice.ping': () => Promise.resolve(),
+      },
+    } as Parameters<typeof createWorkerPool>[0]);
+    pools.push(pool);
+    await pool.ready();
+    return pool;
+  };
   afterAll(async () => {
+    for (const pool of pools) await pool.close();
     await drainer?.close();
     await v1?.close();
     await v2?.close();
@@ -104,5 +129,60 @@ describe('history.story of a versioned job: the payload as stored and as receive
     const archived = await v2.client.history.story.query({ id });
     expect(archived.live).toBeNull();
     expect(archived.payload).toEqual(expected);
+  });
+
+  it('a job a v1 worker handed back shows the version wait: live while it waits, recorded once it ran', async () => {
+    const v1Worker = await startWorker(versionedV1Registry, 'v1');
+    const { id } = await v2.client.enqueue.mutate({
+      name: 'notice.send',
+      data: { to: 'bo', text: 'new', locale: 'fr' },
+    });
+    const held = await waitFor(
+      async () => {
+        const story = await v2.client.history.story
+          .query({ id })
+          .catch(() => null);
+        return story?.live?.waitingFor?.reason === 'version'
+          ? story
+          : undefined;
+      },
+      20_000,
+      `job ${id} handed back`,
+    );
+    expect(held.timeline.filter((e) => e.type === 'wait').at(-1)).toMatchObject(
+      {
+        kind: 'version',
+        known: 'live',
+        storedVersion: 2,
+        knownVersion: 1,
+        handBacks: expect.any(Number),
+      },
+    );
+    expect(held.timeline.some((e) => e.type === 'attempt')).toBe(false);
+
+    await v1Worker.close();
+    await startWorker(versionedV2Registry, 'v2');
+    const ran = await waitFor(
+      async () => {
+        const story = await v2.client.history.story.query({ id });
+        return story.live?.state === 'completed' ? story : undefined;
+      },
+      30_000,
+      `job ${id} run by a v2 worker`,
+    );
+    expect(ran.timeline).toContainEqual(
+      expect.objectContaining({
+        type: 'wait',
+        kind: 'version',
+        known: 'recorded',
+        storedVersion: 2,
+        knownVersion: 1,
+      }),
+    );
+    expect(ran.timeline.at(-1)).toMatchObject({
+      type: 'end',
+      state: 'completed',
+      result: { release: 'v2' },
+    });
   });
 });

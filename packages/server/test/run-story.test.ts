@@ -4,7 +4,12 @@ import { createTestDatabase, waitFor } from '@conveyor/testkit';
 import { Queue } from 'bullmq';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { RunStory, StoryEvent } from '../src/index.ts';
+import { pino } from 'pino';
+import {
+  createInProcessClient,
+  type RunStory,
+  type StoryEvent,
+} from '../src/index.ts';
 import { scriptedProcessors } from './support/scripted-processors.ts';
 import { startHarness, type Harness } from './support/harness.ts';
 import type { FixtureClient } from './support/fixture-router.ts';
@@ -192,6 +197,19 @@ describe("history.story: a run's whole story (real Redis, PostgreSQL, worker)", 
     const [ran] = ofType(done, 'wait');
     expect(ran).toMatchObject({ kind: 'delay', known: 'derived' });
     expect(ran!.ms).toBeGreaterThanOrEqual(350);
+  });
+
+  it('records through what a job was enqueued: an in-process client', async () => {
+    const local = createInProcessClient(
+      { services: harness.services, logger: pino({ level: 'silent' }) },
+      { subject: 'billing', tenantId: 'acme', role: 'producer', jobs: null },
+    );
+    const job = await local.enqueue.mutate({
+      name: 'TEST_JOB',
+      data: { message: 'in process' },
+    });
+    const story = await ended(acme, job.id, 'completed');
+    expect(story.enqueued).toMatchObject({ by: 'billing', via: 'in-process' });
   });
 
   it("another tenant's job, and no job, are NOT_FOUND", async () => {
