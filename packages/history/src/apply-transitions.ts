@@ -81,6 +81,8 @@ async function upsertJobs(trx: Trx, todo: Transition[]): Promise<void> {
           payload_version: sql`case when history_jobs.payload is null then excluded.payload_version else history_jobs.payload_version end`,
           idempotency_key: sql`coalesce(history_jobs.idempotency_key, excluded.idempotency_key)`,
           enqueued_by: sql`coalesce(history_jobs.enqueued_by, excluded.enqueued_by)`,
+          enqueued_via: sql`coalesce(history_jobs.enqueued_via, excluded.enqueued_via)`,
+          enqueued_delay_ms: sql`coalesce(history_jobs.enqueued_delay_ms, excluded.enqueued_delay_ms)`,
           enqueued_at: sql`coalesce(history_jobs.enqueued_at, excluded.enqueued_at)`,
           sort_at: sql`least(history_jobs.sort_at, excluded.sort_at)`,
           updated_at: sql`now()`,
@@ -117,6 +119,7 @@ async function upsertAttempts(trx: Trx, todo: Transition[]): Promise<void> {
           outcome: sql`case when ${newerOutcome} then excluded.outcome else history_attempts.outcome end`,
           outcome_key: sql`case when ${newerOutcome} then excluded.outcome_key else history_attempts.outcome_key end`,
           error: sql`case when ${newerOutcome} then excluded.error else history_attempts.error end`,
+          stack: sql`case when ${newerOutcome} then excluded.stack else history_attempts.stack end`,
           worker: sql`coalesce(history_attempts.worker, excluded.worker)`,
         }),
       )

@@ -48,6 +48,8 @@ export function foldJobs(transitions: readonly Transition[]): JobRow[] {
       last_error: null,
       idempotency_key: null,
       enqueued_by: null,
+      enqueued_via: null,
+      enqueued_delay_ms: null,
       enqueued_at: null,
       finished_at: null,
       sort_at: new Date(t.at),
@@ -71,6 +73,8 @@ export function foldJobs(transitions: readonly Transition[]): JobRow[] {
       }
       row.idempotency_key ??= t.idempotencyKey ?? null;
       row.enqueued_by ??= t.enqueuedBy ?? null;
+      row.enqueued_via ??= t.enqueuedVia ?? null;
+      row.enqueued_delay_ms ??= t.delayMs ?? null;
       row.enqueued_at ??= new Date(t.at);
     }
     if (t.error !== undefined && key > row.errorKey) {
@@ -126,6 +130,7 @@ export function foldOutcomes(transitions: readonly Transition[]): AttemptRow[] {
       outcome: t.type,
       outcome_key: key,
       error: t.error ?? null,
+      stack: t.stack ?? null,
       worker: t.worker ?? null,
     });
   }

@@ -60,5 +60,6 @@ export function transitionFromEvent(
   }
   if (type === 'completed') t.result = event.result;
   else if (event.error !== undefined) t.error = event.error;
+  if (event.stack !== undefined && type !== 'cancelled') t.stack = event.stack;
   return t;
 }

@@ -136,6 +136,33 @@ export const HISTORY_MIGRATIONS: Record<string, Migration> = {
       await db.schema.dropTable('history_bulk_actions').execute();
     },
   },
+  // The run story (`history.story`): through what a job was enqueued (and
+  // the delay it asked for), and each failing attempt's stack (BullMQ keeps stacks only while Redis
+  // holds the job). Both nullable: older rows simply have none.
+  '2026-12-07-006-story-columns': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .alterTable('history_jobs')
+        .addColumn('enqueued_via', 'text')
+        .addColumn('enqueued_delay_ms', 'integer')
+        .execute();
+      await db.schema
+        .alterTable('history_attempts')
+        .addColumn('stack', 'text')
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema
+        .alterTable('history_attempts')
+        .dropColumn('stack')
+        .execute();
+      await db.schema
+        .alterTable('history_jobs')
+        .dropColumn('enqueued_via')
+        .dropColumn('enqueued_delay_ms')
+        .execute();
+    },
+  },
 };
 
 async function createBulkActions(db: Kysely<unknown>): Promise<void> {

@@ -39,6 +39,18 @@ export interface HistoryJobsTable {
   attempts: ColumnType<number, number | undefined, number>;
   idempotency_key: string | null;
   enqueued_by: string | null;
+  /** Through what the API enqueued it (`Transition.enqueuedVia`); null: not recorded. */
+  enqueued_via: ColumnType<
+    string | null,
+    string | null | undefined,
+    string | null
+  >;
+  /** The delay the enqueue asked for (ms); null: none, or not recorded. */
+  enqueued_delay_ms: ColumnType<
+    number | null,
+    number | null | undefined,
+    number | null
+  >;
   enqueued_at: NullableTimestamp;
   /** The current run's first attempt. */
   started_at: NullableTimestamp;
@@ -61,6 +73,8 @@ export interface HistoryAttemptsTable {
   /** The `stateKey` of the transition that set `outcome`: only a higher one replaces it. */
   outcome_key: string | null;
   error: string | null;
+  /** The failing attempt's stack (≤ 8 KB); null: it had none, or ran before stacks were kept. */
+  stack: ColumnType<string | null, string | null | undefined, string | null>;
   worker: string | null;
 }
 

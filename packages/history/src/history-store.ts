@@ -19,6 +19,11 @@ import type {
   HistoryStatsQuery,
   HistoryStatsRow,
 } from './history-view.ts';
+import {
+  failureReasons,
+  type FailureReason,
+  type FailureReasonsQuery,
+} from './failure-reasons.ts';
 import { filteredJobs } from './search/filtered-jobs.ts';
 import {
   DEFAULT_SEARCH_LIMITS,
@@ -54,6 +59,10 @@ function toView(row: Selectable<HistoryJobsTable>): HistoryJobView {
     attempts: row.attempts,
     idempotencyKey: row.idempotency_key,
     enqueuedBy: row.enqueued_by,
+    ...(row.enqueued_via === null ? {} : { enqueuedVia: row.enqueued_via }),
+    ...(row.enqueued_delay_ms === null
+      ? {}
+      : { enqueuedDelayMs: row.enqueued_delay_ms }),
     enqueuedAt: row.enqueued_at,
     startedAt: row.started_at,
     finishedAt: row.finished_at,
@@ -168,6 +177,7 @@ export class HistoryStore {
         endedAt: a.ended_at,
         outcome: a.outcome,
         error: a.error,
+        ...(a.stack === null ? {} : { stack: a.stack }),
         worker: a.worker,
       })),
     };
@@ -223,6 +233,11 @@ export class HistoryStore {
       (a, b) =>
         a.day.getTime() - b.day.getTime() || a.name.localeCompare(b.name),
     );
+  }
+
+  /** The top failure reasons per job name, under the search statement timeout. */
+  failures(query: FailureReasonsQuery): Promise<FailureReason[]> {
+    return failureReasons(this.db, query, this.limits.statementTimeoutMs);
   }
 
   /** (admin) Every tenant's stored payload versions, with samples: for compat. */

@@ -31,6 +31,10 @@ export interface HistoryJobView {
   attempts: number;
   idempotencyKey: string | null;
   enqueuedBy: string | null;
+  /** Through what the API enqueued it (`api`, `in-process`, `dashboard`, …); absent when not recorded. */
+  enqueuedVia?: string;
+  /** The delay its enqueue asked for (ms); absent: none, or not recorded. */
+  enqueuedDelayMs?: number;
   enqueuedAt: Date | null;
   startedAt: Date | null;
   finishedAt: Date | null;
@@ -45,6 +49,8 @@ export interface HistoryAttemptView {
   endedAt: Date | null;
   outcome: string | null;
   error: string | null;
+  /** The failing attempt's stack (≤ 8 KB), when the processor threw one; absent otherwise. */
+  stack?: string;
   worker: string | null;
 }
 

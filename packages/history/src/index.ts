@@ -13,6 +13,11 @@ export {
   hostOf,
   type HistoryConnection,
 } from './connect-history-database.ts';
+export {
+  FAILURE_REASONS_PER_JOB,
+  type FailureReason,
+  type FailureReasonsQuery,
+} from './failure-reasons.ts';
 export { InvalidCursorError } from './history-cursor.ts';
 export {
   HISTORY_GROUP,

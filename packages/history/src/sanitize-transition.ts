@@ -74,6 +74,13 @@ export function sanitizeTransition(t: Transition): Transition {
   if (t.idempotencyKey !== undefined)
     out.idempotencyKey = capOptional(t.idempotencyKey);
   if (t.enqueuedBy !== undefined) out.enqueuedBy = capOptional(t.enqueuedBy);
+  if (t.enqueuedVia !== undefined) out.enqueuedVia = capText(t.enqueuedVia, 64);
+  if (
+    t.delayMs !== undefined &&
+    !(Number.isSafeInteger(t.delayMs) && t.delayMs > 0 && t.delayMs < 2 ** 31)
+  )
+    delete out.delayMs;
+  if (t.stack !== undefined) out.stack = capOptional(t.stack);
   if (t.worker !== undefined) out.worker = capOptional(t.worker);
   return out;
 }

@@ -34,9 +34,19 @@ export interface Transition extends Omit<AttemptIdentity, 'attempts'> {
   result?: unknown;
   /** `retrying`, `failed`, `cancelled`: the error or reason. */
   error?: string;
+  /** `retrying`, `failed`: the processor's error's stack, when it threw one (capped like `error`). */
+  stack?: string;
   idempotencyKey?: string;
   /** Who enqueued it (a token id, `local-admin`, a schedule). */
   enqueuedBy?: string;
+  /**
+   * `enqueued` by the API: through what (`api` over HTTP, `in-process`,
+   * `dashboard`, `schedule` for a schedule's run-now, `bulk`). Absent on
+   * jobs the worker side enqueues (a schedule's ticks): no `enqueued` row.
+   */
+  enqueuedVia?: string;
+  /** `enqueued`: the delay asked for (`delay`, or `runAt` less the enqueue time), when above 0. */
+  delayMs?: number;
   /** Which worker process ran the attempt. */
   worker?: string;
   /** How long the attempt ran (outcomes). */

@@ -118,6 +118,7 @@ export type {
 } from './worker/job-observer.ts';
 export {
   readHandBack,
+  readHandBackRecord,
   type HandBackRecord,
 } from './versioning/hand-back-record.ts';
 export type {

@@ -2,6 +2,7 @@ import type { AnyRegistry } from '@conveyor/core';
 import type { Logger } from '@conveyor/queue';
 import type { Principal } from './auth/principal.ts';
 import type { ConveyorServices } from './domain/create-services.ts';
+import type { EnqueuedVia } from './domain/scope.ts';
 import type { JobReadService } from './domain/job-read-service.ts';
 import type { QueueService } from './queue-service.ts';
 import type { RequestObserver } from './request-observer.ts';
@@ -11,6 +12,8 @@ export interface ApiDeps<TRegistry extends AnyRegistry = AnyRegistry> {
   logger: Logger;
   /** Told of every procedure call (request log, metrics). */
   observers?: readonly RequestObserver[];
+  /** Through what callers reach this API (history's `enqueuedVia`): `api` when omitted. */
+  via?: EnqueuedVia;
 }
 
 /**
@@ -34,6 +37,7 @@ export function createContextInner(
     ...{ tokens, webhooks, history, compat, readiness, bulk },
     logger,
     observers,
+    via: deps.via ?? 'api',
     principal,
     requestedTenant,
   };

@@ -25,7 +25,11 @@ export function createInProcessClient<R extends AnyRegistry>(
         createContext: () =>
           Promise.resolve(
             createContextInner(
-              { ...deps, services: anyServices(deps.services) },
+              {
+                ...deps,
+                services: anyServices(deps.services),
+                via: 'in-process',
+              },
               principal,
             ),
           ),

@@ -69,3 +69,18 @@ export type {
   QueueStats,
   WaitingFor,
 } from '@conveyor/core';
+export type {
+  LiveRunState,
+  RunStory,
+  StoryAttemptEvent,
+  StoryEndEvent,
+  StoryEnqueued,
+  StoryEnqueuedEvent,
+  StoryEvent,
+  StoryKnowledge,
+  StoryPayload,
+  StoryWaitEvent,
+  StoryWaitKind,
+} from './story/run-story.ts';
+export type { FailureReason } from '@conveyor/history';
+export type { EnqueuedVia } from './domain/scope.ts';

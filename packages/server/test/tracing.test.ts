@@ -206,5 +206,9 @@ describe('one trace across the API and worker processes (OTLP)', () => {
     expect(BigInt(wait?.endTimeUnixNano ?? 0)).toBeLessThanOrEqual(
       BigInt(process.startTimeUnixNano) + 1_000_000n,
     );
+    // The run story links the trace (from the envelope; history is off here).
+    const story = await client.history.story.query({ id });
+    expect(story.traceId).toBe(traceId);
+    expect(story.live?.traceparent).toContain(traceId);
   }, 60_000);
 });

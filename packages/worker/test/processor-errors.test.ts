@@ -142,6 +142,8 @@ describe('errors that say what to do, and timeouts, in the attempt runner', () =
       kind: 'retrying',
       error: 'provider said 429',
       delayMs: 400,
+      // The processor's own stack, which history keeps.
+      stack: expect.stringContaining('provider said 429'),
     });
   });
 

@@ -69,6 +69,11 @@ sample, asks (or --yes), then follows the progress.`,
 or active job that matches, after a preview; --yes`,
   'bulk delete': `(admin) [job] [filters] Delete the history rows of every
 finished job that matches, after a preview; --yes`,
+  'history show': `A run's whole story: enqueued (by whom, through what),
+each wait, each attempt (worker, duration, error, stack),
+the end, the payload as stored and as received.`,
+  'history failures': `The top 20 failure reasons per job, with counts.
+--name N, --from ISO, --to ISO (default: the last 7 days)`,
   compat: `(admin) Before a deploy: can the contract read every stored
 payload (jobs in every state, dead letters, schedules)?
 Samples are upcast and validated. Default: the API's own

@@ -7,6 +7,7 @@ import { get } from './commands/get.ts';
 import { jobs } from './commands/jobs.ts';
 import { historyGet, historyList, historyStats } from './commands/history.ts';
 import { historySearch } from './commands/history-search.ts';
+import { historyFailures, historyShow } from './commands/history-show.ts';
 import { list } from './commands/list.ts';
 import {
   schedulesGet,
@@ -67,6 +68,8 @@ const BY_NAME = {
   'bulk redrive': bulk('redrive'),
   'bulk cancel': bulk('cancel'),
   'bulk delete': bulk('delete'),
+  'history show': historyShow,
+  'history failures': historyFailures,
   compat,
 } satisfies Record<CommandName, Command>;
 

@@ -110,6 +110,8 @@ export class LifecycleEmitter {
     }
     const event = outcomeEvent(info, type, durationMs, error);
     if (timedOut) event.timedOut = true;
+    if ('stack' in outcome && outcome.stack !== undefined)
+      event.stack = outcome.stack;
     // Kept even when undefined (a void processor): history records it.
     if (outcome.kind === 'completed') event.result = outcome.result;
     if (type !== 'job.failed') return this.emit(event);

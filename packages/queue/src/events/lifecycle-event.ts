@@ -49,6 +49,11 @@ export interface LifecycleEvent extends AttemptIdentity {
   /** Outcomes of an attempt that ran in this process (a stall-limit failure has none). */
   durationMs?: number;
   error?: string;
+  /**
+   * `job.retrying` / `job.failed` of an attempt whose processor threw an
+   * Error: its stack (history keeps it; the event log and webhooks never send it).
+   */
+  stack?: string;
   /** The attempt outlived the job's `timeoutMs` (retrying or failed because of it). */
   timedOut?: boolean;
   /**

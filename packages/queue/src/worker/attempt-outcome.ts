@@ -32,12 +32,26 @@ export function judge(
   }
   const { error } = settled;
   const message = error instanceof Error ? error.message : String(error);
+  // The processor's own stack: BullMQ only ever sees the runner's rethrow.
+  const stack =
+    error instanceof Error && typeof error.stack === 'string'
+      ? { stack: error.stack }
+      : {};
   const final =
     error instanceof UnrecoverableError || info.attempt >= info.attempts;
-  if (final) return { kind: 'failed', error: message };
+  if (final) return { kind: 'failed', error: message, ...stack };
   return error instanceof RetryLaterError
-    ? { kind: 'retrying', error: message, delayMs: error.delayMs }
-    : { kind: 'retrying', error: message };
+    ? { kind: 'retrying', error: message, delayMs: error.delayMs, ...stack }
+    : { kind: 'retrying', error: message, ...stack };
+}
+
+/**
+ * The error BullMQ records, carrying the processor's stack: its
+ * `job.stacktrace` then shows where the processor failed, not this runner.
+ */
+export function withStack<E extends Error>(error: E, stack?: string): E {
+  if (stack !== undefined) error.stack = stack;
+  return error;
 }
 
 /** What a processor settles with after its attempt timed out is only logged. */

@@ -26,6 +26,7 @@ import {
   processorContext,
   reportLate,
   timedOut,
+  withStack,
 } from './attempt-outcome.ts';
 import { isolatedTarget } from './isolated.ts';
 import type { ProcessorContext, ProcessorMap } from './processor.ts';
@@ -214,16 +215,20 @@ export class AttemptRunner<TRegistry extends AnyRegistry> {
       }
       case 'retrying':
         await recordAttempt(job, info, outcome.error);
-        if (outcome.delayMs === undefined) throw new Error(outcome.error);
+        if (outcome.delayMs === undefined)
+          throw withStack(new Error(outcome.error), outcome.stack);
         useRetryLaterBackoff(job);
-        throw new RetryLaterError(outcome.error, outcome.delayMs);
+        throw withStack(
+          new RetryLaterError(outcome.error, outcome.delayMs),
+          outcome.stack,
+        );
       case 'timed-out':
         await recordAttempt(job, info, outcome.error);
         if (outcome.final) throw new UnrecoverableError(outcome.error);
         throw new Error(outcome.error);
       case 'failed':
         await recordAttempt(job, info, outcome.error);
-        throw new UnrecoverableError(outcome.error);
+        throw withStack(new UnrecoverableError(outcome.error), outcome.stack);
     }
   }
 }

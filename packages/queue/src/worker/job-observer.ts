@@ -22,8 +22,8 @@ export interface AttemptInfo extends AttemptIdentity {
  */
 export type AttemptOutcome =
   | { kind: 'completed'; result: unknown }
-  | { kind: 'retrying'; error: string; delayMs?: number }
-  | { kind: 'failed'; error: string }
+  | { kind: 'retrying'; error: string; delayMs?: number; stack?: string }
+  | { kind: 'failed'; error: string; stack?: string }
   | { kind: 'timed-out'; error: string; final: boolean }
   | { kind: 'cancelled'; reason: string };
 

@@ -192,6 +192,7 @@ async function add(
       {
         principal,
         tenant: principal.tenantId,
+        via: 'dashboard',
       },
     );
     return { job: { id: job.id, name: job.name }, status: 'waiting' };

@@ -8,6 +8,17 @@ import {
 import type { JobHistory } from '../history/job-history.ts';
 import type { Caller } from './scope.ts';
 
+/** The delay an enqueue asked for: `delay`, or `runAt` less the enqueue time. */
+function askedDelay(
+  options: { delay?: number; runAt?: Date } | undefined,
+  at: number,
+): number | undefined {
+  if (options?.delay !== undefined) return options.delay;
+  if (options?.runAt !== undefined)
+    return Math.max(0, options.runAt.getTime() - at);
+  return undefined;
+}
+
 /**
  * What only the API sees, into history: who enqueued a job (with which
  * key), and the cancels, retries and redrives asked for. Each records from
@@ -24,7 +35,7 @@ export class HistoryRecorder {
     jobs: readonly EnqueueResult[],
     requests: readonly {
       data: unknown;
-      options?: { idempotencyKey?: string };
+      options?: { idempotencyKey?: string; delay?: number; runAt?: Date };
     }[],
     caller: Caller,
     at: number,
@@ -41,6 +52,8 @@ export class HistoryRecorder {
                 version: this.history.versionOf(job.name),
                 idempotencyKey: requests[i]?.options?.idempotencyKey,
                 enqueuedBy: caller.principal.subject,
+                enqueuedVia: caller.via ?? 'api',
+                delayMs: askedDelay(requests[i]?.options, at),
               }),
             ],
       ),

@@ -1,5 +1,7 @@
 import { JobNotFoundError } from '@conveyor/core';
 import type {
+  FailureReason,
+  FailureReasonsQuery,
   HistoryJobDetail,
   HistoryListQuery,
   HistorySearchQuery,
@@ -28,6 +30,16 @@ export class HistoryService {
     const detail = await this.history.get(id, tenant);
     if (!detail) throw new JobNotFoundError(id);
     return detail;
+  }
+
+  /** The top failure reasons per job name, for the console's stats. */
+  failures(query: FailureReasonsQuery): Promise<FailureReason[]> {
+    return this.history.failures(query);
+  }
+
+  /** The story's history half: the row and attempts, payload as stored (null for none; 501 with history off). */
+  stored(id: string, tenant: string): Promise<HistoryJobDetail | null> {
+    return this.history.stored(id, tenant);
   }
 
   stats(query: HistoryStatsQuery): Promise<HistoryStatsRow[]> {

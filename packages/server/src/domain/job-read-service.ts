@@ -18,6 +18,7 @@ import {
   type ListQuery,
 } from '@conveyor/queue';
 import type { JobHistory } from '../history/job-history.ts';
+import { readLiveJob, type LiveJob } from '../story/live-job.ts';
 import type { ReadinessService } from './readiness.ts';
 
 /** Reading jobs: one, a page, its attempts, its events, the tenant's counts, dead letters. */
@@ -44,6 +45,13 @@ export class JobReadService<TRegistry extends AnyRegistry = AnyRegistry> {
     if (!archived) throw new JobNotFoundError(id);
     // Validated when it was enqueued, as the live view's data was.
     return archived as unknown as JobView<TRegistry>;
+  }
+
+  /** The run story's live half: null when Redis holds no such job of this tenant. */
+  live(id: string, tenant: string): Promise<LiveJob | null> {
+    return this.readiness.up(() =>
+      readLiveJob(this.reader as unknown as JobReader<AnyRegistry>, id, tenant),
+    );
   }
 
   /** A job's attempts, each with the wait before it (the backoff it really got). */

@@ -148,7 +148,7 @@ export class ScheduleService<TRegistry extends AnyRegistry = AnyRegistry> {
       const request = await this.store.runRequest(caller.tenant, name);
       return this.enqueue.enqueueParsed(
         request as EnqueueRequest<TRegistry['jobs']>,
-        caller,
+        { ...caller, via: 'schedule' },
       );
     });
   }

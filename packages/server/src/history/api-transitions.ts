@@ -17,6 +17,10 @@ export interface EnqueuedDetails {
   idempotencyKey?: string | undefined;
   /** The principal's subject (`token:<id>`, `bootstrap-admin`, `local`): never a secret. */
   enqueuedBy?: string;
+  /** Through what (`Caller.via`). */
+  enqueuedVia?: string;
+  /** The delay asked for (ms). */
+  delayMs?: number | undefined;
   /** 0 as enqueued; a retry or redrive's new run. */
   run?: number;
 }
@@ -43,6 +47,10 @@ export function enqueuedTransition(
     ...(details.enqueuedBy === undefined
       ? {}
       : { enqueuedBy: details.enqueuedBy }),
+    ...(details.enqueuedVia === undefined
+      ? {}
+      : { enqueuedVia: details.enqueuedVia }),
+    ...(details.delayMs ? { delayMs: details.delayMs } : {}),
   };
 }
 

@@ -11,6 +11,8 @@ import {
 import {
   InvalidCursorError as HistoryCursorError,
   type BulkActionStore,
+  type FailureReason,
+  type FailureReasonsQuery,
   type HistoryJobDetail,
   type HistoryCount,
   type HistorySearchQuery,
@@ -86,6 +88,17 @@ export class JobHistory {
     return detail
       ? { ...detail, job: upcastHistoryView(detail.job, this.registry) }
       : null;
+  }
+
+  /** The top failure reasons per job name (`history.failures`). */
+  failures(query: FailureReasonsQuery): Promise<FailureReason[]> {
+    return this.read((store) => store.failures(query));
+  }
+
+  /** `get`, with the payload as stored (not upcast): the run story shows both. */
+  async stored(id: string, tenant: string): Promise<HistoryJobDetail | null> {
+    if (this.options && !isJobId(id)) return null;
+    return this.read((store) => store.get(id, tenant));
   }
 
   stats(query: HistoryStatsQuery): Promise<HistoryStatsRow[]> {

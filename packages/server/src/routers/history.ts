@@ -2,6 +2,7 @@ import type { AnyRegistry } from '@conveyor/core';
 import { MAX_HISTORY_LIMIT } from '@conveyor/history';
 import { HISTORY_STATES } from '../search/search-filter.ts';
 import { historySearchProcedures } from './history-search.ts';
+import { historyStoryProcedures } from './history-story.ts';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { viewerProcedure } from '../trpc.ts';
@@ -24,6 +25,7 @@ export function historyRouter<R extends AnyRegistry>(registry: R) {
   const { jobName } = registrySchemas(registry);
   return {
     ...historySearchProcedures(registry),
+    ...historyStoryProcedures(registry),
     /** Newest first (by enqueue); pass `nextCursor` back, with the same filters, for the next page. */
     list: viewerProcedure
       .input(

@@ -23,7 +23,8 @@ function isoDate(value: string | undefined, flag: string): Date | undefined {
   return date;
 }
 
-const range = (flags: { from?: string; to?: string }) => {
+/** `--from` / `--to`, checked (exit 2 for a date that is none). */
+export const range = (flags: { from?: string; to?: string }) => {
   const from = isoDate(flags.from, 'from');
   const to = isoDate(flags.to, 'to');
   return { ...(from ? { from } : {}), ...(to ? { to } : {}) };
