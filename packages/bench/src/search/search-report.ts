@@ -98,7 +98,7 @@ export function searchMarkdown(r: SearchBenchResult, header: string): string {
     '',
     sizeTable(r.sizes),
     '',
-    `History drain (applyTransitions, batches of 2,000) with the search GIN indexes, without them, with them rebuilt, and with them plus the per-field \`bench_order_due_at\` (every drained job is an order.ship: its worst case); rebuilding both (default maintenance_work_mem) took ${r.rebuildSeconds.toFixed(1)} s. With ÷ without: ${indexWriteRatio(r.drain).toFixed(2)}×.`,
+    `History drain (applyTransitions, batches of 2,000) with the search GIN indexes, without them, with them rebuilt, and with them plus order.ship's two range searchIndexes (dueAt, amountCents; every drained job is an order.ship: their worst case); rebuilding both (default maintenance_work_mem) took ${r.rebuildSeconds.toFixed(1)} s. With ÷ without: ${indexWriteRatio(r.drain).toFixed(2)}×.`,
     '',
     drainTable(r.drain),
     '',
