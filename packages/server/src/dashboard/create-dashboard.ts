@@ -3,6 +3,8 @@ import type { HttpRoute } from '@conveyor/ops';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { boardAction, sendJson } from './board-actions.ts';
 import { boardPath } from './board-path.ts';
+import { findConsoleAssets, sendConsoleFile } from './console-assets.ts';
+import { createConsoleTrpc, type ConsoleTrpc } from './console-trpc.ts';
 import { contractSchemas, queuePresentation } from './contract-schemas.ts';
 import type { DashboardOptions } from './dashboard-options.ts';
 import { SessionCodec } from './dashboard-session.ts';
@@ -58,6 +60,8 @@ class DashboardRequests {
   private readonly sessions: SessionCodec;
   private readonly check: SessionCheck;
   private readonly auth: Parameters<typeof signIn>[2];
+  private readonly trpc: ConsoleTrpc;
+  private readonly consoleAssets: string | null;
 
   constructor(private readonly options: DashboardOptions) {
     const { services } = options;
@@ -84,6 +88,8 @@ class DashboardRequests {
       authenticate: options.authenticate,
       secure: options.secureCookie ?? false,
     };
+    this.trpc = createConsoleTrpc(options, this.base);
+    this.consoleAssets = findConsoleAssets(options.consoleAssetsDir);
   }
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -99,11 +105,18 @@ class DashboardRequests {
     const page = path.words.join('/');
     if (page === 'login') return signIn(req, res, this.auth);
     if (page === 'logout') return signOut(res, this.auth);
-    const isApi = path.words[0] === 'api';
+    const isApi = path.words[0] === 'api' || path.words[0] === 'trpc';
     const principal = await this.signedIn(req, res);
     if (principal === undefined) return;
     if (!principal) return unauthenticated(res, this.base, isApi);
     if (page === 'schemas') return sendSchemas(req, res, this.schemas);
+    if (path.words[0] === 'trpc') return this.trpc(req, res, principal);
+    if (path.words[0] === 'console') {
+      const files = path.segments.slice(1);
+      const { role, tenantId: tenant } = principal;
+      const on = { base: this.base, role, tenant };
+      return sendConsoleFile(res, this.consoleAssets, files, on);
+    }
     const admin = principal.role === 'admin';
     if (isApi) {
       const api = {

@@ -1,0 +1,157 @@
+import { waitFor } from '@conveyor/testkit';
+import { randomUUID } from 'node:crypto';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { FixtureClient } from './support/fixture-router.ts';
+import {
+  DASHBOARD_ADMIN_TOKEN,
+  startConsoleRig,
+  type ConsoleRig,
+} from './support/console-rig.ts';
+
+const redisUrl = inject('redisUrl');
+const postgresUrl = inject('postgresUrl');
+
+const DOCS_IMAGES = fileURLToPath(
+  new URL('../../../docs/images/', import.meta.url),
+);
+const ARTIFACTS = fileURLToPath(
+  new URL('../../../test-artifacts/console/', import.meta.url),
+);
+
+describe('the runs console in Chromium (served by the dashboard, talking tRPC to it)', () => {
+  let rig: ConsoleRig;
+  let acme: FixtureClient;
+  let acmeViewer: string;
+  let globexViewer: string;
+  const marker = `find-me-${randomUUID().slice(0, 8)}`;
+  const ids: Record<string, string> = {};
+
+  /** A job's history once the drainer wrote it in this state. */
+  const settled = (id: string, state: string) =>
+    waitFor(
+      async () => {
+        const found = await acme.history.get.query({ id }).catch(() => null);
+        return found?.job.state === state ? found : undefined;
+      },
+      30_000,
+      `job ${id} ${state} in history`,
+    );
+
+  beforeAll(async () => {
+    rig = await startConsoleRig(redisUrl, postgresUrl);
+    const { client } = rig.harness;
+    const token = async (tenantId: string, role: 'producer' | 'viewer') =>
+      (await client.tokens.create.mutate({ tenantId, role })).token;
+    acme = rig.harness.clientWith(await token('acme', 'producer'));
+    const globex = rig.harness.clientWith(await token('globex', 'producer'));
+    acmeViewer = await token('acme', 'viewer');
+    globexViewer = await token('globex', 'viewer');
+    const enqueue = async (who: FixtureClient, message: string) =>
+      (
+        await who.enqueue.mutate({
+          name: 'TEST_JOB',
+          data: { message },
+          options: { attempts: 1 },
+        })
+      ).id;
+    ids.found = await enqueue(acme, marker);
+    ids.other = await enqueue(acme, 'another-message');
+    ids.failing = await enqueue(acme, 'always-fail');
+    ids.globex = await enqueue(globex, `globex-${marker}`);
+    await settled(ids.found, 'completed');
+    await settled(ids.other, 'completed');
+    await settled(ids.failing, 'failed');
+  });
+  afterAll(async () => {
+    await rig?.close();
+  });
+
+  it('an admin searches by a payload field (filter in the URL), opens the run, and nothing leaves the machine', async () => {
+    const { page, requested } = await rig.newPage();
+    await rig.signIn(page, DASHBOARD_ADMIN_TOKEN);
+    await page.goto(rig.consoleUrl({ tenant: 'acme' }));
+    await page.getByLabel('job').selectOption('TEST_JOB');
+    await page.getByRole('button', { name: '+ condition' }).click();
+    await page.getByLabel('field').selectOption('data.message');
+    await page.getByLabel('operator').selectOption('eq');
+    await page.getByLabel('value').fill(marker);
+    await page.getByRole('button', { name: 'Search' }).click();
+    const rows = page.getByTestId('run-row');
+    await expect.poll(() => rows.count(), { timeout: 30_000 }).toBe(1);
+    await expect.poll(() => rows.first().innerText()).toContain(ids.found);
+    expect(new URL(page.url()).searchParams.getAll('w')).toEqual([
+      `data.message=${marker}`,
+    ]);
+    await rig.shot(page, 'console-search');
+
+    // Reload-safe: the same URL shows the same run.
+    await page.reload();
+    await expect.poll(() => rows.count(), { timeout: 30_000 }).toBe(1);
+
+    await page.getByRole('link', { name: ids.found }).click();
+    const payload = page.getByTestId('run-payload');
+    await expect.poll(() => payload.innerText(), { timeout: 30_000 }).toContain(marker);
+    await expect.poll(() => page.getByTestId('attempt-row').count()).toBeGreaterThan(0);
+    expect(await page.getByTestId('run-state').innerText()).toBe('completed');
+    await rig.shot(page, 'console-run');
+
+    const origin = new URL(rig.served.api.apiUrl).origin;
+    expect(requested.length).toBeGreaterThan(0);
+    expect(requested.filter((url) => new URL(url).origin !== origin)).toEqual([]);
+    await page.close();
+  });
+
+  it("a tenant's viewer sees only that tenant's runs", async () => {
+    const { page } = await rig.newPage();
+    await rig.signIn(page, globexViewer);
+    await page.goto(rig.consoleUrl());
+    const rows = page.getByTestId('run-row');
+    await expect.poll(() => rows.count(), { timeout: 30_000 }).toBe(1);
+    expect(await rows.first().innerText()).toContain(ids.globex);
+    // Asking for another tenant is refused, not answered.
+    await page.goto(rig.consoleUrl({ tenant: 'acme' }));
+    await expect
+      .poll(() => page.getByRole('alert').innerText(), { timeout: 30_000 })
+      .toContain('Only an admin may act for another tenant');
+    expect(await rows.count()).toBe(0);
+    await page.close();
+  });
+
+  it('a viewer gets no action button, and a mutation sent anyway is refused', async () => {
+    const { page } = await rig.newPage();
+    await rig.signIn(page, acmeViewer);
+    await page.goto(rig.consoleUrl({ view: 'bulk', name: 'TEST_JOB' }));
+    await expect
+      .poll(() => page.getByText('only an admin starts').count(), { timeout: 30_000 })
+      .toBe(0);
+    expect(await page.getByRole('button', { name: /Confirm/ }).count()).toBe(0);
+    const status = await page.evaluate(async (id) => {
+      const res = await fetch('../trpc/jobs.retry', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ json: { id } }),
+      });
+      return res.status;
+    }, ids.failing);
+    expect(status).toBe(403);
+    await page.close();
+  });
+
+  it('the run page of an unknown id says so', async () => {
+    const { page } = await rig.newPage();
+    await rig.signIn(page, DASHBOARD_ADMIN_TOKEN);
+    await page.goto(rig.consoleUrl({ view: 'run', id: '999999', tenant: 'acme' }));
+    await expect
+      .poll(() => page.getByRole('alert').count(), { timeout: 30_000 })
+      .toBe(1);
+    await page.close();
+  });
+
+  it('copies the screenshots the README shows', () => {
+    mkdirSync(DOCS_IMAGES, { recursive: true });
+    for (const name of ['console-search', 'console-run'])
+      copyFileSync(`${ARTIFACTS}${name}.png`, `${DOCS_IMAGES}${name}.png`);
+  });
+});
