@@ -28,9 +28,18 @@ export interface BulkRun {
 }
 
 interface BulkProcedures {
-  preview: { query(input: { action: BulkAction; filter: UrlFilter }): Promise<BulkPreview> };
+  preview: {
+    query(input: {
+      action: BulkAction;
+      filter: UrlFilter;
+    }): Promise<BulkPreview>;
+  };
   start: {
-    mutate(input: { action: BulkAction; filter: UrlFilter; listedBy: Date }): Promise<BulkRun>;
+    mutate(input: {
+      action: BulkAction;
+      filter: UrlFilter;
+      listedBy: Date;
+    }): Promise<BulkRun>;
   };
   get: { query(input: { id: string }): Promise<BulkRun> };
 }

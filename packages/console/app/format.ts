@@ -5,7 +5,9 @@ export function when(date: Date | null | undefined): string {
 
 export function ms(value: number | null | undefined): string {
   if (value === null || value === undefined) return '—';
-  return value < 1_000 ? `${Math.round(value)} ms` : `${(value / 1_000).toFixed(1)} s`;
+  return value < 1_000
+    ? `${Math.round(value)} ms`
+    : `${(value / 1_000).toFixed(1)} s`;
 }
 
 /** A value as indented JSON, Dates as ISO text. */

@@ -1,4 +1,8 @@
-import { whereFromTexts, type SearchField, type SearchOp } from '@conveyor/core';
+import {
+  whereFromTexts,
+  type SearchField,
+  type SearchOp,
+} from '@conveyor/core';
 import { STATES } from './types.ts';
 
 /** How the URL writes each operator (what `whereFromText` reads). */

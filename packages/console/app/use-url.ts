@@ -9,8 +9,7 @@ export function useUrl(): [URLSearchParams, (next: URLSearchParams) => void] {
     () => new URLSearchParams(window.location.search),
   );
   useEffect(() => {
-    const onPop = () =>
-      setParams(new URLSearchParams(window.location.search));
+    const onPop = () => setParams(new URLSearchParams(window.location.search));
     window.addEventListener('popstate', onPop);
     return () => window.removeEventListener('popstate', onPop);
   }, []);

@@ -1,5 +1,5 @@
 import { useMutation } from '@tanstack/react-query';
-import { BULK_ACTIONS, bulk, type BulkAction } from '../bulk-api.ts';
+import { BULK_ACTIONS, bulk } from '../bulk-api.ts';
 import { errorText } from '../format.ts';
 import { BulkProgress } from '../parts/bulk-progress.tsx';
 import { FilterForm } from '../parts/filter-form.tsx';
@@ -13,49 +13,103 @@ import { withParams } from '../use-url.ts';
  * An action over every run a filter selects: preview first (how many,
  * a sample), then confirm, then its progress. Viewers preview only.
  */
-export function BulkPage(props: { params: URLSearchParams; go: (next: URLSearchParams) => void }) {
+export function BulkPage(props: {
+  params: URLSearchParams;
+  go: (next: URLSearchParams) => void;
+}) {
   const { params, go } = props;
   const catalog = useCatalog();
-  const action = (BULK_ACTIONS.find((a) => a === params.get('action')) ?? 'retry') as BulkAction;
+  const action =
+    BULK_ACTIONS.find((a) => a === params.get('action')) ?? 'retry';
   const filter = () => filterFromUrl(params, catalog.fieldsOf);
-  const preview = useMutation({ mutationFn: () => bulk.preview.query({ action, filter: filter() }) });
+  const preview = useMutation({
+    mutationFn: () => bulk.preview.query({ action, filter: filter() }),
+  });
   const start = useMutation({
-    mutationFn: (listedBy: Date) => bulk.start.mutate({ action, filter: filter(), listedBy }),
+    mutationFn: (listedBy: Date) =>
+      bulk.start.mutate({ action, filter: filter(), listedBy }),
   });
   if (catalog.jobs.length === 0) return <p>Loading the catalog…</p>;
   const canStart = pagePrincipal().role === 'admin';
-  const runLink = (id: string) => withParams(new URLSearchParams(), { view: 'run', id });
+  const runLink = (id: string) =>
+    withParams(new URLSearchParams(), { view: 'run', id });
   return (
     <section>
       <h2>Bulk action</h2>
+      {!canStart && (
+        <p className="note">
+          Viewers may preview; only an admin starts a bulk action.
+        </p>
+      )}
       <label>
         Action
-        <select aria-label="action" value={action} onChange={(e) => { preview.reset(); start.reset(); go(withParams(params, { action: e.target.value })); }}>
+        <select
+          aria-label="action"
+          value={action}
+          onChange={(e) => {
+            preview.reset();
+            start.reset();
+            go(withParams(params, { action: e.target.value }));
+          }}
+        >
           {BULK_ACTIONS.map((a) => (
             <option key={a}>{a}</option>
           ))}
         </select>
       </label>
-      <FilterForm key={params.toString()} jobs={catalog.jobs} params={params} submitLabel="Use filter" onApply={(p) => { preview.reset(); start.reset(); go(p); }} />
-      <button type="button" onClick={() => preview.mutate()} disabled={preview.isPending}>
+      <FilterForm
+        key={params.toString()}
+        jobs={catalog.jobs}
+        params={params}
+        submitLabel="Use filter"
+        onApply={(p) => {
+          preview.reset();
+          start.reset();
+          go(p);
+        }}
+      />
+      <button
+        type="button"
+        onClick={() => preview.mutate()}
+        disabled={preview.isPending}
+      >
         Preview
       </button>
-      {preview.error && <p className="problem" role="alert">{errorText(preview.error)}</p>}
+      {preview.error && (
+        <p className="problem" role="alert">
+          {errorText(preview.error)}
+        </p>
+      )}
       {preview.data && (
         <div className="preview">
           <p data-testid="bulk-count">
-            This will {action} <strong>{preview.data.count}{preview.data.capped ? '+' : ''}</strong> jobs.
+            This will {action}{' '}
+            <strong>
+              {preview.data.count}
+              {preview.data.capped ? '+' : ''}
+            </strong>{' '}
+            jobs.
           </p>
           <RunsTable runs={preview.data.sample} runLink={runLink} go={go} />
           {canStart && !start.data && (
-            <button type="button" className="danger" onClick={() => preview.data && start.mutate(preview.data.listedBy)} disabled={start.isPending}>
+            <button
+              type="button"
+              className="danger"
+              onClick={() =>
+                preview.data && start.mutate(preview.data.listedBy)
+              }
+              disabled={start.isPending}
+            >
               Confirm: {action} {preview.data.count} jobs
             </button>
           )}
-          {!canStart && <p className="note">Viewers may preview; only an admin starts a bulk action.</p>}
         </div>
       )}
-      {start.error && <p className="problem" role="alert">{errorText(start.error)}</p>}
+      {start.error && (
+        <p className="problem" role="alert">
+          {errorText(start.error)}
+        </p>
+      )}
       {start.data && <BulkProgress id={start.data.id} />}
     </section>
   );

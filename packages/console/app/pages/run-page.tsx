@@ -12,9 +12,15 @@ export function RunPage(props: { id: string }) {
   const run = useQuery({
     queryKey: ['run', id],
     queryFn: () => api.history.get.query({ id }),
-    refetchInterval: (query) => (UNFINISHED.has(query.state.data?.job.state ?? '') ? 2_000 : false),
+    refetchInterval: (query) =>
+      UNFINISHED.has(query.state.data?.job.state ?? '') ? 2_000 : false,
   });
-  if (run.error) return <p className="problem" role="alert">{errorText(run.error)}</p>;
+  if (run.error)
+    return (
+      <p className="problem" role="alert">
+        {errorText(run.error)}
+      </p>
+    );
   if (!run.data) return <p>Loading run {id}…</p>;
   const { job, attempts } = run.data;
   return (
@@ -31,7 +37,10 @@ export function RunPage(props: { id: string }) {
         <dt>Tenant</dt>
         <dd>{job.tenant}</dd>
         <dt>Enqueued</dt>
-        <dd>{when(job.enqueuedAt)}{job.enqueuedBy ? ` by ${job.enqueuedBy}` : ''}</dd>
+        <dd>
+          {when(job.enqueuedAt)}
+          {job.enqueuedBy ? ` by ${job.enqueuedBy}` : ''}
+        </dd>
         <dt>Finished</dt>
         <dd>{when(job.finishedAt)}</dd>
         <dt>Duration</dt>
@@ -41,7 +50,9 @@ export function RunPage(props: { id: string }) {
       </dl>
       <LiveEvents id={job.id} live={UNFINISHED.has(job.state)} />
       <h3>Payload</h3>
-      <pre className="payload" data-testid="run-payload">{json(job.data)}</pre>
+      <pre className="payload" data-testid="run-payload">
+        {json(job.data)}
+      </pre>
       {job.dataError && <p className="problem">{job.dataError}</p>}
       <h3>Result</h3>
       <pre>{json(job.result)}</pre>

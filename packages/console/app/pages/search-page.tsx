@@ -29,22 +29,55 @@ export function SearchPage(props: {
       return api.history.search.query(input as SearchInput);
     },
   });
-  if (catalog.error) return <p className="problem">{errorText(catalog.error)}</p>;
+  if (catalog.error)
+    return (
+      <p className="problem" role="alert">
+        {errorText(catalog.error)}
+      </p>
+    );
   if (catalog.jobs.length === 0) return <p>Loading the catalog…</p>;
-  const runLink = (id: string) => withParams(new URLSearchParams(), { view: 'run', id, tenant: params.get('tenant') ?? '' });
+  const runLink = (id: string) =>
+    withParams(new URLSearchParams(), {
+      view: 'run',
+      id,
+      tenant: params.get('tenant') ?? '',
+    });
   const next = search.data?.nextCursor;
   return (
     <section>
       <h2>Search runs</h2>
-      <FilterForm key={key} jobs={catalog.jobs} params={params} submitLabel="Search" onApply={(p) => { setCursors([]); go(p); }} />
-      {search.error && <p className="problem" role="alert">{errorText(search.error)}</p>}
+      <FilterForm
+        key={key}
+        jobs={catalog.jobs}
+        params={params}
+        submitLabel="Search"
+        onApply={(p) => {
+          setCursors([]);
+          go(p);
+        }}
+      />
+      {search.error && (
+        <p className="problem" role="alert">
+          {errorText(search.error)}
+        </p>
+      )}
       {search.isPending && <p>Searching…</p>}
-      {search.data && <RunsTable runs={search.data.items} runLink={runLink} go={go} />}
+      {search.data && (
+        <RunsTable runs={search.data.items} runLink={runLink} go={go} />
+      )}
       <div className="pager">
-        <button type="button" disabled={cursors.length === 0} onClick={() => setCursors([])}>
+        <button
+          type="button"
+          disabled={cursors.length === 0}
+          onClick={() => setCursors([])}
+        >
           First page
         </button>
-        <button type="button" disabled={!next} onClick={() => next && setCursors([...cursors, next])}>
+        <button
+          type="button"
+          disabled={!next}
+          onClick={() => next && setCursors([...cursors, next])}
+        >
           Next page
         </button>
       </div>

@@ -5,12 +5,21 @@ import { FailureReasons } from '../parts/failure-reasons.tsx';
 
 /** Per job and day: how many ended how, and how long they took (p50/p95/p99). */
 export function StatsPage() {
-  const stats = useQuery({ queryKey: ['stats'], queryFn: () => api.history.stats.query({}) });
+  const stats = useQuery({
+    queryKey: ['stats'],
+    queryFn: () => api.history.stats.query({}),
+  });
   return (
     <section>
       <h2>Per-job stats (last 7 days)</h2>
-      {stats.error && <p className="problem" role="alert">{errorText(stats.error)}</p>}
-      {stats.data && stats.data.length === 0 && <p className="empty">No runs in the range.</p>}
+      {stats.error && (
+        <p className="problem" role="alert">
+          {errorText(stats.error)}
+        </p>
+      )}
+      {stats.data && stats.data.length === 0 && (
+        <p className="empty">No runs in the range.</p>
+      )}
       {stats.data && stats.data.length > 0 && (
         <table className="stats">
           <thead>

@@ -3,7 +3,8 @@ import type { RunDetail } from '../types.ts';
 
 /** Every attempt of every run, oldest first, with its error. */
 export function AttemptsTable(props: { attempts: RunDetail['attempts'] }) {
-  if (props.attempts.length === 0) return <p className="empty">No attempt yet.</p>;
+  if (props.attempts.length === 0)
+    return <p className="empty">No attempt yet.</p>;
   return (
     <table className="attempts">
       <thead>
@@ -24,7 +25,9 @@ export function AttemptsTable(props: { attempts: RunDetail['attempts'] }) {
             <td>{a.attempt}</td>
             <td>{when(a.startedAt)}</td>
             <td>{when(a.endedAt)}</td>
-            <td className={`state state-${a.outcome ?? ''}`}>{a.outcome ?? 'running'}</td>
+            <td className={`state state-${a.outcome ?? ''}`}>
+              {a.outcome ?? 'running'}
+            </td>
             <td>{a.worker ?? ''}</td>
             <td className="error">
               <pre>{a.error ?? ''}</pre>

@@ -9,15 +9,21 @@ export function BulkProgress(props: { id: string }) {
   const run = useQuery({
     queryKey: ['bulk', props.id],
     queryFn: () => bulk.get.query({ id: props.id }),
-    refetchInterval: (query) => (FINISHED.has(query.state.data?.state ?? '') ? false : 1_000),
+    refetchInterval: (query) =>
+      FINISHED.has(query.state.data?.state ?? '') ? false : 1_000,
   });
-  if (run.error) return <p className="problem" role="alert">{errorText(run.error)}</p>;
+  if (run.error)
+    return (
+      <p className="problem" role="alert">
+        {errorText(run.error)}
+      </p>
+    );
   if (!run.data) return <p>Starting…</p>;
   const { state, done, skipped, failed, matched } = run.data;
   return (
     <p className="progress" data-testid="bulk-progress">
-      Bulk action <code>{props.id}</code>: <strong>{state}</strong> — {done} done, {skipped} skipped,{' '}
-      {failed} failed of {matched} matched
+      Bulk action <code>{props.id}</code>: <strong>{state}</strong> — {done}{' '}
+      done, {skipped} skipped, {failed} failed of {matched} matched
     </p>
   );
 }

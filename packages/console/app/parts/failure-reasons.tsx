@@ -11,17 +11,27 @@ interface FailureReason {
 
 /** `history.failures` is being added beside this console: called by its shape until the router has it. */
 const failures = (
-  api as unknown as { history: { failures: { query(input: object): Promise<FailureReason[]> } } }
+  api as unknown as {
+    history: { failures: { query(input: object): Promise<FailureReason[]> } };
+  }
 ).history.failures;
 
 /** The most common reasons runs failed. */
 export function FailureReasons() {
-  const top = useQuery({ queryKey: ['failures'], queryFn: () => failures.query({}), retry: false });
+  const top = useQuery({
+    queryKey: ['failures'],
+    queryFn: () => failures.query({}),
+    retry: false,
+  });
   return (
     <>
       <h3>Top failure reasons</h3>
-      {top.error && <p className="note">Not available: {errorText(top.error)}</p>}
-      {top.data && top.data.length === 0 && <p className="empty">No failures.</p>}
+      {top.error && (
+        <p className="note">Not available: {errorText(top.error)}</p>
+      )}
+      {top.data && top.data.length === 0 && (
+        <p className="empty">No failures.</p>
+      )}
       {top.data && top.data.length > 0 && (
         <table className="failures">
           <thead>

@@ -1,7 +1,12 @@
 import type { SearchField } from '@conveyor/core';
 import { useState, type FormEvent } from 'react';
 import { STATES, type CatalogJob } from '../types.ts';
-import { rowFromText, SINCE, textFromRow, type WhereRow } from '../url-filter.ts';
+import {
+  rowFromText,
+  SINCE,
+  textFromRow,
+  type WhereRow,
+} from '../url-filter.ts';
 import { withParams } from '../use-url.ts';
 import { WhereRowEditor } from './where-row-editor.tsx';
 
@@ -17,7 +22,8 @@ export function FilterForm(props: {
 }) {
   const { jobs, params } = props;
   const [name, setName] = useState(params.get('name') ?? '');
-  const fields: readonly SearchField[] = jobs.find((j) => j.name === name)?.searchFields ?? [];
+  const fields: readonly SearchField[] =
+    jobs.find((j) => j.name === name)?.searchFields ?? [];
   const [rows, setRows] = useState<WhereRow[]>(() =>
     params.getAll('w').flatMap((t) => rowFromText(fields, t) ?? []),
   );
@@ -37,7 +43,14 @@ export function FilterForm(props: {
     <form className="filter" onSubmit={submit}>
       <label>
         Job
-        <select aria-label="job" value={name} onChange={(e) => { setName(e.target.value); setRows([]); }}>
+        <select
+          aria-label="job"
+          value={name}
+          onChange={(e) => {
+            setName(e.target.value);
+            setRows([]);
+          }}
+        >
           <option value="">any job</option>
           {jobs.map((j) => (
             <option key={j.name}>{j.name}</option>
@@ -58,7 +71,11 @@ export function FilterForm(props: {
       </button>
       <label>
         State
-        <select aria-label="state" value={state} onChange={(e) => setState(e.target.value)}>
+        <select
+          aria-label="state"
+          value={state}
+          onChange={(e) => setState(e.target.value)}
+        >
           <option value="">any state</option>
           {STATES.map((s) => (
             <option key={s}>{s}</option>
@@ -67,7 +84,11 @@ export function FilterForm(props: {
       </label>
       <label>
         Since
-        <select aria-label="since" value={since} onChange={(e) => setSince(e.target.value)}>
+        <select
+          aria-label="since"
+          value={since}
+          onChange={(e) => setSince(e.target.value)}
+        >
           <option value="">last 30 days</option>
           {Object.keys(SINCE).map((s) => (
             <option key={s}>{s}</option>
@@ -76,7 +97,11 @@ export function FilterForm(props: {
       </label>
       <label>
         Error text
-        <input aria-label="error text" value={text} onChange={(e) => setText(e.target.value)} />
+        <input
+          aria-label="error text"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+        />
       </label>
       <button type="submit">{props.submitLabel}</button>
     </form>

@@ -2,8 +2,6 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { api } from '../api.ts';
 
-type WatchInput = Parameters<typeof api.jobs.watch.subscribe>[0];
-
 /**
  * While a run is unfinished: its events over `jobs.watch` (SSE), each
  * refreshing the run page's queries. Ends with the job's last event.
@@ -14,13 +12,17 @@ export function LiveEvents(props: { id: string; live: boolean }) {
   const [events, setEvents] = useState<string[]>([]);
   useEffect(() => {
     if (!live) return;
-    const subscription = api.jobs.watch.subscribe({ id } as WatchInput, {
-      onData: ({ data }) => {
-        setEvents((seen) => [...seen, describe(data)]);
-        void client.invalidateQueries({ queryKey: ['run', id] });
+    const subscription = api.jobs.watch.subscribe(
+      { id },
+      {
+        onData: ({ data }) => {
+          setEvents((seen) => [...seen, describe(data)]);
+          void client.invalidateQueries({ queryKey: ['run', id] });
+        },
+        onError: (error) =>
+          setEvents((seen) => [...seen, `watch ended: ${error.message}`]),
       },
-      onError: (error) => setEvents((seen) => [...seen, `watch ended: ${error.message}`]),
-    });
+    );
     return () => subscription.unsubscribe();
   }, [id, live, client]);
   if (!live && events.length === 0) return null;

@@ -10,7 +10,10 @@ const VIEWS = [
 ] as const;
 
 /** The pages, who is signed in, and (for an admin) the tenant to act for. */
-export function Nav(props: { params: URLSearchParams; go: (next: URLSearchParams) => void }) {
+export function Nav(props: {
+  params: URLSearchParams;
+  go: (next: URLSearchParams) => void;
+}) {
   const { params, go } = props;
   const principal = pagePrincipal();
   const [tenant, setTenant] = useState(params.get('tenant') ?? '');
@@ -19,7 +22,12 @@ export function Nav(props: { params: URLSearchParams; go: (next: URLSearchParams
     <header className="nav">
       <strong>Conveyor · runs</strong>
       {VIEWS.map(([id, label]) => (
-        <Link key={id} className={view === id ? 'current' : ''} to={withParams(params, { view: id, id: undefined })} go={go}>
+        <Link
+          key={id}
+          className={view === id ? 'current' : ''}
+          to={withParams(params, { view: id, id: undefined })}
+          go={go}
+        >
           {label}
         </Link>
       ))}
@@ -27,8 +35,18 @@ export function Nav(props: { params: URLSearchParams; go: (next: URLSearchParams
         {principal.role} · {principal.tenant}
       </span>
       {principal.role === 'admin' && (
-        <form onSubmit={(e) => { e.preventDefault(); go(withParams(params, { tenant })); }}>
-          <input aria-label="act for tenant" placeholder="act for tenant" value={tenant} onChange={(e) => setTenant(e.target.value)} />
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            go(withParams(params, { tenant }));
+          }}
+        >
+          <input
+            aria-label="act for tenant"
+            placeholder="act for tenant"
+            value={tenant}
+            onChange={(e) => setTenant(e.target.value)}
+          />
         </form>
       )}
       <a href="../">Board</a>

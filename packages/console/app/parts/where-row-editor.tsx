@@ -18,7 +18,11 @@ export function WhereRowEditor(props: {
         value={row.path}
         onChange={(e) => {
           const next = fields.find((f) => f.path === e.target.value);
-          onChange({ path: e.target.value, op: next ? (SEARCH_OPS[next.kind][0] ?? 'eq') : 'eq', value: '' });
+          onChange({
+            path: e.target.value,
+            op: next ? (SEARCH_OPS[next.kind][0] ?? 'eq') : 'eq',
+            value: '',
+          });
         }}
       >
         {fields.map((f) => (
@@ -38,8 +42,16 @@ export function WhereRowEditor(props: {
           </option>
         ))}
       </select>
-      <ValueInput field={field} value={row.value} onChange={(value) => onChange({ ...row, value })} />
-      <button type="button" onClick={props.onRemove} aria-label="remove condition">
+      <ValueInput
+        field={field}
+        value={row.value}
+        onChange={(value) => onChange({ ...row, value })}
+      />
+      <button
+        type="button"
+        onClick={props.onRemove}
+        aria-label="remove condition"
+      >
         ×
       </button>
     </div>
@@ -53,16 +65,36 @@ function ValueInput(props: {
 }) {
   const { field, value, onChange } = props;
   const choices =
-    field?.kind === 'boolean' ? ['true', 'false'] : field?.kind === 'enum' ? (field.values ?? []) : null;
+    field?.kind === 'boolean'
+      ? ['true', 'false']
+      : field?.kind === 'enum'
+        ? (field.values ?? [])
+        : null;
   if (choices)
     return (
-      <select aria-label="value" value={value} onChange={(e) => onChange(e.target.value)}>
+      <select
+        aria-label="value"
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+      >
         <option value="">choose…</option>
         {choices.map((c) => (
           <option key={c}>{c}</option>
         ))}
       </select>
     );
-  const type = field?.kind === 'number' ? 'number' : field?.kind === 'date' ? 'datetime-local' : 'text';
-  return <input aria-label="value" type={type} value={value} onChange={(e) => onChange(e.target.value)} />;
+  const type =
+    field?.kind === 'number'
+      ? 'number'
+      : field?.kind === 'date'
+        ? 'datetime-local'
+        : 'text';
+  return (
+    <input
+      aria-label="value"
+      type={type}
+      value={value}
+      onChange={(e) => onChange(e.target.value)}
+    />
+  );
 }

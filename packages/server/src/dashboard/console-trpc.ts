@@ -3,7 +3,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { requestedTenant } from '../auth/authenticate.ts';
 import type { Principal } from '../auth/principal.ts';
 import { createContextInner } from '../context.ts';
-import type { ConveyorServices } from '../domain/create-services.ts';
 import { DEFAULT_HTTP_OPTIONS } from '../http/http-options.ts';
 import { acceptedByTrpc, logProcedureError } from '../http/trpc-request.ts';
 import { routerFor } from '../router-for.ts';
@@ -28,7 +27,7 @@ export function createConsoleTrpc(
 ): ConsoleTrpc {
   const principals = new WeakMap<IncomingMessage, Principal>();
   const deps = {
-    services: options.services as ConveyorServices,
+    services: options.services,
     logger: options.logger,
   };
   const handler = createHTTPHandler({

@@ -39,7 +39,7 @@ export interface ConsoleRig {
   browser: Browser;
   /** A fresh page that records every URL it asks for. */
   newPage(): Promise<{ page: Page; requested: string[] }>;
-  /** Signs `page` in at the dashboard with `token`. */
+  /** Signs `page` in through the console's sign-in (sent there by the console) with `token`. */
   signIn(page: Page, token: string): Promise<void>;
   /** The console's URL with these query params. */
   consoleUrl(params?: Record<string, string>): string;
@@ -82,10 +82,11 @@ export async function startConsoleRig(
       return { page, requested };
     },
     async signIn(page, token) {
-      await page.goto(`${apiUrl}/admin/login`);
+      await page.goto(`${apiUrl}/admin/console/`);
+      await page.waitForURL(`${apiUrl}/admin/login?next=console`);
       await page.getByLabel('token').fill(token);
       await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.waitForURL(`${apiUrl}/admin`);
+      await page.waitForURL(`${apiUrl}/admin/console/`);
     },
     consoleUrl: (params = {}) =>
       `${apiUrl}/admin/console/?${new URLSearchParams(params).toString()}`,
