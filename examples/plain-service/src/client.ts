@@ -47,3 +47,18 @@ export function _typedByTheRegistry(client: Client): void {
   // @ts-expect-error -- not a job of this registry
   void client.enqueue.mutate({ name: 'no.such-job', data: {} });
 }
+
+/**
+ * Never called: history search is typed by the same registry. "Which
+ * invoices did customer c-42 render with more than 10 pages?"
+ */
+export function _searchTypedByTheRegistry(client: Client) {
+  // prettier-ignore
+  // @ts-expect-error -- invoice.render's input has no recipient
+  void client.history.search.query({ name: 'invoice.render', where: { 'data.recipient': { eq: 'a@example.com' } } });
+  return client.history.search.query({
+    name: 'invoice.render',
+    where: { 'data.customerId': { eq: 'c-42' }, 'result.pages': { gt: 10 } },
+    state: 'completed',
+  });
+}

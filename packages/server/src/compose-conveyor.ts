@@ -50,7 +50,7 @@ export function composeConveyor<R extends AnyRegistry>(
 ): Conveyor<R> {
   const { registry, redis, logger } = options;
   const keys = createKeyspace(options.prefix);
-  const history = openHistory(options.historyDatabaseUrl, logger);
+  const history = openHistory(options, logger);
   const metrics = options.metrics
     ? createApiMetrics({
         ...(options.metrics === true ? {} : options.metrics),
@@ -134,13 +134,21 @@ function composeServices<R extends AnyRegistry>(
 
 /** History on: the database is reached in the background, enqueues wait for it in the outbox. */
 function openHistory(
-  databaseUrl: string | undefined,
+  options: Pick<
+    ConveyorOptions<AnyRegistry>,
+    'historyDatabaseUrl' | 'historySearch'
+  >,
   logger: Logger,
 ): ApiHistoryConnection | undefined {
+  const databaseUrl = options.historyDatabaseUrl;
   if (!databaseUrl) return undefined;
   const host = new URL(databaseUrl).host;
   logger.info({ host }, `history on: PostgreSQL at ${host}`);
-  return connectHistory({ databaseUrl, logger });
+  return connectHistory({
+    databaseUrl,
+    logger,
+    ...(options.historySearch ? { search: options.historySearch } : {}),
+  });
 }
 
 /** Each failure is logged, never thrown: the API serves without them and the next start retries. */

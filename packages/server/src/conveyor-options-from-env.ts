@@ -19,6 +19,7 @@ export function conveyorOptionsFromEnv(
     adminToken: env.CONVEYOR_ADMIN_TOKEN,
     adminTenant: env.CONVEYOR_ADMIN_TENANT,
     historyDatabaseUrl: history.on ? history.databaseUrl : undefined,
+    historySearch: { statementTimeoutMs: env.HISTORY_SEARCH_TIMEOUT_MS },
     webhooks: { allowPrivate: env.WEBHOOK_ALLOW_PRIVATE },
     limits: {
       defaults: {

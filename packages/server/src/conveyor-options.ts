@@ -1,3 +1,4 @@
+import type { HistorySearchLimits } from '@conveyor/history';
 import type { AnyRegistry } from '@conveyor/core';
 import type { TenantLimitPolicy } from '@conveyor/queue';
 import type { Redis } from 'ioredis';
@@ -45,6 +46,8 @@ export interface ConveyorOptions<R extends AnyRegistry> {
    * a database that is down does not stop enqueues. Off when omitted.
    */
   historyDatabaseUrl?: string | undefined;
+  /** Bounds on history searches (statement timeout, count cap); defaults `DEFAULT_SEARCH_LIMITS`. */
+  historySearch?: Partial<HistorySearchLimits>;
   /**
    * The bootstrap admin's token (CONVEYOR_ADMIN_TOKEN): with it every call
    * needs a token. Without it and without `authenticate`, only requests

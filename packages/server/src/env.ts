@@ -77,6 +77,13 @@ export const ApiEnvSchema = SharedEnvSchema.extend({
   ...MetricsEnvShape,
   /** Job history in PostgreSQL: DATABASE_URL, HISTORY (and retention, used by workers). */
   ...HistoryEnvShape,
+  /** history.search and bulk previews: PostgreSQL's statement_timeout for each, ms. */
+  HISTORY_SEARCH_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(60_000)
+    .default(5_000),
 });
 
 export type ApiEnv = z.infer<typeof ApiEnvSchema>;

@@ -1,4 +1,8 @@
-import { connectHistoryDatabase, HistoryStore } from '@conveyor/history';
+import {
+  connectHistoryDatabase,
+  HistoryStore,
+  type HistorySearchLimits,
+} from '@conveyor/history';
 import type { Logger } from '@conveyor/queue';
 
 export interface ApiHistoryConnection {
@@ -14,11 +18,14 @@ export function connectHistory(options: {
   databaseUrl: string;
   logger: Logger;
   maxRetryMs?: number;
+  /** Bounds on searches (statement timeout, count cap). */
+  search?: Partial<HistorySearchLimits>;
 }): ApiHistoryConnection {
   let store: HistoryStore | undefined;
+  const { search, ...database } = options;
   const connection = connectHistoryDatabase({
-    ...options,
-    onConnected: (db) => (store = new HistoryStore(db)),
+    ...database,
+    onConnected: (db) => (store = new HistoryStore(db, search)),
   });
   return {
     store: () => (connection.db() ? store : undefined),
