@@ -29,9 +29,7 @@ export function AttemptsTable(props: { attempts: RunDetail['attempts'] }) {
               {a.outcome ?? 'running'}
             </td>
             <td>{a.worker ?? ''}</td>
-            <td className="error">
-              <pre>{a.error ?? ''}</pre>
-            </td>
+            <td className="error">{a.error && <pre>{a.error}</pre>}</td>
           </tr>
         ))}
       </tbody>
