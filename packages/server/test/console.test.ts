@@ -4,6 +4,7 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { FixtureClient } from './support/fixture-router.ts';
+import { serveDashboard } from './support/serve-dashboard.ts';
 import {
   DASHBOARD_ADMIN_TOKEN,
   startConsoleRig,
@@ -69,7 +70,7 @@ describe('the runs console in Chromium (served by the dashboard, talking tRPC to
   });
 
   it('an admin searches by a payload field (filter in the URL), opens the run, and nothing leaves the machine', async () => {
-    const { page, requested } = await rig.newPage();
+    const { page, requested, errors } = await rig.newPage();
     await rig.signIn(page, DASHBOARD_ADMIN_TOKEN);
     await page.goto(rig.consoleUrl({ tenant: 'acme' }));
     await page.getByLabel('job').selectOption('TEST_JOB');
@@ -106,6 +107,7 @@ describe('the runs console in Chromium (served by the dashboard, talking tRPC to
     expect(requested.filter((url) => new URL(url).origin !== origin)).toEqual(
       [],
     );
+    expect(errors).toEqual([]);
     await page.close();
   });
 
@@ -150,6 +152,32 @@ describe('the runs console in Chromium (served by the dashboard, talking tRPC to
     await page.close();
   });
 
+  it("a running job's page follows it live over jobs.watch until it completes", async () => {
+    const { id } = await acme.enqueue.mutate({
+      name: 'TEST_JOB',
+      data: { message: 'slow:4000' },
+    });
+    await waitFor(
+      () => acme.history.get.query({ id }).catch(() => undefined),
+      30_000,
+      `job ${id} in history`,
+    );
+    const { page } = await rig.newPage();
+    await rig.signIn(page, DASHBOARD_ADMIN_TOKEN);
+    await page.goto(rig.consoleUrl({ view: 'run', id, tenant: 'acme' }));
+    const live = page.getByLabel('live events');
+    await expect.poll(() => live.count(), { timeout: 30_000 }).toBe(1);
+    await expect
+      .poll(() => live.innerText(), { timeout: 30_000 })
+      .toContain('completed');
+    await expect
+      .poll(() => page.getByTestId('run-state').innerText(), {
+        timeout: 30_000,
+      })
+      .toBe('completed');
+    await page.close();
+  });
+
   it('the run page of an unknown id says so', async () => {
     const { page } = await rig.newPage();
     await rig.signIn(page, DASHBOARD_ADMIN_TOKEN);
@@ -160,6 +188,51 @@ describe('the runs console in Chromium (served by the dashboard, talking tRPC to
       .poll(() => page.getByRole('alert').count(), { timeout: 30_000 })
       .toBe(1);
     await page.close();
+  });
+
+  it('serves a strict CSP, immutable hashed assets and an uncached page', async () => {
+    const { page } = await rig.newPage();
+    await rig.signIn(page, DASHBOARD_ADMIN_TOKEN);
+    const answer = await page.goto(rig.consoleUrl());
+    const headers = answer?.headers() ?? {};
+    expect(headers['content-security-policy']).toContain("default-src 'self'");
+    expect(headers['content-security-policy']).toContain("script-src 'self';");
+    expect(headers['cache-control']).toBe('no-store');
+    const script = await page.locator('script[src]').getAttribute('src');
+    const asset = await page.evaluate(async (src) => {
+      const res = await fetch(src ?? '');
+      return { status: res.status, cache: res.headers.get('cache-control') };
+    }, script);
+    expect(asset).toEqual({
+      status: 200,
+      cache: 'public, max-age=31536000, immutable',
+    });
+    const missing = await page.evaluate(async () => {
+      const res = await fetch('assets/none-such.js');
+      return res.status;
+    });
+    expect(missing).toBe(404);
+    await page.close();
+  });
+
+  it('without the console built, <base>/console/ is a 404 page saying how to build it', async () => {
+    const bare = await serveDashboard(rig.harness, { consoleAssetsDir: false });
+    try {
+      const { page } = await rig.newPage();
+      await page.goto(`${bare.api.apiUrl}/admin/console/`);
+      await page.getByLabel('token').fill(DASHBOARD_ADMIN_TOKEN);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.waitForURL(`${bare.api.apiUrl}/admin/console/`);
+      expect(await page.locator('h1').innerText()).toBe(
+        'The runs console is not built',
+      );
+      expect(await page.locator('body').innerText()).toContain('yarn build');
+      const status = await page.evaluate(async () => (await fetch('')).status);
+      expect(status).toBe(404);
+      await page.close();
+    } finally {
+      await bare.api.close();
+    }
   });
 
   it('copies the screenshots the README shows', () => {

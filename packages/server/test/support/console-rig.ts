@@ -37,8 +37,8 @@ export interface ConsoleRig {
   harness: Harness;
   served: ServedDashboard;
   browser: Browser;
-  /** A fresh page that records every URL it asks for. */
-  newPage(): Promise<{ page: Page; requested: string[] }>;
+  /** A fresh page that records every URL it asks for, and its errors (CSP refusals among them). */
+  newPage(): Promise<{ page: Page; requested: string[]; errors: string[] }>;
   /** Signs `page` in through the console's sign-in (sent there by the console) with `token`. */
   signIn(page: Page, token: string): Promise<void>;
   /** The console's URL with these query params. */
@@ -78,8 +78,14 @@ export async function startConsoleRig(
         viewport: { width: 1280, height: 800 },
       });
       const requested: string[] = [];
+      const errors: string[] = [];
       page.on('request', (request) => requested.push(request.url()));
-      return { page, requested };
+      page.on('pageerror', (error) => errors.push(error.message));
+      page.on('console', (message) => {
+        if (message.type() === 'error')
+          errors.push(`${message.text()} (${message.location().url})`);
+      });
+      return { page, requested, errors };
     },
     async signIn(page, token) {
       await page.goto(`${apiUrl}/admin/console/`);
