@@ -8,6 +8,7 @@ import { quietLogger, type BenchContext, type Sample } from './context.ts';
 import { startNoiseMeter, type NoiseReading } from './noise.ts';
 import { Profiler } from './profiler.ts';
 import { runClusterBench } from './cluster/run-cluster-bench.ts';
+import { runSearchBench } from './search/run-search-bench.ts';
 import {
   consoleTable,
   judgeNoise,
@@ -55,12 +56,25 @@ const { values } = parseArgs({
     only: { type: 'string' },
     profile: { type: 'boolean', default: false },
     cluster: { type: 'boolean', default: false },
+    search: { type: 'boolean', default: false },
+    explain: { type: 'boolean', default: false },
   },
 });
 const quick = values.quick;
 const only = values.only ? new Set(values.only.split(',').map(Number)) : null;
 const repetitions = quick ? 1 : 3;
 const log = (message: string) => console.log(message);
+
+// Its own PostgreSQL at volume; writes only its own section of the docs.
+if (values.search) {
+  try {
+    await runSearchBench({ quick, log, explain: values.explain });
+  } catch (error) {
+    console.error('Search benchmark failed:', error);
+    process.exit(1);
+  }
+  process.exit(0);
+}
 
 // Its own topologies and table; it writes nothing to docs.
 if (values.cluster) {

@@ -4,7 +4,7 @@ import { runCli } from './cli/run.ts';
 
 const code = await runCli(
   process.argv.slice(2),
-  createOutput(process.stdout, process.stderr),
+  createOutput(process.stdout, process.stderr, process.stdin),
 );
 // process.exit drops output still queued for a pipe (writes to pipes are
 // asynchronous on macOS), so wait for both streams to drain first.

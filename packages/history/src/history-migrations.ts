@@ -126,7 +126,60 @@ export const HISTORY_MIGRATIONS: Record<string, Migration> = {
       await sql`drop index if exists history_jobs_payload_search`.execute(db);
     },
   },
+  // Bulk actions by filter (`bulk.*`): each operation's who, what and
+  // progress. The record of who did what, and where a restarted API resumes.
+  '2026-12-07-005-bulk-actions': {
+    async up(db: Kysely<unknown>) {
+      await createBulkActions(db);
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('history_bulk_actions').execute();
+    },
+  },
 };
+
+async function createBulkActions(db: Kysely<unknown>): Promise<void> {
+  await db.schema
+    .createTable('history_bulk_actions')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('tenant', 'text', (c) => c.notNull())
+    .addColumn('key', 'text')
+    .addColumn('actor', 'text', (c) => c.notNull())
+    .addColumn('role', 'text', (c) => c.notNull())
+    .addColumn('scope', 'jsonb')
+    .addColumn('action', 'text', (c) => c.notNull())
+    .addColumn('filter', 'jsonb', (c) => c.notNull())
+    .addColumn('listed_by', 'timestamptz', (c) => c.notNull())
+    .addColumn('previewed', 'integer')
+    .addColumn('matched', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('done', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('skipped', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('failed', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('skip_reasons', 'jsonb', (c) =>
+      c.notNull().defaultTo(sql`'{}'::jsonb`),
+    )
+    .addColumn('cursor', 'text')
+    .addColumn('lease_until', 'timestamptz')
+    .addColumn('state', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'timestamptz', (c) =>
+      c.notNull().defaultTo(sql`now()`),
+    )
+    .addColumn('updated_at', 'timestamptz', (c) =>
+      c.notNull().defaultTo(sql`now()`),
+    )
+    .addColumn('finished_at', 'timestamptz')
+    .addColumn('last_error', 'text')
+    .execute();
+  await sql`create unique index history_bulk_actions_key on history_bulk_actions (tenant, key) where key is not null`.execute(
+    db,
+  );
+  await sql`create index history_bulk_actions_list on history_bulk_actions (tenant, created_at desc, id desc)`.execute(
+    db,
+  );
+  await sql`create index history_bulk_actions_running on history_bulk_actions (state) where state = 'running'`.execute(
+    db,
+  );
+}
 
 /** Every read filters by tenant first, then walks (sort_at, id) newest first. */
 async function createIndexes(db: Kysely<unknown>): Promise<void> {

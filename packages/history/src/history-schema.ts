@@ -64,6 +64,47 @@ export interface HistoryAttemptsTable {
   worker: string | null;
 }
 
+/** What a bulk action does to each job it matches. */
+export type BulkActionKind = 'retry' | 'redrive' | 'cancel' | 'delete';
+export type BulkActionState = 'running' | 'completed' | 'failed';
+type Json<T> = ColumnType<T, string, string>;
+
+/**
+ * One row per bulk action (`bulk.start`): who asked (subject, role, job
+ * scope), what (action, filter, the preview's `listed_by` and count), and
+ * how far it got. `cursor` is the last page walked, so a restarted API
+ * resumes after it once `lease_until` has passed; `(tenant, key)` is unique, so a repeated start with
+ * the same key finds the first.
+ */
+export interface HistoryBulkActionsTable {
+  id: string;
+  tenant: string;
+  key: string | null;
+  actor: string;
+  role: string;
+  /** The principal's job scope (null: any job). */
+  scope: ColumnType<string[] | null, string | null, string | null>;
+  action: BulkActionKind;
+  /** The search filter, as superjson (its dates stay dates). */
+  filter: Json<unknown>;
+  listed_by: Timestamp;
+  previewed: number | null;
+  matched: ColumnType<number, number | undefined, number>;
+  done: ColumnType<number, number | undefined, number>;
+  skipped: ColumnType<number, number | undefined, number>;
+  failed: ColumnType<number, number | undefined, number>;
+  /** Skips by reason: `{ "Job x is completed…": 2 }`, a few reasons at most. */
+  skip_reasons: Json<Record<string, number>>;
+  cursor: string | null;
+  /** Until when one API process runs it; another resumes it after. */
+  lease_until: NullableTimestamp;
+  state: BulkActionState;
+  created_at: ColumnType<Date, Date | undefined, Date>;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
+  finished_at: NullableTimestamp;
+  last_error: string | null;
+}
+
 /** Transition ids applied already: a replay finds its id here and changes nothing. */
 export interface HistoryTransitionsSeenTable {
   id: string;
@@ -72,6 +113,7 @@ export interface HistoryTransitionsSeenTable {
 
 export interface HistoryDatabase {
   history_jobs: HistoryJobsTable;
+  history_bulk_actions: HistoryBulkActionsTable;
   history_attempts: HistoryAttemptsTable;
   history_transitions_seen: HistoryTransitionsSeenTable;
 }

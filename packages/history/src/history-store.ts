@@ -1,6 +1,7 @@
 import type { StoredVersionGroup } from '@conveyor/core';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import superjson, { type SuperJSONResult } from 'superjson';
+import { BulkActionStore } from './bulk/bulk-action-store.ts';
 import {
   decodeCursor,
   encodeCursor,
@@ -71,12 +72,15 @@ function toView(row: Selectable<HistoryJobsTable>): HistoryJobView {
  */
 export class HistoryStore {
   private readonly limits: HistorySearchLimits;
+  /** Bulk actions' records, and their deletes of job rows. */
+  readonly bulkActions: BulkActionStore;
 
   constructor(
     private readonly db: Kysely<HistoryDatabase>,
     limits: Partial<HistorySearchLimits> = {},
   ) {
     this.limits = { ...DEFAULT_SEARCH_LIMITS, ...limits };
+    this.bulkActions = new BulkActionStore(db);
   }
 
   /**

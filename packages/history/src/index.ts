@@ -1,6 +1,13 @@
 // Job history in PostgreSQL: the outbox (Redis stream), its drainer, the
 // writer, reads and retention. Services import from here only.
 export { applyTransitions } from './apply-transitions.ts';
+export type {
+  BulkActionListQuery,
+  BulkActionProgress,
+  BulkActionRecord,
+  NewBulkAction,
+} from './bulk/bulk-action-record.ts';
+export { BulkActionStore } from './bulk/bulk-action-store.ts';
 export {
   connectHistoryDatabase,
   hostOf,
@@ -22,7 +29,12 @@ export {
 } from './history-observer.ts';
 export { HistoryEnvShape } from './history-env.ts';
 export { HistoryOutbox } from './history-outbox.ts';
-export type { HistoryDatabase, HistoryState } from './history-schema.ts';
+export type {
+  BulkActionKind,
+  BulkActionState,
+  HistoryDatabase,
+  HistoryState,
+} from './history-schema.ts';
 export { HistoryStore, MAX_HISTORY_LIMIT } from './history-store.ts';
 export {
   DEFAULT_SEARCH_LIMITS,

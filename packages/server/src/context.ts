@@ -28,10 +28,10 @@ export function createContextInner(
 ) {
   const { services, logger, observers } = deps;
   const { enqueue, jobs, control, schedules, tenants } = services;
-  const { tokens, webhooks, history, compat, readiness } = services;
+  const { tokens, webhooks, history, compat, readiness, bulk } = services;
   return {
     ...{ enqueue, jobs, control, schedules, tenants },
-    ...{ tokens, webhooks, history, compat, readiness },
+    ...{ tokens, webhooks, history, compat, readiness, bulk },
     logger,
     observers,
     principal,

@@ -1,5 +1,6 @@
 import type { AnyRegistry } from '@conveyor/core';
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
+import { bulkRouter } from './routers/bulk.ts';
 import { catalogRouter } from './routers/catalog.ts';
 import { compatRouter } from './routers/compat.ts';
 import { deadLettersRouter } from './routers/dead-letters.ts';
@@ -32,6 +33,7 @@ export function createConveyorRouter<R extends AnyRegistry>(registry: R) {
     history: historyRouter(registry),
     catalog: catalogRouter(registry),
     compat: compatRouter,
+    bulk: bulkRouter(registry),
   });
 }
 

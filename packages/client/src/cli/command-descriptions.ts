@@ -57,6 +57,18 @@ error. --state failed|retrying|delivered|pending, --limit N`,
   'history get': 'One job from history, with every attempt and its error.',
   'history stats': `Per job and day: counts by state, duration p50/p95/p99.
 --from ISO, --to ISO (default: the last 7 days)`,
+  'history search': `[job] Jobs by what they carried: --where 'data.to^=+1415'
+(=, ^= prefix, >=, <=, >, <; repeatable; needs the job),
+--since 9h | --from ISO --to ISO, --state S, --error WORDS`,
+  'bulk retry': `(producer) [job] [filters as history search] Retry every
+failed or cancelled job that matches: shows how many and a
+sample, asks (or --yes), then follows the progress.`,
+  'bulk redrive': `(producer) [job] [filters] Redrive every dead letter
+(failed job) that matches, after a preview; --yes`,
+  'bulk cancel': `(producer) [job] [filters] Cancel every waiting, retrying
+or active job that matches, after a preview; --yes`,
+  'bulk delete': `(admin) [job] [filters] Delete the history rows of every
+finished job that matches, after a preview; --yes`,
   compat: `(admin) Before a deploy: can the contract read every stored
 payload (jobs in every state, dead letters, schedules)?
 Samples are upcast and validated. Default: the API's own

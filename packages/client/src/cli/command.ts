@@ -24,8 +24,14 @@ export const COMMAND_FLAGS = [
   'text',
   'contract',
   'export',
+  'since',
+  'error',
 ] as const;
 export type CommandFlag = (typeof COMMAND_FLAGS)[number];
+
+/** Options that may be given more than once (`--where a=1 --where b=2`). */
+export const COMMAND_LISTS = ['where'] as const;
+export type CommandList = (typeof COMMAND_LISTS)[number];
 
 /** Options without a value (`--all`, `--yes`), for the commands that name them. */
 export const COMMAND_SWITCHES = ['all', 'yes'] as const;
@@ -37,6 +43,8 @@ export interface CommandContext<TArg extends string = string> {
   args: Record<TArg, string>;
   flags: Partial<Record<CommandFlag, string>>;
   switches: Partial<Record<CommandSwitch, true>>;
+  /** Each repeatable option's values, in order. */
+  lists: Partial<Record<CommandList, string[]>>;
   json: boolean;
   io: Output;
 }
@@ -45,6 +53,9 @@ export interface Command<TArg extends string = string> {
   args: readonly TArg[];
   flags: readonly CommandFlag[];
   switches?: readonly CommandSwitch[];
+  lists?: readonly CommandList[];
+  /** One more positional argument that may be left out (`bulk retry [job]`): `args[optionalArg]` is then undefined. */
+  optionalArg?: string;
   /** With this switch given, the positional arguments are not (`retry --all`). */
   argsUnless?: CommandSwitch;
   run(ctx: CommandContext<TArg>): Promise<ExitCode>;

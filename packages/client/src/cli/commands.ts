@@ -1,10 +1,12 @@
 import type { Command } from './command.ts';
 import { DESCRIPTIONS, type CommandName } from './command-descriptions.ts';
+import { bulk } from './commands/bulk.ts';
 import { compat } from './commands/compat.ts';
 import { enqueue } from './commands/enqueue.ts';
 import { get } from './commands/get.ts';
 import { jobs } from './commands/jobs.ts';
 import { historyGet, historyList, historyStats } from './commands/history.ts';
+import { historySearch } from './commands/history-search.ts';
 import { list } from './commands/list.ts';
 import {
   schedulesGet,
@@ -60,6 +62,11 @@ const BY_NAME = {
   'history list': historyList,
   'history get': historyGet,
   'history stats': historyStats,
+  'history search': historySearch,
+  'bulk retry': bulk('retry'),
+  'bulk redrive': bulk('redrive'),
+  'bulk cancel': bulk('cancel'),
+  'bulk delete': bulk('delete'),
   compat,
 } satisfies Record<CommandName, Command>;
 
@@ -84,6 +91,10 @@ export function usageOf(name: string, command: Command): string {
   return [
     `conveyor ${name}`,
     ...command.args.map((arg) => `<${arg}>`),
+    ...(command.optionalArg === undefined
+      ? []
+      : [`[<${command.optionalArg}>]`]),
+    ...(command.lists ?? []).map((list) => `[--${list} … …]`),
     ...command.flags.map((flag) => `[--${flag} …]`),
   ].join(' ');
 }

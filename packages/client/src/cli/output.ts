@@ -1,3 +1,5 @@
+import { createInterface } from 'node:readline/promises';
+
 /** Where the CLI writes. Results go to stdout, diagnostics to stderr. */
 export interface Output {
   /** A line of the command's result. */
@@ -9,6 +11,11 @@ export interface Output {
    * bar); elsewhere a plain line, since `\r` redraws garble logs and pipes.
    */
   status(line: string): void;
+  /**
+   * Asks the person at the terminal a yes/no question; absent when input
+   * is not a terminal (a script, a pipe), where nothing can answer.
+   */
+  confirm?(question: string): Promise<boolean>;
 }
 
 interface Stream {
@@ -16,7 +23,14 @@ interface Stream {
   isTTY?: boolean;
 }
 
-export function createOutput(stdout: Stream, stderr: Stream): Output {
+/** Standard input, when it is a terminal someone may answer on. */
+type Input = NodeJS.ReadableStream & { isTTY?: boolean };
+
+export function createOutput(
+  stdout: Stream,
+  stderr: Stream,
+  stdin?: Input,
+): Output {
   let statusShown = false;
   // A status line has no newline yet: end it before anything else is printed.
   const endStatus = () => {
@@ -42,5 +56,20 @@ export function createOutput(stdout: Stream, stderr: Stream): Output {
       stdout.write(`\r\x1b[K${line}`);
       statusShown = true;
     },
+    ...(stdin?.isTTY
+      ? {
+          async confirm(question: string) {
+            endStatus();
+            const prompt = createInterface({ input: stdin });
+            try {
+              stderr.write(`${question} [y/N] `);
+              const answer = await prompt.question('');
+              return /^y(es)?$/i.test(answer.trim());
+            } finally {
+              prompt.close();
+            }
+          },
+        }
+      : {}),
   };
 }

@@ -3,9 +3,11 @@ import { resolveApiUrl } from './api-url.ts';
 import { CliError } from './cli-error.ts';
 import {
   COMMAND_FLAGS,
+  COMMAND_LISTS,
   COMMAND_SWITCHES,
   type Command,
   type CommandFlag,
+  type CommandList,
   type CommandSwitch,
 } from './command.ts';
 import type { CommandName } from './command-descriptions.ts';
@@ -22,6 +24,7 @@ export type Invocation =
       args: Record<string, string>;
       flags: Partial<Record<CommandFlag, string>>;
       switches: Partial<Record<CommandSwitch, true>>;
+      lists: Partial<Record<CommandList, string[]>>;
       json: boolean;
       url: string;
       /** The tenant an admin acts for (`--as-tenant`). */
@@ -42,6 +45,9 @@ const OPTIONS = {
   ...(Object.fromEntries(
     COMMAND_SWITCHES.map((name) => [name, { type: 'boolean' }]),
   ) as Record<CommandSwitch, { type: 'boolean' }>),
+  ...(Object.fromEntries(
+    COMMAND_LISTS.map((name) => [name, { type: 'string', multiple: true }]),
+  ) as Record<CommandList, { type: 'string'; multiple: true }>),
 } as const;
 
 /** Reads argv against the command table; a CliError (exit 2) for bad usage. */
@@ -66,7 +72,8 @@ export function parseInvocation(
     command.argsUnless && switches[command.argsUnless]
       ? 0
       : command.args.length;
-  if (rest.length !== argCount)
+  const extra = command.optionalArg === undefined ? 0 : 1;
+  if (rest.length < argCount || rest.length > argCount + extra)
     throw usageError(
       `${rest.length < argCount ? 'Missing' : 'Too many'} arguments. Usage: ${usageOf(name, command)}`,
     );
@@ -84,15 +91,38 @@ export function parseInvocation(
     kind: 'run',
     command,
     // The count was checked above; `?? ''` only satisfies the index type.
-    args: Object.fromEntries(
-      command.args.map((arg, i) => [arg, rest[i] ?? '']),
-    ),
+    args: Object.fromEntries([
+      ...command.args.map((arg, i) => [arg, rest[i] ?? '']),
+      ...(command.optionalArg !== undefined && rest.length > argCount
+        ? [[command.optionalArg, rest[argCount]]]
+        : []),
+    ]) as Record<string, string>,
     flags,
     switches,
+    lists: listsFor(name, command, values),
     json: values.json ?? false,
     url: resolveApiUrl(values.url, env),
     asTenant: values['as-tenant'],
   };
+}
+
+/** The repeatable options given, each one the command takes. */
+function listsFor(
+  name: string,
+  command: Command,
+  values: Partial<Record<CommandList, string[]>>,
+): Partial<Record<CommandList, string[]>> {
+  const given: Partial<Record<CommandList, string[]>> = {};
+  for (const list of COMMAND_LISTS) {
+    const value = values[list];
+    if (value === undefined) continue;
+    if (!command.lists?.includes(list))
+      throw usageError(
+        `${name} does not take --${list}. Usage: ${usageOf(name, command)}`,
+      );
+    given[list] = value;
+  }
+  return given;
 }
 
 /** The switches given, each one the command takes; a usage error for any other. */

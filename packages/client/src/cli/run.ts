@@ -28,6 +28,7 @@ export async function runCli(
       args: invocation.args,
       flags: invocation.flags,
       switches: invocation.switches,
+      lists: invocation.lists,
       json: invocation.json,
       io,
     });

@@ -1,3 +1,4 @@
+export { BulkActionNotFoundError } from './bulk-action-not-found-error.ts';
 export { ConveyorError } from './conveyor-error.ts';
 export { CrossSlotBatchError } from './cross-slot-batch-error.ts';
 export { ForbiddenError } from './forbidden-error.ts';

@@ -19,6 +19,11 @@ export function filteredJobs(
     .where('tenant', '=', query.tenant);
   if (query.name !== undefined) q = q.where('name', '=', query.name);
   if (query.state !== undefined) q = q.where('state', '=', query.state);
+  if (query.states !== undefined)
+    q =
+      query.states.length === 0
+        ? q.where(sql<boolean>`false`)
+        : q.where('state', 'in', query.states);
   if (query.from !== undefined) q = q.where('sort_at', '>=', query.from);
   if (query.to !== undefined) q = q.where('sort_at', '<', query.to);
   if (query.listedBy !== undefined)

@@ -1,4 +1,5 @@
 import type { FieldCondition } from '@conveyor/core';
+import type { HistoryState } from '../history-schema.ts';
 import type { HistoryListQuery } from '../history-view.ts';
 
 /** `history.list`'s filters plus typed payload and result conditions. */
@@ -10,6 +11,8 @@ export interface HistorySearchQuery extends HistoryListQuery {
    * its preview counted, not on jobs enqueued since.
    */
   listedBy?: Date;
+  /** Only jobs in one of these states (a bulk action's, beside `state`). */
+  states?: readonly HistoryState[];
 }
 
 /** How many a search matches, counted up to a cap. */

@@ -12,6 +12,7 @@ import { ContractScheduleViews, ScheduleStore } from '@conveyor/schedules';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { TokenStore } from '../auth/token-store.ts';
+import { BulkService } from '../bulk/bulk-service.ts';
 import type { BoardAdapterOptions } from '../dashboard/board-adapter-options.ts';
 import { createBoardAdapters } from '../dashboard/create-board-adapters.ts';
 import { explainWait } from '../dashboard/explain-wait.ts';
@@ -76,6 +77,8 @@ export interface ConveyorServices<TRegistry extends AnyRegistry = AnyRegistry> {
   /** (admin) Stored input versions, and whether this contract reads them. */
   compat: CompatService;
   readiness: ReadinessService;
+  /** Bulk actions by search filter, run in the background here. */
+  bulk: BulkService;
   /** Bull Board adapters over the catalog's queues (the dashboard). */
   dashboardAdapters(
     options: BoardAdapterOptions,
@@ -133,6 +136,28 @@ function createEngine<TRegistry extends AnyRegistry>(
   };
 }
 
+/** Steering jobs one by one, and by search filter in the background. */
+function steeringServices<TRegistry extends AnyRegistry>(
+  reader: JobReader<TRegistry>,
+  deps: {
+    recorder: HistoryRecorder;
+    readiness: ReadinessService;
+    history: JobHistory;
+    registry: TRegistry;
+    logger: Logger;
+  },
+) {
+  const { recorder, readiness, history, registry, logger } = deps;
+  const control = new JobControlService(
+    reader,
+    new JobControl(reader),
+    recorder,
+    readiness,
+  );
+  const bulk = new BulkService({ history, control, registry, logger });
+  return { control, bulk };
+}
+
 /**
  * Builds the engine and the services over it, on one Redis connection.
  * `composeConveyor` calls it; tests and hosts that serve the API
@@ -147,25 +172,23 @@ export function createServices<TRegistry extends AnyRegistry>(
   const history = new JobHistory(options.history, registry, logger);
   const recorder = new HistoryRecorder(history, reader);
   const readiness = new ReadinessService(redis, logger, engine.probeKey);
-  const enqueue = new QueueService({
-    producer,
-    recorder,
-    logger,
-    onEnqueued: options.onEnqueued,
-  });
+  const { onEnqueued } = options;
+  const enqueue = new QueueService({ producer, recorder, logger, onEnqueued });
   const webhooks = new WebhookService({
     redis,
     ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
     allowPrivate: false,
     ...options.webhooks,
   });
-  const control = new JobControl(reader);
   const jobs = new JobReadService(reader, events, history, readiness);
+  const { control, bulk } = steeringServices(reader, {
+    ...{ recorder, readiness, history, registry, logger },
+  });
   return {
     registry,
     enqueue,
     jobs,
-    control: new JobControlService(reader, control, recorder, readiness),
+    control,
     schedules: new ScheduleService({
       store: new ScheduleStore(redis, keys, registry, queue),
       contract: new ContractScheduleViews(redis, keys, registry, queue),
@@ -186,8 +209,10 @@ export function createServices<TRegistry extends AnyRegistry>(
     history: new HistoryService(history),
     compat: new CompatService({ registry, redis, keys, history }, readiness),
     readiness,
+    bulk,
     dashboardAdapters: engine.boardAdapters,
     async close() {
+      await bulk.close();
       await webhooks.close();
       await events.close();
       await producer.close();

@@ -47,16 +47,22 @@ export class HistoryRecorder {
     );
   }
 
-  /** A retried or redriven job's new run, as `enqueued`: the run after the one found. */
-  async rerun(found: Found, caller: Caller): Promise<void> {
-    if (!this.history.active) return;
-    const at = Date.now();
-    const { id, name, queue } = this.reader.view(found);
-    await this.history.record([
-      enqueuedTransition({ id, name, queue }, caller.tenant, at, {
-        run: runOf(found) + 1,
-      }),
-    ]);
+  /**
+   * A retried or redriven job's new run, as `enqueued`: the run after the
+   * one found. Read before acting: running a failed job again bumps the run
+   * in `found`'s own data (`runAgain`), and the record would then name a
+   * run that never comes (the job's row stuck `waiting`).
+   */
+  rerun(found: Found, caller: Caller): () => Promise<void> {
+    const run = runOf(found) + 1;
+    return async () => {
+      if (!this.history.active) return;
+      const at = Date.now();
+      const { id, name, queue } = this.reader.view(found);
+      await this.history.record([
+        enqueuedTransition({ id, name, queue }, caller.tenant, at, { run }),
+      ]);
+    };
   }
 
   /** A waiting or delayed job removed before its run's next attempt. */

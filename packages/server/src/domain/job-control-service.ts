@@ -54,8 +54,9 @@ export class JobControlService<TRegistry extends AnyRegistry = AnyRegistry> {
   retry(id: string, caller: Caller) {
     return this.readiness.up(async () => {
       const found = await this.inScope(id, caller);
+      const recordRerun = this.recorder.rerun(found, caller);
       const result = await this.control.retry(found, caller.tenant);
-      await this.recorder.rerun(found, caller);
+      await recordRerun();
       return result;
     });
   }
@@ -95,8 +96,9 @@ export class JobControlService<TRegistry extends AnyRegistry = AnyRegistry> {
   redrive(id: string, caller: Caller) {
     return this.readiness.up(async () => {
       const found = await this.inScope(id, caller);
+      const recordRerun = this.recorder.rerun(found, caller);
       const result = await redrive(this.reader, found, caller.tenant);
-      await this.recorder.rerun(found, caller);
+      await recordRerun();
       return result;
     });
   }

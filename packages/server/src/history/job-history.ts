@@ -10,6 +10,7 @@ import {
 } from '@conveyor/core';
 import {
   InvalidCursorError as HistoryCursorError,
+  type BulkActionStore,
   type HistoryJobDetail,
   type HistoryCount,
   type HistorySearchQuery,
@@ -71,6 +72,11 @@ export class JobHistory {
   /** How many jobs a search matches (up to the store's cap): a bulk action's preview. */
   count(query: HistorySearchQuery): Promise<HistoryCount> {
     return this.read((store) => store.count(query));
+  }
+
+  /** Bulk actions' records (and their deletes), with reads' error mapping. */
+  bulkActions<T>(work: (store: BulkActionStore) => Promise<T>): Promise<T> {
+    return this.read((store) => work(store.bulkActions));
   }
 
   /** Null for an id no job can have (history holds only real job ids). */

@@ -1,0 +1,35 @@
+import { ConveyorError } from '@conveyor/core';
+
+/** Codes that mean the job moved meanwhile: skipped, not an error. */
+const SKIP_REASONS: Readonly<Record<string, string>> = {
+  INVALID_STATE: 'no longer in a state this action applies to',
+  JOB_NOT_FOUND: 'no longer held by the queues',
+};
+
+/** Codes that stop the walk for now: the operation resumes later, where it stopped. */
+const TRANSIENT = new Set([
+  'QUEUE_UNAVAILABLE',
+  'QUEUE_FULL',
+  'OUTCOME_UNKNOWN',
+  'HISTORY_UNAVAILABLE',
+]);
+
+export type JobOutcome =
+  | { kind: 'done' }
+  | { kind: 'skipped'; reason: string }
+  | { kind: 'failed'; message: string };
+
+/** A job's action that threw: skipped, failed (counted, the walk goes on), or transient (rethrown). */
+export function outcomeOf(error: unknown): JobOutcome {
+  if (error instanceof ConveyorError) {
+    const reason = SKIP_REASONS[error.code];
+    if (reason !== undefined) return { kind: 'skipped', reason };
+    if (TRANSIENT.has(error.code)) throw error;
+    return { kind: 'failed', message: error.message };
+  }
+  return { kind: 'failed', message: 'internal error' };
+}
+
+export function isTransient(error: unknown): boolean {
+  return error instanceof ConveyorError && TRANSIENT.has(error.code);
+}
