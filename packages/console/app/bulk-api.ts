@@ -1,47 +1,32 @@
+import type { ConveyorRouterInputs } from '@conveyor/server';
 import { api } from './api.ts';
-import type { RunView } from './types.ts';
 import type { UrlFilter } from './url-filter.ts';
 
-/*
- * `bulk.*` is being added to the API beside this console; until the
- * router has it, the console calls it by these shapes (the issue's).
- */
+type PreviewInput = ConveyorRouterInputs['bulk']['preview'];
+export type BulkAction = PreviewInput['action'];
 
-export const BULK_ACTIONS = ['retry', 'cancel'] as const;
-export type BulkAction = (typeof BULK_ACTIONS)[number];
+/** The API's bulk actions (a type from the server keeps this list honest). */
+export const BULK_ACTIONS = [
+  'retry',
+  'redrive',
+  'cancel',
+  'delete',
+] as const satisfies readonly BulkAction[];
 
-export interface BulkPreview {
-  action: BulkAction;
-  count: number;
-  capped: boolean;
-  sample: RunView[];
-  listedBy: Date;
+/** The URL's filter is checked by the API against the job's fields, as `history.search` checks it. */
+export function previewBulk(action: BulkAction, filter: UrlFilter) {
+  return api.bulk.preview.query({ action, filter } as PreviewInput);
 }
 
-export interface BulkRun {
-  id: string;
-  state: string;
-  done: number;
-  skipped: number;
-  failed: number;
-  matched: number;
+export function startBulk(
+  action: BulkAction,
+  filter: UrlFilter,
+  listedBy: Date,
+) {
+  type StartInput = ConveyorRouterInputs['bulk']['start'];
+  return api.bulk.start.mutate({ action, filter, listedBy } as StartInput);
 }
 
-interface BulkProcedures {
-  preview: {
-    query(input: {
-      action: BulkAction;
-      filter: UrlFilter;
-    }): Promise<BulkPreview>;
-  };
-  start: {
-    mutate(input: {
-      action: BulkAction;
-      filter: UrlFilter;
-      listedBy: Date;
-    }): Promise<BulkRun>;
-  };
-  get: { query(input: { id: string }): Promise<BulkRun> };
+export function getBulk(id: string) {
+  return api.bulk.get.query({ id });
 }
-
-export const bulk = (api as unknown as { bulk: BulkProcedures }).bulk;

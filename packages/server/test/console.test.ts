@@ -60,10 +60,12 @@ describe('the runs console in Chromium (served by the dashboard, talking tRPC to
     ids.found = await enqueue(acme, marker);
     ids.other = await enqueue(acme, 'another-message');
     ids.failing = await enqueue(acme, 'always-fail');
+    ids.failing2 = await enqueue(acme, 'always-fail');
     ids.globex = await enqueue(globex, `globex-${marker}`);
     await settled(ids.found, 'completed');
     await settled(ids.other, 'completed');
     await settled(ids.failing, 'failed');
+    await settled(ids.failing2, 'failed');
   });
   afterAll(async () => {
     await rig?.close();
@@ -135,11 +137,14 @@ describe('the runs console in Chromium (served by the dashboard, talking tRPC to
     await rig.signIn(page, acmeViewer);
     await page.goto(rig.consoleUrl({ view: 'bulk', name: 'TEST_JOB' }));
     await expect
-      .poll(() => page.getByText('only an admin starts').count(), {
+      .poll(() => page.getByText("A viewer's token reads only").count(), {
         timeout: 30_000,
       })
       .toBe(1);
     expect(await page.getByRole('button', { name: /Confirm/ }).count()).toBe(0);
+    expect(
+      await page.getByRole('button', { name: 'Preview' }).isDisabled(),
+    ).toBe(true);
     const status = await page.evaluate(async (id) => {
       const res = await fetch('../trpc/jobs.retry', {
         method: 'POST',
@@ -149,6 +154,39 @@ describe('the runs console in Chromium (served by the dashboard, talking tRPC to
       return res.status;
     }, ids.failing);
     expect(status).toBe(403);
+    await page.close();
+  });
+
+  it('an admin bulk-retries failed jobs: the preview counts them, the confirmed action retries that many', async () => {
+    const { page } = await rig.newPage();
+    await rig.signIn(page, DASHBOARD_ADMIN_TOKEN);
+    const url = { view: 'bulk', tenant: 'acme', action: 'retry' };
+    await page.goto(
+      rig.consoleUrl({ ...url, name: 'TEST_JOB', state: 'failed' }),
+    );
+    await page.getByRole('button', { name: 'Preview' }).click();
+    const count = page.getByTestId('bulk-count');
+    await expect
+      .poll(() => count.innerText(), { timeout: 30_000 })
+      .toContain('This will retry 2 jobs');
+    expect(await page.getByTestId('run-row').count()).toBe(2);
+    await rig.shot(page, 'console-bulk-preview');
+    await page.getByRole('button', { name: 'Confirm: retry 2 jobs' }).click();
+    await expect
+      .poll(() => page.getByTestId('bulk-progress').innerText(), {
+        timeout: 30_000,
+      })
+      .toMatch(/completed — 2\s+done, 0 skipped, 0 failed of 2 matched/);
+    await rig.shot(page, 'console-bulk-done');
+    for (const id of [ids.failing, ids.failing2])
+      await waitFor(
+        async () => {
+          const found = await acme.history.get.query({ id });
+          return found.job.run > 0 ? found : undefined;
+        },
+        30_000,
+        `job ${id} retried`,
+      );
     await page.close();
   });
 

@@ -1,5 +1,5 @@
 import { useMutation } from '@tanstack/react-query';
-import { BULK_ACTIONS, bulk } from '../bulk-api.ts';
+import { BULK_ACTIONS, previewBulk, startBulk } from '../bulk-api.ts';
 import { errorText } from '../format.ts';
 import { BulkProgress } from '../parts/bulk-progress.tsx';
 import { FilterForm } from '../parts/filter-form.tsx';
@@ -23,14 +23,13 @@ export function BulkPage(props: {
     BULK_ACTIONS.find((a) => a === params.get('action')) ?? 'retry';
   const filter = () => filterFromUrl(params, catalog.fieldsOf);
   const preview = useMutation({
-    mutationFn: () => bulk.preview.query({ action, filter: filter() }),
+    mutationFn: () => previewBulk(action, filter()),
   });
   const start = useMutation({
-    mutationFn: (listedBy: Date) =>
-      bulk.start.mutate({ action, filter: filter(), listedBy }),
+    mutationFn: (listedBy: Date) => startBulk(action, filter(), listedBy),
   });
   if (catalog.jobs.length === 0) return <p>Loading the catalog…</p>;
-  const canStart = pagePrincipal().role === 'admin';
+  const canStart = pagePrincipal().role !== 'viewer';
   const runLink = (id: string) =>
     withParams(new URLSearchParams(), { view: 'run', id });
   return (
@@ -38,7 +37,8 @@ export function BulkPage(props: {
       <h2>Bulk action</h2>
       {!canStart && (
         <p className="note">
-          Viewers may preview; only an admin starts a bulk action.
+          A viewer's token reads only: previews and bulk actions take a
+          producer's or an admin's.
         </p>
       )}
       <label>
@@ -71,7 +71,7 @@ export function BulkPage(props: {
       <button
         type="button"
         onClick={() => preview.mutate()}
-        disabled={preview.isPending}
+        disabled={preview.isPending || !canStart}
       >
         Preview
       </button>

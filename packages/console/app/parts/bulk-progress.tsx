@@ -1,14 +1,14 @@
 import { useQuery } from '@tanstack/react-query';
-import { bulk } from '../bulk-api.ts';
+import { getBulk } from '../bulk-api.ts';
 import { errorText } from '../format.ts';
 
-const FINISHED = new Set(['completed', 'done', 'failed', 'cancelled']);
+const FINISHED = new Set(['completed', 'failed']);
 
 /** A started bulk action, polled until it ends. */
 export function BulkProgress(props: { id: string }) {
   const run = useQuery({
     queryKey: ['bulk', props.id],
-    queryFn: () => bulk.get.query({ id: props.id }),
+    queryFn: () => getBulk(props.id),
     refetchInterval: (query) =>
       FINISHED.has(query.state.data?.state ?? '') ? false : 1_000,
   });
