@@ -1,8 +1,14 @@
-import type { ConveyorRouterInputs } from '@conveyor/server';
+import type {
+  ConveyorRouterInputs,
+  ConveyorRouterOutputs,
+} from '@conveyor/server';
 import { api } from './api.ts';
 import type { UrlFilter } from './url-filter.ts';
 
 type PreviewInput = ConveyorRouterInputs['bulk']['preview'];
+type StartInput = ConveyorRouterInputs['bulk']['start'];
+export type BulkPreview = ConveyorRouterOutputs['bulk']['preview'];
+export type BulkRun = ConveyorRouterOutputs['bulk']['get'];
 export type BulkAction = PreviewInput['action'];
 
 /** The API's bulk actions (a type from the server keeps this list honest). */
@@ -14,7 +20,10 @@ export const BULK_ACTIONS = [
 ] as const satisfies readonly BulkAction[];
 
 /** The URL's filter is checked by the API against the job's fields, as `history.search` checks it. */
-export function previewBulk(action: BulkAction, filter: UrlFilter) {
+export function previewBulk(
+  action: BulkAction,
+  filter: UrlFilter,
+): Promise<BulkPreview> {
   return api.bulk.preview.query({ action, filter } as PreviewInput);
 }
 
@@ -22,11 +31,10 @@ export function startBulk(
   action: BulkAction,
   filter: UrlFilter,
   listedBy: Date,
-) {
-  type StartInput = ConveyorRouterInputs['bulk']['start'];
+): Promise<BulkRun> {
   return api.bulk.start.mutate({ action, filter, listedBy } as StartInput);
 }
 
-export function getBulk(id: string) {
+export function getBulk(id: string): Promise<BulkRun> {
   return api.bulk.get.query({ id });
 }

@@ -27,7 +27,7 @@ describe('the runs console in Chromium (served by the dashboard, talking tRPC to
   let acmeViewer: string;
   let globexViewer: string;
   const marker = `find-me-${randomUUID().slice(0, 8)}`;
-  const ids: Record<string, string> = {};
+  const ids = { found: '', other: '', failing: '', failing2: '', globex: '' };
 
   /** A job's history once the drainer wrote it in this state. */
   const settled = (id: string, state: string) =>
