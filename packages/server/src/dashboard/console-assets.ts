@@ -47,11 +47,8 @@ export function findConsoleAssets(option: string | false | undefined) {
 function installedConsoleDir(): string | null {
   try {
     const require = createRequire(import.meta.url);
-    return join(
-      dirname(require.resolve('@conveyor/console/package.json')),
-      'dist',
-      'app',
-    );
+    // Its entry is dist/index.js (present once built); the app sits beside it.
+    return join(dirname(require.resolve('@conveyor/console')), 'app');
   } catch {
     return null;
   }
