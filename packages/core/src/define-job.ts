@@ -20,6 +20,11 @@ import {
 } from './schedule.ts';
 import { assertSchemaRules } from './schema-rules.ts';
 import type { SchemaVersion, SchemaVersions } from './versions.ts';
+import {
+  checkSearchIndexes,
+  type RangeIndexPath,
+} from './search/search-indexes.ts';
+import type { SearchField } from './search/search-where.ts';
 
 export type PayloadSchema = z.ZodType<unknown, unknown>;
 /**
@@ -95,6 +100,8 @@ export interface JobDefinition<
   readonly version: number;
   /** Every input version, oldest first; the last is `input`. */
   readonly versions: readonly SchemaVersion[];
+  /** Number and date fields history indexes for range searches (`searchIndexes`). */
+  readonly searchIndexes: readonly SearchField[];
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a registry holds jobs of any schema
@@ -114,6 +121,7 @@ export interface RuntimeJob {
   readonly deduplicate: RuntimeDeduplicate | null;
   readonly version: number;
   readonly versions: readonly SchemaVersion[];
+  readonly searchIndexes: readonly SearchField[];
 }
 
 export type JobInput<TJob extends AnyJobDefinition> = z.output<TJob['input']>;
@@ -180,6 +188,15 @@ export interface JobSpec<
    * before the processor sees them.
    */
   versions?: SchemaVersions<NoInfer<TInput>>;
+  /**
+   * Number and date fields history keeps a range index for (one partial
+   * index per field, built in the background when the API starts), so
+   * `history.search` answers ranges on them at volume. Each costs writes.
+   */
+  searchIndexes?: readonly RangeIndexPath<
+    z.output<TInput>,
+    z.output<TResult>
+  >[];
 }
 
 export function defineJob<
@@ -193,16 +210,7 @@ export function defineJob<
     CheckedNames<TName, TQueue>,
 ): JobDefinition<TName, TInput, TResult, TProgress, TQueue> {
   const { name, queue } = spec;
-  if (!JOB_NAME.test(name)) {
-    throw new Error(
-      `Invalid job name "${name}": use sms.send or TEST_JOB style names`,
-    );
-  }
-  if (!QUEUE_NAME.test(queue)) {
-    throw new Error(
-      `Job "${name}": invalid queue name "${queue}": letters, digits, - and _ (at most 64)`,
-    );
-  }
+  checkNames(name, queue);
   const defaults = checked(name, 'defaults', JobDefaultsSchema, {
     ...mergeJobDefaults(spec.defaults),
   });
@@ -239,7 +247,24 @@ export function defineJob<
     deduplicate,
     version: history.length,
     versions: history,
+    searchIndexes: checkSearchIndexes(
+      name,
+      { input: spec.input, result },
+      spec.searchIndexes as readonly string[] | undefined,
+    ),
   });
+}
+
+/** Job and queue names that types could not refuse (see CheckedNames). */
+function checkNames(name: string, queue: string): void {
+  if (!JOB_NAME.test(name))
+    throw new Error(
+      `Invalid job name "${name}": use sms.send or TEST_JOB style names`,
+    );
+  if (!QUEUE_NAME.test(queue))
+    throw new Error(
+      `Job "${name}": invalid queue name "${queue}": letters, digits, - and _ (at most 64)`,
+    );
 }
 
 /** A version history must end in the input itself, and each older schema follows the schema rules. */

@@ -42,6 +42,11 @@ export {
   type HistorySearchLimits,
   type HistorySearchQuery,
 } from './search/history-search-query.ts';
+export {
+  ensureSearchIndexes,
+  searchIndexName,
+  type SearchIndexSpec,
+} from './search/ensure-search-indexes.ts';
 export { readHistoryVersions } from './stored-versions.ts';
 export type {
   HistoryAttemptView,

@@ -8,6 +8,7 @@ import { CompiledQuery, sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { z } from 'zod';
 import {
+  ensureSearchIndexes,
   HistoryStore,
   type HistoryDatabase,
   type HistorySearchQuery,
@@ -230,6 +231,34 @@ describe('history search over a seeded history (typed payload and result filters
     }
   });
 
+  it("builds the range indexes a job declares, once, and the planner uses them for that job's ranges", async () => {
+    const specs = fields
+      .filter((f) => f.path === 'data.at' || f.path === 'data.cents')
+      .map((field) => ({ job: 'search.sms', field }));
+    const logger = { info: () => {}, warn: () => {}, error: () => {} };
+    expect(await ensureSearchIndexes(history.db, specs, logger)).toBe(2);
+    expect(await ensureSearchIndexes(history.db, specs, logger)).toBe(0);
+    await sql`analyze history_jobs`.execute(history.db);
+    const ranges: Record<string, Record<string, unknown>>[] = [
+      {
+        'data.at': {
+          gte: new Date(T0 + 3 * DAY),
+          lt: new Date(T0 + 3 * DAY + 1),
+        },
+      },
+      { 'data.cents': { gt: 10, lt: 12 } },
+    ];
+    for (const w of ranges) {
+      const plan = await planOf(history.db, base('t0', where(w)));
+      expect(plan).toMatch(/history_search_[0-9a-f]{16}/);
+      // And the answers are the same as without an index.
+      expect((await allIds(base('t0', where(w)))).length).toBeGreaterThan(0);
+    }
+    expect(await allIds(base('t0', where(ranges[1] ?? {})))).toEqual(
+      expected('t0', (r) => r.cents > 10 && r.cents < 12),
+    );
+  });
+
   it('is cancelled by its statement timeout and says how to narrow it', async () => {
     const slow = new HistoryStore(history.db, { statementTimeoutMs: 1 });
     const query = base(
@@ -247,6 +276,25 @@ describe('history search over a seeded history (typed payload and result filters
     ).toBeGreaterThan(0);
   });
 });
+
+/** The plan PostgreSQL picks for a search's first page, as JSON text. */
+async function planOf(
+  db: Kysely<HistoryDatabase>,
+  query: HistorySearchQuery,
+): Promise<string> {
+  const compiled = filteredJobs(db, query)
+    .selectAll()
+    .orderBy('sort_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(21)
+    .compile();
+  const { rows } = await db.executeQuery<{ 'QUERY PLAN': unknown }>(
+    CompiledQuery.raw(`explain (format json) ${compiled.sql}`, [
+      ...compiled.parameters,
+    ]),
+  );
+  return JSON.stringify(rows[0]?.['QUERY PLAN']);
+}
 
 /** ROWS jobs, generated in SQL by the same rules as `row(i)`. */
 async function seed(db: Kysely<HistoryDatabase>) {

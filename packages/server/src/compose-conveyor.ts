@@ -15,6 +15,7 @@ import {
   connectHistory,
   type ApiHistoryConnection,
 } from './history/connect-history.ts';
+import { searchIndexSpecs } from './search/search-index-specs.ts';
 import { createApiMetrics, type ApiMetrics } from './metrics/api-metrics.ts';
 import {
   createServices,
@@ -136,7 +137,7 @@ function composeServices<R extends AnyRegistry>(
 function openHistory(
   options: Pick<
     ConveyorOptions<AnyRegistry>,
-    'historyDatabaseUrl' | 'historySearch'
+    'historyDatabaseUrl' | 'historySearch' | 'registry'
   >,
   logger: Logger,
 ): ApiHistoryConnection | undefined {
@@ -147,6 +148,7 @@ function openHistory(
   return connectHistory({
     databaseUrl,
     logger,
+    searchIndexes: searchIndexSpecs(options.registry),
     ...(options.historySearch ? { search: options.historySearch } : {}),
   });
 }

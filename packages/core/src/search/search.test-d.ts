@@ -87,3 +87,19 @@ describe('SearchTarget', () => {
     ]).not.toBeNever();
   });
 });
+
+describe('searchIndexes', () => {
+  it('names only number and date fields of the input or result', () => {
+    const _input = z.strictObject({
+      to: z.string(),
+      cents: z.number(),
+      at: z.date(),
+    });
+    type Spec = NonNullable<
+      Parameters<typeof defineJob<'idx.t', typeof _input>>[0]['searchIndexes']
+    >;
+    expectTypeOf<readonly ('data.cents' | 'data.at')[]>().toExtend<Spec>();
+    expectTypeOf<readonly ['data.to']>().not.toExtend<Spec>();
+    expectTypeOf<readonly ['data.nope']>().not.toExtend<Spec>();
+  });
+});

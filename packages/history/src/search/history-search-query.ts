@@ -26,11 +26,11 @@ export interface HistoryCount {
 export interface HistorySearchLimits {
   /** PostgreSQL's statement_timeout for each search or count, ms. Default 5,000. */
   statementTimeoutMs: number;
-  /** Counts stop here (a preview says "more than"). Default 100,000. */
+  /** Counts stop here (a preview says "more than"). Default 10,000: past it a count costs more than the search. */
   countCap: number;
 }
 
 export const DEFAULT_SEARCH_LIMITS: HistorySearchLimits = {
   statementTimeoutMs: 5_000,
-  countCap: 100_000,
+  countCap: 10_000,
 };

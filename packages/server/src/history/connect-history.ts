@@ -1,7 +1,9 @@
 import {
   connectHistoryDatabase,
+  ensureSearchIndexes,
   HistoryStore,
   type HistorySearchLimits,
+  type SearchIndexSpec,
 } from '@conveyor/history';
 import type { Logger } from '@conveyor/queue';
 
@@ -20,12 +22,17 @@ export function connectHistory(options: {
   maxRetryMs?: number;
   /** Bounds on searches (statement timeout, count cap). */
   search?: Partial<HistorySearchLimits>;
+  /** Range indexes the jobs declare (`searchIndexes`), built in the background once connected. */
+  searchIndexes?: readonly SearchIndexSpec[];
 }): ApiHistoryConnection {
   let store: HistoryStore | undefined;
-  const { search, ...database } = options;
+  const { search, searchIndexes = [], ...database } = options;
   const connection = connectHistoryDatabase({
     ...database,
-    onConnected: (db) => (store = new HistoryStore(db, search)),
+    onConnected: (db) => {
+      store = new HistoryStore(db, search);
+      void ensureSearchIndexes(db, searchIndexes, options.logger);
+    },
   });
   return {
     store: () => (connection.db() ? store : undefined),
