@@ -21,6 +21,9 @@ try {
       : `the admin token in ${system.adminTokenFrom}`;
   say(`Dashboard: ${system.apiUrl}/admin (sign in with ${token}).`);
   say(
+    `Runs console: ${system.apiUrl}/admin/console/ (any tenant's token; \`yarn build\` builds it).`,
+  );
+  say(
     system.historyUrl
       ? `Job history database: ${withoutPassword(system.historyUrl)}`
       : 'Job history: off.',

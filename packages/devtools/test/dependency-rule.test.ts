@@ -22,6 +22,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   server: ['core', 'queue', 'schedules', 'webhooks', 'history', 'ops'],
   worker: ['core', 'queue', 'schedules', 'webhooks', 'history', 'ops'],
   client: ['core', 'server'],
+  // Its Node entry imports nothing; its browser app (app/, not src/) imports core.
+  console: [],
   // The framework's own tooling.
   fixtures: ['core'],
   testkit: [],
@@ -54,6 +56,7 @@ const FRAMEWORK = [
   'server',
   'worker',
   'client',
+  'console',
 ];
 
 interface Workspace {

@@ -81,6 +81,16 @@ describe('local start beside another stack', () => {
         `[conveyor] Dashboard: http://127.0.0.1:${apiPort}/admin (sign in with the admin token in ${ROOT}.data/admin-token).`,
       );
       expect(printed).toContain(
+        `[conveyor] Runs console: http://127.0.0.1:${apiPort}/admin/console/ (any tenant's token; \`yarn build\` builds it).`,
+      );
+      const consolePage = await fetch(
+        `http://127.0.0.1:${apiPort}/admin/console/`,
+        { redirect: 'manual' },
+      );
+      expect(consolePage.headers.get('location')).toBe(
+        '/admin/login?next=console',
+      );
+      expect(printed).toContain(
         `[conveyor] Job history database: ${databaseUrl}`,
       );
 

@@ -3,13 +3,15 @@ import type { HttpRoute } from '@conveyor/ops';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { boardAction, sendJson } from './board-actions.ts';
 import { boardPath } from './board-path.ts';
+import { findConsoleAssets, sendConsoleFile } from './console-assets.ts';
+import { createConsoleTrpc, type ConsoleTrpc } from './console-trpc.ts';
 import { contractSchemas, queuePresentation } from './contract-schemas.ts';
 import type { DashboardOptions } from './dashboard-options.ts';
 import { SessionCodec } from './dashboard-session.ts';
 import { mountBoard, type Express } from './mount-board.ts';
 import { sendSchemas } from './schemas-page.ts';
 import { SessionCheck } from './session-check.ts';
-import { signIn, signOut } from './sign-in.ts';
+import { boardRefusal, signIn, signOut } from './sign-in.ts';
 
 export interface Dashboard {
   /** For `createApiServer({ routes })`. */
@@ -58,6 +60,8 @@ class DashboardRequests {
   private readonly sessions: SessionCodec;
   private readonly check: SessionCheck;
   private readonly auth: Parameters<typeof signIn>[2];
+  private readonly trpc: ConsoleTrpc;
+  private readonly consoleAssets: string | null;
 
   constructor(private readonly options: DashboardOptions) {
     const { services } = options;
@@ -84,6 +88,8 @@ class DashboardRequests {
       authenticate: options.authenticate,
       secure: options.secureCookie ?? false,
     };
+    this.trpc = createConsoleTrpc(options, this.base);
+    this.consoleAssets = findConsoleAssets(options.consoleAssetsDir);
   }
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -99,10 +105,21 @@ class DashboardRequests {
     const page = path.words.join('/');
     if (page === 'login') return signIn(req, res, this.auth);
     if (page === 'logout') return signOut(res, this.auth);
-    const isApi = path.words[0] === 'api';
+    const first = path.words[0];
+    const forConsole = first === 'console' || first === 'trpc';
+    const isApi = first === 'api' || first === 'trpc';
     const principal = await this.signedIn(req, res);
     if (principal === undefined) return;
-    if (!principal) return unauthenticated(res, this.base, isApi);
+    if (!principal) return unauthenticated(res, this.base, isApi, forConsole);
+    if (first === 'trpc') return this.trpc(req, res, principal);
+    if (forConsole) {
+      const files = path.segments.slice(1);
+      const { role, tenantId: tenant } = principal;
+      const on = { base: this.base, role, tenant };
+      return sendConsoleFile(res, this.consoleAssets, files, on);
+    }
+    // A session the console's sign-in gave (another tenant's token) has no board.
+    if (boardRefusal(principal)) return offBoard(res, this.base, isApi);
     if (page === 'schemas') return sendSchemas(req, res, this.schemas);
     const admin = principal.role === 'admin';
     if (isApi) {
@@ -145,7 +162,7 @@ class DashboardRequests {
     try {
       const principal =
         session && (await this.check.principal(session, changes));
-      return principal && principal.role !== 'producer' ? principal : null;
+      return principal ?? null;
     } catch (error) {
       this.options.logger.warn({ err: error }, 'dashboard session not checked');
       sendJson(res, 503, { error: 'Redis is unavailable: try again' });
@@ -154,17 +171,29 @@ class DashboardRequests {
   }
 }
 
-/** Pages go to the sign-in form; the board's API calls get a 401. */
+/** Pages go to the sign-in form (the console's to its own); API calls get a 401. */
 function unauthenticated(
   res: ServerResponse,
   base: string,
   isApi: boolean,
+  forConsole: boolean,
 ): void {
   if (isApi) {
     sendJson(res, 401, { error: 'Sign in at the dashboard first' });
     return;
   }
-  res.writeHead(303, { location: `${base}/login` });
+  const next = forConsole ? '?next=console' : '';
+  res.writeHead(303, { location: `${base}/login${next}` });
+  res.end();
+}
+
+/** The board shows every tenant's queues: a tenant's session goes to the console. */
+function offBoard(res: ServerResponse, base: string, isApi: boolean): void {
+  if (isApi) {
+    sendJson(res, 403, { error: 'The board takes the operator tokens only' });
+    return;
+  }
+  res.writeHead(303, { location: `${base}/console/` });
   res.end();
 }
 

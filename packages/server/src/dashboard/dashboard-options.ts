@@ -26,4 +26,9 @@ export interface DashboardOptions {
   sessionRecheckMs?: number;
   /** Mark the cookie `Secure` (`DASHBOARD_SECURE_COOKIE`): behind https. */
   secureCookie?: boolean;
+  /**
+   * The runs console's built files, served at `<base>/console/`: the
+   * installed `@conveyor/console` package's when omitted; false serves none.
+   */
+  consoleAssetsDir?: string | false;
 }

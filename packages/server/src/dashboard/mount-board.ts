@@ -36,6 +36,7 @@ export function mountBoard(
         environment: { label: who, color: '#44546a' },
         theme: { light: SYSTEM_FONTS, dark: SYSTEM_FONTS },
         miscLinks: [
+          { text: 'Runs console', url: `${base}/console/` },
           { text: 'Job schemas', url: `${base}/schemas` },
           { text: 'Sign out', url: `${base}/logout` },
         ],

@@ -25,23 +25,25 @@ export async function signIn(
   res: ServerResponse,
   deps: SignInDeps,
 ): Promise<void> {
-  if (req.method !== 'POST') return page(res, 200, deps.base);
+  const forConsole = toConsole(req);
+  const answer = (status: number, error?: string) =>
+    page(res, status, { base: deps.base, forConsole }, error);
+  if (req.method !== 'POST') return answer(200);
   const body = await readBody(req, 4_096);
-  if (body === null)
-    return page(res, 413, deps.base, 'That form was too large.');
+  if (body === null) return answer(413, 'That form was too large.');
   const token = new URLSearchParams(body).get('token')?.trim() ?? '';
   let principal: Principal | null;
   try {
     principal = await deps.authenticate(asBearerRequest(req, token));
   } catch {
-    return page(res, 503, deps.base, 'Redis is unavailable: try again.');
+    return answer(503, 'Redis is unavailable: try again.');
   }
-  if (!principal)
-    return page(res, 401, deps.base, 'That token was not accepted.');
-  const refused = refusal(principal);
-  if (refused) return page(res, 403, deps.base, refused);
+  if (!principal) return answer(401, 'That token was not accepted.');
+  // The console reads through the API, tenant-scoped: any tenant's token.
+  const refused = forConsole ? null : boardRefusal(principal);
+  if (refused) return answer(403, refused);
   res.writeHead(303, {
-    location: deps.base,
+    location: forConsole ? `${deps.base}/console/` : deps.base,
     'set-cookie': cookie(
       deps,
       deps.sessions.issue(principal),
@@ -78,11 +80,17 @@ function asBearerRequest(req: IncomingMessage, token: string): IncomingMessage {
 function page(
   res: ServerResponse,
   status: number,
-  base: string,
+  to: { base: string; forConsole: boolean },
   error?: string,
 ): void {
   res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' });
-  res.end(signInPage(base, error));
+  res.end(signInPage(to.base, error, to.forConsole));
+}
+
+/** The sign-in the console sent here (`login?next=console`): back there after. */
+function toConsole(req: IncomingMessage): boolean {
+  const url = new URL(req.url ?? '/', 'http://dashboard');
+  return url.searchParams.get('next') === 'console';
 }
 
 /**
@@ -91,11 +99,11 @@ function page(
  * admin, or a viewer of the default tenant. Another tenant reads its own jobs
  * through the API or the CLI, which are tenant-scoped.
  */
-function refusal(principal: Principal): string | null {
+export function boardRefusal(principal: Principal): string | null {
   const { role, tenantId } = principal;
   if (role === 'producer')
     return `This is a producer token of tenant ${tenantId}. The dashboard needs an admin token, or a viewer token of tenant ${DEFAULT_TENANT} to look without changing anything.`;
   if (role === 'viewer' && tenantId !== DEFAULT_TENANT)
-    return `This is a viewer token of tenant ${tenantId}. The dashboard shows every tenant's queues, so it takes the operator's tokens only (an admin, or a viewer of tenant ${DEFAULT_TENANT}); read tenant ${tenantId}'s jobs through the API or \`conveyor jobs list\`.`;
+    return `This is a viewer token of tenant ${tenantId}. The dashboard shows every tenant's queues, so it takes the operator's tokens only (an admin, or a viewer of tenant ${DEFAULT_TENANT}); read tenant ${tenantId}'s jobs in the runs console, through the API or \`conveyor jobs list\`.`;
   return null;
 }

@@ -1,0 +1,16 @@
+import type { ConveyorRouterOutputs } from '@conveyor/server';
+
+export type CatalogJob = ConveyorRouterOutputs['catalog']['list'][number];
+export type SearchPage = ConveyorRouterOutputs['history']['search'];
+export type RunView = SearchPage['items'][number];
+export type RunDetail = ConveyorRouterOutputs['history']['get'];
+export type StatsRow = ConveyorRouterOutputs['history']['stats'][number];
+
+export const STATES = [
+  'waiting',
+  'active',
+  'retrying',
+  'completed',
+  'failed',
+  'cancelled',
+] as const;
