@@ -106,26 +106,6 @@ export const HISTORY_MIGRATIONS: Record<string, Migration> = {
         .execute();
     },
   },
-  // Typed search (`history.search`): equality on any payload or result
-  // field is jsonb containment, which these answer. jsonb_path_ops: smaller
-  // and faster than the default opclass, and @> is all search asks of them.
-  // Built in the migration's transaction (writes wait while it builds): on a
-  // large history, create them CONCURRENTLY by hand first (same names) and
-  // this step finds them there.
-  '2026-12-07-004-search-indexes': {
-    async up(db: Kysely<unknown>) {
-      await sql`create index if not exists history_jobs_payload_search on history_jobs using gin (payload jsonb_path_ops)`.execute(
-        db,
-      );
-      await sql`create index if not exists history_jobs_result_search on history_jobs using gin (result jsonb_path_ops)`.execute(
-        db,
-      );
-    },
-    async down(db: Kysely<unknown>) {
-      await sql`drop index if exists history_jobs_result_search`.execute(db);
-      await sql`drop index if exists history_jobs_payload_search`.execute(db);
-    },
-  },
   // Bulk actions by filter (`bulk.*`): each operation's who, what and
   // progress. The record of who did what, and where a restarted API resumes.
   '2026-12-07-005-bulk-actions': {

@@ -50,6 +50,7 @@ export {
 export {
   ensureSearchIndexes,
   searchIndexName,
+  searchIndexStatement,
   type SearchIndexSpec,
 } from './search/ensure-search-indexes.ts';
 export { readHistoryVersions } from './stored-versions.ts';

@@ -66,6 +66,15 @@ describe('history search over a seeded history (typed payload and result filters
     history = await openTestHistory(postgresUrl);
     store = new HistoryStore(history.db);
     await seed(history.db);
+    // The containment indexes, as the API builds them when it connects.
+    const quiet = { info: () => {}, warn: () => {}, error: () => {} };
+    expect(
+      await ensureSearchIndexes({
+        connectionString: history.url,
+        specs: [],
+        logger: quiet,
+      }),
+    ).toBe(2);
   }, 120_000);
   afterAll(() => history.close());
 
@@ -236,8 +245,10 @@ describe('history search over a seeded history (typed payload and result filters
       .filter((f) => f.path === 'data.at' || f.path === 'data.cents')
       .map((field) => ({ job: 'search.sms', field }));
     const logger = { info: () => {}, warn: () => {}, error: () => {} };
-    expect(await ensureSearchIndexes(history.db, specs, logger)).toBe(2);
-    expect(await ensureSearchIndexes(history.db, specs, logger)).toBe(0);
+    const ensure = () =>
+      ensureSearchIndexes({ connectionString: history.url, specs, logger });
+    expect(await ensure()).toBe(2);
+    expect(await ensure()).toBe(0);
     await sql`analyze history_jobs`.execute(history.db);
     const ranges: Record<string, Record<string, unknown>>[] = [
       {

@@ -142,8 +142,8 @@ describe('errors that say what to do, and timeouts, in the attempt runner', () =
       kind: 'retrying',
       error: 'provider said 429',
       delayMs: 400,
-      // The processor's own stack, which history keeps.
-      stack: expect.stringContaining('provider said 429'),
+      // The processor's own frame (this file), not only the runner's rethrow.
+      stack: expect.stringContaining('processor-errors.test.ts'),
     });
   });
 

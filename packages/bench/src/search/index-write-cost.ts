@@ -102,7 +102,7 @@ export async function dropSearchIndexes(
     await sql`drop index if exists ${sql.ref(name)}`.execute(db);
 }
 
-/** As migration 2026-12-07-004 builds them (default maintenance_work_mem); returns seconds. */
+/** As the API's `ensureSearchIndexes` builds them (here without CONCURRENTLY; default maintenance_work_mem); returns seconds. */
 export async function createSearchIndexes(
   db: Kysely<HistoryDatabase>,
 ): Promise<number> {

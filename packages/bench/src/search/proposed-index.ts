@@ -1,7 +1,7 @@
 import { searchFields } from '@conveyor/core';
 import {
-  ensureSearchIndexes,
   searchIndexName,
+  searchIndexStatement,
   type HistoryDatabase,
   type HistoryStore,
   type SearchIndexSpec,
@@ -21,7 +21,7 @@ import { timeSearches, type SearchTiming } from './time-searches.ts';
  * the time range: no generic index answers it. A job's contract can ask
  * for a range index per field (`defineJob({ searchIndexes })`), which the
  * API builds with `ensureSearchIndexes`: this builds the two order.ship
- * would declare (`data.dueAt`, `data.amountCents`) the same way, to show
+ * would declare (`data.dueAt`, `data.amountCents`) with the same statements, to show
  * what they buy and cost.
  */
 const RANGE_FIELDS = ['data.dueAt', 'data.amountCents'];
@@ -31,10 +31,10 @@ export const RANGE_INDEX_SPECS: SearchIndexSpec[] = searchFields(
 )
   .filter((field) => RANGE_FIELDS.includes(field.path))
   .map((field) => ({ job: orderShip.name, field }));
-const quiet = { info: () => {}, warn: () => {}, error: () => {} };
 
 async function build(db: Kysely<HistoryDatabase>): Promise<void> {
-  await ensureSearchIndexes(db, RANGE_INDEX_SPECS, quiet);
+  for (const spec of RANGE_INDEX_SPECS)
+    await searchIndexStatement(spec).execute(db);
   await sql`analyze history_jobs`.execute(db);
 }
 

@@ -11,6 +11,13 @@ import type { AttemptTimeoutError } from './attempt-timeout-error.ts';
 import type { ProcessorContext } from './processor.ts';
 import { RetryLaterError } from './retry-later-error.ts';
 
+/**
+ * The most of a processor's stack carried on its outcome (into the
+ * history outbox): a stack starts with the error's message, which may be a
+ * whole HTTP body.
+ */
+const MAX_STACK_CHARS = 8_192;
+
 /** What a settled processor call means for the attempt. */
 export function judge(
   info: AttemptInfo,
@@ -35,7 +42,7 @@ export function judge(
   // The processor's own stack: BullMQ only ever sees the runner's rethrow.
   const stack =
     error instanceof Error && typeof error.stack === 'string'
-      ? { stack: error.stack }
+      ? { stack: error.stack.slice(0, MAX_STACK_CHARS) }
       : {};
   const final =
     error instanceof UnrecoverableError || info.attempt >= info.attempts;

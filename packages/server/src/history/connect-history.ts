@@ -30,8 +30,13 @@ export function connectHistory(options: {
   const connection = connectHistoryDatabase({
     ...database,
     onConnected: (db) => {
+      // Built on a connection of its own, in the background: reads go on meanwhile.
       store = new HistoryStore(db, search);
-      void ensureSearchIndexes(db, searchIndexes, options.logger);
+      void ensureSearchIndexes({
+        connectionString: options.databaseUrl,
+        specs: searchIndexes,
+        logger: options.logger,
+      });
     },
   });
   return {
