@@ -27,7 +27,14 @@ describe('the runs console in Chromium (served by the dashboard, talking tRPC to
   let acmeViewer: string;
   let globexViewer: string;
   const marker = `find-me-${randomUUID().slice(0, 8)}`;
-  const ids = { found: '', other: '', failing: '', failing2: '', globex: '' };
+  const ids = {
+    found: '',
+    other: '',
+    failing: '',
+    failing2: '',
+    flaky: '',
+    globex: '',
+  };
 
   /** A job's history once the drainer wrote it in this state. */
   const settled = (id: string, state: string) =>
@@ -62,10 +69,19 @@ describe('the runs console in Chromium (served by the dashboard, talking tRPC to
     ids.failing = await enqueue(acme, 'always-fail');
     ids.failing2 = await enqueue(acme, 'always-fail');
     ids.globex = await enqueue(globex, `globex-${marker}`);
+    // Fails its first attempt, succeeds on the second.
+    ids.flaky = (
+      await acme.enqueue.mutate({
+        name: 'TEST_JOB',
+        data: { message: 'fail:1' },
+        options: { attempts: 2, backoff: { type: 'fixed', delay: 100 } },
+      })
+    ).id;
     await settled(ids.found, 'completed');
     await settled(ids.other, 'completed');
     await settled(ids.failing, 'failed');
     await settled(ids.failing2, 'failed');
+    await settled(ids.flaky, 'completed');
   });
   afterAll(async () => {
     await rig?.close();
@@ -102,7 +118,7 @@ describe('the runs console in Chromium (served by the dashboard, talking tRPC to
       .poll(() => page.getByTestId('attempt-row').count())
       .toBeGreaterThan(0);
     expect(await page.getByTestId('run-state').innerText()).toBe('completed');
-    await rig.shot(page, 'console-run');
+    await rig.shot(page, 'console-run-plain');
 
     const origin = new URL(rig.served.api.apiUrl).origin;
     expect(requested.length).toBeGreaterThan(0);
@@ -129,6 +145,68 @@ describe('the runs console in Chromium (served by the dashboard, talking tRPC to
     // The board lists every tenant's queues: this session is sent back to the console.
     await page.goto(`${rig.served.api.apiUrl}/admin`);
     await page.waitForURL(rig.consoleUrl().replace(/\?$/, ''));
+    await page.close();
+  });
+
+  it("a run that failed once then succeeded: the page tells the attempt's error, its stack (folded) and the payload as received", async () => {
+    const { page, errors } = await rig.newPage();
+    await rig.signIn(page, DASHBOARD_ADMIN_TOKEN);
+    await page.goto(
+      rig.consoleUrl({ view: 'run', id: ids.flaky, tenant: 'acme' }),
+    );
+    const attemptErrors = page.getByTestId('attempt-error');
+    await expect.poll(() => attemptErrors.count(), { timeout: 30_000 }).toBe(1);
+    expect(await attemptErrors.first().innerText()).toContain(
+      'planned failure 1',
+    );
+    expect(await page.getByTestId('attempt-row').count()).toBe(2);
+    expect(await page.getByTestId('run-state').innerText()).toBe('completed');
+    const stack = page.getByTestId('attempt-stack');
+    expect(await stack.count()).toBe(1);
+    // Folded: the stack is in the page but shown only when opened.
+    expect(await stack.getAttribute('open')).toBeNull();
+    await stack.locator('summary').click();
+    await expect
+      .poll(() => stack.locator('pre').innerText())
+      .toContain('scripted-processors');
+    expect(await page.getByTestId('run-received').innerText()).toContain(
+      'fail:1',
+    );
+    expect(await page.getByTestId('run-payload').innerText()).toContain(
+      'fail:1',
+    );
+    expect(await page.getByTestId('run-result').innerText()).toContain(
+      'echoed',
+    );
+    const timeline = await page.getByLabel('timeline').innerText();
+    expect(timeline).toContain('Enqueued');
+    expect(timeline).toContain('backoff');
+    expect(timeline).toContain('recorded');
+    await rig.shot(page, 'console-run');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('the stats page lists failure reasons with their counts', async () => {
+    const { page } = await rig.newPage();
+    await rig.signIn(page, DASHBOARD_ADMIN_TOKEN);
+    await page.goto(rig.consoleUrl({ view: 'stats', tenant: 'acme' }));
+    const rows = page.getByTestId('failure-row');
+    const boom = rows.filter({ hasText: 'boom on attempt 1' });
+    await expect.poll(() => boom.count(), { timeout: 30_000 }).toBe(1);
+    const cells = await boom.locator('td').allInnerTexts();
+    // Job, reason, failed jobs, failed attempts.
+    expect(cells.slice(0, 4)).toEqual([
+      'TEST_JOB',
+      'boom on attempt 1',
+      '2',
+      '2',
+    ]);
+    const planned = rows.filter({ hasText: 'planned failure 1' });
+    expect(await planned.locator('td').allInnerTexts()).toEqual(
+      expect.arrayContaining(['TEST_JOB', 'planned failure 1', '0', '1']),
+    );
+    await rig.shot(page, 'console-stats');
     await page.close();
   });
 

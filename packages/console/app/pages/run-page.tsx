@@ -1,19 +1,27 @@
 import { useQuery } from '@tanstack/react-query';
 import { api } from '../api.ts';
-import { errorText, json, ms, when } from '../format.ts';
-import { AttemptsTable } from '../parts/attempts-table.tsx';
+import { errorText, ms } from '../format.ts';
 import { LiveEvents } from '../parts/live-events.tsx';
+import { StoryEnqueued } from '../parts/story-enqueued.tsx';
+import { StoryPayload } from '../parts/story-payload.tsx';
+import { StoryTimeline } from '../parts/story-timeline.tsx';
+import type { RunStoryView } from '../types.ts';
 
-const UNFINISHED = new Set(['waiting', 'active', 'retrying']);
+const UNFINISHED = new Set(['waiting', 'active', 'retrying', 'delayed']);
 
-/** One run's story: what it carried, what it returned, every attempt; live while it runs. */
+/** Redis's state while it holds the job (it is newer), else history's. */
+function stateOf(story: RunStoryView | undefined): string {
+  return story?.live?.state ?? story?.job?.state ?? '';
+}
+
+/** One run's whole story (`history.story`): enqueue, waits, attempts, end, payload; live while it runs. */
 export function RunPage(props: { id: string }) {
   const { id } = props;
   const run = useQuery({
     queryKey: ['run', id],
-    queryFn: () => api.history.get.query({ id }),
+    queryFn: () => api.history.story.query({ id }),
     refetchInterval: (query) =>
-      UNFINISHED.has(query.state.data?.job.state ?? '') ? 2_000 : false,
+      UNFINISHED.has(stateOf(query.state.data)) ? 2_000 : false,
   });
   if (run.error)
     return (
@@ -22,48 +30,32 @@ export function RunPage(props: { id: string }) {
       </p>
     );
   if (!run.data) return <p>Loading run {id}…</p>;
-  const { job, attempts } = run.data;
+  const story = run.data;
+  const state = stateOf(story);
   return (
     <section>
       <h2>
-        Run <code>{job.id}</code> · {job.name}{' '}
-        <span className={`state state-${job.state}`} data-testid="run-state">
-          {job.state}
+        Run <code>{story.id}</code> · {story.name}{' '}
+        <span className={`state state-${state}`} data-testid="run-state">
+          {state}
         </span>
       </h2>
-      <dl className="facts">
-        <dt>Queue</dt>
-        <dd>{job.queue}</dd>
-        <dt>Tenant</dt>
-        <dd>{job.tenant}</dd>
-        <dt>Enqueued</dt>
-        <dd>
-          {when(job.enqueuedAt)}
-          {job.enqueuedBy ? ` by ${job.enqueuedBy}` : ''}
-        </dd>
-        <dt>Finished</dt>
-        <dd>{when(job.finishedAt)}</dd>
-        <dt>Duration</dt>
-        <dd>{ms(job.durationMs)}</dd>
-        <dt>Idempotency key</dt>
-        <dd>{job.idempotencyKey ?? '—'}</dd>
-      </dl>
-      <LiveEvents id={job.id} live={UNFINISHED.has(job.state)} />
-      <h3>Payload</h3>
-      <pre className="payload" data-testid="run-payload">
-        {json(job.data)}
-      </pre>
-      {job.dataError && <p className="problem">{job.dataError}</p>}
-      <h3>Result</h3>
-      <pre>{json(job.result)}</pre>
-      {job.lastError && (
-        <>
-          <h3>Last error</h3>
-          <pre className="error">{job.lastError}</pre>
-        </>
+      {story.gaps.length > 0 && (
+        <ul className="note" aria-label="gaps">
+          {story.gaps.map((gap) => (
+            <li key={gap}>Partial: {gap}</li>
+          ))}
+        </ul>
       )}
-      <h3>Attempts</h3>
-      <AttemptsTable attempts={attempts} />
+      <StoryEnqueued story={story} />
+      {story.job?.durationMs != null && (
+        <p>Took {ms(story.job.durationMs)} in all.</p>
+      )}
+      <LiveEvents id={story.id} live={UNFINISHED.has(state)} />
+      <h3>Timeline</h3>
+      <StoryTimeline events={story.timeline} />
+      <h3>Payload</h3>
+      <StoryPayload payload={story.payload} />
     </section>
   );
 }

@@ -2,32 +2,19 @@ import { useQuery } from '@tanstack/react-query';
 import { api } from '../api.ts';
 import { errorText, when } from '../format.ts';
 
-interface FailureReason {
-  name: string;
-  reason: string;
-  count: number;
-  lastAt: Date;
-}
-
-/** `history.failures` is being added beside this console: called by its shape until the router has it. */
-const failures = (
-  api as unknown as {
-    history: { failures: { query(input: object): Promise<FailureReason[]> } };
-  }
-).history.failures;
-
-/** The most common reasons runs failed. */
+/** The most common reasons runs failed over the last 7 days, per job (`history.failures`). */
 export function FailureReasons() {
   const top = useQuery({
     queryKey: ['failures'],
-    queryFn: () => failures.query({}),
-    retry: false,
+    queryFn: () => api.history.failures.query({}),
   });
   return (
     <>
-      <h3>Top failure reasons</h3>
+      <h3>Top failure reasons (last 7 days)</h3>
       {top.error && (
-        <p className="note">Not available: {errorText(top.error)}</p>
+        <p className="problem" role="alert">
+          {errorText(top.error)}
+        </p>
       )}
       {top.data && top.data.length === 0 && (
         <p className="empty">No failures.</p>
@@ -38,16 +25,20 @@ export function FailureReasons() {
             <tr>
               <th>Job</th>
               <th>Reason</th>
-              <th>Count</th>
-              <th>Last</th>
+              <th title="jobs that ended failed with it">Failed jobs</th>
+              <th title="attempts that failed with it, retried ones included">
+                Failed attempts
+              </th>
+              <th>Last seen</th>
             </tr>
           </thead>
           <tbody>
             {top.data.map((f) => (
-              <tr key={`${f.name}-${f.reason}`}>
+              <tr key={`${f.name}-${f.reason}`} data-testid="failure-row">
                 <td>{f.name}</td>
                 <td className="error">{f.reason}</td>
-                <td>{f.count}</td>
+                <td>{f.jobs}</td>
+                <td>{f.attempts}</td>
                 <td>{when(f.lastAt)}</td>
               </tr>
             ))}
