@@ -1,6 +1,6 @@
 import { waitFor } from '@conveyor/testkit';
 import { randomUUID } from 'node:crypto';
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { FixtureClient } from './support/fixture-router.ts';
@@ -351,8 +351,17 @@ describe('the runs console in Chromium (served by the dashboard, talking tRPC to
     }
   });
 
-  it('copies the screenshots the README shows', () => {
-    mkdirSync(DOCS_IMAGES, { recursive: true });
+  it('took the screenshots the README shows (UPDATE_SCREENSHOTS=1 copies them to docs/images)', () => {
+    for (const name of ['console-search', 'console-run']) {
+      const shot = `${ARTIFACTS}${name}.png`;
+      expect(statSync(shot).size).toBeGreaterThan(10_000);
+      if (process.env.UPDATE_SCREENSHOTS === '1') {
+        mkdirSync(DOCS_IMAGES, { recursive: true });
+        copyFileSync(shot, `${DOCS_IMAGES}${name}.png`);
+      }
+    }
+  });
+});
     for (const name of ['console-search', 'console-run'])
       copyFileSync(`${ARTIFACTS}${name}.png`, `${DOCS_IMAGES}${name}.png`);
   });
