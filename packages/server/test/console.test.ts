@@ -362,7 +362,3 @@ describe('the runs console in Chromium (served by the dashboard, talking tRPC to
     }
   });
 });
-    for (const name of ['console-search', 'console-run'])
-      copyFileSync(`${ARTIFACTS}${name}.png`, `${DOCS_IMAGES}${name}.png`);
-  });
-});
