@@ -39,3 +39,8 @@ export function isTransient(error: unknown): boolean {
     error instanceof Error && 'code' in error ? error.code : undefined;
   return typeof code === 'string' && TRANSIENT_SQLSTATES.has(code);
 }
+
+/** Only the API's own words reach `bulk.get`: a library's text (PostgreSQL, Node) stays in the log. */
+export function messageOf(error: unknown): string {
+  return error instanceof ConveyorError ? error.message : 'internal error';
+}

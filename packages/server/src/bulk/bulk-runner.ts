@@ -1,8 +1,4 @@
-import {
-  ConveyorError,
-  type AnyRegistry,
-  type SearchField,
-} from '@conveyor/core';
+import type { AnyRegistry, SearchField } from '@conveyor/core';
 import type {
   BulkActionRecord,
   BulkLease,
@@ -15,7 +11,7 @@ import type { JobHistory } from '../history/job-history.ts';
 import type { CheckedShapeFilter } from '../search/search-filter.ts';
 import { toSearchQuery } from '../search/search-schemas.ts';
 import { BULK_ACTION_STATES } from './bulk-action.ts';
-import { isTransient, outcomeOf } from './bulk-outcome.ts';
+import { isTransient, messageOf, outcomeOf } from './bulk-outcome.ts';
 
 /** Jobs acted on per page: progress is saved (and the lease renewed) after each. */
 const PAGE_SIZE = 100;
@@ -160,11 +156,6 @@ async function settleFailure(
         'bulk action: state not saved (resumed once its lease runs out)',
       ),
     );
-}
-
-/** Only the API's own words reach `bulk.get`: a library's text (PostgreSQL, Node) stays in the log. */
-function messageOf(error: unknown): string {
-  return error instanceof ConveyorError ? error.message : 'internal error';
 }
 
 /** One page: each id through the single action (or, for delete, one statement). */
