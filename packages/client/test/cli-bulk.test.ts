@@ -109,6 +109,8 @@ describe('the CLI searches history and acts in bulk', () => {
     expect(refused.code).toBe(2);
     expect(refused.output).toContain('This will retry 2 job(s)');
     expect(refused.output).toContain('Pass --yes');
+    // Nothing was started (not merely not run yet).
+    expect((await client.bulk.list.query({ limit: 100 })).items).toEqual([]);
     for (const id of ids)
       expect((await client.history.get.query({ id })).job.attempts).toBe(1);
 

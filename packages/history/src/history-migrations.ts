@@ -158,6 +158,9 @@ async function createBulkActions(db: Kysely<unknown>): Promise<void> {
     .addColumn('filter', 'jsonb', (c) => c.notNull())
     .addColumn('listed_by', 'timestamptz', (c) => c.notNull())
     .addColumn('previewed', 'integer')
+    .addColumn('previewed_capped', 'boolean', (c) =>
+      c.notNull().defaultTo(false),
+    )
     .addColumn('matched', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('done', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('skipped', 'integer', (c) => c.notNull().defaultTo(0))
@@ -167,6 +170,8 @@ async function createBulkActions(db: Kysely<unknown>): Promise<void> {
     )
     .addColumn('cursor', 'text')
     .addColumn('lease_until', 'timestamptz')
+    // Who holds the lease: a runner whose id no longer matches lost it.
+    .addColumn('runner', 'uuid')
     .addColumn('state', 'text', (c) => c.notNull())
     .addColumn('created_at', 'timestamptz', (c) =>
       c.notNull().defaultTo(sql`now()`),

@@ -103,6 +103,8 @@ export interface HistoryBulkActionsTable {
   filter: Json<unknown>;
   listed_by: Timestamp;
   previewed: number | null;
+  /** The preview count stopped at its cap: more than `previewed` matched. */
+  previewed_capped: ColumnType<boolean, boolean | undefined, boolean>;
   matched: ColumnType<number, number | undefined, number>;
   done: ColumnType<number, number | undefined, number>;
   skipped: ColumnType<number, number | undefined, number>;
@@ -112,6 +114,8 @@ export interface HistoryBulkActionsTable {
   cursor: string | null;
   /** Until when one API process runs it; another resumes it after. */
   lease_until: NullableTimestamp;
+  /** The lease holder's id, new at each claim: progress from an older holder is refused. */
+  runner: string | null;
   state: BulkActionState;
   created_at: ColumnType<Date, Date | undefined, Date>;
   updated_at: ColumnType<Date, Date | undefined, Date>;

@@ -7,7 +7,7 @@ export type {
   BulkActionRecord,
   NewBulkAction,
 } from './bulk/bulk-action-record.ts';
-export { BulkActionStore } from './bulk/bulk-action-store.ts';
+export { BulkActionStore, type BulkLease } from './bulk/bulk-action-store.ts';
 export {
   connectHistoryDatabase,
   hostOf,

@@ -161,6 +161,8 @@ describe('bulk actions: roles, forged filters, cancel, resuming', () => {
       filter: byMessage(message),
       listedBy: new Date(),
       previewed: 2,
+      previewedCapped: false,
+      createdAt: new Date(),
       leaseMs: -1_000,
     });
     const done = await finished(acme, record.id);
@@ -174,6 +176,58 @@ describe('bulk actions: roles, forged filters, cancel, resuming', () => {
         30_000,
         `job ${id} retried by the resumed operation`,
       );
+  });
+
+  it('refuses writes from a runner that no longer holds the lease', async () => {
+    const history = harness.history;
+    if (!history) throw new Error('history is on in this harness');
+    const store = new HistoryStore(history.db).bulkActions;
+    // Held for a minute: no API claims it meanwhile.
+    const { record } = await store.create({
+      id: randomUUID(),
+      tenant: 'acme',
+      key: null,
+      actor: 'token:test',
+      role: 'producer',
+      scope: null,
+      action: 'retry',
+      filter: byMessage(`always-fail:${randomUUID()}`),
+      listedBy: new Date(),
+      previewed: 0,
+      previewedCapped: false,
+      createdAt: new Date(),
+      leaseMs: 60_000,
+    });
+    expect(record.runner).toMatch(/^[0-9a-f-]{36}$/);
+    const page = {
+      matched: 7,
+      done: 7,
+      skipped: 0,
+      failed: 0,
+      skipReasons: {},
+      cursor: null,
+      leaseMs: 60_000,
+    };
+    const stale = { id: record.id, runner: randomUUID() };
+    expect(await store.progress(stale, page)).toBe(false);
+    expect(await store.renew(stale, 60_000)).toBe(false);
+    expect(await store.finish(stale, 'completed')).toBe(false);
+    await store.release(stale);
+    expect(await store.get(record.id, 'acme')).toMatchObject({
+      state: 'running',
+      matched: 0,
+      done: 0,
+      runner: record.runner,
+    });
+
+    const holder = { id: record.id, runner: record.runner ?? '' };
+    expect(await store.progress(holder, page)).toBe(true);
+    expect(await store.finish(holder, 'completed')).toBe(true);
+    expect(await store.get(record.id, 'acme')).toMatchObject({
+      state: 'completed',
+      matched: 7,
+      runner: null,
+    });
   });
 });
 

@@ -88,8 +88,18 @@ describe('bulk actions by search filter (real Redis, PostgreSQL, worker)', () =>
       // The rerun's own run: not one past it (which no transition would end).
       expect(rerun.run).toBe(1);
     }
+    // By now the walk is over (matched 3): a retry of these would have
+    // moved them out of failed, and no other operation was started.
     for (const id of [late, ...untouched])
-      expect((await acme.history.get.query({ id })).job.attempts).toBe(1);
+      expect((await acme.history.get.query({ id })).job).toMatchObject({
+        attempts: 1,
+        state: 'failed',
+      });
+    const mine = await acme.bulk.list.query({ limit: 100 });
+    const at = preview.listedBy.getTime();
+    expect(
+      mine.items.filter((o) => o.listedBy.getTime() === at).map((o) => o.id),
+    ).toEqual([op.id]);
 
     const listed = await acme.bulk.list.query({});
     expect(listed.items.map((o) => o.id)).toContain(op.id);
@@ -117,6 +127,42 @@ describe('bulk actions by search filter (real Redis, PostgreSQL, worker)', () =>
     expect(third.id).toBe(first.id);
     const all = await acme.bulk.list.query({ limit: 100 });
     expect(all.items.filter((o) => o.key === input.key)).toHaveLength(1);
+
+    // The same key asking for something else is refused, not answered with the first.
+    const conflict = { code: 'CONFLICT', reason: 'IDEMPOTENCY_CONFLICT' };
+    const otherFilter = byMessage(`always-fail:${randomUUID()}`);
+    const earlier = new Date(preview.listedBy.getTime() - 1_000);
+    for (const changed of [
+      { ...input, action: 'retry' as const },
+      { ...input, filter: otherFilter },
+      { ...input, listedBy: earlier },
+    ])
+      expect(await failure(acme.bulk.start.mutate(changed))).toEqual(conflict);
+  });
+
+  it("tolerates another replica's clock a few seconds ahead, not more", async () => {
+    const filter = byMessage(`always-fail:${randomUUID()}`);
+    const ahead = (ms: number) => new Date(Date.now() + ms);
+    const op = await acme.bulk.start.mutate({
+      action: 'retry',
+      filter,
+      listedBy: ahead(2_000),
+    });
+    const done = await finished(acme, op.id);
+    expect(done).toMatchObject({ state: 'completed', matched: 0 });
+    // Clamped to the server's now: nothing listed after it is acted on.
+    expect(done.listedBy.getTime()).toBeLessThanOrEqual(
+      done.createdAt.getTime(),
+    );
+    expect(
+      await failure(
+        acme.bulk.start.mutate({
+          action: 'retry',
+          filter,
+          listedBy: ahead(60_000),
+        }),
+      ),
+    ).toEqual({ code: 'BAD_REQUEST', reason: 'INVALID_SEARCH_FILTER' });
   });
 
   it("isolates tenants: another tenant's preview, start, get and list never see acme's jobs; an admin acting for acme does", async () => {

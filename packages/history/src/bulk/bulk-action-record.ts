@@ -14,6 +14,8 @@ export interface BulkActionRecord {
   filter: unknown;
   listedBy: Date;
   previewed: number | null;
+  /** More than `previewed` matched (the preview's count stopped at its cap). */
+  previewedCapped: boolean;
   matched: number;
   done: number;
   skipped: number;
@@ -22,6 +24,8 @@ export interface BulkActionRecord {
   /** After the last page acted on (null: from the start). */
   cursor: string | null;
   state: BulkActionState;
+  /** The lease holder (null once finished or released): writes name it. */
+  runner: string | null;
   createdAt: Date;
   updatedAt: Date;
   finishedAt: Date | null;
@@ -41,6 +45,8 @@ export type NewBulkAction = Pick<
   | 'filter'
   | 'listedBy'
   | 'previewed'
+  | 'previewedCapped'
+  | 'createdAt'
 >;
 
 /** One page's counts, added to the totals with the page's cursor. */

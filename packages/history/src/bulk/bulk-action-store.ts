@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import superjson, { type SuperJSONResult } from 'superjson';
 import {
@@ -20,6 +21,12 @@ import type {
 
 type Row = Selectable<HistoryBulkActionsTable>;
 
+/** An action as held by one runner: its writes match both. */
+export interface BulkLease {
+  id: string;
+  runner: string;
+}
+
 function toRecord(row: Row): BulkActionRecord {
   return {
     id: row.id,
@@ -32,6 +39,7 @@ function toRecord(row: Row): BulkActionRecord {
     filter: superjson.deserialize(row.filter as SuperJSONResult),
     listedBy: row.listed_by,
     previewed: row.previewed,
+    previewedCapped: row.previewed_capped,
     matched: row.matched,
     done: row.done,
     skipped: row.skipped,
@@ -39,6 +47,7 @@ function toRecord(row: Row): BulkActionRecord {
     skipReasons: row.skip_reasons,
     cursor: row.cursor,
     state: row.state,
+    runner: row.runner,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     finishedAt: row.finished_at,
@@ -74,9 +83,15 @@ export class BulkActionStore {
         filter: JSON.stringify(superjson.serialize(action.filter)),
         listed_by: action.listedBy,
         previewed: action.previewed,
+        previewed_capped: action.previewedCapped,
         skip_reasons: '{}',
         state: 'running',
         lease_until: new Date(Date.now() + action.leaseMs),
+        runner: randomUUID(),
+        // From JS (milliseconds), as the list cursor carries it: a
+        // microsecond now() would skip or repeat rows across pages.
+        created_at: action.createdAt,
+        updated_at: action.createdAt,
       })
       .onConflict((oc) =>
         oc.columns(['tenant', 'key']).where('key', 'is not', null).doNothing(),
@@ -134,12 +149,15 @@ export class BulkActionStore {
     };
   }
 
-  /** Adds a page's outcome to the totals and moves the resume point past it. */
+  /**
+   * Adds a page's outcome to the totals and moves the resume point past
+   * it, if `runner` still holds the lease: false when it lost it.
+   */
   async progress(
-    id: string,
+    lease: BulkLease,
     page: BulkActionProgress & { leaseMs: number },
-  ): Promise<void> {
-    await this.db
+  ): Promise<boolean> {
+    const result = await this.db
       .updateTable('history_bulk_actions')
       .set((eb) => ({
         matched: eb('matched', '+', page.matched),
@@ -152,17 +170,33 @@ export class BulkActionStore {
         lease_until: new Date(Date.now() + page.leaseMs),
         updated_at: new Date(),
       }))
-      .where('id', '=', id)
-      .execute();
+      .where('id', '=', lease.id)
+      .where('runner', '=', lease.runner)
+      .where('state', '=', 'running')
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
   }
 
+  /** Extends `runner`'s lease (a long page): false when it lost it. */
+  async renew(lease: BulkLease, leaseMs: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable('history_bulk_actions')
+      .set({ lease_until: new Date(Date.now() + leaseMs) })
+      .where('id', '=', lease.id)
+      .where('runner', '=', lease.runner)
+      .where('state', '=', 'running')
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
+  /** Ends the action, if `runner` still holds it: false when it lost it. */
   async finish(
-    id: string,
+    lease: BulkLease,
     state: Exclude<BulkActionState, 'running'>,
     lastError: string | null = null,
-  ): Promise<void> {
+  ): Promise<boolean> {
     const now = new Date();
-    await this.db
+    const result = await this.db
       .updateTable('history_bulk_actions')
       .set({
         state,
@@ -170,9 +204,13 @@ export class BulkActionStore {
         finished_at: now,
         updated_at: now,
         lease_until: null,
+        runner: null,
       })
-      .where('id', '=', id)
-      .execute();
+      .where('id', '=', lease.id)
+      .where('runner', '=', lease.runner)
+      .where('state', '=', 'running')
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
   }
 
   /**
@@ -183,7 +221,11 @@ export class BulkActionStore {
   async claimAbandoned(leaseMs: number): Promise<BulkActionRecord[]> {
     const rows = await this.db
       .updateTable('history_bulk_actions')
-      .set({ lease_until: new Date(Date.now() + leaseMs) })
+      // A new holder per row: the previous one's writes no longer match.
+      .set({
+        lease_until: new Date(Date.now() + leaseMs),
+        runner: sql<string>`gen_random_uuid()`,
+      })
       .where('state', '=', 'running')
       .where((eb) =>
         eb.or([
@@ -197,11 +239,12 @@ export class BulkActionStore {
   }
 
   /** Gives an unfinished action up at once (this process stops), so another may resume it. */
-  async release(id: string): Promise<void> {
+  async release(lease: BulkLease): Promise<void> {
     await this.db
       .updateTable('history_bulk_actions')
-      .set({ lease_until: null })
-      .where('id', '=', id)
+      .set({ lease_until: null, runner: null })
+      .where('id', '=', lease.id)
+      .where('runner', '=', lease.runner)
       .where('state', '=', 'running')
       .execute();
   }

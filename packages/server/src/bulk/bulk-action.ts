@@ -61,9 +61,12 @@ export interface BulkPreview {
 }
 
 /** A bulk action as callers see it: the record without its runner's bookkeeping. */
-export type BulkActionView = Omit<BulkActionRecord, 'scope' | 'cursor'>;
+export type BulkActionView = Omit<
+  BulkActionRecord,
+  'scope' | 'cursor' | 'runner'
+>;
 
 export function bulkActionView(record: BulkActionRecord): BulkActionView {
-  const { scope: _scope, cursor: _cursor, ...view } = record;
+  const { scope: _scope, cursor: _cursor, runner: _runner, ...view } = record;
   return view;
 }

@@ -30,6 +30,17 @@ export function outcomeOf(error: unknown): JobOutcome {
   return { kind: 'failed', message: 'internal error' };
 }
 
+/** PostgreSQL's deadlock and serialization failures: the same statement succeeds on a later try. */
+const TRANSIENT_SQLSTATES = new Set(['40P01', '40001']);
+
 export function isTransient(error: unknown): boolean {
-  return error instanceof ConveyorError && TRANSIENT.has(error.code);
+  if (error instanceof ConveyorError) return TRANSIENT.has(error.code);
+  const code: unknown =
+    error instanceof Error && 'code' in error ? error.code : undefined;
+  return typeof code === 'string' && TRANSIENT_SQLSTATES.has(code);
+}
+
+/** Only the API's own words reach `bulk.get`: a library's text (PostgreSQL, Node) stays in the log. */
+export function messageOf(error: unknown): string {
+  return error instanceof ConveyorError ? error.message : 'internal error';
 }

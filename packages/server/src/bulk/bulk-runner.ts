@@ -1,5 +1,9 @@
 import type { AnyRegistry, SearchField } from '@conveyor/core';
-import type { BulkActionRecord, HistorySearchQuery } from '@conveyor/history';
+import type {
+  BulkActionRecord,
+  BulkLease,
+  HistorySearchQuery,
+} from '@conveyor/history';
 import type { Logger } from '@conveyor/queue';
 import type { JobControlService } from '../domain/job-control-service.ts';
 import type { Caller } from '../domain/scope.ts';
@@ -7,10 +11,13 @@ import type { JobHistory } from '../history/job-history.ts';
 import type { CheckedShapeFilter } from '../search/search-filter.ts';
 import { toSearchQuery } from '../search/search-schemas.ts';
 import { BULK_ACTION_STATES } from './bulk-action.ts';
-import { isTransient, outcomeOf } from './bulk-outcome.ts';
+import { isTransient, messageOf, outcomeOf } from './bulk-outcome.ts';
 
 /** Jobs acted on per page: progress is saved (and the lease renewed) after each. */
 const PAGE_SIZE = 100;
+
+/** Thrown inside a walk whose lease another runner took: it stops, writing nothing more. */
+class LeaseLost extends Error {}
 
 /** The single actions a bulk action repeats (any registry's `JobControlService`). */
 export type BulkSteering = Pick<
@@ -75,76 +82,86 @@ export async function runBulkAction(
   deps: BulkRunnerDeps,
   stopped: () => boolean,
 ): Promise<void> {
-  const { history, leaseMs } = deps;
+  const lease: BulkLease = { id: record.id, runner: record.runner ?? '' };
   try {
-    const query = bulkQuery(record, deps.fieldsByJob);
-    const reasons = { ...record.skipReasons };
-    let cursor = record.cursor ?? undefined;
-    for (;;) {
-      if (stopped()) {
-        await history.bulkActions((s) => s.release(record.id));
-        return;
-      }
-      const page = await history.list({ ...query, limit: PAGE_SIZE, cursor });
-      const ids = page.items.map((job) => job.id);
-      const counts = await actOn(record, ids, deps);
-      for (const [reason, n] of Object.entries(counts.reasons))
-        reasons[reason] = (reasons[reason] ?? 0) + n;
-      await history.bulkActions((s) =>
-        s.progress(record.id, {
-          matched: ids.length,
-          done: counts.done,
-          skipped: counts.skipped,
-          failed: counts.failed,
-          skipReasons: reasons,
-          cursor: page.nextCursor,
-          lastError: counts.lastError,
-          leaseMs,
-        }),
-      );
-      if (page.nextCursor === null) break;
-      cursor = page.nextCursor;
-    }
-    await history.bulkActions((s) => s.finish(record.id, 'completed'));
+    await walk(record, lease, deps, stopped);
   } catch (error) {
-    await settleFailure(record, deps, error);
+    if (error instanceof LeaseLost) {
+      deps.logger.warn(
+        { bulkAction: record.id },
+        'bulk action taken over by another runner: this one stops',
+      );
+      return;
+    }
+    await settleFailure(lease, deps, error);
   }
+}
+
+async function walk(
+  record: BulkActionRecord,
+  lease: BulkLease,
+  deps: BulkRunnerDeps,
+  stopped: () => boolean,
+): Promise<void> {
+  const { history, leaseMs } = deps;
+  const query = bulkQuery(record, deps.fieldsByJob);
+  const reasons = { ...record.skipReasons };
+  let cursor = record.cursor ?? undefined;
+  for (;;) {
+    if (stopped()) {
+      await history.bulkActions((s) => s.release(lease));
+      return;
+    }
+    const page = await history.list({ ...query, limit: PAGE_SIZE, cursor });
+    const ids = page.items.map((job) => job.id);
+    const counts = await actOn(record, lease, ids, deps);
+    for (const [reason, n] of Object.entries(counts.reasons))
+      reasons[reason] = (reasons[reason] ?? 0) + n;
+    const held = await history.bulkActions((s) =>
+      s.progress(lease, {
+        matched: ids.length,
+        done: counts.done,
+        skipped: counts.skipped,
+        failed: counts.failed,
+        skipReasons: reasons,
+        cursor: page.nextCursor,
+        lastError: counts.lastError,
+        leaseMs,
+      }),
+    );
+    if (!held) throw new LeaseLost();
+    if (page.nextCursor === null) break;
+    cursor = page.nextCursor;
+  }
+  if (!(await history.bulkActions((s) => s.finish(lease, 'completed'))))
+    throw new LeaseLost();
 }
 
 /** Transient (Redis or PostgreSQL away): left for a later resume. Otherwise the operation failed. */
 async function settleFailure(
-  record: BulkActionRecord,
+  lease: BulkLease,
   deps: BulkRunnerDeps,
   error: unknown,
 ): Promise<void> {
-  deps.logger.warn(
-    { err: error, bulkAction: record.id },
-    'bulk action stopped',
-  );
+  deps.logger.warn({ err: error, bulkAction: lease.id }, 'bulk action stopped');
   const transient = isTransient(error);
   await deps.history
-    .bulkActions((s) =>
-      transient
-        ? s.release(record.id)
-        : s.finish(record.id, 'failed', messageOf(error)),
-    )
+    .bulkActions(async (s) => {
+      if (transient) await s.release(lease);
+      else await s.finish(lease, 'failed', messageOf(error));
+    })
     .catch((cause: unknown) =>
       deps.logger.warn(
-        { err: cause, bulkAction: record.id },
+        { err: cause, bulkAction: lease.id },
         'bulk action: state not saved (resumed once its lease runs out)',
       ),
     );
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof Error && 'code' in error
-    ? error.message
-    : 'internal error';
-}
-
 /** One page: each id through the single action (or, for delete, one statement). */
 async function actOn(
   record: BulkActionRecord,
+  lease: BulkLease,
   ids: readonly string[],
   deps: BulkRunnerDeps,
 ): Promise<PageCounts> {
@@ -167,7 +184,9 @@ async function actOn(
     return counts;
   }
   const caller = callerOf(record);
+  const renew = leaseRenewer(lease, deps);
   for (const id of ids) {
+    await renew();
     try {
       await actOnJob(record.action, id, caller, deps.control);
       counts.done += 1;
@@ -184,6 +203,25 @@ async function actOn(
     }
   }
   return counts;
+}
+
+/**
+ * Renews the lease when a third of it went by within a page (slow single
+ * actions): a long page neither loses it nor lets another runner in.
+ */
+function leaseRenewer(
+  lease: BulkLease,
+  deps: BulkRunnerDeps,
+): () => Promise<void> {
+  let renewedAt = Date.now();
+  return async () => {
+    if (Date.now() - renewedAt < deps.leaseMs / 3) return;
+    const held = await deps.history.bulkActions((s) =>
+      s.renew(lease, deps.leaseMs),
+    );
+    if (!held) throw new LeaseLost();
+    renewedAt = Date.now();
+  };
 }
 
 function actOnJob(

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   BulkActionNotFoundError,
+  IdempotencyConflictError,
   InvalidSearchFilterError,
   type AnyRegistry,
 } from '@conveyor/core';
@@ -24,6 +25,10 @@ import {
   type BulkRunnerDeps,
   type BulkSteering,
 } from './bulk-runner.ts';
+import { isSameBulkRequest } from './same-bulk-request.ts';
+
+/** How far ahead of this clock a preview's `listedBy` may be (another replica's clock). */
+const CLOCK_SKEW_MS = 5_000;
 
 export interface BulkServiceOptions {
   history: JobHistory;
@@ -83,19 +88,28 @@ export class BulkService {
     return { action: input.action, ...counted, sample: sample.items, listedBy };
   }
 
-  /** Records the action and starts it in the background; the same key finds the first. */
+  /**
+   * Records the action and starts it in the background; the same key
+   * finds the first (a retried start), or is refused if it asked for
+   * another action, filter or `listedBy`.
+   */
   async start(
     input: ActionInput & { listedBy: Date; key?: string | undefined },
     caller: Caller,
   ): Promise<BulkActionView> {
     checkBulkAccess(input.action, input.filter.name, caller);
-    if (input.listedBy.getTime() > Date.now())
+    const now = new Date();
+    if (input.listedBy.getTime() > now.getTime() + CLOCK_SKEW_MS)
       throw new InvalidSearchFilterError(
         "listedBy is in the future: pass the preview's",
       );
-    const query = this.queryOf(input, caller.tenant, input.listedBy);
+    // Another replica's clock may run ahead: nothing is listed after now anyway.
+    const listedBy = input.listedBy > now ? now : input.listedBy;
+    const query = this.queryOf(input, caller.tenant, listedBy);
     const counted = await this.deps.history.count(query);
     const { principal } = caller;
+    // The range as resolved now: a resumed walk reads the same jobs.
+    const filter = { ...input.filter, from: query.from, to: query.to };
     const { record, created } = await this.deps.history.bulkActions((s) =>
       s.create({
         id: randomUUID(),
@@ -105,14 +119,16 @@ export class BulkService {
         role: principal.role,
         scope: principal.jobs,
         action: input.action,
-        // The range as resolved now: a resumed walk reads the same jobs.
-        filter: { ...input.filter, from: query.from, to: query.to },
-        listedBy: input.listedBy,
+        filter,
+        listedBy,
         previewed: counted.count,
+        previewedCapped: counted.capped,
+        createdAt: now,
         leaseMs: this.deps.leaseMs,
       }),
     );
     if (created) this.launch(record);
+    else this.checkSameRequest(record, input);
     return bulkActionView(record);
   }
 
@@ -142,6 +158,19 @@ export class BulkService {
     this.closed = true;
     clearInterval(this.timer);
     await Promise.allSettled(this.running.values());
+  }
+
+  /** A retried start asks for what the first did, clamped as the first was (at its `createdAt`). */
+  private checkSameRequest(
+    record: BulkActionRecord,
+    input: ActionInput & { listedBy: Date },
+  ): void {
+    const listedBy =
+      input.listedBy > record.createdAt ? record.createdAt : input.listedBy;
+    const query = this.queryOf(input, record.tenant, listedBy);
+    const filter = { ...input.filter, from: query.from, to: query.to };
+    if (!isSameBulkRequest(record, { action: input.action, filter, listedBy }))
+      throw new IdempotencyConflictError(`bulk ${input.action}`);
   }
 
   private queryOf(

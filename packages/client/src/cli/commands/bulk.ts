@@ -1,4 +1,5 @@
 import type { ConveyorRouterOutputs as RouterOutputs } from '@conveyor/server';
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CliError } from '../cli-error.ts';
 import { defineCommand, type Command } from '../command.ts';
@@ -48,6 +49,8 @@ export function bulk(action: BulkAction): Command {
         action,
         filter,
         listedBy: preview.listedBy,
+        // A start sent again (a retried request) finds this one, not a second.
+        key: randomUUID(),
       });
       const ended = await follow(ctx.client, started, io);
       if (json) io.out(toJson(ended));
@@ -93,8 +96,13 @@ async function follow(
 }
 
 function progressLine(op: Operation): string {
-  const total = op.previewed ?? op.matched;
-  return `${op.action} ${op.id}: ${op.done + op.skipped + op.failed}/${total} (done ${op.done}, skipped ${op.skipped}, failed ${op.failed}) ${op.state}`;
+  const acted = op.done + op.skipped + op.failed;
+  // A capped preview only knows "more than N": the total is unknown until the walk ends.
+  const total =
+    op.previewed === null
+      ? `${op.matched}`
+      : `${op.previewedCapped ? 'more than ' : ''}${op.previewed}`;
+  return `${op.action} ${op.id}: ${acted} of ${total} (done ${op.done}, skipped ${op.skipped}, failed ${op.failed}) ${op.state}`;
 }
 
 function summary(op: Operation): string {
