@@ -85,15 +85,22 @@ it('a redriven job that fails again reports a new failure, under a new event id'
   const { id } = await producer.enqueue({ name: 'doomed', data: {} });
   await waitFor(
     () => failures(events, 'job.failed').length === 1 || undefined,
-    5_000,
+    15_000,
     'the first failure',
   );
-  const found = await reader.find(id, DEFAULT_TENANT);
-  if (!found) throw new Error(`job ${id} not found`);
+  // The event can arrive before BullMQ has moved the job to failed.
+  const found = await waitFor(
+    async () => {
+      const job = await reader.find(id, DEFAULT_TENANT);
+      return job && reader.view(job).state === 'failed' ? job : undefined;
+    },
+    15_000,
+    'the job failed in Redis',
+  );
   await redrive(reader, found, DEFAULT_TENANT);
   await waitFor(
     () => failures(events, 'job.failed').length === 2 || undefined,
-    5_000,
+    15_000,
     'the second failure',
   );
   expect(failures(events, 'job.failed')).toEqual([
