@@ -1,5 +1,5 @@
 import { HistoryStore } from '@conveyor/history';
-import { createTestDatabase, waitFor } from '@conveyor/testkit';
+import { waitFor } from '@conveyor/testkit';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
@@ -9,8 +9,11 @@ import {
   jobsIn,
 } from './support/bulk-helpers.ts';
 import type { FixtureClient } from './support/fixture-router.ts';
-import { scriptedProcessors } from './support/scripted-processors.ts';
 import { startHarness, type Harness } from './support/harness.ts';
+import {
+  startHistoryHarness,
+  type HistoryHarness,
+} from './support/history-harness.ts';
 
 const redisUrl = inject('redisUrl');
 const postgresUrl = inject('postgresUrl');
@@ -19,34 +22,19 @@ const DAY_MS = 24 * 60 * 60 * 1_000;
 
 describe('bulk actions: roles, forged filters, cancel, resuming', () => {
   let harness: Harness;
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let rig: HistoryHarness;
   let acme: FixtureClient;
   let viewer: FixtureClient;
   let smsOnly: FixtureClient;
 
   beforeAll(async () => {
-    database = await createTestDatabase(postgresUrl);
-    harness = await startHarness(redisUrl, {
-      adminToken,
-      processors: scriptedProcessors(),
-      history: { databaseUrl: database.url },
-    });
-    const token = async (role: 'producer' | 'viewer', jobs?: ['sms.send']) =>
-      (
-        await harness.client.tokens.create.mutate({
-          tenantId: 'acme',
-          role,
-          ...(jobs ? { jobs } : {}),
-        })
-      ).token;
-    acme = harness.clientWith(await token('producer'));
-    viewer = harness.clientWith(await token('viewer'));
-    smsOnly = harness.clientWith(await token('producer', ['sms.send']));
+    rig = await startHistoryHarness({ redisUrl, postgresUrl }, adminToken);
+    harness = rig.harness;
+    acme = (await rig.clientFor('acme')).client;
+    viewer = (await rig.clientFor('acme', 'viewer')).client;
+    smsOnly = (await rig.clientFor('acme', 'producer', ['sms.send'])).client;
   });
-  afterAll(async () => {
-    await harness.close();
-    await database.drop();
-  });
+  afterAll(() => rig.close());
 
   it('refuses a viewer and a token scoped to other jobs; a viewer still follows operations', async () => {
     const message = `always-fail:${randomUUID()}`;

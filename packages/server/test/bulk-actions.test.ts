@@ -1,4 +1,4 @@
-import { createTestDatabase, waitFor } from '@conveyor/testkit';
+import { waitFor } from '@conveyor/testkit';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
@@ -8,8 +8,11 @@ import {
   jobsIn,
 } from './support/bulk-helpers.ts';
 import type { FixtureClient } from './support/fixture-router.ts';
-import { scriptedProcessors } from './support/scripted-processors.ts';
-import { startHarness, type Harness } from './support/harness.ts';
+import type { Harness } from './support/harness.ts';
+import {
+  startHistoryHarness,
+  type HistoryHarness,
+} from './support/history-harness.ts';
 
 const redisUrl = inject('redisUrl');
 const postgresUrl = inject('postgresUrl');
@@ -17,33 +20,19 @@ const adminToken = randomBytes(32).toString('base64url');
 
 describe('bulk actions by search filter (real Redis, PostgreSQL, worker)', () => {
   let harness: Harness;
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let rig: HistoryHarness;
   let acme: FixtureClient;
   let globex: FixtureClient;
   let adminForAcme: FixtureClient;
 
   beforeAll(async () => {
-    database = await createTestDatabase(postgresUrl);
-    harness = await startHarness(redisUrl, {
-      adminToken,
-      processors: scriptedProcessors(),
-      history: { databaseUrl: database.url },
-    });
-    const token = async (tenantId: string) =>
-      (
-        await harness.client.tokens.create.mutate({
-          tenantId,
-          role: 'producer',
-        })
-      ).token;
-    acme = harness.clientWith(await token('acme'));
-    globex = harness.clientWith(await token('globex'));
+    rig = await startHistoryHarness({ redisUrl, postgresUrl }, adminToken);
+    harness = rig.harness;
+    acme = (await rig.clientFor('acme')).client;
+    globex = (await rig.clientFor('globex')).client;
     adminForAcme = harness.clientWith(adminToken, 'acme');
   });
-  afterAll(async () => {
-    await harness.close();
-    await database.drop();
-  });
+  afterAll(() => rig.close());
 
   it('retries what the preview counted, all of it, and only jobs listed by then', async () => {
     const message = `always-fail:${randomUUID()}`;

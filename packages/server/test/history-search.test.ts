@@ -1,11 +1,14 @@
 import { isConveyorError } from '@conveyor/client';
-import { createTestDatabase, waitFor } from '@conveyor/testkit';
+import { waitFor } from '@conveyor/testkit';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { FixtureClient } from './support/fixture-router.ts';
-import { startHarness, type Harness } from './support/harness.ts';
+import type { Harness } from './support/harness.ts';
+import {
+  startHistoryHarness,
+  type HistoryHarness,
+} from './support/history-harness.ts';
 import { rawRequest } from './support/raw-http.ts';
-import { scriptedProcessors } from './support/scripted-processors.ts';
 
 const redisUrl = inject('redisUrl');
 const postgresUrl = inject('postgresUrl');
@@ -23,27 +26,16 @@ const refusal = async (call: Promise<unknown>) => {
 
 describe('history.search through the API: typed filters, tenants, hostile filters', () => {
   let harness: Harness;
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let rig: HistoryHarness;
   let acme: FixtureClient;
   let globex: FixtureClient;
   let acmeIds: Map<string, string>;
 
   beforeAll(async () => {
-    database = await createTestDatabase(postgresUrl);
-    harness = await startHarness(redisUrl, {
-      adminToken,
-      processors: scriptedProcessors(),
-      history: { databaseUrl: database.url },
-    });
-    const token = async (tenantId: string) =>
-      (
-        await harness.client.tokens.create.mutate({
-          tenantId,
-          role: 'producer',
-        })
-      ).token;
-    acme = harness.clientWith(await token('acme'));
-    globex = harness.clientWith(await token('globex'));
+    rig = await startHistoryHarness({ redisUrl, postgresUrl }, adminToken);
+    harness = rig.harness;
+    acme = (await rig.clientFor('acme')).client;
+    globex = (await rig.clientFor('globex')).client;
     acmeIds = new Map();
     for (const to of ['+14155550101', '+14155550102', '+442071838750']) {
       const job = await acme.enqueue.mutate({
@@ -78,10 +70,7 @@ describe('history.search through the API: typed filters, tenants, hostile filter
       'acme history complete',
     );
   }, 60_000);
-  afterAll(async () => {
-    await harness.close();
-    await database.drop();
-  });
+  afterAll(() => rig?.close());
 
   it('finds jobs by payload and result fields, typed per job', async () => {
     const exact = await acme.history.search.query({

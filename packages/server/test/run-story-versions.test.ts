@@ -1,29 +1,19 @@
 import { versionedV1Registry, versionedV2Registry } from '@conveyor/fixtures';
-import { startHistoryDrainer, type HistoryDrainer } from '@conveyor/history';
 import {
   createKeyspace,
-  createRedisClient,
   createWorkerPool,
   type WorkerPool,
 } from '@conveyor/queue';
 import type { AnyRegistry } from '@conveyor/core';
-import {
-  createTestDatabase,
-  deletePrefix,
-  uniquePrefix,
-  waitFor,
-} from '@conveyor/testkit';
+import { uniquePrefix, waitFor } from '@conveyor/testkit';
 import { Queue } from 'bullmq';
 import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
-  startVersionedApi,
-  versionedClient,
-  type V1Client,
-  type V2Client,
-  type VersionedApi,
-} from './support/versioned-api.ts';
+  startRollingDeploy,
+  type RollingDeploy,
+} from './support/rolling-deploy.ts';
 
 const redisUrl = inject('redisUrl');
 const postgresUrl = inject('postgresUrl');
@@ -32,36 +22,18 @@ const adminToken = randomBytes(32).toString('base64url');
 /** A v1 producer and a v2 reader over one Redis and one history (a rolling deploy). */
 describe('history.story of a versioned job: the payload as stored and as received', () => {
   const prefix = uniquePrefix('story-versions');
-  let v1: VersionedApi & { client: V1Client };
-  let v2: VersionedApi & { client: V2Client };
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
-  let drainer: HistoryDrainer;
-  const workerRedis = createRedisClient(redisUrl, { preset: 'worker' });
+  let deploy: RollingDeploy;
+  let v1: RollingDeploy['v1'];
+  let v2: RollingDeploy['v2'];
+  let workerRedis: RollingDeploy['workerRedis'];
 
   beforeAll(async () => {
-    database = await createTestDatabase(postgresUrl);
-    const history = { databaseUrl: database.url };
-    const api1 = await startVersionedApi(redisUrl, {
-      registry: versionedV1Registry,
+    deploy = await startRollingDeploy(
+      { redisUrl, postgresUrl },
       prefix,
       adminToken,
-      history,
-    });
-    v1 = { ...api1, client: versionedClient<V1Client>(api1, adminToken) };
-    const api2 = await startVersionedApi(redisUrl, {
-      registry: versionedV2Registry,
-      prefix,
-      adminToken,
-      history,
-    });
-    v2 = { ...api2, client: versionedClient<V2Client>(api2, adminToken) };
-    drainer = startHistoryDrainer({
-      redis: workerRedis,
-      keys: createKeyspace(prefix),
-      db: v2.history!,
-      logger: pino({ level: 'silent' }),
-      blockMs: 100,
-    });
+    );
+    ({ v1, v2, workerRedis } = deploy);
   }, 120_000);
   const pools: WorkerPool[] = [];
   /** A worker of one release, over the APIs' prefix. */
@@ -83,12 +55,7 @@ describe('history.story of a versioned job: the payload as stored and as receive
   };
   afterAll(async () => {
     for (const pool of pools) await pool.close();
-    await drainer?.close();
-    await v1?.close();
-    await v2?.close();
-    workerRedis.disconnect();
-    await database?.drop();
-    await deletePrefix(redisUrl, prefix);
+    await deploy?.close();
   });
 
   it('stored at v1 shows stored v1 and received v2, live and once archived', async () => {

@@ -1,6 +1,6 @@
 import { isConveyorError } from '@conveyor/client';
 import { createKeyspace } from '@conveyor/queue';
-import { createTestDatabase, waitFor } from '@conveyor/testkit';
+import { waitFor } from '@conveyor/testkit';
 import { Queue } from 'bullmq';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -10,8 +10,11 @@ import {
   type RunStory,
   type StoryEvent,
 } from '../src/index.ts';
-import { scriptedProcessors } from './support/scripted-processors.ts';
-import { startHarness, type Harness } from './support/harness.ts';
+import type { Harness } from './support/harness.ts';
+import {
+  startHistoryHarness,
+  type HistoryHarness,
+} from './support/history-harness.ts';
 import type { FixtureClient } from './support/fixture-router.ts';
 
 const redisUrl = inject('redisUrl');
@@ -31,7 +34,7 @@ const ofType = <T extends StoryEvent['type']>(story: RunStory, type: T) =>
 
 describe("history.story: a run's whole story (real Redis, PostgreSQL, worker)", () => {
   let harness: Harness;
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let rig: HistoryHarness;
   let acme: FixtureClient;
   let globex: FixtureClient;
   let acmeTokenId: string;
@@ -52,23 +55,14 @@ describe("history.story: a run's whole story (real Redis, PostgreSQL, worker)", 
     );
 
   beforeAll(async () => {
-    database = await createTestDatabase(postgresUrl);
-    harness = await startHarness(redisUrl, {
-      adminToken,
-      processors: scriptedProcessors(),
-      history: { databaseUrl: database.url },
-    });
-    const token = (tenantId: string) =>
-      harness.client.tokens.create.mutate({ tenantId, role: 'producer' });
-    const acmeToken = await token('acme');
-    acmeTokenId = acmeToken.record.id;
-    acme = harness.clientWith(acmeToken.token);
-    globex = harness.clientWith((await token('globex')).token);
+    rig = await startHistoryHarness({ redisUrl, postgresUrl }, adminToken);
+    harness = rig.harness;
+    const mine = await rig.clientFor('acme');
+    acme = mine.client;
+    acmeTokenId = mine.tokenId;
+    globex = (await rig.clientFor('globex')).client;
   }, 120_000);
-  afterAll(async () => {
-    await harness?.close();
-    await database?.drop();
-  });
+  afterAll(() => rig?.close());
 
   it('fails twice with backoff, then succeeds: who enqueued it, each attempt with error and stack, the waits, the result', async () => {
     const job = await acme.enqueue.mutate({

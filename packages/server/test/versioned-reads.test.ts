@@ -1,24 +1,13 @@
 import { DEFAULT_TENANT, encodeEnvelope } from '@conveyor/core';
-import { versionedV1Registry, versionedV2Registry } from '@conveyor/fixtures';
-import { startHistoryDrainer, type HistoryDrainer } from '@conveyor/history';
-import { createKeyspace, createRedisClient } from '@conveyor/queue';
-import {
-  createTestDatabase,
-  deletePrefix,
-  uniquePrefix,
-  waitFor,
-} from '@conveyor/testkit';
+import { createKeyspace } from '@conveyor/queue';
+import { uniquePrefix, waitFor } from '@conveyor/testkit';
 import { Queue } from 'bullmq';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
-  startVersionedApi,
-  versionedClient,
-  type V1Client,
-  type V2Client,
-  type VersionedApi,
-} from './support/versioned-api.ts';
+  startRollingDeploy,
+  type RollingDeploy,
+} from './support/rolling-deploy.ts';
 
 const redisUrl = inject('redisUrl');
 const postgresUrl = inject('postgresUrl');
@@ -31,36 +20,17 @@ const adminToken = randomBytes(32).toString('base64url');
  */
 describe('reads of a versioned job', () => {
   const prefix = uniquePrefix('versioned-reads');
-  let v1: VersionedApi & { client: V1Client };
-  let v2: VersionedApi & { client: V2Client };
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
-  let drainer: HistoryDrainer;
-  const workerRedis = createRedisClient(redisUrl, { preset: 'worker' });
+  let deploy: RollingDeploy;
+  let v1: RollingDeploy['v1'];
+  let v2: RollingDeploy['v2'];
 
   beforeAll(async () => {
-    database = await createTestDatabase(postgresUrl);
-    const history = { databaseUrl: database.url };
-    const api1 = await startVersionedApi(redisUrl, {
-      registry: versionedV1Registry,
+    deploy = await startRollingDeploy(
+      { redisUrl, postgresUrl },
       prefix,
       adminToken,
-      history,
-    });
-    v1 = { ...api1, client: versionedClient<V1Client>(api1, adminToken) };
-    const api2 = await startVersionedApi(redisUrl, {
-      registry: versionedV2Registry,
-      prefix,
-      adminToken,
-      history,
-    });
-    v2 = { ...api2, client: versionedClient<V2Client>(api2, adminToken) };
-    drainer = startHistoryDrainer({
-      redis: workerRedis,
-      keys: createKeyspace(prefix),
-      db: v2.history!,
-      logger: pino({ level: 'silent' }),
-      blockMs: 100,
-    });
+    );
+    ({ v1, v2 } = deploy);
   }, 120_000);
   const versionedQueue = () =>
     new Queue('versioned', {
@@ -68,12 +38,7 @@ describe('reads of a versioned job', () => {
       prefix: createKeyspace(prefix).bullPrefix('versioned'),
     });
   afterAll(async () => {
-    await drainer?.close();
-    await v1?.close();
-    await v2?.close();
-    workerRedis.disconnect();
-    await database?.drop();
-    await deletePrefix(redisUrl, prefix);
+    await deploy?.close();
   });
 
   it('a v2 API shows a v1 job upcast, stored as version 1 of 2, in get and list', async () => {
