@@ -212,6 +212,16 @@ describe('a rolling deploy of a changed input (real daemons, separate processes)
     for (let i = 2; i < 12; i++) fresh.push(await sendV2(i));
 
     const oldJobs = await t.settled([...waiting, ...delayed], 'completed');
+    // v1 keeps taking v2 jobs and handing them back (each up to 30 s later)
+    // while it runs; a rolling deploy ends by retiring it, which bounds how
+    // long the v2 jobs can wait on a loaded machine.
+    const handBacks = handBacksOf(await oldWorker.metrics());
+    const warned = oldWorker.daemon.lines.filter(
+      (l) => l.record?.msg === HANDED_BACK,
+    );
+    expect(warned).toHaveLength(1);
+    oldWorker.daemon.child.kill('SIGTERM');
+    expect(await oldWorker.daemon.exited).toBe(0);
     const newJobs = await t.settled(fresh, 'completed');
     const byRelease = { v1: 0, v2: 0 };
     for (const job of oldJobs) {
@@ -236,15 +246,8 @@ describe('a rolling deploy of a changed input (real daemons, separate processes)
       const { logs } = await t.queue.getJobLogs(job.id);
       expect(parseAttempts(logs)).toEqual([]);
     }
-    const handBacks = handBacksOf(await oldWorker.metrics());
-    const warned = oldWorker.daemon.lines.filter(
-      (l) => l.record?.msg === HANDED_BACK,
-    );
-    expect(warned).toHaveLength(1);
 
     // Release v1 retired; its dead letters run again, on v2, upcast.
-    oldWorker.daemon.child.kill('SIGTERM');
-    expect(await oldWorker.daemon.exited).toBe(0);
     for (const id of failing)
       await redrive(t.reader, (await t.view(id)).found, DEFAULT_TENANT);
     const redriven = await t.settled(failing, 'completed');
