@@ -19,7 +19,11 @@ import {
   type ScheduleSpec,
 } from './schedule.ts';
 import { assertSchemaRules } from './schema-rules.ts';
-import type { SchemaVersion, SchemaVersions } from './versions.ts';
+import {
+  checkVersions,
+  type SchemaVersion,
+  type SchemaVersions,
+} from './versions.ts';
 import {
   checkSearchIndexes,
   type RangeIndexPath,
@@ -265,25 +269,6 @@ function checkNames(name: string, queue: string): void {
     throw new Error(
       `Job "${name}": invalid queue name "${queue}": letters, digits, - and _ (at most 64)`,
     );
-}
-
-/** A version history must end in the input itself, and each older schema follows the schema rules. */
-function checkVersions(
-  jobName: string,
-  { input, versions }: { input: PayloadSchema; versions?: unknown },
-): readonly SchemaVersion[] {
-  const spec = versions as SchemaVersions<PayloadSchema> | undefined;
-  if (!spec) return Object.freeze([{ schema: input, upcast: null }]);
-  if (spec.current !== input)
-    throw new Error(
-      `Job "${jobName}": versions must end with the job's input schema (the same object)`,
-    );
-  spec.steps.forEach((step, index) => {
-    if (index > 0 && typeof step.upcast !== 'function')
-      throw new Error(`Job "${jobName}": version ${index + 1} has no upcaster`);
-    assertSchemaRules(jobName, 'input', step.schema);
-  });
-  return spec.steps;
 }
 
 /** Validates a job's numbers (TypeScript has no ranges); the message names the job and field. */

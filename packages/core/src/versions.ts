@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { assertSchemaRules } from './schema-rules.ts';
 
 type Schema = z.ZodType<unknown, unknown>;
 
@@ -59,4 +60,23 @@ function chain<TCurrent extends Schema>(
       return chain([...steps, step], schema);
     },
   });
+}
+
+/** A version history must end in the input itself, and each older schema follows the schema rules. */
+export function checkVersions(
+  jobName: string,
+  { input, versions }: { input: z.ZodType; versions?: unknown },
+): readonly SchemaVersion[] {
+  const spec = versions as SchemaVersions<z.ZodType> | undefined;
+  if (!spec) return Object.freeze([{ schema: input, upcast: null }]);
+  if (spec.current !== input)
+    throw new Error(
+      `Job "${jobName}": versions must end with the job's input schema (the same object)`,
+    );
+  spec.steps.forEach((step, index) => {
+    if (index > 0 && typeof step.upcast !== 'function')
+      throw new Error(`Job "${jobName}": version ${index + 1} has no upcaster`);
+    assertSchemaRules(jobName, 'input', step.schema);
+  });
+  return spec.steps;
 }
