@@ -3,9 +3,9 @@ import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { registrySchemas } from '../registry-schemas.ts';
 import { readRunStory } from '../story/read-run-story.ts';
+import { recentRange } from './recent-range.ts';
 import { viewerProcedure } from '../trpc.ts';
 
-const DAY_MS = 24 * 60 * 60 * 1_000;
 /** The widest `failures` range: it reads attempts too, so the search's bound. */
 export const MAX_FAILURES_DAYS = 93;
 
@@ -32,32 +32,7 @@ export function historyStoryProcedures<R extends AnyRegistry>(registry: R) {
      * enqueued in the range (default the last 7 days, at most 93).
      */
     failures: viewerProcedure
-      .input(
-        z
-          .strictObject({
-            name: jobName.optional(),
-            from: z.date().optional(),
-            to: z.date().optional(),
-          })
-          .default({})
-          .transform(({ name, from, to }) => {
-            const end = to ?? new Date();
-            const start = from ?? new Date(end.getTime() - 7 * DAY_MS);
-            return { ...(name ? { name } : {}), from: start, to: end };
-          })
-          .refine((r) => r.from < r.to, {
-            message: 'from must be before to',
-            path: ['from'],
-          })
-          .refine(
-            (r) =>
-              r.to.getTime() - r.from.getTime() <= MAX_FAILURES_DAYS * DAY_MS,
-            {
-              message: `The range may span at most ${MAX_FAILURES_DAYS} days`,
-              path: ['to'],
-            },
-          ),
-      )
+      .input(recentRange({ name: jobName.optional() }, MAX_FAILURES_DAYS))
       .query(({ ctx, input }) =>
         ctx.history.failures({ ...input, tenant: ctx.tenant }),
       ),

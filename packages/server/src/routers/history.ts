@@ -2,6 +2,7 @@ import type { AnyRegistry } from '@conveyor/core';
 import { MAX_HISTORY_LIMIT } from '@conveyor/history';
 import { HISTORY_STATES } from '../search/search-filter.ts';
 import { historySearchProcedures } from './history-search.ts';
+import { recentRange } from './recent-range.ts';
 import { historyStoryProcedures } from './history-story.ts';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
@@ -9,7 +10,6 @@ import { viewerProcedure } from '../trpc.ts';
 import { registrySchemas } from '../registry-schemas.ts';
 import { cursorPage } from './cursor-page.ts';
 
-const DAY_MS = 24 * 60 * 60 * 1_000;
 /** The widest `stats` range: a year (a leap one included). */
 export const MAX_STATS_DAYS = 366;
 
@@ -58,29 +58,7 @@ export function historyRouter<R extends AnyRegistry>(registry: R) {
 
     /** Per job name and UTC day of enqueue: counts by state, duration percentiles. Default: the last 7 days. */
     stats: viewerProcedure
-      .input(
-        z
-          .strictObject({ from: z.date().optional(), to: z.date().optional() })
-          .default({})
-          .transform(({ from, to }) => {
-            const end = to ?? new Date();
-            return {
-              from: from ?? new Date(end.getTime() - 7 * DAY_MS),
-              to: end,
-            };
-          })
-          .refine((r) => r.from < r.to, {
-            message: 'from must be before to',
-            path: ['from'],
-          })
-          .refine(
-            (r) => r.to.getTime() - r.from.getTime() <= MAX_STATS_DAYS * DAY_MS,
-            {
-              message: `The range may span at most ${MAX_STATS_DAYS} days`,
-              path: ['to'],
-            },
-          ),
-      )
+      .input(recentRange({}, MAX_STATS_DAYS))
       .query(({ ctx, input }) =>
         ctx.history.stats({ ...input, tenant: ctx.tenant }),
       ),
