@@ -5,6 +5,7 @@ import {
   type FieldCondition,
 } from '@conveyor/core';
 import { CompiledQuery, sql, type Kysely } from 'kysely';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { z } from 'zod';
 import {
@@ -270,6 +271,55 @@ describe('history search over a seeded history (typed payload and result filters
     );
   });
 
+  it('stops a build in progress when asked (shutdown), quietly, and the next start rebuilds what it left', async () => {
+    const specs = fields
+      .filter((f) => f.path === 'data.cents')
+      .map((field) => ({ job: 'search.sms', field }));
+    const warnings: unknown[] = [];
+    const logger = {
+      info: () => {},
+      warn: (...args: unknown[]) => warnings.push(args),
+      error: () => {},
+    };
+    await sql`drop index if exists history_jobs_payload_search`.execute(
+      history.db,
+    );
+    // Another transaction holds the table so the build waits inside its
+    // `create index concurrently`: the abort lands mid-build, every time.
+    const holder = new pg.Client({ connectionString: history.url });
+    await holder.connect();
+    await holder.query('begin');
+    await holder.query(
+      'lock table history_jobs in share update exclusive mode',
+    );
+    const stop = new AbortController();
+    const building = ensureSearchIndexes({
+      connectionString: history.url,
+      specs,
+      logger,
+      signal: stop.signal,
+    });
+    await waitForBuildBlocked(history.db);
+    stop.abort();
+    // It returns while the table is still held: the statement was stopped, not finished.
+    expect(await building).toBe(0);
+    await holder.query('rollback');
+    await holder.end();
+    expect(warnings).toEqual([]);
+    // The next start finds the payload index missing (or left invalid) and builds it.
+    expect(
+      await ensureSearchIndexes({
+        connectionString: history.url,
+        specs,
+        logger,
+      }),
+    ).toBeGreaterThanOrEqual(1);
+    const { rows } = await sql<{ valid: boolean }>`
+      select i.indisvalid as valid from pg_index i join pg_class c on c.oid = i.indexrelid
+      where c.relname = 'history_jobs_payload_search'`.execute(history.db);
+    expect(rows).toEqual([{ valid: true }]);
+  });
+
   it('is cancelled by its statement timeout and says how to narrow it', async () => {
     const slow = new HistoryStore(history.db, { statementTimeoutMs: 1 });
     const query = base(
@@ -287,6 +337,21 @@ describe('history search over a seeded history (typed payload and result filters
     ).toBeGreaterThan(0);
   });
 });
+
+/** Until a `create index` waits on a lock (generous: a loaded machine). */
+async function waitForBuildBlocked(db: Kysely<HistoryDatabase>): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const { rows } = await sql<{ n: number }>`
+      select count(*)::int as n from pg_stat_activity
+      where wait_event_type = 'Lock' and query ilike 'create index concurrently%'`.execute(
+      db,
+    );
+    if ((rows[0]?.n ?? 0) > 0) return;
+    if (Date.now() > deadline) throw new Error('the build never started');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
 
 /** The plan PostgreSQL picks for a search's first page, as JSON text. */
 async function planOf(

@@ -65,12 +65,22 @@ export async function ensureSearchIndexes(options: {
   connectionString: string;
   specs: readonly SearchIndexSpec[];
   logger: HistoryLogger;
+  /** Stops a build in progress (shutdown): its connection is closed; an index left invalid is rebuilt next start. */
+  signal?: AbortSignal;
 }): Promise<number> {
   const pool = new pg.Pool({
     connectionString: options.connectionString,
     max: 1,
   });
   pool.on('error', () => undefined);
+  // A checked-out client has no pool listener: a server-side termination
+  // between statements would otherwise be an uncaught 'error' event.
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+    const stop = () => void stopBackend(options.connectionString, client);
+    if (options.signal?.aborted) stop();
+    options.signal?.addEventListener('abort', stop, { once: true });
+  });
   const db = new Kysely<HistoryDatabase>({
     dialect: new PostgresDialect({ pool }),
   });
@@ -88,6 +98,7 @@ export async function ensureSearchIndexes(options: {
       }
     });
   } catch (error) {
+    if (options.signal?.aborted) return 0;
     options.logger.warn(
       { err: error },
       'history: search indexes not built (searches work without them, slower)',
@@ -135,4 +146,25 @@ async function ensureOne(
     await sql`drop index concurrently if exists ${sql.id(name)}`.execute(conn);
   await create.execute(conn);
   return true;
+}
+
+/**
+ * Ends a build's session from another connection: closing the socket alone
+ * would leave the server finishing the statement (and holding the lock).
+ */
+async function stopBackend(
+  connectionString: string,
+  client: pg.PoolClient,
+): Promise<void> {
+  const pid = (client as unknown as { processID?: number }).processID;
+  const admin = new pg.Client({ connectionString });
+  admin.on('error', () => undefined);
+  try {
+    await admin.connect();
+    await admin.query('select pg_terminate_backend($1)', [pid]);
+  } catch {
+    await client.end().catch(() => undefined);
+  } finally {
+    await admin.end().catch(() => undefined);
+  }
 }

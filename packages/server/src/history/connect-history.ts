@@ -26,6 +26,7 @@ export function connectHistory(options: {
   searchIndexes?: readonly SearchIndexSpec[];
 }): ApiHistoryConnection {
   let store: HistoryStore | undefined;
+  const stopIndexing = new AbortController();
   const { search, searchIndexes = [], ...database } = options;
   const connection = connectHistoryDatabase({
     ...database,
@@ -36,12 +37,16 @@ export function connectHistory(options: {
         connectionString: options.databaseUrl,
         specs: searchIndexes,
         logger: options.logger,
+        signal: stopIndexing.signal,
       });
     },
   });
   return {
     store: () => (connection.db() ? store : undefined),
     ready: connection.ready,
-    close: () => connection.close(),
+    close: () => {
+      stopIndexing.abort();
+      return connection.close();
+    },
   };
 }
