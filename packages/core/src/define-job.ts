@@ -29,6 +29,10 @@ import {
   type RangeIndexPath,
 } from './search/search-indexes.ts';
 import type { SearchField } from './search/search-where.ts';
+import {
+  sensitiveFieldsOf,
+  type SensitiveFields,
+} from './sensitive/sensitive-paths.ts';
 
 export type PayloadSchema = z.ZodType<unknown, unknown>;
 /**
@@ -106,6 +110,8 @@ export interface JobDefinition<
   readonly versions: readonly SchemaVersion[];
   /** Number and date fields history indexes for range searches (`searchIndexes`). */
   readonly searchIndexes: readonly SearchField[];
+  /** Where input and result mark values `sensitive()`: stored encrypted. */
+  readonly sensitive: SensitiveFields;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a registry holds jobs of any schema
@@ -126,6 +132,7 @@ export interface RuntimeJob {
   readonly version: number;
   readonly versions: readonly SchemaVersion[];
   readonly searchIndexes: readonly SearchField[];
+  readonly sensitive: SensitiveFields;
 }
 
 export type JobInput<TJob extends AnyJobDefinition> = z.output<TJob['input']>;
@@ -256,6 +263,7 @@ export function defineJob<
       { input: spec.input, result },
       spec.searchIndexes as readonly string[] | undefined,
     ),
+    sensitive: sensitiveFieldsOf({ input: spec.input, result }),
   });
 }
 

@@ -28,6 +28,8 @@ export interface JobEnvelope {
   run?: number;
   /** The enqueue's trace context, when it was traced: the worker's span continues it. */
   trace?: EnvelopeTrace;
+  /** 1 when the payload holds sealed (`sensitive()`) values: readers open them; others skip the walk. */
+  s?: 1;
 }
 
 /**
@@ -42,7 +44,12 @@ export interface EnvelopeTrace {
 
 export function encodeEnvelope(
   payload: unknown,
-  meta: { tenantId?: string; missed?: MissedRunPolicy; version?: number } = {},
+  meta: {
+    tenantId?: string;
+    missed?: MissedRunPolicy;
+    version?: number;
+    sealed?: boolean;
+  } = {},
 ): JobEnvelope {
   const envelope: JobEnvelope = {
     v: ENVELOPE_VERSION,
@@ -52,6 +59,7 @@ export function encodeEnvelope(
   if (meta.missed !== undefined) envelope.missed = meta.missed;
   if (meta.version !== undefined && meta.version > 1)
     envelope.pv = meta.version;
+  if (meta.sealed) envelope.s = 1;
   return envelope;
 }
 
@@ -60,6 +68,8 @@ export interface DecodedEnvelope {
   payload: unknown;
   tenantId?: string;
   version: number;
+  /** Whether the payload holds sealed values (`isSealed`). */
+  sealed: boolean;
 }
 
 /**
@@ -98,7 +108,11 @@ export function decodeEnvelope(data: unknown): DecodedEnvelope {
     throw new MalformedJobError('Job envelope has no payload');
   }
   try {
-    const decoded = { payload: superjson.deserialize(payload), version };
+    const decoded = {
+      payload: superjson.deserialize(payload),
+      version,
+      sealed: envelope.s === 1,
+    };
     return envelope.tenantId === undefined
       ? decoded
       : { ...decoded, tenantId: envelope.tenantId };

@@ -17,6 +17,7 @@ export * from './registry.ts';
 export * from './schedule.ts';
 export * from './schedule-request.ts';
 export * from './search/index.ts';
+export * from './sensitive/index.ts';
 export * from './stored-payload.ts';
 export * from './versions.ts';
 export * from './webhook.ts';

@@ -24,8 +24,13 @@ export type StoredPayload =
 export function readStoredPayload(
   job: RuntimeJob,
   data: unknown,
+  /** Opens sealed (`sensitive()`) values; called only when the envelope has some. */
+  open?: (payload: unknown) => unknown,
 ): StoredPayload {
-  const { payload, version } = decodeEnvelope(data);
+  const decoded = decodeEnvelope(data);
+  const { version } = decoded;
+  const payload =
+    decoded.sealed && open ? open(decoded.payload) : decoded.payload;
   if (version > job.version)
     return { kind: 'newer', payload, storedVersion: version };
   if (version === job.version)

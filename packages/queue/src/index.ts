@@ -161,3 +161,4 @@ export {
   type StoredItem,
 } from './compat/stored-version-tally.ts';
 export { scanKeys } from './scan-keys.ts';
+export * from './sensitive/index.ts';

@@ -70,7 +70,16 @@ async function reconcileAll({
           const id = contractScheduleId(job.name, schedule.key);
           declared.add(id);
           const desired = upsertArgs(job, schedule);
-          const fingerprint = fingerprintOf(desired);
+          // Sealed data differs on every write: its plain form (from the
+          // contract's source, so no secret) is what tells a change.
+          const fingerprint = fingerprintOf(
+            job.sensitive.data.length === 0
+              ? desired
+              : {
+                  ...desired,
+                  template: { ...desired.template, data: schedule },
+                },
+          );
           if (
             fingerprints[id] === fingerprint &&
             (await queue.getJobScheduler(id))

@@ -2,6 +2,8 @@ import {
   decodeEnvelope,
   readStoredPayload,
   encodeEnvelope,
+  redactSealed,
+  type JobEnvelope,
   ScheduleLimitError,
   ScheduleNotFoundError,
   tenantScheduleId,
@@ -11,7 +13,11 @@ import {
 } from '@conveyor/core';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { Keyspace } from '@conveyor/queue';
+import {
+  encodeSealedEnvelope,
+  openPayload,
+  type Keyspace,
+} from '@conveyor/queue';
 import { withRedisLock } from './redis-lock.ts';
 import {
   assertSchedulable,
@@ -70,10 +76,7 @@ export class ScheduleStore {
       name: write.name,
       job: write.job,
       timing: storedTiming(write),
-      data: encodeEnvelope(write.data, {
-        tenantId: tenant,
-        version: this.registry.get(write.job)?.version ?? 1,
-      }),
+      data: this.encodeData(tenant, write),
       missed: write.missed ?? 'run-once',
       paused: previous?.paused ?? false,
       createdAt: previous?.createdAt ?? now,
@@ -208,14 +211,21 @@ export class ScheduleStore {
    * path, or of a newer release, stays as stored with its own version, so
    * no data is ever stamped with a version it was not written with.
    */
-  private readData(stored: StoredSchedule): {
+  private readData(
+    stored: StoredSchedule,
+    open = true,
+  ): {
     payload: unknown;
     version: number;
   } {
     const job = this.registry.get(stored.job);
     try {
       if (job) {
-        const read = readStoredPayload(job, stored.data);
+        const read = readStoredPayload(
+          job,
+          stored.data,
+          open ? (sealed) => openPayload(job.name, sealed) : undefined,
+        );
         if (read.kind === 'current')
           return { payload: read.payload, version: job.version };
       }
@@ -228,6 +238,19 @@ export class ScheduleStore {
 
   private dataOf(stored: StoredSchedule): unknown {
     return this.readData(stored).payload;
+  }
+
+  /** As views show it: `sensitive()` values as `[sensitive]`. */
+  private shownData(stored: StoredSchedule): unknown {
+    return redactSealed(this.readData(stored, false).payload);
+  }
+
+  private encodeData(tenant: string, write: ScheduleWrite): JobEnvelope {
+    const job = this.registry.get(write.job);
+    const meta = { tenantId: tenant, version: job?.version ?? 1 };
+    return job
+      ? encodeSealedEnvelope(job, write.data, meta)
+      : encodeEnvelope(write.data, meta);
   }
 
   private queueOf(jobName: string): QueueName | undefined {
@@ -272,7 +295,7 @@ export class ScheduleStore {
       cron: timing.cron ?? null,
       tz: timing.tz ?? null,
       everyMs: timing.everyMs ?? null,
-      data: this.dataOf(stored),
+      data: this.shownData(stored),
       missed: stored.missed,
       paused: stored.paused,
       createdAt: new Date(stored.createdAt),

@@ -4,7 +4,7 @@ import {
   type RuntimeJob,
 } from '@conveyor/core';
 import type { JobSchedulerTemplateOptions } from 'bullmq';
-import { toJobsOptions } from '@conveyor/queue';
+import { encodeSealedEnvelope, toJobsOptions } from '@conveyor/queue';
 
 /**
  * What each job a schedule fires looks like: the job's name, its data in an
@@ -30,7 +30,7 @@ export function scheduleTemplate(
   return {
     name: job.name,
     // `version` only for data kept as another release stored it.
-    data: encodeEnvelope(data, { version: job.version, ...meta }),
+    data: encodeSealedEnvelope(job, data, { version: job.version, ...meta }),
     opts,
   };
 }

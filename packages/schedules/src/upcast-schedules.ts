@@ -7,7 +7,12 @@ import {
 } from '@conveyor/core';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { LuaScript, type Keyspace } from '@conveyor/queue';
+import {
+  encodeSealedEnvelope,
+  LuaScript,
+  openPayload,
+  type Keyspace,
+} from '@conveyor/queue';
 import type { StoredSchedule } from './stored-schedule.ts';
 import { tenantScheduleHashes } from './tenant-schedule-hashes.ts';
 
@@ -131,11 +136,13 @@ function upcastData(
   const version = envelopeVersion(stored);
   if (!job || version === null || version >= job.version) return undefined;
   try {
-    const read = readStoredPayload(job, stored);
-    const { payload: _old, v: _v, pv: _pv, ...meta } = stored;
+    const read = readStoredPayload(job, stored, (sealed) =>
+      openPayload(job.name, sealed),
+    );
+    const { payload: _old, v: _v, pv: _pv, s: _s, ...meta } = stored;
     return {
       ...meta,
-      ...encodeEnvelope(read.payload, { version: job.version }),
+      ...encodeSealedEnvelope(job, read.payload, { version: job.version }),
     };
   } catch (error) {
     home.logger.warn(

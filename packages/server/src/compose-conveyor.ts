@@ -1,6 +1,10 @@
 import { DEFAULT_TENANT, type AnyRegistry } from '@conveyor/core';
 import { HistoryOutbox } from '@conveyor/history';
-import { createKeyspace, watchRedisCapacity } from '@conveyor/queue';
+import {
+  assertKeysFor,
+  createKeyspace,
+  watchRedisCapacity,
+} from '@conveyor/queue';
 import { redisSelfCheck, type HttpRoute } from '@conveyor/ops';
 import type { Logger } from 'pino';
 import { createAuthenticate, type Authenticate } from './auth/authenticate.ts';
@@ -50,6 +54,8 @@ export function composeConveyor<R extends AnyRegistry>(
   options: ConveyorOptions<R>,
 ): Conveyor<R> {
   const { registry, redis, logger } = options;
+  // Before anything opens: sensitive fields with no key is a configuration error.
+  assertKeysFor(registry);
   const keys = createKeyspace(options.prefix);
   const history = openHistory(options, logger);
   const metrics = options.metrics

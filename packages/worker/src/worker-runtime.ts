@@ -1,5 +1,6 @@
 import type { AnyRegistry } from '@conveyor/core';
 import {
+  assertKeysFor,
   createWorkerPool,
   type JobObserver,
   type Logger,
@@ -36,6 +37,7 @@ export async function startWorkerRuntime<TRegistry extends AnyRegistry>(
   const { env, logger, registry } = options;
   // Before any connection: a misnamed queue is a configuration error.
   checkWorkerQueues(env.WORKER_QUEUES, registry);
+  assertKeysFor(registry);
   const services = startWorkerServices(env, registry, logger);
   const { metrics, history } = services;
   const pool = createWorkerPool({

@@ -33,3 +33,4 @@ export { SearchTimeoutError } from './search-timeout-error.ts';
 export { ContractScheduleError } from './contract-schedule-error.ts';
 export { FlowKeyError } from './flow-key-error.ts';
 export { UpcastError } from './upcast-error.ts';
+export { EncryptionKeyError } from './encryption-key-error.ts';

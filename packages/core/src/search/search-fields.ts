@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { isSensitive } from '../sensitive/sensitive.ts';
 import type { SearchField, SearchKind } from './search-where.ts';
 
 type Def = Record<string, unknown> & { type: string };
@@ -19,8 +20,9 @@ const MAX_DEPTH = 4;
 /**
  * Every field of a job's schema a search may filter on, under `root`
  * (`data` or `result`): scalar leaves of nested objects, four levels deep.
- * Arrays, records and maps are not offered; a union of objects offers the
- * fields its members agree on.
+ * Arrays, records and maps are not offered, nor `sensitive()` fields
+ * (stored encrypted); a union of objects offers the fields its members
+ * agree on.
  */
 export function searchFields(
   schema: z.ZodType,
@@ -37,6 +39,8 @@ function collect(
   depth: number,
   out: Map<string, SearchField>,
 ): void {
+  // Sealed values are ciphertext in history: nothing to compare.
+  if (markedSensitive(node)) return;
   const def = unwrap(node)._zod.def;
   const leaf = leafOf(def);
   if (leaf) return add(out, { path, ...leaf });
@@ -56,6 +60,16 @@ function collect(
     });
     for (const field of agreed(members)) add(out, field);
   }
+}
+
+function markedSensitive(node: Node): boolean {
+  let current = node;
+  for (let i = 0; i < 16; i++) {
+    if (isSensitive(current as unknown as z.ZodType)) return true;
+    if (!WRAPPERS.has(current._zod.def.type)) return false;
+    current = current._zod.def['innerType'] as Node;
+  }
+  return false;
 }
 
 function unwrap(node: Node): Node {

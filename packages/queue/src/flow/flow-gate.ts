@@ -1,3 +1,4 @@
+import { openPayload } from '../sensitive/payload-sealer.ts';
 import { readStoredPayload, type AnyRegistry } from '@conveyor/core';
 import { DelayedError, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -61,7 +62,9 @@ export class FlowGate {
     try {
       // The key comes from the payload as the processor will see it: an
       // older one upcast (the version gate runs first, so never a newer one).
-      const stored = readStoredPayload(definition, job.data);
+      const stored = readStoredPayload(definition, job.data, (sealed) =>
+        openPayload(definition.name, sealed),
+      );
       if (stored.kind === 'newer') return null;
       const key = flowKey(definition, stored.payload);
       return planFlow(

@@ -214,7 +214,7 @@ export class JobWriter {
     };
     const claim = await claimIdempotencyKey(this.redis, target, {
       jobId: prepared.id,
-      payloadHash: payloadHash(envelope.payload),
+      payloadHash: prepared.fingerprint ?? payloadHash(envelope.payload),
       ttlMs: job.limits.idempotencyTtlMs,
     });
     if (

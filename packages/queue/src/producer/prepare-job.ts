@@ -12,6 +12,7 @@ import type { JobsOptions, KeepJobs } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { flowKey } from '../flow/flow-plan.ts';
 import { toBullBackoff } from '../ladder-backoff.ts';
+import { sealedFingerprint, sealPayload } from '../sensitive/payload-sealer.ts';
 
 /** A validated request, ready to add: its id, envelope and BullMQ options. */
 export interface PreparedJob {
@@ -24,6 +25,8 @@ export interface PreparedJob {
   flowKey: string | null;
   /** The job's deduplication key of this input (its `deduplicate.key`), if it has one. */
   deduplicationKey: string | null;
+  /** The idempotency fingerprint of a sealed payload (keyed: see `sealedFingerprint`); absent otherwise. */
+  fingerprint?: string;
 }
 
 /**
@@ -42,13 +45,17 @@ export function prepareJob(
   const deduplicationKey = job.deduplicate
     ? flowKeyOf(job.name, job.deduplicate.key, request.data)
     : null;
-  const envelope = encodeEnvelope(request.data, { version: job.version });
+  const sealed = sealPayload(job, 'data', request.data);
+  const envelope = encodeEnvelope(sealed.value, {
+    version: job.version,
+    sealed: sealed.sealed,
+  });
   assertPayloadFits(job, envelope);
   // Before anything is stored: a key the contract cannot compute is a 400.
   const key = job.flow ? flowKey(job, request.data) : null;
   // After the size check: whether a request is traced never decides whether it fits.
   if (trace) envelope.trace = trace;
-  return {
+  const prepared: PreparedJob = {
     id,
     job,
     envelope,
@@ -57,6 +64,9 @@ export function prepareJob(
     flowKey: key,
     deduplicationKey,
   };
+  if (sealed.sealed && request.options?.idempotencyKey !== undefined)
+    prepared.fingerprint = sealedFingerprint(job, request.data);
+  return prepared;
 }
 
 /** Measured as BullMQ will store it: the envelope's JSON, in UTF-8 bytes. */

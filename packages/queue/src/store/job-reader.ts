@@ -1,3 +1,4 @@
+import { openPayload } from '../sensitive/payload-sealer.ts';
 import {
   isJobId,
   type AnyRegistry,
@@ -129,12 +130,18 @@ export class JobReader<TRegistry extends AnyRegistry> {
     return parseAttempts(logs);
   }
 
-  view(found: Found, waitingFor?: WaitingFor | null): JobView<TRegistry> {
+  /** `reveal`: sealed (`sensitive()`) values in clear, for a caller allowed to see them. */
+  view(
+    found: Found,
+    waitingFor?: WaitingFor | null,
+    reveal = false,
+  ): JobView<TRegistry> {
     const name = found.kind === 'job' ? found.job.name : found.snapshot.name;
     return toJobView(
       found,
       waitingFor,
       this.registry.get(name),
+      reveal ? (value) => openPayload(name, value) : undefined,
     ) as JobView<TRegistry>;
   }
 

@@ -1,6 +1,7 @@
 import {
   decodeEnvelope,
   payloadView,
+  resultView,
   type JobState,
   type JobViewBase,
   type PayloadView,
@@ -29,6 +30,8 @@ export function toJobView(
   found: Found,
   waitingFor?: WaitingFor | null,
   definition?: RuntimeJob,
+  /** Opens sealed values for a caller allowed to see them; else they show as `[sensitive]`. */
+  open?: (value: unknown) => unknown,
 ): UntypedJobView {
   if (found.kind === 'cancelled') {
     const { snapshot } = found;
@@ -37,7 +40,7 @@ export function toJobView(
       name: snapshot.name,
       queue: found.queue,
       state: 'cancelled',
-      ...decodeData(parseJson(snapshot.data), definition),
+      ...decodeData(parseJson(snapshot.data), definition, open),
       progress: null,
       result: null,
       failedReason: snapshot.reason,
@@ -56,9 +59,9 @@ export function toJobView(
     name: job.name,
     queue,
     state: toJobState(bullState, failure?.cancelled ?? false),
-    ...decodeData(job.data, definition),
+    ...decodeData(job.data, definition, open),
     progress: decodeOptional(job.progress),
-    result: decodeOptional(job.returnvalue),
+    result: shownResult(job.returnvalue, definition, open),
     failedReason: failure?.reason ?? null,
     attemptsMade: job.attemptsMade,
     attempts: job.opts.attempts ?? 1,
@@ -92,14 +95,31 @@ function toJobState(bullState: string, cancelled: boolean): JobState {
 }
 
 /** Planted or corrupted data shows as such, not as a 500 and not as a typed null. */
-function decodeData(data: unknown, definition?: RuntimeJob): PayloadView {
+function decodeData(
+  data: unknown,
+  definition?: RuntimeJob,
+  open?: (value: unknown) => unknown,
+): PayloadView {
   let decoded;
   try {
     decoded = decodeEnvelope(data);
   } catch (error) {
     return { data: null, dataError: (error as Error).message };
   }
-  return payloadView(definition, decoded.payload, decoded.version);
+  return payloadView(definition, decoded.payload, decoded.version, open);
+}
+
+function shownResult(
+  returnvalue: unknown,
+  definition?: RuntimeJob,
+  open?: (value: unknown) => unknown,
+): unknown {
+  const result = decodeOptional(returnvalue);
+  try {
+    return resultView(definition, result, open);
+  } catch {
+    return resultView(definition, result);
+  }
 }
 
 /** Progress and results are stored as envelopes; anything else (BullMQ's default 0) is "none". */

@@ -8,6 +8,7 @@ import {
   type AnyRegistry,
   type RuntimeJob,
 } from '@conveyor/core';
+import { openPayload, sealPayload } from '../sensitive/payload-sealer.ts';
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { cancelledFailureReason, type Cancellation } from '../cancellation.ts';
@@ -185,8 +186,16 @@ export class AttemptRunner<TRegistry extends AnyRegistry> {
     let stored: unknown;
     if (outcome.kind === 'completed') {
       try {
-        // Stored like payloads, so a Date in a result stays a Date for readers.
-        stored = encodeEnvelope(outcome.result);
+        // Stored like payloads, so a Date in a result stays a Date for
+        // readers; `sensitive()` values sealed before anything (history,
+        // webhooks, events) sees the result.
+        const definition = this.deps.registry.get(job.name);
+        const sealed = definition
+          ? sealPayload(definition, 'result', outcome.result)
+          : { value: outcome.result, sealed: false };
+        stored = encodeEnvelope(sealed.value, { sealed: sealed.sealed });
+        if (sealed.sealed)
+          outcome = { kind: 'completed', result: sealed.value };
       } catch (error) {
         outcome = {
           kind: 'failed',
@@ -245,7 +254,9 @@ function readPayload(
 ): { payload: unknown } | { error: string } {
   let stored: StoredPayload;
   try {
-    stored = readStoredPayload(definition, job.data);
+    stored = readStoredPayload(definition, job.data, (sealed) =>
+      openPayload(definition.name, sealed),
+    );
   } catch (error) {
     // Malformed data, or an older payload with no path to this version:
     // no attempt can change either, so the job fails without retry.

@@ -2,6 +2,7 @@ import {
   decodeEnvelope,
   envelopeVersion,
   payloadView,
+  redactSealed,
   type PayloadVersion,
   type RuntimeJob,
 } from '@conveyor/core';
@@ -32,7 +33,7 @@ export function boardData(data: unknown, jobOf?: JobOf): unknown {
   try {
     decoded = decodeEnvelope(data);
   } catch (error) {
-    return { dataError: (error as Error).message, raw: data };
+    return { dataError: (error as Error).message, raw: redactSealed(data) };
   }
   const view = payloadView(
     jobOf?.(nameOf(data)),
@@ -41,7 +42,7 @@ export function boardData(data: unknown, jobOf?: JobOf): unknown {
   );
   return view.dataError === null
     ? view.data
-    : { dataError: view.dataError, raw: decoded.payload };
+    : { dataError: view.dataError, raw: redactSealed(decoded.payload) };
 }
 
 /** `stored as version 1 of 2` for a payload not of its contract's current version; null otherwise. */

@@ -1,6 +1,7 @@
 import type { BaseAdapter } from '@bull-board/api/baseAdapter';
 import type { QueueAdapterOptions } from '@bull-board/api/typings/app';
 import type { Queue } from 'bullmq';
+import { redactSealed } from '@conveyor/core';
 import {
   parseFailedReason,
   decodeOptional,
@@ -59,9 +60,13 @@ export function createBoardAdapters(
   });
 }
 
-/** Results and progress are envelopes; BullMQ's own defaults (progress 0) stay as they are. */
+/**
+ * Results and progress are envelopes; BullMQ's own defaults (progress 0)
+ * stay as they are. Sealed (`sensitive()`) values show as `[sensitive]`:
+ * the board shows every role the same page.
+ */
 function decodedOrRaw(value: unknown): unknown {
-  return decodeOptional(value) ?? value;
+  return redactSealed(decodeOptional(value) ?? value);
 }
 
 /** `[cancelled] sms.send · acme`: a cancelled job is stored as failed, and every tenant shares the board. */

@@ -48,7 +48,7 @@ export class HistoryRecorder {
           ? []
           : [
               enqueuedTransition(job, caller.tenant, at, {
-                data: requests[i]?.data,
+                data: this.history.storedData(job.name, requests[i]?.data),
                 version: this.history.versionOf(job.name),
                 idempotencyKey: requests[i]?.options?.idempotencyKey,
                 enqueuedBy: caller.principal.subject,

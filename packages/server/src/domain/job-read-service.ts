@@ -34,11 +34,16 @@ export class JobReadService<TRegistry extends AnyRegistry = AnyRegistry> {
    * From Redis, with why it waits when flow control holds it; once retention
    * removed the job, from history (`archived: true`) when it is on.
    */
-  async get(id: string, tenant: string): Promise<JobView<TRegistry>> {
+  async get(
+    id: string,
+    tenant: string,
+    { reveal = false }: { reveal?: boolean } = {},
+  ): Promise<JobView<TRegistry>> {
     const live = await this.readiness.up(async () => {
       const found = await this.reader.find(id, tenant);
       if (!found) return null;
-      return this.reader.view(found, await this.reader.waitingFor(found));
+      const waitingFor = await this.reader.waitingFor(found);
+      return this.reader.view(found, waitingFor, reveal);
     });
     if (live) return live;
     const archived = await this.history.archived(id, tenant);

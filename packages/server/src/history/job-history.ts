@@ -22,7 +22,7 @@ import {
   type HistoryStore,
   type Transition,
 } from '@conveyor/history';
-import type { Logger } from '@conveyor/queue';
+import { sealPayload, type Logger } from '@conveyor/queue';
 import { archivedJobView, type ArchivedJobView } from './archived-job-view.ts';
 import type { ApiHistoryOptions } from './api-history-options.ts';
 import { isPostgresUnavailable } from './is-postgres-unavailable.ts';
@@ -114,6 +114,12 @@ export class JobHistory {
   /** The input version a payload of `jobName` is written with now. */
   versionOf(jobName: string): number {
     return this.registry.get(jobName)?.version ?? 1;
+  }
+
+  /** A payload as history keeps it: `sensitive()` values sealed, as in Redis. */
+  storedData(jobName: string, data: unknown): unknown {
+    const job = this.registry.get(jobName);
+    return job ? sealPayload(job, 'data', data).value : data;
   }
 
   /** `jobs.get`'s fallback: null with history off or no such job. */

@@ -1,6 +1,8 @@
 import {
   guessStoredVersion,
   payloadView,
+  redactSealed,
+  resultView,
   type AnyRegistry,
 } from '@conveyor/core';
 import type { HistoryJobView } from '@conveyor/history';
@@ -17,13 +19,17 @@ export function upcastHistoryView(
   registry: AnyRegistry,
 ): HistoryJobView {
   const job = registry.get(view.name);
-  if (view.data === null || !job) return view;
+  // Sealed (`sensitive()`) values show as `[sensitive]` in every history read.
+  const result = resultView(job, view.result);
+  if (!job) return { ...view, data: redactSealed(view.data), result };
+  if (view.data === null) return { ...view, result };
   const stored = view.storedVersion ?? guessStoredVersion(job, view.data);
   const shown = payloadView(job, view.data, stored);
   const { storedVersion: _recorded, ...rest } = view;
   return {
     ...rest,
     data: shown.data,
+    result,
     ...(shown.dataError === null ? {} : { dataError: shown.dataError }),
     ...(shown.payloadVersion ? { payloadVersion: shown.payloadVersion } : {}),
   };

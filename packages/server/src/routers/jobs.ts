@@ -14,10 +14,15 @@ const JobId = z.object({ id: z.string().min(1).max(200) });
 export function jobsRouter<R extends AnyRegistry>(registry: R) {
   const { jobName } = registrySchemas(registry);
   return {
-    /** One job, typed by its name; NOT_FOUND when there is none. */
-    get: viewerProcedure
-      .input(JobId)
-      .query(({ ctx, input }) => jobsOf<R>(ctx).get(input.id, ctx.tenant)),
+    /**
+     * One job, typed by its name; NOT_FOUND when there is none. Its
+     * `sensitive()` values in clear for admins only, `[sensitive]` for others.
+     */
+    get: viewerProcedure.input(JobId).query(({ ctx, input }) =>
+      jobsOf<R>(ctx).get(input.id, ctx.tenant, {
+        reveal: ctx.principal.role === 'admin',
+      }),
+    ),
 
     /**
      * A job's attempt history: each failed attempt (and the one that completed

@@ -1,6 +1,7 @@
 import {
   guessStoredVersion,
   payloadView,
+  redactSealed,
   type RuntimeJob,
 } from '@conveyor/core';
 import type { HistoryJobView } from '@conveyor/history';
@@ -22,9 +23,11 @@ export function storyPayload(
   const stored = live?.stored ?? fromHistory(definition, row);
   if (!stored) return null;
   const shown = payloadView(definition, stored.data, stored.version);
+  // As stored, sealed values are ciphertext: shown as `[sensitive]` too.
+  const asStored = { ...stored, data: redactSealed(stored.data) };
   return shown.dataError === null
-    ? { stored, received: shown.data }
-    : { stored, received: null, dataError: shown.dataError };
+    ? { stored: asStored, received: shown.data }
+    : { stored: asStored, received: null, dataError: shown.dataError };
 }
 
 function fromHistory(

@@ -1,0 +1,15 @@
+export { isSensitive, sensitive, SENSITIVE_META_KEY } from './sensitive.ts';
+export {
+  sensitiveFieldsOf,
+  sensitivePaths,
+  type SensitiveFields,
+  type SensitivePath,
+} from './sensitive-paths.ts';
+export {
+  isSealed,
+  mapAtPaths,
+  mapSealed,
+  REDACTED,
+  redactSealed,
+  SEALED_PREFIX,
+} from './sealed-value.ts';

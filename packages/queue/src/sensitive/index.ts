@@ -1,0 +1,9 @@
+export { openValue, sealedKeyId, sealValue } from './field-cipher.ts';
+export { keyringFromEnv, parseKeyring, type Keyring } from './keyring.ts';
+export {
+  assertKeysFor,
+  encodeSealedEnvelope,
+  openPayload,
+  sealedFingerprint,
+  sealPayload,
+} from './payload-sealer.ts';
