@@ -1,3 +1,5 @@
+import type { Keyring } from '@conveyor/queue';
+import { reencryptHistory } from './reencrypt-history.ts';
 import type { StoredVersionGroup } from '@conveyor/core';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import superjson, { type SuperJSONResult } from 'superjson';
@@ -243,5 +245,10 @@ export class HistoryStore {
   /** (admin) Every tenant's stored payload versions, with samples: for compat. */
   storedVersions(samplesPerGroup?: number): Promise<StoredVersionGroup[]> {
     return readHistoryVersions(this.db, samplesPerGroup);
+  }
+
+  /** Seals every sealed payload and result again under the current key (`keys reencrypt`). */
+  reencrypt(keyring: Keyring, jobNames: readonly string[]) {
+    return reencryptHistory({ db: this.db, keyring, jobNames });
   }
 }

@@ -85,3 +85,4 @@ export {
   trimHistory,
   type TrimHistoryOptions,
 } from './trim-history.ts';
+export { reencryptHistory } from './reencrypt-history.ts';

@@ -35,6 +35,7 @@ export function createContextInner(
   return {
     ...{ enqueue, jobs, control, schedules, tenants },
     ...{ tokens, webhooks, history, compat, readiness, bulk },
+    encryption: services.encryption,
     logger,
     observers,
     via: deps.via ?? 'api',

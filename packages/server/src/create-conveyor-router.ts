@@ -4,6 +4,7 @@ import { bulkRouter } from './routers/bulk.ts';
 import { catalogRouter } from './routers/catalog.ts';
 import { compatRouter } from './routers/compat.ts';
 import { deadLettersRouter } from './routers/dead-letters.ts';
+import { encryptionRouter } from './routers/encryption.ts';
 import { enqueueProcedures } from './routers/enqueue.ts';
 import { historyRouter } from './routers/history.ts';
 import { jobsRouter } from './routers/jobs.ts';
@@ -34,6 +35,7 @@ export function createConveyorRouter<R extends AnyRegistry>(registry: R) {
     catalog: catalogRouter(registry),
     compat: compatRouter,
     bulk: bulkRouter(registry),
+    encryption: encryptionRouter,
   });
 }
 

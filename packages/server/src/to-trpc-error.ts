@@ -33,6 +33,8 @@ const CODES: Record<string, TRPCError['code']> = {
   // A setting, not an outage: 501 tells clients and probes not to retry.
   HISTORY_DISABLED: 'NOT_IMPLEMENTED',
   HISTORY_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+  // A sensitive value with no key to seal or open it: a setting to fix, then retry.
+  ENCRYPTION_KEY: 'SERVICE_UNAVAILABLE',
 };
 
 export function toTRPCError(error: unknown): TRPCError {

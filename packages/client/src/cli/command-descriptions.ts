@@ -74,6 +74,10 @@ each wait, each attempt (worker, duration, error, stack),
 the end, the payload as stored and as received.`,
   'history failures': `The top 20 failure reasons per job, with counts.
 --name N, --from ISO, --to ISO (default: the last 7 days)`,
+  'keys reencrypt': `(admin) After a new key is put first in
+CONVEYOR_ENCRYPTION_KEYS: seals every stored sensitive value (Redis, history)
+again under it, so the old key can be removed. Safe to run again. Exits 10
+when some value opens with no configured key.`,
   compat: `(admin) Before a deploy: can the contract read every stored
 payload (jobs in every state, dead letters, schedules)?
 Samples are upcast and validated. Default: the API's own

@@ -2,6 +2,7 @@ import type { Command } from './command.ts';
 import { DESCRIPTIONS, type CommandName } from './command-descriptions.ts';
 import { bulk } from './commands/bulk.ts';
 import { compat } from './commands/compat.ts';
+import { keysReencrypt } from './commands/keys.ts';
 import { enqueue } from './commands/enqueue.ts';
 import { get } from './commands/get.ts';
 import { jobs } from './commands/jobs.ts';
@@ -47,6 +48,7 @@ const BY_NAME = {
   'tokens revoke': tokensRevoke,
   'tenants limits': tenantsLimits,
   'tenants weight': tenantsWeight,
+  'keys reencrypt': keysReencrypt,
   'webhooks create': webhooksCreate,
   'webhooks list': webhooksList,
   'webhooks remove': webhooksRemove,

@@ -87,4 +87,5 @@ Exit codes:
   7  watch: the job was cancelled
   8  not allowed (no valid token, or its role or job scope forbids it)
   9  the tenant's quota or rate limit: try again later
-  10 compat: something stored that the contract cannot read`;
+  10 compat: something stored that the contract cannot read
+     (keys reencrypt: a sensitive value no configured key opens)`;

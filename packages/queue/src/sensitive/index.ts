@@ -7,3 +7,5 @@ export {
   sealedFingerprint,
   sealPayload,
 } from './payload-sealer.ts';
+export { reencryptRedis, type ReencryptReport } from './reencrypt-redis.ts';
+export { resealText } from './reseal.ts';

@@ -24,6 +24,7 @@ import {
   type WebhookServiceOptions,
 } from '../webhook-service.ts';
 import { CompatService } from './compat-service.ts';
+import { EncryptionService } from './encryption-service.ts';
 import { HistoryRecorder } from './history-recorder.ts';
 import { HistoryService } from './history-service.ts';
 import { JobControlService } from './job-control-service.ts';
@@ -79,6 +80,8 @@ export interface ConveyorServices<TRegistry extends AnyRegistry = AnyRegistry> {
   readiness: ReadinessService;
   /** Bulk actions by search filter, run in the background here. */
   bulk: BulkService;
+  /** (admin) Sealed values under the current key (`keys reencrypt`). */
+  encryption: EncryptionService;
   /** Bull Board adapters over the catalog's queues (the dashboard). */
   dashboardAdapters(
     options: BoardAdapterOptions,
@@ -210,6 +213,7 @@ export function createServices<TRegistry extends AnyRegistry>(
     compat: new CompatService({ registry, redis, keys, history }, readiness),
     readiness,
     bulk,
+    encryption: new EncryptionService({ registry, redis, keys, history }),
     dashboardAdapters: engine.boardAdapters,
     async close() {
       await bulk.close();

@@ -22,7 +22,12 @@ import {
   type HistoryStore,
   type Transition,
 } from '@conveyor/history';
-import { sealPayload, type Logger } from '@conveyor/queue';
+import {
+  sealPayload,
+  type Keyring,
+  type Logger,
+  type ReencryptReport,
+} from '@conveyor/queue';
 import { archivedJobView, type ArchivedJobView } from './archived-job-view.ts';
 import type { ApiHistoryOptions } from './api-history-options.ts';
 import { isPostgresUnavailable } from './is-postgres-unavailable.ts';
@@ -127,6 +132,15 @@ export class JobHistory {
     if (!this.options) return null;
     const detail = await this.get(id, tenant);
     return detail ? archivedJobView(detail, this.registry) : null;
+  }
+
+  /** Sealed values in history, sealed again under the current key; null with history off. */
+  async reencrypt(
+    keyring: Keyring,
+    jobNames: readonly string[],
+  ): Promise<ReencryptReport | null> {
+    if (!this.options) return null;
+    return this.read((store) => store.reencrypt(keyring, jobNames));
   }
 
   /** PostgreSQL down is a 503 with its reason, a foreign cursor a 400; anything else stays a 500. */

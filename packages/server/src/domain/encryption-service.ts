@@ -1,0 +1,46 @@
+import { EncryptionKeyError, type AnyRegistry } from '@conveyor/core';
+import {
+  keyringFromEnv,
+  reencryptRedis,
+  type Keyspace,
+  type ReencryptReport,
+} from '@conveyor/queue';
+import type { Redis } from 'ioredis';
+import type { JobHistory } from '../history/job-history.ts';
+
+/** What `keys reencrypt` did in each store (history null when it is off). */
+export interface ReencryptResult {
+  keyId: string;
+  redis: ReencryptReport;
+  history: ReencryptReport | null;
+}
+
+/**
+ * Key rotation's second step: after the new key is put first in
+ * CONVEYOR_ENCRYPTION_KEYS (new writes use it, old values still open),
+ * every stored sealed value is sealed again under it, so the old key can
+ * then be removed. Safe to run again, and beside traffic.
+ */
+export class EncryptionService {
+  constructor(
+    private readonly deps: {
+      registry: AnyRegistry;
+      redis: Redis;
+      keys: Keyspace;
+      history: JobHistory;
+    },
+  ) {}
+
+  async reencrypt(): Promise<ReencryptResult> {
+    const keyring = keyringFromEnv();
+    if (!keyring)
+      throw new EncryptionKeyError(
+        'No encryption key is configured (CONVEYOR_ENCRYPTION_KEYS): nothing is sealed',
+      );
+    const { registry, redis, keys, history } = this.deps;
+    const jobNames = registry.names;
+    const fromRedis = await reencryptRedis({ redis, keys, keyring, jobNames });
+    const fromHistory = await history.reencrypt(keyring, jobNames);
+    return { keyId: keyring.currentId, redis: fromRedis, history: fromHistory };
+  }
+}
