@@ -1,8 +1,4 @@
-import {
-  encodeEnvelope,
-  type MissedRunPolicy,
-  type RuntimeJob,
-} from '@conveyor/core';
+import type { JobEnvelope, MissedRunPolicy, RuntimeJob } from '@conveyor/core';
 import type { JobSchedulerTemplateOptions } from 'bullmq';
 import { encodeSealedEnvelope, toJobsOptions } from '@conveyor/queue';
 
@@ -19,7 +15,7 @@ export function scheduleTemplate(
   meta: { tenantId: string; missed: MissedRunPolicy; version?: number },
 ): {
   name: string;
-  data: ReturnType<typeof encodeEnvelope>;
+  data: JobEnvelope;
   opts: JobSchedulerTemplateOptions;
 } {
   const {

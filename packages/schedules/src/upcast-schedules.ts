@@ -1,5 +1,4 @@
 import {
-  encodeEnvelope,
   envelopeVersion,
   readStoredPayload,
   type AnyRegistry,

@@ -16,7 +16,7 @@ export async function dumpRedis(redis: Redis, prefix: string): Promise<string> {
             : type === 'set'
               ? await redis.smembers(key)
               : type === 'zset'
-                ? await redis.zrange(key, 0, -1, 'WITHSCORES')
+                ? await redis.zrange(key, '0', '-1', 'WITHSCORES')
                 : type === 'stream'
                   ? await redis.xrange(key, '-', '+')
                   : null;
