@@ -37,7 +37,7 @@ describe('signStandardWebhook', () => {
   it('signs with the decoded key, however the secret was encoded', () => {
     const key = Buffer.from('MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', 'base64');
     const expected = signStandardWebhook(secret, body, message);
-    // The same bytes as base64url (the old secrets' form), padded or not.
+    // The same bytes as base64url: the old secrets' form.
     expect(
       signStandardWebhook(`whsec_${key.toString('base64url')}`, body, message),
     ).toBe(expected);
