@@ -72,7 +72,7 @@ describe('webhooks through the API (real HTTP, real Redis, a real receiver)', ()
       events: ['job.completed'],
       label: 'ops',
     });
-    expect(created.secret).toMatch(/^whsec_[A-Za-z0-9_-]{43}$/);
+    expect(created.secret).toMatch(/^whsec_[A-Za-z0-9+/]{64}$/);
     expect(created.webhook).toMatchObject({
       url: receiver.url,
       events: ['job.completed'],

@@ -10,12 +10,7 @@ import {
 } from '@conveyor/queue';
 import { DeliveryLog } from './delivery-log.ts';
 import { postWebhook } from './post-webhook.ts';
-import {
-  DELIVERY_HEADER,
-  EVENT_HEADER,
-  SIGNATURE_HEADER,
-  signWebhook,
-} from './sign.ts';
+import { deliveryHeaders } from './sign.ts';
 import { WEBHOOK_QUEUE, type DeliveryJobData } from './webhook-queue.ts';
 import { WebhookStore } from './webhook-store.ts';
 
@@ -124,11 +119,14 @@ class DeliverySender {
       const status = await postWebhook(webhook.url, json, {
         timeoutMs: this.timeoutMs,
         policy: { allowPrivate: this.options.allowPrivate },
-        headers: {
-          [SIGNATURE_HEADER]: signWebhook(webhook.secret, json),
-          [EVENT_HEADER]: body.type,
-          [DELIVERY_HEADER]: deliveryId,
-        },
+        // The delivery id is stable across attempts and redrives: it is
+        // also the Standard Webhooks `webhook-id` receivers dedupe on.
+        headers: deliveryHeaders({
+          secret: webhook.secret,
+          deliveryId,
+          eventType: body.type,
+          body: json,
+        }),
       });
       const ok = status >= 200 && status < 300;
       return { status, error: ok ? null : `HTTP ${status}`, final: false };

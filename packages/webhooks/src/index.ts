@@ -13,9 +13,16 @@ export {
 export { DeliveryQueue } from './delivery-queue.ts';
 export {
   DELIVERY_HEADER,
+  deliveryHeaders,
   EVENT_HEADER,
   SIGNATURE_HEADER,
+  signStandardWebhook,
   signWebhook,
+  STANDARD_ID_HEADER,
+  STANDARD_SIGNATURE_HEADER,
+  STANDARD_TIMESTAMP_HEADER,
+  type SignedDelivery,
+  type StandardMessage,
 } from './sign.ts';
 export {
   assertPublicUrl,
@@ -35,6 +42,7 @@ export {
   type DeliveryJobData,
   type DeliveryRetryPolicy,
 } from './webhook-queue.ts';
+export { newWebhookSecret, standardWebhookKey } from './webhook-secret.ts';
 export {
   toView as toWebhookView,
   WebhookStore,

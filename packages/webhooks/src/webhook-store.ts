@@ -9,6 +9,7 @@ import type { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { type Keyspace, LuaScript, parseJson } from '@conveyor/queue';
+import { newWebhookSecret } from './webhook-secret.ts';
 
 /** A webhook as stored: with its secret, which signs every delivery. */
 export interface WebhookRecord extends WebhookView {
@@ -61,7 +62,7 @@ export class WebhookStore {
       events: [...spec.events],
       jobs: spec.jobs ? [...spec.jobs] : null,
       label: spec.label ?? '',
-      secret: `whsec_${randomBytes(32).toString('base64url')}`,
+      secret: newWebhookSecret(),
       createdAt: new Date(),
     };
     const stored = JSON.stringify({
