@@ -32,3 +32,10 @@ export {
   type TsProcess,
   type TsProcessOptions,
 } from './ts-process.ts';
+export { startStallProxy, type StallProxy } from './stall-proxy.ts';
+export type { ProxiedConnection } from './proxied-connection.ts';
+export type {
+  HealOptions,
+  StallOptions,
+  StallProxyOptions,
+} from './stall-proxy-options.ts';
