@@ -34,8 +34,4 @@ export {
 } from './ts-process.ts';
 export { startStallProxy, type StallProxy } from './stall-proxy.ts';
 export type { ProxiedConnection } from './proxied-connection.ts';
-export type {
-  HealOptions,
-  StallOptions,
-  StallProxyOptions,
-} from './stall-proxy-options.ts';
+export type { StallOptions, StallProxyOptions } from './stall-proxy-options.ts';

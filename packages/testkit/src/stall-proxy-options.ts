@@ -13,12 +13,3 @@ export interface StallOptions {
   /** Connections accepted from now on stall too, from their first byte, until `heal()`. */
   newConnections?: boolean;
 }
-
-export interface HealOptions {
-  /**
-   * Heal only the connections accepted after the stall began (and stop
-   * stalling new ones); the ones stalled when it began stay stalled, as a
-   * silently dead socket would.
-   */
-  onlyNew?: boolean;
-}

@@ -1,11 +1,7 @@
 import { createConnection, createServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { ProxiedConnection } from './proxied-connection.ts';
-import type {
-  HealOptions,
-  StallOptions,
-  StallProxyOptions,
-} from './stall-proxy-options.ts';
+import type { StallOptions, StallProxyOptions } from './stall-proxy-options.ts';
 
 const SENT_KEPT = 64 * 1024;
 
@@ -20,7 +16,14 @@ export interface StallProxy {
    * delivered on `heal()`.
    */
   stall(options?: StallOptions): void;
-  heal(options?: HealOptions): void;
+  /** Everything forwards again, held bytes first. */
+  heal(): void;
+  /**
+   * Connections accepted from now on forward; the stalled ones stay
+   * stalled (sockets that look alive and never answer), so only a client
+   * that opens a new connection gets through.
+   */
+  healNew(): void;
   close(): Promise<void>;
 }
 
@@ -51,10 +54,12 @@ export async function startStallProxy(
       for (const pipe of pipes) if (where(pipe)) pipe.stalled = true;
       stallNew = newConnections;
     },
-    heal({ onlyNew = false } = {}) {
+    heal() {
       stallNew = false;
-      for (const pipe of pipes)
-        if (!onlyNew || pipe.bornStalled) pipe.release();
+      for (const pipe of pipes) pipe.release();
+    },
+    healNew() {
+      stallNew = false;
     },
     close: () =>
       new Promise((resolve) => {

@@ -12,7 +12,12 @@ export interface ProgressWatchdog {
 
 type State =
   | { kind: 'ok' }
-  | { kind: 'stuck' | 'gave-up'; since: number; waiting: number };
+  | {
+      kind: 'stuck' | 'gave-up';
+      since: number;
+      waiting: number;
+      reconnected: boolean;
+    };
 
 /** BullMQ's own events that mean the fetch loop is alive. */
 const PROGRESS_EVENTS = ['active', 'completed', 'failed', 'drained'] as const;
@@ -22,9 +27,10 @@ const READ_DEADLINE_MS = 5_000;
 /**
  * Notices a worker whose blocking connection looks ready but delivers
  * nothing (bullmq#4585): no progress for `stuckAfterMs` while jobs it
- * could take wait and it runs none. It then reconnects the blocking
- * connections once; if progress has not resumed another `stuckAfterMs`
- * later it gives up and stays unready, for the orchestrator to restart it.
+ * could take wait and it runs none. Seen so on the next look too, it
+ * reconnects the blocking connections, once; if progress has not resumed
+ * `stuckAfterMs` after it was first seen stuck it gives up and stays
+ * unready, for the orchestrator to restart it.
  * Nothing is read from Redis until progress has been missing that long.
  */
 export function startProgressWatchdog(
@@ -86,7 +92,11 @@ export function startProgressWatchdog(
   };
 }
 
-/** Stuck once (and reconnect), given up once stuck another `stuckAfterMs`. */
+/**
+ * Stuck on the first look; on the second (a job taken meanwhile was
+ * progress, never a reason to drop sockets) the blocking connections are
+ * reconnected, once; given up `stuckAfterMs` after it was first seen stuck.
+ */
 function escalate(
   state: State,
   seen: ProgressWatchdogOptions & { idleMs: number; waiting: number },
@@ -97,17 +107,24 @@ function escalate(
   if (state.kind === 'ok') {
     logger.warn(
       { idleMs, waiting },
-      'worker stuck: jobs wait but none was taken; reconnecting its blocking connections',
+      'worker stuck: jobs wait but none was taken',
+    );
+    return { kind: 'stuck', since: now, waiting, reconnected: false };
+  }
+  if (state.kind === 'stuck' && !state.reconnected) {
+    logger.warn(
+      { idleMs, waiting },
+      'worker stuck: reconnecting its blocking connections',
     );
     void reconnect();
-    return { kind: 'stuck', since: now, waiting };
+    return { ...state, waiting, reconnected: true };
   }
   if (state.kind === 'stuck' && now - state.since >= seen.stuckAfterMs) {
     logger.error(
       { idleMs, waiting },
       'worker still stuck after reconnecting: giving up, staying unready',
     );
-    return { kind: 'gave-up', since: state.since, waiting };
+    return { ...state, kind: 'gave-up', waiting };
   }
   return { ...state, waiting };
 }
@@ -128,7 +145,7 @@ function stateReasons(state: State, lastProgress: number): string[] {
   const what = `no job taken for ${idle} s while ${state.waiting} wait`;
   return [
     state.kind === 'stuck'
-      ? `worker stuck: ${what}; its blocking connection is being reconnected`
+      ? `worker stuck: ${what}; reconnecting its blocking connection`
       : `worker stuck: ${what}, even after reconnecting its blocking connection`,
   ];
 }
