@@ -22,6 +22,7 @@ export {
 export { jobMetrics, type JobMetrics } from './metrics/job-metrics.ts';
 export { flowWaitMetrics } from './metrics/flow-wait-metrics.ts';
 export { versionHandbackMetrics } from './metrics/version-handback-metrics.ts';
+export { workerProgressGauge } from './metrics/worker-progress-gauge.ts';
 export {
   heldBacklogCollector,
   type HeldBacklogCollector,

@@ -127,6 +127,7 @@ export type {
   ProcessorMap,
 } from './worker/processor.ts';
 export { createWorkerPool } from './worker/worker-pool.ts';
+export { takeableJobs, type TakeableJobs } from './worker/takeable-jobs.ts';
 export { AttemptTimeoutError } from './worker/attempt-timeout-error.ts';
 export {
   isolated,

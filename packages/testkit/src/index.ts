@@ -32,3 +32,6 @@ export {
   type TsProcess,
   type TsProcessOptions,
 } from './ts-process.ts';
+export { startStallProxy, type StallProxy } from './stall-proxy.ts';
+export type { ProxiedConnection } from './proxied-connection.ts';
+export type { StallOptions, StallProxyOptions } from './stall-proxy-options.ts';

@@ -61,6 +61,18 @@ export const WorkerEnvSchema = SharedEnvSchema.extend({
     .max(60_000)
     .default(1_000),
   /**
+   * /readyz is 503 once jobs this worker could take have waited this long
+   * while it took none and ran none (a blocking connection that silently
+   * stopped delivering); it reconnects that connection once, and stays
+   * unready if that did not help within the same time again.
+   */
+  WORKER_STUCK_AFTER_MS: z.coerce
+    .number()
+    .int()
+    .min(500)
+    .max(3_600_000)
+    .default(60_000),
+  /**
    * Comma-separated subset of queues to serve (all when empty): lets queues
    * scale apart. The queues are the app's, so they are checked against its
    * registry when the worker starts (`checkWorkerQueues`), not here.

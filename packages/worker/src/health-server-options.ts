@@ -10,6 +10,8 @@ export interface HealthServerOptions {
   /** /readyz is 503 while the event loop lags more than this (ms). */
   maxLagMs: number;
   logger: Logger;
+  /** More reasons /readyz is 503 (the progress watchdog's); none = no objection. */
+  reasons?: () => readonly string[];
   /** Served beside /healthz and /readyz (`/metrics`). */
   routes?: readonly HttpRoute[];
 }

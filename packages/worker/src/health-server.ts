@@ -11,8 +11,9 @@ export interface HealthServer {
 
 /**
  * `GET /healthz`: 200 while the process runs. `GET /readyz`: 200 while the
- * worker's Redis connection is ready and its event loop keeps up (a loop
- * that lags cannot renew job locks), else 503; the JSON body says why.
+ * worker's Redis connection is ready, its event loop keeps up (a loop
+ * that lags cannot renew job locks) and the progress watchdog does not
+ * object, else 503; the JSON body says why.
  */
 export async function startHealthServer(
   options: HealthServerOptions,
@@ -33,7 +34,7 @@ export async function startHealthServer(
         : path === '/healthz'
           ? [200, { status: 'ok' }]
           : path === '/readyz'
-            ? readiness(options.redis, lag.lastMs(), options.maxLagMs)
+            ? readiness(options, lag.lastMs())
             : [404, { error: 'not found' }];
     res.writeHead(status, { 'content-type': 'application/json' });
     res.end(JSON.stringify(body));
@@ -56,9 +57,8 @@ export async function startHealthServer(
 }
 
 function readiness(
-  redis: HealthServerOptions['redis'],
+  { redis, maxLagMs, reasons: more }: HealthServerOptions,
   lagMs: number,
-  maxLagMs: number,
 ): [number, Record<string, unknown>] {
   const reasons: string[] = [];
   if (redis.status !== 'ready')
@@ -67,6 +67,7 @@ function readiness(
     reasons.push(
       `event loop lagged ${Math.round(lagMs)} ms (limit ${maxLagMs} ms)`,
     );
+  reasons.push(...(more?.() ?? []));
   const ready = reasons.length === 0;
   return [
     ready ? 200 : 503,

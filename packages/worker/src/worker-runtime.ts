@@ -5,12 +5,17 @@ import {
   type JobObserver,
   type Logger,
   type ProcessorMap,
+  takeableJobs,
   type WorkerPool,
 } from '@conveyor/queue';
 import { firedTickGate } from '@conveyor/schedules';
 import { checkWorkerQueues } from './check-worker-queues.ts';
 import type { WorkerEnv } from './env.ts';
 import { startHealthServer, type HealthServer } from './health-server.ts';
+import {
+  startProgressWatchdog,
+  type ProgressWatchdog,
+} from './watchdog/progress-watchdog.ts';
 import { startWorkerServices, type WorkerServices } from './worker-services.ts';
 
 export interface WorkerRuntimeOptions<TRegistry extends AnyRegistry> {
@@ -64,6 +69,7 @@ export async function startWorkerRuntime<TRegistry extends AnyRegistry>(
       : {}),
     maxStalls: env.WORKER_MAX_STALLS,
   });
+  const watchdog = watchProgress(env, pool, services, logger);
   const health =
     env.WORKER_HEALTH_PORT === undefined
       ? undefined
@@ -72,6 +78,7 @@ export async function startWorkerRuntime<TRegistry extends AnyRegistry>(
           port: env.WORKER_HEALTH_PORT,
           redis: services.connection,
           maxLagMs: env.WORKER_HEALTH_MAX_LAG_MS,
+          reasons: watchdog.reasons,
           logger,
           routes: metrics ? [metrics.route] : [],
         });
@@ -83,7 +90,40 @@ export async function startWorkerRuntime<TRegistry extends AnyRegistry>(
       await services.deliveries.ready();
     },
     close: (reason) =>
-      (closing ??= shutDown({ env, logger, pool, services, health }, reason)),
+      (closing ??= shutDown(
+        { env, logger, pool, services, health, watchdog },
+        reason,
+      )),
+  };
+}
+
+/** The progress watchdog over the pool, its gauge on the worker's metrics. */
+function watchProgress(
+  env: WorkerEnv,
+  pool: WorkerPool,
+  services: WorkerServices,
+  logger: Logger,
+): ProgressWatchdog & { close(): Promise<void> } {
+  const takeable = takeableJobs(
+    services.connection,
+    services.keys,
+    pool.workers.map((w) => w.name),
+  );
+  const watchdog = startProgressWatchdog({
+    workers: pool.workers,
+    activeAttempts: () => pool.activeAttempts(),
+    redis: services.connection,
+    takeable,
+    stuckAfterMs: env.WORKER_STUCK_AFTER_MS,
+    logger,
+  });
+  services.metrics?.watchProgress(watchdog.secondsSinceProgress);
+  return {
+    ...watchdog,
+    close: async () => {
+      watchdog.stop();
+      await takeable.close();
+    },
   };
 }
 
@@ -93,11 +133,14 @@ interface RunningParts {
   pool: WorkerPool;
   services: WorkerServices;
   health: HealthServer | undefined;
+  watchdog: { close(): Promise<void> };
 }
 
 /** BullMQ's order: stop taking jobs, let active ones finish within the grace period, close connections. */
 async function shutDown(parts: RunningParts, reason?: string): Promise<void> {
   const { env, logger, pool, services } = parts;
+  // Before the pool closes: a draining pool takes no jobs, rightly.
+  await parts.watchdog.close();
   logger.info(
     {
       ...(reason ? { signal: reason } : {}),

@@ -72,6 +72,8 @@ export interface WorkerPoolOptions<TRegistry extends AnyRegistry> {
 
 export interface WorkerPool {
   readonly workers: readonly Worker[];
+  /** Attempts running now (the progress watchdog: running ones are progress enough). */
+  activeAttempts(): number;
   /** Resolves once every worker is connected and taking jobs. */
   ready(): Promise<void>;
   /**

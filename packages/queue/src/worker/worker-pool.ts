@@ -63,6 +63,7 @@ export function createWorkerPool<TRegistry extends AnyRegistry>(
 
   return {
     workers,
+    activeAttempts: () => runner.active.size,
     async ready() {
       await Promise.all(workers.map((w) => w.waitUntilReady()));
       await settings;

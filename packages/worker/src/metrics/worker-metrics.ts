@@ -10,6 +10,7 @@ import {
   type MetricsRegistry,
   type QueueDepthOptions,
   versionHandbackMetrics,
+  workerProgressGauge,
 } from '@conveyor/ops';
 import type { JobObserver, Keyspace } from '@conveyor/queue';
 
@@ -34,6 +35,8 @@ export interface WorkerMetrics {
   observer: JobObserver;
   /** `/metrics`, for the health server's routes. */
   route: HttpRoute;
+  /** `conveyor_worker_seconds_since_progress`, from the progress watchdog once it runs. */
+  watchProgress(secondsSinceProgress: () => number): void;
   close(): Promise<void>;
 }
 
@@ -80,6 +83,7 @@ export function createWorkerMetrics(
       },
     },
     route: metricsRoute(metrics, { token: options.token }),
+    watchProgress: (since) => workerProgressGauge(metrics, since),
     close: () => depth.close(),
   };
 }
