@@ -32,7 +32,10 @@ export const DeliveryIdSchema = z
 
 /**
  * http(s) only, no credentials in the URL (they would be stored and shown in
- * lists). Whether its host is a public address is checked by the server.
+ * lists), no fragment (a client never sends it, so the receiver would not see
+ * what the caller wrote). Stored and returned as WHATWG serialises it
+ * (normalWebhookUrl), so one endpoint has one spelling. Whether its host is a
+ * public address is checked by the server.
  */
 export const WebhookUrlSchema = z
   .string()
@@ -40,7 +43,21 @@ export const WebhookUrlSchema = z
   .superRefine((url, ctx) => {
     const problem = urlProblem(url);
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  })
+  .transform(normalWebhookUrl)
+  // Punycode can lengthen a host: the stored form is bounded too.
+  .refine((url) => url.length <= MAX_WEBHOOK_URL_LENGTH, {
+    message: `A webhook URL is at most ${MAX_WEBHOOK_URL_LENGTH} characters once normalised`,
   });
+
+/**
+ * `HTTPS://Example.COM:443/a/../hook` → `https://example.com/hook`: scheme and
+ * host lowercased, the default port dropped, an IDN host in punycode, dot
+ * segments resolved, needless escapes undone as WHATWG does.
+ */
+export function normalWebhookUrl(url: string): string {
+  return new URL(url).href;
+}
 
 function urlProblem(url: string): string | null {
   if (!URL.canParse(url)) return 'Not a URL';
@@ -49,6 +66,8 @@ function urlProblem(url: string): string | null {
     return 'A webhook URL is http or https';
   if (parsed.username !== '' || parsed.password !== '')
     return 'A webhook URL may not hold credentials';
+  if (url.includes('#'))
+    return 'A webhook URL may not have a fragment (#…): it is never sent to the receiver';
   return null;
 }
 

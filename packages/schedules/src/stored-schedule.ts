@@ -5,6 +5,7 @@ import {
   type ScheduleTiming,
 } from '@conveyor/core';
 import { LuaScript } from '@conveyor/queue';
+import { cronProblem } from './cron-problem.ts';
 import { nextTicks, type StoredTiming } from './schedule-timing.ts';
 
 /** A tenant's schedule as stored in its `schedules` hash (JSON per name). */
@@ -43,14 +44,16 @@ redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 return 1
 `);
 
-/** A pattern with the right shape that cron-parser still refuses (`99 * * * *`) fails before anything is stored. */
+/**
+ * A pattern with the right shape that cron-parser still refuses (`99 * * * *`)
+ * fails before anything is stored, said in Conveyor's words (cronProblem):
+ * the library's text names its internals and may change with any release.
+ */
 export function assertSchedulable(timing: StoredTiming): void {
   try {
     nextTicks(timing, Date.now(), 1);
-  } catch (error) {
-    throw new InvalidScheduleError(
-      `Invalid cron pattern "${timing.cron}": ${(error as Error).message}`,
-    );
+  } catch {
+    throw new InvalidScheduleError(cronProblem(timing.cron ?? ''));
   }
 }
 

@@ -8,6 +8,8 @@ import {
 import { redisSelfCheck, type HttpRoute } from '@conveyor/ops';
 import type { Logger } from 'pino';
 import { createAuthenticate, type Authenticate } from './auth/authenticate.ts';
+import { FailureLimiter } from './auth/failure-limiter.ts';
+import { limitAuthFailures } from './auth/limit-auth-failures.ts';
 import { anyServices, type ApiDeps } from './context.ts';
 import type { ConveyorOptions } from './conveyor-options.ts';
 import type { ConveyorRouter } from './create-conveyor-router.ts';
@@ -34,6 +36,8 @@ export interface Conveyor<R extends AnyRegistry> {
   /** For `createApiServer`, the plugin's routes and `createInProcessClient`. */
   deps: ApiDeps<R>;
   authenticate: Authenticate;
+  /** Where `authenticate` counts failures; for `createApiServer({ authFailures })`. Unset with a host's own `authenticate`. */
+  authFailures: FailureLimiter | undefined;
   /** Beside tRPC: `/metrics`, the dashboard. */
   routes: readonly HttpRoute[];
   dashboard: Dashboard | undefined;
@@ -67,13 +71,7 @@ export function composeConveyor<R extends AnyRegistry>(
       })
     : undefined;
   const services = composeServices(options, metrics, history);
-  const authenticate =
-    options.authenticate ??
-    createAuthenticate({
-      tokens: services.tokens,
-      adminToken: options.adminToken,
-      adminTenant: options.adminTenant ?? DEFAULT_TENANT,
-    });
+  const { authenticate, authFailures } = composeAuthenticate(options, services);
   const dashboard = options.dashboard
     ? createDashboard({
         ...(options.dashboard === true ? {} : options.dashboard),
@@ -93,6 +91,7 @@ export function composeConveyor<R extends AnyRegistry>(
     router: routerFor(registry),
     deps: { services, logger, ...(observers.length ? { observers } : {}) },
     authenticate,
+    authFailures,
     routes: [
       ...(metrics ? [metrics.route] : []),
       ...(dashboard ? [dashboard.route] : []),
@@ -174,4 +173,26 @@ async function startUp(
         logger.warn({ err: error }, 'tenant policy not published for workers'),
       ),
   ]);
+}
+
+/**
+ * The host's own `authenticate`, else the token check behind a limit on
+ * failures per client address (one limiter for the API and the dashboard).
+ */
+function composeAuthenticate<R extends AnyRegistry>(
+  options: ConveyorOptions<R>,
+  services: ConveyorServices<R>,
+): { authenticate: Authenticate; authFailures: FailureLimiter | undefined } {
+  if (options.authenticate)
+    return { authenticate: options.authenticate, authFailures: undefined };
+  const authFailures = new FailureLimiter(options.authFailures);
+  const authenticate = limitAuthFailures(
+    createAuthenticate({
+      tokens: services.tokens,
+      adminToken: options.adminToken,
+      adminTenant: options.adminTenant ?? DEFAULT_TENANT,
+    }),
+    authFailures,
+  );
+  return { authenticate, authFailures };
 }

@@ -18,6 +18,10 @@ export function conveyorOptionsFromEnv(
     prefix: env.CONVEYOR_PREFIX,
     adminToken: env.CONVEYOR_ADMIN_TOKEN,
     adminTenant: env.CONVEYOR_ADMIN_TENANT,
+    authFailures: {
+      maxFailures: env.AUTH_MAX_FAILURES,
+      windowMs: env.AUTH_FAILURE_WINDOW_MS,
+    },
     historyDatabaseUrl: history.on ? history.databaseUrl : undefined,
     historySearch: { statementTimeoutMs: env.HISTORY_SEARCH_TIMEOUT_MS },
     webhooks: { allowPrivate: env.WEBHOOK_ALLOW_PRIVATE },

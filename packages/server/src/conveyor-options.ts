@@ -4,6 +4,7 @@ import type { TenantLimitPolicy } from '@conveyor/queue';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Authenticate } from './auth/authenticate.ts';
+import type { FailureLimiterOptions } from './auth/failure-limiter-options.ts';
 import type { DashboardOptions } from './dashboard/dashboard-options.ts';
 import type { ServicesOptions } from './domain/create-services.ts';
 import type { RequestObserver } from './request-observer.ts';
@@ -58,6 +59,12 @@ export interface ConveyorOptions<R extends AnyRegistry> {
   adminTenant?: string;
   /** Who is calling, decided by the host instead (overrides `adminToken`). */
   authenticate?: Authenticate;
+  /**
+   * Failed tokens and sign-ins per client address before it is refused (429)
+   * for the rest of the window; `DEFAULT_FAILURE_LIMITS` when omitted. Applies
+   * to the built-in token check, not to a host's own `authenticate`.
+   */
+  authFailures?: Partial<FailureLimiterOptions>;
   /** The dashboard at `/admin` (or its `basePath`); off when omitted or false. */
   dashboard?: boolean | ConveyorDashboardOptions;
   /** `/metrics`; off when omitted or false. */

@@ -13,8 +13,21 @@ describe('API environment', () => {
       TENANT_MAX_UNFINISHED: 50,
       TENANT_RATE_PER_SECOND: 100,
       TENANT_BURST: 1_000,
+      AUTH_MAX_FAILURES: 10,
+      AUTH_FAILURE_WINDOW_MS: 60_000,
     });
     expect(readApiEnv({}).CONVEYOR_ADMIN_TOKEN).toBeUndefined();
+  });
+
+  it('reads the failed-authentication limit and refuses nonsense', () => {
+    expect(
+      readApiEnv({ AUTH_MAX_FAILURES: '3', AUTH_FAILURE_WINDOW_MS: '5000' }),
+    ).toMatchObject({ AUTH_MAX_FAILURES: 3, AUTH_FAILURE_WINDOW_MS: 5_000 });
+    for (const bad of [
+      { AUTH_MAX_FAILURES: '0' },
+      { AUTH_FAILURE_WINDOW_MS: '10' },
+    ])
+      expect(() => readApiEnv(bad)).toThrow(/AUTH_/);
   });
 
   it('refuses a short admin token', () => {

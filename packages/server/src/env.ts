@@ -40,6 +40,14 @@ export const ApiEnvSchema = SharedEnvSchema.extend({
     .optional(),
   /** The bootstrap admin's own tenant: unlimited unless limits are set for it. */
   CONVEYOR_ADMIN_TENANT: TenantIdSchema.default(DEFAULT_TENANT),
+  /** Failed tokens or sign-ins one client address may make per window before it gets 429s (docs/security.md). */
+  AUTH_MAX_FAILURES: z.coerce.number().int().min(1).max(10_000).default(10),
+  AUTH_FAILURE_WINDOW_MS: z.coerce
+    .number()
+    .int()
+    .min(1_000)
+    .max(24 * 60 * 60 * 1_000)
+    .default(60_000),
   /** Default limits of every other tenant (per-tenant overrides: `tenants.setLimits`). */
   TENANT_MAX_UNFINISHED: z.coerce.number().int().min(0).default(50),
   TENANT_RATE_PER_SECOND: z.coerce.number().positive().default(100),

@@ -7,6 +7,7 @@ import {
 } from 'node:http';
 import { findRoute, type HttpRoute } from '@conveyor/ops';
 import type { Authenticate } from './auth/authenticate.ts';
+import type { FailureLimiter } from './auth/failure-limiter.ts';
 import type { ApiDeps } from './context.ts';
 import { answerClientError } from './http/answer-client-error.ts';
 import { handleCors } from './http/cors.ts';
@@ -18,11 +19,14 @@ import {
   logProcedureError,
   openAuthenticate,
 } from './http/trpc-request.ts';
+import { refuseLimitedAddress } from './http/refuse-limited-address.ts';
 import { routerFor } from './router-for.ts';
 
 export interface ApiServerOptions extends ApiDeps {
   /** Who is calling (`createAuthenticate`); everyone is the local admin when omitted. */
   authenticate?: Authenticate;
+  /** The limiter `authenticate` counts failures in: a refused address gets 429 with Retry-After here. */
+  authFailures?: FailureLimiter;
   /** Body, batch and timeout bounds, CORS; each defaults to `DEFAULT_HTTP_OPTIONS`. */
   http?: Partial<HttpOptions>;
   /** Mounted beside `/trpc`, `/healthz` and `/readyz` (`/metrics`, `/admin`). */
@@ -82,6 +86,7 @@ export function createApiServer(options: ApiServerOptions): Server {
       if (handleCors(req, res, corsOrigins)) return;
       const path = (req.url ?? '/').split('?')[0] ?? '/';
       if (path.startsWith('/trpc/')) {
+        if (refuseLimitedAddress(req, res, options.authFailures)) return;
         if (acceptedByTrpc(req, res) && !fastPath(req, res))
           void trpc(req, res);
         return;

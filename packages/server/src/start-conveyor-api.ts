@@ -59,6 +59,7 @@ export async function startConveyorApi<R extends AnyRegistry>(
     routes: system.routes,
     http: httpOptionsFromEnv(env),
     authenticate: system.authenticate,
+    ...(system.authFailures ? { authFailures: system.authFailures } : {}),
   });
   if (tracing.enabled) traceHttpRequests(server);
   const close = async () => {

@@ -7,7 +7,11 @@ import {
 import { initTRPC, TRPCError } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import { ZodError } from 'zod';
-import { QuotaExceededError, TenantIdSchema } from '@conveyor/core';
+import {
+  AuthFailuresLimitedError,
+  QuotaExceededError,
+  TenantIdSchema,
+} from '@conveyor/core';
 import type { Role } from './auth/principal.ts';
 import type { Context } from './context.ts';
 import { publicMessage } from './public-message.ts';
@@ -20,7 +24,7 @@ export interface ConveyorErrorData {
   issues: PayloadIssue[] | null;
   /** Conveyor's own error code (`INVALID_PAYLOAD`, `QUEUE_UNAVAILABLE`, …) when there is one. */
   reason: string | null;
-  /** TOO_MANY_REQUESTS (a tenant's quota or rate): when to try again, in ms. */
+  /** TOO_MANY_REQUESTS (a tenant's quota or rate, failed authentications): when to try again, in ms. */
   retryAfterMs?: number;
 }
 
@@ -40,7 +44,8 @@ const t = initTRPC.context<Context>().create({
     const data: ConveyorErrorData = {
       issues: issuesOf(error),
       reason: reasonOf(error),
-      ...(error.cause instanceof QuotaExceededError
+      ...(error.cause instanceof QuotaExceededError ||
+      error.cause instanceof AuthFailuresLimitedError
         ? { retryAfterMs: error.cause.retryAfterMs }
         : {}),
     };

@@ -218,6 +218,47 @@ describe('the Fastify plugin', () => {
     }
   });
 
+  it('limits failed tokens per client address as the standalone server does (429 with Retry-After)', async () => {
+    const limited = fastify({ logger: false });
+    const adminToken = 'b'.repeat(40);
+    await limited.register(conveyorPlugin, {
+      registry,
+      redisUrl,
+      prefix,
+      logger: silent,
+      adminToken,
+      authFailures: { maxFailures: 3, windowMs: 600_000 },
+    });
+    await limited.listen({ port: 0, host: '127.0.0.1' });
+    const url = `http://127.0.0.1:${(limited.server.address() as AddressInfo).port}/trpc/queues.stats`;
+    const stats = (token: string) =>
+      new Promise<{ status: number; retryAfter: string | undefined }>(
+        (resolve, reject) => {
+          const headers = { authorization: `Bearer ${token}` };
+          const req = request(url, { headers }, (res) => {
+            res.resume();
+            const retryAfter = res.headers['retry-after'];
+            resolve({ status: res.statusCode ?? 0, retryAfter });
+          });
+          req.on('error', reject);
+          req.end();
+        },
+      );
+    try {
+      expect((await stats(adminToken)).status).toBe(200);
+      for (let i = 0; i < 3; i++)
+        expect((await stats('c'.repeat(40))).status).toBe(401);
+      for (const token of ['c'.repeat(40), adminToken]) {
+        const refused = await stats(token);
+        expect(refused.status).toBe(429);
+        expect(Number(refused.retryAfter)).toBeGreaterThan(0);
+        expect(Number(refused.retryAfter)).toBeLessThanOrEqual(600);
+      }
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('closes every queue and Redis connection on app.close()', async () => {
     await pool.close();
     workerRedis.disconnect();

@@ -14,6 +14,9 @@ import type { FixtureClient } from './support/fixture-router.ts';
 
 const redisUrl = inject('redisUrl');
 const adminToken = randomBytes(32).toString('base64url');
+/** Phrases of cron-parser's own errors, none of which may reach a caller. */
+const CRON_PARSER_PHRASES =
+  /constraint error|validation error|invalid characters|invalid cron expression|invalid range|invalid step|invalid explicit|cannot resolve alias|expected range|cannot repeat|too many fields|dayOfWeek|dayOfMonth/i;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const failure = async (call: Promise<unknown>) => {
@@ -186,6 +189,36 @@ describe('tenant schedules', () => {
     expect(
       (await acme.schedules.list.query()).map((s) => s.name),
     ).not.toContain('bad');
+  });
+
+  it('explains a bad cron pattern in its own words: a 400 that names no library and stores nothing', async () => {
+    const patterns = [
+      '99 * * * *',
+      '0 0 * * * 8',
+      '*/0 * * * *',
+      '5-1 * * * *',
+      '* * * FOO *',
+      '0 0 30 2 *',
+      '* * * * * * *',
+      'a b c d e',
+    ];
+    for (const cron of patterns) {
+      const error = await acme.schedules.upsert
+        .mutate({
+          name: 'bad-cron',
+          job: 'TEST_JOB',
+          data: { message: 'x' },
+          cron,
+        })
+        .catch((e: unknown) => e);
+      if (!isConveyorError(error)) throw new Error('expected an API error');
+      expect(error.data?.httpStatus, cron).toBe(400);
+      expect(error.message, cron).toMatch(/cron pattern/);
+      expect(error.message, cron).not.toMatch(CRON_PARSER_PHRASES);
+    }
+    expect(
+      (await acme.schedules.list.query()).map((s) => s.name),
+    ).not.toContain('bad-cron');
   });
 
   it('counts against the tenant’s schedule limit; changing one is always allowed', async () => {

@@ -86,6 +86,26 @@ describe('webhooks through the API (real HTTP, real Redis, a real receiver)', ()
     expect(await acme.webhooks.list.query()).toEqual([]);
   });
 
+  it('stores and returns a URL as WHATWG normalises it; a fragment is a 400', async () => {
+    const created = await acme.webhooks.create.mutate({
+      url: 'HTTP://LocalHost:80/a/./b/../../hook?x=1',
+      events: ['job.failed'],
+    });
+    expect(created.webhook.url).toBe('http://localhost/hook?x=1');
+    const listed = await acme.webhooks.list.query();
+    expect(listed.map((w) => w.url)).toEqual(['http://localhost/hook?x=1']);
+    expect(
+      await refusal(
+        acme.webhooks.create.mutate({
+          url: 'http://localhost/hook#section',
+          events: ['job.failed'],
+        }),
+      ),
+    ).toEqual({ code: 'BAD_REQUEST', reason: 'INVALID_INPUT' });
+    await acme.webhooks.remove.mutate({ id: created.webhook.id });
+    expect(await acme.webhooks.list.query()).toEqual([]);
+  });
+
   it('a completed job reaches the receiver with a signature the client helper accepts', async () => {
     const { webhook, secret } = await acme.webhooks.create.mutate({
       url: receiver.url,
@@ -216,6 +236,7 @@ describe('webhooks through the API (real HTTP, real Redis, a real receiver)', ()
     const bad: unknown[] = [
       { url: 'ftp://example.com/x', events: ['job.failed'] },
       { url: 'http://user:pw@example.com/', events: ['job.failed'] },
+      { url: 'http://example.com/#frag', events: ['job.failed'] },
       {
         url: `https://example.com/${'a'.repeat(2_100)}`,
         events: ['job.failed'],

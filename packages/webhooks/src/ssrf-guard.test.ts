@@ -32,7 +32,25 @@ describe('the SSRF guard', () => {
     '::ffff:10.0.0.1',
     '::ffff:169.254.169.254',
     '64:ff9b::7f00:1',
+    '64:ff9b::127.0.0.1',
+    '64:ff9b::a9fe:a9fe',
+    '64:ff9b::10.1.2.3',
+    '64:ff9b:1::808:808', // local-use NAT64: refused whole
+    '::ffff:0:7f00:1', // IPv4-translated (RFC 2765)
+    '::ffff:0:127.0.0.1',
+    '0:0:0:0:ffff:0:a00:1',
+    '::ffff:0:a9fe:a9fe',
+    '::ffff:0:0', // IPv4-translated 0.0.0.0
+    '::127.0.0.1', // IPv4-compatible: refused whole
+    '::7f00:1',
+    '::8.8.8.8',
     '2002:7f00:1::',
+    '2002:a00:1::1',
+    '2002:c0a8:101:1::1',
+    '2002:a9fe:a9fe::',
+    '2001::1', // Teredo: refused whole
+    '2001:0:4136:e378:8000:63bf:3fff:fdd2',
+    'fe80::1%eth0',
     'not-an-address',
   ])('refuses %s', (address) => {
     expect(isInternalAddress(address)).toBe(true);
@@ -45,6 +63,11 @@ describe('the SSRF guard', () => {
     '100.128.0.1',
     '2606:4700:4700::1111',
     '::ffff:8.8.8.8',
+    '64:ff9b::808:808', // DNS64 for a public host
+    '64:ff9b::8.8.8.8',
+    '::ffff:0:808:808',
+    '2002:808:808::1',
+    '2001:4860:4860::8888', // inside 2001::/23 but not Teredo's /32
   ])('allows the public %s', (address) => {
     expect(isInternalAddress(address)).toBe(false);
   });
@@ -54,6 +77,9 @@ describe('the SSRF guard', () => {
       'http://127.0.0.1:8080/hook',
       'http://[::1]/hook',
       'http://[::ffff:127.0.0.1]/hook',
+      'http://[::ffff:0:7f00:1]/hook',
+      'http://[64:ff9b::a9fe:a9fe]/latest/meta-data',
+      'http://[2002:7f00:1::1]/hook',
       'http://169.254.169.254/latest/meta-data',
       'http://localhost/hook',
       'http://0.0.0.0/',

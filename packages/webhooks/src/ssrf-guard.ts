@@ -1,13 +1,18 @@
 import { WebhookUrlRefusedError } from '@conveyor/core';
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
+import { embeddedIpv4 } from './embedded-ipv4.ts';
 
 /**
  * Addresses a webhook may not reach: this host, private networks, cloud
  * metadata (169.254.169.254), carrier-grade NAT, multicast, reserved. IPv6
  * forms of them too. BlockList matches IPv4-mapped IPv6 (`::ffff:127.0.0.1`)
- * against the IPv4 rules; NAT64, 6to4 and Teredo can embed any IPv4
- * address, so they are refused whole.
+ * against the IPv4 rules; NAT64's well-known prefix, IPv4-translated and 6to4
+ * addresses are judged by the IPv4 address they embed (embedded-ipv4.ts), so
+ * an IPv6-only host behind DNS64 can still reach public receivers. The
+ * local-use NAT64 prefix, IPv4-compatible and Teredo addresses have no
+ * legitimate use as a webhook host and hide an IPv4 address, so they are
+ * refused whole.
  */
 const INTERNAL = new BlockList();
 for (const [net, bits] of [
@@ -31,12 +36,10 @@ for (const [net, bits] of [
   ['::', 128], // unspecified
   ['::1', 128], // loopback
   ['::', 96], // IPv4-compatible (deprecated)
-  ['64:ff9b::', 96], // NAT64
-  ['64:ff9b:1::', 48],
+  ['64:ff9b:1::', 48], // local-use NAT64 (RFC 8215)
   ['100::', 64], // discard
   ['2001::', 32], // Teredo
   ['2001:db8::', 32], // documentation
-  ['2002::', 16], // 6to4
   ['fc00::', 7], // unique local
   ['fe80::', 10], // link-local
   ['fec0::', 10], // site-local (deprecated)
@@ -48,7 +51,10 @@ for (const [net, bits] of [
 export function isInternalAddress(address: string): boolean {
   const family = isIP(address);
   if (family === 0) return true; // not an address: never trust it
-  return INTERNAL.check(address, family === 4 ? 'ipv4' : 'ipv6');
+  if (family === 4) return INTERNAL.check(address, 'ipv4');
+  const inside = embeddedIpv4(address);
+  if (inside !== undefined) return INTERNAL.check(inside, 'ipv4');
+  return INTERNAL.check(address, 'ipv6');
 }
 
 export interface AddressPolicy {

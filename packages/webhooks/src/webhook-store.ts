@@ -1,6 +1,7 @@
 import {
   MAX_WEBHOOKS_PER_TENANT,
   WEBHOOK_EVENTS,
+  normalWebhookUrl,
   WebhookLimitError,
   type WebhookEventType,
   type WebhookView,
@@ -58,7 +59,8 @@ export class WebhookStore {
   async create(tenant: string, spec: WebhookSpec): Promise<WebhookRecord> {
     const record: WebhookRecord = {
       id: `wh_${randomBytes(8).toString('hex')}`,
-      url: spec.url,
+      // The API's schema normalised it already; an in-process caller may not have.
+      url: normalWebhookUrl(spec.url),
       events: [...spec.events],
       jobs: spec.jobs ? [...spec.jobs] : null,
       label: spec.label ?? '',

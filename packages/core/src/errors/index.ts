@@ -1,3 +1,4 @@
+export { AuthFailuresLimitedError } from './auth-failures-limited-error.ts';
 export { BulkActionNotFoundError } from './bulk-action-not-found-error.ts';
 export { ConveyorError } from './conveyor-error.ts';
 export { CrossSlotBatchError } from './cross-slot-batch-error.ts';

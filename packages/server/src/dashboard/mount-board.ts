@@ -43,7 +43,12 @@ export function mountBoard(
       },
     },
   });
-  const app = board.getRouter() as Express;
+  // Bull Board's adapter makes an express app, which names itself in every
+  // answer unless told not to (docs/security.md: no answer names the software).
+  const app = board.getRouter() as Express & {
+    disable(setting: string): unknown;
+  };
+  app.disable('x-powered-by');
   return (req, res, next) => {
     if (isPage(req.url ?? '/')) rewritePage(res);
     app(req, res, next);

@@ -1,4 +1,4 @@
-import { DEFAULT_TENANT } from '@conveyor/core';
+import { AuthFailuresLimitedError, DEFAULT_TENANT } from '@conveyor/core';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Authenticate } from '../auth/authenticate.ts';
 import type { Principal } from '../auth/principal.ts';
@@ -26,8 +26,8 @@ export async function signIn(
   deps: SignInDeps,
 ): Promise<void> {
   const forConsole = toConsole(req);
-  const answer = (status: number, error?: string) =>
-    page(res, status, { base: deps.base, forConsole }, error);
+  const answer = (status: number, error?: string, headers = {}) =>
+    page(res, status, { base: deps.base, forConsole, headers }, error);
   if (req.method !== 'POST') return answer(200);
   const body = await readBody(req, 4_096);
   if (body === null) return answer(413, 'That form was too large.');
@@ -35,7 +35,11 @@ export async function signIn(
   let principal: Principal | null;
   try {
     principal = await deps.authenticate(asBearerRequest(req, token));
-  } catch {
+  } catch (error) {
+    if (error instanceof AuthFailuresLimitedError)
+      return answer(429, `${error.message}.`, {
+        'retry-after': String(Math.ceil(error.retryAfterMs / 1_000)),
+      });
     return answer(503, 'Redis is unavailable: try again.');
   }
   if (!principal) return answer(401, 'That token was not accepted.');
@@ -69,21 +73,26 @@ function cookie(deps: SignInDeps, value: string, maxAge: number): string {
 /**
  * The API's `Authenticate` reads a request: give it one that carries the
  * form's token as a Bearer header (and the real Host, which the open,
- * loopback-only mode checks).
+ * loopback-only mode checks, and socket).
  */
 function asBearerRequest(req: IncomingMessage, token: string): IncomingMessage {
   return {
     headers: { host: req.headers.host, authorization: `Bearer ${token}` },
+    // The client's address: failed sign-ins are limited per address.
+    socket: req.socket,
   } as IncomingMessage;
 }
 
 function page(
   res: ServerResponse,
   status: number,
-  to: { base: string; forConsole: boolean },
+  to: { base: string; forConsole: boolean; headers: Record<string, string> },
   error?: string,
 ): void {
-  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' });
+  res.writeHead(status, {
+    ...to.headers,
+    'content-type': 'text/html; charset=utf-8',
+  });
   res.end(signInPage(to.base, error, to.forConsole));
 }
 

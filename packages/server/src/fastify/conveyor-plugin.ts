@@ -79,6 +79,7 @@ function conveyor(
     prefix: path ?? '/trpc',
     deps: { ...system.deps, services: anyServices(system.services) },
     authenticate: system.authenticate,
+    authFailures: system.authFailures,
     http: { ...DEFAULT_HTTP_OPTIONS, ...http },
   });
   if (routes.length > 0) void app.register(mountRoutes, { routes, logger });

@@ -1,8 +1,10 @@
 import { fastifyRequestHandler } from '@trpc/server/adapters/fastify';
 import type { FastifyInstance } from 'fastify';
 import type { Authenticate } from '../auth/authenticate.ts';
+import type { FailureLimiter } from '../auth/failure-limiter.ts';
 import type { ApiDeps } from '../context.ts';
 import type { HttpOptions } from '../http/http-options.ts';
+import { refuseLimitedAddress } from '../http/refuse-limited-address.ts';
 import {
   acceptedByTrpc,
   createRequestContext,
@@ -14,14 +16,16 @@ import { serializeRequestForLog } from './request-log-serializer.ts';
 export interface TrpcRoutesOptions {
   deps: ApiDeps;
   authenticate: Authenticate;
+  /** Where `authenticate` counts failures: a refused address gets 429 with Retry-After first. */
+  authFailures?: FailureLimiter | undefined;
   http: Pick<HttpOptions, 'maxBodyBytes' | 'maxBatchCalls'>;
 }
 
 /**
  * The API's router under the prefix it is registered with, in its own
  * encapsulated scope (its body parser and hooks stay out of the host's
- * routes). Same checks as the standalone server: method and content type
- * first, then tRPC with the same body and batch bounds.
+ * routes). Same checks as the standalone server: an address refused for
+ * failed authentications, method and content type first, then tRPC with the same body and batch bounds.
  */
 export function trpcRoutes(
   app: FastifyInstance,
@@ -38,7 +42,11 @@ export function trpcRoutes(
   });
   app.addHook('onRequest', (req, reply, done) => {
     reply.raw.setHeader('x-content-type-options', 'nosniff');
-    if (!acceptedByTrpc(req.raw, reply.raw)) reply.hijack();
+    if (
+      refuseLimitedAddress(req.raw, reply.raw, options.authFailures) ||
+      !acceptedByTrpc(req.raw, reply.raw)
+    )
+      reply.hijack();
     done();
   });
   // Fastify logs each request's URL: a watch stream's may hold a token.
