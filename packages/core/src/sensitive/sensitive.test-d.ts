@@ -6,7 +6,7 @@ import { sensitive } from './sensitive.ts';
 describe('sensitive() types', () => {
   it('keeps the schema’s own type: callers send and processors receive plain values', () => {
     expectTypeOf(sensitive(z.string())).toEqualTypeOf<z.ZodString>();
-    const job = defineJob({
+    const _job = defineJob({
       name: 'typed.secret',
       queue: 'default',
       input: z.strictObject({
@@ -15,11 +15,11 @@ describe('sensitive() types', () => {
       }),
       result: z.strictObject({ receipt: sensitive(z.string()) }),
     });
-    expectTypeOf<JobInput<typeof job>>().toEqualTypeOf<{
+    expectTypeOf<JobInput<typeof _job>>().toEqualTypeOf<{
       to: string;
       at?: Date | undefined;
     }>();
-    expectTypeOf<JobResult<typeof job>>().toEqualTypeOf<{ receipt: string }>();
+    expectTypeOf<JobResult<typeof _job>>().toEqualTypeOf<{ receipt: string }>();
     // @ts-expect-error a sensitive number is still a number
     sensitive(z.number()).parse(1) satisfies string;
   });
