@@ -117,6 +117,7 @@ describe('the conveyor CLI against a running API and worker', () => {
       id: expect.any(String),
       name: 'sms.send',
       queue: 'sms',
+      replayed: false,
     });
     expect((await settled(String(job.id))).state).toBe('completed');
 
