@@ -24,6 +24,7 @@ test('a valid enqueue compiles and returns the job reference', () => {
       | 'feed.sync'
       | 'content.generate';
     queue: QueueName;
+    replayed: boolean;
     deduplicated?: EnqueueDeduplication;
   }>();
   void client.enqueue.mutate({

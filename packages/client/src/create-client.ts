@@ -24,7 +24,8 @@ export interface ConveyorClientOptions {
   maxBatchSize?: number;
   /**
    * How often an enqueue whose outcome is unknown (or that found the queue
-   * unavailable) is sent again, with the same idempotency key (default 6; 0 = never).
+   * unavailable, or its key's first request still in flight) is sent again,
+   * with the same idempotency key (default 6; 0 = never).
    */
   enqueueRetries?: number;
   fetch?: typeof globalThis.fetch;

@@ -117,11 +117,13 @@ describe('the conveyor CLI against a running API and worker', () => {
       id: expect.any(String),
       name: 'sms.send',
       queue: 'sms',
+      replayed: false,
     });
     expect((await settled(String(job.id))).state).toBe('completed');
 
-    // The same key: the same job back; with another payload: a conflict.
-    const [again, conflicting] = await Promise.all([
+    // The same key: the same job back, said to be a replay (exit 0); with
+    // another payload: a 422, which exits with the conflict code.
+    const [again, replayed, conflicting] = await Promise.all([
       conveyor([
         'enqueue',
         'sms.send',
@@ -132,12 +134,23 @@ describe('the conveyor CLI against a running API and worker', () => {
       conveyor([
         'enqueue',
         'sms.send',
+        '{"to":"+14155550123","message":"hi"}',
+        '--idempotency-key=cli-key',
+      ]),
+      conveyor([
+        'enqueue',
+        'sms.send',
         '{"to":"+14155550123","message":"changed"}',
         '--idempotency-key=cli-key',
       ]),
     ]);
-    expect(parsed(again).id).toBe(job.id);
+    expect(parsed(again)).toMatchObject({ id: job.id, replayed: true });
+    expect(replayed).toMatchObject({ code: 0, stderr: '' });
+    expect(replayed.stdout).toBe(
+      `sms.send: replayed: job ${String(job.id)} on queue "sms" was already enqueued with this idempotency key (nothing new enqueued)`,
+    );
     expect(conflicting.code).toBe(4);
+    expect(conflicting.stderr).toMatch(/different payload/);
     expect(conflicting.stderr).not.toMatch(STACK_LINE);
   });
 

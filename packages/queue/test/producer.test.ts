@@ -45,6 +45,7 @@ describe('producer', () => {
       id: expect.any(String),
       name: 'email.digest',
       queue: 'email',
+      replayed: false,
     });
 
     const job = await producer.queue('email').getJob(result.id);

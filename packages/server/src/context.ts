@@ -1,6 +1,7 @@
 import type { AnyRegistry } from '@conveyor/core';
 import type { Logger } from '@conveyor/queue';
 import type { Principal } from './auth/principal.ts';
+import type { HttpExchange } from './http/http-exchange.ts';
 import type { ConveyorServices } from './domain/create-services.ts';
 import type { EnqueuedVia } from './domain/scope.ts';
 import type { JobReadService } from './domain/job-read-service.ts';
@@ -22,12 +23,13 @@ export interface ApiDeps<TRegistry extends AnyRegistry = AnyRegistry> {
  * `ctx.schedules`, …), so a procedure reaches only the one it calls.
  * `principal` is null for a caller without valid credentials (a 401 on any
  * procedure that needs one); `requestedTenant` is the tenant an admin names
- * to act for.
+ * to act for. `http` is the HTTP exchange behind the call (none in process).
  */
 export function createContextInner(
   deps: ApiDeps,
   principal: Principal | null,
   requestedTenant: string | null = null,
+  http: HttpExchange | null = null,
 ) {
   const { services, logger, observers } = deps;
   const { enqueue, jobs, control, schedules, tenants } = services;
@@ -41,6 +43,7 @@ export function createContextInner(
     via: deps.via ?? 'api',
     principal,
     requestedTenant,
+    http,
   };
 }
 

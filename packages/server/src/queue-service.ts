@@ -76,8 +76,11 @@ export class QueueService<TRegistry extends AnyRegistry = AnyRegistry> {
     result: T,
   ): T {
     try {
-      // Jobs stored: an enqueue that joined an existing job added none.
-      const stored = jobs.filter((j) => j.deduplicated?.outcome !== 'joined');
+      // Jobs stored: an enqueue that joined an existing job, or replayed
+      // an idempotency key's, added none.
+      const stored = jobs.filter(
+        (j) => j.deduplicated?.outcome !== 'joined' && !j.replayed,
+      );
       this.deps.onEnqueued?.(stored, tenant);
     } catch (error) {
       this.deps.logger.warn({ err: error }, 'onEnqueued failed');

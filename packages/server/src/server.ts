@@ -62,7 +62,8 @@ export function createApiServer(options: ApiServerOptions): Server {
     // streams in (413), the batch from the URL's paths (400).
     maxBodySize: http.maxBodyBytes,
     maxBatchSize: http.maxBatchCalls,
-    createContext: ({ req, info }) => context(req, info),
+    createContext: ({ req, res, info }) =>
+      context(req, info, { res, batched: info.isBatchCall }),
     onError: logProcedureError(deps.logger),
   });
   const fastPath = enqueueFastPath

@@ -13,7 +13,11 @@ const CODES: Record<string, TRPCError['code']> = {
   // narrowing it helps, retrying it as is does not.
   SEARCH_TIMEOUT: 'UNPROCESSABLE_CONTENT',
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
-  IDEMPOTENCY_CONFLICT: 'CONFLICT',
+  // The IETF idempotency-key draft's answers: a key reused with another
+  // payload is 422; its first request still under way is 409.
+  IDEMPOTENCY_CONFLICT: 'UNPROCESSABLE_CONTENT',
+  IDEMPOTENCY_IN_FLIGHT: 'CONFLICT',
+  INVALID_IDEMPOTENCY_KEY: 'BAD_REQUEST',
   CROSS_SLOT_BATCH: 'BAD_REQUEST',
   INVALID_STATE: 'CONFLICT',
   JOB_NOT_FOUND: 'NOT_FOUND',

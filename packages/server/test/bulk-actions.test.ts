@@ -118,7 +118,10 @@ describe('bulk actions by search filter (real Redis, PostgreSQL, worker)', () =>
     expect(all.items.filter((o) => o.key === input.key)).toHaveLength(1);
 
     // The same key asking for something else is refused, not answered with the first.
-    const conflict = { code: 'CONFLICT', reason: 'IDEMPOTENCY_CONFLICT' };
+    const conflict = {
+      code: 'UNPROCESSABLE_CONTENT',
+      reason: 'IDEMPOTENCY_CONFLICT',
+    };
     const otherFilter = byMessage(`always-fail:${randomUUID()}`);
     const earlier = new Date(preview.listedBy.getTime() - 1_000);
     for (const changed of [

@@ -49,6 +49,7 @@ describe('enqueue procedure (server-side caller)', () => {
       id: expect.any(String),
       name: 'sms.send',
       queue: 'sms',
+      replayed: false,
     });
     expect((await services.jobs.stats(DEFAULT_TENANT)).sms.waiting).toBe(1);
   });

@@ -64,6 +64,7 @@ it('the enqueue answer says what deduplication made of it, and jobs.get shows it
     id: first.id,
     name: 'dedupe.simple',
     queue: 'default',
+    replayed: false,
     deduplicated: { outcome: 'joined', into: first.id },
   });
 });

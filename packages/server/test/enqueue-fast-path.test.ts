@@ -121,7 +121,7 @@ describe('the enqueue fast path answers as tRPC does', () => {
       'Transfer-Encoding: chunked',
     ]);
     expect(answer.body).toBe(
-      '{"result":{"data":{"json":{"id":"<job-id>","name":"TEST_JOB","queue":"default"}}}}',
+      '{"result":{"data":{"json":{"id":"<job-id>","name":"TEST_JOB","queue":"default","replayed":false}}}}',
     );
     expect(answer.calls).toEqual([
       {
@@ -263,7 +263,7 @@ describe('the enqueue fast path answers as tRPC does', () => {
     expect((await same(post('enqueue', big, null))).status).toBe(401);
   });
 
-  it('answers a quota (429 with retryAfterMs) and an idempotency conflict (409)', async () => {
+  it('answers a quota (429 with retryAfterMs) and an idempotency conflict (422)', async () => {
     // The capped tenant may hold one unfinished job.
     const first = await twins.prime(
       post('enqueue', json(later('first')), tokens.capped),
@@ -286,7 +286,8 @@ describe('the enqueue fast path answers as tRPC does', () => {
     const again = await same(post('enqueue', json(later('one', key))));
     expect(again.status).toBe(200);
     const conflict = await same(post('enqueue', json(later('two', key))));
-    expect(conflict.status).toBe(409);
+    expect(conflict.status).toBe(422);
+    expect(again.headers).toContain('Idempotent-Replayed: true');
   });
 
   it('leaves wrong content types, GETs and streaming requests to tRPC', async () => {

@@ -89,6 +89,7 @@ describe('enqueue through the typed HTTP client', () => {
       id: expect.any(String),
       name: 'TEST_JOB',
       queue: 'default',
+      replayed: false,
     });
     expect((await seenFor('TEST_JOB')).payload).toEqual(data);
   });

@@ -217,7 +217,7 @@ describe('job lifecycle over the typed client', () => {
           data: { message: 'charge order 43' },
         }),
       );
-      expect(error.data?.code).toBe('CONFLICT');
+      expect(error.data?.code).toBe('UNPROCESSABLE_CONTENT');
       expect(error.data?.reason).toBe('IDEMPOTENCY_CONFLICT');
     });
   });

@@ -173,7 +173,7 @@ describe('enqueue of a versioned job', () => {
     expect(other).toMatchObject({ code: 'IDEMPOTENCY_CONFLICT' });
   });
 
-  it('through the v2 API, a v1-shaped replay of a v1 enqueue gets the same job; other data is a 409', async () => {
+  it('through the v2 API, a v1-shaped replay of a v1 enqueue gets the same job; other data is a 422', async () => {
     const key = randomUUID();
     const first = await v1.enqueue({
       name: 'notice.send',
@@ -199,7 +199,7 @@ describe('enqueue of a versioned job', () => {
         options: { idempotencyKey: key },
       }),
     );
-    expect(error?.code).toBe('CONFLICT');
+    expect(error?.code).toBe('UNPROCESSABLE_CONTENT');
     expect(error?.reason).toBe('IDEMPOTENCY_CONFLICT');
   });
 });

@@ -16,6 +16,15 @@ const BY_CODE: Record<string, ExitCode> = {
   TOO_MANY_REQUESTS: EXIT.limited,
 };
 
+/**
+ * Conveyor's reasons whose exit code is not their HTTP status's: a key
+ * reused with another payload is a 422 (the IETF idempotency draft's) but
+ * the same conflict scripts have always tested for.
+ */
+const BY_REASON: Record<string, ExitCode> = {
+  IDEMPOTENCY_CONFLICT: EXIT.conflict,
+};
+
 export interface Failure {
   message: string;
   exitCode: ExitCode;
@@ -48,7 +57,8 @@ export function describeFailure(error: unknown, url: string): Failure {
           : code === 'UNAUTHORIZED'
             ? `${error.message}: set CONVEYOR_TOKEN (from yarn start: .data/admin-token is found by itself)`
             : error.message,
-      exitCode: BY_CODE[code] ?? EXIT.unexpected,
+      exitCode:
+        BY_REASON[error.data?.reason ?? ''] ?? BY_CODE[code] ?? EXIT.unexpected,
     };
   }
   return {

@@ -5,7 +5,10 @@ export const EXIT = {
   /** Bad usage, bad JSON, or a payload the job's schema rejects. */
   invalidInput: 2,
   notFound: 3,
-  /** Wrong state for the operation, or an idempotency conflict. */
+  /**
+   * Wrong state for the operation, an idempotency key reused with another
+   * payload (422), or its first request still in flight after the client's retries (409).
+   */
   conflict: 4,
   /** The API (or its Redis) cannot be reached. */
   unavailable: 5,

@@ -81,7 +81,8 @@ Exit codes:
   1  unexpected error
   2  usage error or invalid input (bad JSON, a payload the job rejects)
   3  not found
-  4  conflict (the job's state does not allow it, idempotency key reused)
+  4  conflict (the job's state does not allow it, idempotency key reused
+     with another payload, or its first enqueue still in flight)
   5  API or queue unavailable (watch: after 30 s without a connection)
   6  watch: the job failed
   7  watch: the job was cancelled

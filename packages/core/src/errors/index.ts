@@ -6,6 +6,8 @@ export { ForbiddenError } from './forbidden-error.ts';
 export { HistoryDisabledError } from './history-disabled-error.ts';
 export { HistoryUnavailableError } from './history-unavailable-error.ts';
 export { IdempotencyConflictError } from './idempotency-conflict-error.ts';
+export { IdempotencyInFlightError } from './idempotency-in-flight-error.ts';
+export { InvalidIdempotencyKeyError } from './invalid-idempotency-key-error.ts';
 export { InvalidCursorError } from './invalid-cursor-error.ts';
 export { InvalidPayloadError } from './invalid-payload-error.ts';
 export { JobNotFoundError } from './job-not-found-error.ts';

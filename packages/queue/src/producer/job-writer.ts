@@ -2,6 +2,7 @@ import {
   ConveyorError,
   CrossSlotBatchError,
   IdempotencyConflictError,
+  IdempotencyInFlightError,
   OutcomeUnknownError,
   QueueFullError,
   QueueUnavailableError,
@@ -223,16 +224,16 @@ export class JobWriter {
     )
       throw new IdempotencyConflictError(job.name);
     const claimed = withId(prepared, claim.jobId);
-    if (claim.stored) return claimed;
+    if (claim.stored) return { ...claimed, replayed: true };
     if (!claim.fresh && (await this.exists(claimed))) {
       await markStored(this.redis, target, claimed.id);
-      return claimed;
+      return { ...claimed, replayed: true };
     }
     // Claimed moments ago and not stored yet: another enqueue with this key
     // may still be adding it. Touch nothing of its; the caller retries.
     const age = Date.now() - (claim.claimedAt ?? 0);
     if (!claim.fresh && age < this.limits.timeoutMs + IN_FLIGHT_MARGIN_MS)
-      throw new OutcomeUnknownError();
+      throw new IdempotencyInFlightError(job.name);
     let stored: TenantJob | undefined;
     try {
       attempt.proceed();
@@ -293,5 +294,6 @@ const result = (p: TenantJob): EnqueueResult => ({
   id: p.id,
   name: p.job.name,
   queue: p.job.queue,
+  replayed: p.replayed === true,
   ...(p.deduplicated ? { deduplicated: p.deduplicated } : {}),
 });

@@ -44,6 +44,11 @@ export interface EnqueueResult<TName extends string = string> {
   id: string;
   name: TName;
   queue: QueueName;
+  /**
+   * True when the idempotency key answered the job an earlier request
+   * stored (nothing new was enqueued); false for every other enqueue.
+   */
+  replayed: boolean;
   /** Present when the job's `deduplicate` spec folded this enqueue into another job. */
   deduplicated?: EnqueueDeduplication;
 }
@@ -69,7 +74,8 @@ export interface Producer<TRegistry extends AnyRegistry> {
    * Validates the request with the job's schema, applies the job's defaults
    * and the caller's options, and adds it to its queue. Throws
    * `UnknownJobError`, `InvalidPayloadError`, `IdempotencyConflictError`
-   * (nothing enqueued) or `QueueUnavailableError`.
+   * (nothing enqueued), `IdempotencyInFlightError` (the key's first
+   * enqueue is still under way: retry shortly) or `QueueUnavailableError`.
    */
   enqueue<TName extends Name<TRegistry>>(
     request: EnqueueRequestInputFor<Jobs<TRegistry>, TName>,

@@ -11,6 +11,7 @@ test('the producer accepts exactly the catalog requests', () => {
     id: string;
     name: 'TEST_JOB';
     queue: string;
+    replayed: boolean;
     deduplicated?: EnqueueDeduplication;
   }>();
   // @ts-expect-error -- unknown job

@@ -7,6 +7,8 @@ export type TenantJob = PreparedJob & {
   tenant: string;
   /** Set once stored, when deduplication made something else of the enqueue. */
   deduplicated?: EnqueueDeduplication;
+  /** Set when an idempotency key answered a job an earlier request stored. */
+  replayed?: boolean;
 };
 
 export function forTenant(prepared: PreparedJob, tenant: string): TenantJob {

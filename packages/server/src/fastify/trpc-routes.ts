@@ -64,7 +64,11 @@ export function trpcRoutes(
         path: req.params['*'],
         maxBodySize: http.maxBodyBytes,
         maxBatchSize: http.maxBatchCalls,
-        createContext: ({ req: request, info }) => context(request.raw, info),
+        createContext: ({ req: request, res, info }) =>
+          context(request.raw, info, {
+            res: res.raw,
+            batched: info.isBatchCall,
+          }),
         onError: logProcedureError(deps.logger),
       });
     },

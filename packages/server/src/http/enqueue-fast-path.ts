@@ -24,7 +24,11 @@ export interface EnqueueFastPathOptions {
   router: AnyConveyorRouter;
   maxBodyBytes: number;
   maxBatchCalls: number;
-  createContext: (req: IncomingMessage) => Promise<Context>;
+  createContext: (
+    req: IncomingMessage,
+    info: undefined,
+    answer: { res: ServerResponse; batched: boolean },
+  ) => Promise<Context>;
   onError: (opts: {
     error: TRPCError;
     path: string | undefined;
@@ -110,7 +114,10 @@ async function serve(
   let ctx: Context | undefined;
   let ctxError: TRPCError | undefined;
   try {
-    ctx = await options.createContext(req);
+    ctx = await options.createContext(req, undefined, {
+      res,
+      batched: call.batch !== null,
+    });
   } catch (cause) {
     ctxError = getTRPCErrorFromUnknown(cause);
   }

@@ -5,6 +5,7 @@ import { requestedTenant, type Authenticate } from '../auth/authenticate.ts';
 import { LOCAL_PRINCIPAL } from '../auth/principal.ts';
 import { createContextInner, type ApiDeps, type Context } from '../context.ts';
 import { toTRPCError } from '../to-trpc-error.ts';
+import { httpExchange } from './http-exchange.ts';
 import { sendTrpcError } from './send-error.ts';
 import { withSubscriptionCredentials } from './subscription-credentials.ts';
 
@@ -15,18 +16,26 @@ export const openAuthenticate: Authenticate = () =>
 /**
  * A request's context, for every HTTP adapter (the standalone server and
  * the Fastify plugin): who calls, and for which tenant. `info` is tRPC's
- * (a subscription's `connectionParams` may carry its token).
+ * (a subscription's `connectionParams` may carry its token); `answer` is
+ * the response, for the procedures that answer with a header.
  */
 export function createRequestContext(
   deps: ApiDeps,
   authenticate: Authenticate,
-): (req: IncomingMessage, info?: TRPCRequestInfo) => Promise<Context> {
-  return async (req, info) => {
+): (
+  req: IncomingMessage,
+  info?: TRPCRequestInfo,
+  answer?: { res: ServerResponse; batched: boolean },
+) => Promise<Context> {
+  return async (req, info, answer) => {
     try {
       const principal = await authenticate(
         withSubscriptionCredentials(req, info),
       );
-      return createContextInner(deps, principal, requestedTenant(req));
+      const http = answer
+        ? httpExchange(req, answer.res, answer.batched)
+        : null;
+      return createContextInner(deps, principal, requestedTenant(req), http);
     } catch (error) {
       throw toTRPCError(error); // credentials that cannot be checked: 503
     }

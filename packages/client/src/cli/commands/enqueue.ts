@@ -36,13 +36,16 @@ export const enqueue = defineCommand({
   },
 });
 
-/** The line a person reads; deduplication says what became of the enqueue. */
+/** The line a person reads; a replay or deduplication says what became of the enqueue. */
 function enqueuedText(job: {
   id: string;
   name: string;
   queue: string;
+  replayed?: boolean;
   deduplicated?: EnqueueDeduplication;
 }): string {
+  if (job.replayed)
+    return `${job.name}: replayed: job ${job.id} on queue "${job.queue}" was already enqueued with this idempotency key (nothing new enqueued)`;
   const line = `Enqueued ${job.name} as job ${job.id} on queue "${job.queue}"`;
   switch (job.deduplicated?.outcome) {
     case 'joined':
