@@ -92,20 +92,32 @@ export function createApiServer(options: ApiServerOptions): Server {
           void trpc(req, res);
         return;
       }
-      const route = findRoute(routes, path);
-      if (route) {
-        void Promise.resolve(route.handle(req, res)).catch((error: unknown) => {
-          deps.logger.error({ err: error, path: route.path }, 'route failed');
-          if (!res.headersSent) sendJson(res, 500, { error: 'Internal error' });
-        });
-        return;
-      }
-      answerOwnRoute(req, res, path, deps.services.readiness);
+      if (!answerRoute(routes, { req, res, path }, deps.logger))
+        answerOwnRoute(req, res, path, deps.services.readiness);
     },
   );
   server.keepAliveTimeout = http.keepAliveTimeoutMs;
   server.on('clientError', answerClientError);
   return server;
+}
+
+/** A route mounted beside tRPC (`/metrics`, the dashboard); false when none matches. */
+function answerRoute(
+  routes: readonly HttpRoute[],
+  {
+    req,
+    res,
+    path,
+  }: { req: IncomingMessage; res: ServerResponse; path: string },
+  logger: ApiDeps['logger'],
+): boolean {
+  const route = findRoute(routes, path);
+  if (!route) return false;
+  void Promise.resolve(route.handle(req, res)).catch((error: unknown) => {
+    logger.error({ err: error, path: route.path }, 'route failed');
+    if (!res.headersSent) sendJson(res, 500, { error: 'Internal error' });
+  });
+  return true;
 }
 
 /** `/healthz`, `/readyz`, and a 404 for anything else. */
