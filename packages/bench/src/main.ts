@@ -32,6 +32,7 @@ import { producerScenario } from './scenarios/producer.ts';
 import { redisCpuScenario } from './scenarios/redis-cpu.ts';
 import { historyScenario } from './scenarios/history.ts';
 import { observabilityScenario } from './scenarios/observability.ts';
+import { sealingScenario } from './scenarios/sealing.ts';
 import { upcastScenario } from './scenarios/upcast.ts';
 import { workerScenario } from './scenarios/worker.ts';
 
@@ -47,6 +48,7 @@ const SCENARIOS: Scenario[] = [
   memoryScenario,
   fairnessScenario,
   upcastScenario,
+  sealingScenario,
 ];
 const ROOT = new URL('../../../', import.meta.url);
 
