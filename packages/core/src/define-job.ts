@@ -263,7 +263,11 @@ export function defineJob<
       { input: spec.input, result },
       spec.searchIndexes as readonly string[] | undefined,
     ),
-    sensitive: sensitiveFieldsOf({ input: spec.input, result }),
+    sensitive: sensitiveFieldsOf({
+      input: spec.input,
+      result,
+      versions: history,
+    }),
   });
 }
 

@@ -1,6 +1,6 @@
 import type { RuntimeJob } from './define-job.ts';
 import type { PayloadVersion } from './job-view.ts';
-import { redactSealed } from './sensitive/sealed-value.ts';
+import { redactAt } from './sensitive/sealed-value.ts';
 import { upcastPayload } from './stored-payload.ts';
 
 /**
@@ -25,28 +25,38 @@ export function payloadView(
   storedVersion: number,
   open?: (payload: unknown) => unknown,
 ): PayloadView {
-  let payload: unknown;
-  try {
-    payload = shownSealed(job, stored, open);
-  } catch (error) {
-    return { data: null, dataError: (error as Error).message };
-  }
   const current = job?.version ?? 1;
   const version =
     storedVersion === 1 && current === 1
       ? {}
       : { payloadVersion: { stored: storedVersion, current } };
+  let payload = stored;
+  try {
+    if (open && (!job || job.sensitive.data.length > 0)) payload = open(stored);
+  } catch (error) {
+    return { data: null, dataError: (error as Error).message, ...version };
+  }
+  const shown = (value: unknown) => (open ? value : redacted(job, value));
   if (!job || storedVersion >= current)
-    return { data: payload, dataError: null, ...version };
+    return { data: shown(payload), dataError: null, ...version };
   try {
     return {
-      data: upcastPayload(job, payload, storedVersion),
+      data: shown(upcastPayload(job, payload, storedVersion)),
       dataError: null,
       ...version,
     };
   } catch (error) {
+    // Sealed values the caller may not see cannot be upcast: shown as stored.
+    if (!open && job.sensitive.data.length > 0)
+      return { data: redacted(job, payload), dataError: null, ...version };
     return { data: null, dataError: (error as Error).message, ...version };
   }
+}
+
+/** `[sensitive]` at the job's paths (also over values stored before they were marked) and for any sealed value. */
+function redacted(job: RuntimeJob | undefined, value: unknown): unknown {
+  if (job && job.sensitive.data.length === 0) return value;
+  return redactAt(value, job?.sensitive.data ?? []);
 }
 
 /**
@@ -59,16 +69,6 @@ export function guessStoredVersion(job: RuntimeJob, payload: unknown): number {
   return job.input.safeParse(payload).success ? job.version : 1;
 }
 
-/** Only a job that marks fields (or one this contract does not know) pays for the walk. */
-function shownSealed(
-  job: RuntimeJob | undefined,
-  payload: unknown,
-  open?: (payload: unknown) => unknown,
-): unknown {
-  if (job && job.sensitive.data.length === 0) return payload;
-  return open ? open(payload) : redactSealed(payload);
-}
-
 /** A result as readers see it: sealed values redacted unless `open` is given. */
 export function resultView(
   job: RuntimeJob | undefined,
@@ -76,5 +76,5 @@ export function resultView(
   open?: (result: unknown) => unknown,
 ): unknown {
   if (job && job.sensitive.result.length === 0) return result;
-  return open ? open(result) : redactSealed(result);
+  return open ? open(result) : redactAt(result, job?.sensitive.result ?? []);
 }

@@ -3,7 +3,7 @@ import {
   DEFAULT_TENANT,
   EncryptionKeyError,
 } from '@conveyor/core';
-import { sensitiveRegistry } from '@conveyor/fixtures';
+import { secretSend, sensitiveRegistry } from '@conveyor/fixtures';
 import { deletePrefix, uniquePrefix, waitFor } from '@conveyor/testkit';
 import { context, propagation, trace } from '@opentelemetry/api';
 import {
@@ -183,7 +183,11 @@ describe('sensitive() fields: sealed wherever the queue keeps them, clear for th
     const done = await p.queue('sms').getJob(b.id);
     expect(done?.returnvalue).toMatchObject({ s: 1 });
     expect(
-      openPayload('secret.send', decodeEnvelope(done?.returnvalue).payload),
+      openPayload(
+        secretSend,
+        'result',
+        decodeEnvelope(done?.returnvalue).payload,
+      ),
     ).toEqual({ receipt: 'RCPT-SECRET-fail 2', status: 'sent' });
     const everything = [
       await dumpRedis(redis, keys.prefix),
@@ -247,7 +251,7 @@ describe('sensitive() fields: sealed wherever the queue keeps them, clear for th
     process.env['CONVEYOR_ENCRYPTION_KEYS'] = K2;
     const job = await p.queue('sms').getJob(old.id);
     expect(
-      openPayload('secret.send', decodeEnvelope(job?.data).payload),
+      openPayload(secretSend, 'data', decodeEnvelope(job?.data).payload),
     ).toEqual(payload(3));
     await p.close();
   });

@@ -1,5 +1,6 @@
 import {
   contractScheduleId,
+  redactAt,
   ScheduleNotFoundError,
   type AnyRegistry,
   type ContractSchedule,
@@ -88,7 +89,8 @@ export class ContractScheduleViews {
       cron: schedule.cron,
       tz: schedule.tz,
       everyMs: schedule.everyMs,
-      data: schedule.data,
+      // Sensitive values as every view shows them, though the contract holds them in clear.
+      data: redactAt(schedule.data, job.sensitive.data),
       missed: schedule.missed,
       paused: false,
       createdAt: null,

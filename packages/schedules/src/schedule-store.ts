@@ -2,7 +2,7 @@ import {
   decodeEnvelope,
   readStoredPayload,
   encodeEnvelope,
-  redactSealed,
+  redactAt,
   type JobEnvelope,
   ScheduleLimitError,
   ScheduleNotFoundError,
@@ -224,7 +224,7 @@ export class ScheduleStore {
         const read = readStoredPayload(
           job,
           stored.data,
-          open ? (sealed) => openPayload(job.name, sealed) : undefined,
+          open ? (sealed) => openPayload(job, 'data', sealed) : undefined,
         );
         if (read.kind === 'current')
           return { payload: read.payload, version: job.version };
@@ -242,7 +242,8 @@ export class ScheduleStore {
 
   /** As views show it: `sensitive()` values as `[sensitive]`. */
   private shownData(stored: StoredSchedule): unknown {
-    return redactSealed(this.readData(stored, false).payload);
+    const paths = this.registry.get(stored.job)?.sensitive.data ?? [];
+    return redactAt(this.readData(stored, false).payload, paths);
   }
 
   private encodeData(tenant: string, write: ScheduleWrite): JobEnvelope {

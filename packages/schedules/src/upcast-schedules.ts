@@ -136,7 +136,7 @@ function upcastData(
   if (!job || version === null || version >= job.version) return undefined;
   try {
     const read = readStoredPayload(job, stored, (sealed) =>
-      openPayload(job.name, sealed),
+      openPayload(job, 'data', sealed),
     );
     const { payload: _old, v: _v, pv: _pv, s: _s, ...meta } = stored;
     return {

@@ -100,7 +100,7 @@ function readMany(side: Side, count: number): number {
   const started = process.hrtime.bigint();
   for (let i = 0; i < count; i += 1) {
     const read = readStoredPayload(job, stored[i % stored.length], (value) =>
-      openPayload(job.name, value),
+      openPayload(job, 'data', value),
     );
     if (job.input.safeParse(read.payload).success) checked += 1;
   }

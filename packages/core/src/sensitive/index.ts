@@ -10,6 +10,7 @@ export {
   mapAtPaths,
   mapSealed,
   REDACTED,
+  redactAt,
   redactSealed,
   SEALED_PREFIX,
 } from './sealed-value.ts';

@@ -36,9 +36,32 @@ function mapAt(
     return Array.isArray(value)
       ? value.map((item) => mapAt(item, path, at + 1, fn))
       : value;
-  if (Array.isArray(value) || !Object.hasOwn(value, key)) return value;
+  if (key === '%') {
+    if (Array.isArray(value)) return value;
+    const out: Record<string, unknown> = {};
+    for (const [k, child] of Object.entries(value))
+      out[k] = mapAt(child, path, at + 1, fn);
+    return out;
+  }
+  if (Array.isArray(value)) {
+    // A tuple's item by index.
+    const index = Number(key);
+    if (!Number.isInteger(index) || index >= value.length) return value;
+    const copy = [...value] as unknown[];
+    copy[index] = mapAt(copy[index], path, at + 1, fn);
+    return copy;
+  }
+  if (!Object.hasOwn(value, key)) return value;
   const child = (value as Record<string, unknown>)[key];
   return { ...value, [key]: mapAt(child, path, at + 1, fn) };
+}
+
+/** `[sensitive]` at every path (whatever is there, sealed or not), and every sealed value elsewhere. */
+export function redactAt(
+  value: unknown,
+  paths: readonly SensitivePath[],
+): unknown {
+  return redactSealed(mapAtPaths(value, paths, () => REDACTED));
 }
 
 /** A copy with every sealed value anywhere in `value` replaced by `open(token)`. */

@@ -33,6 +33,18 @@ describe('sensitivePaths', () => {
       ['either', 'pin'],
     ]);
     expect(sensitivePaths(z.strictObject({ plain: z.string() }))).toEqual([]);
+    expect(
+      sensitivePaths(
+        z.strictObject({
+          byUser: z.record(z.string(), sensitive(z.string())),
+          pair: z.tuple([z.string(), sensitive(z.string())]),
+          both: z
+            .strictObject({ a: sensitive(z.string()) })
+            .and(z.strictObject({ b: z.string() })),
+          piped: z.string().pipe(sensitive(z.string())),
+        }),
+      ),
+    ).toEqual([['byUser', '%'], ['pair', '1'], ['both', 'a'], ['piped']]);
     expect(sensitivePaths(sensitive(z.string()))).toEqual([[]]);
   });
 
@@ -69,6 +81,20 @@ describe('sealed values in a payload', () => {
     expect(value.to).toBe('+1');
     expect(isSealed(sealed.to)).toBe(true);
     expect(isSealed(sealed.plain)).toBe(false);
+  });
+
+  it('maps every value of a record and a tuple item by index', () => {
+    const paths = [
+      ['byUser', '%'],
+      ['pair', '1'],
+    ];
+    expect(
+      mapAtPaths(
+        { byUser: { a: 'x', b: 'y' }, pair: ['p', 's'] },
+        paths,
+        () => 'S',
+      ),
+    ).toEqual({ byUser: { a: 'S', b: 'S' }, pair: ['p', 'S'] });
   });
 
   it('opens or redacts every sealed value wherever it is', () => {

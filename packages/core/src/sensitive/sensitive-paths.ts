@@ -4,7 +4,11 @@ import { isSensitive } from './sensitive.ts';
 type Def = Record<string, unknown> & { type: string };
 type Node = z.ZodType & { _zod: { def: Def } };
 
-/** A path into a payload: object keys, and `*` for every element of an array. */
+/**
+ * A path into a payload: object keys (a tuple's index too), `*` for every
+ * element of an array, `%` for every own value of an object (records,
+ * catch-alls).
+ */
 export type SensitivePath = readonly string[];
 
 const WRAPPERS = new Set([
@@ -16,7 +20,7 @@ const WRAPPERS = new Set([
   'readonly',
   'catch',
 ]);
-const MAX_DEPTH = 8;
+const MAX_DEPTH = 32;
 
 /**
  * Where a schema marks values `sensitive`: through objects, arrays, tuples
@@ -46,15 +50,39 @@ function collect(
   }
   if (depth >= MAX_DEPTH) return;
   const def = current._zod.def;
-  if (def.type === 'object')
-    for (const [key, child] of Object.entries(def['shape'] as object))
-      collect(child as Node, [...path, key], depth + 1, out);
-  else if (def.type === 'array')
-    collect(def['element'] as Node, [...path, '*'], depth + 1, out);
-  else if (def.type === 'union')
-    for (const option of def['options'] as Node[])
-      collect(option, path, depth, out);
-  else if (def.type === 'pipe') collect(def['in'] as Node, path, depth, out);
+  const into = (child: unknown, segment: string | null) =>
+    collect(
+      child as Node,
+      segment === null ? path : [...path, segment],
+      depth + 1,
+      out,
+    );
+  switch (def.type) {
+    case 'object':
+      for (const [key, child] of Object.entries(def['shape'] as object))
+        into(child, key);
+      if (def['catchall']) into(def['catchall'], '%');
+      return;
+    case 'array':
+      return into(def['element'], '*');
+    case 'tuple':
+      (def['items'] as Node[]).forEach((item, i) => into(item, String(i)));
+      if (def['rest']) into(def['rest'], '*');
+      return;
+    case 'record':
+      return into(def['valueType'], '%');
+    case 'union':
+      for (const option of def['options'] as Node[]) into(option, null);
+      return;
+    case 'intersection':
+      into(def['left'], null);
+      return into(def['right'], null);
+    case 'pipe':
+      into(def['in'], null);
+      return into(def['out'], null);
+    case 'lazy':
+      return into((def['getter'] as () => Node)(), null);
+  }
 }
 
 /** A job's sensitive values: where its input and its result mark them. */
@@ -63,12 +91,24 @@ export interface SensitiveFields {
   readonly result: readonly SensitivePath[];
 }
 
+/**
+ * Input paths of every version (a payload stored with an older version is
+ * opened where that version marked it), result paths of the result.
+ */
 export function sensitiveFieldsOf(schemas: {
   input: z.ZodType;
   result: z.ZodType;
+  versions?: readonly { schema: z.ZodType }[];
 }): SensitiveFields {
+  const data = new Map<string, SensitivePath>();
+  for (const schema of [
+    ...(schemas.versions ?? []).map((v) => v.schema),
+    schemas.input,
+  ])
+    for (const path of sensitivePaths(schema))
+      data.set(path.join('\u0000'), path);
   return Object.freeze({
-    data: sensitivePaths(schemas.input),
+    data: [...data.values()],
     result: sensitivePaths(schemas.result),
   });
 }

@@ -63,7 +63,7 @@ export class FlowGate {
       // The key comes from the payload as the processor will see it: an
       // older one upcast (the version gate runs first, so never a newer one).
       const stored = readStoredPayload(definition, job.data, (sealed) =>
-        openPayload(definition.name, sealed),
+        openPayload(definition, 'data', sealed),
       );
       if (stored.kind === 'newer') return null;
       const key = flowKey(definition, stored.payload);

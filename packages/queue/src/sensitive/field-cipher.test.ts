@@ -1,4 +1,6 @@
-import { EncryptionKeyError } from '@conveyor/core';
+import { defineJob, EncryptionKeyError, sensitive } from '@conveyor/core';
+import { z } from 'zod';
+import { openPayload, sealPayload } from './payload-sealer.ts';
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { openValue, sealedKeyId, sealValue } from './field-cipher.ts';
@@ -46,6 +48,31 @@ describe('sealed values (AES-256-GCM, key id in the token, bound to the job)', (
     const resealed = (JSON.parse(out.text) as { json: { to: string } }).json.to;
     expect(sealedKeyId(resealed)).toBe('k2');
     expect(openValue(rotated, 'sms.send', resealed)).toBe('x');
+  });
+
+  it('opens only at the marked paths, never seals twice, and refuses a truncated tag', () => {
+    process.env['CONVEYOR_ENCRYPTION_KEYS'] =
+      `k1:${old.keys.get('k1')!.toString('base64')}`;
+    try {
+      const job = defineJob({
+        name: 'sms.send',
+        queue: 'default',
+        input: z.strictObject({ to: sensitive(z.string()), note: z.string() }),
+      });
+      const token = sealValue(old, 'sms.send', '+1');
+      const sealed = sealPayload(job, 'data', { to: token, note: token }).value;
+      // The value sealed already is kept; the token pasted into `note` stays text.
+      expect(sealed).toEqual({ to: token, note: token });
+      expect(openPayload(job, 'data', sealed)).toEqual({
+        to: '+1',
+        note: token,
+      });
+      expect(() =>
+        openValue(old, 'sms.send', token.slice(0, token.lastIndexOf('.') + 8)),
+      ).toThrow(EncryptionKeyError);
+    } finally {
+      delete process.env['CONVEYOR_ENCRYPTION_KEYS'];
+    }
   });
 
   it('refuses a malformed key setting in its own words', () => {

@@ -2,11 +2,11 @@ import {
   encodeEnvelope,
   EncryptionKeyError,
   type JobEnvelope,
+  isSealed,
   mapAtPaths,
-  mapSealed,
   type RuntimeJob,
 } from '@conveyor/core';
-import { createHmac } from 'node:crypto';
+import { createHmac, hkdfSync } from 'node:crypto';
 import superjson from 'superjson';
 import { openValue, sealValue } from './field-cipher.ts';
 import { keyringFromEnv, type Keyring } from './keyring.ts';
@@ -25,8 +25,9 @@ export function sealPayload(
   if (paths.length === 0) return { value, sealed: false };
   const keyring = requireKeyring(job.name);
   return {
+    // A value sealed already (data read back as stored) is kept, never sealed twice.
     value: mapAtPaths(value, paths, (plain) =>
-      sealValue(keyring, job.name, plain),
+      isSealed(plain) ? plain : sealValue(keyring, job.name, plain),
     ),
     sealed: true,
   };
@@ -42,10 +43,22 @@ export function encodeSealedEnvelope(
   return encodeEnvelope(sealed.value, { ...meta, sealed: sealed.sealed });
 }
 
-/** A copy with every sealed value opened (the worker, and readers allowed to see them). */
-export function openPayload(jobName: string, value: unknown): unknown {
-  const keyring = requireKeyring(jobName);
-  return mapSealed(value, (token) => openValue(keyring, jobName, token));
+/**
+ * A copy with the sealed values at the job's sensitive paths opened (the
+ * worker, and readers allowed to see them). Only there: a token pasted
+ * into another field stays the text it is.
+ */
+export function openPayload(
+  job: RuntimeJob,
+  which: 'data' | 'result',
+  value: unknown,
+): unknown {
+  const paths = job.sensitive[which];
+  if (paths.length === 0) return value;
+  const keyring = requireKeyring(job.name);
+  return mapAtPaths(value, paths, (sealed) =>
+    isSealed(sealed) ? openValue(keyring, job.name, sealed) : sealed,
+  );
 }
 
 /**
@@ -56,12 +69,27 @@ export function openPayload(jobName: string, value: unknown): unknown {
  */
 export function sealedFingerprint(job: RuntimeJob, plain: unknown): string {
   const keyring = requireKeyring(job.name);
-  const key = keyring.keys.get(keyring.currentId)!;
+  const key = fingerprintKey(keyring);
   const mac = createHmac('sha256', key)
     .update(`fingerprint\n${job.name}\n`)
     .update(JSON.stringify(superjson.serialize(plain)))
     .digest('hex');
   return `${keyring.currentId}:${mac}`;
+}
+
+const fingerprintKeys = new WeakMap<Keyring, Buffer>();
+
+/** Its own key, derived (HKDF) from the current one: never the cipher's key itself. */
+function fingerprintKey(keyring: Keyring): Buffer {
+  let key = fingerprintKeys.get(keyring);
+  if (!key) {
+    const master = keyring.keys.get(keyring.currentId)!;
+    key = Buffer.from(
+      hkdfSync('sha256', master, '', 'conveyor idempotency fingerprint', 32),
+    );
+    fingerprintKeys.set(keyring, key);
+  }
+  return key;
 }
 
 function requireKeyring(jobName: string): Keyring {

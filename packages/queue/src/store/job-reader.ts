@@ -137,11 +137,17 @@ export class JobReader<TRegistry extends AnyRegistry> {
     reveal = false,
   ): JobView<TRegistry> {
     const name = found.kind === 'job' ? found.job.name : found.snapshot.name;
+    const job = this.registry.get(name);
     return toJobView(
       found,
       waitingFor,
-      this.registry.get(name),
-      reveal ? (value) => openPayload(name, value) : undefined,
+      job,
+      reveal && job
+        ? {
+            data: (value) => openPayload(job, 'data', value),
+            result: (value) => openPayload(job, 'result', value),
+          }
+        : undefined,
     ) as JobView<TRegistry>;
   }
 

@@ -1,6 +1,7 @@
 import {
   decodeEnvelope,
   payloadView,
+  redactSealed,
   resultView,
   type JobState,
   type JobViewBase,
@@ -14,6 +15,12 @@ import {
   deduplicationKeyOf,
 } from '../producer/deduplication.ts';
 import type { Found } from './job-reader.ts';
+
+/** Opens a job's sealed payload and result values (`openPayload`), for a caller allowed to see them. */
+export interface SealedOpener {
+  data(value: unknown): unknown;
+  result(value: unknown): unknown;
+}
 
 /** A job as callers see it, before the registry's types are put on it. */
 export type UntypedJobView = JobViewBase & {
@@ -31,7 +38,7 @@ export function toJobView(
   waitingFor?: WaitingFor | null,
   definition?: RuntimeJob,
   /** Opens sealed values for a caller allowed to see them; else they show as `[sensitive]`. */
-  open?: (value: unknown) => unknown,
+  open?: SealedOpener,
 ): UntypedJobView {
   if (found.kind === 'cancelled') {
     const { snapshot } = found;
@@ -40,7 +47,7 @@ export function toJobView(
       name: snapshot.name,
       queue: found.queue,
       state: 'cancelled',
-      ...decodeData(parseJson(snapshot.data), definition, open),
+      ...decodeData(parseJson(snapshot.data), definition, open?.data),
       progress: null,
       result: null,
       failedReason: snapshot.reason,
@@ -59,9 +66,9 @@ export function toJobView(
     name: job.name,
     queue,
     state: toJobState(bullState, failure?.cancelled ?? false),
-    ...decodeData(job.data, definition, open),
+    ...decodeData(job.data, definition, open?.data),
     progress: decodeOptional(job.progress),
-    result: shownResult(job.returnvalue, definition, open),
+    result: shownResult(job.returnvalue, definition, open?.result),
     failedReason: failure?.reason ?? null,
     attemptsMade: job.attemptsMade,
     attempts: job.opts.attempts ?? 1,
@@ -135,7 +142,8 @@ export function decodeOptional(value: unknown): unknown {
 
 /** The same, for a value still in its stored JSON form (stream events, raw hash fields). */
 export function decodeStoredJson(json: string | null | undefined): unknown {
-  return json ? decodeOptional(parseJson(json)) : null;
+  // Only watchers read these (results, progress): sealed values never go out in clear.
+  return json ? redactSealed(decodeOptional(parseJson(json))) : null;
 }
 
 /** JSON as stored, or null when it is not JSON. */

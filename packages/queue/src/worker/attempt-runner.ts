@@ -255,7 +255,7 @@ function readPayload(
   let stored: StoredPayload;
   try {
     stored = readStoredPayload(definition, job.data, (sealed) =>
-      openPayload(definition.name, sealed),
+      openPayload(definition, 'data', sealed),
     );
   } catch (error) {
     // Malformed data, or an older payload with no path to this version:

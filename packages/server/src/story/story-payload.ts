@@ -1,7 +1,7 @@
 import {
   guessStoredVersion,
   payloadView,
-  redactSealed,
+  redactAt,
   type RuntimeJob,
 } from '@conveyor/core';
 import type { HistoryJobView } from '@conveyor/history';
@@ -24,7 +24,10 @@ export function storyPayload(
   if (!stored) return null;
   const shown = payloadView(definition, stored.data, stored.version);
   // As stored, sealed values are ciphertext: shown as `[sensitive]` too.
-  const asStored = { ...stored, data: redactSealed(stored.data) };
+  const asStored = {
+    ...stored,
+    data: redactAt(stored.data, definition?.sensitive.data ?? []),
+  };
   return shown.dataError === null
     ? { stored: asStored, received: shown.data }
     : { stored: asStored, received: null, dataError: shown.dataError };
