@@ -47,7 +47,7 @@ function mapAt(
     // A tuple's item by index.
     const index = Number(key);
     if (!Number.isInteger(index) || index >= value.length) return value;
-    const copy = [...value] as unknown[];
+    const copy: unknown[] = (value as unknown[]).slice();
     copy[index] = mapAt(copy[index], path, at + 1, fn);
     return copy;
   }

@@ -18,8 +18,8 @@ import type { Found } from './job-reader.ts';
 
 /** Opens a job's sealed payload and result values (`openPayload`), for a caller allowed to see them. */
 export interface SealedOpener {
-  data(value: unknown): unknown;
-  result(value: unknown): unknown;
+  data: (value: unknown) => unknown;
+  result: (value: unknown) => unknown;
 }
 
 /** A job as callers see it, before the registry's types are put on it. */
