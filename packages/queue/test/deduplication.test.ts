@@ -100,6 +100,7 @@ describe('simple', () => {
       name: 'dedupe.simple',
       queue: QUEUES.default,
       deduplicated: { outcome: 'joined', into: first.id },
+      replayed: false,
     });
     const other = await enqueue('dedupe.simple', 'u2', 'c');
     expect(other.id).not.toBe(first.id);

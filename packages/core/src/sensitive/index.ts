@@ -14,3 +14,4 @@ export {
   redactSealed,
   SEALED_PREFIX,
 } from './sealed-value.ts';
+export { fromSealedText, toSealedText } from './sealed-text.ts';

@@ -1,6 +1,11 @@
-import { EncryptionKeyError, isSealed, SEALED_PREFIX } from '@conveyor/core';
+import {
+  EncryptionKeyError,
+  fromSealedText,
+  isSealed,
+  SEALED_PREFIX,
+  toSealedText,
+} from '@conveyor/core';
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import superjson from 'superjson';
 import type { Keyring } from './keyring.ts';
 
 const IV_BYTES = 12;
@@ -22,7 +27,7 @@ export function sealValue(
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   cipher.setAAD(Buffer.from(aad(jobName)));
   const body = Buffer.concat([
-    cipher.update(superjson.stringify(value), 'utf8'),
+    cipher.update(toSealedText(value), 'utf8'),
     cipher.final(),
     cipher.getAuthTag(),
   ]);
@@ -58,7 +63,7 @@ export function openValue(
       decipher.update(body.subarray(0, body.length - TAG_BYTES)),
       decipher.final(),
     ]).toString('utf8');
-    return superjson.parse(text);
+    return fromSealedText(text);
   } catch {
     throw new EncryptionKeyError(
       `A sensitive value of ${jobName} does not authenticate: it was altered, or sealed for another job`,

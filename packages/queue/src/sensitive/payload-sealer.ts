@@ -4,10 +4,10 @@ import {
   type JobEnvelope,
   isSealed,
   mapAtPaths,
+  toSealedText,
   type RuntimeJob,
 } from '@conveyor/core';
 import { createHmac, hkdfSync } from 'node:crypto';
-import superjson from 'superjson';
 import { openValue, sealValue } from './field-cipher.ts';
 import { keyringFromEnv, type Keyring } from './keyring.ts';
 
@@ -72,7 +72,7 @@ export function sealedFingerprint(job: RuntimeJob, plain: unknown): string {
   const key = fingerprintKey(keyring);
   const mac = createHmac('sha256', key)
     .update(`fingerprint\n${job.name}\n`)
-    .update(JSON.stringify(superjson.serialize(plain)))
+    .update(toSealedText(plain))
     .digest('hex');
   return `${keyring.currentId}:${mac}`;
 }

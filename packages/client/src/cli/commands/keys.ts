@@ -15,7 +15,9 @@ export const keysReencrypt = defineCommand({
         `${where}: ${r.resealed} value(s) sealed again in ${r.rewritten} record(s); ${r.unopened} no configured key opens`;
       io.out(
         [
-          `current key: ${result.keyId}`,
+          result.keyId === null
+            ? 'no encryption key is configured: nothing is sealed'
+            : `current key: ${result.keyId}`,
           line('redis', result.redis),
           result.history ? line('history', result.history) : 'history: off',
         ].join('\n'),
