@@ -1,20 +1,11 @@
 import type { z } from 'zod';
 import { isSensitive } from '../sensitive/sensitive.ts';
 import type { SearchField, SearchKind } from './search-where.ts';
+import { ZOD_WRAPPERS } from '../zod-wrappers.ts';
 
 type Def = Record<string, unknown> & { type: string };
 type Node = { _zod: { def: Def } };
 
-/** Wrappers whose inner schema decides the field (`innerType`). */
-const WRAPPERS = new Set([
-  'optional',
-  'nullable',
-  'default',
-  'prefault',
-  'nonoptional',
-  'readonly',
-  'catch',
-]);
 const MAX_DEPTH = 4;
 
 /**
@@ -66,7 +57,7 @@ function markedSensitive(node: Node): boolean {
   let current = node;
   for (let i = 0; i < 16; i++) {
     if (isSensitive(current as unknown as z.ZodType)) return true;
-    if (!WRAPPERS.has(current._zod.def.type)) return false;
+    if (!ZOD_WRAPPERS.has(current._zod.def.type)) return false;
     current = current._zod.def['innerType'] as Node;
   }
   return false;
@@ -74,7 +65,7 @@ function markedSensitive(node: Node): boolean {
 
 function unwrap(node: Node): Node {
   let current = node;
-  for (let i = 0; i < 16 && WRAPPERS.has(current._zod.def.type); i++)
+  for (let i = 0; i < 16 && ZOD_WRAPPERS.has(current._zod.def.type); i++)
     current = current._zod.def['innerType'] as Node;
   return current;
 }

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { isSensitive } from './sensitive.ts';
+import { ZOD_WRAPPERS } from '../zod-wrappers.ts';
 
 type Def = Record<string, unknown> & { type: string };
 type Node = z.ZodType & { _zod: { def: Def } };
@@ -11,15 +12,6 @@ type Node = z.ZodType & { _zod: { def: Def } };
  */
 export type SensitivePath = readonly string[];
 
-const WRAPPERS = new Set([
-  'optional',
-  'nullable',
-  'default',
-  'prefault',
-  'nonoptional',
-  'readonly',
-  'catch',
-]);
 const MAX_DEPTH = 32;
 
 /**
@@ -45,7 +37,7 @@ function collect(
       out.set(path.join('\u0000'), path);
       return;
     }
-    if (!WRAPPERS.has(current._zod.def.type)) break;
+    if (!ZOD_WRAPPERS.has(current._zod.def.type)) break;
     current = current._zod.def['innerType'] as Node;
   }
   if (depth >= MAX_DEPTH) return;
