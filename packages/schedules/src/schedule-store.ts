@@ -1,7 +1,4 @@
 import {
-  decodeEnvelope,
-  readStoredPayload,
-  encodeEnvelope,
   redactAt,
   type JobEnvelope,
   ScheduleLimitError,
@@ -13,11 +10,7 @@ import {
 } from '@conveyor/core';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import {
-  encodeSealedEnvelope,
-  openPayload,
-  type Keyspace,
-} from '@conveyor/queue';
+import type { Keyspace } from '@conveyor/queue';
 import { withRedisLock } from './redis-lock.ts';
 import {
   assertSchedulable,
@@ -28,6 +21,7 @@ import {
 } from './stored-schedule.ts';
 import { repeatOptions, storedTiming } from './schedule-timing.ts';
 import { scheduleRuns } from './schedule-runs.ts';
+import { encodeScheduleData, readScheduleData } from './schedule-data.ts';
 import { scheduleTemplate } from './schedule-template.ts';
 
 /**
@@ -205,35 +199,8 @@ export class ScheduleStore {
         .catch(() => undefined); // active (locked): it runs, once
   }
 
-  /**
-   * The schedule's data at its job's current input version: one an older
-   * release stored (not yet upcast at start) is upcast here; one with no
-   * path, or of a newer release, stays as stored with its own version, so
-   * no data is ever stamped with a version it was not written with.
-   */
-  private readData(
-    stored: StoredSchedule,
-    open = true,
-  ): {
-    payload: unknown;
-    version: number;
-  } {
-    const job = this.registry.get(stored.job);
-    try {
-      if (job) {
-        const read = readStoredPayload(
-          job,
-          stored.data,
-          open ? (sealed) => openPayload(job, 'data', sealed) : undefined,
-        );
-        if (read.kind === 'current')
-          return { payload: read.payload, version: job.version };
-      }
-    } catch {
-      // No path to the current version: kept as stored.
-    }
-    const { payload, version } = decodeEnvelope(stored.data);
-    return { payload, version };
+  private readData(stored: StoredSchedule) {
+    return readScheduleData(this.registry.get(stored.job), stored.data);
   }
 
   private dataOf(stored: StoredSchedule): unknown {
@@ -242,16 +209,15 @@ export class ScheduleStore {
 
   /** As views show it: `sensitive()` values as `[sensitive]`. */
   private shownData(stored: StoredSchedule): unknown {
-    const paths = this.registry.get(stored.job)?.sensitive.data ?? [];
-    return redactAt(this.readData(stored, false).payload, paths);
+    const job = this.registry.get(stored.job);
+    const { payload } = readScheduleData(job, stored.data, false);
+    return redactAt(payload, job?.sensitive.data ?? []);
   }
 
   private encodeData(tenant: string, write: ScheduleWrite): JobEnvelope {
-    const job = this.registry.get(write.job);
-    const meta = { tenantId: tenant, version: job?.version ?? 1 };
-    return job
-      ? encodeSealedEnvelope(job, write.data, meta)
-      : encodeEnvelope(write.data, meta);
+    return encodeScheduleData(this.registry.get(write.job), write.data, {
+      tenantId: tenant,
+    });
   }
 
   private queueOf(jobName: string): QueueName | undefined {
