@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { ZOD_WRAPPERS } from './zod-wrappers.ts';
 
 /**
  * Rules a job's schemas must follow that TypeScript cannot check, enforced
@@ -31,17 +32,8 @@ export function assertSchemaRules(
 type Node = { _zod: { def: Record<string, unknown> & { type: string } } };
 type Problem = { path: string[]; message: string };
 
-const INNER = [
-  'optional',
-  'nullable',
-  'default',
-  'prefault',
-  'nonoptional',
-  'readonly',
-  'catch',
-  'success',
-  'promise',
-];
+// The field wrappers, and the two whose inner schema is also the value's.
+const INNER = [...ZOD_WRAPPERS, 'success', 'promise'];
 
 function findProblem(
   schema: unknown,
