@@ -12,20 +12,25 @@ describe('durability in the contract (types)', () => {
       input,
       durability: { replicas: 2, timeoutMs: 2_000 },
     });
-    // @ts-expect-error -- the count is a number, not a word
     defineJob({
       name: 'c',
       queue: 'q',
       input,
+      // @ts-expect-error -- the count is a number, not a word
       durability: { replicas: 'all' },
     });
-    // @ts-expect-error -- a wait without a count says nothing
-    defineJob({ name: 'd', queue: 'q', input, durability: { timeoutMs: 10 } });
-    // @ts-expect-error -- no such setting (WAITAOF is not offered)
+    defineJob({
+      name: 'd',
+      queue: 'q',
+      input,
+      // @ts-expect-error -- a wait without a count says nothing
+      durability: { timeoutMs: 10 },
+    });
     defineJob({
       name: 'e',
       queue: 'q',
       input,
+      // @ts-expect-error -- no such setting (WAITAOF is not offered)
       durability: { replicas: 1, fsync: true },
     });
   });
