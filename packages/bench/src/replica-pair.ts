@@ -1,5 +1,8 @@
-import { startRedisServer, type RedisServerHandle } from '@conveyor/testkit';
-import { Redis } from 'ioredis';
+import {
+  startRedisReplica,
+  startRedisServer,
+  type RedisServerHandle,
+} from '@conveyor/testkit';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,12 +14,10 @@ export interface ReplicaPair {
   stop(): Promise<void>;
 }
 
-const LINK_DEADLINE_MS = 30_000;
-
 /**
  * A primary and one replica of it (`--replicaof`), each its own
  * `redis-server` on a free loopback port, returned once the replication
- * link is up on both ends: before that, `WAIT 1` would only time out.
+ * link is up: before that, `WAIT 1` would only time out.
  */
 export async function startReplicaPair(): Promise<ReplicaPair> {
   // A full sync writes the primary's snapshot to the replica's `dir`: a
@@ -33,10 +34,7 @@ export async function startReplicaPair(): Promise<ReplicaPair> {
   };
   process.once('exit', killBoth);
   try {
-    replica = await startRedisServer({
-      args: ['--dir', dir, '--replicaof', '127.0.0.1', String(primary.port)],
-    });
-    await waitForLink(primary.url, replica.url);
+    replica = await startRedisReplica(primary, { args: ['--dir', dir] });
   } catch (error) {
     killBoth();
     throw error;
@@ -51,31 +49,4 @@ export async function startReplicaPair(): Promise<ReplicaPair> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-async function waitForLink(primaryUrl: string, replicaUrl: string) {
-  const primary = new Redis(primaryUrl);
-  const replica = new Redis(replicaUrl);
-  try {
-    const deadline = Date.now() + LINK_DEADLINE_MS;
-    for (;;) {
-      const [onPrimary, onReplica] = await Promise.all([
-        primary.info('replication'),
-        replica.info('replication'),
-      ]);
-      if (
-        /slave0:.*state=online/.test(onPrimary) &&
-        /master_link_status:up\b/.test(onReplica)
-      )
-        return;
-      if (Date.now() > deadline)
-        throw new Error(
-          `replica ${replicaUrl} did not link to ${primaryUrl} in ${LINK_DEADLINE_MS / 1_000} s`,
-        );
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  } finally {
-    primary.disconnect();
-    replica.disconnect();
-  }
 }

@@ -32,11 +32,12 @@ let pair: ReplicaPair | undefined;
  * 13. What a replicated acknowledgement costs an enqueue, on a primary with
  * one replica (two `redis-server`s on loopback). The raw column is acks off,
  * the Conveyor column acks on (one replica within 1 s), for two clients:
- * the Conveyor producer (`replicatedAck: { replicas: 1 }`) and, as the
- * baseline, raw BullMQ `queue.add` followed by `WAIT 1 1000` on the same
- * connection. Sequential single enqueues (c=1) give the latency one caller
- * sees; 50 in flight give throughput, where WAITs on one connection
- * share the replica's round trips.
+ * the Conveyor producer (`replicatedAck: { replicas: 1 }`, whose acked
+ * adds and WAITs go on a connection of their own) and, as the baseline, raw
+ * BullMQ `queue.add` followed by `WAIT 1 1000` on the same connection.
+ * Sequential single enqueues (c=1) give the latency one caller sees; 50 in
+ * flight give throughput, where the adds queued behind one WAIT are
+ * confirmed by the next, so they share the replica's round trips.
  */
 export const replicatedAckScenario: Scenario = {
   id: 13,
@@ -148,12 +149,13 @@ function open(
     tenantId: DEFAULT_TENANT,
     redis,
     keys: createKeyspace(prefix),
+    ...(acked && {
+      replicatedAck: { replicas: 1, timeoutMs: ACK_TIMEOUT_MS },
+    }),
   });
   return {
     add: async (i) => {
       await producer.enqueue({ name: TEST_JOB, data: { message: `m${i}` } });
-      // Placeholder until the producer's `replicatedAck` option lands.
-      if (acked) await waitForReplica(redis);
     },
     close: () => producer.close(),
   };
