@@ -30,6 +30,7 @@ import { memoryScenario } from './scenarios/memory.ts';
 import { pickupScenario } from './scenarios/pickup.ts';
 import { producerScenario } from './scenarios/producer.ts';
 import { redisCpuScenario } from './scenarios/redis-cpu.ts';
+import { replicatedAckScenario } from './scenarios/replicated-ack.ts';
 import { historyScenario } from './scenarios/history.ts';
 import { observabilityScenario } from './scenarios/observability.ts';
 import { sealingScenario } from './scenarios/sealing.ts';
@@ -49,6 +50,7 @@ const SCENARIOS: Scenario[] = [
   fairnessScenario,
   upcastScenario,
   sealingScenario,
+  replicatedAckScenario,
 ];
 const ROOT = new URL('../../../', import.meta.url);
 
@@ -130,17 +132,23 @@ try {
     const reps = scenario.id === memoryScenario.id ? 1 : repetitions;
     const whole = startNoiseMeter();
     const perRep: NoiseReading[] = [];
-    for (let rep = 0; rep < reps; rep += 1) {
-      // A/B interleaved: the side that goes first alternates between repetitions.
-      const order =
-        rep % 2 === 0
-          ? (['raw', 'conveyor'] as const)
-          : (['conveyor', 'raw'] as const);
-      log(`[${scenario.id}] ${scenario.title} — repetition ${rep + 1}/${reps}`);
-      const meter = startNoiseMeter();
-      const repSamples = await scenario.run(ctx, order);
-      perRep.push(meter.stop());
-      samples.push(...repSamples.map((sample) => ({ ...sample, rep })));
+    try {
+      for (let rep = 0; rep < reps; rep += 1) {
+        // A/B interleaved: the side that goes first alternates between repetitions.
+        const order =
+          rep % 2 === 0
+            ? (['raw', 'conveyor'] as const)
+            : (['conveyor', 'raw'] as const);
+        log(
+          `[${scenario.id}] ${scenario.title} — repetition ${rep + 1}/${reps}`,
+        );
+        const meter = startNoiseMeter();
+        const repSamples = await scenario.run(ctx, order);
+        perRep.push(meter.stop());
+        samples.push(...repSamples.map((sample) => ({ ...sample, rep })));
+      }
+    } finally {
+      await scenario.after?.(ctx);
     }
     const scenarioRows = summarize(scenario, samples);
     const noise = judgeNoise(scenario, whole.stop(), perRep, scenarioRows);

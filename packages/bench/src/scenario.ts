@@ -13,6 +13,8 @@ export interface Scenario {
   title: string;
   /** Once before the repetitions (building what the scenario runs). */
   before?(ctx: BenchContext): Promise<void>;
+  /** Once after the repetitions, even when one failed (stopping what `before` started). */
+  after?(ctx: BenchContext): Promise<void>;
   /** One repetition: both sides, in the given order (alternated between repetitions). */
   run(ctx: BenchContext, order: readonly Side[]): Promise<Sample[]>;
   goals: Goal[];
