@@ -73,6 +73,17 @@ export const WorkerEnvSchema = SharedEnvSchema.extend({
     .max(3_600_000)
     .default(60_000),
   /**
+   * /readyz is 503 while a ping to Redis has waited this long unanswered: a
+   * connection that stays open but delivers nothing (a partition) looks
+   * ready to ioredis, and lock renewals and fetches wait on it silently.
+   */
+  WORKER_REDIS_DEADLINE_MS: z.coerce
+    .number()
+    .int()
+    .min(200)
+    .max(600_000)
+    .default(5_000),
+  /**
    * Comma-separated subset of queues to serve (all when empty): lets queues
    * scale apart. The queues are the app's, so they are checked against its
    * registry when the worker starts (`checkWorkerQueues`), not here.

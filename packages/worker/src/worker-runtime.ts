@@ -16,6 +16,7 @@ import {
   startProgressWatchdog,
   type ProgressWatchdog,
 } from './watchdog/progress-watchdog.ts';
+import { startRedisLiveness } from './watchdog/redis-liveness.ts';
 import { startWorkerServices, type WorkerServices } from './worker-services.ts';
 
 export interface WorkerRuntimeOptions<TRegistry extends AnyRegistry> {
@@ -97,7 +98,10 @@ export async function startWorkerRuntime<TRegistry extends AnyRegistry>(
   };
 }
 
-/** The progress watchdog over the pool, its gauge on the worker's metrics. */
+/**
+ * The progress watchdog over the pool, its gauge on the worker's metrics,
+ * and the Redis liveness ping: /readyz hears both.
+ */
 function watchProgress(
   env: WorkerEnv,
   pool: WorkerPool,
@@ -118,9 +122,16 @@ function watchProgress(
     logger,
   });
   services.metrics?.watchProgress(watchdog.secondsSinceProgress);
+  const liveness = startRedisLiveness({
+    redis: services.connection,
+    deadlineMs: env.WORKER_REDIS_DEADLINE_MS,
+    logger,
+  });
   return {
     ...watchdog,
+    reasons: () => [...liveness.reasons(), ...watchdog.reasons()],
     close: async () => {
+      liveness.stop();
       watchdog.stop();
       await takeable.close();
     },

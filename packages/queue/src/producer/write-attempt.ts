@@ -44,7 +44,7 @@ export class WriteAttempt {
 
 /**
  * ioredis's ways of saying "no reply came": the connection closed or could
- * not take the command. An error reply (a ReplyError, OOM, a script's
+ * not take the command, or its `commandTimeout` passed (a stalled network). An error reply (a ReplyError, OOM, a script's
  * refusal) means Redis ran the command and refused it: nothing was stored.
  */
 export function isNoReply(error: unknown): boolean {
@@ -55,7 +55,7 @@ export function isNoReply(error: unknown): boolean {
     if (
       e.name === 'MaxRetriesPerRequestError' ||
       e.name === 'DeadlineExceededError' ||
-      /Connection is closed|Stream isn't writeable|ECONNRESET|EPIPE|ETIMEDOUT|socket hang up/.test(
+      /Connection is closed|Stream isn't writeable|Command timed out|ECONNRESET|EPIPE|ETIMEDOUT|socket hang up/.test(
         e.message,
       )
     )
