@@ -14,6 +14,16 @@ import {
 } from './flow.ts';
 import type { QueueName } from './queue-name.ts';
 import {
+  DEFAULT_JOB_LIMITS,
+  JobLimitsSchema,
+  type JobLimits,
+} from './job-limits.ts';
+import {
+  checkDurability,
+  type Durability,
+  type DurabilitySpec,
+} from './durability.ts';
+import {
   checkSchedules,
   type ContractSchedule,
   type ScheduleSpec,
@@ -46,42 +56,6 @@ export type PayloadSchema = z.ZodType<unknown, unknown>;
 type ReparseableSchema<TSchema extends PayloadSchema> =
   z.output<TSchema> extends z.input<TSchema> ? TSchema : never;
 
-/** What a caller may ask of one job at enqueue time, beyond the platform's own bounds. */
-export interface JobLimits {
-  /** The most attempts an `enqueue` may request (`options.attempts`). */
-  maxAttempts: number;
-  /** How long an idempotency key keeps returning the same job id. */
-  idempotencyTtlMs: number;
-  /**
-   * The largest encoded job (the envelope's JSON), in bytes. Redis holds
-   * every job in memory and each worker loads it whole; big inputs belong in
-   * object storage, referenced by the payload.
-   */
-  maxPayloadBytes: number;
-}
-
-export const DEFAULT_JOB_LIMITS: JobLimits = Object.freeze({
-  maxAttempts: 10,
-  // As long as completed jobs are kept (PLATFORM_JOB_DEFAULTS.removeOnComplete.age).
-  idempotencyTtlMs: 24 * 60 * 60 * 1_000,
-  maxPayloadBytes: 64 * 1_024,
-});
-
-const JobLimitsSchema = z.strictObject({
-  maxAttempts: z.number().int().min(1).max(1_000),
-  idempotencyTtlMs: z
-    .number()
-    .int()
-    .min(1_000)
-    .max(30 * 24 * 60 * 60 * 1_000),
-  // Below 1 KiB no envelope fits; above 16 MiB Redis and the workers suffer.
-  maxPayloadBytes: z
-    .number()
-    .int()
-    .min(1_024)
-    .max(16 * 1_024 * 1_024),
-});
-
 export interface JobDefinition<
   TName extends string = string,
   TInput extends PayloadSchema = PayloadSchema,
@@ -112,6 +86,8 @@ export interface JobDefinition<
   readonly searchIndexes: readonly SearchField[];
   /** Where input and result mark values `sensitive()`: stored encrypted. */
   readonly sensitive: SensitiveFields;
+  /** Replicas an enqueue waits for; null leaves it to the deployment (`REDIS_ACK_REPLICAS`). */
+  readonly durability: Durability | null;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a registry holds jobs of any schema
@@ -133,6 +109,7 @@ export interface RuntimeJob {
   readonly versions: readonly SchemaVersion[];
   readonly searchIndexes: readonly SearchField[];
   readonly sensitive: SensitiveFields;
+  readonly durability: Durability | null;
 }
 
 export type JobInput<TJob extends AnyJobDefinition> = z.output<TJob['input']>;
@@ -208,6 +185,12 @@ export interface JobSpec<
     z.output<TInput>,
     z.output<TResult>
   >[];
+  /**
+   * Replicas that must confirm this job's enqueue before it is answered
+   * (Redis `WAIT`), whatever the deployment sets: for jobs that must
+   * survive losing the primary. Costs a round trip to the replicas.
+   */
+  durability?: DurabilitySpec;
 }
 
 export function defineJob<
@@ -268,6 +251,7 @@ export function defineJob<
       result,
       versions: history,
     }),
+    durability: checkDurability(name, spec.durability),
   });
 }
 

@@ -3,6 +3,8 @@
 // @conveyor/queue, the app's own jobs in its catalog package.
 export * from './compat/index.ts';
 export * from './define-job.ts';
+export * from './durability.ts';
+export { DEFAULT_JOB_LIMITS, type JobLimits } from './job-limits.ts';
 export * from './duration.ts';
 export * from './enqueue-options.ts';
 export * from './flow.ts';

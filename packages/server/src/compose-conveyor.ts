@@ -125,6 +125,7 @@ function composeServices<R extends AnyRegistry>(
     logger,
     ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
     ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.replicatedAck ? { replicatedAck: options.replicatedAck } : {}),
     ...(options.webhooks ? { webhooks: options.webhooks } : {}),
     ...(metrics ? { onEnqueued: metrics.onEnqueued } : {}),
     ...(history

@@ -22,6 +22,10 @@ export function conveyorOptionsFromEnv(
       maxFailures: env.AUTH_MAX_FAILURES,
       windowMs: env.AUTH_FAILURE_WINDOW_MS,
     },
+    replicatedAck: {
+      replicas: env.REDIS_ACK_REPLICAS,
+      timeoutMs: env.REDIS_ACK_TIMEOUT_MS,
+    },
     historyDatabaseUrl: history.on ? history.databaseUrl : undefined,
     historySearch: { statementTimeoutMs: env.HISTORY_SEARCH_TIMEOUT_MS },
     webhooks: { allowPrivate: env.WEBHOOK_ALLOW_PRIVATE },

@@ -1,5 +1,5 @@
 import type { HistorySearchLimits } from '@conveyor/history';
-import type { AnyRegistry } from '@conveyor/core';
+import type { AnyRegistry, DurabilitySpec } from '@conveyor/core';
 import type { TenantLimitPolicy } from '@conveyor/queue';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -65,6 +65,12 @@ export interface ConveyorOptions<R extends AnyRegistry> {
    * to the built-in token check, not to a host's own `authenticate`.
    */
   authFailures?: Partial<FailureLimiterOptions>;
+  /**
+   * Replicated acknowledgements (README, "Durability"): an enqueue answers
+   * once this many Redis replicas confirmed the job, else 503
+   * outcome-unknown. A job's contract may ask more. Off when omitted.
+   */
+  replicatedAck?: DurabilitySpec;
   /** The dashboard at `/admin` (or its `basePath`); off when omitted or false. */
   dashboard?: boolean | ConveyorDashboardOptions;
   /** `/metrics`; off when omitted or false. */

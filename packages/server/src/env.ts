@@ -48,6 +48,15 @@ export const ApiEnvSchema = SharedEnvSchema.extend({
     .min(1_000)
     .max(24 * 60 * 60 * 1_000)
     .default(60_000),
+  /** Replicated acknowledgements (README, "Durability"): replicas that must confirm each enqueue; 0 = off. */
+  REDIS_ACK_REPLICAS: z.coerce.number().int().min(0).max(16).default(0),
+  /** How long an enqueue waits for them before answering 503 outcome-unknown. */
+  REDIS_ACK_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(10)
+    .max(60_000)
+    .default(1_000),
   /** Default limits of every other tenant (per-tenant overrides: `tenants.setLimits`). */
   TENANT_MAX_UNFINISHED: z.coerce.number().int().min(0).default(50),
   TENANT_RATE_PER_SECOND: z.coerce.number().positive().default(100),

@@ -39,6 +39,7 @@ export {
   type TsProcess,
   type TsProcessOptions,
 } from './ts-process.ts';
+export { freezeRedis, startRedisReplica } from './redis-replica.ts';
 export { startStallProxy, type StallProxy } from './stall-proxy.ts';
 export type { ProxiedConnection } from './proxied-connection.ts';
 export type { StallOptions, StallProxyOptions } from './stall-proxy-options.ts';

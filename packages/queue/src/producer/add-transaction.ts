@@ -6,6 +6,8 @@ import {
   type Queue,
 } from 'bullmq';
 import type { ChainableCommander, Redis } from 'ioredis';
+import type { Durability } from '@conveyor/core';
+import { ReplicaWait, ReplicationUnconfirmedError } from './replica-wait.ts';
 import type { WriteAttempt } from './write-attempt.ts';
 
 /** One job for an add transaction: BullMQ's add plus the Conveyor writes that go with it. */
@@ -34,6 +36,10 @@ export interface AddRequest {
   attempt: WriteAttempt;
   /** Requests of one group share a transaction: one Redis, or one Cluster slot. */
   group: string;
+  /** A key in the group's slot: where a Cluster's `WAIT` goes. */
+  slotKey: string;
+  /** Replicas that must confirm the transaction before this request is answered. */
+  durability?: Durability | undefined;
 }
 
 type Multi = ChainableCommander & IRedisTransaction;
@@ -58,8 +64,11 @@ interface Pending extends AddRequest {
 export class AddTransactions {
   private pending = new Map<string, Pending[]>();
   private scheduled = false;
+  private readonly replicas: ReplicaWait;
 
-  constructor(private readonly client: Redis) {}
+  constructor(private readonly client: Redis) {
+    this.replicas = new ReplicaWait(client);
+  }
 
   add(request: AddRequest): Promise<void> {
     return new Promise<void>((resolve, reject) => {
@@ -113,17 +122,53 @@ export class AddTransactions {
       for (const { request } of spans) request.reject(error);
       return;
     }
+    const stored: Pending[] = [];
     for (const { request, from, own, readers } of spans) {
       const failure = failureOf(replies, from, own);
       if (failure) request.reject(failure);
       else {
         try {
           for (const { at, read } of readers) read(replies?.[at - base]?.[1]);
-          request.resolve();
+          stored.push(request);
         } catch (error) {
           request.reject(error);
         }
       }
+    }
+    await this.confirm(stored);
+  }
+
+  /**
+   * Answers the stored requests, those asking for replicas once a `WAIT`
+   * on this connection (after the transaction: it covers it) says enough
+   * replicas have it. One WAIT per transaction, for the most asked.
+   */
+  private async confirm(stored: Pending[]): Promise<void> {
+    let replicas = 0;
+    let timeoutMs = 0;
+    for (const { durability } of stored) {
+      if (!durability || durability.replicas === 0) continue;
+      replicas = Math.max(replicas, durability.replicas);
+      timeoutMs = Math.max(timeoutMs, durability.timeoutMs);
+    }
+    let confirmed = Infinity;
+    let cause: unknown;
+    if (replicas > 0 && stored[0])
+      confirmed = await this.replicas
+        .confirmed(stored[0].slotKey, replicas, timeoutMs)
+        .catch((error: unknown) => {
+          cause = error;
+          return 0;
+        });
+    for (const request of stored) {
+      const asked = request.durability?.replicas ?? 0;
+      if (confirmed >= asked) request.resolve();
+      else
+        request.reject(
+          new ReplicationUnconfirmedError(asked, confirmed, timeoutMs, {
+            cause,
+          }),
+        );
     }
   }
 }

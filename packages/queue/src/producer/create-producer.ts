@@ -1,4 +1,6 @@
 import {
+  DEFAULT_DURABILITY,
+  DurabilitySchema,
   InvalidPayloadError,
   UnknownJobError,
   toPayloadIssues,
@@ -39,6 +41,10 @@ export function createProducer<TRegistry extends AnyRegistry>(
   const writer = new JobWriter(redis, keys, ledger, {
     timeoutMs: options.timeoutMs ?? DEFAULT_ENQUEUE_TIMEOUT_MS,
     onError: options.onError ?? (() => undefined),
+    durability: DurabilitySchema.parse({
+      ...DEFAULT_DURABILITY,
+      ...options.replicatedAck,
+    }),
   });
   const { one, many } = parsedEntries(registry, writer);
   return {
@@ -67,7 +73,7 @@ export function createProducer<TRegistry extends AnyRegistry>(
     ) => many(request.jobs, tenant),
     ledger,
     queue: (name: QueueName) => writer.queues.get(name),
-    close: () => writer.queues.close(),
+    close: () => writer.close(),
   } as unknown as Producer<TRegistry>;
 }
 

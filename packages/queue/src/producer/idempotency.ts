@@ -141,3 +141,20 @@ function idempotencyRedisKey(target: IdempotencyTarget): string {
     sha256(`${target.jobName}\n${target.key}`),
   );
 }
+
+const TOUCH_LUA = `
+local held = redis.call('GET', KEYS[1])
+if held then redis.call('SET', KEYS[1], held, 'KEEPTTL') end
+return 1`;
+
+/**
+ * Rewrites the key as it is: a write of this connection, replicated after
+ * whatever stored the key's job, for a WAIT to cover (a replay under
+ * replicated acknowledgements).
+ */
+export function touchIn(
+  multi: ChainableCommander,
+  target: IdempotencyTarget,
+): void {
+  multi.eval(TOUCH_LUA, 1, idempotencyRedisKey(target));
+}

@@ -1,18 +1,12 @@
 import {
-  ConveyorError,
   CrossSlotBatchError,
   IdempotencyConflictError,
   IdempotencyInFlightError,
-  OutcomeUnknownError,
-  QueueFullError,
-  QueueUnavailableError,
+  type Durability,
 } from '@conveyor/core';
 import type { ChainableCommander, Redis } from 'ioredis';
-import { DeadlineExceededError, withDeadline } from '../deadline.ts';
 import type { Keyspace } from '../keyspace.ts';
-import { isRedisOutOfMemory } from '../redis-errors.ts';
 import type { TenantLedger } from '../tenancy/tenant-ledger.ts';
-import { AddTransactions } from './add-transaction.ts';
 import {
   deduplicationStep,
   settleDeduplicated,
@@ -31,9 +25,11 @@ import { FlowHold } from '../flow/flow-hold.ts';
 import { JobIndex } from './job-index.ts';
 import { withId, type TenantJob } from './tenant-job.ts';
 import type { EnqueueResult } from './producer-options.ts';
-import { QueueCache } from './queue-cache.ts';
+import type { QueueCache } from './queue-cache.ts';
+import { settleEnqueue } from './settle-enqueue.ts';
 import { isUpcastReplay } from './upcast-replay.ts';
 import { WriteAttempt } from './write-attempt.ts';
+import { durabilityOf, WriteLanes } from './write-lanes.ts';
 
 /**
  * Writes prepared jobs: the idempotency claim, the tenant's admission
@@ -46,7 +42,7 @@ import { WriteAttempt } from './write-attempt.ts';
 export class JobWriter {
   readonly queues: QueueCache;
   private readonly index: JobIndex;
-  private readonly transactions: AddTransactions;
+  private readonly lanes: WriteLanes;
   private readonly hold: FlowHold;
 
   constructor(
@@ -57,37 +53,46 @@ export class JobWriter {
       timeoutMs: number;
       /** Connection-level errors of the queues it opens. */
       onError: (error: Error) => void;
+      /** The deployment's replicated acknowledgements (a job's contract may ask more). */
+      durability: Durability;
     },
   ) {
-    const { onError } = limits;
-    this.queues = new QueueCache(redis, keys, onError);
+    this.lanes = new WriteLanes(redis, keys, limits.onError);
+    this.queues = this.lanes.plain.queues;
     this.index = new JobIndex(redis, keys);
-    this.transactions = new AddTransactions(redis);
     this.hold = new FlowHold(redis, keys);
+  }
+
+  close(): Promise<void> {
+    return this.lanes.close();
   }
 
   add(prepared: TenantJob): Promise<EnqueueResult> {
     const attempt = new WriteAttempt();
     const key = prepared.options?.idempotencyKey;
+    const durability = durabilityOf(this.limits.durability, [prepared]);
     const work = (async () => {
-      await this.connected(prepared);
+      await this.connected(durability, prepared);
       attempt.proceed();
       return key === undefined
         ? (await this.admitted([prepared], attempt))[0]
         : await this.storeOnce(prepared, key, attempt);
     })();
-    return this.settle(work, attempt).then((p) => result(p ?? prepared));
+    return this.settle(work, attempt, durability).then((p) =>
+      result(p ?? prepared),
+    );
   }
 
   addAll(prepared: TenantJob[]): Promise<{ jobs: EnqueueResult[] }> {
     const attempt = new WriteAttempt();
+    const durability = durabilityOf(this.limits.durability, prepared);
     const work = (async () => {
       this.refuseCrossSlot(prepared);
-      await this.connected(...prepared);
+      await this.connected(durability, ...prepared);
       attempt.proceed();
       return this.admitted(prepared, attempt);
     })();
-    return this.settle(work, attempt).then((jobs) => ({
+    return this.settle(work, attempt, durability).then((jobs) => ({
       jobs: jobs.map(result),
     }));
   }
@@ -103,14 +108,18 @@ export class JobWriter {
    * A fail-fast connection rejects commands until it is ready; BullMQ's
    * `waitUntilReady` waits for that (within the deadline).
    */
-  private async connected(...prepared: TenantJob[]): Promise<void> {
+  private async connected(
+    durability: Durability,
+    ...prepared: TenantJob[]
+  ): Promise<void> {
+    const { queues } = this.lanes.for(durability);
     const [first] = prepared;
     // The common case, one job, allocates nothing more per enqueue.
     if (prepared.length === 1 && first)
-      return this.queues.get(first.job.queue).waitUntilReady();
-    const queues = new Set(prepared.map((p) => p.job.queue));
+      return queues.get(first.job.queue).waitUntilReady();
+    const names = new Set(prepared.map((p) => p.job.queue));
     await Promise.all(
-      [...queues].map((queue) => this.queues.get(queue).waitUntilReady()),
+      [...names].map((queue) => queues.get(queue).waitUntilReady()),
     );
   }
 
@@ -165,17 +174,18 @@ export class JobWriter {
   ): Promise<Map<string, DeduplicationOutcome>> {
     const admittedAt = Date.now();
     const outcomes = new Map<string, DeduplicationOutcome>();
-    await this.transactions.add({
+    const durability = durabilityOf(this.limits.durability, prepared);
+    const lane = this.lanes.for(durability);
+    await lane.transactions.add({
       attempt,
       after,
-      // One Redis: any adds may share a transaction. A Cluster: one queue's.
-      group: this.redis.isCluster ? prepared[0]!.job.queue : '',
+      ...this.lanes.group(prepared[0]!.job.queue, durability),
       jobs: prepared.map((p) => {
         const { queue } = p.job;
         const score = this.index.score(now(p.bullOptions));
         const dedup = deduplicationStep(this.keys, p, outcomes);
         return {
-          queue: this.queues.get(queue),
+          queue: lane.queues.get(queue),
           name: p.job.name,
           data: p.envelope,
           opts: { ...p.bullOptions, jobId: p.id },
@@ -224,10 +234,16 @@ export class JobWriter {
     )
       throw new IdempotencyConflictError(job.name);
     const claimed = withId(prepared, claim.jobId);
-    if (claim.stored) return { ...claimed, replayed: true };
+    const replay = () =>
+      this.lanes.confirmReplay(
+        target,
+        attempt,
+        durabilityOf(this.limits.durability, [claimed]),
+      );
+    if (claim.stored) return { ...claimed, replayed: await replay() };
     if (!claim.fresh && (await this.exists(claimed))) {
       await markStored(this.redis, target, claimed.id);
-      return { ...claimed, replayed: true };
+      return { ...claimed, replayed: await replay() };
     }
     // Claimed moments ago and not stored yet: another enqueue with this key
     // may still be adding it. Touch nothing of its; the caller retries.
@@ -261,26 +277,14 @@ export class JobWriter {
     return job + snapshot > 0;
   }
 
-  /**
-   * The answer: Conveyor's own errors as they are; a deadline or a failure
-   * with no reply after the add was sent is an unknown outcome; any other
-   * failure is a refusal (nothing stored), unavailable. Once the deadline has
-   * answered the caller, the enqueue sends nothing more.
-   */
-  private async settle<T>(work: Promise<T>, attempt: WriteAttempt): Promise<T> {
-    // After the deadline has answered, the work still ends (abandoned, or
-    // late): its outcome is no longer anybody's error.
-    work.catch(() => undefined);
-    try {
-      return await withDeadline(work, this.limits.timeoutMs);
-    } catch (error) {
-      if (error instanceof DeadlineExceededError) attempt.abandon();
-      if (error instanceof ConveyorError) throw error;
-      if (attempt.mayHaveStored(error))
-        throw new OutcomeUnknownError({ cause: error });
-      if (isRedisOutOfMemory(error)) throw new QueueFullError({ cause: error });
-      throw new QueueUnavailableError({ cause: error });
-    }
+  /** The answer, within the deadline (plus the replicas' wait, when asked). */
+  private settle<T>(
+    work: Promise<T>,
+    attempt: WriteAttempt,
+    durability: Durability,
+  ): Promise<T> {
+    const waitMs = durability.replicas > 0 ? durability.timeoutMs : 0;
+    return settleEnqueue(work, attempt, this.limits.timeoutMs + waitMs);
   }
 }
 

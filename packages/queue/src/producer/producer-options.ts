@@ -1,5 +1,6 @@
 import type {
   AnyRegistry,
+  DurabilitySpec,
   EnqueueManyRequest,
   EnqueueManyRequestInput,
   EnqueueRequest,
@@ -35,6 +36,12 @@ export interface ProducerOptions<TRegistry extends AnyRegistry> {
   /** Quotas and rate limits per tenant; none when omitted (a trusted in-process producer). */
   limits?: TenantLimitPolicy;
   timeoutMs?: number;
+  /**
+   * Replicated acknowledgements: an enqueue answers once this many replicas
+   * confirmed the job (Redis `WAIT`), else outcome-unknown. A job's
+   * contract may ask more (`durability`). Off (0 replicas) when omitted.
+   */
+  replicatedAck?: DurabilitySpec;
   /** Connection-level errors from BullMQ; without a listener they would crash the process. */
   onError?: (error: Error) => void;
 }

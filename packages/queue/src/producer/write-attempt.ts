@@ -50,6 +50,8 @@ export class WriteAttempt {
 export function isNoReply(error: unknown): boolean {
   for (let e: unknown = error; e instanceof Error; e = e.cause) {
     if (e.name === 'ReplyError') return false;
+    // Stored on the primary; whether it survives a failover is unknown.
+    if (e.name === 'ReplicationUnconfirmedError') return true;
     if (
       e.name === 'MaxRetriesPerRequestError' ||
       e.name === 'DeadlineExceededError' ||

@@ -1,4 +1,4 @@
-import type { AnyRegistry } from '@conveyor/core';
+import type { AnyRegistry, DurabilitySpec } from '@conveyor/core';
 import {
   Cancellation,
   createKeyspace,
@@ -42,6 +42,8 @@ export interface ServicesOptions<TRegistry extends AnyRegistry> {
   prefix?: string;
   /** Quotas and rate limits per tenant; none when omitted. */
   limits?: TenantLimitPolicy;
+  /** Replicas every enqueue waits for (a job's contract may ask more); none when omitted. */
+  replicatedAck?: DurabilitySpec;
   /** Webhook URL policy and delivery retries (private addresses refused when omitted). */
   webhooks?: Omit<WebhookServiceOptions, 'redis' | 'prefix'>;
   /**
@@ -102,6 +104,7 @@ function createEngine<TRegistry extends AnyRegistry>(
     // Unused: the API stamps each caller's own tenant (enqueueParsed).
     tenantId: '',
     ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.replicatedAck ? { replicatedAck: options.replicatedAck } : {}),
     // The connection itself logs outages (createRedisClient).
     onError: () => undefined,
   });

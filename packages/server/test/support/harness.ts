@@ -84,6 +84,8 @@ export async function startHarness(
     history?: { databaseUrl: string };
     /** The fixture jobs changed for one test (a contract schedule added, a limit lowered). */
     registry?: FixtureRegistry;
+    /** Replicated acknowledgements, as `REDIS_ACK_REPLICAS` sets them. */
+    replicatedAck?: { replicas: number; timeoutMs: number };
   } = {},
 ): Promise<Harness> {
   const registry = options.registry ?? fixtureRegistry;
@@ -109,6 +111,7 @@ export async function startHarness(
         }
       : {}),
     ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.replicatedAck ? { replicatedAck: options.replicatedAck } : {}),
     ...(options.webhooks
       ? {
           webhooks: {

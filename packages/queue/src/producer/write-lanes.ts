@@ -1,0 +1,104 @@
+import { effectiveDurability, type Durability } from '@conveyor/core';
+import type { Redis } from 'ioredis';
+import type { Keyspace } from '../keyspace.ts';
+import { duplicateRedis } from '../redis-client.ts';
+import { AddTransactions } from './add-transaction.ts';
+import { touchIn, type IdempotencyTarget } from './idempotency.ts';
+import { QueueCache } from './queue-cache.ts';
+import type { TenantJob } from './tenant-job.ts';
+import type { WriteAttempt } from './write-attempt.ts';
+
+/** A connection with BullMQ's scripts on it, and the add transactions that use it. */
+export interface WriteLane {
+  queues: QueueCache;
+  transactions: AddTransactions;
+}
+
+/**
+ * Where adds go. A `WAIT` blocks its connection until the replicas answer
+ * (up to its timeout, when they are gone), and every command behind it on
+ * the connection waits too: so adds that wait for replicas get a connection
+ * of their own, opened at their first use, and the other enqueues and the
+ * API's reads never queue behind a WAIT.
+ */
+export class WriteLanes {
+  readonly plain: WriteLane;
+  private replicated: { lane: WriteLane; redis: Redis } | undefined;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: Keyspace,
+    private readonly onError: (error: Error) => void,
+  ) {
+    this.plain = {
+      queues: new QueueCache(redis, keys, onError),
+      transactions: new AddTransactions(redis),
+    };
+  }
+
+  for(durability: Durability): WriteLane {
+    if (durability.replicas === 0) return this.plain;
+    if (!this.replicated) {
+      const redis = duplicateRedis(this.redis, {});
+      redis.on('error', this.onError);
+      this.replicated = {
+        redis,
+        lane: {
+          queues: new QueueCache(redis, this.keys, this.onError),
+          transactions: new AddTransactions(redis),
+        },
+      };
+    }
+    return this.replicated.lane;
+  }
+
+  /** One Redis: any adds may share a transaction. A Cluster: one queue's (its slot). */
+  group(queue: string, durability: Durability) {
+    return {
+      group: this.redis.isCluster ? queue : '',
+      slotKey: this.keys.bull(queue, 'id'),
+      durability,
+    };
+  }
+
+  /**
+   * A replay answers a job an earlier call stored, maybe from another
+   * process, maybe not on the replicas yet: a write of ours after it (the
+   * key, rewritten as it is) and a WAIT for that write covers it too.
+   * Resolves true (replayed) once confirmed.
+   */
+  async confirmReplay(
+    target: IdempotencyTarget,
+    attempt: WriteAttempt,
+    durability: Durability,
+  ): Promise<true> {
+    if (durability.replicas > 0)
+      await this.for(durability).transactions.add({
+        attempt,
+        jobs: [],
+        after: (multi) => touchIn(multi, target),
+        ...this.group(target.queue, durability),
+      });
+    return true;
+  }
+
+  async close(): Promise<void> {
+    const { replicated } = this;
+    this.replicated = undefined;
+    await this.plain.queues.close();
+    if (!replicated) return;
+    await replicated.lane.queues.close();
+    await replicated.redis.quit().catch(() => replicated.redis.disconnect());
+  }
+}
+
+/** What jobs written together wait for: the most any of them asks. */
+export function durabilityOf(
+  deployment: Durability,
+  prepared: readonly TenantJob[],
+): Durability {
+  let durability = deployment;
+  for (const p of prepared)
+    durability = effectiveDurability(durability, p.job.durability);
+  return durability;
+}
