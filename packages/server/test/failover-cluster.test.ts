@@ -10,8 +10,7 @@ import { startFailoverRig, type FailoverRig } from './support/failover-rig.ts';
 import { runFailover } from './support/failover-scenario.ts';
 
 /**
- * A 3-master Cluster with one replica each (its own, not the cluster
- * project's); the API and a worker in their own processes; the master
+ * A 3-master Cluster with replicas (its own, not the cluster project's); the API and a worker in their own processes; the master
  * owning the test queue's slot (`{default}`, also the default tenant's)
  * killed with kill -9 under load. Its replica takes over, the clients follow
  * the new slot map, and every acknowledged job is accounted for.
@@ -27,8 +26,11 @@ describe("Cluster failover: kill -9 of the queue slot's master under load", () =
   });
 
   const failover = async (replicatedAcks: boolean) => {
+    // With replicated acks, two replicas per master: after the failover the
+    // promoted one still has a replica to confirm WAIT 1 (with one, every
+    // enqueue to that shard answers OUTCOME_UNKNOWN until a replica returns).
     const c = (cluster = await startRedisCluster(3, {
-      replicas: 1,
+      replicas: replicatedAcks ? 2 : 1,
       nodeTimeoutMs: 1_000,
     }));
     rig = await startFailoverRig(
