@@ -1,5 +1,8 @@
 import { startRedisServer, type RedisServerHandle } from '@conveyor/testkit';
 import { Redis } from 'ioredis';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRedisClient, redisRefusal } from '../src/index.ts';
 
@@ -10,16 +13,20 @@ import { createRedisClient, redisRefusal } from '../src/index.ts';
  * (the caller retries it), never resent behind its back.
  */
 describe('a READONLY reply', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'conveyor-readonly-'));
   const servers: RedisServerHandle[] = [];
   const clients: Redis[] = [];
   afterAll(async () => {
     for (const client of clients) client.disconnect();
     for (const server of servers) await server.stop();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('reconnects the connection and rejects the write', async () => {
-    const primary = await startRedisServer();
-    const other = await startRedisServer();
+    // A replica writes its primary's snapshot on a full sync: not into the repository.
+    const args = ['--dir', dir];
+    const primary = await startRedisServer({ args });
+    const other = await startRedisServer({ args });
     servers.push(primary, other);
     const redis = createRedisClient(primary.url, { preset: 'worker' });
     const admin = new Redis(primary.url);
