@@ -35,11 +35,19 @@ export {
   duplicateRedis,
   isClusterAddress,
   isRedisAddress,
+  reconnectOnReadonly,
   redisAddress,
   REDIS_PRESETS,
   type RedisClientOptions,
   type RedisPreset,
 } from './redis-client.ts';
+export {
+  DEFAULT_SENTINEL_NAME,
+  isSentinelAddress,
+  parseSentinelAddress,
+  sentinelAddress,
+  type SentinelAddress,
+} from './redis-sentinel-address.ts';
 export {
   isConnectionTrouble,
   isRedisOutOfMemory,

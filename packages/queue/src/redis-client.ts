@@ -1,5 +1,12 @@
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
+import {
+  isSentinelAddress,
+  parseSentinelAddress,
+  sentinelAddress,
+  sentinelOptions,
+} from './redis-sentinel-address.ts';
+import { redisRefusal } from './redis-errors.ts';
 
 /**
  * The connection kinds Conveyor uses, each with explicit settings:
@@ -39,8 +46,10 @@ export const CLUSTER_SCHEME = 'redis-cluster:';
 /**
  * Where Redis is, as one string that travels wherever a URL did (env,
  * options, child processes): a `redis://`/`rediss://` URL for one server,
- * or `redis-cluster://host:port,…` for a Cluster's seed nodes
- * (`clusterAddress`, what `REDIS_CLUSTER_NODES` becomes).
+ * `redis-cluster://host:port,…` for a Cluster's seed nodes
+ * (`clusterAddress`, what `REDIS_CLUSTER_NODES` becomes), or
+ * `redis-sentinel://host:port,…/name` for a primary watched by Sentinels
+ * (`sentinelAddress`, from `REDIS_SENTINELS` and `REDIS_SENTINEL_NAME`).
  */
 export function clusterAddress(nodes: readonly string[]): string {
   return `${CLUSTER_SCHEME}//${nodes.join(',')}`;
@@ -51,6 +60,7 @@ export function isClusterAddress(address: string): boolean {
 }
 
 export function isRedisAddress(address: string): boolean {
+  if (isSentinelAddress(address)) return parseSentinelAddress(address) !== null;
   if (isClusterAddress(address)) {
     const nodes = clusterNodes(address);
     return (
@@ -64,14 +74,33 @@ export function isRedisAddress(address: string): boolean {
   return URL.canParse(address) && /^rediss?:$/.test(new URL(address).protocol);
 }
 
-/** The address a service connects to: the Cluster's seed nodes when given, else REDIS_URL. */
+/**
+ * The address a service connects to: the Cluster's seed nodes when given,
+ * else the Sentinels (with the master group's name), else REDIS_URL.
+ */
 export function redisAddress(env: {
   REDIS_URL: string;
   REDIS_CLUSTER_NODES: readonly string[];
+  REDIS_SENTINELS?: readonly string[];
+  REDIS_SENTINEL_NAME?: string;
 }): string {
-  return env.REDIS_CLUSTER_NODES.length > 0
-    ? clusterAddress(env.REDIS_CLUSTER_NODES)
-    : env.REDIS_URL;
+  if (env.REDIS_CLUSTER_NODES.length > 0)
+    return clusterAddress(env.REDIS_CLUSTER_NODES);
+  if (env.REDIS_SENTINELS?.length)
+    return sentinelAddress(env.REDIS_SENTINELS, env.REDIS_SENTINEL_NAME);
+  return env.REDIS_URL;
+}
+
+/**
+ * A primary demoted to a replica answers writes with READONLY while the
+ * socket stays open: reconnect (through the Sentinels, the slot map or the
+ * URL's DNS name, to the new primary). The refused command is rejected, not
+ * resent: ioredis would resend a command queued in a MULTI on its own, out
+ * of its transaction. The caller retries it as any refusal (the API answers
+ * 503, BullMQ retries its own calls).
+ */
+export function reconnectOnReadonly(error: Error): 1 | false {
+  return redisRefusal(error) === 'readonly' ? 1 : false;
 }
 
 function clusterNodes(address: string): { host: string; port: number }[] {
@@ -89,13 +118,18 @@ function clusterNodes(address: string): { host: string; port: number }[] {
  * A connection of one preset. For a Cluster address this is an ioredis
  * `Cluster`, typed as `Redis`: both expose the same commands, transactions
  * and scripts, and BullMQ takes either. `redis.isCluster` tells them apart
- * where it matters (docs/architecture.md, "Redis Cluster").
+ * where it matters (docs/architecture.md, "Redis Cluster"). For a Sentinel
+ * address it is a `Redis` that asks the Sentinels where the primary is, on
+ * every (re)connect; its `duplicate()` does the same.
  */
 export function createRedisClient(
   url: string,
   options: RedisClientOptions,
 ): Redis {
-  const preset = REDIS_PRESETS[options.preset];
+  const preset: RedisOptions = {
+    ...REDIS_PRESETS[options.preset],
+    reconnectOnError: reconnectOnReadonly,
+  };
   const redis = isClusterAddress(url)
     ? (new Cluster(clusterNodes(url), {
         redisOptions: preset,
@@ -104,7 +138,9 @@ export function createRedisClient(
         // Every command to the node that owns its slot: reads see the writes.
         scaleReads: 'master',
       }) as unknown as Redis)
-    : new Redis(url, preset);
+    : isSentinelAddress(url)
+      ? new Redis({ ...preset, ...sentinelOptions(url) })
+      : new Redis(url, preset);
   const { logger } = options;
   let down = false;
   // Without an error listener ioredis would crash the process on an outage.

@@ -7,7 +7,14 @@ export {
   masters,
   startRedisCluster,
   type RedisClusterHandle,
+  type RedisClusterOptions,
 } from './redis-cluster.ts';
+export { clusterMasterOf } from './cluster-failover.ts';
+export { startRedisSentinelGroup } from './redis-sentinel-group.ts';
+export type {
+  RedisSentinelGroup,
+  RedisSentinelGroupOptions,
+} from './redis-sentinel-group-options.ts';
 export { createTestDatabase } from './postgres-database.ts';
 export { assertOwnedFolder } from './owned-folder.ts';
 export { reachableBinariesCopy } from './postgres-binaries-copy.ts';

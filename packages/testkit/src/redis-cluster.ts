@@ -9,6 +9,7 @@ import {
   startRedisServer,
   type RedisServerHandle,
 } from './redis-server.ts';
+import { waitForReplicasInSync } from './cluster-failover.ts';
 
 const run = promisify(execFile);
 
@@ -21,14 +22,24 @@ export interface RedisClusterHandle {
 
 const CLUSTER_SCHEME = 'redis-cluster://';
 
+export interface RedisClusterOptions {
+  /** Replicas per master (default 0); with them a master's death fails over. */
+  replicas?: number;
+  /** `cluster-node-timeout`: how long a silent node takes to be deemed down (default 2000 ms). */
+  nodeTimeoutMs?: number;
+}
+
 /**
- * A real Redis Cluster of `masters` redis-servers on free loopback ports (no
- * replicas, no persistence), slots spread by `redis-cli --cluster create`.
- * Ready when every node reports `cluster_state:ok`.
+ * A real Redis Cluster of `masters` redis-servers (and `replicas` per
+ * master) on free loopback ports, no persistence, slots spread by
+ * `redis-cli --cluster create`. Ready when every node reports
+ * `cluster_state:ok` and every replica is in sync.
  */
 export async function startRedisCluster(
   masters = 3,
+  options: RedisClusterOptions = {},
 ): Promise<RedisClusterHandle> {
+  const replicas = options.replicas ?? 0;
   // redis-cli --cluster create refuses fewer than 3 masters (bench/src/cluster/topology.ts makes a 1-master one by hand).
   if (masters < 3)
     throw new Error('startRedisCluster needs at least 3 masters');
@@ -39,7 +50,7 @@ export async function startRedisCluster(
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    for (let i = 0; i < masters; i += 1)
+    for (let i = 0; i < masters * (1 + replicas); i += 1)
       nodes.push(
         await startRedisServer({
           args: [
@@ -48,7 +59,10 @@ export async function startRedisCluster(
             '--cluster-config-file',
             join(dir, `node-${i}.conf`),
             '--cluster-node-timeout',
-            '2000',
+            String(options.nodeTimeoutMs ?? 2_000),
+            // A replica may always take over, however long its link was down.
+            '--cluster-replica-validity-factor',
+            '0',
             '--dir',
             dir,
             // Its own free port: the default (port + 10000) may be taken or out of range.
@@ -63,10 +77,11 @@ export async function startRedisCluster(
       'create',
       ...addresses,
       '--cluster-replicas',
-      '0',
+      String(replicas),
       '--cluster-yes',
     ]);
     await waitForClusterOk(nodes);
+    if (replicas > 0) await waitForReplicasInSync(nodes);
     return { url: `${CLUSTER_SCHEME}${addresses.join(',')}`, nodes, stop };
   } catch (error) {
     await stop();
