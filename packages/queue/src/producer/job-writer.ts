@@ -78,8 +78,8 @@ export class JobWriter {
         ? (await this.admitted([prepared], attempt))[0]
         : await this.storeOnce(prepared, key, attempt);
     })();
-    return this.settle(work, attempt, durability).then((p) =>
-      result(p ?? prepared),
+    return settleEnqueue(work, attempt, this.limits.timeoutMs, durability).then(
+      (p) => result(p ?? prepared),
     );
   }
 
@@ -92,9 +92,11 @@ export class JobWriter {
       attempt.proceed();
       return this.admitted(prepared, attempt);
     })();
-    return this.settle(work, attempt, durability).then((jobs) => ({
-      jobs: jobs.map(result),
-    }));
+    return settleEnqueue(work, attempt, this.limits.timeoutMs, durability).then(
+      (jobs) => ({
+        jobs: jobs.map(result),
+      }),
+    );
   }
 
   /** On a Cluster each queue is its own slot: a batch across queues cannot be one transaction. */
@@ -275,16 +277,6 @@ export class JobWriter {
       this.redis.exists(this.keys.cancelledJob(queue, prepared.id)),
     ]);
     return job + snapshot > 0;
-  }
-
-  /** The answer, within the deadline (plus the replicas' wait, when asked). */
-  private settle<T>(
-    work: Promise<T>,
-    attempt: WriteAttempt,
-    durability: Durability,
-  ): Promise<T> {
-    const waitMs = durability.replicas > 0 ? durability.timeoutMs : 0;
-    return settleEnqueue(work, attempt, this.limits.timeoutMs + waitMs);
   }
 }
 

@@ -1,5 +1,6 @@
 import {
   ConveyorError,
+  type Durability,
   OutcomeUnknownError,
   QueueFullError,
   QueueUnavailableError,
@@ -19,8 +20,12 @@ import type { WriteAttempt } from './write-attempt.ts';
 export async function settleEnqueue<T>(
   work: Promise<T>,
   attempt: WriteAttempt,
-  deadlineMs: number,
+  timeoutMs: number,
+  durability: Durability,
 ): Promise<T> {
+  // Adds that wait for replicas get that wait on top of the deadline.
+  const deadlineMs =
+    timeoutMs + (durability.replicas > 0 ? durability.timeoutMs : 0);
   // After the deadline has answered, the work still ends (abandoned, or
   // late): its outcome is no longer anybody's error.
   work.catch(() => undefined);
