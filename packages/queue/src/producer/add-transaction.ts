@@ -7,7 +7,7 @@ import {
 } from 'bullmq';
 import type { ChainableCommander, Redis } from 'ioredis';
 import type { Durability } from '@conveyor/core';
-import { ReplicaWait, ReplicationUnconfirmedError } from './replica-wait.ts';
+import { ReplicaWait, type WaitTarget } from './replica-wait.ts';
 import type { WriteAttempt } from './write-attempt.ts';
 
 /** One job for an add transaction: BullMQ's add plus the Conveyor writes that go with it. */
@@ -116,7 +116,11 @@ export class AddTransactions {
     }
     if (spans.length === 0) return;
     let replies: [Error | null, unknown][] | null;
+    let target: WaitTarget | undefined;
     try {
+      // Adds of one lane ask the same durability (write-lanes.ts).
+      if (spans[0]!.request.durability?.replicas)
+        target = await this.replicas.target(spans[0]!.request.slotKey);
       replies = await multi.exec();
     } catch (error) {
       for (const { request } of spans) request.reject(error);
@@ -135,40 +139,21 @@ export class AddTransactions {
         }
       }
     }
-    await this.confirm(stored);
+    this.confirm(stored, target);
   }
 
-  /**
-   * Answers the stored requests, those asking for replicas once a `WAIT`
-   * on this connection (after the transaction: it covers it) says enough
-   * replicas have it. One WAIT per transaction, for the most asked.
-   */
-  private async confirm(stored: Pending[]): Promise<void> {
-    let replicas = 0;
-    let timeoutMs = 0;
-    for (const { durability } of stored) {
-      if (!durability || durability.replicas === 0) continue;
-      replicas = Math.max(replicas, durability.replicas);
-      timeoutMs = Math.max(timeoutMs, durability.timeoutMs);
-    }
-    let confirmed = Infinity;
-    let cause: unknown;
-    if (replicas > 0 && stored[0])
-      confirmed = await this.replicas
-        .confirmed(stored[0].slotKey, replicas, timeoutMs)
-        .catch((error: unknown) => {
-          cause = error;
-          return 0;
-        });
+  /** Answers the stored requests; those asking for replicas once they confirm (replica-wait.ts). */
+  private confirm(stored: Pending[], target: WaitTarget | undefined): void {
     for (const request of stored) {
-      const asked = request.durability?.replicas ?? 0;
-      if (confirmed >= asked) request.resolve();
+      const { durability } = request;
+      if (!target || !durability?.replicas) request.resolve();
       else
-        request.reject(
-          new ReplicationUnconfirmedError(asked, confirmed, timeoutMs, {
-            cause,
-          }),
-        );
+        this.replicas
+          .confirm(target, durability.replicas, durability.timeoutMs)
+          .then(
+            () => request.resolve(),
+            (error: unknown) => request.reject(error),
+          );
     }
   }
 }

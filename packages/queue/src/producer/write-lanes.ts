@@ -17,13 +17,18 @@ export interface WriteLane {
 /**
  * Where adds go. A `WAIT` blocks its connection until the replicas answer
  * (up to its timeout, when they are gone), and every command behind it on
- * the connection waits too: so adds that wait for replicas get a connection
- * of their own, opened at their first use, and the other enqueues and the
- * API's reads never queue behind a WAIT.
+ * the connection waits too. So adds that wait for replicas get connections
+ * of their own, one per durability (replicas and timeout), opened at first
+ * use: plain enqueues and the API's reads never queue behind a WAIT, and a
+ * job asking for a short wait never waits out another's long one.
  */
 export class WriteLanes {
   readonly plain: WriteLane;
-  private replicated: { lane: WriteLane; redis: Redis } | undefined;
+  private readonly replicated = new Map<
+    string,
+    { lane: WriteLane; redis: Redis }
+  >();
+  private closed = false;
 
   constructor(
     private readonly redis: Redis,
@@ -37,19 +42,27 @@ export class WriteLanes {
   }
 
   for(durability: Durability): WriteLane {
-    if (durability.replicas === 0) return this.plain;
-    if (!this.replicated) {
-      const redis = duplicateRedis(this.redis, {});
+    if (durability.replicas === 0 || this.closed) return this.plain;
+    const level = `${durability.replicas}/${durability.timeoutMs}`;
+    let replicated = this.replicated.get(level);
+    if (!replicated) {
+      // A command cut off by a reconnect is never sent again on the new
+      // session: a WAIT there would count none of the old session's writes.
+      const redis = duplicateRedis(this.redis, {
+        autoResendUnfulfilledCommands: false,
+        enableOfflineQueue: false,
+      });
       redis.on('error', this.onError);
-      this.replicated = {
+      replicated = {
         redis,
         lane: {
           queues: new QueueCache(redis, this.keys, this.onError),
           transactions: new AddTransactions(redis),
         },
       };
+      this.replicated.set(level, replicated);
     }
-    return this.replicated.lane;
+    return replicated.lane;
   }
 
   /** One Redis: any adds may share a transaction. A Cluster: one queue's (its slot). */
@@ -83,12 +96,16 @@ export class WriteLanes {
   }
 
   async close(): Promise<void> {
-    const { replicated } = this;
-    this.replicated = undefined;
+    this.closed = true;
+    const replicated = [...this.replicated.values()];
+    this.replicated.clear();
     await this.plain.queues.close();
-    if (!replicated) return;
-    await replicated.lane.queues.close();
-    await replicated.redis.quit().catch(() => replicated.redis.disconnect());
+    await Promise.all(
+      replicated.map(async ({ lane, redis }) => {
+        await lane.queues.close();
+        await redis.quit().catch(() => redis.disconnect());
+      }),
+    );
   }
 }
 
