@@ -86,7 +86,10 @@ describe('the CLI with API tokens', () => {
       CONVEYOR_TOKEN: adminToken,
     });
     expect(listed.output).toContain(record.id);
-    expect(listed.output).not.toContain(token.split('_')[2]);
+    // `cvk_<id>_<secret>`: the secret is base64url, which may itself hold `_`.
+    const secret = token.slice(`cvk_${record.id}_`.length);
+    expect(secret).toHaveLength(43);
+    expect(listed.output).not.toContain(secret);
     expect(
       (
         await conveyor(['tokens', 'revoke', record.id], {
