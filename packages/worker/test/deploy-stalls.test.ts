@@ -52,6 +52,7 @@ describe('rolling deploys past the grace period (real daemon, separate processes
     // BullMQ's default budget (maxStalledCount 1) fails a job on its second stall.
     expect(job?.stalledCounter).toBe(2);
     expect(job?.attemptsMade).toBe(1);
+    await h.linesArrived(id, 'fault job finished');
     expect(h.linesOf(id, 'fault job finished')).toHaveLength(1);
     expect(await h.queue.getFailedCount()).toBe(0);
   });

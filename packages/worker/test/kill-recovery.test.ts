@@ -70,6 +70,7 @@ describe('kill -9 mid-job (real daemons, separate processes)', () => {
     );
     // Read after completion: a hash read while a job was finishing could be stale.
     const jobs = await Promise.all(ids.map((id) => h.queue.getJob(id)));
+    for (const id of ids) await h.linesArrived(id, 'fault job finished');
     const finished = ids.map(
       (id) => h.linesOf(id, 'fault job finished').length,
     );

@@ -71,6 +71,8 @@ describe('attempt timeouts (real daemon, separate process)', () => {
     expect(job?.returnvalue).toMatchObject({
       payload: { json: { attempt: 2 } },
     });
+    await h.linesArrived(id, 'fault job started', 2);
+    await h.linesArrived(id, 'attempt timed out');
     const starts = h.linesOf(id, 'fault job started');
     expect(starts.map((l) => l.record?.attempt)).toEqual([1, 2]);
     const timedOut = h.linesOf(id, 'attempt timed out');

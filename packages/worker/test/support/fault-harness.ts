@@ -9,6 +9,7 @@ import {
   deletePrefix,
   spawnTsProcess,
   uniquePrefix,
+  waitFor,
   type OutputLine,
   type TsProcess,
 } from '@conveyor/testkit';
@@ -62,6 +63,16 @@ export function faultHarness(redisUrl: string, label: string) {
     return daemon;
   }
 
+  /** Every `msg` line about one job, across all daemons started so far, oldest first. */
+  const linesOf = (jobId: string, msg: string): OutputLine[] =>
+    daemons
+      .flatMap((d) =>
+        d.lines.filter(
+          (l) => l.record?.jobId === jobId && l.record.msg === msg,
+        ),
+      )
+      .sort((a, b) => Number(a.record?.time) - Number(b.record?.time));
+
   return {
     prefix,
     get producer() {
@@ -77,15 +88,18 @@ export function faultHarness(redisUrl: string, label: string) {
         (l) => l.record?.msg === 'Conveyor worker ready',
         60_000,
       ),
-    /** Every `msg` line about one job, across all daemons started so far, oldest first. */
-    linesOf: (jobId: string, msg: string): OutputLine[] =>
-      daemons
-        .flatMap((d) =>
-          d.lines.filter(
-            (l) => l.record?.jobId === jobId && l.record.msg === msg,
-          ),
-        )
-        .sort((a, b) => Number(a.record?.time) - Number(b.record?.time)),
+    linesOf,
+    /**
+     * Waits until `count` such lines have arrived: a daemon's stdout reaches
+     * the test later than its writes reach Redis, so a completion read there
+     * can come before the log line that preceded it.
+     */
+    linesArrived: (jobId: string, msg: string, count = 1) =>
+      waitFor(
+        () => (linesOf(jobId, msg).length >= count ? true : undefined),
+        30_000,
+        `${count} "${msg}" line(s) for job ${jobId}`,
+      ),
     async attemptErrors(jobId: string): Promise<string[]> {
       const { logs } = await connect().queue.getJobLogs(jobId);
       return parseAttempts(logs).flatMap((a) =>
