@@ -1,21 +1,18 @@
 import { startRedisServer, type RedisServerHandle } from '@conveyor/testkit';
-import { Redis } from 'ioredis';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { quietLogger, type BenchContext, type Sample } from './context.ts';
 import { startNoiseMeter, type NoiseReading } from './noise.ts';
 import { Profiler } from './profiler.ts';
+import { waitUntilQuiet } from './quiet-wait.ts';
+import { writeResults } from './write-results.ts';
 import { runClusterBench } from './cluster/run-cluster-bench.ts';
 import { runSearchBench } from './search/run-search-bench.ts';
 import {
   consoleTable,
   judgeNoise,
-  markdownTable,
   NOISE_RULE_TEXT,
   noiseLine,
-  noiseTable,
   summarize,
   verdicts,
   type Row,
@@ -25,6 +22,7 @@ import {
 import type { Scenario } from './scenario.ts';
 import { apiScenario } from './scenarios/api.ts';
 import { bulkScenario } from './scenarios/bulk.ts';
+import { delayedScenario } from './scenarios/delayed.ts';
 import { fairnessScenario } from './scenarios/fairness.ts';
 import { memoryScenario } from './scenarios/memory.ts';
 import { pickupScenario } from './scenarios/pickup.ts';
@@ -45,6 +43,7 @@ const SCENARIOS: Scenario[] = [
   observabilityScenario,
   historyScenario,
   pickupScenario,
+  delayedScenario,
   redisCpuScenario,
   memoryScenario,
   fairnessScenario,
@@ -52,7 +51,6 @@ const SCENARIOS: Scenario[] = [
   sealingScenario,
   replicatedAckScenario,
 ];
-const ROOT = new URL('../../../', import.meta.url);
 
 const { values } = parseArgs({
   options: {
@@ -62,6 +60,10 @@ const { values } = parseArgs({
     cluster: { type: 'boolean', default: false },
     search: { type: 'boolean', default: false },
     explain: { type: 'boolean', default: false },
+    // Before each scenario, wait (up to this many seconds) for other work to stop.
+    'wait-quiet': { type: 'boolean', default: false },
+    'wait-quiet-max': { type: 'string', default: '900' },
+    'write-noisy': { type: 'boolean', default: false },
   },
 });
 const quick = values.quick;
@@ -126,6 +128,12 @@ const wholeRun = startNoiseMeter();
 try {
   for (const scenario of SCENARIOS) {
     if (only && !only.has(scenario.id)) continue;
+    if (values['wait-quiet'])
+      await waitUntilQuiet(String(scenario.id), {
+        windowSeconds: 5,
+        maxWaitSeconds: Number(values['wait-quiet-max']),
+        log,
+      });
     profiler?.begin(scenario.id);
     await scenario.before?.(ctx);
     const samples: Sample[] = [];
@@ -185,59 +193,22 @@ profiler?.close();
 
 // A profiled run's timings include the profiler: they are not written down.
 if (!quick && !only && !profiler) {
-  const probe = new Redis(redisUrl);
-  const redisVersion =
-    /redis_version:(\S+)/.exec(await probe.info('server'))?.[1] ?? '?';
-  probe.disconnect();
-  const version = (pkg: string) =>
-    (
-      JSON.parse(
-        readFileSync(new URL(`node_modules/${pkg}/package.json`, ROOT), 'utf8'),
-      ) as { version: string }
-    ).version;
-  const machine = {
-    date: new Date().toISOString(),
-    cpu: `${cpus().length} × ${cpus()[0]?.model ?? '?'}`,
-    memoryGiB: Math.round(totalmem() / 2 ** 30),
-    node: process.version,
-    redis: redisVersion,
-    bullmq: version('bullmq'),
-    ioredis: version('ioredis'),
-    trpc: version('@trpc/server'),
-    autocannon: version('autocannon'),
-    repetitions,
-    seconds: Math.round(runNoise.seconds),
-    noise: runNoise,
-  };
-  writeFileSync(
-    new URL('docs/benchmarks.json', ROOT),
-    `${JSON.stringify({ machine, rows, goals: results, noise: noises, noiseRule: NOISE_RULE_TEXT }, null, 2)}\n`,
-  );
-  const doc = readFileSync(new URL('docs/benchmarks.md', ROOT), 'utf8');
-  const generated = [
-    '<!-- bench:start -->',
-    `Run ${machine.date} on ${machine.cpu}, ${machine.memoryGiB} GiB; Node ${machine.node}, Redis ${machine.redis}, BullMQ ${machine.bullmq}, ioredis ${machine.ioredis}, tRPC ${machine.trpc}, autocannon ${machine.autocannon}; ${repetitions} interleaved repetitions, medians with (min–max); ${machine.seconds} s in all; over the run: ${runNoiseText}.`,
-    '',
-    markdownTable(rows),
-    '',
-    'Noise while each scenario ran (shares of the whole machine, all cores):',
-    '',
-    noiseTable(noises),
-    '',
-    NOISE_RULE_TEXT,
-    '',
-    '| goal | measured | met |',
-    '|---|---|---|',
-    ...results.map(
-      (v) =>
-        `| ${v.label} | ${v.value}${v.noisy ? ' (noisy)' : ''} | ${v.met ? 'yes' : '**no**'} |`,
-    ),
-    '<!-- bench:end -->',
-  ].join('\n');
-  writeFileSync(
-    new URL('docs/benchmarks.md', ROOT),
-    doc.replace(/<!-- bench:start -->[\s\S]*<!-- bench:end -->/, generated),
-  );
-  log('Wrote docs/benchmarks.md and docs/benchmarks.json');
+  const noisy = noises.filter((n) => n.noisy).map((n) => n.scenario);
+  if (noisy.length > 0 && !values['write-noisy'])
+    log(
+      `\nNot written: scenario(s) ${noisy.join(', ')} ran on a busy machine (noise table above), so docs/benchmarks.md keeps its last quiet run. Rerun with --wait-quiet on an idle machine, or pass --write-noisy to write this run anyway.`,
+    );
+  else {
+    await writeResults({
+      redisUrl,
+      repetitions,
+      rows,
+      results,
+      noises,
+      runNoise,
+      runNoiseText,
+    });
+    log('Wrote docs/benchmarks.md and docs/benchmarks.json');
+  }
 }
 process.exit(0);
