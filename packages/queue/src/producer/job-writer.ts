@@ -153,12 +153,7 @@ export class JobWriter {
         await this.ledger.release(tenant, jobs).catch(() => undefined);
       throw error;
     }
-    for (const queue of new Set(jobs.map((j) => j.queue)))
-      this.index.added(
-        queue,
-        tenant,
-        jobs.filter((j) => j.queue === queue).length,
-      );
+    this.index.addedAll(tenant, jobs);
     return outcomes.size === 0
       ? prepared
       : settleDeduplicated(prepared, outcomes, this.ledger);

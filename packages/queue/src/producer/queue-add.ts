@@ -2,6 +2,8 @@ import type { ChainableCommander } from 'ioredis';
 import type { BullAdd } from './bull-add.ts';
 import {
   COMPOSED_ADDS,
+  COMPOSED_EXTRA_ARGS,
+  COMPOSED_EXTRA_KEYS,
   queueCommand,
   type ComposedAdd,
 } from './composed-add.ts';
@@ -62,18 +64,22 @@ function composedArgs(
 ): unknown[] {
   const n = composed.bullKeys;
   const { args } = add;
-  return [
-    ...args.slice(0, n),
-    entries.index,
-    // Without an entry to write, a key of the job's slot stands in for the
-    // open set's (on a Cluster that one is in the tenant's slot).
-    entries.openScore === undefined ? entries.index : entries.open,
-    entries.jobKey,
-    ...args.slice(n),
-    entries.indexScore,
-    entries.openScore ?? '',
-    entries.id,
-  ];
+  // Built in place: one array per job, no slices.
+  const all: unknown[] = new Array(
+    args.length + COMPOSED_EXTRA_KEYS + COMPOSED_EXTRA_ARGS,
+  );
+  let at = 0;
+  for (let i = 0; i < n; i++) all[at++] = args[i];
+  all[at++] = entries.index;
+  // Without an entry to write, a key of the job's slot stands in for the
+  // open set's (on a Cluster that one is in the tenant's slot).
+  all[at++] = entries.openScore === undefined ? entries.index : entries.open;
+  all[at++] = entries.jobKey;
+  for (let i = n; i < args.length; i++) all[at++] = args[i];
+  all[at++] = entries.indexScore;
+  all[at++] = entries.openScore ?? '';
+  all[at] = entries.id;
+  return all;
 }
 
 /** By BullMQ's command (`<script>:<version>`): its composed form, if it has one. */
