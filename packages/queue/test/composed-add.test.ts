@@ -5,7 +5,11 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { createKeyspace, type Keyspace } from '../src/keyspace.ts';
 import { bullAddOf } from '../src/producer/bull-add.ts';
-import { defineComposedAdds } from '../src/producer/composed-add.ts';
+import {
+  COMPOSED_ADDS,
+  defineComposedAdds,
+} from '../src/producer/composed-add.ts';
+import { createRequire } from 'node:module';
 import { queueAdd, type JobEntries } from '../src/producer/queue-add.ts';
 import { scanKeys } from '../src/scan-keys.ts';
 
@@ -158,6 +162,21 @@ const written = { index: String(INDEX_SCORE), open: String(OPEN_SCORE) };
 const none = { index: null, open: null };
 
 describe('composed add vs raw queue.add', () => {
+  it('wraps the installed BullMQ add scripts, each verbatim', () => {
+    const bull = createRequire(import.meta.url)(
+      'bullmq/dist/cjs/scripts/index.js',
+    ) as Record<string, { content: string; keys: number }>;
+    for (const name of [
+      'addStandardJob',
+      'addDelayedJob',
+      'addPrioritizedJob',
+    ]) {
+      const composed = COMPOSED_ADDS.get(name);
+      expect(composed?.bullKeys).toBe(bull[name]!.keys);
+      expect(composed?.lua).toContain(bull[name]!.content);
+    }
+  });
+
   it.each([
     ['standard', 'addStandardJob', {}],
     ['delayed', 'addDelayedJob', { delay: 60_000 }],

@@ -25,15 +25,16 @@ export const COMPOSED_EXTRA_ARGS = 3; // index score, open score ('' for none), 
  * Read from the installed BullMQ when this module loads, not copied into the
  * repo: the composed script always wraps the very text BullMQ defines on the
  * connection (its `loadCommands` reads the same module), so an upgrade of
- * BullMQ upgrades the composed adds with it. BullMQ has no `exports` map,
- * so its per-script modules are reachable; its CommonJS build is the one
- * Node loads for `import 'bullmq'`.
+ * BullMQ upgrades the composed adds with it (the equivalence tests in
+ * test/composed-add.test.ts then say whether it still adds the same). BullMQ
+ * has no `exports` map, so its scripts module is reachable; its CommonJS
+ * build is the one Node loads for `import 'bullmq'`.
  */
 const require = createRequire(import.meta.url);
-const bullScript = (file: string, name: string): BullScript =>
-  (require(`bullmq/dist/cjs/scripts/${file}.js`) as Record<string, BullScript>)[
-    name
-  ]!;
+const bullScripts = require('bullmq/dist/cjs/scripts/index.js') as Record<
+  string,
+  BullScript | undefined
+>;
 
 /**
  * BullMQ's script body becomes a local function (its early returns return
@@ -60,14 +61,24 @@ return result
   return { command: `conveyor:${script.name}`, bullKeys: n, lua };
 }
 
-/** The adds Conveyor's hot path uses, by BullMQ's script name. */
+/**
+ * The adds Conveyor's hot path uses, by BullMQ's script name. One a later
+ * BullMQ no longer ships is simply not composed: its jobs take BullMQ's
+ * own script with the entries beside it (queue-add.ts).
+ */
 export const COMPOSED_ADDS: ReadonlyMap<string, ComposedAdd> = new Map(
-  [
-    bullScript('addStandardJob-9', 'addStandardJob'),
-    bullScript('addDelayedJob-6', 'addDelayedJob'),
-    bullScript('addPrioritizedJob-9', 'addPrioritizedJob'),
-  ].map((script) => [script.name, composeAdd(script)]),
+  ['addStandardJob', 'addDelayedJob', 'addPrioritizedJob'].flatMap((name) => {
+    const script = bullScripts[name];
+    return script && composable(script)
+      ? [[name, composeAdd(script)] as const]
+      : [];
+  }),
 );
+
+/** A script that counts its KEYS or ARGV, or reads past its own, would see Conveyor's. */
+function composable(script: BullScript): boolean {
+  return !/#KEYS|#ARGV|ARGV\[(?![123]\])/.test(script.content);
+}
 
 /**
  * Defines the composed adds on a connection (ioredis sends them by SHA and
