@@ -1,23 +1,19 @@
-import {
-  createIORedisClient,
-  Job,
-  type IRedisTransaction,
-  type JobsOptions,
-  type Queue,
-} from 'bullmq';
 import type { ChainableCommander, Redis } from 'ioredis';
 import type { Durability } from '@conveyor/core';
+import type { BullAdd } from './bull-add.ts';
+import { defineComposedAdds } from './composed-add.ts';
+import { queueAdd, type JobEntries } from './queue-add.ts';
 import { ReplicaWait, type WaitTarget } from './replica-wait.ts';
 import type { WriteAttempt } from './write-attempt.ts';
 
 /** One job for an add transaction: BullMQ's add plus the Conveyor writes that go with it. */
 export interface TransactionJob {
-  queue: Queue;
-  name: string;
-  data: unknown;
-  opts: JobsOptions & { jobId: string };
-  /** Conveyor's own writes for this job, on its queue's slot (index, open set). */
-  alongside(multi: ChainableCommander): void;
+  /** BullMQ's add of the job, as BullMQ built it (bull-add.ts). */
+  add: BullAdd;
+  /** Conveyor's own entries for this job, on its queue's slot (index, open set). */
+  entries: JobEntries;
+  /** Writes before the add (a deduplicated job's snapshot). */
+  before?: ((multi: ChainableCommander) => void) | undefined;
   /** One command right after the add, whose reply `read` is given once the transaction succeeded. */
   afterAdd?: {
     queue: (multi: ChainableCommander) => void;
@@ -42,18 +38,16 @@ export interface AddRequest {
   durability?: Durability | undefined;
 }
 
-type Multi = ChainableCommander & IRedisTransaction;
-
 interface Pending extends AddRequest {
   resolve(): void;
   reject(error: unknown): void;
 }
 
 /**
- * Stores jobs in MULTIs: each job's Conveyor entries, then BullMQ's own add
- * script (`Job.addJob` on a transaction, as BullMQ's flows do), then the
- * request's `after`. Redis runs a transaction whole or not at all: no job
- * without its index entry, no half batch.
+ * Stores jobs in MULTIs: each job's add with its Conveyor entries (one
+ * script, queue-add.ts), then the request's `after`. Redis runs a
+ * transaction whole or not at all: no job without its index entry, no half
+ * batch.
  *
  * The enqueues of one event-loop turn share one MULTI per group (a group
  * commit): ioredis builds every transaction by copying each script defined
@@ -68,6 +62,7 @@ export class AddTransactions {
 
   constructor(private readonly client: Redis) {
     this.replicas = new ReplicaWait(client);
+    defineComposedAdds(client);
   }
 
   add(request: AddRequest): Promise<void> {
@@ -90,9 +85,8 @@ export class AddTransactions {
   }
 
   private async commit(requests: Pending[]): Promise<void> {
-    // BullMQ's view of the same connection (its scripts are defined on it),
-    // whose transactions take BullMQ's adds as well as plain commands.
-    const multi = createIORedisClient(this.client).multi() as unknown as Multi;
+    // BullMQ's scripts and the composed adds are defined on the connection.
+    const multi = this.client.multi();
     // `length` counts the MULTI itself, which has no reply of its own.
     const base = multi.length;
     const spans: {
@@ -164,15 +158,13 @@ interface Reader {
   read: (reply: unknown) => void;
 }
 
-function queueJobs(multi: Multi, jobs: readonly TransactionJob[]): Reader[] {
+function queueJobs(
+  multi: ChainableCommander,
+  jobs: readonly TransactionJob[],
+): Reader[] {
   const readers: Reader[] = [];
   for (const job of jobs) {
-    job.alongside(multi);
-    // Queues the add script on the transaction synchronously; its promise
-    // settles with the transaction and is read from exec's replies instead.
-    new Job(job.queue, job.name, job.data, job.opts, job.opts.jobId)
-      .addJob(multi)
-      .catch(() => undefined);
+    queueAdd(multi, job);
     if (job.afterAdd) {
       readers.push({ at: multi.length, read: job.afterAdd.read });
       job.afterAdd.queue(multi);

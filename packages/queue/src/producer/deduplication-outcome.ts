@@ -24,7 +24,7 @@ export function deduplicationStep(
   outcomes: Map<string, DeduplicationOutcome>,
 ):
   | {
-      before(multi: ChainableCommander): void;
+      before: (multi: ChainableCommander) => void;
       afterAdd: {
         queue: (multi: ChainableCommander) => void;
         read: (reply: unknown) => void;

@@ -32,6 +32,18 @@ export class JobIndex {
     return createdAt * 1_000 + this.sequence;
   }
 
+  /** `added` for each queue of a batch (one enqueue is nearly always one queue). */
+  addedAll(tenant: string, jobs: readonly { queue: string }[]): void {
+    const queue = jobs[0]?.queue;
+    if (queue === undefined) return;
+    if (jobs.every((j) => j.queue === queue)) {
+      this.added(queue, tenant, jobs.length);
+      return;
+    }
+    for (const name of new Set(jobs.map((j) => j.queue)))
+      this.added(name, tenant, jobs.filter((j) => j.queue === name).length);
+  }
+
   /** Counts adds to a tenant's index and trims it every TRIM_EVERY, in the background. */
   added(queue: string, tenant: string, count: number): void {
     const key = this.keys.index(queue, tenant);

@@ -22,6 +22,7 @@ import {
   type IdempotencyTarget,
 } from './idempotency.ts';
 import { FlowHold } from '../flow/flow-hold.ts';
+import { bullAddOf } from './bull-add.ts';
 import { JobIndex } from './job-index.ts';
 import { withId, type TenantJob } from './tenant-job.ts';
 import type { EnqueueResult } from './producer-options.ts';
@@ -152,12 +153,7 @@ export class JobWriter {
         await this.ledger.release(tenant, jobs).catch(() => undefined);
       throw error;
     }
-    for (const queue of new Set(jobs.map((j) => j.queue)))
-      this.index.added(
-        queue,
-        tenant,
-        jobs.filter((j) => j.queue === queue).length,
-      );
+    this.index.addedAll(tenant, jobs);
     return outcomes.size === 0
       ? prepared
       : settleDeduplicated(prepared, outcomes, this.ledger);
@@ -184,20 +180,22 @@ export class JobWriter {
       ...this.lanes.group(prepared[0]!.job.queue, durability),
       jobs: prepared.map((p) => {
         const { queue } = p.job;
-        const score = this.index.score(now(p.bullOptions));
         const dedup = deduplicationStep(this.keys, p, outcomes);
         return {
-          queue: lane.queues.get(queue),
-          name: p.job.name,
-          data: p.envelope,
-          opts: { ...p.bullOptions, jobId: p.id },
-          alongside: (multi) => {
-            if (withOpen)
-              multi.zadd(this.keys.open(queue, p.tenant), admittedAt, p.id);
-            multi.zadd(this.keys.index(queue, p.tenant), 'NX', score, p.id);
-            dedup?.before(multi);
+          add: bullAddOf(lane.queues.get(queue), p.job.name, p.envelope, {
+            ...p.bullOptions,
+            jobId: p.id,
+          }),
+          entries: {
+            id: p.id,
+            jobKey: this.keys.bull(queue, p.id),
+            index: this.keys.index(queue, p.tenant),
+            indexScore: this.index.score(now(p.bullOptions)),
+            open: this.keys.open(queue, p.tenant),
+            openScore: withOpen ? admittedAt : undefined,
           },
-          ...(dedup ? { afterAdd: dedup.afterAdd } : {}),
+          before: dedup?.before,
+          afterAdd: dedup?.afterAdd,
           held: this.hold.hook(p),
         };
       }),

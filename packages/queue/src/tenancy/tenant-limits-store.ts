@@ -48,10 +48,16 @@ export class TenantLimitsStore {
     };
   }
 
+  /** The cached limits while they are trusted; none otherwise (then `cached`). */
+  peek(tenant: string): TenantLimits | undefined {
+    const hit = this.cache.get(tenant);
+    return hit && hit.until > Date.now() ? hit.limits : undefined;
+  }
+
   /** As `get`, trusted for `LIMITS_TTL_MS`. */
   async cached(tenant: string): Promise<TenantLimits> {
-    const hit = this.cache.get(tenant);
-    if (hit && hit.until > Date.now()) return hit.limits;
+    const hit = this.peek(tenant);
+    if (hit) return hit;
     const limits = await this.get(tenant);
     if (this.cache.size >= LIMITS_CACHE_SIZE) this.cache.clear();
     this.cache.set(tenant, { limits, until: Date.now() + LIMITS_TTL_MS });
