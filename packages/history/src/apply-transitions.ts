@@ -13,6 +13,10 @@ const jobKey = (t: Transition) => `${t.tenantId}\n${t.jobId}`;
 const attemptKey = (t: Transition) =>
   `${t.tenantId}\n${t.jobId}\n${t.run}\n${t.attempt}`;
 
+/** As `foldStarts` and `foldOutcomes` choose: the transitions an attempt row records. */
+const hasAttemptRow = (t: Transition) =>
+  t.type === 'started' || (t.type !== 'enqueued' && t.attempt >= 1);
+
 /**
  * Writes a batch of transitions in one transaction: one statement per
  * table (two for attempts when starts are recorded), then the derived
@@ -21,8 +25,9 @@ const attemptKey = (t: Transition) =>
  * moves a row to a newer key or fills what is empty, and a row the merge
  * would not change is not written, so a replay changes nothing.
  * Order-free: the job's state follows the highest `stateKey`, whatever
- * order transitions arrive in. Returns how many of the batch changed a
- * row (a replay, or a transition older than what is stored, counts none).
+ * order transitions arrive in. Returns how many of the batch changed
+ * their row (an attempt's; an enqueue's, its job's): a replay, or an
+ * outcome lower than the one stored, counts none.
  */
 export async function applyTransitions(
   db: Kysely<HistoryDatabase>,
@@ -41,8 +46,10 @@ export async function applyTransitions(
   return db.transaction().execute(async (trx) => {
     const jobs = await upsertJobs(trx, rows);
     const attempts = await upsertAttempts(trx, starts, outcomes);
-    const touched = unique.filter(
-      (t) => jobs.changed.has(jobKey(t)) || attempts.has(attemptKey(t)),
+    const touched = unique.filter((t) =>
+      hasAttemptRow(t)
+        ? attempts.has(attemptKey(t))
+        : jobs.changed.has(jobKey(t)),
     );
     const stale = touched.filter((t) => !jobs.inserted.has(jobKey(t)));
     if (stale.length > 0) await refreshJobs(trx, stale);
