@@ -103,7 +103,13 @@ console.log(
 await redis.del(keys.historyStream());
 
 // Drainer at a steady rate: appends of PER_TURN every TURN_MS, drainer beside.
-const drainer = startHistoryDrainer({ redis, keys, db, logger: silent });
+const drainer = startHistoryDrainer({
+  redis,
+  keys,
+  db,
+  logger: silent,
+  gatherMs: Number(process.env.GATHER_MS ?? 200),
+});
 await new Promise((r) => setTimeout(r, 500));
 statements = 0;
 const pg0 = cpuTicks(postgres.dataDir);
