@@ -19,34 +19,35 @@ const time = (d: Date | null | undefined) => d?.getTime() ?? null;
  * written: a real start wins over one inferred from a duration.
  */
 export function deriveJobColumns(
-  jobs: readonly JobRow[],
+  jobs: JobRow[],
   starts: readonly AttemptRow[],
   outcomes: readonly AttemptRow[],
 ): JobRow[] {
   const attempts = new Map<string, Map<string, AttemptRow>>();
-  for (const a of [...starts, ...outcomes]) {
-    const job = `${a.tenant}\n${a.job_id}`;
-    const byAttempt = attempts.get(job) ?? new Map<string, AttemptRow>();
-    attempts.set(job, byAttempt);
-    const key = `${a.run}\n${a.attempt}`;
-    if (!byAttempt.get(key)?.started_at) byAttempt.set(key, a);
-  }
-  return jobs.map((job) => {
-    const own = [...(attempts.get(`${job.tenant}\n${job.id}`)?.values() ?? [])];
-    const starts = own
-      .filter((a) => a.run === job.run)
-      .map((a) => time(a.started_at))
-      .filter((t): t is number => t !== null);
-    const startedAt = starts.length > 0 ? Math.min(...starts) : null;
+  for (const rows of [starts, outcomes])
+    for (const a of rows) {
+      const job = `${a.tenant}\n${a.job_id}`;
+      let byAttempt = attempts.get(job);
+      if (!byAttempt)
+        attempts.set(job, (byAttempt = new Map<string, AttemptRow>()));
+      const key = `${a.run}\n${a.attempt}`;
+      if (!byAttempt.get(key)?.started_at) byAttempt.set(key, a);
+    }
+  // The fold's own rows, completed in place: a batch holds thousands.
+  for (const job of jobs) {
+    const own = attempts.get(`${job.tenant}\n${job.id}`);
+    let startedAt: number | null = null;
+    for (const a of own?.values() ?? []) {
+      const at = a.run === job.run ? time(a.started_at) : null;
+      if (at !== null && (startedAt === null || at < startedAt)) startedAt = at;
+    }
     const finishedAt = time(job.finished_at);
-    return {
-      ...job,
-      attempts: own.length,
-      started_at: startedAt === null ? null : new Date(startedAt),
-      duration_ms:
-        finishedAt === null || startedAt === null
-          ? null
-          : Math.max(0, finishedAt - startedAt),
-    };
-  });
+    job.attempts = own?.size ?? 0;
+    job.started_at = startedAt === null ? null : new Date(startedAt);
+    job.duration_ms =
+      finishedAt === null || startedAt === null
+        ? null
+        : Math.max(0, finishedAt - startedAt);
+  }
+  return jobs;
 }

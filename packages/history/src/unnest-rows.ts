@@ -20,10 +20,11 @@ export function unnestRows<Row>(
   rows: readonly Row[],
 ): RawBuilder<unknown> {
   const arrays = columns.map(([name, kind]) => {
-    const values = rows.map((row) => {
-      const value = row[name] as unknown;
-      return value instanceof Date ? value.toISOString() : (value ?? null);
-    });
+    const values: unknown[] = new Array(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const value = rows[i]![name] as unknown;
+      values[i] = value instanceof Date ? value.toISOString() : (value ?? null);
+    }
     return sql`${values}::${sql.raw(kind)}[]`;
   });
   return sql`select * from unnest(${sql.join(arrays)}) as v(${sql.join(
