@@ -1,26 +1,33 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { HistoryDatabase } from './history-schema.ts';
+import { deriveJobColumns } from './derive-job-columns.ts';
 import { foldJobs, foldOutcomes, foldStarts } from './fold-transitions.ts';
+import type { HistoryDatabase } from './history-schema.ts';
 import { sanitizeTransition } from './sanitize-transition.ts';
 import type { Transition } from './transition.ts';
+import { upsertAttempts } from './upsert-attempts.ts';
+import { upsertJobs } from './upsert-jobs.ts';
 
 type Trx = Transaction<HistoryDatabase>;
 
-/** Rows per statement: far under PostgreSQL's 65,535 parameters. */
-const CHUNK = 1_000;
+const jobKey = (t: Transition) => `${t.tenantId}\n${t.jobId}`;
+const attemptKey = (t: Transition) =>
+  `${t.tenantId}\n${t.jobId}\n${t.run}\n${t.attempt}`;
 
-function chunks<T>(rows: readonly T[]): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < rows.length; i += CHUNK)
-    out.push(rows.slice(i, i + CHUNK));
-  return out;
-}
+/** As `foldStarts` and `foldOutcomes` choose: the transitions an attempt row records. */
+const hasAttemptRow = (t: Transition) =>
+  t.type === 'started' || (t.type !== 'enqueued' && t.attempt >= 1);
 
 /**
- * Writes a batch of transitions in one transaction. Idempotent: each id is
- * recorded in `history_transitions_seen`, and a replayed one is skipped.
+ * Writes a batch of transitions in one transaction: one statement per
+ * table (two for attempts when starts are recorded), then the derived
+ * columns of job rows that existed before (new rows get theirs from the
+ * batch). Idempotent without a record of ids: every merge only
+ * moves a row to a newer key or fills what is empty, and a row the merge
+ * would not change is not written, so a replay changes nothing.
  * Order-free: the job's state follows the highest `stateKey`, whatever
- * order transitions arrive in. Returns how many were new.
+ * order transitions arrive in. Returns how many of the batch changed
+ * their row (an attempt's; an enqueue's, its job's): a replay, or an
+ * outcome lower than the one stored, counts none.
  */
 export async function applyTransitions(
   db: Kysely<HistoryDatabase>,
@@ -33,105 +40,26 @@ export async function applyTransitions(
     ).values(),
   ];
   if (unique.length === 0) return 0;
+  const starts = foldStarts(unique);
+  const outcomes = foldOutcomes(unique);
+  const rows = deriveJobColumns(foldJobs(unique), starts, outcomes);
   return db.transaction().execute(async (trx) => {
-    const fresh = await markSeen(
-      trx,
-      unique.map((t) => t.id),
+    const jobs = await upsertJobs(trx, rows);
+    const attempts = await upsertAttempts(trx, starts, outcomes);
+    const touched = unique.filter((t) =>
+      hasAttemptRow(t)
+        ? attempts.has(attemptKey(t))
+        : jobs.changed.has(jobKey(t)),
     );
-    const todo = unique.filter((t) => fresh.has(t.id));
-    if (todo.length === 0) return 0;
-    await upsertJobs(trx, todo);
-    await upsertAttempts(trx, todo);
-    await refreshJobs(trx, todo);
-    return todo.length;
+    const stale = touched.filter((t) => !jobs.inserted.has(jobKey(t)));
+    if (stale.length > 0) await refreshJobs(trx, stale);
+    return touched.length;
   });
-}
-
-async function markSeen(trx: Trx, ids: string[]): Promise<Set<string>> {
-  const fresh = new Set<string>();
-  // Sorted: two writers given overlapping batches lock ids in one order.
-  for (const part of chunks([...ids].sort())) {
-    const rows = await trx
-      .insertInto('history_transitions_seen')
-      .values(part.map((id) => ({ id })))
-      .onConflict((oc) => oc.column('id').doNothing())
-      .returning('id')
-      .execute();
-    for (const row of rows) fresh.add(row.id);
-  }
-  return fresh;
-}
-
-const newer = sql<boolean>`excluded.state_key > history_jobs.state_key`;
-
-async function upsertJobs(trx: Trx, todo: Transition[]): Promise<void> {
-  for (const part of chunks(foldJobs(todo))) {
-    await trx
-      .insertInto('history_jobs')
-      .values(part)
-      .onConflict((oc) =>
-        oc.columns(['tenant', 'id']).doUpdateSet({
-          state: sql`case when ${newer} then excluded.state else history_jobs.state end`,
-          state_key: sql`greatest(excluded.state_key, history_jobs.state_key)`,
-          run: sql`case when ${newer} then excluded.run else history_jobs.run end`,
-          finished_at: sql`case when ${newer} then excluded.finished_at else history_jobs.finished_at end`,
-          result: sql`coalesce(case when ${newer} then excluded.result end, history_jobs.result, excluded.result)`,
-          last_error: sql`coalesce(case when ${newer} then excluded.last_error end, history_jobs.last_error, excluded.last_error)`,
-          payload: sql`coalesce(history_jobs.payload, excluded.payload)`,
-          payload_version: sql`case when history_jobs.payload is null then excluded.payload_version else history_jobs.payload_version end`,
-          idempotency_key: sql`coalesce(history_jobs.idempotency_key, excluded.idempotency_key)`,
-          enqueued_by: sql`coalesce(history_jobs.enqueued_by, excluded.enqueued_by)`,
-          enqueued_via: sql`coalesce(history_jobs.enqueued_via, excluded.enqueued_via)`,
-          enqueued_delay_ms: sql`coalesce(history_jobs.enqueued_delay_ms, excluded.enqueued_delay_ms)`,
-          enqueued_at: sql`coalesce(history_jobs.enqueued_at, excluded.enqueued_at)`,
-          sort_at: sql`least(history_jobs.sort_at, excluded.sort_at)`,
-          updated_at: sql`now()`,
-        }),
-      )
-      .execute();
-  }
-}
-
-/** Rows stored before outcome keys (or by a start alone) have none: any outcome wins. */
-const newerOutcome = sql<boolean>`(history_attempts.outcome_key is null or excluded.outcome_key > history_attempts.outcome_key)`;
-
-async function upsertAttempts(trx: Trx, todo: Transition[]): Promise<void> {
-  for (const part of chunks(foldStarts(todo))) {
-    await trx
-      .insertInto('history_attempts')
-      .values(part)
-      .onConflict((oc) =>
-        oc.columns(['tenant', 'job_id', 'run', 'attempt']).doUpdateSet({
-          started_at: sql`excluded.started_at`,
-          worker: sql`coalesce(excluded.worker, history_attempts.worker)`,
-        }),
-      )
-      .execute();
-  }
-  for (const part of chunks(foldOutcomes(todo))) {
-    await trx
-      .insertInto('history_attempts')
-      .values(part)
-      .onConflict((oc) =>
-        oc.columns(['tenant', 'job_id', 'run', 'attempt']).doUpdateSet({
-          started_at: sql`coalesce(history_attempts.started_at, excluded.started_at)`,
-          ended_at: sql`case when ${newerOutcome} then excluded.ended_at else history_attempts.ended_at end`,
-          outcome: sql`case when ${newerOutcome} then excluded.outcome else history_attempts.outcome end`,
-          outcome_key: sql`case when ${newerOutcome} then excluded.outcome_key else history_attempts.outcome_key end`,
-          error: sql`case when ${newerOutcome} then excluded.error else history_attempts.error end`,
-          stack: sql`case when ${newerOutcome} then excluded.stack else history_attempts.stack end`,
-          worker: sql`coalesce(history_attempts.worker, excluded.worker)`,
-        }),
-      )
-      .execute();
-  }
 }
 
 /** Derived columns, recomputed from the attempts: a replay cannot count twice. */
 async function refreshJobs(trx: Trx, todo: Transition[]): Promise<void> {
-  const jobs = [
-    ...new Map(todo.map((t) => [`${t.tenantId}\n${t.jobId}`, t])).values(),
-  ];
+  const jobs = [...new Map(todo.map((t) => [jobKey(t), t])).values()];
   const tenants = jobs.map((t) => t.tenantId);
   const ids = jobs.map((t) => t.jobId);
   await sql`

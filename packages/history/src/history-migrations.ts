@@ -143,7 +143,36 @@ export const HISTORY_MIGRATIONS: Record<string, Migration> = {
         .execute();
     },
   },
+  // Replays are made harmless by the upserts themselves (a row moves only
+  // to a newer key or fills what is empty; an unchanged row is not
+  // written), so the per-transition record of applied ids, a third write
+  // per transition, goes. A drainer of an older version meeting this
+  // schema waits (an undefined table is transient) until it is upgraded.
+  '2026-12-07-007-drop-transitions-seen': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .dropTable('history_transitions_seen')
+        .ifExists()
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await createTransitionsSeen(db);
+      await sql`create index history_transitions_seen_at on history_transitions_seen (seen_at)`.execute(
+        db,
+      );
+    },
+  },
 };
+
+async function createTransitionsSeen(db: Kysely<unknown>): Promise<void> {
+  await db.schema
+    .createTable('history_transitions_seen')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('seen_at', 'timestamptz', (c) =>
+      c.notNull().defaultTo(sql`now()`),
+    )
+    .execute();
+}
 
 async function createBulkActions(db: Kysely<unknown>): Promise<void> {
   await db.schema

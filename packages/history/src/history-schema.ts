@@ -123,15 +123,8 @@ export interface HistoryBulkActionsTable {
   last_error: string | null;
 }
 
-/** Transition ids applied already: a replay finds its id here and changes nothing. */
-export interface HistoryTransitionsSeenTable {
-  id: string;
-  seen_at: ColumnType<Date, Date | undefined, never>;
-}
-
 export interface HistoryDatabase {
   history_jobs: HistoryJobsTable;
   history_bulk_actions: HistoryBulkActionsTable;
   history_attempts: HistoryAttemptsTable;
-  history_transitions_seen: HistoryTransitionsSeenTable;
 }

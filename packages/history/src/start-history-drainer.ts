@@ -34,7 +34,10 @@ export function startHistoryDrainer(
     blockMs: options.blockMs ?? 1_000,
     claimIdleMs: options.claimIdleMs ?? 30_000,
   });
-  const loop = new DrainLoop(outbox, options.logger);
+  const loop = new DrainLoop(outbox, options.logger, {
+    batchSize: options.batchSize ?? 2_000,
+    gatherMs: options.gatherMs ?? 200,
+  });
   const writer = new TransitionWriter({
     db: options.db,
     logger: options.logger,
@@ -65,6 +68,7 @@ class DrainLoop {
   constructor(
     private readonly outbox: OutboxReader,
     private readonly logger: HistoryLogger,
+    private readonly gather: { batchSize: number; gatherMs: number },
   ) {
     this.stopped.catch(() => undefined);
   }
@@ -127,6 +131,9 @@ class DrainLoop {
       if (!(await writer.write(transitions))) break;
       // Not settled (Redis away): they stay pending and are replayed, which changes nothing.
       await this.outbox.settle(entries.map((e) => e.id)).catch(() => undefined);
+      const { batchSize, gatherMs } = this.gather;
+      if (gatherMs > 0 && entries.length < batchSize && !this.closing)
+        await this.pause(gatherMs);
     }
   }
 

@@ -8,7 +8,7 @@ export interface TrimHistoryOptions {
   olderThanDays?: number;
   /** Rows per DELETE: short transactions, no long lock; default 1,000. */
   batchSize?: number;
-  /** Replay guards are kept this long (replays come within minutes); default 7. */
+  /** @deprecated Ignored: no record of applied transitions is kept any more. */
   seenDays?: number;
   now?: Date;
 }
@@ -28,7 +28,6 @@ export async function trimHistory(
   const cutoff = new Date(
     now - (options.olderThanDays ?? DEFAULT_RETENTION_DAYS) * DAY_MS,
   );
-  const seenCutoff = new Date(now - (options.seenDays ?? 7) * DAY_MS);
   const batch = options.batchSize ?? 1_000;
   let trimmed = 0;
   for (;;) {
@@ -40,14 +39,6 @@ export async function trimHistory(
     const n = Number(numAffectedRows ?? 0);
     trimmed += n;
     if (n < batch) break;
-  }
-  for (;;) {
-    const { numAffectedRows } = await sql`
-      delete from history_transitions_seen where id in (
-        select id from history_transitions_seen where seen_at < ${seenCutoff} limit ${batch})`.execute(
-      db,
-    );
-    if (Number(numAffectedRows ?? 0) < batch) break;
   }
   return trimmed;
 }
