@@ -16,7 +16,9 @@ function wire(value: unknown, serialize: (v: unknown) => unknown) {
 }
 
 const shared = { a: 1 };
-const sparse = [1, , 3];
+// A hole at index 1 (a literal with one is refused by the linter).
+const sparse: unknown[] = [1];
+sparse[2] = 3;
 
 describe('the output transformer skips superjson for plain JSON', () => {
   it('writes the same bytes as superjson for any JSON value', () => {
