@@ -31,15 +31,23 @@ export function createContextInner(
   requestedTenant: string | null = null,
   http: HttpExchange | null = null,
 ) {
-  const { services, logger, observers } = deps;
-  const { enqueue, jobs, control, schedules, tenants } = services;
-  const { tokens, webhooks, history, compat, readiness, bulk } = services;
+  const { services } = deps;
+  // One literal, no spreads: built per request, and tRPC copies it once more.
   return {
-    ...{ enqueue, jobs, control, schedules, tenants },
-    ...{ tokens, webhooks, history, compat, readiness, bulk },
+    enqueue: services.enqueue,
+    jobs: services.jobs,
+    control: services.control,
+    schedules: services.schedules,
+    tenants: services.tenants,
+    tokens: services.tokens,
+    webhooks: services.webhooks,
+    history: services.history,
+    compat: services.compat,
+    readiness: services.readiness,
+    bulk: services.bulk,
     encryption: services.encryption,
-    logger,
-    observers,
+    logger: deps.logger,
+    observers: deps.observers,
     via: deps.via ?? 'api',
     principal,
     requestedTenant,

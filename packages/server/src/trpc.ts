@@ -76,18 +76,6 @@ function reasonOf(error: TRPCError): string | null {
   return null;
 }
 
-/**
- * Maps Conveyor's errors onto tRPC codes, once, for every procedure: what a
- * query or mutation throws, and what a subscription's stream throws later.
- */
-const mapErrors = t.middleware(async ({ next }) => {
-  const result = await next();
-  if (!result.ok) throw toTRPCError(result.error);
-  if (isAsyncIterable(result.data))
-    return { ...result, data: mapStreamErrors(result.data) };
-  return result;
-});
-
 function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
   return (
     typeof value === 'object' && value !== null && Symbol.asyncIterator in value
@@ -104,28 +92,99 @@ async function* mapStreamErrors<T>(
   }
 }
 
+/** What `settle` reads of a call: tRPC's middleware options, as far as it reads them. */
+interface ObservedCallOptions {
+  ctx: Context;
+  path: string;
+  type: 'query' | 'mutation' | 'subscription';
+}
+
+type MiddlewareResult =
+  { ok: true; data: unknown } | { ok: false; error: TRPCError };
+
 /**
- * Times every call and tells the observers how it ended (after mapErrors,
- * so the status is the one the client gets). Outermost, so a refusal by
- * the auth middlewares (401, 403) is observed too.
+ * Everything every procedure passes before its input, in this order:
+ * timing and the observers (outermost, so a refusal by auth, 401 or 403,
+ * is observed too, with the status the client gets); the mapping of
+ * Conveyor's errors onto tRPC codes (what a query or mutation throws, and
+ * what a subscription's stream throws later); then, for `guarded`, the
+ * principal (401), the tenant it acts in (its own, or for an admin only
+ * the one it names; procedures never take it from their input) and its
+ * role (403). One middleware rather than four: tRPC copies the options and
+ * the context at each level of the chain, on every call.
  */
-const observe = t.middleware(async ({ ctx, path, type, next }) => {
+const observed = t.middleware((opts) => settle(opts, () => opts.next()));
+
+function guarded(roles: readonly Role[]) {
+  return t.middleware((opts) =>
+    settle(opts, () => opts.next(authorize(opts.ctx, roles))),
+  );
+}
+
+/** Runs the rest of the call, maps its error, tells the observers. */
+async function settle<TResult extends MiddlewareResult>(
+  call: ObservedCallOptions,
+  rest: () => Promise<TResult>,
+): Promise<TResult> {
   const started = performance.now();
-  const result = await next();
-  const observers = ctx.observers;
-  if (!observers?.length) return result;
+  let result: TResult;
+  try {
+    result = await rest();
+  } catch (cause) {
+    const error = toTRPCError(cause);
+    observe(call, started, error);
+    throw error;
+  }
   const error = result.ok ? null : toTRPCError(result.error);
-  const call = {
-    procedure: path,
-    type,
+  observe(call, started, error);
+  if (error) throw error;
+  return result.ok && isAsyncIterable(result.data)
+    ? { ...result, data: mapStreamErrors(result.data) }
+    : result;
+}
+
+/** The principal, the tenant and the role check; the context `next` gets. */
+function authorize(ctx: Context, roles: readonly Role[]) {
+  const { principal, requestedTenant } = ctx;
+  if (!principal)
+    throw new TRPCError({
+      code: 'UNAUTHORIZED',
+      message: 'Missing or invalid credentials',
+    });
+  const tenant = requestedTenant ?? principal.tenantId;
+  if (tenant !== principal.tenantId && principal.role !== 'admin')
+    throw new TRPCError({
+      code: 'FORBIDDEN',
+      message: 'Only an admin may act for another tenant',
+    });
+  if (!TenantIdSchema.safeParse(tenant).success)
+    throw new TRPCError({ code: 'BAD_REQUEST', message: 'Invalid tenant id' });
+  if (!roles.includes(principal.role))
+    throw new TRPCError({
+      code: 'FORBIDDEN',
+      message: `This needs the ${roles.join(' or ')} role`,
+    });
+  return { ctx: { principal, tenant } };
+}
+
+/** Tells the observers how a call ended. */
+function observe(
+  call: ObservedCallOptions,
+  started: number,
+  error: TRPCError | null,
+): void {
+  const observers = call.ctx.observers;
+  if (!observers?.length) return;
+  const observed = {
+    procedure: call.path,
+    type: call.type,
     status: error ? getHTTPStatusCodeFromError(error) : 200,
     code: error?.code ?? null,
     durationMs: performance.now() - started,
-    tenant: observedTenant(ctx),
+    tenant: observedTenant(call.ctx),
   };
-  for (const observer of observers) observer(call);
-  return result;
-});
+  for (const observer of observers) observer(observed);
+}
 
 /**
  * The tenant a call acted for, as the auth middleware decides it: never the
@@ -148,40 +207,11 @@ export const router = t.router;
 /** Every Conveyor router's config (transformer, error formatter): one tRPC instance serves all registries. */
 export const trpcConfig = t._config;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure.use(observe).use(mapErrors);
-
-/**
- * Requires a principal (401 otherwise) and settles the tenant every
- * procedure acts in: the principal's own, or, for an admin only, the one it
- * names. Procedures never take a tenant from their input.
- */
-export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
-  const { principal, requestedTenant } = ctx;
-  if (!principal)
-    throw new TRPCError({
-      code: 'UNAUTHORIZED',
-      message: 'Missing or invalid credentials',
-    });
-  const tenant = requestedTenant ?? principal.tenantId;
-  if (tenant !== principal.tenantId && principal.role !== 'admin')
-    throw new TRPCError({
-      code: 'FORBIDDEN',
-      message: 'Only an admin may act for another tenant',
-    });
-  if (!TenantIdSchema.safeParse(tenant).success)
-    throw new TRPCError({ code: 'BAD_REQUEST', message: 'Invalid tenant id' });
-  return next({ ctx: { principal, tenant } });
-});
+/** Observed and error-mapped, with no credentials required. */
+export const publicProcedure = t.procedure.use(observed);
 
 function allow(roles: readonly Role[]) {
-  return authedProcedure.use(({ ctx, next }) => {
-    if (!roles.includes(ctx.principal.role))
-      throw new TRPCError({
-        code: 'FORBIDDEN',
-        message: `This needs the ${roles.join(' or ')} role`,
-      });
-    return next();
-  });
+  return t.procedure.use(guarded(roles));
 }
 
 /**

@@ -24,6 +24,8 @@ export interface ServerProcess {
   /** `http://127.0.0.1:port` */
   origin: string;
   pid: number;
+  /** The process's user + system CPU so far, in µs (Linux `/proc`); undefined elsewhere. */
+  cpuMicros(): number | undefined;
   /** SIGTERM, wait for the exit; with profiling on, the process's CPU profile. */
   stop(): Promise<CpuProfile | undefined>;
 }
@@ -105,6 +107,7 @@ export async function startServer(
   return {
     origin,
     pid: child.pid ?? 0,
+    cpuMicros: () => processCpuMicros(child.pid),
     async stop() {
       child.kill('SIGTERM');
       const code = await Promise.race([exited, sleep(15_000, 'timeout')]);
@@ -123,6 +126,22 @@ export async function startServer(
       }
     },
   };
+}
+
+/** Clock ticks per second of `/proc/<pid>/stat` (USER_HZ: 100 on every Linux build in use). */
+const USER_HZ = 100;
+
+function processCpuMicros(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces): utime is the 12th, stime the 13th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return Number.isFinite(ticks) ? (ticks * 1_000_000) / USER_HZ : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 async function waitReady(

@@ -15,6 +15,7 @@ const BATCH = 10;
 
 interface Load {
   perSecond: number;
+  requests: number;
   p50: number;
   p99: number;
 }
@@ -36,6 +37,7 @@ async function load(url: string, body: string, seconds: number): Promise<Load> {
     );
   return {
     perSecond: result['2xx'] / result.duration,
+    requests: result['2xx'],
     p50: result.latency.p50,
     p99: result.latency.p99,
   };
@@ -77,18 +79,26 @@ async function measure(ctx: BenchContext, side: Side, prefix: string) {
     await load(`${server.origin}${single.path}`, single.body, seconds.warm);
     await load(`${server.origin}${many.path}`, many.body, seconds.warm / 2);
     window.fromUs = Number(process.hrtime.bigint() / 1_000n);
+    const cpuBefore = server.cpuMicros();
     const one = await load(
       `${server.origin}${single.path}`,
       single.body,
       seconds.single,
     );
     window.toUs = Number(process.hrtime.bigint() / 1_000n);
+    const cpuAfter = server.cpuMicros();
+    // The server process's own CPU per answered request: unlike req/s, other
+    // processes on the machine barely move it.
+    const cpuPerRequest =
+      cpuBefore === undefined || cpuAfter === undefined
+        ? undefined
+        : (cpuAfter - cpuBefore) / one.requests;
     const ten = await load(
       `${server.origin}${many.path}`,
       many.body,
       seconds.many,
     );
-    return { one, ten };
+    return { one, ten, cpuPerRequest };
   } finally {
     const profile = await server.stop();
     // Only the single-call load (the goal's metric), without start-up and warm-up.
@@ -118,8 +128,10 @@ export const apiScenario: Scenario = {
   async run(ctx, order) {
     const samples: Sample[] = [];
     for (const side of order) {
-      const { one, ten } = await withPrefix(ctx, 'api', (prefix) =>
-        measure(ctx, side, prefix),
+      const { one, ten, cpuPerRequest } = await withPrefix(
+        ctx,
+        'api',
+        (prefix) => measure(ctx, side, prefix),
       );
       samples.push(
         { metric: 'req/s (1 job each)', side, value: one.perSecond },
@@ -131,6 +143,12 @@ export const apiScenario: Scenario = {
           value: ten.perSecond * BATCH,
         },
       );
+      if (cpuPerRequest !== undefined)
+        samples.push({
+          metric: 'server CPU µs per request (1 job each)',
+          side,
+          value: cpuPerRequest,
+        });
     }
     return samples;
   },

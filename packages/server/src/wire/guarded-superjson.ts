@@ -1,4 +1,5 @@
 import { measureValue } from './measure-value.ts';
+import { isPlainJson } from './plain-json.ts';
 import { TRPCError } from '@trpc/server';
 import superjson from 'superjson';
 import { checkReferentialEqualities } from './referential-equalities.ts';
@@ -83,7 +84,9 @@ export function createGuardedTransformer(
       },
     },
     output: {
-      serialize: (value: unknown) => superjson.serialize(value),
+      // Byte for byte what superjson writes (test: plain-json.test.ts).
+      serialize: (value: unknown) =>
+        isPlainJson(value) ? { json: value } : superjson.serialize(value),
       deserialize: (payload: unknown) =>
         superjson.deserialize(payload as never),
     },
