@@ -34,11 +34,15 @@ export async function applyTransitions(
   transitions: readonly Transition[],
 ): Promise<number> {
   // Made storable first: one NUL or huge error must not cost the whole step.
-  const unique = [
-    ...new Map(
-      transitions.map(sanitizeTransition).map((t) => [t.id, t]),
-    ).values(),
-  ];
+  const byId = new Map<string, Transition>();
+  for (const t of transitions.map(sanitizeTransition)) {
+    // An attempt that stalled and ran again starts twice under one id: the
+    // first start is the one kept (START_MERGE in upsert-attempts.ts).
+    const seen = byId.get(t.id);
+    if (seen?.type === 'started' && seen.at <= t.at) continue;
+    byId.set(t.id, t);
+  }
+  const unique = [...byId.values()];
   if (unique.length === 0) return 0;
   const starts = foldStarts(unique);
   const outcomes = foldOutcomes(unique);

@@ -94,7 +94,11 @@ export function foldStarts(transitions: readonly Transition[]): AttemptRow[] {
   const rows = new Map<string, AttemptRow>();
   for (const t of transitions) {
     if (t.type !== 'started') continue;
-    rows.set(`${t.tenantId}\n${t.jobId}\n${t.run}\n${t.attempt}`, {
+    const pk = `${t.tenantId}\n${t.jobId}\n${t.run}\n${t.attempt}`;
+    // The earliest start of an attempt that ran again after a stall.
+    const earlier = rows.get(pk)?.started_at;
+    if (earlier && earlier.getTime() <= t.at) continue;
+    rows.set(pk, {
       tenant: t.tenantId,
       job_id: t.jobId,
       run: t.run,

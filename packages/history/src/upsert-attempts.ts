@@ -35,10 +35,19 @@ const OUTCOME_COLUMNS: Columns<AttemptRow> = [
   ['stack', 'text'],
 ];
 
-/** A real start replaces one inferred from an outcome's duration. */
+/**
+ * The earliest start wins, and its worker with it: an attempt that stalled
+ * and ran again sends a second `started` under the same id, and a replayed
+ * batch must not move the start back and forth. A real start still replaces
+ * one inferred from an outcome's duration (`at − durationMs` is never
+ * earlier than the real start it was measured from).
+ */
 const START_MERGE: Merge = [
-  ['started_at', sql`excluded.started_at`],
-  ['worker', sql`coalesce(excluded.worker, history_attempts.worker)`],
+  ['started_at', sql`least(history_attempts.started_at, excluded.started_at)`],
+  [
+    'worker',
+    sql`case when history_attempts.started_at is null or excluded.started_at <= history_attempts.started_at then coalesce(excluded.worker, history_attempts.worker) else history_attempts.worker end`,
+  ],
 ];
 
 /** Rows stored before outcome keys (or by a start alone) have none: any outcome wins. */

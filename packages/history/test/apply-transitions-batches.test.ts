@@ -111,6 +111,32 @@ describe('applyTransitions on whole batches', () => {
     expect(await rows('dup-twice')).toEqual(await rows('dup-once'));
   });
 
+  it('keeps the first start of an attempt that stalled and ran again, whatever the order and replays', async () => {
+    const first = step('restart', 'started', [0, 1, T0 + 10], {
+      worker: 'w1',
+    });
+    const again = step('restart', 'started', [0, 1, T0 + 5_000], {
+      worker: 'w2',
+    });
+    const enqueued = step('restart', 'enqueued', [0, 0, T0]);
+    const kept = [
+      expect.objectContaining({ started_at: new Date(T0 + 10), worker: 'w1' }),
+    ];
+    await applyTransitions(history.db, [enqueued, first]);
+    // The rerun's start, then the first batch read again: neither moves it.
+    await applyTransitions(history.db, [again]);
+    expect((await rows('restart')).attempts).toEqual(kept);
+    await applyTransitions(history.db, [enqueued, first, again]);
+    expect((await rows('restart')).attempts).toEqual(kept);
+    // Both starts in one batch, the rerun's last.
+    await applyTransitions(history.db, [
+      step('other-order', 'enqueued', [0, 0, T0]),
+      step('other-order', 'started', [0, 1, T0 + 10], { worker: 'w1' }),
+      step('other-order', 'started', [0, 1, T0 + 5_000], { worker: 'w2' }),
+    ]);
+    expect((await rows('other-order')).attempts).toEqual(kept);
+  });
+
   it('rewrites nothing when a batch already applied is read again', async () => {
     const first = [...story('replay-a'), ...story('replay-b').slice(0, 3)];
     expect(await applyTransitions(history.db, first)).toBe(8);
