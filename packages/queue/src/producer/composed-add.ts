@@ -31,10 +31,19 @@ export const COMPOSED_EXTRA_ARGS = 3; // index score, open score ('' for none), 
  * build is the one Node loads for `import 'bullmq'`.
  */
 const require = createRequire(import.meta.url);
-const bullScripts = require('bullmq/dist/cjs/scripts/index.js') as Record<
-  string,
-  BullScript | undefined
->;
+const bullScripts = readBullScripts();
+
+/** A BullMQ that hides or moves its scripts module leaves every add on BullMQ's own script. */
+function readBullScripts(): Record<string, BullScript | undefined> {
+  try {
+    return require('bullmq/dist/cjs/scripts/index.js') as Record<
+      string,
+      BullScript | undefined
+    >;
+  } catch {
+    return {};
+  }
+}
 
 /**
  * BullMQ's script body becomes a local function (its early returns return
@@ -77,7 +86,10 @@ export const COMPOSED_ADDS: ReadonlyMap<string, ComposedAdd> = new Map(
 
 /** A script that counts its KEYS or ARGV, or reads past its own, would see Conveyor's. */
 function composable(script: BullScript): boolean {
-  return !/#KEYS|#ARGV|ARGV\[(?![123]\])/.test(script.content);
+  return (
+    !script.content.startsWith('#!') &&
+    !/#KEYS|#ARGV|ARGV\[(?![123]\])/.test(script.content)
+  );
 }
 
 /**
