@@ -20,7 +20,7 @@ describe('attempt timeouts (real daemon, separate process)', () => {
           ? h.queue.getJob(id)
           : undefined;
       },
-      15_000,
+      30_000,
       `job ${id} completed`,
     );
 
@@ -84,7 +84,7 @@ describe('attempt timeouts (real daemon, separate process)', () => {
     expect(job?.stalledCounter).toBe(0);
     expect(job?.attemptsMade).toBe(2);
     expect(await h.attemptErrors(id)).toEqual([
-      'Attempt timed out after 3000 ms',
+      'Attempt timed out after 8000 ms',
     ]);
   });
 });
