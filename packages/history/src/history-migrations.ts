@@ -59,13 +59,7 @@ export const HISTORY_MIGRATIONS: Record<string, Migration> = {
           (fk) => fk.onDelete('cascade'),
         )
         .execute();
-      await db.schema
-        .createTable('history_transitions_seen')
-        .addColumn('id', 'text', (c) => c.primaryKey())
-        .addColumn('seen_at', 'timestamptz', (c) =>
-          c.notNull().defaultTo(sql`now()`),
-        )
-        .execute();
+      await createTransitionsSeen(db);
       await createIndexes(db);
     },
     async down(db: Kysely<unknown>) {
