@@ -20,7 +20,7 @@ export const bulkScenario: Scenario = {
     },
   ],
   async run(ctx, order) {
-    const batches = ctx.quick ? 3 : 20;
+    const batches = ctx.quick ? 3 : 40;
     const jobs = Array.from({ length: BATCH }, (_, i) => ({
       name: 'TEST_JOB' as const,
       data: { message: `m${i}` },

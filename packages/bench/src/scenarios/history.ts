@@ -40,7 +40,7 @@ export const historyScenario: Scenario = {
     },
   ],
   async run(ctx, order) {
-    const count = ctx.quick ? 500 : 15_000;
+    const count = ctx.quick ? 500 : 30_000;
     const run = { side: 'conveyor', concurrency: CONCURRENCY, count } as const;
     const postgres = await startPostgres();
     const database = await openHistoryDatabase({

@@ -37,7 +37,7 @@ export const observabilityScenario: Scenario = {
     'worker observability: Conveyor pool, metrics + tracing off (raw column) vs on (Conveyor column), c=100',
   goals: [],
   async run(ctx, order) {
-    const count = ctx.quick ? 500 : 15_000;
+    const count = ctx.quick ? 500 : 30_000;
     const run = { side: 'conveyor', concurrency: CONCURRENCY, count } as const;
     const samples: Sample[] = [];
     for (const side of order) {

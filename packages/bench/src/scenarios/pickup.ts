@@ -13,7 +13,7 @@ export const pickupScenario: Scenario = {
     { metric: 'p99 ms', max: 10, label: 'pickup p99 ≤ 10 ms' },
   ],
   async run(ctx, order) {
-    const count = ctx.quick ? 200 : 1_000;
+    const count = ctx.quick ? 200 : 2_000;
     const samples: Sample[] = [];
     for (const side of order) {
       const latencies = await measureStartLatency(ctx, side, count, () => 0);

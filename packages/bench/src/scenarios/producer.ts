@@ -25,7 +25,7 @@ export const producerScenario: Scenario = {
     },
   ],
   async run(ctx, order) {
-    const count = ctx.quick ? 2_000 : 20_000;
+    const count = ctx.quick ? 2_000 : 60_000;
     const samples: Sample[] = [];
     for (const side of order) {
       const seconds = await withPrefix(ctx, 'producer', async (prefix) => {

@@ -55,7 +55,7 @@ export const replicatedAckScenario: Scenario = {
     if (!pair) throw new Error('scenario 13: the replica pair is not running');
     const url = pair.primary.url;
     const sequential = ctx.quick ? 200 : 2_000;
-    const concurrent = ctx.quick ? 1_000 : 10_000;
+    const concurrent = ctx.quick ? 1_000 : 20_000;
     const samples: Sample[] = [];
     // Clients alternate with the sides, so neither always runs first.
     const clients = order[0] === 'raw' ? CLIENTS : [...CLIENTS].reverse();
