@@ -10,6 +10,7 @@ import type { TenantLedger } from '../tenancy/tenant-ledger.ts';
 import type { AttemptTracing } from '../tracing/trace-attempts.ts';
 import type { AttemptRunner } from './attempt-runner.ts';
 import { backoffStrategy } from './backoff-strategy.ts';
+import { armDelayedAlarm } from './delayed-alarm.ts';
 import { reportStall, reportStallFailure } from './stall-events.ts';
 import { DEFAULT_MAX_STALLS, defaultStalledInterval } from './stall-policy.ts';
 import type { QueueFlow } from '../flow/queue-flow.ts';
@@ -77,6 +78,7 @@ export function createQueueWorker(
     settings: { backoffStrategy },
   });
   logErrors(worker, queue, options);
+  armDelayedAlarm(worker, options.redis);
   const emit = (event: LifecycleEvent) => runner.emit(event);
   const finish = ledgerFinish(queue, deps);
   worker.on('completed', (job) => finish(job.id ?? '', job.data, 'completed'));
