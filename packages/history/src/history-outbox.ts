@@ -1,4 +1,4 @@
-import type { Keyspace } from '@conveyor/queue';
+import { leanPipeline, type Keyspace } from '@conveyor/queue';
 import type { Redis } from 'ioredis';
 import superjson from 'superjson';
 import type { Transition } from './transition.ts';
@@ -48,7 +48,7 @@ export class HistoryOutbox {
     this.pending = [];
     if (batch.length === 0) return;
     const stream = this.keys.historyStream();
-    const pipeline = this.redis.pipeline();
+    const pipeline = leanPipeline(this.redis);
     for (const t of batch)
       pipeline.xadd(stream, '*', OUTBOX_FIELD, encodeTransition(t));
     const replies = (await pipeline.exec()) ?? [];

@@ -1,4 +1,9 @@
-import { duplicateRedis, withDeadline, type Keyspace } from '@conveyor/queue';
+import {
+  duplicateRedis,
+  leanPipeline,
+  withDeadline,
+  type Keyspace,
+} from '@conveyor/queue';
 import type { Redis } from 'ioredis';
 import { HISTORY_GROUP } from './history-drainer-options.ts';
 import { decodeTransition, OUTBOX_FIELD } from './history-outbox.ts';
@@ -97,7 +102,7 @@ export class OutboxReader {
 
   /** Bounded: its connection may wait for Redis forever; unsettled entries are replayed harmlessly. */
   async settle(ids: string[]): Promise<void> {
-    const pipeline = this.options.redis.pipeline();
+    const pipeline = leanPipeline(this.options.redis);
     pipeline.xack(this.stream, HISTORY_GROUP, ...ids);
     pipeline.xdel(this.stream, ...ids);
     await withDeadline(pipeline.exec(), SETTLE_DEADLINE_MS);

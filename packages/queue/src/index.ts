@@ -10,6 +10,7 @@ export {
   type CancelledSnapshot,
 } from './cancellation.ts';
 export { DeadlineExceededError, withDeadline } from './deadline.ts';
+export { leanMulti, leanPipeline } from './lean-batch.ts';
 export { eventLog } from './events/event-log.ts';
 export { jobRun, nextRun } from './events/job-run.ts';
 export {
