@@ -1,6 +1,6 @@
 import { connectRedis, deletePrefix, uniquePrefix } from '@conveyor/testkit';
 import { afterEach, expect, inject, it } from 'vitest';
-import { DISPATCH_SCRIPT } from '../src/flow/flow-scripts.ts';
+import { DISPATCH_SCRIPT } from '../src/flow/dispatch-script.ts';
 import { createKeyspace, createProducer } from '../src/index.ts';
 import { registry } from './support/flow-harness.ts';
 
@@ -88,4 +88,53 @@ it('a dispatched job removed before it starts gives its slot back at once', asyn
   await (await queue.getJob(x!))?.remove();
   expect(await s.dispatch(1)).toBe(1);
   expect(await s.waiting()).toEqual([y]);
+});
+
+it('one run hands out a batch in stride order, each tenant by its lanes’ heads, and leaves the sets as it found them', async () => {
+  const s = setup();
+  const fc = s.keys.flowPrefix('fcq');
+  await s.redis.hset(`${fc}weights`, 'ta', '2');
+  // ta: two keys (2 slots each), enqueued alternately; tb: one lane.
+  const order = [0, 4, 1, 5, 2, 6, 3, 7];
+  const ta = await s.producer('ta').enqueueMany({
+    jobs: order.map((n) => ({
+      name: 'fc.keyed' as const,
+      data: { user: n < 4 ? 'u1' : 'u2', n },
+    })) as never,
+  });
+  const tb = await s.producer('tb').enqueueMany({
+    jobs: Array.from({ length: 10 }, (_, i) => ({
+      name: 'fc.fair' as const,
+      data: { n: 100 + i },
+    })) as never,
+  });
+  const id = new Map<number, string>();
+  order.forEach((n, i) => id.set(n, ta.jobs[i]!.id));
+  tb.jobs.forEach((job, i) => id.set(100 + i, job.id));
+  await (await s.producer('tb').queue('fcq').getJob(id.get(101)!))?.remove();
+
+  expect(await s.dispatch(12)).toBe(12);
+  // ta (weight 2) twice per tb turn; each ta pick takes the lane whose head
+  // came first; a full key sleeps and the tenant steps aside; 101 is gone.
+  const handed = [0, 100, 4, 1, 102, 5, 103, 104, 105, 106, 107, 108];
+  expect((await s.waiting()).reverse()).toEqual(handed.map((n) => id.get(n)));
+
+  const lane = (l: string) => s.redis.zrange(`${fc}lane:${l}`, '0', '-1');
+  expect(await lane('tb:fc.fair:')).toEqual([id.get(109)]);
+  expect(await lane('ta:fc.keyed:u1')).toEqual([id.get(2), id.get(3)]);
+  expect(await lane('ta:fc.keyed:u2')).toEqual([id.get(6), id.get(7)]);
+  expect(await s.redis.hgetall(`${fc}backlog`)).toEqual({ ta: '4', tb: '1' });
+  // tb's lane is ready by its new head; ta's keys sleep, ta left the order.
+  const head = await s.redis.zscore(`${fc}lane:tb:fc.fair:`, id.get(109)!);
+  expect(
+    await s.redis.zrange(`${fc}t:tb:ready`, '0', '-1', 'WITHSCORES'),
+  ).toEqual(['tb:fc.fair:', head]);
+  expect(await s.redis.zcard(`${fc}t:ta:ready`)).toBe(0);
+  expect((await s.redis.zrange(`${fc}sleep`, '0', '-1')).sort()).toEqual([
+    'ta:fc.keyed:u1',
+    'ta:fc.keyed:u2',
+  ]);
+  expect(await s.redis.zrange(`${fc}tenants`, '0', '-1')).toEqual(['tb']);
+  expect(await s.redis.hget(s.keys.bull('fcq', id.get(0)!), 'cvh')).toBeNull();
+  expect(await s.redis.hget(s.keys.bull('fcq', id.get(0)!), 'cvd')).toBe('1');
 });

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Keyspace } from '../keyspace.ts';
 import { isConnectionTrouble } from '../redis-errors.ts';
-import { DISPATCH_SCRIPT } from './flow-scripts.ts';
+import { DISPATCH_SCRIPT } from './dispatch-script.ts';
 
 /** How often an idle dispatcher looks for held jobs that became ready (a delay, a bucket, a lane waking). */
 export const DISPATCH_POLL_MS = 100;

@@ -6,7 +6,8 @@ import type { Keyspace } from '../keyspace.ts';
 import { envelopeTenant } from '../tenancy/envelope-tenant.ts';
 import type { FlowDispatcher } from './flow-dispatcher.ts';
 import { flowKey, planFlow, type FlowPlan } from './flow-plan.ts';
-import { RELEASE_SCRIPT, START_GATE_SCRIPT } from './flow-scripts.ts';
+import { RELEASE_SCRIPT } from './flow-scripts.ts';
+import { StartGateBatch } from './start-gate-batch.ts';
 
 export interface FlowGateOptions {
   redis: Redis;
@@ -25,7 +26,11 @@ export interface FlowGateOptions {
  * its outcome; both nudge the dispatcher.
  */
 export class FlowGate {
-  constructor(private readonly options: FlowGateOptions) {}
+  private readonly starts: StartGateBatch;
+
+  constructor(private readonly options: FlowGateOptions) {
+    this.starts = new StartGateBatch(options);
+  }
 
   /** Whether attempts of this job pass the gate (a synchronous check: others pay nothing). */
   concerns(job: Job): boolean {
@@ -78,24 +83,9 @@ export class FlowGate {
     }
   }
 
-  private async start(
-    job: Job,
-    plan: FlowPlan,
-    token: string,
-  ): Promise<unknown[]> {
-    const { redis, keys, queue, graceMs } = this.options;
-    return (await START_GATE_SCRIPT.run(
-      redis,
-      [keys.bull(queue, 'active'), keys.bull(queue, 'stalled')],
-      [
-        keys.queueKeyPrefix(queue),
-        job.id ?? '',
-        plan.cvf,
-        plan.priority,
-        graceMs,
-        token,
-      ],
-    )) as unknown[];
+  private start(job: Job, plan: FlowPlan, token: string): Promise<unknown[]> {
+    const { cvf, priority } = plan;
+    return this.starts.ask({ id: job.id ?? '', cvf, priority, token });
   }
 
   /** Best effort: a release that fails leaves a slot the sweep frees once the lock has lapsed. */
