@@ -25,15 +25,25 @@ export function requestLog(logger: Logger): RequestObserver {
   return (call) => {
     const level = call.status >= 500 ? 'warn' : 'info';
     if (!logger.isLevelEnabled(level)) return;
+    const durationMs = Math.round(call.durationMs * 10) / 10;
+    // Two literals rather than a spread: one line per request.
     logger[level](
-      {
-        procedure: call.procedure,
-        type: call.type,
-        status: call.status,
-        ...(call.code ? { code: call.code } : {}),
-        durationMs: Math.round(call.durationMs * 10) / 10,
-        tenant: call.tenant,
-      },
+      call.code
+        ? {
+            procedure: call.procedure,
+            type: call.type,
+            status: call.status,
+            code: call.code,
+            durationMs,
+            tenant: call.tenant,
+          }
+        : {
+            procedure: call.procedure,
+            type: call.type,
+            status: call.status,
+            durationMs,
+            tenant: call.tenant,
+          },
       'request',
     );
   };

@@ -29,7 +29,11 @@ export function deserializeUntrusted(
     throw new WireFormatError('Each input must be superjson: { json, meta? }');
   const { json, meta } = payload;
   const nodes = measureJson(json, limits);
-  if (meta === undefined) return superjson.deserialize({ json } as never);
+  // Without annotations superjson only copies `json`; the payload is what
+  // JSON.parse just made for this call and nothing else holds it (as in
+  // superjson's own `parse`), so no copy is needed.
+  if (meta === undefined)
+    return superjson.deserialize({ json } as never, { inPlace: true });
   if (!isRecord(meta) || Object.keys(meta).some((k) => !META_KEYS.has(k)))
     throw new WireFormatError('Malformed superjson meta');
   if (meta.v !== undefined && meta.v !== 1)
