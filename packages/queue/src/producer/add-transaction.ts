@@ -47,13 +47,14 @@ interface Pending extends AddRequest {
  * Stores jobs in MULTIs: each job's add with its Conveyor entries (one
  * script, queue-add.ts), then the request's `after`. Redis runs a
  * transaction whole or not at all: no job without its index entry, no half
- * batch.
+ * batch. A lone job whose add is one composed script needs no MULTI: it
+ * goes in a pipeline (`isSolo`).
  *
- * The enqueues of one event-loop turn share one MULTI per group (a group
- * commit): ioredis builds every transaction by copying each script defined
- * on the connection (BullMQ defines dozens), which cost more CPU than the
- * adds themselves when done per enqueue. Each enqueue still gets its own
- * answer, from its own replies.
+ * The enqueues of one event-loop turn share one MULTI (and one pipeline)
+ * per group (a group commit): ioredis builds every transaction by copying
+ * each script defined on the connection (BullMQ defines dozens), which cost
+ * more CPU than the adds themselves when done per enqueue. Each enqueue
+ * still gets its own answer, from its own replies.
  */
 export class AddTransactions {
   private pending = new Map<string, Pending[]>();
