@@ -1,5 +1,6 @@
 import superjson, { type SuperJSONResult } from 'superjson';
 import { MalformedJobError } from './errors/index.ts';
+import { NOT_PLAIN, plainJsonCopy } from './plain-json-copy.ts';
 import type { MissedRunPolicy } from './schedule.ts';
 
 export const ENVELOPE_VERSION = 1;
@@ -53,7 +54,7 @@ export function encodeEnvelope(
 ): JobEnvelope {
   const envelope: JobEnvelope = {
     v: ENVELOPE_VERSION,
-    payload: superjson.serialize(payload),
+    payload: serialize(payload),
   };
   if (meta.tenantId !== undefined) envelope.tenantId = meta.tenantId;
   if (meta.missed !== undefined) envelope.missed = meta.missed;
@@ -61,6 +62,14 @@ export function encodeEnvelope(
     envelope.pv = meta.version;
   if (meta.sealed) envelope.s = 1;
   return envelope;
+}
+
+/** superjson's encoding; a plain-JSON payload skips its walk (same result: plain-json-copy.ts). */
+function serialize(payload: unknown): SuperJSONResult {
+  const json = plainJsonCopy(payload);
+  return json === NOT_PLAIN
+    ? superjson.serialize(payload)
+    : { json: json as SuperJSONResult['json'] };
 }
 
 /** A decoded envelope: the payload, its tenant, and the input version it was written with (1 when unmarked). */

@@ -88,7 +88,6 @@ function entries(id: string): JobEntries {
   const { keys } = composed;
   return {
     id,
-    jobKey: keys.bull(QUEUE, id),
     index: keys.index(QUEUE, TENANT),
     indexScore: INDEX_SCORE,
     open: keys.open(QUEUE, TENANT),
@@ -260,6 +259,41 @@ describe('composed add vs raw queue.add', () => {
     ).rejects.toThrow(/Missing key for parent job/);
     expect(await conveyorEntries(opts.jobId)).toEqual(none);
     await expectSameBullState();
+  });
+
+  it('finds the job hash under a prefix with colons: an existing id gets no entries', async () => {
+    const colon = side('equiv-colon');
+    const keys = createKeyspace(`${colon.prefix}:a:b`);
+    const queue = new Queue(QUEUE, {
+      connection: redis,
+      prefix: keys.bullPrefix(QUEUE),
+    });
+    try {
+      const opts = options();
+      const e = {
+        ...entries(opts.jobId),
+        index: keys.index(QUEUE, TENANT),
+        open: keys.open(QUEUE, TENANT),
+      };
+      for (const expected of [written, none]) {
+        const multi = redis.multi();
+        const add = bullAddOf(queue, 'TEST_JOB', data(1), opts);
+        queueAdd(multi, { add, entries: e });
+        expect((await multi.exec())?.[0]).toEqual([null, opts.jobId]);
+        expect(await redis.exists(keys.bull(QUEUE, opts.jobId))).toBe(1);
+        const entriesNow = {
+          index: await redis.zscore(e.index, opts.jobId),
+          open: await redis.zscore(e.open, opts.jobId),
+        };
+        expect(entriesNow).toEqual(expected);
+        await redis.zrem(e.index, opts.jobId);
+        await redis.zrem(e.open, opts.jobId);
+      }
+    } finally {
+      await queue.close();
+      await colon.queue.close();
+      await deletePrefix(redisUrl, colon.prefix);
+    }
   });
 
   it('without an open entry to write, writes the index entry only', async () => {

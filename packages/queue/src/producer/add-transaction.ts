@@ -2,7 +2,7 @@ import type { ChainableCommander, Redis } from 'ioredis';
 import type { Durability } from '@conveyor/core';
 import type { BullAdd } from './bull-add.ts';
 import { defineComposedAdds } from './composed-add.ts';
-import { queueAdd, type JobEntries } from './queue-add.ts';
+import { isComposedAdd, queueAdd, type JobEntries } from './queue-add.ts';
 import { ReplicaWait, type WaitTarget } from './replica-wait.ts';
 import type { WriteAttempt } from './write-attempt.ts';
 
@@ -47,13 +47,14 @@ interface Pending extends AddRequest {
  * Stores jobs in MULTIs: each job's add with its Conveyor entries (one
  * script, queue-add.ts), then the request's `after`. Redis runs a
  * transaction whole or not at all: no job without its index entry, no half
- * batch.
+ * batch. A lone job whose add is one composed script needs no MULTI: it
+ * goes in a pipeline (`isSolo`).
  *
- * The enqueues of one event-loop turn share one MULTI per group (a group
- * commit): ioredis builds every transaction by copying each script defined
- * on the connection (BullMQ defines dozens), which cost more CPU than the
- * adds themselves when done per enqueue. Each enqueue still gets its own
- * answer, from its own replies.
+ * The enqueues of one event-loop turn share one MULTI (and one pipeline)
+ * per group (a group commit): ioredis builds every transaction by copying
+ * each script defined on the connection (BullMQ defines dozens), which cost
+ * more CPU than the adds themselves when done per enqueue. Each enqueue
+ * still gets its own answer, from its own replies.
  */
 export class AddTransactions {
   private pending = new Map<string, Pending[]>();
@@ -81,12 +82,26 @@ export class AddTransactions {
     this.scheduled = false;
     const groups = [...this.pending.values()];
     this.pending = new Map();
-    for (const requests of groups) void this.commit(requests);
+    for (const requests of groups) {
+      const solo = requests.filter(isSolo);
+      const joint =
+        solo.length === requests.length
+          ? []
+          : requests.filter((r) => !isSolo(r));
+      if (solo.length > 0) void this.commit(solo, false);
+      if (joint.length > 0) void this.commit(joint, true);
+    }
   }
 
-  private async commit(requests: Pending[]): Promise<void> {
+  /**
+   * Requests that write more than one script's worth go in a MULTI: all or
+   * nothing. A lone composed add is one atomic script already, so those
+   * are pipelined without MULTI/EXEC (each still answered from its own
+   * reply): Redis then neither queues nor replays them.
+   */
+  private async commit(requests: Pending[], atomic: boolean): Promise<void> {
     // BullMQ's scripts and the composed adds are defined on the connection.
-    const multi = this.client.multi();
+    const multi = atomic ? this.client.multi() : this.client.pipeline();
     // `length` counts the MULTI itself, which has no reply of its own.
     const base = multi.length;
     const spans: {
@@ -150,6 +165,18 @@ export class AddTransactions {
           );
     }
   }
+}
+
+/** One job stored by one composed script, with nothing around it. */
+function isSolo(request: AddRequest): boolean {
+  const [job] = request.jobs;
+  return (
+    request.jobs.length === 1 &&
+    request.after === undefined &&
+    job !== undefined &&
+    job.held === undefined &&
+    isComposedAdd(job)
+  );
 }
 
 /** A job's `afterAdd` reply: its position in the transaction. */

@@ -18,7 +18,7 @@ export interface ComposedAdd {
 }
 
 /** Conveyor's keys and arguments after BullMQ's, in this order. */
-export const COMPOSED_EXTRA_KEYS = 3; // index, open set, the job's hash
+export const COMPOSED_EXTRA_KEYS = 2; // index, open set
 export const COMPOSED_EXTRA_ARGS = 3; // index score, open score ('' for none), job id
 
 /*
@@ -51,13 +51,19 @@ function readBullScripts(): Record<string, BullScript | undefined> {
  * entries are written only when the add stored the job under our id: not
  * for an id that exists (BullMQ then answers the same id and changes
  * nothing) nor for a refusal (a negative code) or another job's id.
+ *
+ * The job hash's key is BullMQ's queue key prefix (its first key up to the
+ * last colon: BullMQ's key names hold none, nor may a queue's name) and the
+ * id, as BullMQ's script names it; derived here rather than sent with every
+ * add, on the slot of BullMQ's own keys.
  */
 export function composeAdd(script: BullScript): ComposedAdd {
   const n = script.keys;
   const lua = `local function bullmqAdd()
 ${script.content}
 end
-local existed = redis.call("EXISTS", KEYS[${n + 3}])
+local jobKey = string.match(KEYS[1], "^(.*:)") .. ARGV[6]
+local existed = redis.call("EXISTS", jobKey)
 local result = bullmqAdd()
 if existed == 0 and result == ARGV[6] then
   if ARGV[5] ~= "" then

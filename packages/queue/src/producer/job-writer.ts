@@ -4,6 +4,7 @@ import {
   IdempotencyInFlightError,
   type Durability,
 } from '@conveyor/core';
+import type { JobsOptions } from 'bullmq';
 import type { ChainableCommander, Redis } from 'ioredis';
 import type { Keyspace } from '../keyspace.ts';
 import type { TenantLedger } from '../tenancy/tenant-ledger.ts';
@@ -182,13 +183,17 @@ export class JobWriter {
         const { queue } = p.job;
         const dedup = deduplicationStep(this.keys, p, outcomes);
         return {
-          add: bullAddOf(lane.queues.get(queue), p.job.name, p.envelope, {
-            ...p.bullOptions,
-            jobId: p.id,
-          }),
+          add: bullAddOf(
+            lane.queues.get(queue),
+            p.job.name,
+            p.envelope,
+            // BullMQ copies the options it is given: no copy of ours.
+            p.bullOptions.jobId === p.id
+              ? (p.bullOptions as JobsOptions & { jobId: string })
+              : { ...p.bullOptions, jobId: p.id },
+          ),
           entries: {
             id: p.id,
-            jobKey: this.keys.bull(queue, p.id),
             index: this.keys.index(queue, p.tenant),
             indexScore: this.index.score(now(p.bullOptions)),
             open: this.keys.open(queue, p.tenant),

@@ -11,8 +11,6 @@ import {
 /** Conveyor's entries for one job, on its queue's slot. */
 export interface JobEntries {
   id: string;
-  /** The job's hash (BullMQ's): the composed add writes the entries only if it was absent. */
-  jobKey: string;
   /** The tenant's listing index (`jobs.list`), written NX. */
   index: string;
   indexScore: number;
@@ -38,8 +36,7 @@ export interface QueuedAdd {
  * commands (the deduplication check takes back those of a job not added).
  */
 export function queueAdd(multi: ChainableCommander, job: QueuedAdd): void {
-  const composed =
-    job.before || job.afterAdd ? undefined : composedFor(job.add.command);
+  const composed = composedOf(job);
   const { entries } = job;
   if (composed) {
     queueCommand(
@@ -54,6 +51,15 @@ export function queueAdd(multi: ChainableCommander, job: QueuedAdd): void {
   multi.zadd(entries.index, 'NX', entries.indexScore, entries.id);
   job.before?.(multi);
   queueCommand(multi, job.add.command, job.add.args);
+}
+
+/** Whether the job's add and entries go as one composed script. */
+export function isComposedAdd(job: QueuedAdd): boolean {
+  return composedOf(job) !== undefined;
+}
+
+function composedOf(job: QueuedAdd): ComposedAdd | undefined {
+  return job.before || job.afterAdd ? undefined : composedFor(job.add.command);
 }
 
 /** BullMQ's KEYS, Conveyor's keys, BullMQ's ARGV, Conveyor's arguments (composed-add.ts). */
@@ -74,7 +80,6 @@ function composedArgs(
   // Without an entry to write, a key of the job's slot stands in for the
   // open set's (on a Cluster that one is in the tenant's slot).
   all[at++] = entries.openScore === undefined ? entries.index : entries.open;
-  all[at++] = entries.jobKey;
   for (let i = n; i < args.length; i++) all[at++] = args[i];
   all[at++] = entries.indexScore;
   all[at++] = entries.openScore ?? '';

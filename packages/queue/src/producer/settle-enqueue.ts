@@ -5,7 +5,8 @@ import {
   QueueFullError,
   QueueUnavailableError,
 } from '@conveyor/core';
-import { DeadlineExceededError, withDeadline } from '../deadline.ts';
+import { DeadlineExceededError } from '../deadline.ts';
+import { withSharedDeadline } from '../deadline-queue.ts';
 import { isRedisOutOfMemory } from '../redis-errors.ts';
 import { ReplicationUnconfirmedError } from './replica-wait.ts';
 import type { WriteAttempt } from './write-attempt.ts';
@@ -30,7 +31,7 @@ export async function settleEnqueue<T>(
   // late): its outcome is no longer anybody's error.
   work.catch(() => undefined);
   try {
-    return await withDeadline(work, deadlineMs);
+    return await withSharedDeadline(work, deadlineMs);
   } catch (error) {
     if (error instanceof DeadlineExceededError) attempt.abandon();
     if (error instanceof ConveyorError) throw error;
