@@ -1,7 +1,8 @@
 import type { ChainableCommander, Redis } from 'ioredis';
 import type { Durability } from '@conveyor/core';
 import type { BullAdd } from './bull-add.ts';
-import { defineComposedAdds } from './composed-add.ts';
+import { leanPipeline } from '../lean-batch.ts';
+import { COMPOSED_COMMANDS, defineComposedAdds } from './composed-add.ts';
 import { isComposedAdd, queueAdd, type JobEntries } from './queue-add.ts';
 import { ReplicaWait, type WaitTarget } from './replica-wait.ts';
 import type { WriteAttempt } from './write-attempt.ts';
@@ -100,8 +101,11 @@ export class AddTransactions {
    * reply): Redis then neither queues nor replays them.
    */
   private async commit(requests: Pending[], atomic: boolean): Promise<void> {
-    // BullMQ's scripts and the composed adds are defined on the connection.
-    const multi = atomic ? this.client.multi() : this.client.pipeline();
+    // BullMQ's scripts and the composed adds are defined on the connection;
+    // lone composed adds call only the latter (lean-batch.ts).
+    const multi = atomic
+      ? this.client.multi()
+      : leanPipeline(this.client, COMPOSED_COMMANDS);
     // `length` counts the MULTI itself, which has no reply of its own.
     const base = multi.length;
     const spans: {

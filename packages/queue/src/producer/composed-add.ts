@@ -90,6 +90,11 @@ export const COMPOSED_ADDS: ReadonlyMap<string, ComposedAdd> = new Map(
   }),
 );
 
+/** The composed adds' command names: all a batch of lone composed adds calls. */
+export const COMPOSED_COMMANDS: readonly string[] = [
+  ...COMPOSED_ADDS.values(),
+].map((add) => add.command);
+
 /** A script that counts its KEYS or ARGV, or reads past its own, would see Conveyor's. */
 function composable(script: BullScript): boolean {
   return (
