@@ -1,4 +1,5 @@
 import {
+  encodeEnvelope,
   formatIssue,
   readStoredPayload,
   toPayloadIssues,
@@ -30,7 +31,6 @@ import {
 } from './attempt-outcome.ts';
 import { isolatedTarget } from './isolated.ts';
 import type { ProcessorContext, ProcessorMap } from './processor.ts';
-import { resultEnvelope } from './result-envelope.ts';
 import { RetryLaterError } from './retry-later-error.ts';
 import { useRetryLaterBackoff } from './retry-later-backoff.ts';
 import { runIsolated } from './run-isolated.ts';
@@ -193,7 +193,7 @@ export class AttemptRunner<TRegistry extends AnyRegistry> {
         const sealed = definition
           ? sealPayload(definition, 'result', outcome.result)
           : { value: outcome.result, sealed: false };
-        stored = resultEnvelope(sealed.value, sealed.sealed);
+        stored = encodeEnvelope(sealed.value, { sealed: sealed.sealed });
         if (sealed.sealed)
           outcome = { kind: 'completed', result: sealed.value };
       } catch (error) {
