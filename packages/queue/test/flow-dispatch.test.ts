@@ -138,3 +138,70 @@ it('one run hands out a batch in stride order, each tenant by its lanes’ heads
   expect(await s.redis.hget(s.keys.bull('fcq', id.get(0)!), 'cvh')).toBeNull();
   expect(await s.redis.hget(s.keys.bull('fcq', id.get(0)!), 'cvd')).toBe('1');
 });
+
+it('a run whose step fails on one lane loses no job: that lane sleeps, the others are handed out', async () => {
+  const s = setup();
+  const fc = s.keys.flowPrefix('fcq');
+  const a = await s.producer('ta').enqueueMany({
+    jobs: [0, 1].map((n) => ({
+      name: 'fc.fair' as const,
+      data: { n },
+    })) as never,
+  });
+  const {
+    jobs: [b],
+  } = await s.producer('tb').enqueueMany({
+    jobs: [{ name: 'fc.keyed' as const, data: { user: 'u1', n: 2 } }] as never,
+  });
+  // tb's key's slots under a key of the wrong type: its admission raises,
+  // after ta's first job was taken.
+  await s.redis.set(`${fc}slots:tb:fc.keyed:u1`, 'not a set');
+  const all = [...a.jobs, b!].map((j) => j.id);
+  /** Every job is in `wait` or still held in its lane: none lost. */
+  const placed = async () => {
+    const waiting = await s.waiting();
+    const lost: string[] = [];
+    for (const id of all) {
+      const [held, cvf] = await s.redis.hmget(
+        s.keys.bull('fcq', id),
+        'cvh',
+        'cvf',
+      );
+      const { l } = JSON.parse(cvf ?? '{}') as { l?: string };
+      const inLane = await s.redis.zscore(`${fc}lane:${l}`, id);
+      if (!waiting.includes(id) && !(held === '1' && inLane !== null))
+        lost.push(id);
+    }
+    return lost;
+  };
+
+  await s.dispatch(10).catch(() => null);
+  expect(await placed()).toEqual([]);
+  await s.dispatch(10).catch(() => null);
+  expect(await placed()).toEqual([]);
+  expect((await s.waiting()).reverse()).toEqual(a.jobs.map((j) => j.id));
+  expect(await s.redis.hget(`${fc}why`, 'tb:fc.keyed:u1')).toBe('error');
+  expect(await s.redis.hgetall(`${fc}backlog`)).toEqual({ ta: '0', tb: '1' });
+
+  // Once the key is sound again, the lane's next wake hands its job out.
+  await s.redis.del(`${fc}slots:tb:fc.keyed:u1`);
+  await s.redis.zadd(`${fc}sleep`, 0, 'tb:fc.keyed:u1');
+  expect(await s.dispatch(10)).toBe(1);
+  expect(await s.waiting()).toContain(b!.id);
+});
+
+it('a held job whose stored spec has the wrong types is handed out as one without limits', async () => {
+  const s = setup();
+  const { jobs } = await s.producer('ta').enqueueMany({
+    jobs: [{ name: 'fc.keyed' as const, data: { user: 'u1', n: 0 } }] as never,
+  });
+  const id = jobs[0]!.id;
+  // The start gate applies the contract's limits; the dispatch only must not stop.
+  await s.redis.hset(
+    s.keys.bull('fcq', id),
+    'cvf',
+    JSON.stringify({ l: 'ta:fc.keyed:u1', c: '2', r: [1, 'x', 'b'] }),
+  );
+  expect(await s.dispatch(10)).toBe(1);
+  expect(await s.waiting()).toEqual([id]);
+});

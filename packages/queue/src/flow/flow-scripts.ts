@@ -43,7 +43,8 @@ return 1
  * KEYS: active, stalled. ARGV: queue prefix, grace, then per job: id, cvf,
  * priority, lock token.
  * Returns per job, in order: { 'run', lease } (lease 0 = no slot; else
- * -start, see liveHolders), { 'held' } or { 'lost' }.
+ * -start, see liveHolders), { 'held' }, { 'lost' } or { 'error', message }
+ * (that job's gate failed; Redis keeps what it wrote before).
  */
 export const START_GATE_SCRIPT = new LuaScript(`${FLOW_PRELUDE}
 local grace, now = tonumber(ARGV[2]), nil
@@ -82,7 +83,11 @@ local function gate(id, cvf, priority, token)
 end
 local verdicts = {}
 for i = 3, #ARGV, 4 do
-  verdicts[#verdicts + 1] = gate(ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2]), ARGV[i + 3])
+  -- One job's failure (a spec cjson cannot read, a key of the wrong type)
+  -- is its own: the others still get theirs.
+  local ok, v = pcall(gate, ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2]), ARGV[i + 3])
+  if not ok then v = { 'error', type(v) == 'table' and tostring(v.err) or tostring(v) } end
+  verdicts[#verdicts + 1] = v
 end
 return verdicts
 `);

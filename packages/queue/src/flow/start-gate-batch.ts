@@ -10,7 +10,7 @@ export interface GateRequest {
   token: string;
 }
 
-/** `['run', lease]`, `['held']` or `['lost']` (flow-scripts.ts). */
+/** `['run', lease]`, `['held']` or `['lost']` (flow-scripts.ts); a gate that failed rejects instead. */
 export type GateVerdict = unknown[];
 
 interface Pending {
@@ -57,18 +57,27 @@ export class StartGateBatch {
 
   private async send(batch: Pending[]): Promise<void> {
     const { redis, keys, queue, graceMs } = this.options;
-    const args: (string | number)[] = [keys.queueKeyPrefix(queue), graceMs];
-    for (const { request: r } of batch)
-      args.push(r.id, r.cvf, r.priority, r.token);
     try {
+      const args: (string | number)[] = [keys.queueKeyPrefix(queue), graceMs];
+      for (const { request: r } of batch)
+        args.push(r.id, r.cvf, r.priority, r.token);
       const verdicts = (await START_GATE_SCRIPT.run(
         redis,
         [keys.bull(queue, 'active'), keys.bull(queue, 'stalled')],
         args,
-      )) as GateVerdict[];
-      batch.forEach((p, i) => p.resolve(verdicts[i] ?? []));
+      )) as unknown[];
+      batch.forEach((p, i) => settle(p, verdicts[i]));
     } catch (error) {
       for (const p of batch) p.reject(error);
     }
   }
+}
+
+/** A job's own verdict; its gate's failure, or none at all, is its own rejection. */
+function settle(pending: Pending, verdict: unknown): void {
+  if (!Array.isArray(verdict) || verdict.length === 0)
+    pending.reject(new Error('start gate: no verdict for this job'));
+  else if (verdict[0] === 'error')
+    pending.reject(new Error(`start gate: ${String(verdict[1])}`));
+  else pending.resolve(verdict);
 }
