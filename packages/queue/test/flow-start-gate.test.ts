@@ -157,3 +157,21 @@ it('the start gates asked in one turn share one script call', async () => {
   expect(scripts).toHaveLength(1);
   expect(scripts[0]!.filter((arg) => ids.includes(arg))).toEqual(ids);
 });
+
+it('a request that cannot be sent rejects its call instead of leaving it waiting', async () => {
+  const { gate } = setup();
+  const fair = JSON.stringify({ l: 't1:fc.fair:' });
+  const broken = {
+    id: 'b',
+    cvf: fair,
+    token: 'tok-b',
+    get priority(): number {
+      throw new Error('unreadable');
+    },
+  };
+  const settled = await Promise.allSettled([
+    gate.ask({ id: 'a', cvf: fair, priority: 0, token: 'tok-a' }),
+    gate.ask(broken),
+  ]);
+  expect(settled.map((s) => s.status)).toEqual(['rejected', 'rejected']);
+});
