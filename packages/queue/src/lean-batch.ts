@@ -62,7 +62,7 @@ function viewOf(redis: Client, scripts: readonly string[]): Client | null {
   const picked: Record<string, unknown> = {};
   for (const name of scripts) {
     // Not defined yet: the ordinary batch, until it is.
-    if (!(name in all)) return null;
+    if (!Object.hasOwn(all, name)) return null;
     picked[name] = all[name];
   }
   const view = Object.create(redis, {

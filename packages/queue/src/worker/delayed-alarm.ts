@@ -5,9 +5,8 @@ import type { Redis } from 'ioredis';
 interface BlockingFetch {
   waitForJob?: (blockUntil: number) => Promise<number>;
   keys: Record<string, string>;
-  client: Promise<{
-    zadd(key: string, score: number, member: string): unknown;
-  }>;
+  /** Seconds BullMQ blocks at most (its backend's; 10 for Redis). */
+  maximumBlockTimeout?: number;
 }
 
 /**
@@ -31,12 +30,15 @@ export function armDelayedAlarm(worker: Worker, redis: Redis): void {
   const ring = () => {
     redis.zadd(marker, 0, '0').catch(() => undefined);
   };
+  const capMs = (fetch.maximumBlockTimeout ?? 10) * 1_000;
   fetch.waitForJob = async function (this: unknown, blockUntil: number) {
     const delay = blockUntil - Date.now();
-    // Only a due time in the near future: beyond BullMQ's 10 s block cap the
-    // fetch returns by itself and arms again.
+    // Only a due time within BullMQ's block cap: past it the fetch returns
+    // by itself and arms again. A ring already sent when Redis's own
+    // timeout wins leaves one marker: one fetch that finds nothing, then
+    // the worker blocks again (bounded: the marker is one member).
     const timer =
-      delay > 0 && delay < 10_000 ? setTimeout(ring, delay) : undefined;
+      delay > 0 && delay < capMs ? setTimeout(ring, delay) : undefined;
     try {
       return await wait.call(this, blockUntil);
     } finally {
