@@ -12,15 +12,7 @@ afterEach(async () => {
 });
 
 it('starts asked in one turn are gated together, each on its own', async () => {
-  const prefix = uniquePrefix('gate');
-  const keys = createKeyspace(prefix);
-  const redis = connectRedis(redisUrl, { maxRetriesPerRequest: null });
-  cleanup.push(async () => {
-    redis.disconnect();
-    await deletePrefix(redisUrl, prefix);
-  });
-  const job = (id: string) => keys.bull('fcq', id);
-  const fc = keys.flowPrefix('fcq');
+  const { redis, keys, gate, job, fc } = setup();
   const fair = JSON.stringify({ l: 't1:fc.fair:' });
   const keyed = JSON.stringify({ l: 't1:fc.keyed:u1', c: 1 });
   // a: dispatched; b: a delayed job's first start (never in its lane);
@@ -33,12 +25,6 @@ it('starts asked in one turn are gated together, each on its own', async () => {
   await redis.hset(job('d'), 'cvf', keyed);
   await redis.lpush(keys.bull('fcq', 'active'), 'a', 'b', 'c', 'd');
 
-  const gate = new StartGateBatch({
-    redis,
-    keys,
-    queue: 'fcq',
-    graceMs: 60_000,
-  });
   const ask = (id: string, cvf: string) =>
     gate.ask({ id, cvf, priority: 0, token: `tok-${id}` });
   const [a, b, c, d] = await Promise.all([

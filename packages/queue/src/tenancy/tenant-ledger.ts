@@ -136,10 +136,10 @@ export class TenantLedger {
   private flushing: Promise<void> | undefined;
 
   /**
-   * Plain commands, not a pipeline: ioredis copies every script defined on
-   * the connection (BullMQ's, on a worker's) onto each pipeline it builds,
-   * which cost more than the writes. On one connection they keep their
-   * order; on a Cluster each goes to its key's node.
+   * Plain commands: a turn's finishes are a few grouped writes (one ZREM per
+   * open set, one HINCRBY per total), so a pipeline buys little, and plain
+   * commands go to their key's node on a Cluster with no split by slot.
+   * (A pipeline here would have to be a lean one: lean-batch.ts.)
    */
   private async flushFinished(): Promise<void> {
     const { removals, totals } = this;
