@@ -1,13 +1,13 @@
 // The entry of an isolated processor's worker thread: one attempt, then the
 // main thread terminates it. See run-isolated.ts for the other side.
 import { parentPort, workerData } from 'node:worker_threads';
-import { pino } from 'pino';
 import type {
   IsolatedStart,
   MainMessage,
   ThreadMessage,
 } from './isolated-protocol.ts';
 import { serializeError } from './isolated-protocol.ts';
+import { createIsolatedLogger } from './isolated-logger.ts';
 import { loadIsolatedExport } from './load-isolated-export.ts';
 import type { ProcessorContext } from './processor.ts';
 
@@ -24,13 +24,9 @@ port.on('message', (message: MainMessage) => {
   else pending.get(message.seq)?.(message.error);
 });
 
-const logger = pino({ level: start.log.level }).child({
-  ...start.log.bindings,
-  isolated: true,
-});
 const context: ProcessorContext = {
   ...start.context,
-  logger,
+  logger: createIsolatedLogger(start.log),
   signal: controller.signal,
   // Checked and stored by the main thread, which answers once it is.
   progress: (value) =>
