@@ -2,7 +2,8 @@ import { DeadlineExceededError } from './deadline.ts';
 
 interface Entry {
   at: number;
-  reject: (error: Error) => void;
+  /** Dropped once settled: a settled entry waits for the head to pass it, and must not hold its promise (and the answer in it) that long. */
+  reject: ((error: Error) => void) | undefined;
   done: boolean;
 }
 
@@ -34,11 +35,13 @@ export class DeadlineQueue {
       work.then(
         (value) => {
           entry.done = true;
+          entry.reject = undefined;
           resolve(value);
           this.trim();
         },
         (error: unknown) => {
           entry.done = true;
+          entry.reject = undefined;
           // The work's own rejection, passed on as it is.
           // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
           reject(error);
@@ -79,7 +82,8 @@ export class DeadlineQueue {
     this.trim();
     const next = this.entries[this.head];
     if (next) this.timer = setTimeout(this.expire, Math.max(1, next.at - now));
-    for (const entry of late) entry.reject(new DeadlineExceededError(this.ms));
+    for (const entry of late)
+      entry.reject?.(new DeadlineExceededError(this.ms));
   };
 }
 

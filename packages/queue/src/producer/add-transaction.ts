@@ -112,7 +112,7 @@ export class AddTransactions {
       request: Pending;
       from: number;
       own: number;
-      readers: Reader[];
+      readers: readonly Reader[];
     }[] = [];
     for (const request of requests) {
       try {
@@ -192,18 +192,21 @@ interface Reader {
 function queueJobs(
   multi: ChainableCommander,
   jobs: readonly TransactionJob[],
-): Reader[] {
-  const readers: Reader[] = [];
+): readonly Reader[] {
+  // Nearly every request has none: no array of its own then.
+  let readers: Reader[] | undefined;
   for (const job of jobs) {
     queueAdd(multi, job);
     if (job.afterAdd) {
-      readers.push({ at: multi.length, read: job.afterAdd.read });
+      (readers ??= []).push({ at: multi.length, read: job.afterAdd.read });
       job.afterAdd.queue(multi);
     }
     job.held?.(multi);
   }
-  return readers;
+  return readers ?? NO_READERS;
 }
+
+const NO_READERS: readonly Reader[] = [];
 
 /** The error of a request's own replies (`from` to `own`), if any; `after` is best effort. */
 function failureOf(
@@ -212,7 +215,8 @@ function failureOf(
   own: number,
 ): Error | undefined {
   if (!replies) return new Error('the add transaction was discarded');
-  for (const [error, reply] of replies.slice(from, own)) {
+  for (let i = from; i < own; i++) {
+    const [error, reply] = replies[i] ?? [null, undefined];
     if (error) return error;
     // BullMQ's scripts answer a negative code for a job they refused to add.
     if (typeof reply === 'number' && reply < 0)

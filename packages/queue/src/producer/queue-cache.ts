@@ -12,7 +12,7 @@ import type { Keyspace } from '../keyspace.ts';
 export class QueueCache {
   private readonly queues = new Map<
     QueueName,
-    { queue: Queue; broken: boolean }
+    { queue: Queue; broken: boolean; ready: boolean }
   >();
 
   constructor(
@@ -31,13 +31,28 @@ export class QueueCache {
         prefix: this.keys.bullPrefix(name),
       }),
       broken: false,
+      ready: false,
     };
     entry.queue.on('error', this.onError);
-    entry.queue.waitUntilReady().catch(() => {
-      entry.broken = true;
-    });
+    entry.queue.waitUntilReady().then(
+      () => {
+        entry.ready = true;
+      },
+      () => {
+        entry.broken = true;
+      },
+    );
     this.queues.set(name, entry);
     return entry.queue;
+  }
+
+  /**
+   * Whether the queue's `waitUntilReady` has resolved (BullMQ resolves it
+   * once, for good): an enqueue then need not wait on it again.
+   */
+  isReady(name: QueueName): boolean {
+    const existing = this.queues.get(name);
+    return existing !== undefined && existing.ready && !existing.broken;
   }
 
   async close(): Promise<void> {

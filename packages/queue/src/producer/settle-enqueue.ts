@@ -18,7 +18,7 @@ import type { WriteAttempt } from './write-attempt.ts';
  * (nothing stored), unavailable. Once the deadline has answered the
  * caller, the enqueue sends nothing more.
  */
-export async function settleEnqueue<T>(
+export function settleEnqueue<T>(
   work: Promise<T>,
   attempt: WriteAttempt,
   timeoutMs: number,
@@ -27,19 +27,20 @@ export async function settleEnqueue<T>(
   // Adds that wait for replicas get that wait on top of the deadline.
   const deadlineMs =
     timeoutMs + (durability.replicas > 0 ? durability.timeoutMs : 0);
-  // After the deadline has answered, the work still ends (abandoned, or
-  // late): its outcome is no longer anybody's error.
-  work.catch(() => undefined);
-  try {
-    return await withSharedDeadline(work, deadlineMs);
-  } catch (error) {
-    if (error instanceof DeadlineExceededError) attempt.abandon();
-    if (error instanceof ConveyorError) throw error;
-    if (error instanceof ReplicationUnconfirmedError)
-      throw new OutcomeUnknownError({ cause: error, unconfirmed: error });
-    if (attempt.mayHaveStored(error))
-      throw new OutcomeUnknownError({ cause: error });
-    if (isRedisOutOfMemory(error)) throw new QueueFullError({ cause: error });
-    throw new QueueUnavailableError({ cause: error });
-  }
+  // The deadline queue handles the work's rejection even after the deadline
+  // has answered (abandoned, or late: its outcome is nobody's error then).
+  return withSharedDeadline(work, deadlineMs).catch((error: unknown) => {
+    throw answerOf(error, attempt);
+  });
+}
+
+function answerOf(error: unknown, attempt: WriteAttempt): unknown {
+  if (error instanceof DeadlineExceededError) attempt.abandon();
+  if (error instanceof ConveyorError) return error;
+  if (error instanceof ReplicationUnconfirmedError)
+    return new OutcomeUnknownError({ cause: error, unconfirmed: error });
+  if (attempt.mayHaveStored(error))
+    return new OutcomeUnknownError({ cause: error });
+  if (isRedisOutOfMemory(error)) return new QueueFullError({ cause: error });
+  return new QueueUnavailableError({ cause: error });
 }
