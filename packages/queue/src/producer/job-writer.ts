@@ -184,7 +184,10 @@ export class JobWriter {
     after?: (multi: ChainableCommander) => void,
   ): Promise<Map<string, DeduplicationOutcome>> {
     const admittedAt = Date.now();
-    const outcomes = new Map<string, DeduplicationOutcome>();
+    // Written only for deduplicated jobs: most batches share the empty one.
+    const outcomes = prepared.some((p) => p.bullOptions.deduplication)
+      ? new Map<string, DeduplicationOutcome>()
+      : NO_OUTCOMES;
     const durability = durabilityOf(this.limits.durability, prepared);
     const lane = this.lanes.for(durability);
     await lane.transactions.add({
@@ -294,6 +297,9 @@ export class JobWriter {
     return job + snapshot > 0;
   }
 }
+
+/** Never written: only a deduplicated job's step records an outcome. */
+const NO_OUTCOMES = new Map<string, DeduplicationOutcome>();
 
 /** Past its deadline plus this, an enqueue sends nothing more: its claim can be completed by another. */
 const IN_FLIGHT_MARGIN_MS = 1_000;

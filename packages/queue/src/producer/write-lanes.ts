@@ -23,6 +23,7 @@ export interface WriteLane {
  * job asking for a short wait never waits out another's long one.
  */
 export class WriteLanes {
+  private readonly slotKeys = new Map<string, string>();
   readonly plain: WriteLane;
   private readonly replicated = new Map<
     string,
@@ -67,9 +68,15 @@ export class WriteLanes {
 
   /** One Redis: any adds may share a transaction. A Cluster: one queue's (its slot). */
   group(queue: string, durability: Durability) {
+    // One string per queue (a registry's few), not one per enqueue.
+    let slotKey = this.slotKeys.get(queue);
+    if (slotKey === undefined) {
+      slotKey = this.keys.bull(queue, 'id');
+      this.slotKeys.set(queue, slotKey);
+    }
     return {
       group: this.redis.isCluster ? queue : '',
-      slotKey: this.keys.bull(queue, 'id'),
+      slotKey,
       durability,
     };
   }
