@@ -7,12 +7,18 @@ import { DISPATCH_SCRIPT } from './dispatch-script.ts';
 /** How often an idle dispatcher looks for held jobs that became ready (a delay, a bucket, a lane waking). */
 export const DISPATCH_POLL_MS = 100;
 
+/**
+ * The wait list's headroom over the worker's concurrency, in jobs handed
+ * out by the last run (capped at this many concurrencies): see `fill`.
+ */
+const HEADROOM_RUNS = 2;
+
 export interface FlowDispatcherOptions {
   redis: Redis;
   keys: Keyspace;
   queue: string;
   logger: Logger;
-  /** Jobs kept in BullMQ's wait list: the worker's concurrency. */
+  /** Jobs kept in BullMQ's wait list: the worker's concurrency (plus headroom, see `fill`). */
   target: number;
   /** How long a dispatched job keeps its slot before it starts (ms). */
   graceMs: number;
@@ -29,6 +35,7 @@ export class FlowDispatcher {
   private again = false;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
+  private lastSent = 0;
 
   constructor(private readonly options: FlowDispatcherOptions) {}
 
@@ -57,8 +64,11 @@ export class FlowDispatcher {
     this.running = true;
     let full = false;
     try {
-      full = (await this.dispatch()) >= this.options.target;
+      const fill = this.fill();
+      this.lastSent = await this.dispatch(fill);
+      full = this.lastSent >= fill;
     } catch (error) {
+      this.lastSent = 0;
       const { logger, redis, queue } = this.options;
       if (!isConnectionTrouble(redis, error as Error))
         logger.error(
@@ -73,8 +83,22 @@ export class FlowDispatcher {
     this.schedule(soon ? 0 : DISPATCH_POLL_MS);
   }
 
-  private async dispatch(): Promise<number> {
-    const { redis, keys, queue, target, graceMs } = this.options;
+  /**
+   * How many jobs the run leaves in `wait`. BullMQ hands a slot its next job
+   * with the previous one's finish and, when `wait` is empty then, stops
+   * that slot until its main loop refetches, one slot per round trip. The
+   * worker keeps taking jobs while a run is on its way, about as many as
+   * the last run handed out, so the list keeps that much twice over above
+   * the concurrency: a fast queue never runs it dry between runs, a slow
+   * one (a few jobs per run) keeps few ahead of a tenant that arrives.
+   */
+  private fill(): number {
+    const { target } = this.options;
+    return target + Math.min(HEADROOM_RUNS * this.lastSent, 2 * target);
+  }
+
+  private async dispatch(fill: number): Promise<number> {
+    const { redis, keys, queue, graceMs } = this.options;
     const sent = await DISPATCH_SCRIPT.run(
       redis,
       [
@@ -83,7 +107,7 @@ export class FlowDispatcher {
         keys.bull(queue, 'meta'),
         keys.bull(queue, 'marker'),
       ],
-      [keys.queueKeyPrefix(queue), target, graceMs],
+      [keys.queueKeyPrefix(queue), fill, graceMs],
     );
     return Number(sent);
   }
