@@ -8,8 +8,8 @@ import { DISPATCH_SCRIPT } from './dispatch-script.ts';
 export const DISPATCH_POLL_MS = 100;
 
 /**
- * The wait list's headroom over the worker's concurrency, in jobs handed
- * out by the last run (capped at this many concurrencies): see `fill`.
+ * The wait list's headroom over the worker's concurrency, in attempts
+ * ended since the last run began (at most two concurrencies): see `fill`.
  */
 const HEADROOM_RUNS = 2;
 
@@ -35,7 +35,7 @@ export class FlowDispatcher {
   private again = false;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
-  private lastSent = 0;
+  private ended = 0;
 
   constructor(private readonly options: FlowDispatcherOptions) {}
 
@@ -47,6 +47,12 @@ export class FlowDispatcher {
     if (this.closed) return;
     if (this.running) this.again = true;
     else this.schedule(0);
+  }
+
+  /** An attempt of a dispatched job ended: room in `wait`, and a measure of the pace (see `fill`). */
+  attemptEnded(): void {
+    this.ended += 1;
+    this.nudge();
   }
 
   close(): void {
@@ -65,10 +71,8 @@ export class FlowDispatcher {
     let full = false;
     try {
       const fill = this.fill();
-      this.lastSent = await this.dispatch(fill);
-      full = this.lastSent >= fill;
+      full = (await this.dispatch(fill)) >= fill;
     } catch (error) {
-      this.lastSent = 0;
       const { logger, redis, queue } = this.options;
       if (!isConnectionTrouble(redis, error as Error))
         logger.error(
@@ -87,14 +91,17 @@ export class FlowDispatcher {
    * How many jobs the run leaves in `wait`. BullMQ hands a slot its next job
    * with the previous one's finish and, when `wait` is empty then, stops
    * that slot until its main loop refetches, one slot per round trip. The
-   * worker keeps taking jobs while a run is on its way, about as many as
-   * the last run handed out, so the list keeps that much twice over above
-   * the concurrency: a fast queue never runs it dry between runs, a slow
-   * one (a few jobs per run) keeps few ahead of a tenant that arrives.
+   * worker keeps taking jobs between two runs, about as many as attempts
+   * ended since the last run began, so the list keeps that much twice over
+   * above the concurrency: a fast queue never runs it dry, a slow one keeps
+   * few more ahead of a tenant that arrives. Ends, not the jobs taken: a
+   * fresh worker filling its slots at once is no steady rate.
    */
   private fill(): number {
     const { target } = this.options;
-    return target + Math.min(HEADROOM_RUNS * this.lastSent, 2 * target);
+    const perRun = this.ended;
+    this.ended = 0;
+    return target + Math.min(HEADROOM_RUNS * perRun, 2 * target);
   }
 
   private async dispatch(fill: number): Promise<number> {
