@@ -4,7 +4,10 @@
 // machine makes unreadable. The outbox appends alone (Node CPU, Redis CPU
 // and commands), then appends at a steady rate with the drainer beside
 // (Node CPU of both, PostgreSQL's processes' CPU from /proc, statements).
-import { readdirSync, readFileSync } from 'node:fs';
+// PROFILE=dir writes each phase's CPU and allocation profiles there
+// (append, drain).
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import {
@@ -39,6 +42,29 @@ function cpuTicks(dataDir: string): number {
     }
   }
   return ticks * 10_000; // µs at 100 Hz
+}
+
+/** With PROFILE=dir, a CPU profile of what runs until the returned stop. */
+async function profile(name: string): Promise<() => Promise<void>> {
+  const dir = process.env.PROFILE;
+  if (!dir) return () => Promise.resolve();
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  await session.post('HeapProfiler.startSampling', {
+    samplingInterval: 4096,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: true,
+  });
+  return async () => {
+    const { profile: taken } = await session.post('Profiler.stop');
+    const heap = await session.post('HeapProfiler.stopSampling');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(`${dir}/${name}.cpuprofile`, JSON.stringify(taken));
+    writeFileSync(`${dir}/${name}.heapprofile`, JSON.stringify(heap.profile));
+    session.disconnect();
+  };
 }
 
 async function redisInfo(r: Redis): Promise<{ cpu: number; cmds: number }> {
@@ -86,6 +112,7 @@ const keys = createKeyspace('cost');
 const outbox = new HistoryOutbox(redis, keys);
 
 // Worker side alone: appends at the same pace, no drainer.
+let stopProfile = await profile('append');
 let before = await redisInfo(redis);
 let cpu = process.cpuUsage();
 let t0 = Date.now();
@@ -96,6 +123,7 @@ for (let i = 0; i < N; i += PER_TURN) {
   await Promise.all(turn);
 }
 let used = process.cpuUsage(cpu);
+await stopProfile();
 let after = await redisInfo(redis);
 console.log(
   `append: node ${((used.user + used.system) / N).toFixed(1)} µs/transition, redis ${((after.cpu - before.cpu) / N).toFixed(1)} µs/transition, ${((after.cmds - before.cmds) / N).toFixed(3)} commands/transition`,
@@ -112,6 +140,7 @@ const drainer = startHistoryDrainer({
 });
 await new Promise((r) => setTimeout(r, 500));
 statements = 0;
+stopProfile = await profile('drain');
 const pg0 = cpuTicks(postgres.dataDir);
 before = await redisInfo(redis);
 cpu = process.cpuUsage();
@@ -126,6 +155,7 @@ for (let i = N; i < 2 * N; i += PER_TURN) {
 }
 while (drainer.stats().written < N) await new Promise((r) => setTimeout(r, 20));
 used = process.cpuUsage(cpu);
+await stopProfile();
 after = await redisInfo(redis);
 const pg = cpuTicks(postgres.dataDir) - pg0;
 console.log(

@@ -1,10 +1,9 @@
-import superjson from 'superjson';
 import type { Insertable } from 'kysely';
 import type {
   HistoryAttemptsTable,
   HistoryJobsTable,
 } from './history-schema.ts';
-import { storableJson } from './sanitize-transition.ts';
+import { storableSuperjson } from './sanitize-transition.ts';
 import {
   isTerminal,
   STATE_OF,
@@ -82,11 +81,12 @@ export function foldJobs(transitions: readonly Transition[]): JobRow[] {
       row.errorKey = key;
     }
     if (t.type === 'completed' && key > row.resultKey) {
-      row.result = JSON.stringify(storableJson(superjson.serialize(t.result)));
+      row.result = storableSuperjson(t.result);
       row.resultKey = key;
     }
   }
-  return byKey(rows).map(({ errorKey: _e, resultKey: _r, ...row }) => row);
+  // The marks stay on the rows: only the table's columns are written.
+  return byKey(rows);
 }
 
 /** Attempt rows from `started` transitions: when and where each began. */
@@ -138,5 +138,5 @@ export function foldOutcomes(transitions: readonly Transition[]): AttemptRow[] {
       worker: t.worker ?? null,
     });
   }
-  return byKey(rows).map(({ key: _k, ...row }) => row);
+  return byKey(rows);
 }

@@ -1,13 +1,14 @@
 import { leanPipeline, type Keyspace } from '@conveyor/queue';
 import type { Redis } from 'ioredis';
 import superjson from 'superjson';
+import { superjsonStringify } from './plain-json.ts';
 import type { Transition } from './transition.ts';
 
 /** The stream entry's one field: the transition, superjson-encoded (a result's Dates survive). */
 export const OUTBOX_FIELD = 't';
 
 export function encodeTransition(t: Transition): string {
-  return superjson.stringify(t);
+  return superjsonStringify(t as unknown as Record<string, unknown>);
 }
 
 export function decodeTransition(text: string): Transition {

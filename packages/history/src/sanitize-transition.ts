@@ -1,3 +1,5 @@
+import superjson from 'superjson';
+import { isPlainJson, noCustomTransformers } from './plain-json.ts';
 import type { Transition } from './transition.ts';
 
 /**
@@ -43,6 +45,23 @@ export function storableJson(value: unknown): unknown {
     return out;
   }
   return value;
+}
+
+/** In JSON text, what `storableJson` would have replaced: an escaped NUL or (lone) surrogate. */
+const UNSTORABLE_ESCAPE = /\\u(?:0000|d[89a-f])/i;
+
+/**
+ * `JSON.stringify(storableJson(superjson.serialize(value)))`, the same
+ * text, without superjson's walk nor a cleaned copy when the value is
+ * plain JSON with nothing to clean (JSON.stringify escapes every NUL and
+ * lone surrogate, so their absence in the text is their absence).
+ */
+export function storableSuperjson(value: unknown): string {
+  if (noCustomTransformers() && isPlainJson(value)) {
+    const text = `{"json":${JSON.stringify(value)}}`;
+    if (!UNSTORABLE_ESCAPE.test(text)) return text;
+  }
+  return JSON.stringify(storableJson(superjson.serialize(value)));
 }
 
 const capOptional = (text: string | undefined) =>

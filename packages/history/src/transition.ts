@@ -98,13 +98,9 @@ const RANK: Record<TransitionType, number> = {
  * lower, so it cannot move the job back to active.
  */
 export function stateKey(t: Transition): string {
-  const pad = (n: number, width: number) =>
-    String(Math.max(0, Math.trunc(n))).padStart(width, '0');
-  return [
-    pad(t.run, 10),
-    isTerminal(t.type) ? '1' : '0',
-    pad(t.attempt, 10),
-    pad(RANK[t.type], 2),
-    pad(t.at, 15),
-  ].join('.');
+  return `${pad(t.run, 10)}.${isTerminal(t.type) ? '1' : '0'}.${pad(t.attempt, 10)}.${pad(RANK[t.type], 2)}.${pad(t.at, 15)}`;
+}
+
+function pad(n: number, width: number): string {
+  return String(Math.max(0, Math.trunc(n))).padStart(width, '0');
 }
