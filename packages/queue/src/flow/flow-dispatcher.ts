@@ -7,18 +7,12 @@ import { DISPATCH_SCRIPT } from './dispatch-script.ts';
 /** How often an idle dispatcher looks for held jobs that became ready (a delay, a bucket, a lane waking). */
 export const DISPATCH_POLL_MS = 100;
 
-/**
- * The wait list's headroom over the worker's concurrency, in attempts
- * ended since the last run began (at most two concurrencies): see `fill`.
- */
-const HEADROOM_RUNS = 2;
-
 export interface FlowDispatcherOptions {
   redis: Redis;
   keys: Keyspace;
   queue: string;
   logger: Logger;
-  /** Jobs kept in BullMQ's wait list: the worker's concurrency (plus headroom, see `fill`). */
+  /** Jobs kept in BullMQ's wait list: the worker's concurrency. */
   target: number;
   /** How long a dispatched job keeps its slot before it starts (ms). */
   graceMs: number;
@@ -35,7 +29,6 @@ export class FlowDispatcher {
   private again = false;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
-  private ended = 0;
 
   constructor(private readonly options: FlowDispatcherOptions) {}
 
@@ -47,12 +40,6 @@ export class FlowDispatcher {
     if (this.closed) return;
     if (this.running) this.again = true;
     else this.schedule(0);
-  }
-
-  /** An attempt of a dispatched job ended: room in `wait`, and a measure of the pace (see `fill`). */
-  attemptEnded(): void {
-    this.ended += 1;
-    this.nudge();
   }
 
   close(): void {
@@ -70,8 +57,7 @@ export class FlowDispatcher {
     this.running = true;
     let full = false;
     try {
-      const fill = this.fill();
-      full = (await this.dispatch(fill)) >= fill;
+      full = (await this.dispatch()) >= this.options.target;
     } catch (error) {
       const { logger, redis, queue } = this.options;
       if (!isConnectionTrouble(redis, error as Error))
@@ -87,25 +73,8 @@ export class FlowDispatcher {
     this.schedule(soon ? 0 : DISPATCH_POLL_MS);
   }
 
-  /**
-   * How many jobs the run leaves in `wait`. BullMQ hands a slot its next job
-   * with the previous one's finish and, when `wait` is empty then, stops
-   * that slot until its main loop refetches, one slot per round trip. The
-   * worker keeps taking jobs between two runs, about as many as attempts
-   * ended since the last run began, so the list keeps that much twice over
-   * above the concurrency: a fast queue never runs it dry, a slow one keeps
-   * few more ahead of a tenant that arrives. Ends, not the jobs taken: a
-   * fresh worker filling its slots at once is no steady rate.
-   */
-  private fill(): number {
-    const { target } = this.options;
-    const perRun = this.ended;
-    this.ended = 0;
-    return target + Math.min(HEADROOM_RUNS * perRun, 2 * target);
-  }
-
-  private async dispatch(fill: number): Promise<number> {
-    const { redis, keys, queue, graceMs } = this.options;
+  private async dispatch(): Promise<number> {
+    const { redis, keys, queue, target, graceMs } = this.options;
     const sent = await DISPATCH_SCRIPT.run(
       redis,
       [
@@ -114,7 +83,7 @@ export class FlowDispatcher {
         keys.bull(queue, 'meta'),
         keys.bull(queue, 'marker'),
       ],
-      [keys.queueKeyPrefix(queue), fill, graceMs],
+      [keys.queueKeyPrefix(queue), target, graceMs],
     );
     return Number(sent);
   }

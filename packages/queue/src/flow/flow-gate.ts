@@ -57,7 +57,7 @@ export class FlowGate {
       return await attempt();
     } finally {
       if (lease !== 0) await this.release(job, plan, lease);
-      this.options.dispatcher.attemptEnded();
+      this.options.dispatcher.nudge();
     }
   }
 
