@@ -10,6 +10,16 @@ circular.self = circular;
 const sparse = [1, , 3];
 const extra = Object.assign([1, 2], { when: new Date(5) });
 const nullProto = Object.assign(Object.create(null) as object, { n: 1 });
+// JSON.stringify calls a toJSON enumerable or not; superjson's copy drops it.
+const hiddenToJson = Object.defineProperty({ a: 1 }, 'toJSON', {
+  value: () => 'X',
+});
+/** Deeper than superjson can write: the shortcut must fail it the same way, not write an entry an older drainer cannot read. */
+const deep = (levels: number) => {
+  let value: Record<string, unknown> = { leaf: true };
+  for (let i = 0; i < levels; i++) value = { a: value };
+  return value;
+};
 
 /** Values a processor may return, plain or not: the shortcut must give superjson's bytes for each. */
 const VALUES: unknown[] = [
@@ -38,6 +48,9 @@ const VALUES: unknown[] = [
   { map: new Map([[1, 2]]), set: new Set([1]) },
   { re: /x/g, big: 1n, err: new Error('boom') },
   { a: shared, b: shared },
+  hiddenToJson,
+  { wrapped: hiddenToJson },
+  deep(3_000),
   [shared, shared],
   circular,
   nullProto,
