@@ -75,8 +75,7 @@ export class JobWriter {
     const durability = durabilityOf(this.limits.durability, [prepared]);
     // Nearly every enqueue: a ready queue and no key, one async step less.
     const work =
-      key === undefined &&
-      this.lanes.for(durability).queues.isReady(prepared.job.queue)
+      key === undefined && this.isReady(durability, prepared)
         ? this.admittedOne(prepared, attempt)
         : (async () => {
             await this.connected(durability, prepared);
@@ -87,6 +86,15 @@ export class JobWriter {
     return settleEnqueue(work, attempt, this.limits.timeoutMs, durability).then(
       (p) => result(p ?? prepared),
     );
+  }
+
+  /** Whether the job's queue is ready; any trouble answers no, and the slow path's wait reports it. */
+  private isReady(durability: Durability, prepared: TenantJob): boolean {
+    try {
+      return this.lanes.for(durability).queues.isReady(prepared.job.queue);
+    } catch {
+      return false;
+    }
   }
 
   private async admittedOne(
