@@ -92,3 +92,6 @@ function answerOf(
       return { outcome, into: id, after: other };
   }
 }
+
+/** The outcomes of a batch without a deduplicated job: never written (only a deduplicated job's step records one). */
+export const NO_OUTCOMES = new Map<string, DeduplicationOutcome>();

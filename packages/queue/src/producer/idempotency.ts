@@ -158,3 +158,17 @@ export function touchIn(
 ): void {
   multi.eval(TOUCH_LUA, 1, idempotencyRedisKey(target));
 }
+
+/** Whether a claimed job is stored, or was cancelled (its snapshot kept). */
+export async function storedOrCancelled(
+  redis: Redis,
+  keys: Keyspace,
+  claimed: { id: string; job: { queue: string } },
+): Promise<boolean> {
+  const { queue } = claimed.job;
+  const [job, snapshot] = await Promise.all([
+    redis.exists(keys.bull(queue, claimed.id)),
+    redis.exists(keys.cancelledJob(queue, claimed.id)),
+  ]);
+  return job + snapshot > 0;
+}

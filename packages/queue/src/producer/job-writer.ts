@@ -10,11 +10,13 @@ import type { Keyspace } from '../keyspace.ts';
 import type { TenantLedger } from '../tenancy/tenant-ledger.ts';
 import {
   deduplicationStep,
+  NO_OUTCOMES,
   settleDeduplicated,
   type DeduplicationOutcome,
 } from './deduplication-outcome.ts';
 import {
   claimIdempotencyKey,
+  storedOrCancelled,
   markStored,
   markStoredIn,
   payloadHash,
@@ -25,7 +27,7 @@ import {
 import { FlowHold } from '../flow/flow-hold.ts';
 import { bullAddOf } from './bull-add.ts';
 import { JobIndex } from './job-index.ts';
-import { withId, type TenantJob } from './tenant-job.ts';
+import { enqueueResultOf, withId, type TenantJob } from './tenant-job.ts';
 import type { EnqueueResult } from './producer-options.ts';
 import type { QueueCache } from './queue-cache.ts';
 import { settleEnqueue } from './settle-enqueue.ts';
@@ -75,7 +77,7 @@ export class JobWriter {
     const durability = durabilityOf(this.limits.durability, [prepared]);
     // Nearly every enqueue: a ready queue and no key, one async step less.
     const work =
-      key === undefined && this.isReady(durability, prepared)
+      key === undefined && this.lanes.isReady(durability, prepared.job.queue)
         ? this.admittedOne(prepared, attempt)
         : (async () => {
             await this.connected(durability, prepared);
@@ -84,17 +86,8 @@ export class JobWriter {
             return this.storeOnce(prepared, key, attempt);
           })();
     return settleEnqueue(work, attempt, this.limits.timeoutMs, durability).then(
-      (p) => result(p ?? prepared),
+      (p) => enqueueResultOf(p ?? prepared),
     );
-  }
-
-  /** Whether the job's queue is ready; any trouble answers no, and the slow path's wait reports it. */
-  private isReady(durability: Durability, prepared: TenantJob): boolean {
-    try {
-      return this.lanes.for(durability).queues.isReady(prepared.job.queue);
-    } catch {
-      return false;
-    }
   }
 
   private async admittedOne(
@@ -116,7 +109,7 @@ export class JobWriter {
     })();
     return settleEnqueue(work, attempt, this.limits.timeoutMs, durability).then(
       (jobs) => ({
-        jobs: jobs.map(result),
+        jobs: jobs.map(enqueueResultOf),
       }),
     );
   }
@@ -218,7 +211,7 @@ export class JobWriter {
           entries: {
             id: p.id,
             index: this.keys.index(queue, p.tenant),
-            indexScore: this.index.score(now(p.bullOptions)),
+            indexScore: this.index.score(p.bullOptions.timestamp ?? admittedAt),
             open: this.keys.open(queue, p.tenant),
             openScore: withOpen ? admittedAt : undefined,
           },
@@ -269,7 +262,10 @@ export class JobWriter {
         durabilityOf(this.limits.durability, [claimed]),
       );
     if (claim.stored) return { ...claimed, replayed: await replay() };
-    if (!claim.fresh && (await this.exists(claimed))) {
+    if (
+      !claim.fresh &&
+      (await storedOrCancelled(this.redis, this.keys, claimed))
+    ) {
       await markStored(this.redis, target, claimed.id);
       return { ...claimed, replayed: await replay() };
     }
@@ -295,30 +291,7 @@ export class JobWriter {
       await repointIdempotencyKey(this.redis, target, claimed.id, stored.id);
     return stored ?? claimed;
   }
-
-  private async exists(prepared: TenantJob): Promise<boolean> {
-    const { queue } = prepared.job;
-    const [job, snapshot] = await Promise.all([
-      this.redis.exists(this.keys.bull(queue, prepared.id)),
-      this.redis.exists(this.keys.cancelledJob(queue, prepared.id)),
-    ]);
-    return job + snapshot > 0;
-  }
 }
-
-/** Never written: only a deduplicated job's step records an outcome. */
-const NO_OUTCOMES = new Map<string, DeduplicationOutcome>();
 
 /** Past its deadline plus this, an enqueue sends nothing more: its claim can be completed by another. */
 const IN_FLIGHT_MARGIN_MS = 1_000;
-
-const now = (options: { timestamp?: number }) =>
-  options.timestamp ?? Date.now();
-
-const result = (p: TenantJob): EnqueueResult => ({
-  id: p.id,
-  name: p.job.name,
-  queue: p.job.queue,
-  replayed: p.replayed === true,
-  ...(p.deduplicated ? { deduplicated: p.deduplicated } : {}),
-});

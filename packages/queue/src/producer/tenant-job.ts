@@ -1,6 +1,9 @@
 import { deduplicatedOptions } from './deduplication.ts';
 import type { PreparedJob } from './prepare-job.ts';
-import type { EnqueueDeduplication } from './producer-options.ts';
+import type {
+  EnqueueDeduplication,
+  EnqueueResult,
+} from './producer-options.ts';
 
 /** A prepared job, stamped with its tenant (in the envelope, where readers and the worker find it). */
 export type TenantJob = PreparedJob & {
@@ -30,3 +33,12 @@ export function withId(prepared: TenantJob, id: string): TenantJob {
     ? prepared
     : { ...prepared, id, bullOptions: { ...prepared.bullOptions, jobId: id } };
 }
+
+/** What an enqueue answers for a stored job. */
+export const enqueueResultOf = (p: TenantJob): EnqueueResult => ({
+  id: p.id,
+  name: p.job.name,
+  queue: p.job.queue,
+  replayed: p.replayed === true,
+  ...(p.deduplicated ? { deduplicated: p.deduplicated } : {}),
+});

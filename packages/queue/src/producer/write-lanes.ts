@@ -66,6 +66,18 @@ export class WriteLanes {
     return replicated.lane;
   }
 
+  /**
+   * Whether a queue of the lane is ready (an enqueue then skips its wait);
+   * any trouble answers no, and the wait reports it.
+   */
+  isReady(durability: Durability, queue: string): boolean {
+    try {
+      return this.for(durability).queues.isReady(queue);
+    } catch {
+      return false;
+    }
+  }
+
   /** One Redis: any adds may share a transaction. A Cluster: one queue's (its slot). */
   group(queue: string, durability: Durability) {
     // One string per queue (a registry's few), not one per enqueue.
